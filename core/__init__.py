@@ -1,0 +1,1 @@
+"""Shared foundations: settings, database models and session, blob storage, ids, credits."""

@@ -1,0 +1,127 @@
+"""Database tables: the system of record for everything docbatch knows.
+
+Times are naive UTC. JSON columns hold template schemas and extraction results.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.ids import utcnow
+
+
+class Organization(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    name: str
+    credit_balance: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Project(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Template(SQLModel, table=True):
+    """A template: which fields to extract (a JSON Schema object) and how.
+
+    ``project_id`` empty means every project of the organization may use it.
+    """
+
+    id: str = Field(primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    project_id: str | None = Field(default=None, index=True)
+    name: str
+    description: str = ""
+    template_schema: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    instructions: str = ""
+    engine: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    builtin: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token. Only its SHA-256 is kept; the value is shown once."""
+
+    id: str = Field(primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    project_id: str | None = None
+    name: str
+    token_hash: str = Field(unique=True, index=True)
+    prefix: str  # first characters, so a person can tell tokens apart
+    permissions: str = "read,write"  # comma-separated: read, write, admin
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class CreditEntry(SQLModel, table=True):
+    """One change of an organization's credit balance. The key makes each change happen once."""
+
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    delta: int
+    balance_after: int
+    reason: str  # grant, batch_charge, file_refund, retry_charge
+    batch_id: str | None = Field(default=None, index=True)
+    file_id: str | None = None
+    idempotency_key: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Batch(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    project_id: str = Field(index=True)
+    template_id: str = Field(index=True)
+    template_name: str
+    name: str = Field(index=True)
+    status: str = Field(default="uploading", index=True)
+    total_files: int = 0
+    completed_files: int = 0
+    failed_files: int = 0
+    progress: int = 0
+    created_by_token: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+
+class BatchFile(SQLModel, table=True):
+    """One uploaded document and its processing history record."""
+
+    id: str = Field(primary_key=True)
+    batch_id: str = Field(foreign_key="batch.id", index=True)
+    org_id: str = Field(index=True)
+    project_id: str = Field(index=True)
+    template_id: str = Field(index=True)
+    position: int = 0
+    file_name: str
+    storage_key: str
+    size: int = 0
+    content_type: str = ""
+    sha256: str = ""
+    status: str = Field(default="queued", index=True)
+    attempts: int = 0
+    error_code: str | None = None
+    error_message: str | None = None
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    pages: int | None = None
+    engine: str | None = None
+    duration_ms: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None

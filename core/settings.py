@@ -1,0 +1,75 @@
+"""All configuration, read from environment variables prefixed ``DOCBATCH_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TASK_QUEUE = "docbatch"
+
+
+class Settings(BaseSettings):
+    """One settings object for the API, the worker, the CLI and the launcher."""
+
+    model_config = SettingsConfigDict(env_prefix="DOCBATCH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""  # empty: SQLite file under data_dir
+    storage_dir: Path | None = None  # empty: data_dir/files
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    public_url: str = ""  # used in links; empty: http://api_host:api_port
+
+    temporal_address: str = ""  # empty: 127.0.0.1:temporal_port (the embedded dev server)
+    temporal_namespace: str = "default"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    task_queue: str = TASK_QUEUE
+
+    bootstrap_token: str = ""
+    bootstrap_credits: int = 1000
+
+    max_files_per_batch: int = 50
+    max_file_size_mb: float = 25.0
+    max_pages: int = 50
+    retry_window_seconds: float = Field(default=7 * 24 * 3600, gt=0)
+    extraction_attempts: int = 3
+
+    worker_max_activities: int = 4
+    worker_threads: int = 8
+
+    webhook_allow_private: bool = False
+
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{(self.data_dir / 'docbatch.db').resolve()}"
+
+    @property
+    def files_dir(self) -> Path:
+        return (self.storage_dir or self.data_dir / "files").resolve()
+
+    @property
+    def temporal_target(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_size_mb * 1024 * 1024)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

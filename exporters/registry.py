@@ -1,0 +1,53 @@
+"""Format name -> exporter (media type, file extension, render function)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from exporters.model import ExportBatch
+
+
+@dataclass(frozen=True)
+class Exporter:
+    format: str
+    media_type: str
+    extension: str
+    render: Callable[..., Iterator[bytes]]  # render(batch: ExportBatch, **options) -> chunks
+
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register(exporter: Exporter) -> Exporter:
+    EXPORTERS[exporter.format] = exporter
+    return exporter
+
+
+def get_exporter(fmt: str) -> Exporter | None:
+    _load_all()
+    return EXPORTERS.get(fmt.lower())
+
+
+def _load_all() -> None:
+    """Import the format modules so they register themselves."""
+    if EXPORTERS:
+        return
+    import importlib
+    import pkgutil
+
+    import exporters
+
+    for mod in pkgutil.iter_modules(exporters.__path__):
+        if mod.name.startswith("fmt_"):
+            importlib.import_module(f"exporters.{mod.name}")
+
+
+def render_whole(batch: ExportBatch, fmt: str, **options: object) -> bytes:
+    exporter = get_exporter(fmt)
+    if exporter is None:
+        raise KeyError(fmt)
+    return b"".join(exporter.render(batch, **options))
+
+
+RenderFn = Callable[[ExportBatch], Iterator[bytes]]
