@@ -1,6 +1,6 @@
 """Database tables: the system of record for everything docbatch knows.
 
-Times are naive UTC. JSON columns hold template schemas and extraction results.
+Times are timezone-aware UTC. JSON columns hold template schemas and extraction results.
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ class Batch(SQLModel, table=True):
     created_by_token: str | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
+    stored_at: datetime | None = None  # every file is in storage: the batch can start
     finished_at: datetime | None = None
     deleted_at: datetime | None = None
 

@@ -1,0 +1,1 @@
+"""Every side effect the workflows trigger: extraction, database writes, webhook calls."""

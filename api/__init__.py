@@ -1,0 +1,1 @@
+"""The FastAPI facade: REST routes, auth, errors, WebSocket and web pages."""

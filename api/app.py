@@ -1,0 +1,82 @@
+"""The FastAPI application: routes, error envelope, start-up (tables, bootstrap, reconciler)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+from sqlmodel import Session
+from temporalio.client import Client
+
+from api.batch_runner import reconcile_forever
+from api.errors import install_error_handlers
+from api.routes import account, batches, exports, history, templates
+from api.temporal_client import TemporalHolder
+from core.bootstrap import bootstrap
+from core.db import get_engine
+from core.settings import Settings, get_settings
+
+log = logging.getLogger("docbatch.api")
+
+
+def _optional_routers() -> list:
+    """Routers of modules that may not be installed in every build (webhooks, websocket, web UI)."""
+    found = []
+    for module in ("api.routes.webhooks", "api.routes.ws", "api.web.routes"):
+        try:
+            found.append(__import__(module, fromlist=["router"]).router)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and module.startswith(exc.name)):
+                raise
+    return found
+
+
+def create_app(settings: Settings | None = None, temporal_client: Client | None = None,
+               reconcile_every: float = 15.0) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = get_engine(settings.sqlalchemy_url)
+        with Session(engine) as session:
+            bootstrap(session, settings)
+            session.commit()
+        reconciler = asyncio.create_task(reconcile_forever(app.state.temporal, settings, reconcile_every))
+        app.state.background = [reconciler]
+        try:
+            yield
+        finally:
+            for task in app.state.background:
+                task.cancel()
+            for task in app.state.background:
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+
+    app = FastAPI(
+        title="docbatch",
+        version="0.1.0",
+        description="Batch document extraction: upload up to 50 files, follow the batch, export the results.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.temporal = TemporalHolder(settings, temporal_client)
+    install_error_handlers(app)
+    for router in (account.router, batches.router, exports.router, history.router, templates.router,
+                   *_optional_routers()):
+        app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    async def health() -> dict:
+        """Liveness: the API answers."""
+        return {"status": "ok"}
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """For ``uvicorn --factory api.app:app_factory``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s api %(levelname)s %(message)s")
+    return create_app()

@@ -1,0 +1,56 @@
+"""Combined export of a batch, and export of one file, in any registered format."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from api.deps import Reader, SessionDep
+from api.errors import ApiError
+from api.routes.batches import load_batch
+from api.routes.history import load_file
+from core.models import Batch
+from exporters import EXPORTERS, get_exporter
+
+router = APIRouter(tags=["exports"])
+
+
+def _stream(session: SessionDep, batch: Batch, fmt: str, name: str, file_ids: list[str] | None,
+            line_items: str | None) -> StreamingResponse:
+    from exporters.build import export_filename, load_export_batch
+
+    exporter = get_exporter(fmt)
+    if exporter is None:
+        raise ApiError(400, f"Unknown export format {fmt!r}; use one of {', '.join(sorted(EXPORTERS))}.")
+    if line_items not in (None, "", "columns", "rows"):
+        raise ApiError(400, "lineItems must be 'rows' (one row per line item) or 'columns' (the default).")
+    data = load_export_batch(session, batch, file_ids)
+    options = {"line_items": line_items} if line_items == "rows" else {}
+    filename = export_filename(name, exporter.extension)
+    disposition = f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(name + '.' + exporter.extension)}"
+    return StreamingResponse(exporter.render(data, **options), media_type=exporter.media_type,
+                             headers={"Content-Disposition": disposition,
+                                      "X-Export-Partial": "true" if data.inProgress else "false"})
+
+
+@router.get("/batch/{org_id}/{batch_id}/export")
+def export_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep,
+                 format: Annotated[str, Query(description="json, csv, pdf, docx, xml, html or text")] = "json",
+                 lineItems: str | None = None) -> StreamingResponse:
+    """Combined results of a batch in one download. A batch still processing exports what is done
+    so far and says so (``inProgress`` in the export, ``X-Export-Partial: true``)."""
+    batch = load_batch(session, principal, batch_id)
+    return _stream(session, batch, format, batch.name, None, lineItems)
+
+
+@router.get("/processing-history/{org_id}/{file_id}/export")
+def export_file(org_id: str, file_id: str, principal: Reader, session: SessionDep,
+                format: str = "json", lineItems: str | None = None) -> StreamingResponse:
+    """Results of one file in any export format."""
+    row = load_file(session, principal, file_id)
+    batch = load_batch(session, principal, row.batch_id)
+    stem = row.file_name.rsplit(".", 1)[0] or row.id
+    return _stream(session, batch, format, stem, [row.id], lineItems)

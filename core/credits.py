@@ -1,0 +1,58 @@
+"""The credits ledger: every balance change is one row, each applied exactly once."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.models import CreditEntry, Organization
+
+
+class InsufficientCredits(Exception):
+    def __init__(self, needed: int, balance: int) -> None:
+        super().__init__(f"This needs {needed} credits but the balance is {balance}.")
+        self.needed, self.balance = needed, balance
+
+
+def balance(session: Session, org_id: str) -> int:
+    org = session.get(Organization, org_id)
+    return org.credit_balance if org else 0
+
+
+def apply_change(
+    session: Session,
+    org_id: str,
+    delta: int,
+    *,
+    reason: str,
+    key: str,
+    batch_id: str | None = None,
+    file_id: str | None = None,
+) -> bool:
+    """Add ``delta`` (negative to charge) once per ``key``; False if that key was applied already.
+
+    A charge is a conditional UPDATE (``balance >= n``), so two concurrent batches can never
+    overdraw the balance on SQLite or PostgreSQL. Raises InsufficientCredits when it would.
+    Runs inside the caller's transaction.
+    """
+    if session.exec(select(CreditEntry.id).where(CreditEntry.idempotency_key == key)).first():
+        return False
+    stmt = update(Organization).where(Organization.id == org_id)
+    if delta < 0:
+        stmt = stmt.where(Organization.credit_balance >= -delta)
+    result = session.execute(stmt.values(credit_balance=Organization.credit_balance + delta))
+    if result.rowcount != 1:
+        raise InsufficientCredits(-delta, balance(session, org_id))
+    new_balance = session.exec(select(Organization.credit_balance).where(Organization.id == org_id)).one()
+    entry = CreditEntry(org_id=org_id, delta=delta, balance_after=new_balance, reason=reason,
+                        batch_id=batch_id, file_id=file_id, idempotency_key=key)
+    try:
+        with session.begin_nested():
+            session.add(entry)
+    except IntegrityError:
+        # Another worker applied the same key concurrently: undo ours.
+        session.execute(update(Organization).where(Organization.id == org_id)
+                        .values(credit_balance=Organization.credit_balance - delta))
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Deterministic orchestration only: the batch workflow and the webhook event workflow."""

@@ -1,0 +1,276 @@
+"""BatchWorkflow: one durable workflow per batch (DESIGN.md §3).
+
+Fans out one extraction activity per file, records failures without failing the batch,
+aggregates the final status, and then stays open for a retry window so that ``retry_file``
+signals (from the API or the Temporal CLI) can re-run failed files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.contracts import (
+        BatchInput,
+        BatchOutcome,
+        BatchSnapshot,
+        ExtractInput,
+        FileFailure,
+        FileState,
+        ProgressEvent,
+        ProgressQuery,
+        RetryCharge,
+        WebhookEvent,
+    )
+    from workflows.progress import final_status, progress_percent
+
+ORG_ID = SearchAttributeKey.for_keyword("OrgId")
+BATCH_STATUS = SearchAttributeKey.for_keyword("BatchStatus")
+
+# Problems no retry can fix; the activity raises them as non-retryable ApplicationErrors.
+PERMANENT_ERRORS = [
+    "CorruptFile",
+    "EncryptedFile",
+    "EmptyFile",
+    "UnsupportedType",
+    "ImageTooLarge",
+    "TooManyPages",
+    "InvalidTemplate",
+    "FileMissing",
+]
+
+# Database writes must eventually happen: retry them without a limit, gently.
+DB_WRITE = dict(
+    start_to_close_timeout=timedelta(seconds=30),
+    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
+)
+
+
+@workflow.defn(name="BatchWorkflow")
+class BatchWorkflow:
+    @workflow.init
+    def __init__(self, input: BatchInput) -> None:
+        self._input = input
+        self._files = {f.file_id: FileState(fileId=f.file_id, name=f.name) for f in input.files}
+        self._status = "processing"
+        self._retry_queue: list[str] = []
+        self._running = 0
+        self._settled_dirty = True  # the final status needs (re)computing
+        self._cancel_requested = False
+        self._cancelled = False
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._background: list[asyncio.Task[None]] = []
+        self._events: list[ProgressEvent] = []
+
+    # --- queries and signals -------------------------------------------------------------
+
+    @workflow.query(name="progress")
+    def progress(self, query: ProgressQuery | None = None) -> BatchSnapshot:
+        since = query.since_seq if query else 0
+        completed, failed = self._counts()
+        total = len(self._files)
+        return BatchSnapshot(
+            batchId=self._input.batch_id,
+            totalFiles=total,
+            completedFiles=completed,
+            failedFiles=failed,
+            progress=progress_percent(completed, failed, total),
+            status=self._status,
+            files=list(self._files.values()),
+            version=len(self._events),
+            seq=len(self._events),
+            events=[e for e in self._events if e.seq > since],
+            cancelled=self._cancelled,
+        )
+
+    @workflow.signal(name="retry_file")
+    def retry_file(self, file_id: str) -> None:
+        """Queue one failed file for another run. Unknown or not-failed files are ignored."""
+        state = self._files.get(file_id)
+        if state is None or state.status != "failed" or file_id in self._retry_queue:
+            workflow.logger.warning("retry_file ignored for %s (state %s)", file_id, state and state.status)
+            return
+        state.status = "queued"
+        state.errorCode = state.errorMessage = None
+        self._retry_queue.append(file_id)
+        self._set_status("processing")
+
+    @workflow.signal(name="retry_failed")
+    def retry_failed(self) -> None:
+        """Queue every failed file of the batch."""
+        for file_id, state in self._files.items():
+            if state.status == "failed":
+                self.retry_file(file_id)
+
+    @workflow.signal(name="cancel")
+    def cancel(self) -> None:
+        """Stop the batch: running files stop at their next heartbeat, queued ones never start."""
+        if self._running == 0 and not self._retry_queue:
+            return
+        self._cancel_requested = True
+        self._cancelled = True
+        for file_id in self._retry_queue:
+            self._files[file_id].status = "failed"
+        self._retry_queue.clear()
+        for task in self._tasks.values():
+            task.cancel()
+
+    # --- the run ------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, input: BatchInput) -> BatchOutcome:
+        for file_id in self._files:
+            self._spawn(file_id, retry=False)
+        window = timedelta(seconds=input.retry_window_seconds)
+        while True:
+            await workflow.wait_condition(lambda: self._running == 0 or bool(self._retry_queue))
+            while self._retry_queue:
+                self._spawn(self._retry_queue.pop(0), retry=True)
+            if self._running:
+                continue
+            if self._settled_dirty:
+                await self._settle()
+            self._cancel_requested = False
+            try:
+                await workflow.wait_condition(lambda: bool(self._retry_queue), timeout=window)
+            except asyncio.TimeoutError:
+                break
+        await asyncio.gather(*self._background)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        completed, failed = self._counts()
+        return BatchOutcome(
+            batch_id=input.batch_id,
+            status=self._status,
+            total_files=len(self._files),
+            completed_files=completed,
+            failed_files=failed,
+            cancelled=self._cancelled,
+        )
+
+    def _spawn(self, file_id: str, *, retry: bool) -> None:
+        self._running += 1
+        self._settled_dirty = True
+        self._tasks[file_id] = asyncio.create_task(self._run_file(file_id, retry))
+
+    async def _run_file(self, file_id: str, retry: bool) -> None:
+        state = self._files[file_id]
+        try:
+            if retry:
+                state.retries += 1
+                charged = await workflow.execute_activity(
+                    "charge_retry",
+                    RetryCharge(batch_id=self._input.batch_id, file_id=file_id, retry_number=state.retries),
+                    result_type=bool,
+                    **DB_WRITE,
+                )
+                if not charged:
+                    await self._fail(state, "InsufficientCredits",
+                                     "Not enough credits to retry this file; add credits and retry again.",
+                                     refund=False)
+                    return
+            state.status = "processing"
+            state.attempts += 1
+            await workflow.execute_activity(
+                "extract_document",
+                ExtractInput(batch_id=self._input.batch_id, file_id=file_id),
+                start_to_close_timeout=timedelta(minutes=10),
+                heartbeat_timeout=timedelta(seconds=60),
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=2),
+                    backoff_coefficient=2.0,
+                    maximum_interval=timedelta(minutes=1),
+                    maximum_attempts=self._input.extraction_attempts,
+                    non_retryable_error_types=PERMANENT_ERRORS,
+                ),
+            )
+            state.status = "completed"
+            self._record("document_processed", state)
+            self._publish("document.processed", {"batchId": self._input.batch_id, "fileId": file_id,
+                                                 "fileName": state.name, "status": "completed"})
+        except (ActivityError, CancelledError, asyncio.CancelledError) as err:
+            if self._cancel_requested:
+                await self._fail(state, "Cancelled", "The batch was cancelled before this file finished.")
+                return
+            cause = err.cause if isinstance(err, ActivityError) else None
+            code = cause.type if isinstance(cause, ApplicationError) and cause.type else "ExtractionFailed"
+            message = cause.message if cause is not None else str(err)
+            await self._fail(state, code, message)
+        finally:
+            self._running -= 1
+            self._tasks.pop(file_id, None)
+
+    async def _fail(self, state: FileState, code: str, message: str, *, refund: bool = True) -> None:
+        state.status = "failed"
+        state.errorCode, state.errorMessage = code, message
+        self._record("document_failed", state)
+        await workflow.execute_activity(
+            "record_file_failure",
+            FileFailure(
+                batch_id=self._input.batch_id,
+                file_id=state.fileId,
+                code=code,
+                message=message,
+                attempt_key=f"{state.fileId}:{state.retries}" if refund else "",
+            ),
+            **DB_WRITE,
+        )
+        self._publish("document.failed", {"batchId": self._input.batch_id, "fileId": state.fileId,
+                                          "fileName": state.name, "status": "failed",
+                                          "errorCode": code, "errorMessage": message})
+
+    async def _settle(self) -> None:
+        """Every file is done: store the final status and tell the webhooks."""
+        completed, failed = self._counts()
+        total = len(self._files)
+        status = final_status(completed, failed, total)
+        outcome = BatchOutcome(batch_id=self._input.batch_id, status=status, total_files=total,
+                               completed_files=completed, failed_files=failed, cancelled=self._cancelled)
+        await workflow.execute_activity("finalize_batch", outcome, **DB_WRITE)
+        self._set_status(status)
+        self._settled_dirty = False
+        self._publish("batch.completed", {"batchId": self._input.batch_id, "status": status,
+                                          "totalFiles": total, "completedFiles": completed,
+                                          "failedFiles": failed, "cancelled": self._cancelled})
+
+    # --- state helpers ------------------------------------------------------------------
+
+    def _counts(self) -> tuple[int, int]:
+        states = [f.status for f in self._files.values()]
+        return states.count("completed"), states.count("failed")
+
+    def _set_status(self, status: str) -> None:
+        if status != self._status:
+            self._status = status
+            workflow.upsert_search_attributes([BATCH_STATUS.value_set(status)])
+            self._record("status_changed", None)
+
+    def _record(self, kind: str, state: FileState | None) -> None:
+        completed, failed = self._counts()
+        total = len(self._files)
+        self._events.append(ProgressEvent(
+            seq=len(self._events) + 1, kind=kind,
+            fileId=state.fileId if state else None, fileName=state.name if state else None,
+            errorCode=state.errorCode if state else None, errorMessage=state.errorMessage if state else None,
+            totalFiles=total, completedFiles=completed, failedFiles=failed,
+            progress=progress_percent(completed, failed, total), status=self._status,
+        ))
+
+    def _publish(self, event_type: str, payload: dict[str, object]) -> None:
+        """Hand an event to the webhook fan-out without making the batch wait for it."""
+        event = WebhookEvent(
+            eventId=f"evt_{workflow.uuid4().hex[:16]}",
+            eventType=event_type,
+            timestamp=workflow.now().isoformat().replace("+00:00", "Z"),
+            organizationId=self._input.org_id,
+            projectId=self._input.project_id,
+            payload=payload,
+        )
+        self._background.append(asyncio.create_task(self._publish_activity(event)))
+
+    async def _publish_activity(self, event: WebhookEvent) -> None:
+        await workflow.execute_activity("publish_event", event, **DB_WRITE)

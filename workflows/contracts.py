@@ -1,0 +1,120 @@
+"""Inputs, outputs and state of the workflows and activities (small payloads: ids, never bytes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+FINAL_STATUSES = ("completed", "partially_failed", "failed", "cancelled")
+
+
+class FileRef(BaseModel):
+    file_id: str
+    name: str
+
+
+class BatchInput(BaseModel):
+    batch_id: str
+    org_id: str
+    project_id: str
+    template_id: str
+    files: list[FileRef]
+    retry_window_seconds: float = 7 * 24 * 3600
+    extraction_attempts: int = 3
+
+
+class FileState(BaseModel):
+    fileId: str
+    name: str
+    status: str = "queued"  # queued | processing | completed | failed | cancelled
+    attempts: int = 0
+    retries: int = 0  # how many times a person asked to re-run it
+    errorCode: str | None = None
+    errorMessage: str | None = None
+
+
+class BatchProgress(BaseModel):
+    """What the progress query answers (DESIGN.md §3)."""
+
+    batchId: str
+    totalFiles: int
+    completedFiles: int
+    failedFiles: int
+    progress: int
+    status: str
+    files: list[FileState] = Field(default_factory=list)
+    version: int = 0  # bumps on every change, so watchers can tell what is new
+
+
+class ExtractInput(BaseModel):
+    batch_id: str
+    file_id: str
+
+
+class ExtractOutput(BaseModel):
+    file_id: str
+    fields_found: int
+    pages: int
+
+
+class FileFailure(BaseModel):
+    batch_id: str
+    file_id: str
+    code: str
+    message: str
+    attempt_key: str  # makes the refund happen once per failure
+
+
+class RetryCharge(BaseModel):
+    batch_id: str
+    file_id: str
+    retry_number: int
+
+
+class BatchOutcome(BaseModel):
+    batch_id: str
+    status: str
+    total_files: int
+    completed_files: int
+    failed_files: int
+    cancelled: bool = False
+
+
+class WebhookEvent(BaseModel):
+    """One event for the organization's webhook endpoints (DESIGN.md §5 envelope)."""
+
+    eventId: str
+    eventType: str  # batch.uploaded | batch.completed | document.processed | document.failed
+    timestamp: str
+    organizationId: str
+    projectId: str
+    payload: dict[str, Any]
+
+
+class ProgressEvent(BaseModel):
+    """One step of a batch's life, numbered so a watcher can replay exactly what it missed."""
+
+    seq: int
+    kind: str  # document_processed | document_failed | status_changed
+    fileId: str | None = None
+    fileName: str | None = None
+    errorCode: str | None = None
+    errorMessage: str | None = None
+    totalFiles: int
+    completedFiles: int
+    failedFiles: int
+    progress: int
+    status: str
+
+
+class ProgressQuery(BaseModel):
+    since_seq: int = 0  # events with a larger seq are returned
+
+
+class BatchSnapshot(BatchProgress):
+    """The progress query's answer: the current state and the events after ``since_seq``."""
+
+    seq: int = 0
+    events: list[ProgressEvent] = Field(default_factory=list)
+    cancelled: bool = False
