@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -53,7 +54,7 @@ class Principal:
 
 
 def bearer_value(request: Request) -> str | None:
-    """The token from ``Authorization: Bearer``, the ``docbatch_token`` cookie or ``?token=``."""
+    """The token from ``Authorization: Bearer`` or the web UI's ``docbatch_token`` cookie."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
@@ -72,8 +73,25 @@ def authenticate(session: Session, value: str | None) -> Principal:
     return Principal(token.id, token.org_id, token.project_id, frozenset(expand_permissions(token.permissions)))
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def check_csrf(request: Request) -> None:
+    """Cookie-authenticated writes need the double-submit header (the web UI sends it)."""
+    if request.headers.get("authorization") or request.method in SAFE_METHODS:
+        return
+    if not request.cookies.get("docbatch_token"):
+        return
+    expected = request.cookies.get("docbatch_csrf")
+    if not expected or not secrets.compare_digest(expected, request.headers.get("x-csrf-token", "")):
+        raise ApiError(403, "Missing or wrong X-CSRF-Token header for a cookie-authenticated request; "
+                            "reload the page and try again.")
+
+
 def current_principal(request: Request, session: SessionDep) -> Principal:
-    return authenticate(session, bearer_value(request))
+    principal = authenticate(session, bearer_value(request))
+    check_csrf(request)
+    return principal
 
 
 def require(permission: str) -> Callable[..., Principal]:

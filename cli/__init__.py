@@ -1,0 +1,1 @@
+"""The ``docbatch`` command: run the service, extract without a server, submit to a server."""
