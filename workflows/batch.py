@@ -124,6 +124,9 @@ class BatchWorkflow:
 
     @workflow.run
     async def run(self, input: BatchInput) -> BatchOutcome:
+        self._publish("batch.uploaded", {"batchId": input.batch_id, "totalFiles": len(self._files),
+                                         "templateId": input.template_id,
+                                         "files": [{"fileId": f.file_id, "fileName": f.name} for f in input.files]})
         for file_id in self._files:
             self._spawn(file_id, retry=False)
         window = timedelta(seconds=input.retry_window_seconds)
