@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pypdfium2
-
+from extraction.readers import read_document
 from extraction.types import (
     EngineOptions,
     Extraction,
@@ -19,31 +18,6 @@ from extraction.types import (
     PageCallback,
     TemplateSpec,
 )
-
-
-def _read_pages(path: Path, options: EngineOptions, on_page: PageCallback | None) -> list[str]:
-    data = path.read_bytes()
-    if not data:
-        raise ExtractionError("EmptyFile", "The file is empty (0 bytes).")
-    if data.startswith(b"%PDF"):
-        try:
-            pdf = pypdfium2.PdfDocument(str(path))
-        except pypdfium2.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise ExtractionError("EncryptedFile", "The PDF is password-protected.") from exc
-            raise ExtractionError("CorruptFile", f"The PDF cannot be read: {exc}.") from exc
-        if len(pdf) > options.max_pages:
-            raise ExtractionError("TooManyPages", f"The PDF has {len(pdf)} pages; the limit is {options.max_pages}.")
-        pages = []
-        for i, page in enumerate(pdf):
-            pages.append(page.get_textpage().get_text_range())
-            if on_page:
-                on_page(i + 1)
-        return pages
-    try:
-        return [data.decode("utf-8")]
-    except UnicodeDecodeError as exc:
-        raise ExtractionError("UnsupportedType", "The file is neither a PDF nor UTF-8 text.") from exc
 
 
 def extract_file(
@@ -55,7 +29,8 @@ def extract_file(
 ) -> Extraction:
     """Extract ``template``'s fields from the document at ``path``."""
     options = options or EngineOptions()
-    pages = _read_pages(Path(path), options, on_page)
+    doc = read_document(Path(path), options, on_page)
+    pages = [p.text for p in doc.pages]
     fields: dict[str, FieldResult] = {}
     for name, spec in template.schema.get("properties", {}).items():
         label = re.escape(name.replace("_", " "))

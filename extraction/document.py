@@ -1,0 +1,158 @@
+"""The engine's view of a document: pages of positioned words, grouped into lines and segments.
+
+Every reader (PDF text layer, OCR, DOCX, plain text) produces the same structure so the field
+finders never care where the text came from. Coordinates have their origin
+top-left, in page units (PDF points or image pixels); ``Page.fraction`` turns a box into
+fractions of the page for the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    conf: float = 1.0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    @property
+    def yc(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class Segment:
+    """Words on one line with no wide gap between them: a cell, a label, a value."""
+
+    words: list[Word]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def box(self) -> list[float]:
+        return _union(self.words)
+
+    @property
+    def conf(self) -> float:
+        return min(w.conf for w in self.words) if self.words else 0.0
+
+
+@dataclass
+class Line:
+    segments: list[Segment]
+    page: int
+    index: int = 0  # position among the page's lines, top to bottom
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for s in self.segments for w in s.words]
+
+    @property
+    def text(self) -> str:
+        """Segments joined by a wide separator, so patterns do not run across columns."""
+        return "   ".join(s.text for s in self.segments)
+
+    @property
+    def box(self) -> list[float]:
+        return _union(self.words)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word]
+    source: str = "text"  # text, ocr, docx, plain
+    geometric: bool = True  # False when positions are synthetic (DOCX, plain text)
+    lines: list[Line] = field(default_factory=list)
+
+    def build_lines(self, gap_factor: float = 1.2) -> None:
+        self.lines = group_lines(self.words, self.number, gap_factor)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def fraction(self, box: list[float]) -> list[float] | None:
+        """A box as fractions of the page, or None when positions are synthetic."""
+        if not self.geometric or not self.width or not self.height:
+            return None
+        x0, y0, x1, y1 = box
+        w, h = self.width, self.height
+        return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / w, y0 / h, x1 / w, y1 / h)]
+
+
+@dataclass
+class Document:
+    pages: list[Page]
+    kind: str  # pdf, image, docx, text
+    attachments: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for page in self.pages for line in page.lines]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.pages)
+
+
+def _union(words: list[Word]) -> list[float]:
+    if not words:
+        return [0.0, 0.0, 0.0, 0.0]
+    return [
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    ]
+
+
+def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[Line]:
+    """Cluster words into lines by vertical overlap, then split each line at wide gaps."""
+    if not words:
+        return []
+    ordered = sorted(words, key=lambda w: (w.yc, w.x0))
+    rows: list[list[Word]] = []
+    centers: list[float] = []
+    heights: list[float] = []
+    for w in ordered:
+        h = max(w.height, 1e-6)
+        if rows and abs(w.yc - centers[-1]) <= 0.5 * min(h, heights[-1]):
+            rows[-1].append(w)
+            n = len(rows[-1])
+            centers[-1] += (w.yc - centers[-1]) / n
+            heights[-1] = max(heights[-1], h) if n < 3 else median(x.height for x in rows[-1])
+        else:
+            rows.append([w])
+            centers.append(w.yc)
+            heights.append(h)
+    lines = []
+    for idx, row in enumerate(rows):
+        row.sort(key=lambda w: w.x0)
+        h = median(w.height for w in row)
+        segments: list[Segment] = []
+        current: list[Word] = []
+        for w in row:
+            if current and w.x0 - current[-1].x1 > gap_factor * h:
+                segments.append(Segment(current, page))
+                current = []
+            current.append(w)
+        if current:
+            segments.append(Segment(current, page))
+        lines.append(Line(segments, page, idx))
+    return lines

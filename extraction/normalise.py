@@ -1,0 +1,243 @@
+"""Typed values from printed text: amounts, dates, currencies, IBANs.
+
+Each parser takes a string as printed and returns a clean value or None. The ``find_*``
+helpers locate every candidate inside a longer string (with its character span) so finders
+can prefer the one nearest a label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+MONTHS = {
+    # English, German, French, Dutch, Spanish, Italian (first letters that identify the month)
+    "jan": 1, "janv": 1, "januar": 1, "janvier": 1, "januari": 1, "ene": 1, "enero": 1, "gen": 1, "gennaio": 1,
+    "feb": 2, "fev": 2, "fév": 2, "février": 2, "fevrier": 2, "februar": 2, "februari": 2, "febrero": 2, "febbraio": 2,
+    "mar": 3, "mär": 3, "märz": 3, "maerz": 3, "mars": 3, "maart": 3, "marzo": 3, "mrt": 3,
+    "apr": 4, "avr": 4, "avril": 4, "april": 4, "abr": 4, "abril": 4, "aprile": 4,
+    "may": 5, "mai": 5, "mei": 5, "mayo": 5, "mag": 5, "maggio": 5,
+    "jun": 6, "juin": 6, "juni": 6, "junio": 6, "giu": 6, "giugno": 6,
+    "jul": 7, "juil": 7, "juillet": 7, "juli": 7, "julio": 7, "lug": 7, "luglio": 7,
+    "aug": 8, "aoû": 8, "aout": 8, "août": 8, "august": 8, "augustus": 8, "ago": 8, "agosto": 8,
+    "sep": 9, "sept": 9, "septembre": 9, "september": 9, "septiembre": 9, "set": 9, "settembre": 9,
+    "oct": 10, "okt": 10, "octobre": 10, "oktober": 10, "octubre": 10, "ott": 10, "ottobre": 10,
+    "nov": 11, "novembre": 11, "november": 11, "noviembre": 11,
+    "dec": 12, "dez": 12, "déc": 12, "décembre": 12, "decembre": 12, "dezember": 12, "december": 12,
+    "dic": 12, "diciembre": 12, "dicembre": 12,
+}
+_MONTH_WORD = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
+
+CURRENCY_SYMBOLS = {
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY", "₪": "ILS",
+    "zł": "PLN", "kč": "CZK", "us$": "USD", "a$": "AUD", "c$": "CAD", "r$": "BRL", "rm": "MYR",
+    "rs.": "INR", "rs": "INR", "chf": "CHF", "fr.": "CHF", "kr": "SEK", "$": "USD",
+}
+CURRENCY_WORDS = {
+    "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP",
+    "rupee": "INR", "rupees": "INR", "ringgit": "MYR", "zloty": "PLN", "złotych": "PLN", "pln": "PLN",
+    "franken": "CHF", "francs": "CHF",
+}
+ISO_CODES = {
+    "EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "MYR", "SGD", "AUD", "CAD", "NZD", "SEK", "NOK",
+    "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "HRK", "RUB", "TRY", "ILS", "ZAR", "BRL", "MXN", "HKD",
+    "KRW", "THB", "IDR", "PHP", "VND", "AED", "SAR", "UAH", "ISK", "TWD", "EGP", "NGN", "KES", "ARS",
+    "CLP", "COP", "PEN",
+}
+
+# An amount: optional sign/currency, digits with thousands separators and 0-3 decimals.
+AMOUNT_RE = re.compile(
+    r"(?<![\w.,/-])(?P<neg>[-−(])?\s?(?:[A-Z]{3}|[€$£¥₹]|RM|Rs\.?)?\s?"
+    r"(?P<num>\d{1,3}(?:[.,' \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,3})?)"
+    r"(?!\d)(?![.,]\d)(?P<trail>-)?(?!\w*%)"
+)
+
+
+def _clean(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).replace("−", "-").strip()
+
+
+def parse_amount(text: str | float | int | None) -> Decimal | None:
+    """'1.234,56' / '1,234.56' / 'RM 33.90' / '(12.00)' / '5,-' -> Decimal; None when no number."""
+    if text is None or isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float, Decimal)):
+        return Decimal(str(text))
+    s = _clean(str(text))
+    neg = bool(re.match(r"^\s*[-(]", s)) or bool(re.search(r"\d\s*-$", s)) or s.endswith(")")
+    s = re.sub(r"[^\d.,' ]", "", s).strip().replace("'", "").replace(" ", "")
+    if not re.search(r"\d", s):
+        return None
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+    elif s.count(",") == 1:
+        dec = "," if len(s.rpartition(",")[2]) != 3 else None
+    elif s.count(".") == 1:
+        dec = "." if len(s.rpartition(".")[2]) != 3 or s.startswith("0.") else None
+        if dec is None and re.fullmatch(r"\d{1,3}\.\d{3}", s) is None:
+            dec = "."
+    else:
+        dec = None
+    if dec:
+        whole, _, frac = s.rpartition(dec)
+        s = re.sub(r"[.,]", "", whole or "0") + "." + re.sub(r"[.,]", "", frac)
+    else:
+        s = re.sub(r"[.,]", "", s)
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        return None
+    return -d if neg and d else d
+
+
+def find_amounts(text: str) -> list[tuple[Decimal, int, int, bool]]:
+    """Every amount in ``text``: (value, start, end, has_decimals). Skips percentages and dates."""
+    out = []
+    t = _clean(text)
+    for m in AMOUNT_RE.finditer(t):
+        num = m.group("num")
+        after = t[m.end():m.end() + 2]
+        if "%" in after:
+            continue
+        val = parse_amount(num)
+        if val is None:
+            continue
+        if m.group("neg") in ("-", "−") or m.group("trail"):
+            val = -val
+        has_dec = bool(re.search(r"[.,]\d{1,2}$", num))
+        out.append((val, m.start("num"), m.end(), has_dec))
+    return out
+
+
+def amount_json(d: Decimal) -> float | int:
+    """Amounts go out as JSON numbers: integers stay integers, cents are kept exactly."""
+    q = d.quantize(Decimal("0.01")) if d.as_tuple().exponent < -2 else d
+    if q == q.to_integral_value() and q.as_tuple().exponent >= 0:
+        return int(q)
+    return float(q)
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    if y < 100:
+        y += 2000 if y < 70 else 1900
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+DATE_PATTERNS = [
+    # 2018-06-13, 2018/06/13, 2018.06.13
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+    # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
+    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})(?![\d,]|\.\d)"),
+    # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
+               + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?!\d)", re.IGNORECASE),
+    # June 13, 2018 / Jun 13 2018
+    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.IGNORECASE),
+    # 20180613
+    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
+]
+
+
+def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, int]]:
+    """Every date in ``text`` as (date, start, end), earliest position first."""
+    t = _clean(text)
+    found: list[tuple[dt.date, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for pat in DATE_PATTERNS:
+        for m in pat.finditer(t):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            g = m.groupdict()
+            if g.get("mon") is not None:
+                mon = MONTHS.get(g["mon"].lower()) or MONTHS.get(g["mon"].lower()[:3])
+                if not mon:
+                    continue
+                date = _date(int(g["y"]), mon, int(g["d"]))
+            else:
+                y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
+                if pat is DATE_PATTERNS[1] and len(g["y"]) == 2 and g.get("sep") == ".":
+                    pass
+                if pat is DATE_PATTERNS[1]:
+                    d_, m_ = (b, a) if day_first else (a, b)
+                    date = _date(y, m_, d_) or _date(y, d_, m_)
+                else:
+                    date = _date(y, a, b)
+            if date:
+                found.append((date, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    found.sort(key=lambda x: x[1])
+    return found
+
+
+def parse_date(text: str) -> dt.date | None:
+    found = find_dates(text)
+    return found[0][0] if found else None
+
+
+def find_currency(text: str) -> str | None:
+    """ISO code from an explicit code, a symbol or a currency word in ``text``."""
+    t = _clean(text)
+    for m in re.finditer(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", t):
+        if m.group(1) in ISO_CODES:
+            return m.group(1)
+    low = t.lower()
+    for sym in ("€", "£", "₹", "¥", "zł", "us$", "a$", "c$", "r$"):
+        if sym in low:
+            return CURRENCY_SYMBOLS[sym]
+    for word, code in CURRENCY_WORDS.items():
+        if re.search(rf"(?<![a-zà-ÿ]){re.escape(word)}(?![a-zà-ÿ])", low):
+            return code
+    if re.search(r"(?<![a-z])rm\s?\d", low):
+        return "MYR"
+    if re.search(r"(?<![a-z])rs\.?\s?\d", low):
+        return "INR"
+    if "$" in t:
+        return "USD"
+    return None
+
+
+def normalise_currency(text: str) -> str | None:
+    t = _clean(text)
+    if t.upper() in ISO_CODES:
+        return t.upper()
+    low = t.lower()
+    if low in CURRENCY_SYMBOLS:
+        return CURRENCY_SYMBOLS[low]
+    return find_currency(t)
+
+
+IBAN_RE = re.compile(r"\b([A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?)\b")
+
+
+def iban_valid(iban: str) -> bool:
+    s = re.sub(r"\s", "", iban).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", s):
+        return False
+    moved = s[4:] + s[:4]
+    digits = "".join(str(int(c, 36)) for c in moved)
+    return int(digits) % 97 == 1
+
+
+def find_ibans(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    t = _clean(text).upper()
+    for m in IBAN_RE.finditer(t):
+        raw = re.sub(r"\s", "", m.group(1))
+        # the greedy match may swallow a following word: shrink until the checksum holds
+        for end in range(len(raw), 14, -1):
+            if iban_valid(raw[:end]):
+                out.append((raw[:end], m.start(), m.end()))
+                break
+    return out
+
+
+def clean_text(text: str) -> str:
+    s = re.sub(r"\s+", " ", _clean(text)).strip()
+    return s.strip(" :;,|")

@@ -1,0 +1,64 @@
+"""Images (JPG, PNG, WebP, BMP, TIFF incl. multi-page): checked for bombs, then OCRed."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from extraction.document import Document, Page
+from extraction.types import EngineOptions, ExtractionError, PageCallback
+
+
+def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
+    from extraction.ocr import ocr_words
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))  # lazy: reads the header only
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ExtractionError("CorruptFile", f"The image cannot be read: {exc}.") from exc
+    except Image.DecompressionBombError as exc:
+        raise ExtractionError("ImageTooLarge", f"The image is too large to process: {exc}.") from exc
+    frames = getattr(img, "n_frames", 1) or 1
+    if frames > options.max_pages:
+        raise ExtractionError("TooManyPages", f"The image has {frames} pages; the limit is {options.max_pages}.")
+    pages: list[Page] = []
+    for i in range(frames):
+        try:
+            img.seek(i)
+        except EOFError:
+            break
+        w, h = img.size
+        if w * h > options.max_image_pixels:
+            raise ExtractionError(
+                "ImageTooLarge",
+                f"The image is {w} x {h} pixels ({w * h / 1e6:.0f} megapixels); "
+                f"the limit is {options.max_image_pixels / 1e6:.0f} megapixels.",
+            )
+        if w == 0 or h == 0:
+            raise ExtractionError("CorruptFile", "The image has no pixels.")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                frame = img.copy() if frames > 1 else img
+                frame.load()
+                frame = ImageOps.exif_transpose(frame) if frames == 1 else frame
+        except Image.DecompressionBombError as exc:
+            raise ExtractionError("ImageTooLarge", f"The image is too large to process: {exc}.") from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ExtractionError("CorruptFile", f"The image is damaged or truncated: {exc}.") from exc
+        if frame.mode in ("RGBA", "LA", "P"):
+            frame = frame.convert("RGBA")
+            bg = Image.new("RGB", frame.size, "white")
+            bg.paste(frame, mask=frame.split()[-1])
+            frame = bg
+        words = ocr_words(frame)
+        page = Page(i + 1, float(frame.width), float(frame.height), words, source="ocr")
+        page.build_lines()
+        pages.append(page)
+        if on_page:
+            on_page(i + 1)
+    return Document(pages, "image")

@@ -1,0 +1,127 @@
+"""PDF: words and positions from the text layer; pages without one are rendered and OCRed."""
+
+from __future__ import annotations
+
+import threading
+
+import pypdfium2
+
+from extraction.document import Document, Page, Word
+from extraction.types import EngineOptions, ExtractionError, PageCallback
+
+MIN_TEXT_CHARS = 20  # fewer visible characters than this: treat the page as a scan
+OCR_DPI = 200
+# pdfium is not thread-safe; the worker runs documents in threads, so calls are serialised.
+# Text-layer pages take milliseconds, and OCR (the slow part) runs outside the lock.
+PDFIUM_LOCK = threading.RLock()
+
+INVOICE_XML_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml",
+                     "order-x.xml")
+
+
+def _open(data: bytes) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text or "security" in text:
+            raise ExtractionError("EncryptedFile",
+                                  "The PDF is encrypted with a password; upload an unprotected copy.") from exc
+        raise ExtractionError("CorruptFile", "The PDF is damaged and cannot be opened "
+                                             f"({str(exc).rstrip('.')}).") from exc
+
+
+def page_words(textpage, height: float) -> list[Word]:
+    """Split the text layer into words: at whitespace, and at gaps where a space is missing."""
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # index mismatch (rare): fall back to per-char text
+        text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
+    words: list[Word] = []
+    chars: list[tuple[str, float, float, float, float]] = []
+
+    def flush() -> None:
+        if chars:
+            words.append(Word("".join(c[0] for c in chars), min(c[1] for c in chars),
+                              min(c[2] for c in chars), max(c[3] for c in chars), max(c[4] for c in chars)))
+            chars.clear()
+
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch == "\x00" or ord(ch) == 0xFFFE:
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        y0, y1 = height - top, height - bottom
+        if chars:
+            prev = chars[-1]
+            h = max(prev[4] - prev[2], y1 - y0, 1.0)
+            if left - prev[3] > 0.25 * h or left < prev[1] - 0.5 * h or abs((y0 + y1) - (prev[2] + prev[4])) > h:
+                flush()
+        chars.append((ch, left, y0, right, y1))
+    flush()
+    return words
+
+
+def _attachments(pdf: pypdfium2.PdfDocument) -> dict[str, bytes]:
+    found: dict[str, bytes] = {}
+    try:
+        for i in range(pdf.count_attachments()):
+            att = pdf.get_attachment(i)
+            name = (att.get_name() or "").lower()
+            if name in INVOICE_XML_NAMES or (name.endswith(".xml") and "invoice" in name):
+                found[name] = bytes(att.get_data())
+    except Exception:  # a broken attachment must not spoil the visible page
+        return found
+    return found
+
+
+def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
+    from extraction.ocr import ocr_words
+
+    with PDFIUM_LOCK:
+        pdf = _open(data)
+    try:
+        with PDFIUM_LOCK:
+            count = len(pdf)
+        if count == 0:
+            raise ExtractionError("CorruptFile", "The PDF has no pages.")
+        if count > options.max_pages:
+            raise ExtractionError("TooManyPages",
+                                  f"The PDF has {count} pages; the limit is {options.max_pages}.")
+        with PDFIUM_LOCK:
+            attachments = _attachments(pdf)
+        pages: list[Page] = []
+        for i in range(count):
+            with PDFIUM_LOCK:
+                page = pdf[i]
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                words = page_words(textpage, height)
+                visible = sum(len(w.text) for w in words)
+                image = None
+                if visible < MIN_TEXT_CHARS:
+                    scale = OCR_DPI / 72
+                    if width * height * scale * scale > options.max_image_pixels:
+                        scale = (options.max_image_pixels / (width * height)) ** 0.5
+                    image = page.render(scale=scale).to_pil()
+                textpage.close()
+                page.close()
+            source = "text"
+            if image is not None:
+                sx = width / image.width
+                ocr = ocr_words(image)
+                for w in ocr:
+                    w.x0, w.x1, w.y0, w.y1 = w.x0 * sx, w.x1 * sx, w.y0 * sx, w.y1 * sx
+                if sum(len(w.text) for w in ocr) > visible:
+                    words, source = ocr, "ocr"
+            p = Page(i + 1, float(width), float(height), words, source=source)
+            p.build_lines()
+            pages.append(p)
+            if on_page:
+                on_page(i + 1)
+    finally:
+        with PDFIUM_LOCK:
+            pdf.close()
+    return Document(pages, "pdf", attachments)
