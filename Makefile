@@ -1,0 +1,37 @@
+# docbatch: `make run` starts everything, `make test` runs the whole suite. Both set up first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test bench eval worker api clean
+
+$(STAMP): pyproject.toml scripts/install-system.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	bash scripts/install-system.sh
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/docbatch run
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+eval: $(STAMP)
+	$(PY) tools/eval.py ../shared/corpus
+
+worker: $(STAMP)
+	$(PY) worker.py
+
+api: $(STAMP)
+	$(VENV)/bin/uvicorn api.app:app_factory --factory --host 127.0.0.1 --port $${DOCBATCH_API_PORT:-8000}
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
