@@ -17,6 +17,7 @@ class Exporter:
 
 
 EXPORTERS: dict[str, Exporter] = {}
+_LOADED = False
 
 
 def register(exporter: Exporter) -> Exporter:
@@ -29,9 +30,20 @@ def get_exporter(fmt: str) -> Exporter | None:
     return EXPORTERS.get(fmt.lower())
 
 
+def available_formats() -> list[str]:
+    """Every registered format name, sorted (for the 400 that lists the valid ones)."""
+    _load_all()
+    return sorted(EXPORTERS)
+
+
 def _load_all() -> None:
-    """Import the format modules so they register themselves."""
-    if EXPORTERS:
+    """Import the format modules so they register themselves.
+
+    Guarded by its own flag, not by ``EXPORTERS`` being empty: importing one format module
+    directly (``exporters.fmt_csv``) must not hide the others.
+    """
+    global _LOADED
+    if _LOADED:
         return
     import importlib
     import pkgutil
@@ -41,6 +53,7 @@ def _load_all() -> None:
     for mod in pkgutil.iter_modules(exporters.__path__):
         if mod.name.startswith("fmt_"):
             importlib.import_module(f"exporters.{mod.name}")
+    _LOADED = True
 
 
 def render_whole(batch: ExportBatch, fmt: str, **options: object) -> bytes:

@@ -55,6 +55,14 @@ class ItemsTable:
     numeric: list[bool]
     rows: list[list[Cell]]
 
+    @property
+    def widths(self) -> list[str]:
+        """Column widths (percent) for the fixed table layout: text columns get 3 shares,
+        number columns 1 (fixed layout keeps WeasyPrint fast and wraps long text)."""
+        shares = [1 if n else 3 for n in self.numeric]
+        total = sum(shares) or 1
+        return [f"{100 * s / total:.2f}%" for s in shares]
+
 
 @dataclass
 class DocView:
@@ -65,6 +73,17 @@ class DocView:
     finished: str
     fields: list[tuple[str, Cell]] = field(default_factory=list)
     tables: list[ItemsTable] = field(default_factory=list)
+
+    @property
+    def field_rows(self) -> list[list[tuple[str, Cell]]]:
+        """Two fields per table row (name, value, name, value) once there are more than four:
+        the report stays short without narrowing any column too much."""
+        per_row = 2 if len(self.fields) > 4 else 1
+        return [self.fields[i : i + per_row] for i in range(0, len(self.fields), per_row)]
+
+    @property
+    def pairs_per_row(self) -> int:
+        return 2 if len(self.fields) > 4 else 1
 
 
 def doc_view(index: int, f: ExportFile, specs: list[FieldSpec]) -> DocView:

@@ -1,0 +1,69 @@
+"""Time every export format on a synthetic 50-file invoice batch with 10 line items each.
+
+Prints, per format: wall time, output size, number of chunks and peak memory allocated by
+Python while rendering (tracemalloc; native memory of WeasyPrint/lxml is not counted).
+Run: ``python bench/bench_export.py [n_files] [n_items]`` (``make bench`` calls ``main()``).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from exporters.registry import available_formats, get_exporter  # noqa: E402
+from exporters.samples import synthetic_invoice_batch  # noqa: E402
+
+ORDER = ["json", "csv", "csv-rows", "xml", "html", "text", "docx", "pdf"]
+
+
+def _human(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
+def run_one(batch, fmt: str) -> tuple[float, int, int, int]:  # noqa: ANN001
+    options = {}
+    name = fmt
+    if fmt == "csv-rows":
+        name, options = "csv", {"line_items": "rows"}
+    exporter = get_exporter(name)
+    assert exporter is not None, name
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    t = time.perf_counter()
+    size = chunks = 0
+    for chunk in exporter.render(batch, **options):
+        size += len(chunk)
+        chunks += 1
+    elapsed = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, size, chunks, peak
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    n_files = int(argv[0]) if argv else 50
+    n_items = int(argv[1]) if len(argv) > 1 else 10
+    batch = synthetic_invoice_batch(n_files, n_items, n_failed=2)
+    formats = [f for f in ORDER if f.split("-")[0] in available_formats()]
+    # warm-up: imports (pandas, weasyprint, fonts) are not part of the figures
+    warm = synthetic_invoice_batch(1, 1)
+    for fmt in formats:
+        run_one(warm, fmt)
+    print(f"export bench: {n_files} files x {n_items} line items, invoice template, 2 failed files")
+    print(f"{'format':<10}{'time':>10}{'size':>12}{'chunks':>8}{'peak mem':>12}")
+    for fmt in formats:
+        elapsed, size, chunks, peak = run_one(batch, fmt)
+        print(f"{fmt:<10}{elapsed * 1000:>8.0f}ms{_human(size):>12}{chunks:>8}{_human(peak):>12}")
+
+
+if __name__ == "__main__":
+    main()
