@@ -37,6 +37,7 @@ async def start_batch(client: Client, settings: Settings, batch: Batch, files: l
             files=[FileRef(file_id=f.id, name=f.file_name) for f in files],
             retry_window_seconds=settings.retry_window_seconds,
             extraction_attempts=settings.extraction_attempts,
+            heartbeat_timeout_seconds=settings.heartbeat_timeout_seconds,
         ),
         id=workflow_id(batch.id),
         task_queue=settings.task_queue,

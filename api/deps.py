@@ -12,6 +12,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
+from api.temporal_client import TemporalHolder
 from core.db import get_engine
 from core.ids import utcnow
 from core.settings import Settings
@@ -38,6 +39,13 @@ async def get_temporal(request: Request) -> Client:
 
 
 TemporalDep = Annotated[Client, Depends(get_temporal)]
+
+
+def get_temporal_holder(request: Request) -> TemporalHolder:
+    return request.app.state.temporal
+
+
+TemporalHolderDep = Annotated[TemporalHolder, Depends(get_temporal_holder)]
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,16 @@ class Settings(BaseSettings):
     max_pages: int = 50
     retry_window_seconds: float = Field(default=7 * 24 * 3600, gt=0)
     extraction_attempts: int = 3
+    heartbeat_timeout_seconds: float = 30  # a crashed worker's files are picked up after this
 
     worker_max_activities: int = 4
     worker_threads: int = 8
 
     webhook_allow_private: bool = False
+    webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time
+    webhook_retry_max_interval_seconds: float = Field(default=600.0, gt=0)
+    webhook_retry_hours: float = Field(default=24.0, gt=0)  # then the delivery gives up
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)  # one request
 
     llm_base_url: str = ""
     llm_api_key: str = ""

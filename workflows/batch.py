@@ -182,7 +182,7 @@ class BatchWorkflow:
                 "extract_document",
                 ExtractInput(batch_id=self._input.batch_id, file_id=file_id),
                 start_to_close_timeout=timedelta(minutes=10),
-                heartbeat_timeout=timedelta(seconds=60),
+                heartbeat_timeout=timedelta(seconds=self._input.heartbeat_timeout_seconds),
                 retry_policy=RetryPolicy(
                     initial_interval=timedelta(seconds=2),
                     backoff_coefficient=2.0,

@@ -22,6 +22,7 @@ class BatchInput(BaseModel):
     files: list[FileRef]
     retry_window_seconds: float = 7 * 24 * 3600
     extraction_attempts: int = 3
+    heartbeat_timeout_seconds: float = 30
 
 
 class FileState(BaseModel):

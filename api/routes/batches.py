@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from temporalio.service import RPCError
 
 from api.batch_runner import start_batch
-from api.deps import Principal, Reader, SessionDep, SettingsDep, TemporalDep, Writer
+from api.deps import Principal, Reader, SessionDep, SettingsDep, TemporalDep, TemporalHolderDep, Writer
 from api.errors import ApiError
 from api.schemas import batch_public, file_public, page_of
 from api.uploads import accept_batch, check_files, resolve_project_and_template
@@ -48,7 +48,7 @@ async def upload_batch(
     principal: Writer,
     session: SessionDep,
     settings: SettingsDep,
-    temporal: TemporalDep,
+    temporal: TemporalHolderDep,
     files: Annotated[list[UploadFile] | None, File(description="1 to 50 documents")] = None,
     projectId: Annotated[str | None, Form()] = None,
     templateId: Annotated[str | None, Form()] = None,
@@ -60,7 +60,7 @@ async def upload_batch(
     project, template = resolve_project_and_template(session, principal, projectId, templateId)
     batch, rows = await accept_batch(session, settings, principal, files, project, template, name)
     try:
-        await start_batch(temporal, settings, batch, rows)
+        await start_batch(await temporal.get(), settings, batch, rows)
         batch.status = "processing"
         session.add(batch)
         session.commit()
