@@ -1,23 +1,218 @@
-"""Webhook fan-out (placeholder until the webhooks module lands: publishes nothing)."""
+"""Webhook activities: fan an event out to the subscribed endpoints, and deliver one event.
+
+``deliver_webhook`` completes asynchronously: it hands the HTTP request to a background task
+and returns at once, so a slow or hanging receiver never occupies one of the worker's activity
+slots (which extraction needs). The task reports the attempt's result through the activity's
+task token; if the worker dies meanwhile, the attempt times out and Temporal retries it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
+import httpx
+from sqlmodel import select
 from temporalio import activity
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
 
+from core.db import session_scope
+from core.ids import utcnow
+from core.net_guard import UrlRefused, check_url_async, pinned_request
 from core.settings import Settings
+from core.webhook_models import WebhookDelivery, WebhookEndpoint
+from core.webhook_signing import event_body, signed_headers
 from workflows.contracts import WebhookEvent
+from workflows.webhook_delivery import DeliveryJob, DeliveryResult, start_delivery
+
+log = logging.getLogger("docbatch.webhooks")
+
+MAX_IN_FLIGHT = 64  # concurrent HTTP deliveries per worker
+MAX_ERROR_BODY = 300  # characters of a failed answer kept in the delivery log
+
+
+def delivery_job(settings: Settings, endpoint_id: str, event: WebhookEvent) -> DeliveryJob:
+    return DeliveryJob(
+        endpoint_id=endpoint_id,
+        event=event,
+        retry_initial_seconds=settings.webhook_retry_initial_seconds,
+        retry_max_interval_seconds=settings.webhook_retry_max_interval_seconds,
+        retry_hours=settings.webhook_retry_hours,
+        timeout_seconds=settings.webhook_timeout_seconds,
+    )
+
+
+def subscribed(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
+    return (endpoint.status == "active" and endpoint.deleted_at is None
+            and event.eventType in endpoint.events
+            and (not endpoint.project_ids or event.projectId in endpoint.project_ids))
 
 
 class WebhookActivities:
     def __init__(self, settings: Settings, client: Client) -> None:
         self.settings = settings
         self.client = client
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+
+    # --- fan-out ------------------------------------------------------------------------
 
     @activity.defn(name="publish_event")
-    def publish_event(self, event: WebhookEvent) -> int:
-        """Start one durable delivery per matching endpoint; returns how many."""
-        return 0
+    async def publish_event(self, event: WebhookEvent) -> int:
+        """Start one durable delivery per matching endpoint; returns how many.
+
+        Repeating it for the same event starts nothing new (the workflow ids are per event and
+        endpoint), so a retried attempt cannot deliver twice.
+        """
+        endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
+        queue = activity.info().task_queue
+        for endpoint_id in endpoint_ids:
+            await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event), queue)
+        return len(endpoint_ids)
+
+    def _subscribed_endpoints(self, event: WebhookEvent) -> list[str]:
+        with session_scope(self.settings.sqlalchemy_url) as session:
+            rows = session.exec(select(WebhookEndpoint).where(
+                WebhookEndpoint.org_id == event.organizationId,
+                WebhookEndpoint.status == "active",
+                WebhookEndpoint.deleted_at.is_(None),  # type: ignore[union-attr]
+            ).order_by(WebhookEndpoint.created_at)).all()
+            return [e.id for e in rows if subscribed(e, event)]
+
+    # --- one delivery attempt -----------------------------------------------------------
+
+    @activity.defn(name="deliver_webhook")
+    async def deliver_webhook(self, job: DeliveryJob) -> DeliveryResult:
+        """One attempt; finished in the background (see the module docstring)."""
+        info = activity.info()
+        task = asyncio.create_task(self._attempt_in_background(job, info.task_token, info.attempt))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        activity.raise_complete_async()
+
+    async def _attempt_in_background(self, job: DeliveryJob, task_token: bytes, attempt: int) -> None:
+        handle = self.client.get_async_activity_handle(task_token=task_token)
+        try:
+            try:
+                await asyncio.wait_for(self._slots.acquire(), timeout=job.timeout_seconds)
+            except asyncio.TimeoutError:
+                await handle.fail(ApplicationError("Too many webhook deliveries in flight on this worker.",
+                                                   type="WebhookBusy"))
+                return
+            try:
+                result = await self._attempt(job, attempt)
+            except ApplicationError as err:
+                await handle.fail(err)
+            except Exception as exc:  # noqa: BLE001 - anything else is a retryable failure
+                log.exception("webhook attempt %s of %s failed unexpectedly", attempt, job.event.eventId)
+                await handle.fail(ApplicationError(f"{exc.__class__.__name__}: {exc}", type="WebhookError"))
+            else:
+                await handle.complete(result)
+            finally:
+                self._slots.release()
+        except RPCError as exc:  # the attempt already timed out on the server; it is retried anyway
+            log.warning("could not report webhook attempt %s of %s: %s", attempt, job.event.eventId, exc)
+
+    async def _attempt(self, job: DeliveryJob, attempt: int) -> DeliveryResult:
+        event = job.event
+        endpoint = await asyncio.to_thread(self._load, job.endpoint_id)
+        reason = self._skip_reason(endpoint, event)
+        if reason or endpoint is None:
+            await self._record(job, attempt, "skipped", error=reason)
+            return DeliveryResult(outcome="skipped", attempts=attempt)
+        try:
+            target = await check_url_async(endpoint.url, self.settings.webhook_allow_private)
+        except UrlRefused as exc:
+            await self._record(job, attempt, "refused", error=str(exc))
+            raise ApplicationError(str(exc), type="WebhookRefused", non_retryable=True) from None
+
+        body = event_body(event)
+        headers = {**endpoint.headers, **signed_headers(endpoint.secret, event.eventId, body)}
+        started = time.monotonic()
+        status: int | None = None
+        error: str | None = None
+        try:
+            async with httpx.AsyncClient(timeout=job.timeout_seconds, trust_env=False,
+                                         follow_redirects=False) as http:
+                response = await http.send(pinned_request(http, target, content=body, headers=headers),
+                                           stream=True)
+                try:
+                    status = response.status_code
+                    if not 200 <= status < 300:
+                        error = await self._answer_excerpt(response)
+                finally:
+                    await response.aclose()
+        except httpx.TimeoutException:
+            error = f"No answer within {job.timeout_seconds:g} s."
+        except httpx.HTTPError as exc:
+            error = f"Could not connect: {exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+        duration_ms = int((time.monotonic() - started) * 1000)
+
+        if status is not None and 200 <= status < 300:
+            await self._record(job, attempt, "delivered", status=status, duration_ms=duration_ms)
+            return DeliveryResult(outcome="delivered", status_code=status, attempts=attempt)
+        if status == 410:
+            await self._record(job, attempt, "disabled", status=status, duration_ms=duration_ms,
+                               error="The receiver answered 410 Gone: endpoint disabled.", disable=True)
+            return DeliveryResult(outcome="disabled", status_code=status, attempts=attempt)
+        await self._record(job, attempt, "retrying", status=status, duration_ms=duration_ms, error=error)
+        raise ApplicationError(f"Webhook {event.eventId} attempt {attempt}: {error}", type="WebhookFailed")
+
+    @staticmethod
+    async def _answer_excerpt(response: httpx.Response) -> str:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_raw():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_ERROR_BODY:
+                break
+        text = b"".join(chunks)[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
+        return f"HTTP {response.status_code}" + (f": {text}" if text else "")
+
+    @staticmethod
+    def _skip_reason(endpoint: WebhookEndpoint | None, event: WebhookEvent) -> str | None:
+        if endpoint is None or endpoint.deleted_at is not None or endpoint.org_id != event.organizationId:
+            return "Not sent: the endpoint was deleted."
+        if endpoint.status != "active":
+            return f"Not sent: the endpoint is {endpoint.status}."
+        return None
+
+    # --- database -----------------------------------------------------------------------
+
+    def _load(self, endpoint_id: str) -> WebhookEndpoint | None:
+        with session_scope(self.settings.sqlalchemy_url) as session:
+            return session.get(WebhookEndpoint, endpoint_id)
+
+    async def _record(self, job: DeliveryJob, attempt: int, outcome: str, *, status: int | None = None,
+                      duration_ms: int | None = None, error: str | None = None, disable: bool = False) -> None:
+        await asyncio.to_thread(self._record_sync, job, attempt, outcome, status, duration_ms, error, disable)
+
+    def _record_sync(self, job: DeliveryJob, attempt: int, outcome: str, status: int | None,
+                     duration_ms: int | None, error: str | None, disable: bool) -> None:
+        with session_scope(self.settings.sqlalchemy_url) as session:
+            session.add(WebhookDelivery(
+                endpoint_id=job.endpoint_id, org_id=job.event.organizationId, event_id=job.event.eventId,
+                event_type=job.event.eventType, attempt=attempt, outcome=outcome, status_code=status,
+                duration_ms=duration_ms, error=error,
+            ))
+            endpoint = session.get(WebhookEndpoint, job.endpoint_id)
+            if endpoint is None or outcome in ("skipped",):
+                return
+            now = utcnow()
+            if outcome == "delivered":
+                endpoint.last_success_at = now
+            else:
+                endpoint.last_failure_at = now
+            if disable and endpoint.status != "disabled":
+                endpoint.status = "disabled"
+                endpoint.disabled_reason = f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
+                endpoint.updated_at = now
+            session.add(endpoint)
 
     def all(self) -> list:
-        return [self.publish_event]
+        return [self.publish_event, self.deliver_webhook]
+

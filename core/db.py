@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 import core.models  # noqa: F401  (registers the tables)
+import core.webhook_models  # noqa: F401
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,88 @@
+"""WebhookDeliveryWorkflow: one durable delivery of one event to one endpoint.
+
+The workflow id ``webhook-<eventId>-<endpointId>`` makes starting it idempotent. Its single
+activity, ``deliver_webhook``, is retried with exponential backoff for hours: the receiver
+gets the same event (same ``eventId``, same body bytes) once it is back.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+    from temporalio.client import Client
+    from temporalio.exceptions import WorkflowAlreadyStartedError
+
+    from workflows.contracts import WebhookEvent
+
+# The receiver answered 410 Gone, or the URL points where webhooks may not go: retrying cannot help.
+FINAL_ERRORS = ["WebhookRefused"]
+
+
+class DeliveryJob(BaseModel):
+    endpoint_id: str
+    event: WebhookEvent
+    retry_initial_seconds: float = 5.0
+    retry_max_interval_seconds: float = 600.0
+    retry_hours: float = 24.0
+    timeout_seconds: float = 10.0  # one HTTP request
+
+
+class DeliveryResult(BaseModel):
+    outcome: str  # delivered | disabled | skipped | refused | gave_up
+    status_code: int | None = None
+    attempts: int = 0
+
+
+@workflow.defn(name="WebhookDeliveryWorkflow")
+class WebhookDeliveryWorkflow:
+    @workflow.run
+    async def run(self, job: DeliveryJob) -> DeliveryResult:
+        try:
+            return await workflow.execute_activity(
+                "deliver_webhook",
+                job,
+                result_type=DeliveryResult,
+                # The request timeout plus room for the database writes around it.
+                start_to_close_timeout=timedelta(seconds=job.timeout_seconds + 20),
+                schedule_to_close_timeout=timedelta(hours=job.retry_hours),
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=job.retry_initial_seconds),
+                    backoff_coefficient=2.0,
+                    maximum_interval=timedelta(seconds=job.retry_max_interval_seconds),
+                    non_retryable_error_types=FINAL_ERRORS,
+                ),
+            )
+        except ActivityError as err:
+            workflow.logger.warning("webhook %s to %s not delivered: %s",
+                                    job.event.eventId, job.endpoint_id, err.cause or err)
+            outcome = "refused" if getattr(err.cause, "type", None) == "WebhookRefused" else "gave_up"
+            return DeliveryResult(outcome=outcome)
+
+
+WEBHOOK_WORKFLOWS: list[type] = [WebhookDeliveryWorkflow]
+
+
+def delivery_workflow_id(event_id: str, endpoint_id: str) -> str:
+    return f"webhook-{event_id}-{endpoint_id}"
+
+
+async def start_delivery(client: Client, job: DeliveryJob, task_queue: str) -> bool:
+    """Start (or join) the delivery; False when it already ran to its end earlier."""
+    try:
+        await client.start_workflow(
+            WebhookDeliveryWorkflow.run,
+            job,
+            id=delivery_workflow_id(job.event.eventId, job.endpoint_id),
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        return False
+    return True
