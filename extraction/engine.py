@@ -1,15 +1,12 @@
-"""First engine: text-layer PDFs and plain text, fields found by their labels.
-
-Placeholder for the full engine (issue 3), which replaces this module behind the same
-``extract_file`` signature.
-"""
+"""``extract_file``: read the document, then run the template's engine (local, llm or hybrid)."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from extraction.finders import find_fields
 from extraction.readers import read_document
+from extraction.templates import engine_mode, validate_template
 from extraction.types import (
     EngineOptions,
     Extraction,
@@ -27,23 +24,32 @@ def extract_file(
     options: EngineOptions | None = None,
     on_page: PageCallback | None = None,
 ) -> Extraction:
-    """Extract ``template``'s fields from the document at ``path``."""
+    """Extract ``template``'s fields from the document at ``path``.
+
+    Raises ExtractionError for problems retrying cannot fix (bad file, bad template) and
+    TransientExtractionError when an LLM endpoint is rate-limited or failing.
+    """
     options = options or EngineOptions()
+    errors = validate_template(template.schema, template.engine)
+    if errors:
+        raise ExtractionError("InvalidTemplate", "The template is invalid: " + "; ".join(errors))
+    mode = engine_mode(template)
     doc = read_document(Path(path), options, on_page)
-    pages = [p.text for p in doc.pages]
+    page_sizes = [(p.width, p.height) for p in doc.pages]
     fields: dict[str, FieldResult] = {}
-    for name, spec in template.schema.get("properties", {}).items():
-        label = re.escape(name.replace("_", " "))
-        for number, text in enumerate(pages, 1):
-            m = re.search(rf"(?im)^\s*{label}\s*[:#]?\s*(.+?)\s*$", text)
-            if m:
-                raw = m.group(1)
-                value: object = raw
-                if spec.get("type") in ("number", "integer"):
-                    try:
-                        value = float(re.sub(r"[^\d.\-]", "", raw))
-                    except ValueError:
-                        continue
-                fields[name] = FieldResult(value=value, confidence=0.6, page=number)
-                break
-    return Extraction(fields=fields, pages=len(pages), engine="local")
+    if doc.attachments:
+        from extraction.facturx import fields_from_xml
+
+        fields.update(fields_from_xml(doc.attachments, template))
+    if mode in ("local", "hybrid"):
+        local = find_fields(doc, template)
+        for name, result in local.items():
+            fields.setdefault(name, result)
+    if mode in ("llm", "hybrid"):
+        from extraction.llm import llm_fields
+
+        missing = [n for n in template.field_names if n not in fields] if mode == "hybrid" else template.field_names
+        if missing:
+            fields.update(llm_fields(doc, template, missing, options))
+    ordered = {name: fields[name] for name in template.field_names if name in fields}
+    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes)

@@ -28,7 +28,8 @@ MONTHS = {
     "dec": 12, "dez": 12, "déc": 12, "décembre": 12, "decembre": 12, "dezember": 12, "december": 12,
     "dic": 12, "diciembre": 12, "dicembre": 12,
 }
-_MONTH_WORD = r"(?P<mon>[A-Za-zÀ-ÿ]{3,10})\.?"
+_MONTH_WORD = (r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True))
+               + r")(?:[a-zà-ÿ]*)\.?(?![A-Za-z])")
 
 CURRENCY_SYMBOLS = {
     "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY", "₪": "ILS",
@@ -134,7 +135,7 @@ DATE_PATTERNS = [
     # 2018-06-13, 2018/06/13, 2018.06.13
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
-    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})(?![\d,]|\.\d)"),
+    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})(?!\d|[.,]\d)"),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
                + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?!\d)", re.IGNORECASE),
@@ -162,8 +163,6 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, in
                 date = _date(int(g["y"]), mon, int(g["d"]))
             else:
                 y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
-                if pat is DATE_PATTERNS[1] and len(g["y"]) == 2 and g.get("sep") == ".":
-                    pass
                 if pat is DATE_PATTERNS[1]:
                     d_, m_ = (b, a) if day_first else (a, b)
                     date = _date(y, m_, d_) or _date(y, d_, m_)

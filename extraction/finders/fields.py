@@ -1,0 +1,313 @@
+"""The local engine: template fields found from labels, positions, value types and patterns."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from extraction.document import Document, Line
+from extraction.finders import parties
+from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
+from extraction.finders.line_items import find_line_items
+from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
+from extraction.finders.parsers import PARSERS, with_pattern
+from extraction.normalise import amount_json, find_amounts, find_currency, find_dates, find_ibans
+from extraction.types import FieldResult, TemplateSpec
+
+TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
+
+
+class Finder:
+    """Holds one document's label hits so every field reuses them."""
+
+    def __init__(self, doc: Document, specs: list[FieldSpec]) -> None:
+        self.doc = doc
+        self.specs = specs
+        labels: dict[str, set[str]] = defaultdict(set)
+        for concept, (_kind, labs) in CONCEPTS.items():
+            for lab in labs:
+                labels[lab].add(concept)
+        for spec in specs:
+            for lab in spec.labels:
+                labels[lab].add(self.owner(spec))
+        self.hits = find_labels(doc, labels)
+        self.lines_by_page: dict[int, list[Line]] = {p.number: p.lines for p in doc.pages}
+        self.n_lines = max(1, len(doc.lines))
+        self._starts: dict[int, list[int]] = defaultdict(list)
+        for hit in self.hits:
+            if hit.weight >= 0.7:
+                self._starts[id(hit.segment)].append(hit.start)
+        for v in self._starts.values():
+            v.sort()
+
+    @staticmethod
+    def owner(spec: FieldSpec) -> str:
+        return spec.concept or f"field:{spec.name}"
+
+    def stop(self, seg_id: int, start: int) -> int:
+        """Where the next strong label begins in a segment (values end there)."""
+        starts = self._starts.get(seg_id)
+        if not starts:
+            return 10**9
+        i = bisect.bisect_left(starts, start)
+        return starts[i] if i < len(starts) else 10**9
+
+    def hits_for(self, spec: FieldSpec) -> list[LabelHit]:
+        owner = self.owner(spec)
+        return [h for h in self.hits if owner in h.owners]
+
+    def order(self, line: Line) -> float:
+        """Position of a line in the document, 0 (first) to 1 (last)."""
+        before = sum(len(p.lines) for p in self.doc.pages if p.number < line.page)
+        return (before + line.index) / self.n_lines
+
+    # ----------------------------------------------------------------- generic label search
+    def labelled(self, spec: FieldSpec, below: int = 3) -> list[Candidate]:
+        parse = with_pattern(PARSERS.get(spec.kind, PARSERS["text"]), spec.pattern)
+        out = []
+        for hit in self.hits_for(spec):
+            for cand in values_near(hit, parse, self.lines_by_page, below=below, stop=self.stop):
+                cand.score *= hit.weight
+                cand.how = f"{cand.how}:{hit.label}"
+                cand.line_order = self.order(hit.line)  # type: ignore[attr-defined]
+                cand.hit = hit  # type: ignore[attr-defined]
+                out.append(cand)
+                break
+        return out
+
+    def pattern_anywhere(self, spec: FieldSpec) -> Candidate | None:
+        if spec.pattern is None:
+            return None
+        parse = with_pattern(PARSERS.get(spec.kind, PARSERS["text"]), spec.pattern)
+        for line in self.doc.lines:
+            for seg in line.segments:
+                got = parse(seg.text)
+                if got:
+                    return Candidate(got[0], 0.5, line.page, seg.box, seg.text, "pattern")
+        return None
+
+    # ----------------------------------------------------------------- per kind
+    def find(self, spec: FieldSpec) -> Candidate | None:
+        kind = spec.kind
+        if kind == "items":
+            return None
+        if spec.concept in ("seller_name", "buyer_name"):
+            return self.party(spec)
+        if spec.concept == "address" or kind == "address":
+            return self.address(spec)
+        if kind == "amount" and spec.concept in TOTAL_CONCEPTS:
+            return None  # resolved together in totals()
+        cands = self.labelled(spec)
+        if kind == "date":
+            cands = [c for c in cands if _plausible_date(c)]
+        best = max(cands, key=lambda c: c.score, default=None)
+        if best is None:
+            best = self.pattern_anywhere(spec)
+        if best is None:
+            best = self.fallback(spec)
+        return best
+
+    def fallback(self, spec: FieldSpec) -> Candidate | None:
+        if spec.kind == "date" and spec.concept in (None, "issue_date"):
+            return self.first_free_date()
+        if spec.kind == "date" and spec.concept == "due_date":
+            return self.due_from_terms()
+        if spec.kind == "currency":
+            return self.currency_anywhere()
+        if spec.kind == "iban":
+            for line in self.doc.lines:
+                for seg in line.segments:
+                    found = find_ibans(seg.text)
+                    if found:
+                        return Candidate(found[0][0], 0.7, line.page, seg.box, seg.text, "iban-anywhere")
+        return None
+
+    def first_free_date(self) -> Candidate | None:
+        """The first date on the document that no other date label claims."""
+        claimed = set()
+        for hit in self.hits:
+            if hit.owners & {"due_date", "delivery_date", "order_date"}:
+                claimed.add(id(hit.segment))
+        for line in self.doc.lines:
+            for seg in line.segments:
+                if id(seg) in claimed:
+                    continue
+                found = find_dates(seg.text)
+                if found:
+                    return Candidate(found[0][0], 0.5, line.page, seg.box, seg.text, "first-date")
+        return None
+
+    def due_from_terms(self) -> Candidate | None:
+        rx = re.compile(r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen)", re.IGNORECASE)
+        for line in self.doc.lines:
+            text = line.text
+            if not rx.search(text):
+                continue
+            m = re.search(r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor)\b", text, re.IGNORECASE)
+            if not m:
+                continue
+            found = find_dates(text[m.end():])
+            if found:
+                return Candidate(found[0][0], 0.45, line.page, line.box, text, "payment-terms")
+        return None
+
+    def currency_anywhere(self) -> Candidate | None:
+        votes: Counter[str] = Counter()
+        where: dict[str, tuple[int, list[float]]] = {}
+        for line in self.doc.lines:
+            for seg in line.segments:
+                code = find_currency(seg.text)
+                if code:
+                    votes[code] += 1
+                    where.setdefault(code, (line.page, seg.box))
+        if not votes:
+            return None
+        code, n = votes.most_common(1)[0]
+        page, box = where[code]
+        return Candidate(code, min(0.8, 0.4 + 0.05 * n), page, box, code, "currency-anywhere")
+
+    # ----------------------------------------------------------------- parties
+    def party(self, spec: FieldSpec) -> Candidate | None:
+        cands: list[Candidate] = []
+        for hit in self.hits_for(spec):
+            if spec.name not in spec.labels and hit.label in ("from", "client", "customer", "kunde") and not hit.at_start:
+                continue
+            cand = parties.name_under_heading(hit, self.lines_by_page)
+            if cand:
+                cand.score *= hit.weight
+                cands.append(cand)
+        if spec.pattern is not None:
+            cands = [c for c in cands if spec.pattern.search(str(c.value))]
+        other_names: set[str] = set()
+        if spec.concept == "seller_name":
+            buyer = next((s for s in self.specs if s.concept == "buyer_name"), None)
+            buyer_spec = buyer or field_spec("buyer_name", {"type": "string"})
+            for hit in self.hits_for(buyer_spec):
+                got = parties.name_under_heading(hit, self.lines_by_page)
+                if got:
+                    other_names.add(fold(str(got.value)))
+            legal = parties.legal_form_name(self.doc, exclude=other_names)
+            if legal:
+                cands.append(legal)
+            top = parties.top_name(self.doc)
+            if top and fold(str(top.value)) not in other_names:
+                cands.append(top)
+        return max(cands, key=lambda c: c.score, default=None)
+
+    def address(self, spec: FieldSpec) -> Candidate | None:
+        cands = [c for c in self.labelled(spec, below=1) if len(str(c.value)) > 8]
+        if cands:
+            return max(cands, key=lambda c: c.score)
+        seller = self.party(field_spec("seller_name", {"type": "string"}))
+        return parties.address_after(self.doc, seller)
+
+    # ----------------------------------------------------------------- totals
+    def totals(self) -> dict[str, Candidate]:
+        """Net, tax and grand total chosen together: prefer a set where net + tax = grand."""
+        options: dict[str, list[Candidate]] = {}
+        for concept in TOTAL_CONCEPTS:
+            spec = next((s for s in self.specs if s.concept == concept), None) or field_spec(concept, {"type": "number"})
+            cands = []
+            for cand in self.labelled(spec):
+                hit: LabelHit = cand.hit  # type: ignore[attr-defined]
+                if isinstance(cand.value, Decimal) and concept != "tax_total" and cand.value < 0:
+                    cand.score *= 0.5
+                n_amounts = len(find_amounts(hit.line.text))
+                if n_amounts >= 3 and cand.how.startswith("right"):
+                    cand.score *= 0.8  # a row of a table, not a total line
+                if "%" in hit.segment.text[hit.end:] and concept != "tax_total":
+                    cand.score *= 0.7
+                cand.score *= 0.9 + 0.1 * cand.line_order  # type: ignore[attr-defined]
+                cands.append(cand)
+            merged: dict[Decimal, Candidate] = {}
+            for cand in sorted(cands, key=lambda c: -c.score):
+                if cand.value in merged:
+                    merged[cand.value].score = min(1.0, merged[cand.value].score + 0.15 * cand.score)
+                else:
+                    merged[cand.value] = cand
+            options[concept] = sorted(merged.values(), key=lambda c: -c.score)[:4]
+        chosen = {k: v[0] for k, v in options.items() if v}
+        best_combo, best_score = None, -1.0
+        for g in options.get("grand_total", [])[:4]:
+            for n in options.get("net_total", [])[:4]:
+                for t in options.get("tax_total", [])[:4] or [None]:  # type: ignore[list-item]
+                    tax = t.value if t else Decimal(0)
+                    if abs(n.value + tax - g.value) < Decimal("0.015") and n.value != 0 and g.value != 0:
+                        score = g.score + n.score + (t.score if t else 0.0)
+                        if score > best_score:
+                            best_combo, best_score = (g, n, t), score
+        if best_combo:
+            g, n, t = best_combo
+            for c in (g, n, t):
+                if c:
+                    c.score = min(0.99, c.score + 0.1)
+            chosen["grand_total"], chosen["net_total"] = g, n
+            if t:
+                chosen["tax_total"] = t
+        if "grand_total" not in chosen:
+            biggest = self.largest_amount()
+            if biggest:
+                chosen["grand_total"] = biggest
+        return chosen
+
+    def largest_amount(self) -> Candidate | None:
+        skip = {id(h.segment) for h in self.hits if "_other_amount" in h.owners}
+        best = None
+        for line in self.doc.lines:
+            for seg in line.segments:
+                if id(seg) in skip:
+                    continue
+                for val, _s, _e, has_dec in find_amounts(seg.text):
+                    if has_dec and val > 0 and (best is None or val > best.value):
+                        best = Candidate(val, 0.3, line.page, seg.box, seg.text, "largest")
+        return best
+
+
+def _plausible_date(c: Candidate) -> bool:
+    return True
+
+
+def _to_json(spec: FieldSpec, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if spec.kind == "integer" or spec.schema.get("type") == "integer":
+            return int(value)
+        if spec.schema.get("type") == "string":
+            return str(value)
+        return amount_json(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def find_fields(doc: Document, template: TemplateSpec) -> dict[str, FieldResult]:
+    """Run the local engine over a read document."""
+    props: dict[str, Any] = template.schema.get("properties", {}) or {}
+    specs = [field_spec(name, sch if isinstance(sch, dict) else {}) for name, sch in props.items()]
+    finder = Finder(doc, specs)
+    totals = finder.totals() if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs) else {}
+    pages = {p.number: p for p in doc.pages}
+    out: dict[str, FieldResult] = {}
+    for spec in specs:
+        if spec.kind == "items":
+            rows, conf, page, box = find_line_items(doc, spec.schema)
+            if rows:
+                out[spec.name] = FieldResult(rows, conf, page, pages[page].fraction(box) if box else None)
+            continue
+        cand = totals.get(spec.concept or "") if spec.kind == "amount" else None
+        if cand is None:
+            cand = finder.find(spec)
+        if cand is None or cand.value is None or cand.value == "":
+            continue
+        page = pages.get(cand.page)
+        ocr_conf = 1.0
+        if page is not None and page.source == "ocr" and cand.box is not None:
+            confs = [w.conf for w in page.words if w.x0 >= cand.box[0] - 1 and w.x1 <= cand.box[2] + 1
+                     and w.y0 >= cand.box[1] - 1 and w.y1 <= cand.box[3] + 1]
+            ocr_conf = min(confs) if confs else 0.9
+        conf = round(max(0.05, min(0.99, cand.score * (0.5 + 0.5 * ocr_conf))), 3)
+        box = page.fraction(cand.box) if page is not None and cand.box is not None else None
+        out[spec.name] = FieldResult(_to_json(spec, cand.value), conf, cand.page, box, "local")
+    return out

@@ -1,0 +1,180 @@
+"""Find labels on the page and the values printed next to or below them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from extraction.document import Document, Line, Segment
+
+GENERIC_LABELS = {
+    "date", "datum", "vom", "nr", "no", "n°", "number", "numéro", "invoice", "rechnung", "facture",
+    "factuur", "total", "amount", "summe", "gesamt", "tax", "steuer", "due", "from", "customer",
+    "client", "netto", "ust", "ust.", "items", "paid", "payment", "price", "qty", "kunde", "address",
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents one character at a time, so offsets stay valid."""
+    out = []
+    for ch in text:
+        d = unicodedata.normalize("NFKD", ch)
+        c = d[0] if d else ch
+        out.append(c.lower() if len(c.lower()) == 1 else c)
+    return "".join(out)
+
+
+def label_weight(label: str) -> float:
+    if label in GENERIC_LABELS:
+        return 0.55
+    return min(1.0, 0.75 + len(label) / 60)
+
+
+@dataclass
+class LabelHit:
+    label: str
+    owners: frozenset[str]
+    line: Line
+    seg_index: int
+    start: int
+    end: int
+
+    @property
+    def segment(self) -> Segment:
+        return self.line.segments[self.seg_index]
+
+    @property
+    def weight(self) -> float:
+        return label_weight(self.label)
+
+    @property
+    def at_start(self) -> bool:
+        return not fold(self.segment.text)[: self.start].strip(" :#.*-(")
+
+
+def _label_re(label: str) -> str:
+    parts = [re.escape(fold(p)) for p in label.split()]
+    return r"\.?\s*".join(parts)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.]", "", text)
+
+
+@lru_cache(maxsize=64)
+def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:
+    owners: dict[str, set[str]] = {}
+    for label, who in labels:
+        owners.setdefault(fold(label), set()).update(who)
+    ordered = sorted(owners, key=len, reverse=True)
+    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(_label_re(lab) for lab in ordered) + r")(?![a-z])")
+    canon: dict[str, tuple[str, frozenset[str]]] = {}
+    for lab in ordered:
+        canon.setdefault(_squash(lab), (lab, frozenset(owners[lab])))
+    return rx, canon
+
+
+def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
+    """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats ``total``)."""
+    key = tuple(sorted((lab, tuple(sorted(who))) for lab, who in labels.items()))
+    rx, canon = _compile(key)
+    hits: list[LabelHit] = []
+    for line in doc.lines:
+        for si, seg in enumerate(line.segments):
+            text = fold(seg.text)
+            for m in rx.finditer(text):
+                found = canon.get(_squash(m.group()))
+                if found is not None:
+                    hits.append(LabelHit(found[0], found[1], line, si, m.start(), m.end()))
+    return hits
+
+
+@dataclass
+class Candidate:
+    value: Any
+    score: float
+    page: int
+    box: list[float] | None
+    text: str = ""
+    how: str = ""
+
+
+Parser = Callable[[str], "tuple[Any, int, int] | None"]
+
+SEP = re.compile(r"^[\s:#.\-–=|*>]*")
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    """Horizontal overlap of two boxes as a fraction of the narrower one."""
+    inter = min(a[2], b[2]) - max(a[0], b[0])
+    width = max(1e-6, min(a[2] - a[0], b[2] - b[0]))
+    return inter / width
+
+
+def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
+    """Box of the words of ``seg`` from character ``start_char`` on."""
+    pos = 0
+    words = []
+    for w in seg.words:
+        if pos + len(w.text) > start_char:
+            words.append(w)
+        pos += len(w.text) + 1
+    words = words or seg.words
+    return [min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words), max(w.y1 for w in words)]
+
+
+def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line]],
+                below: int = 3, stop: Callable[[int, int], int] | None = None) -> Iterator[Candidate]:
+    """Values after the label in its segment, then right of it on the line, then below it.
+
+    ``stop(seg_id, start)`` may return where the value text must end (the next label).
+    """
+    seg = hit.segment
+    text = seg.text
+    rest_start = hit.end
+    m = SEP.match(text[rest_start:])
+    rest_start += m.end() if m else 0
+    rest = text[rest_start:]
+    if stop:
+        rest = text[rest_start:stop(id(seg), rest_start)]
+    if rest.strip():
+        got = parse(rest)
+        if got:
+            value, s, _e = got
+            yield Candidate(value, 1.0, hit.line.page, _seg_box_from(seg, rest_start + s), rest, "same")
+    # segments to the right on the same line
+    for k, right in enumerate(hit.line.segments[hit.seg_index + 1:]):
+        rtext = right.text
+        if stop:
+            end = stop(id(right), 0)
+            if end == 0:
+                break  # the next segment is another label: the value is not on this line
+            rtext = rtext[:end]
+        got = parse(SEP.sub("", rtext)) if rtext.strip() else None
+        if got:
+            yield Candidate(got[0], 0.92 - 0.1 * k, hit.line.page, right.box, rtext, "right")
+            break
+    # below, in the same column
+    lines = lines_by_page.get(hit.line.page, [])
+    lbox = seg.box
+    label_h = max(1e-6, lbox[3] - lbox[1])
+    for dist, line in enumerate(lines[hit.line.index + 1: hit.line.index + 1 + below], 1):
+        if line.box[1] - lbox[3] > 4 * label_h * dist:
+            break
+        for bseg in line.segments:
+            if _overlap(lbox, bseg.box) <= 0.3:
+                continue
+            btext = bseg.text
+            if stop:
+                end = stop(id(bseg), 0)
+                if end == 0:
+                    break
+                btext = btext[:end]
+            got = parse(btext)
+            if got:
+                yield Candidate(got[0], 0.8 - 0.08 * dist, line.page, bseg.box, btext, "below")
+                return

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Score the engine on the development corpus: ``python tools/eval.py [CORPUS_DIR]``.
+
+Runs ``docbatch extract`` over each dataset into a temporary directory, maps predictions to
+the dataset's label names (invoice2data names differ from the invoice template: that mapping
+lives here, not in the engine), calls ``../shared/eval/score.py`` and prints a table per field
+per dataset. Exits 0 with a message when the corpus is absent (it is not part of the repo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+INVOICE_HEADER = ["invoice_number", "issue_date", "due_date", "seller_name", "buyer_name", "currency",
+                  "net_total", "tax_total", "grand_total", "iban"]
+# invoice2data label name -> invoice template field
+I2D_MAP = {"invoice_number": "invoice_number", "date": "issue_date", "date_due": "due_date",
+           "issuer": "seller_name", "partner_name": "buyer_name", "currency": "currency",
+           "amount_untaxed": "net_total", "amount_tax": "tax_total", "amount": "grand_total", "iban": "iban"}
+
+DATASETS = [
+    # name, template, score.py flags, fields scored
+    ("sroie", "receipt", [], ["company", "date", "address", "total"]),
+    ("zugferd", "invoice", ["--only-found"], INVOICE_HEADER),
+    ("invoice2data", "invoice", [], list(I2D_MAP)),
+]
+
+
+def run_extract(files: list[Path], template: str, out: Path) -> float:
+    started = time.perf_counter()
+    cmd = [sys.executable, "-m", "cli.extract", *map(str, files), "--template", template, "--out", str(out)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    failures = [line for line in proc.stdout.splitlines() if "FAILED" in line]
+    for line in failures:
+        print("   ", line)
+    return time.perf_counter() - started
+
+
+def documents(folder: Path) -> list[tuple[Path, Path]]:
+    """(label file, document) pairs."""
+    pairs = []
+    for lp in sorted(folder.glob("*.json")):
+        try:
+            label = json.loads(lp.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if isinstance(label, dict) and "file" in label and (folder / label["file"]).is_file():
+            pairs.append((lp, folder / label["file"]))
+    return pairs
+
+
+def evaluate(corpus: Path, score_py: Path, misses: int) -> dict[str, dict]:
+    results: dict[str, dict] = {}
+    for name, template, flags, fields in DATASETS:
+        folder = corpus / name
+        if not folder.is_dir():
+            print(f"{name}: not found in {corpus}, skipped")
+            continue
+        pairs = documents(folder)
+        with tempfile.TemporaryDirectory(prefix=f"eval-{name}-") as tmp:
+            raw, preds = Path(tmp) / "raw", Path(tmp) / "pred"
+            raw.mkdir()
+            preds.mkdir()
+            # documents sharing a stem (X.pdf, X.png) are extracted in separate runs
+            groups: dict[str, list[tuple[Path, Path]]] = {}
+            for lp, doc in pairs:
+                groups.setdefault(doc.suffix.lower(), []).append((lp, doc))
+            seconds = 0.0
+            for suffix, group in groups.items():
+                out = raw / suffix.lstrip(".")
+                out.mkdir()
+                seconds += run_extract([d for _l, d in group], template, out)
+                for lp, doc in group:
+                    pred_file = out / (doc.stem + ".json")
+                    fields = json.loads(pred_file.read_text())["fields"] if pred_file.is_file() else {}
+                    if name == "invoice2data":
+                        fields = {label: fields.get(ours) for label, ours in I2D_MAP.items()}
+                    (preds / lp.name).write_text(json.dumps({"fields": fields}, ensure_ascii=False))
+            cmd = [sys.executable, str(score_py), str(folder), str(preds), "--json",
+                   "--fields", ",".join(fields), *flags]
+            summary = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+            if misses:
+                text = subprocess.run([sys.executable, str(score_py), str(folder), str(preds), "--fields",
+                                       ",".join(fields), "--show-misses", str(misses), *flags],
+                                      capture_output=True, text=True).stdout
+                print("\n".join(line for line in text.splitlines() if line.startswith("miss:")))
+        summary["seconds"] = round(seconds, 1)
+        summary["docs"] = len(pairs)
+        results[name] = summary
+        print_table(name, template, flags, summary)
+    return results
+
+
+def print_table(name: str, template: str, flags: list[str], s: dict) -> None:
+    print(f"\n{name} (template {template}{', ' + ' '.join(flags) if flags else ''}): "
+          f"{s['docs']} documents in {s['seconds']}s")
+    print(f"  {'field':20s} {'correct':>7s} {'total':>5s} {'accuracy':>8s}")
+    for field, f in s["per_field"].items():
+        print(f"  {field:20s} {f['correct']:7d} {f['total']:5d} {f['accuracy']:8.3f}")
+    print(f"  {'overall':20s} {'':7s} {s['fields_scored']:5d} {s['accuracy']:8.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus")
+    ap.add_argument("--score", type=Path, default=None, help="score.py (default: CORPUS/../eval/score.py)")
+    ap.add_argument("--only", help="comma-separated datasets to run (sroie, zugferd, invoice2data)")
+    ap.add_argument("--show-misses", type=int, default=0, metavar="N")
+    args = ap.parse_args(argv)
+    corpus = args.corpus.resolve()
+    if not corpus.is_dir():
+        print(f"No corpus at {corpus}: nothing to evaluate (the corpus is not part of the repository).")
+        return 0
+    score_py = args.score or corpus.parent / "eval" / "score.py"
+    if not score_py.is_file():
+        print(f"No scorer at {score_py}: nothing to evaluate.")
+        return 0
+    global DATASETS
+    if args.only:
+        wanted = set(args.only.split(","))
+        DATASETS = [d for d in DATASETS if d[0] in wanted]
+    evaluate(corpus, score_py, args.show_misses)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
