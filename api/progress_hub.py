@@ -1,0 +1,371 @@
+"""In-process notifier behind ``/ws/{orgId}``: one watcher per batch, fanned out to many sockets.
+
+A :class:`BatchWatcher` polls the batch workflow's ``progress`` query with the last event
+number it has seen (``ProgressQuery(since_seq=N)``); the workflow answers with every event
+after N, so the watcher replays exactly what happened between two polls, in order, even when
+the batch finished in between. Each event becomes ``document_processed``/``document_failed``
+(for files) followed by ``batch_progress_updated`` when the counts or status changed. Every
+message is kept in a small log tagged with its event number, so a subscriber can join with
+the current state or replay from any point (``since``).
+
+An :class:`OrgWatcher` serves sockets that follow every batch of an organization: about once a
+second it looks up the organization's active and recently changed batches in the database and
+subscribes those sockets to the batch watchers.
+
+Each API process has its own hub (``app.state.progress_hub``); processes behind a balancer
+each poll Temporal for their own sockets, so no cross-process messaging is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from fastapi import FastAPI
+from sqlalchemy import or_
+from sqlmodel import Session, select
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.temporal_client import TemporalHolder
+from core.db import get_engine
+from core.ids import utcnow
+from core.models import Batch
+from core.settings import Settings
+from core.temporal import workflow_id
+from workflows.contracts import BatchSnapshot, ProgressEvent, ProgressQuery
+
+log = logging.getLogger("docbatch.progress")
+
+POLL_INTERVAL = 0.2  # seconds between progress queries of a running batch
+IDLE_INTERVAL = 1.0  # ... of a batch in a final status (a retry may still reopen it)
+ORG_SCAN_INTERVAL = 1.0  # seconds between database look-ups of an organization's batches
+RECENT = timedelta(seconds=10)  # an org scan also picks batches changed this recently
+QUERY_TIMEOUT = timedelta(seconds=10)
+
+ACTIVE_STATUSES = ("uploading", "processing")
+FINAL_STATUSES = ("completed", "partially_failed", "failed")
+DOCUMENT_EVENTS = ("document_processed", "document_failed")
+
+Message = dict[str, Any]
+
+
+class Subscriber(Protocol):
+    """A socket (or anything) that receives messages; ``deliver`` must not block."""
+
+    def deliver(self, batch_id: str, seq: int, message: Message) -> None: ...
+
+
+def progress_message(data: dict[str, Any]) -> Message:
+    return {"event": "batch_progress_updated", "data": data}
+
+
+def _aware(dt: datetime) -> datetime:
+    """SQLite hands datetimes back naive; they are UTC."""
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+class BatchWatcher:
+    """Follows one batch for every subscriber in this process (see the module docstring)."""
+
+    def __init__(self, hub: ProgressHub, batch_id: str) -> None:
+        self.hub = hub
+        self.batch_id = batch_id
+        self.seq = 0  # the last workflow event number applied
+        self.current: dict[str, Any] | None = None  # data of the last batch_progress_updated
+        self.log: list[tuple[int, Message]] = []
+        self.subscribers: dict[Subscriber, None] = {}  # insertion-ordered set
+        self.waiting = 0  # subscribers waiting for the first poll (keeps the loop alive)
+        self.ready = asyncio.Event()
+        self.closed = False  # nothing more will happen to this batch
+        self.task: asyncio.Task[None] | None = None
+
+    # --- subscribers -------------------------------------------------------------------
+
+    def attach(self, sub: Subscriber, since: int | None, *, initial: bool = True) -> None:
+        """Add a subscriber: the state as of ``since`` (or now), then every later message.
+
+        Runs without awaiting, so nothing the poll loop emits can slip between the replay
+        and the subscription.
+        """
+        if since is None:
+            if initial and self.current is not None:
+                sub.deliver(self.batch_id, self.seq, progress_message(dict(self.current)))
+        else:
+            if initial:
+                state = self.state_at(since)
+                if state is not None:
+                    sub.deliver(self.batch_id, min(since, self.seq), progress_message(state))
+            for seq, message in self.log:
+                if seq > since:
+                    sub.deliver(self.batch_id, seq, message)
+        self.subscribers[sub] = None
+
+    def detach(self, sub: Subscriber) -> None:
+        self.subscribers.pop(sub, None)
+
+    def state_at(self, seq: int) -> dict[str, Any] | None:
+        """The batch_progress_updated data as it was after event ``seq``."""
+        found: dict[str, Any] | None = None
+        for at, message in self.log:
+            if at > seq:
+                break
+            if message["event"] == "batch_progress_updated":
+                found = message["data"]
+        if found is not None:
+            return dict(found)
+        if self.current is None:
+            return None
+        return {"batchId": self.batch_id, "totalFiles": self.current["totalFiles"], "completedFiles": 0,
+                "failedFiles": 0, "progress": 0, "status": "processing"}
+
+    # --- the poll loop -----------------------------------------------------------------
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.subscribers) or self.waiting > 0
+
+    async def run(self) -> None:
+        try:
+            while True:
+                await self.poll_once()
+                self.ready.set()
+                if self.closed or not self.wanted:
+                    return
+                busy = self.current is None or self.current["status"] not in FINAL_STATUSES
+                await asyncio.sleep(self.hub.poll_interval if busy else self.hub.idle_interval)
+                if not self.wanted:
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # never leave subscribers waiting on a dead watcher without a trace
+            log.exception("progress watcher of %s stopped", self.batch_id)
+        finally:
+            self.ready.set()
+            self.hub._forget(self)
+
+    async def poll_once(self) -> None:
+        try:
+            client = await self.hub.temporal.get()
+            handle = client.get_workflow_handle(workflow_id(self.batch_id))
+            snapshot = await handle.query("progress", ProgressQuery(since_seq=self.seq),
+                                          result_type=BatchSnapshot, rpc_timeout=QUERY_TIMEOUT)
+        except RPCError as exc:
+            await self._from_database(gone=exc.status == RPCStatusCode.NOT_FOUND)
+            return
+        except Exception as exc:  # Temporal down, no worker polling, query failed ...
+            log.debug("progress query of %s failed: %s", self.batch_id, exc)
+            if self.current is None:
+                await self._from_database(gone=False)
+            return
+        self.apply(snapshot)
+
+    def apply(self, snapshot: BatchSnapshot) -> None:
+        """Turn the events after ``self.seq`` into messages, in order, then the current state."""
+        for event in sorted(snapshot.events, key=lambda e: e.seq):
+            if event.seq <= self.seq:
+                continue
+            if event.kind in DOCUMENT_EVENTS and event.fileId:
+                self._emit(event.seq, document_message(self.batch_id, event))
+            self._emit_progress(event.seq, _counts(self.batch_id, event, snapshot.cancelled))
+            self.seq = event.seq
+        self.seq = max(self.seq, snapshot.seq)
+        self._emit_progress(self.seq, _counts(self.batch_id, snapshot, snapshot.cancelled))
+
+    async def _from_database(self, *, gone: bool) -> None:
+        """No workflow to ask (not started yet, or past retention): the database row is the truth."""
+        row = await asyncio.to_thread(self.hub.load_batch, self.batch_id)
+        if row is None or row.deleted_at is not None:
+            self.closed = True
+            return
+        self._emit_progress(self.seq, {
+            "batchId": row.id, "totalFiles": row.total_files, "completedFiles": row.completed_files,
+            "failedFiles": row.failed_files, "progress": row.progress, "status": row.status,
+        })
+        if gone and row.status in FINAL_STATUSES:
+            self.closed = True
+
+    # --- fan-out -----------------------------------------------------------------------
+
+    def _emit_progress(self, seq: int, data: dict[str, Any]) -> None:
+        if data != self.current:
+            self.current = data
+            self._emit(seq, progress_message(dict(data)))
+
+    def _emit(self, seq: int, message: Message) -> None:
+        self.log.append((seq, message))
+        for sub in list(self.subscribers):
+            try:
+                sub.deliver(self.batch_id, seq, message)
+            except Exception:  # one broken socket must not starve the others
+                log.exception("dropping a subscriber of %s", self.batch_id)
+                self.subscribers.pop(sub, None)
+
+
+def document_message(batch_id: str, event: ProgressEvent) -> Message:
+    failed = event.kind == "document_failed"
+    return {"event": event.kind, "data": {
+        "batchId": batch_id, "fileId": event.fileId, "fileName": event.fileName,
+        "status": "failed" if failed else "completed",
+        "errorCode": event.errorCode if failed else None,
+        "errorMessage": event.errorMessage if failed else None,
+    }}
+
+
+def _counts(batch_id: str, source: ProgressEvent | BatchSnapshot, cancelled: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "batchId": batch_id, "totalFiles": source.totalFiles, "completedFiles": source.completedFiles,
+        "failedFiles": source.failedFiles, "progress": source.progress, "status": source.status,
+    }
+    if cancelled and source.status in FINAL_STATUSES:
+        data["cancelled"] = True  # the final status says the batch was cancelled
+    return data
+
+
+class OrgFollower(Protocol):
+    """A socket that follows every batch of its organization; the org watcher offers it rows."""
+
+    org_id: str
+
+    async def offer(self, rows: list[Batch]) -> None: ...
+
+
+class OrgWatcher:
+    """Looks up an organization's active and recently changed batches for org-wide sockets."""
+
+    def __init__(self, hub: ProgressHub, org_id: str) -> None:
+        self.hub = hub
+        self.org_id = org_id
+        self.followers: dict[OrgFollower, None] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        try:
+            while self.followers:
+                since = utcnow() - RECENT
+                rows = await asyncio.to_thread(self.hub.scan_org, self.org_id, since)
+                for follower in list(self.followers):
+                    try:
+                        await follower.offer(rows)
+                    except Exception:
+                        log.exception("org follower of %s failed", self.org_id)
+                await asyncio.sleep(self.hub.org_scan_interval)
+        finally:
+            self.hub._forget_org(self)
+
+
+class ProgressHub:
+    """All watchers of one API process."""
+
+    def __init__(self, settings: Settings, temporal: TemporalHolder, *, poll_interval: float = POLL_INTERVAL,
+                 idle_interval: float = IDLE_INTERVAL, org_scan_interval: float = ORG_SCAN_INTERVAL) -> None:
+        self.settings = settings
+        self.temporal = temporal
+        self.poll_interval = poll_interval
+        self.idle_interval = idle_interval
+        self.org_scan_interval = org_scan_interval
+        self.watchers: dict[str, BatchWatcher] = {}
+        self.org_watchers: dict[str, OrgWatcher] = {}
+
+    # --- batches -----------------------------------------------------------------------
+
+    async def subscribe(self, batch_id: str, sub: Subscriber, since: int | None = None, *,
+                        initial: bool = True) -> None:
+        """Follow one batch: its state (now, or as of event ``since``), then every change."""
+        watcher = self.watchers.get(batch_id)
+        if watcher is None:
+            watcher = BatchWatcher(self, batch_id)
+            self.watchers[batch_id] = watcher
+            watcher.task = asyncio.create_task(watcher.run(), name=f"progress-{batch_id}")
+        watcher.waiting += 1
+        try:
+            await watcher.ready.wait()
+        finally:
+            watcher.waiting -= 1
+        watcher.attach(sub, since, initial=initial)
+
+    def unsubscribe(self, batch_id: str, sub: Subscriber) -> None:
+        watcher = self.watchers.get(batch_id)
+        if watcher is not None:
+            watcher.detach(sub)
+
+    def _forget(self, watcher: BatchWatcher) -> None:
+        if self.watchers.get(watcher.batch_id) is watcher:
+            del self.watchers[watcher.batch_id]
+
+    # --- organizations -----------------------------------------------------------------
+
+    def follow_org(self, follower: OrgFollower) -> None:
+        watcher = self.org_watchers.get(follower.org_id)
+        if watcher is None:
+            watcher = OrgWatcher(self, follower.org_id)
+            self.org_watchers[follower.org_id] = watcher
+            watcher.followers[follower] = None
+            watcher.task = asyncio.create_task(watcher.run(), name=f"progress-org-{follower.org_id}")
+        else:
+            watcher.followers[follower] = None
+
+    def unfollow_org(self, follower: OrgFollower) -> None:
+        watcher = self.org_watchers.get(follower.org_id)
+        if watcher is not None:
+            watcher.followers.pop(follower, None)
+
+    def _forget_org(self, watcher: OrgWatcher) -> None:
+        if self.org_watchers.get(watcher.org_id) is watcher:
+            del self.org_watchers[watcher.org_id]
+
+    # --- database look-ups (run in a thread) -------------------------------------------
+
+    def load_batch(self, batch_id: str) -> Batch | None:
+        with Session(get_engine(self.settings.sqlalchemy_url), expire_on_commit=False) as session:
+            return session.get(Batch, batch_id)
+
+    def scan_org(self, org_id: str, changed_since: datetime | None) -> list[Batch]:
+        """The organization's live batches that are active, or changed since ``changed_since``."""
+        wanted = Batch.status.in_(ACTIVE_STATUSES)  # type: ignore[attr-defined]
+        if changed_since is not None:
+            wanted = or_(wanted, Batch.updated_at >= changed_since)  # type: ignore[operator]
+        query = (select(Batch).where(Batch.org_id == org_id, Batch.deleted_at.is_(None), wanted)  # type: ignore[union-attr]
+                 .order_by(Batch.created_at))
+        with Session(get_engine(self.settings.sqlalchemy_url), expire_on_commit=False) as session:
+            return list(session.exec(query).all())
+
+    # --- shutdown ----------------------------------------------------------------------
+
+    async def close(self) -> None:
+        tasks = [w.task for w in [*self.watchers.values(), *self.org_watchers.values()] if w.task]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+def visible(rows: Iterable[Batch], project_id: str | None) -> list[Batch]:
+    return [r for r in rows if project_id is None or r.project_id == project_id]
+
+
+def created_after(row: Batch, moment: datetime) -> bool:
+    return _aware(row.created_at) >= moment
+
+
+def get_hub(app: FastAPI) -> ProgressHub:
+    """The app's hub, made on first use; the app's lifespan stops its tasks on shutdown."""
+    hub: ProgressHub | None = getattr(app.state, "progress_hub", None)
+    if hub is None:
+        hub = ProgressHub(app.state.settings, app.state.temporal)
+        app.state.progress_hub = hub
+        background = getattr(app.state, "background", None)
+        if isinstance(background, list):  # api/app.py cancels these tasks on shutdown
+            background.append(asyncio.create_task(_close_on_shutdown(hub), name="progress-hub"))
+    return hub
+
+
+async def _close_on_shutdown(hub: ProgressHub) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await hub.close()
