@@ -90,7 +90,7 @@ class Service:
             data["name"] = name
         return await self.http.post(f"/batch/{self.org_id}/upload", files=files, data=data)
 
-    async def wait_final(self, batch_id: str, timeout: float = 120) -> dict:
+    async def wait_final(self, batch_id: str, timeout: float = 120, poll: float = 0.2) -> dict:
         import asyncio
 
         loop = asyncio.get_running_loop()
@@ -101,7 +101,7 @@ class Service:
                 return body
             if loop.time() > deadline:
                 raise AssertionError(f"batch {batch_id} did not finish: {body}")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(poll)
 
 
 @asynccontextmanager

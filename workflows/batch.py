@@ -276,4 +276,6 @@ class BatchWorkflow:
         self._background.append(asyncio.create_task(self._publish_activity(event)))
 
     async def _publish_activity(self, event: WebhookEvent) -> None:
-        await workflow.execute_activity("publish_event", event, **DB_WRITE)
+        # A local activity: a quick lookup that starts the durable deliveries, so it need not
+        # queue behind extraction on the task queue. Deliveries themselves are workflows.
+        await workflow.execute_local_activity("publish_event", event, **DB_WRITE)

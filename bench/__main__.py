@@ -1,0 +1,42 @@
+"""Run every benchmark section and print its figures; a failing section is reported, not hidden."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+import traceback
+
+SECTIONS = [
+    ("pipeline: upload to final status vs. engine alone", "bench.bench_pipeline"),
+    ("engine: pages per second, OCR overhead, memory", "bench.bench_engine"),
+    ("exports: 50-file batch in every format", "bench.bench_export"),
+    ("live progress: file finished -> WebSocket event", "bench.bench_progress"),
+]
+
+
+def main() -> int:
+    failed = []
+    only = sys.argv[1:]
+    for title, module_name in SECTIONS:
+        if only and not any(o in module_name for o in only):
+            continue
+        print(f"\n=== {title} ({module_name}) ===", flush=True)
+        started = time.perf_counter()
+        try:
+            importlib.import_module(module_name).main()
+        except Exception:  # noqa: BLE001 - report and go on to the next section
+            traceback.print_exc()
+            failed.append(module_name)
+        print(f"--- {module_name} took {time.perf_counter() - started:.1f} s", flush=True)
+    if failed:
+        print(f"\nFAILED sections: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    import os
+
+    os._exit(code)  # the Temporal SDK can crash at interpreter exit (sdk-python #300)
