@@ -27,7 +27,7 @@ from exporters.model import ExportBatch, ExportFile
 from exporters.registry import Exporter, register
 
 BOM = "\ufeff"
-ROWS_PER_FRAME = 100
+ROWS_PER_FRAME = 20
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 LEADING_COLUMNS = ["status", "file_name", "file_id", "pages"]
