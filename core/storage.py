@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1024 * 1024
+SAFE_PUNCTUATION = "._- ()[]@+,"
 
 
 class FileTooLarge(Exception):
@@ -20,8 +21,8 @@ def sanitize_filename(name: str, fallback: str = "document") -> str:
     """A safe single path component: no directories, control characters or leading dots."""
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name)
-    name = re.sub(r"[^\w.\- ()\[\]@+,]", "_", name).strip(" .")
-    return name[:150] or fallback
+    name = "".join(c if unicodedata.category(c)[0] in "LNM" or c in SAFE_PUNCTUATION else "_" for c in name)
+    return name.strip(" .")[:150] or fallback
 
 
 class LocalStorage:
