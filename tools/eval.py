@@ -22,9 +22,9 @@ sys.path.insert(0, str(REPO))
 
 INVOICE_HEADER = ["invoice_number", "issue_date", "due_date", "seller_name", "buyer_name", "currency",
                   "net_total", "tax_total", "grand_total", "iban"]
-# invoice2data label name -> invoice template field
+# invoice2data label name -> invoice template field (its partner_name is the issuing company)
 I2D_MAP = {"invoice_number": "invoice_number", "date": "issue_date", "date_due": "due_date",
-           "issuer": "seller_name", "partner_name": "buyer_name", "currency": "currency",
+           "issuer": "seller_name", "partner_name": "seller_name", "currency": "currency",
            "amount_untaxed": "net_total", "amount_tax": "tax_total", "amount": "grand_total", "iban": "iban"}
 
 DATASETS = [

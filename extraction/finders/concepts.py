@@ -43,13 +43,13 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
     "order_date": ("date", ["order date", "bestelldatum", "date de commande", "auftragsdatum"]),
     "seller_name": ("party", [
         "seller", "supplier", "vendor", "sold by", "issuer", "issued by", "merchant", "from", "bill from",
-        "verkäufer", "lieferant", "rechnungssteller", "leistungserbringer", "auftragnehmer",
+        "verkäufer", "lieferant", "rechnungssteller", "rechnungsersteller", "absender", "leistungserbringer", "auftragnehmer",
         "fournisseur", "vendeur", "émetteur", "leverancier", "proveedor", "fornitore", "company name",
     ]),
     "buyer_name": ("party", [
         "bill to", "billed to", "invoice to", "invoiced to", "sold to", "customer", "client", "buyer",
         "customer name", "recipient", "käufer", "kunde", "rechnungsempfänger", "leistungsempfänger",
-        "auftraggeber", "rechnungsadresse", "acheteur", "destinataire", "facturé à", "adresse de facturation",
+        "auftraggeber", "rechnungsadresse", "acheteur", "destinataire", "facturé à", "facturer à", "adresse de facturation",
         "klant", "cliente", "comprador",
     ]),
     "currency": ("currency", ["currency", "währung", "devise", "monnaie", "valuta", "moneda", "valuta"]),

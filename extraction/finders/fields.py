@@ -13,7 +13,7 @@ from extraction.finders import parties
 from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
-from extraction.finders.parsers import PARSERS, with_pattern
+from extraction.finders.parsers import PARSERS, parse_date, with_pattern
 from extraction.normalise import amount_json, find_amounts, find_currency, find_dates, find_ibans
 from extraction.types import FieldResult, TemplateSpec
 
@@ -35,7 +35,12 @@ class Finder:
                 labels[lab].add(self.owner(spec))
         self.hits = find_labels(doc, labels)
         self.lines_by_page: dict[int, list[Line]] = {p.number: p.lines for p in doc.pages}
+        self.day_first = day_first_document(doc)
+        self.title = title_line(doc, self.day_first)
         self.n_lines = max(1, len(doc.lines))
+        self._by_seg: dict[int, list[LabelHit]] = defaultdict(list)
+        for hit in self.hits:
+            self._by_seg[id(hit.segment)].append(hit)
         self._starts: dict[int, list[int]] = defaultdict(list)
         for hit in self.hits:
             if hit.weight >= 0.7:
@@ -65,8 +70,14 @@ class Finder:
         return (before + line.index) / self.n_lines
 
     # ----------------------------------------------------------------- generic label search
+    def parser(self, spec: FieldSpec):
+        if spec.kind == "date":
+            day_first = self.day_first
+            return with_pattern(lambda text: parse_date(text, day_first), spec.pattern)
+        return with_pattern(PARSERS.get(spec.kind, PARSERS["text"]), spec.pattern)
+
     def labelled(self, spec: FieldSpec, below: int = 3) -> list[Candidate]:
-        parse = with_pattern(PARSERS.get(spec.kind, PARSERS["text"]), spec.pattern)
+        parse = self.parser(spec)
         out = []
         for hit in self.hits_for(spec):
             for cand in values_near(hit, parse, self.lines_by_page, below=below, stop=self.stop):
@@ -81,7 +92,7 @@ class Finder:
     def pattern_anywhere(self, spec: FieldSpec) -> Candidate | None:
         if spec.pattern is None:
             return None
-        parse = with_pattern(PARSERS.get(spec.kind, PARSERS["text"]), spec.pattern)
+        parse = self.parser(spec)
         for line in self.doc.lines:
             for seg in line.segments:
                 got = parse(seg.text)
@@ -101,8 +112,10 @@ class Finder:
         if kind == "amount" and spec.concept in TOTAL_CONCEPTS:
             return None  # resolved together in totals()
         cands = self.labelled(spec)
-        if kind == "date":
-            cands = [c for c in cands if _plausible_date(c)]
+        if self.title and spec.concept in ("invoice_number", "issue_date"):
+            cand = self.title.get(spec.concept)
+            if cand is not None and (spec.pattern is None or spec.pattern.search(str(cand.value))):
+                cands.append(cand)
         best = max(cands, key=lambda c: c.score, default=None)
         if best is None:
             best = self.pattern_anywhere(spec)
@@ -175,8 +188,8 @@ class Finder:
         for hit in self.hits_for(spec):
             if spec.name not in spec.labels and hit.label in ("from", "client", "customer", "kunde") and not hit.at_start:
                 continue
-            cand = parties.name_under_heading(hit, self.lines_by_page)
-            if cand:
+            cand = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
+            if cand and not self.is_label_text(str(cand.value)):
                 cand.score *= hit.weight
                 cands.append(cand)
         if spec.pattern is not None:
@@ -186,7 +199,7 @@ class Finder:
             buyer = next((s for s in self.specs if s.concept == "buyer_name"), None)
             buyer_spec = buyer or field_spec("buyer_name", {"type": "string"})
             for hit in self.hits_for(buyer_spec):
-                got = parties.name_under_heading(hit, self.lines_by_page)
+                got = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
                 if got:
                     other_names.add(fold(str(got.value)))
             legal = parties.legal_form_name(self.doc, exclude=other_names)
@@ -195,7 +208,23 @@ class Finder:
             top = parties.top_name(self.doc)
             if top and fold(str(top.value)) not in other_names:
                 cands.append(top)
+        elif spec.concept == "buyer_name" and not cands:
+            seller = self.party(field_spec("seller_name", {"type": "string"}))
+            exclude = {fold(str(seller.value))} if seller else set()
+            block = parties.address_block_name(self.doc, exclude, self.is_label)
+            if block:
+                cands.append(block)
         return max(cands, key=lambda c: c.score, default=None)
+
+    def is_label(self, seg) -> bool:
+        """True when a segment is mostly a label (a heading), not a value."""
+        for hit in self._by_seg.get(id(seg), []):
+            if hit.end - hit.start >= 0.6 * len(seg.text.strip(" :")):
+                return True
+        return False
+
+    def is_label_text(self, text: str) -> bool:
+        return False
 
     def address(self, spec: FieldSpec) -> Candidate | None:
         cands = [c for c in self.labelled(spec, below=1) if len(str(c.value)) > 8]
@@ -266,8 +295,52 @@ class Finder:
         return best
 
 
-def _plausible_date(c: Candidate) -> bool:
-    return True
+def day_first_document(doc: Document) -> bool:
+    """Numeric dates are day-first unless the document itself shows month-first (11/17/2017)."""
+    votes = 0
+    for m in re.finditer(r"(?<![\d.,])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)?\d{2}(?!\d)", doc.text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 >= b:
+            votes += 1
+        elif b > 12 >= a:
+            votes -= 1
+    return votes >= 0
+
+
+TITLE = re.compile(
+    r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|facture|"
+    r"avoir|factuur|fattura|factura)(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
+    r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
+)
+
+
+def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
+    """'Handelsrechnung (380) Nr. 471113 vom 13.06.2018', 'Invoice FA-2017-0008': number and date."""
+    from extraction.finders.parsers import parse_id
+
+    out: dict[str, Candidate] = {}
+    if not doc.pages:
+        return out
+    for line in doc.pages[0].lines[:25]:
+        seg = line.segments[0]
+        folded = fold(seg.text)
+        m = TITLE.match(folded)
+        if not m or not m.group("rest"):
+            continue
+        rest = seg.text[m.start("rest"):]
+        got = parse_id(rest)
+        if not got or (not m.group("nr") and not re.search(r"\d", got[0])):
+            continue
+        score = 0.95 if m.group("nr") else 0.8
+        out["invoice_number"] = Candidate(got[0], score, line.page, seg.box, rest, "title")
+        tail = " ".join(s.text for s in line.segments)[m.start("rest") + got[2]:]
+        dates = find_dates(tail, day_first)
+        if not dates and line.index + 1 < len(doc.pages[0].lines):
+            dates = find_dates(doc.pages[0].lines[line.index + 1].text[:20], day_first)
+        if dates:
+            out["issue_date"] = Candidate(dates[0][0], 0.9, line.page, seg.box, tail, "title")
+        break
+    return out
 
 
 def _to_json(spec: FieldSpec, value: Any) -> Any:

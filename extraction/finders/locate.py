@@ -57,12 +57,13 @@ class LabelHit:
 
 
 def _label_re(label: str) -> str:
-    parts = [re.escape(fold(p)) for p in label.split()]
-    return r"\.?\s*".join(parts)
+    """Spaces and hyphens in a label match any run of spaces, dots and hyphens (or none)."""
+    parts = [re.escape(fold(p)) for p in re.split(r"[\s\-]+", label) if p]
+    return r"[\s.\-]*".join(parts)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\s.]", "", text)
+    return re.sub(r"[\s.\-]", "", text)
 
 
 @lru_cache(maxsize=64)

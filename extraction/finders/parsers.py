@@ -14,8 +14,8 @@ ID_STOP = {"no", "nr", "number", "date", "datum", "vom", "of", "du", "the", "inv
 ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._#]*")
 
 
-def parse_date(text: str):
-    found = find_dates(text)
+def parse_date(text: str, day_first: bool = True):
+    found = find_dates(text, day_first)
     return found[0] if found else None
 
 
@@ -52,6 +52,8 @@ def parse_id(text: str):
         tok = m.group().rstrip("._-/#")
         if tok.lower() in ID_STOP:
             continue
+        if text[max(0, m.start() - 1):m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+            continue  # "(380)": a document type code, not the number
         if any(s <= m.start() < e for s, e in dates):
             return None
         if re.search(r"\d", tok) and len(tok) >= 2 and not re.fullmatch(r"\d{1,2}[.,]\d{2}", tok):

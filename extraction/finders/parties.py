@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from extraction.document import Document, Line
+from collections.abc import Callable
+
+from extraction.document import Document, Line, Segment
 from extraction.finders.locate import Candidate, LabelHit, fold
 from extraction.normalise import clean_text
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|eurl|sprl|bv|b\.v|nv|n\.v|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|eurl|sprl|bv|b\.v|nv|n\.v|"
     r"ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
@@ -78,11 +80,12 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
                 continue
             if exclude and fold(name) in exclude:
                 continue
-            if re.search(r"formerly|licensee|capital|kapital|registered|handelsregister", seg.text, re.IGNORECASE):
+            if re.search(r"formerly|licensee|capital|kapital|registered|handelsregister|\(c\)|©|copyright",
+                         seg.text, re.IGNORECASE):
                 continue
             strong = bool(re.search(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|inc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|s\.?a\.?s|srl|spa|\bkg\b",
                                     name, re.IGNORECASE))
-            return Candidate(name, 0.75 if strong else 0.55, line.page, seg.box, seg.text, "legal-form")
+            return Candidate(name, 0.65 if strong else 0.5, line.page, seg.box, seg.text, "legal-form")
     return None
 
 
@@ -97,15 +100,34 @@ def top_name(doc: Document) -> Candidate | None:
     return None
 
 
-def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]]) -> Candidate | None:
+def heading_accepts(hit: LabelHit) -> bool:
+    """A party label is a heading ("Seller", "Bill to:"), not a word inside a name."""
+    if not hit.at_start:
+        return False
+    text = hit.segment.text
+    after = text[hit.end:]
+    if not after.strip(" :"):
+        return True
+    if re.match(r"\s*/\s*\w+\s*:?\s*$", after):
+        return True
+    if re.match(r"\s*:", after):
+        return _is_name_like(after.strip(" :"))  # "Customer: 2" is a number, not a heading
+    return " " in hit.label and len(hit.label) >= 6 and bool(re.match(r"\s*[A-Z0-9]", after))
+
+
+def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]],
+                       is_label: Callable[[Segment], bool] | None = None) -> Candidate | None:
     """A party heading (Seller, Bill to, Käufer ...) followed by its block: take the name in it."""
+    if not heading_accepts(hit):
+        return None
     seg = hit.segment
     text = seg.text
-    rest = text[hit.end:].strip(" :#-")
+    rest = re.sub(r"^\s*/\s*\w+", "", text[hit.end:]).strip(" :#-")
     if rest and _is_name_like(rest) and not re.match(r"(nummer|number|no\b|nr\b|id\b|/)", rest.lower()):
         return Candidate(clean_name(rest), 0.85, hit.line.page, seg.box, rest, "heading-same")
     for right in hit.line.segments[hit.seg_index + 1: hit.seg_index + 2]:
-        if _is_name_like(right.text):
+        if right.box[0] - seg.box[2] < 6 * (seg.box[3] - seg.box[1]) and _is_name_like(right.text) \
+                and not (is_label and is_label(right)):
             return Candidate(clean_name(right.text), 0.8, hit.line.page, right.box, right.text, "heading-right")
     lines = lines_by_page.get(hit.line.page, [])
     box = seg.box
@@ -120,15 +142,85 @@ def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]]) -> C
         low = fold(first.text)
         m = re.match(r"(name|firma|company|raison sociale|nom|naam)\s*:?\s*(.*)", low)
         if m:
-            value = first.text[m.start(2):].strip() or (segs[1].text if len(segs) > 1 else "")
+            value = first.text[m.start(2):].strip()
+            if not value:
+                later = [s for s in line.segments if s.box[0] > first.box[2]]
+                value = later[0].text if later else ""
             if _is_name_like(value):
                 return Candidate(clean_name(value), 0.9, line.page, first.box, value, "heading-name")
             continue
         if re.match(r"[\w .\-/]{0,30}:", first.text):  # "Nummer: 549910" and similar: skip
             continue
+        if is_label and is_label(first):
+            if re.search(r"(empf|recipient|deliver|liefer|livraison|ship)", low):
+                break  # another party's heading: this block is over
+            continue
         if _is_name_like(first.text):
-            return Candidate(clean_name(first.text), 0.75 - 0.03 * dist, line.page, first.box, first.text,
-                             "heading-below")
+            text = _continue_name(first, lines[line.index + 1: line.index + 2])
+            return Candidate(clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below")
+    return None
+
+
+SALUTATION = re.compile(r"^(herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|m\.|mme|messrs\.?|attn\.?:?)$", re.IGNORECASE)
+
+
+def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
+    """Join a name printed over two lines: a bare salutation, or a name whose legal form is below."""
+    text = seg.text.strip()
+    if not next_lines:
+        return text
+    h = max(1e-6, seg.box[3] - seg.box[1])
+    below = [s for s in next_lines[0].segments if abs(s.box[0] - seg.box[0]) < 1.5 * h]
+    if not below or below[0].box[1] - seg.box[3] > 0.8 * h:
+        return text
+    nxt = below[0].text.strip()
+    if SALUTATION.match(text) and _is_name_like(nxt):
+        return f"{text} {nxt}"
+    if (not LEGAL_FORM.search(text) and LEGAL_FORM.search(nxt) and _is_name_like(nxt)
+            and not POSTCODE_CITY.search(nxt) and not STREET.search(nxt)):
+        return f"{text} {nxt}"
+    return text
+
+
+POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?\d{4,5}\s+[A-Za-zÀ-ÿ]{3,}")
+STREET = re.compile(r"(straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|avenue|road|street|\bst\.?$|"
+                    r"lane|drive|laan|straat|\d+[a-z]?$|^\d+\s)", re.IGNORECASE)
+
+
+def address_block_name(doc: Document, exclude: set[str],
+                       is_label: Callable[[Segment], bool] | None = None) -> Candidate | None:
+    """The recipient block of a letter: name line above a street and a postcode/city line."""
+    if not doc.pages or not doc.pages[0].lines:
+        return None
+    page = doc.pages[0]
+    lines = page.lines
+    limit = page.height * 0.6
+    for i, line in enumerate(lines):
+        if line.box[1] > limit:
+            break
+        for seg in line.segments:
+            if not POSTCODE_CITY.search(seg.text) or re.search(r"[●•·|]| - ", seg.text):
+                continue
+            h = max(1e-6, seg.box[3] - seg.box[1])
+            block: list[Segment] = []
+            last_top = seg.box[1]
+            for prev in reversed(lines[max(0, i - 6):i]):
+                col = [s for s in prev.segments if abs(s.box[0] - seg.box[0]) < 2.5 * h]
+                if not col:
+                    continue
+                if last_top - col[0].box[3] > 2.5 * h:
+                    break
+                if re.search(r"[●•·|]| - ", col[0].text) or (is_label and is_label(col[0])):
+                    break  # the sender line printed above the window, or a heading
+                block.insert(0, col[0])
+                last_top = col[0].box[1]
+            texts = [fold(clean_name(s.text)) for s in block]
+            if not block or any(t in exclude for t in texts):
+                continue
+            names = [s for s in block if _is_name_like(s.text) and not STREET.search(s.text.strip())]
+            if names:
+                first = names[0]
+                return Candidate(clean_name(first.text), 0.5, line.page, first.box, first.text, "address-block")
     return None
 
 
