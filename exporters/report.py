@@ -29,6 +29,7 @@ from exporters.model import ExportBatch, ExportFile
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 EMPTY = "\u2014"  # em dash for a value the engine did not find
+INDEX_COL_PCT = 5  # the "#" column of line-item tables
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class ItemsTable:
         number columns 1 (fixed layout keeps WeasyPrint fast and wraps long text)."""
         shares = [1 if n else 3 for n in self.numeric]
         total = sum(shares) or 1
-        return [f"{100 * s / total:.2f}%" for s in shares]
+        return [f"{(100 - INDEX_COL_PCT) * s / total:.2f}%" for s in shares]
 
 
 @dataclass
@@ -132,6 +133,7 @@ def report_context(batch: ExportBatch, *, for_print: bool) -> dict[str, Any]:
         "pending": batch.pending,
         "field_count": len(specs),
         "for_print": for_print,
+        "index_col_pct": INDEX_COL_PCT,
         "exported": fmt_time(batch.exportedAt),
     }
 
