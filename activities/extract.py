@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from core.batches import refresh_counts
 from core.db import session_scope
@@ -57,7 +57,10 @@ class ExtractActivities:
             result = extract_file(self.storage.path(key), spec, options=self.options,
                                   on_page=lambda page: activity.heartbeat(page))
         except ExtractionError as err:
-            raise ApplicationError(err.message, type=err.code, non_retryable=True) from err
+            # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
+            # the worker's warning log while the batch records the reason.
+            raise ApplicationError(err.message, type=err.code, non_retryable=True,
+                                   category=ApplicationErrorCategory.BENIGN) from None
         except TransientExtractionError as err:
             raise ApplicationError(str(err), type="TransientExtractionError") from err
         except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
