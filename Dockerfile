@@ -5,7 +5,7 @@ ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 DOCBATCH_DATA_DIR=/data
 # Fonts for PDF exports (Latin, Thai, CJK) and WeasyPrint's native libraries.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-thai-tlwg \
+      fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-thai-tlwg \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libglib2.0-0 libgl1 \
  && rm -rf /var/lib/apt/lists/*
 

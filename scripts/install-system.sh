@@ -2,7 +2,7 @@
 # System packages docbatch needs: fonts for PDF exports (Latin, Thai, CJK) and Chromium for
 # the browser tests. Idempotent: installs only what is missing; skips quietly without apt/root.
 set -euo pipefail
-PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-thai-tlwg chromium poppler-utils)
+PACKAGES=(fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-thai-tlwg chromium poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
