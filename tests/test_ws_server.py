@@ -201,3 +201,31 @@ def assert_whole_batch(messages: list[dict], total: int, failed_names: set[str])
     last = messages[-1]
     assert last["event"] == "batch_progress_updated" and last["data"]["status"] in FINAL
     assert last["data"]["progress"] == 100
+
+
+@asynccontextmanager
+async def webhook_sink() -> AsyncIterator[tuple[str, list[dict]]]:
+    """A tiny receiver on a free port that keeps every JSON body posted to it."""
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    received: list[dict] = []
+
+    async def hook(request: Request) -> Response:
+        received.append(json.loads(await request.body()))
+        return Response(status_code=204)
+
+    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    sock = free_socket()
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/hook", received
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
