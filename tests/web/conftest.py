@@ -11,7 +11,7 @@ import os
 import socket
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from temporalio.client import Client
+from temporalio.worker import Worker
 
 from api.app import create_app
 from core.settings import Settings
@@ -38,6 +39,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class WorkerSwitch:
+    """The in-process worker, which a test can stop (batches then wait, "processing") and start again."""
+
+    def __init__(self, client: Client, settings: Settings, pool: ThreadPoolExecutor) -> None:
+        self.client, self.settings, self.pool = client, settings, pool
+        self.worker: Worker | None = None
+
+    async def start(self) -> None:
+        if self.worker is None:
+            self.worker = build_worker(self.client, self.settings, self.pool)
+            await self.worker.__aenter__()
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            worker, self.worker = self.worker, None
+            await worker.__aexit__(None, None, None)
+
+
 @dataclass
 class WebService:
     """A running docbatch reachable at ``base_url``, plus an API client with the owner token."""
@@ -45,18 +64,29 @@ class WebService:
     base_url: str
     settings: Settings
     api: httpx.AsyncClient
+    worker: WorkerSwitch
     org_id: str = ""
     project_id: str = ""
-    templates: dict[str, str] | None = None
+    templates: dict[str, str] = field(default_factory=dict)
 
-    async def batches(self) -> list[dict]:
-        body = (await self.api.get(f"/batch/{self.org_id}", params={"limit": 100})).json()
+    async def batches(self, **params: str) -> list[dict]:
+        body = (await self.api.get(f"/batch/{self.org_id}", params={"limit": 100, **params})).json()
         return body["data"]
+
+    async def upload(self, paths: list[Path], name: str, template: str = "invoice") -> dict:
+        files = [("files", (p.name, p.read_bytes())) for p in paths]
+        data = {"projectId": self.project_id, "templateId": self.templates[template], "name": name}
+        response = await self.api.post(f"/batch/{self.org_id}/upload", files=files, data=data)
+        assert response.status_code == 201, response.text
+        return response.json()
 
 
 @pytest.fixture(scope="module")
-async def web(tmp_path_factory: pytest.TempPathFactory, temporal_client: Client) -> AsyncIterator[WebService]:
-    settings = make_settings(tmp_path_factory.mktemp("web"))
+async def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+              temporal_client: Client) -> AsyncIterator[WebService]:
+    """docbatch on a free port; a test module may set WEB_SETTINGS = {...} to override settings."""
+    overrides = getattr(request.module, "WEB_SETTINGS", {})
+    settings = make_settings(tmp_path_factory.mktemp("web"), **overrides)
     app = create_app(settings, temporal_client=temporal_client, reconcile_every=1.0)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
@@ -68,18 +98,18 @@ async def web(tmp_path_factory: pytest.TempPathFactory, temporal_client: Client)
         await asyncio.sleep(0.05)
     base_url = f"http://127.0.0.1:{port}"
     with ThreadPoolExecutor(max_workers=8) as pool:
-        worker = build_worker(temporal_client, settings, pool)
-        async with worker:
+        worker = WorkerSwitch(temporal_client, settings, pool)
+        await worker.start()
+        try:
             async with httpx.AsyncClient(base_url=base_url, timeout=60,
                                          headers={"Authorization": f"Bearer {OWNER_TOKEN}"}) as api:
                 me = (await api.get("/me")).json()
-                service = WebService(base_url, settings, api, me["organizationId"], me["projects"][0]["id"],
-                                     {t["name"]: t["id"] for t in me["templates"]})
-                try:
-                    yield service
-                finally:
-                    server.should_exit = True
-                    await serving
+                yield WebService(base_url, settings, api, worker, me["organizationId"], me["projects"][0]["id"],
+                                 {t["name"]: t["id"] for t in me["templates"]})
+        finally:
+            await worker.stop()
+            server.should_exit = True
+            await serving
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@
   const params = new URLSearchParams(location.search);
   const LIMIT = 20;
   let batches = [];
+  let idlePolls = 0;
 
   // Show the current filters in the form.
   for (const name of ["search", "status", "templateId", "projectId"]) {
@@ -58,7 +59,7 @@
           : [el("p", {}, el("strong", {}, "No batches yet.")),
              el("p", {}, "Upload up to ", String(config.maxFiles), " files at once and follow them here. "),
              el("a", { class: "button-primary", href: "/ui/upload" }, "Upload your first batch")]));
-      statusLine.textContent = filtered ? "No matching batches." : "No batches yet.";
+      statusLine.textContent = "";
       pager.hidden = true;
       return;
     }
@@ -108,7 +109,8 @@
         if (msg.event === "batch_progress_updated" && msg.data) applyProgress(msg.data);
       },
       poll,
-      active: () => batches.some((b) => !FINAL.includes(b.status)),
+      // With nothing running, still look for new batches now and then (every 5th poll, 10 s).
+      active: () => batches.some((b) => !FINAL.includes(b.status)) || (idlePolls += 1) % 5 === 0,
     });
   }).catch((err) => {
     box.replaceChildren(el("p", { class: "notice notice-error", role: "alert" }, `The batches could not be loaded: ${err.message}`));

@@ -155,7 +155,8 @@
     queue.forEach((file) => data.append("files", file, file.name));
     data.append("projectId", projectSelect.value);
     data.append("templateId", templateSelect.value);
-    if (nameInput.value.trim()) data.append("name", nameInput.value.trim());
+    // The default shown as the placeholder is in local time; the server's own default would be UTC.
+    data.append("name", nameInput.value.trim() || nameInput.placeholder);
 
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/batch/${encodeURIComponent(config.orgId)}/upload`);
