@@ -148,7 +148,7 @@ class WebhookActivities:
         except httpx.TimeoutException:
             error = f"No answer within {job.timeout_seconds:g} s."
         except httpx.HTTPError as exc:
-            error = f"Could not connect: {exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+            error = f"Could not connect: {exc.__class__.__name__}" + (f": {exc}" if str(exc) else "")
         duration_ms = int((time.monotonic() - started) * 1000)
 
         if status is not None and 200 <= status < 300:
@@ -188,7 +188,8 @@ class WebhookActivities:
             return session.get(WebhookEndpoint, endpoint_id)
 
     async def _record(self, job: DeliveryJob, attempt: int, outcome: str, *, status: int | None = None,
-                      duration_ms: int | None = None, error: str | None = None, disable: bool = False) -> None:
+                      duration_ms: int | None = None, error: str | None = None,
+                      disable: bool = False) -> None:
         await asyncio.to_thread(self._record_sync, job, attempt, outcome, status, duration_ms, error, disable)
 
     def _record_sync(self, job: DeliveryJob, attempt: int, outcome: str, status: int | None,

@@ -86,7 +86,8 @@ def _check(url: str, host: str, infos: list, allow_private: bool) -> Target:
         if problem:
             hint = "" if "metadata" in problem else (
                 " Use a public address, or set DOCBATCH_WEBHOOK_ALLOW_PRIVATE=true on a trusted network.")
-            where = f"url host {host} is" if host.strip("[]") == str(ip) else f"url host {host} resolves to {ip},"
+            literal = host.strip("[]") == str(ip)
+            where = f"url host {host} is" if literal else f"url host {host} resolves to {ip},"
             raise UrlRefused(f"{where} {problem}; webhooks may not call it.{hint}")
         if str(ip) not in addresses:
             addresses.append(str(ip))

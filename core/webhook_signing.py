@@ -40,7 +40,8 @@ def generate_secret() -> str:
 def secret_problem(secret: str) -> str | None:
     """Why a user-given secret is unusable, or None."""
     if not secret.startswith(SECRET_PREFIX):
-        return f"secret must look like '{SECRET_PREFIX}<base64 of {MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} random bytes>'; omit it to have one generated."
+        return (f"secret must look like '{SECRET_PREFIX}<base64 of {MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} "
+                "random bytes>'; omit it to have one generated.")
     try:
         raw = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
     except (binascii.Error, ValueError):
@@ -63,9 +64,11 @@ def header_problems(headers: dict[str, str]) -> list[str]:
         if not _HEADER_NAME.match(name):
             problems.append(f"headers: '{name}' is not a valid header name.")
         elif name.lower() in RESERVED_HEADERS:
-            problems.append(f"headers: '{name}' is set by docbatch on every delivery and cannot be overridden.")
+            problems.append(f"headers: '{name}' is set by docbatch on every delivery "
+                            "and cannot be overridden.")
         if not isinstance(value, str) or "\r" in value or "\n" in value or len(value) > 2000:
-            problems.append(f"headers: the value of '{name}' must be one line of text (at most 2000 characters).")
+            problems.append(f"headers: the value of '{name}' must be one line of text "
+                            "(at most 2000 characters).")
     return problems
 
 

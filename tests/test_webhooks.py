@@ -17,6 +17,9 @@ from temporalio.client import Client
 
 from activities.webhooks import delivery_job
 from core.net_guard import UrlRefused, check_url
+from core.db import session_scope
+from core.settings import Settings
+from core.webhook_models import WebhookEndpoint
 from tests.harness import DOCS, Service, make_settings, running_service
 from tests.webhook_receiver import Received, Receiver
 from workflows.contracts import WebhookEvent
@@ -27,13 +30,23 @@ INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invo
 ENVELOPE_KEYS = ["eventType", "eventId", "timestamp", "organizationId", "projectId", "payload"]
 
 
+def hooks_settings(tmp_path: Path, database_url: str = "") -> Settings:
+    """docbatch that may call 127.0.0.1, retries webhooks quickly, and has only 2 activity slots."""
+    return make_settings(tmp_path, database_url, webhook_allow_private=True, webhook_retry_initial_seconds=0.3,
+                         webhook_retry_max_interval_seconds=1.2, webhook_timeout_seconds=30,
+                         worker_max_activities=2)
+
+
 @pytest.fixture
 async def hooks(tmp_path: Path, temporal_client: Client) -> AsyncIterator[Service]:
-    """docbatch that may call 127.0.0.1, retries webhooks quickly, and has only 2 activity slots."""
-    settings = make_settings(tmp_path, webhook_allow_private=True, webhook_retry_initial_seconds=0.3,
-                             webhook_retry_max_interval_seconds=1.2, webhook_timeout_seconds=30,
-                             worker_max_activities=2)
-    async with running_service(settings, temporal_client) as svc:
+    async with running_service(hooks_settings(tmp_path), temporal_client) as svc:
+        yield svc
+
+
+@pytest.fixture
+async def hooks_any_db(tmp_path: Path, temporal_client: Client, database_url: str) -> AsyncIterator[Service]:
+    """The same on SQLite and on PostgreSQL."""
+    async with running_service(hooks_settings(tmp_path, database_url), temporal_client) as svc:
         yield svc
 
 
@@ -189,7 +202,8 @@ async def test_endpoint_crud_validation_and_visibility(service: Service) -> None
 
 # --- deliveries ---------------------------------------------------------------------------
 
-async def test_batch_events_are_signed_filtered_and_verifiable(hooks: Service, receiver: Receiver) -> None:
+async def test_batch_events_are_signed_filtered_and_verifiable(hooks_any_db: Service, receiver: Receiver) -> None:
+    hooks = hooks_any_db
     await receiver.start()
     other = (await hooks.http.post(f"/projects/{hooks.org_id}", json={"name": "Other"})).json()
     every = await create_endpoint(hooks, receiver.url + "/all", headers={"X-Tenant": "acme"})
@@ -355,3 +369,27 @@ async def test_slow_receiver_does_not_slow_the_batch(hooks: Service, receiver: R
     await until(lambda: len({e["eventId"] for e in receiver.events(200)}) == 5, what="5 events")
     kinds = sorted(e["eventType"] for e in receiver.events(200))
     assert kinds == ["batch.completed", "batch.uploaded"] + ["document.processed"] * 3
+
+
+async def test_delivery_time_guard_refuses_an_address_that_turned_private(service: Service,
+                                                                          receiver: Receiver) -> None:
+    """Created with a public address, later pointing at 127.0.0.1 (as a changed DNS answer would)."""
+    await receiver.start()
+    endpoint = await create_endpoint(service, "https://93.184.215.14/hooks")
+    with session_scope(service.settings.sqlalchemy_url) as session:
+        row = session.get(WebhookEndpoint, endpoint["id"])
+        assert row is not None
+        row.url = receiver.url
+        session.add(row)
+    sent = (await service.http.post(f"/webhooks/{service.org_id}/{endpoint['id']}/test")).json()
+
+    log: list[dict] = []
+    for _ in range(600):
+        log = await deliveries(service, endpoint["id"])
+        if log:
+            break
+        await asyncio.sleep(0.05)
+    assert [(d["eventId"], d["outcome"], d["statusCode"]) for d in log] == [(sent["eventId"], "refused", None)]
+    assert "loopback" in log[0]["error"]
+    await asyncio.sleep(0.5)
+    assert receiver.log == [] and len(await deliveries(service, endpoint["id"])) == 1  # not retried
