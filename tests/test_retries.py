@@ -243,3 +243,27 @@ async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(tmp_path: Pa
     assert sorted(refunds) == sorted(c["fileId"] for c in cancelled)
     assert after == before - len(done)
     assert refused.status_code == 409
+
+
+async def test_org_socket_picks_up_a_batch_reopened_by_a_retry(live: LiveServer) -> None:
+    async with recording(live.ws_url(token=OWNER_TOKEN)) as rec:
+        batch = await live.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
+        first = await rec.wait_final(batch["id"])
+        hub = live.app.state.progress_hub
+        for _ in range(200):  # the org socket lets go of a finished batch: nobody polls it any more
+            if batch["id"] not in hub.watchers:
+                break
+            await asyncio.sleep(0.05)
+        assert batch["id"] not in hub.watchers
+        bad = next(m["data"] for m in first if m["event"] == "document_failed")
+        repair(live, bad["fileId"])
+        resp = await live.http.post(f"/batch/{live.org_id}/{batch['id']}/files/{bad['fileId']}/retry")
+        assert resp.status_code == 202, resp.text
+        again = await settled_again(rec, batch["id"], len(first))
+
+    # Picked up where it left off: no repeat of the first run, the retry's events in order.
+    assert [m["event"] for m in again] == ["batch_progress_updated", "document_processed",
+                                           "batch_progress_updated", "batch_progress_updated"]
+    assert [m["data"]["status"] for m in again if m["event"] == "batch_progress_updated"] == \
+        ["processing", "processing", "completed"]
+    assert again[-1]["data"]["completedFiles"] == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -65,7 +66,25 @@ async def live(tmp_path: Path, temporal_client: Client):
         yield svc
 
 
-async def test_a_socket_sees_the_whole_batch_in_order(live: LiveServer, tmp_path: Path) -> None:
+@pytest.fixture
+async def live_any_db(tmp_path: Path, temporal_client: Client, database_url: str):
+    settings = make_settings(tmp_path, database_url, worker_max_activities=2)
+    async with live_service(settings, temporal_client) as svc:
+        yield svc
+
+
+async def watchers_gone(live: LiveServer) -> None:
+    """Once every socket is closed, the hub stops polling (no watcher left behind)."""
+    hub = live.app.state.progress_hub
+    for _ in range(200):
+        if not hub.watchers and not hub.org_watchers:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"watchers still running: {list(hub.watchers)} {list(hub.org_watchers)}")
+
+
+async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: LiveServer, tmp_path: Path) -> None:
+    live = live_any_db
     async with recording(live.ws_url(token=OWNER_TOKEN)) as org_socket:
         batch = await live.upload(six_files(tmp_path), name="WS batch")
         # A second socket joins once the first file is done: it starts from the current state.
@@ -103,6 +122,7 @@ async def test_a_socket_sees_the_whole_batch_in_order(live: LiveServer, tmp_path
 
     final = await live.wait_final(batch["id"])
     assert (final["completedFiles"], final["failedFiles"]) == (5, 1)
+    await watchers_gone(live)
 
 
 async def test_refusals_have_clear_close_codes(live: LiveServer) -> None:
@@ -157,5 +177,7 @@ async def test_two_api_processes_each_serve_their_sockets(tmp_path: Path, tempor
             batch = await second.upload(six_files(tmp_path))
             on_a = await a.wait_final(batch["id"])
             on_b = await b.wait_final(batch["id"])
+        await watchers_gone(first)
+        await watchers_gone(second)
     assert_whole_batch(on_a, 6, {"corrupt.pdf"})
     assert on_a == on_b

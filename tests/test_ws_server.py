@@ -37,6 +37,7 @@ class LiveServer:
     org_id: str = ""
     project_id: str = ""
     templates: dict[str, str] = field(default_factory=dict)
+    app: Any = None
 
     @property
     def base_url(self) -> str:
@@ -88,7 +89,7 @@ async def live_api(settings: Settings, client: Client) -> AsyncIterator[LiveServ
             await asyncio.sleep(0.02)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
                                      headers={"Authorization": f"Bearer {OWNER_TOKEN}"}) as http:
-            live = LiveServer(settings, port, http)
+            live = LiveServer(settings, port, http, app=app)
             me = (await http.get("/me")).json()
             live.org_id, live.project_id = me["organizationId"], me["projects"][0]["id"]
             live.templates = {t["name"]: t["id"] for t in me["templates"]}
