@@ -1,6 +1,7 @@
-"""The docbatch worker: runs batch workflows and their activities on the ``docbatch`` queue.
+"""The docbatch worker: batch workflows and extraction on the ``docbatch`` task queue, webhook
+deliveries on ``docbatch-webhooks`` with slots of their own.
 
-Start it with ``python worker.py``; run as many as you like (they share the task queue).
+Start it with ``python worker.py``; run as many as you like (they share the task queues).
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ import asyncio
 import logging
 import signal
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AsyncExitStack
 from datetime import timedelta
+from types import TracebackType
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -21,41 +24,56 @@ from core.db import get_engine
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from workflows.batch import BatchWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("docbatch.worker")
 
 
-def workflow_classes() -> list[type]:
-    classes: list[type] = [BatchWorkflow]
-    try:
-        from workflows.webhook_delivery import WEBHOOK_WORKFLOWS
+class WorkerGroup:
+    """The workers of one process, run together: ``async with build_worker(...):``."""
 
-        classes += WEBHOOK_WORKFLOWS
-    except ImportError:
-        pass
-    return classes
+    def __init__(self, workers: list[Worker]) -> None:
+        self.workers = workers
+        self._stack = AsyncExitStack()
+
+    async def __aenter__(self) -> WorkerGroup:
+        for worker in self.workers:
+            await self._stack.enter_async_context(worker)
+        return self
+
+    async def __aexit__(self, *exc: tuple[type[BaseException] | None, BaseException | None,
+                                          TracebackType | None]) -> None:
+        await self._stack.aclose()
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
-                 task_queue: str | None = None) -> Worker:
-    """The worker with every workflow and activity of docbatch registered."""
+                 task_queue: str | None = None) -> WorkerGroup:
+    """Every workflow and activity of docbatch, registered on its task queue."""
+    if task_queue:
+        settings = settings.model_copy(update={"task_queue": task_queue})
     get_engine(settings.sqlalchemy_url)  # creates tables before the first activity needs them
     store = BatchStoreActivities(settings)
     extract = ExtractActivities(settings)
     hooks = WebhookActivities(settings, client)
-    return Worker(
+    batches = Worker(
         client,
-        task_queue=task_queue or settings.task_queue,
-        workflows=workflow_classes(),
+        task_queue=settings.task_queue,
+        workflows=[BatchWorkflow],
         activities=[extract.extract_document, store.record_file_failure, store.charge_retry,
-                    store.finalize_batch, *hooks.all()],
+                    store.finalize_batch, *hooks.batch_activities()],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),
-        # Heartbeats carry cancellation to a running extraction: send them at least every 2 s
-        # (the SDK's default throttle is 80% of the 60 s heartbeat timeout).
-        max_heartbeat_throttle_interval=timedelta(seconds=2),
     )
+    deliveries = Worker(
+        client,
+        task_queue=settings.webhook_task_queue,
+        workflows=[WebhookDeliveryWorkflow],
+        activities=hooks.delivery_activities(),
+        max_concurrent_activities=settings.webhook_max_deliveries,
+        graceful_shutdown_timeout=timedelta(seconds=15),
+    )
+    return WorkerGroup([batches, deliveries])
 
 
 async def main() -> None:
@@ -63,13 +81,13 @@ async def main() -> None:
     settings = get_settings()
     client = await connect(settings)
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
-        worker = build_worker(client, settings, pool)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with worker:
-            log.info("worker ready on task queue %r at %s", settings.task_queue, settings.temporal_target)
+        async with build_worker(client, settings, pool):
+            log.info("worker ready on task queues %r and %r at %s", settings.task_queue,
+                     settings.webhook_task_queue, settings.temporal_target)
             await stop.wait()
             log.info("shutting down (waiting up to 30 s for running activities)")
 

@@ -1,9 +1,7 @@
 """Webhook activities: fan an event out to the subscribed endpoints, and deliver one event.
 
-``deliver_webhook`` completes asynchronously: it hands the HTTP request to a background task
-and returns at once, so a slow or hanging receiver never occupies one of the worker's activity
-slots (which extraction needs). The task reports the attempt's result through the activity's
-task token; if the worker dies meanwhile, the attempt times out and Temporal retries it.
+``deliver_webhook`` runs on its own task queue (``settings.webhook_task_queue``) served by its
+own worker slots, so a slow or hanging receiver never takes a slot that extraction needs.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
 
 from core.db import session_scope
 from core.ids import utcnow
@@ -30,7 +27,6 @@ from workflows.webhook_delivery import DeliveryJob, DeliveryResult, start_delive
 
 log = logging.getLogger("docbatch.webhooks")
 
-MAX_IN_FLIGHT = 64  # concurrent HTTP deliveries per worker
 MAX_ERROR_BODY = 300  # characters of a failed answer kept in the delivery log
 
 
@@ -55,8 +51,6 @@ class WebhookActivities:
     def __init__(self, settings: Settings, client: Client) -> None:
         self.settings = settings
         self.client = client
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     # --- fan-out ------------------------------------------------------------------------
 
@@ -68,9 +62,9 @@ class WebhookActivities:
         endpoint), so a retried attempt cannot deliver twice.
         """
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
-        queue = activity.info().task_queue
         for endpoint_id in endpoint_ids:
-            await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event), queue)
+            await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event),
+                                 self.settings.webhook_task_queue)
         return len(endpoint_ids)
 
     def _subscribed_endpoints(self, event: WebhookEvent) -> list[str]:
@@ -86,35 +80,8 @@ class WebhookActivities:
 
     @activity.defn(name="deliver_webhook")
     async def deliver_webhook(self, job: DeliveryJob) -> DeliveryResult:
-        """One attempt; finished in the background (see the module docstring)."""
-        info = activity.info()
-        task = asyncio.create_task(self._attempt_in_background(job, info.task_token, info.attempt))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        activity.raise_complete_async()
-
-    async def _attempt_in_background(self, job: DeliveryJob, task_token: bytes, attempt: int) -> None:
-        handle = self.client.get_async_activity_handle(task_token=task_token)
-        try:
-            try:
-                await asyncio.wait_for(self._slots.acquire(), timeout=job.timeout_seconds)
-            except asyncio.TimeoutError:
-                await handle.fail(ApplicationError("Too many webhook deliveries in flight on this worker.",
-                                                   type="WebhookBusy"))
-                return
-            try:
-                result = await self._attempt(job, attempt)
-            except ApplicationError as err:
-                await handle.fail(err)
-            except Exception as exc:  # noqa: BLE001 - anything else is a retryable failure
-                log.exception("webhook attempt %s of %s failed unexpectedly", attempt, job.event.eventId)
-                await handle.fail(ApplicationError(f"{exc.__class__.__name__}: {exc}", type="WebhookError"))
-            else:
-                await handle.complete(result)
-            finally:
-                self._slots.release()
-        except RPCError as exc:  # the attempt already timed out on the server; it is retried anyway
-            log.warning("could not report webhook attempt %s of %s: %s", attempt, job.event.eventId, exc)
+        """One attempt: 2xx delivered, 410 disables the endpoint, anything else retries."""
+        return await self._attempt(job, activity.info().attempt)
 
     async def _attempt(self, job: DeliveryJob, attempt: int) -> DeliveryResult:
         event = job.event
@@ -214,6 +181,10 @@ class WebhookActivities:
                 endpoint.updated_at = now
             session.add(endpoint)
 
-    def all(self) -> list:
-        return [self.publish_event, self.deliver_webhook]
+    def batch_activities(self) -> list:
+        """Run beside the batch workflow (publish_event is its local activity)."""
+        return [self.publish_event]
+
+    def delivery_activities(self) -> list:
+        return [self.deliver_webhook]
 

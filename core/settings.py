@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     webhook_retry_max_interval_seconds: float = Field(default=600.0, gt=0)
     webhook_retry_hours: float = Field(default=24.0, gt=0)  # then the delivery gives up
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)  # one request
+    webhook_max_deliveries: int = Field(default=32, gt=0)  # concurrent deliveries per worker
 
     llm_base_url: str = ""
     llm_api_key: str = ""
@@ -69,6 +70,11 @@ class Settings(BaseSettings):
     @property
     def temporal_target(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def webhook_task_queue(self) -> str:
+        """Deliveries have their own queue and worker slots: a slow receiver never blocks extraction."""
+        return f"{self.task_queue}-webhooks"
 
     @property
     def max_file_bytes(self) -> int:

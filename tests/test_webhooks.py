@@ -344,7 +344,7 @@ async def test_410_gone_disables_the_endpoint(hooks: Service, receiver: Receiver
     event = WebhookEvent(eventId=event_id, eventType="webhook.test", timestamp="2026-01-01T00:00:00.000Z",
                          organizationId=hooks.org_id, projectId="", payload={})
     assert await start_delivery(hooks.temporal, delivery_job(hooks.settings, endpoint["id"], event),
-                                hooks.settings.task_queue) is False
+                                hooks.settings.webhook_task_queue) is False
     again = (await hooks.http.post(f"{url}/test")).json()["eventId"]
     await until(lambda: len(receiver.events(200)) == 1, what="the second test event")
     assert receiver.events(200)[0]["eventId"] == again and len(receiver.log) == 2

@@ -233,7 +233,7 @@ async def send_test_event(org_id: str, endpoint_id: str, principal: Admin, sessi
         organizationId=org_id, projectId=endpoint.project_ids[0] if endpoint.project_ids else "",
         payload={"endpointId": endpoint.id, "message": "A test event from docbatch."},
     )
-    await start_delivery(temporal, delivery_job(settings, endpoint.id, event), settings.task_queue)
+    await start_delivery(temporal, delivery_job(settings, endpoint.id, event), settings.webhook_task_queue)
     return {"eventId": event.eventId, "eventType": TEST_EVENT, "endpointId": endpoint.id}
 
 
