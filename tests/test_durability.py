@@ -57,6 +57,7 @@ async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, tempor
             first.wait()
             done_at_kill = len([r for r in file_rows(settings, batch["id"]) if r.status == "completed"])
             assert 3 <= done_at_kill < 20, "the worker must die in the middle of the batch"
+            print(f"\nSIGKILL worker pid {first.pid} with {done_at_kill}/20 files completed")
         finally:
             if first.poll() is None:
                 first.kill()
@@ -80,6 +81,10 @@ async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, tempor
         with Session(get_engine(settings.sqlalchemy_url)) as session:
             entries = session.exec(select(CreditEntry).where(CreditEntry.batch_id == batch["id"])).all()
         assert [(e.reason, e.delta) for e in entries] == [("batch_charge", -20)]
+        attempts = sorted(r.attempts for r in rows)
+        print(f"second worker finished the batch: {final['status']}, {final['completedFiles']}/20 completed, "
+              f"{len(exported_ids)} results exported (each file once), attempts per file {attempts}, "
+              f"credits {start_balance} -> {end_balance}, ledger {[(e.reason, e.delta) for e in entries]}")
 
 
 async def test_restarting_the_api_loses_nothing(tmp_path: Path, temporal_client: Client) -> None:
