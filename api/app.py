@@ -13,25 +13,14 @@ from temporalio.client import Client
 
 from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
-from api.routes import account, batches, exports, history, templates
+from api.routes import account, batches, exports, history, templates, webhooks, ws
+from api.web import routes as web
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("docbatch.api")
-
-
-def _optional_routers() -> list:
-    """Routers of modules that may not be installed in every build (webhooks, websocket, web UI)."""
-    found = []
-    for module in ("api.routes.webhooks", "api.routes.ws", "api.web.routes"):
-        try:
-            found.append(__import__(module, fromlist=["router"]).router)
-        except ModuleNotFoundError as exc:
-            if not (exc.name and module.startswith(exc.name)):
-                raise
-    return found
 
 
 def create_app(settings: Settings | None = None, temporal_client: Client | None = None,
@@ -65,7 +54,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.state.temporal = TemporalHolder(settings, temporal_client)
     install_error_handlers(app)
     for router in (account.router, batches.router, exports.router, history.router, templates.router,
-                   *_optional_routers()):
+                   webhooks.router, ws.router, web.router):
         app.include_router(router)
 
     @app.get("/health", tags=["health"])
