@@ -64,6 +64,9 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),
+        # Heartbeats carry cancellation to a running extraction: send them at least every 2 s
+        # (the SDK's default throttle is 80% of the 60 s heartbeat timeout).
+        max_heartbeat_throttle_interval=timedelta(seconds=2),
     )
     deliveries = Worker(
         client,
