@@ -13,13 +13,14 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from temporalio.client import Client
-from temporalio.worker import Worker
+
 
 from api.app import create_app
 from core.settings import Settings
@@ -44,7 +45,7 @@ class WorkerSwitch:
 
     def __init__(self, client: Client, settings: Settings, pool: ThreadPoolExecutor) -> None:
         self.client, self.settings, self.pool = client, settings, pool
-        self.worker: Worker | None = None
+        self.worker: Any = None  # worker.WorkerGroup (async context manager)
 
     async def start(self) -> None:
         if self.worker is None:

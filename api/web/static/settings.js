@@ -56,7 +56,8 @@
   }
 
   async function revoke(t) {
-    if (!window.confirm(`Revoke the token “${t.name}”? Scripts using it stop working at once.`)) return;
+    const self = t.id === config.tokenId ? " This browser is signed in with it: you will be signed out." : "";
+    if (!window.confirm(`Revoke the token “${t.name}”? Scripts using it stop working at once.${self}`)) return;
     try {
       await api("DELETE", `/tokens/${org}/${encodeURIComponent(t.id)}`);
       announce(`Token ${t.name} revoked.`);

@@ -129,6 +129,7 @@
       fields = Object.entries(schema.properties).map(([name, prop]) => ({ name, prop }));
       if (current) current = { ...current, templateSchema: schema };
       renderFields();
+      syncJson();
       announce(`${fields.length} fields taken from the JSON Schema.`);
     } catch (err) {
       showError(editorError, `The JSON Schema cannot be used: ${err.message}.`);
