@@ -2,6 +2,7 @@
 
 from extraction.builtin_templates import BUILTIN_TEMPLATES
 from extraction.engine import extract_file
+from extraction.templates import validate_template
 from extraction.types import (
     EngineOptions,
     Extraction,
@@ -20,6 +21,7 @@ __all__ = [
     "TemplateSpec",
     "TransientExtractionError",
     "extract_file",
+    "validate_template",
 ]
 
 

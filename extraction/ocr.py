@@ -2,12 +2,17 @@
 
 One engine per process, created lazily under a lock; onnxruntime releases the GIL, so worker
 threads can share it. Intra-op threads default to 1: on a 2-core machine two documents in
-parallel beat one document using both cores (see bench/bench_engine.py).
+parallel beat one document using both cores (measured in bench/bench_engine.py).
+
+PP-OCR's recogniser often drops the spaces between words on receipts ("ABCHOTRADING"). Its
+per-character boxes are kept, and a space is put back wherever the line image shows a blank
+column run wider than ``SPACE_GAP`` x the line height between two characters.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from typing import Any
 
@@ -20,6 +25,7 @@ _engine: Any = None
 _lock = threading.Lock()
 
 MAX_SIDE = 2200  # larger scans are downscaled first: same text, a fraction of the time
+SPACE_GAP = 0.3  # blank run, as a fraction of line height, that separates two words
 
 
 def get_engine() -> Any:
@@ -44,45 +50,121 @@ def prepare(image: Image.Image) -> tuple[np.ndarray, float]:
         scale = MAX_SIDE / side
         image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))),
                              Image.Resampling.LANCZOS)
-    return np.asarray(image)[:, :, ::-1].copy(), scale  # RapidOCR expects BGR like OpenCV
+    return np.asarray(image), scale
 
 
-def ocr_raw(array: np.ndarray) -> list:
-    result, _ = get_engine()(array)
+def ocr_raw(rgb: np.ndarray) -> list:
+    """The engine's own output: [quad, text, score, char boxes, chars, char scores] per line."""
+    result, _ = get_engine()(rgb[:, :, ::-1].copy(), return_word_box=True)  # the engine expects BGR
     return result or []
 
 
-def ocr_words(image: Image.Image) -> list[Word]:
-    """OCR an image into words in the image's own pixel coordinates.
+def _blank_columns(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
+    crop = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    if crop.size == 0:
+        return None
+    lo, hi = np.percentile(crop, 5), np.percentile(crop, 95)
+    if hi - lo < 30:
+        return None
+    return (crop < (lo + hi) / 2).sum(axis=0) == 0
 
-    RapidOCR returns text lines; each line is split into words whose x positions are
-    interpolated by character count, good enough for label/value geometry.
-    """
-    array, scale = prepare(image)
+
+def _respace(chars: list[str], boxes: list, gray: np.ndarray, quad: list) -> list[str]:
+    """Insert ' ' between characters separated by a wide blank run in the line image."""
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    x0, x1, y0, y1 = int(min(xs)), int(max(xs)) + 1, int(min(ys)), int(max(ys)) + 1
+    blank = _blank_columns(gray, x0, y0, x1, y1)
+    if blank is None:
+        return chars
+    h = max(1, y1 - y0)
+    centers = [(min(p[0] for p in b) + max(p[0] for p in b)) / 2 - max(0, x0) for b in boxes]
+    out = [chars[0]]
+    for i in range(1, len(chars)):
+        if chars[i] != " " and chars[i - 1] != " ":
+            a, b = int(centers[i - 1]), int(centers[i])
+            run = best = 0
+            for c in range(max(0, a), min(len(blank), b)):
+                run = run + 1 if blank[c] else 0
+                best = max(best, run)
+            if best > SPACE_GAP * h:
+                out.append(" ")
+        out.append(chars[i])
+    return out
+
+
+_DIGIT_IN_WORD = re.compile(r"(?<=[A-Za-z])[01](?=[A-Za-z.:,)]|$)|(?<=^)[0](?=[A-Za-z]{2})")
+
+
+def fix_confusables(word: str) -> str:
+    """0/O and 1/l confusions inside words: 'L0T' -> 'LOT', 'Leve1' -> 'Level'. Numbers stay."""
+    if not re.search(r"[01]", word) or not re.search(r"[A-Za-z]", word):
+        return word
+    return re.sub(r"[A-Za-z0-9]+", _fix_token, word)
+
+
+def _fix_token(m: re.Match[str]) -> str:
+    token = m.group()
+    letters = sum(c.isalpha() for c in token)
+    digits = len(token) - letters
+    if letters == 0 or digits > letters:
+        return token
+
+    def swap(mm: re.Match[str]) -> str:
+        ch = mm.group()
+        before = token[mm.start() - 1] if mm.start() > 0 else ""
+        if ch == "0":
+            return "O" if (before.isupper() or not before) else "o"
+        if letters < 2:
+            return ch
+        return "l" if before.islower() else "I"
+
+    return _DIGIT_IN_WORD.sub(swap, token)
+
+
+def words_from_raw(raw: list, gray: np.ndarray, scale: float) -> list[Word]:
+    """Words in the original image's pixel coordinates, with spaces restored."""
     words: list[Word] = []
-    for quad, text, score in ocr_raw(array):
-        xs = [p[0] / scale for p in quad]
-        ys = [p[1] / scale for p in quad]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        # skewed lines: the quad's left/right edge midpoints give a tighter vertical extent
-        left_mid = (quad[0][1] + quad[3][1]) / 2 / scale
-        right_mid = (quad[1][1] + quad[2][1]) / 2 / scale
-        h = (abs(quad[3][1] - quad[0][1]) + abs(quad[2][1] - quad[1][1])) / 2 / scale
+    for item in raw:
+        quad, text, score = item[0], item[1], float(item[2])
+        boxes = item[3] if len(item) > 4 else None
+        chars = list(item[4]) if len(item) > 4 else None
+        # the quad's left/right edge midpoints give a tight vertical extent on skewed lines
+        left_mid = (quad[0][1] + quad[3][1]) / 2
+        right_mid = (quad[1][1] + quad[2][1]) / 2
+        h = (abs(quad[3][1] - quad[0][1]) + abs(quad[2][1] - quad[1][1])) / 2
         mid = (left_mid + right_mid) / 2
-        y0, y1 = max(y0, mid - h / 2), min(y1, mid + h / 2)
-        text = text.strip()
-        if not text:
+        y0, y1 = (mid - h / 2) / scale, (mid + h / 2) / scale
+        if not chars or not boxes or len(chars) != len(boxes) or any(len(c) != 1 for c in chars):
+            xs = [p[0] for p in quad]
+            x0, x1 = min(xs) / scale, max(xs) / scale
+            n = max(1, len(text))
+            for m in re.finditer(r"\S+", text):
+                words.append(Word(fix_confusables(m.group()), x0 + (x1 - x0) * m.start() / n,
+                                  y0, x0 + (x1 - x0) * m.end() / n, y1, conf=score))
             continue
-        n = len(text)
-        for m in _split(text):
-            start, end, tok = m
-            wx0 = x0 + (x1 - x0) * start / n
-            wx1 = x0 + (x1 - x0) * end / n
-            words.append(Word(tok, wx0, y0, wx1, y1, conf=float(score)))
+        spaced = _respace(chars, boxes, gray, quad)
+        # walk the spaced characters, mapping each real character to its box
+        current: list[tuple[str, Any]] = []
+        k = 0
+        for ch in spaced + [" "]:
+            if ch == " " or ch.isspace():
+                if k < len(chars) and chars[k] == ch:
+                    k += 1
+                if current:
+                    bx0 = min(min(p[0] for p in b) for _c, b in current) / scale
+                    bx1 = max(max(p[0] for p in b) for _c, b in current) / scale
+                    token = "".join(c for c, _b in current)
+                    words.append(Word(fix_confusables(token), bx0, y0, bx1, y1, conf=score))
+                    current = []
+                continue
+            current.append((ch, boxes[k]))
+            k += 1
     return words
 
 
-def _split(text: str) -> list[tuple[int, int, str]]:
-    import re
-
-    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
+def ocr_words(image: Image.Image) -> list[Word]:
+    """OCR an image into words in the image's own pixel coordinates."""
+    rgb, scale = prepare(image)
+    gray = rgb.mean(axis=2)
+    return words_from_raw(ocr_raw(rgb), gray, scale)

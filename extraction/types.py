@@ -77,7 +77,8 @@ class ExtractionError(Exception):
     """A permanent problem with the document: retrying cannot help.
 
     ``code`` is one of CorruptFile, EncryptedFile, EmptyFile, UnsupportedType, ImageTooLarge,
-    TooManyPages, InvalidTemplate.
+    TooManyPages, InvalidTemplate, and LLMError (the LLM endpoint refused the request, e.g. a bad
+    key or an unknown model, or never answered with JSON).
     """
 
     def __init__(self, code: str, message: str) -> None:

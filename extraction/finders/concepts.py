@@ -86,7 +86,7 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "total quantity", "qty", "quantity", "total items", "items", "item count", "no of items",
         "no. of items", "total item", "points", "savings", "total savings", "tip", "deposit",
         "prepaid", "paid", "anzahlung", "erhaltene anzahlungen", "skonto", "rabatt", "remise",
-        "total discount", "unit price", "price", "line total", "positionssumme", "summe positionen",
+        "total discount", "unit price", "price", "steuerbasisbetrag", "basisbetrag", "taxable base", "line total", "positionssumme", "summe positionen",
         "total lines", "total des lignes", "payment", "credit card", "visa", "mastercard",
         "subtotal incl", "sub total incl", "gst summary", "tax summary", "total excl. discount",
     ]),

@@ -80,7 +80,8 @@ class Finder:
         parse = self.parser(spec)
         out = []
         for hit in self.hits_for(spec):
-            for cand in values_near(hit, parse, self.lines_by_page, below=below, stop=self.stop):
+            for cand in values_near(hit, parse, self.lines_by_page, below=below, stop=self.stop,
+                                    rightmost=spec.kind == "amount"):
                 cand.score *= hit.weight
                 cand.how = f"{cand.how}:{hit.label}"
                 cand.line_order = self.order(hit.line)  # type: ignore[attr-defined]
@@ -243,7 +244,7 @@ class Finder:
             for cand in self.labelled(spec):
                 hit: LabelHit = cand.hit  # type: ignore[attr-defined]
                 if isinstance(cand.value, Decimal) and concept != "tax_total" and cand.value < 0:
-                    cand.score *= 0.5
+                    cand.score *= 0.9
                 n_amounts = len(find_amounts(hit.line.text))
                 if n_amounts >= 3 and cand.how.startswith("right"):
                     cand.score *= 0.8  # a row of a table, not a total line

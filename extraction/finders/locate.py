@@ -106,7 +106,7 @@ class Candidate:
 
 Parser = Callable[[str], "tuple[Any, int, int] | None"]
 
-SEP = re.compile(r"^[\s:#.\-–=|*>]*")
+SEP = re.compile(r"^(?:[\s:#.–=|*>]|-(?!\d))*")  # separators, but not a minus sign
 
 
 def _overlap(a: list[float], b: list[float]) -> float:
@@ -129,7 +129,8 @@ def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
 
 
 def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line]],
-                below: int = 3, stop: Callable[[int, int], int] | None = None) -> Iterator[Candidate]:
+                below: int = 3, stop: Callable[[int, int], int] | None = None,
+                rightmost: bool = False) -> Iterator[Candidate]:
     """Values after the label in its segment, then right of it on the line, then below it.
 
     ``stop(seg_id, start)`` may return where the value text must end (the next label).
@@ -147,7 +148,8 @@ def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line
         if got:
             value, s, _e = got
             yield Candidate(value, 1.0, hit.line.page, _seg_box_from(seg, rest_start + s), rest, "same")
-    # segments to the right on the same line
+    # segments to the right on the same line; amounts take the rightmost of a run of values
+    found: Candidate | None = None
     for k, right in enumerate(hit.line.segments[hit.seg_index + 1:]):
         rtext = right.text
         if stop:
@@ -157,8 +159,13 @@ def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line
             rtext = rtext[:end]
         got = parse(SEP.sub("", rtext)) if rtext.strip() else None
         if got:
-            yield Candidate(got[0], 0.92 - 0.1 * k, hit.line.page, right.box, rtext, "right")
+            found = Candidate(got[0], 0.92 - 0.1 * k, hit.line.page, right.box, rtext, "right")
+            if not rightmost:
+                break
+        elif found is not None:
             break
+    if found is not None:
+        yield found
     # below, in the same column
     lines = lines_by_page.get(hit.line.page, [])
     lbox = seg.box
