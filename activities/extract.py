@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from core.batches import refresh_counts
 from core.db import session_scope
@@ -63,8 +63,14 @@ class ExtractActivities:
                                    category=ApplicationErrorCategory.BENIGN) from None
         except TransientExtractionError as err:
             raise ApplicationError(str(err), type="TransientExtractionError") from err
+        except CancelledError:
+            raise
         except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
+            if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
+                raise CancelledError("Cancelled") from err
             raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err
+        if activity.is_cancelled():  # finished as the cancel came in: store nothing
+            raise CancelledError("Cancelled")
         duration_ms = int((time.perf_counter() - started) * 1000)
 
         with session_scope(self.db_url) as session:

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.workflow import ActivityCancellationType
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
@@ -44,6 +45,8 @@ PERMANENT_ERRORS = [
     "FileMissing",
 ]
 
+CANCELLED = "The batch was cancelled before this file finished."
+
 # Database writes must eventually happen: retry them without a limit, gently.
 DB_WRITE = dict(
     start_to_close_timeout=timedelta(seconds=30),
@@ -63,7 +66,7 @@ class BatchWorkflow:
         self._settled_dirty = True  # the final status needs (re)computing
         self._cancel_requested = False
         self._cancelled = False
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._activities: dict[str, workflow.ActivityHandle[object]] = {}
         self._background: list[asyncio.Task[None]] = []
         self._events: list[ProgressEvent] = []
 
@@ -114,11 +117,8 @@ class BatchWorkflow:
             return
         self._cancel_requested = True
         self._cancelled = True
-        for file_id in self._retry_queue:
-            self._files[file_id].status = "failed"
-        self._retry_queue.clear()
-        for task in self._tasks.values():
-            task.cancel()
+        for handle in self._activities.values():
+            handle.cancel()
 
     # --- the run ------------------------------------------------------------------------
 
@@ -158,12 +158,15 @@ class BatchWorkflow:
     def _spawn(self, file_id: str, *, retry: bool) -> None:
         self._running += 1
         self._settled_dirty = True
-        self._tasks[file_id] = asyncio.create_task(self._run_file(file_id, retry))
+        self._background.append(asyncio.create_task(self._run_file(file_id, retry)))
 
     async def _run_file(self, file_id: str, retry: bool) -> None:
         state = self._files[file_id]
         try:
             if retry:
+                if self._cancel_requested:  # queued for a retry, never charged
+                    await self._fail(state, "Cancelled", CANCELLED, refund=False)
+                    return
                 state.retries += 1
                 charged = await workflow.execute_activity(
                     "charge_retry",
@@ -176,13 +179,19 @@ class BatchWorkflow:
                                      "Not enough credits to retry this file; add credits and retry again.",
                                      refund=False)
                     return
+            if self._cancel_requested:
+                await self._fail(state, "Cancelled", CANCELLED)
+                return
             state.status = "processing"
             state.attempts += 1
-            await workflow.execute_activity(
+            # Cancelling waits for the activity to really stop, so a file that finished anyway
+            # counts as completed and its database row is never written after the cancel.
+            handle = workflow.start_activity(
                 "extract_document",
                 ExtractInput(batch_id=self._input.batch_id, file_id=file_id),
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(seconds=self._input.heartbeat_timeout_seconds),
+                cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
                 retry_policy=RetryPolicy(
                     initial_interval=timedelta(seconds=2),
                     backoff_coefficient=2.0,
@@ -191,21 +200,25 @@ class BatchWorkflow:
                     non_retryable_error_types=PERMANENT_ERRORS,
                 ),
             )
+            self._activities[file_id] = handle
+            try:
+                await handle
+            finally:
+                self._activities.pop(file_id, None)
             state.status = "completed"
             self._record("document_processed", state)
             self._publish("document.processed", {"batchId": self._input.batch_id, "fileId": file_id,
                                                  "fileName": state.name, "status": "completed"})
-        except (ActivityError, CancelledError, asyncio.CancelledError) as err:
-            if self._cancel_requested:
-                await self._fail(state, "Cancelled", "The batch was cancelled before this file finished.")
+        except ActivityError as err:
+            cause = err.cause
+            if isinstance(cause, CancelledError):
+                await self._fail(state, "Cancelled", CANCELLED)
                 return
-            cause = err.cause if isinstance(err, ActivityError) else None
             code = cause.type if isinstance(cause, ApplicationError) and cause.type else "ExtractionFailed"
             message = cause.message if cause is not None else str(err)
             await self._fail(state, code, message)
         finally:
             self._running -= 1
-            self._tasks.pop(file_id, None)
 
     async def _fail(self, state: FileState, code: str, message: str, *, refund: bool = True) -> None:
         state.status = "failed"
