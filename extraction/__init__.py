@@ -24,8 +24,3 @@ __all__ = [
     "validate_template",
 ]
 
-
-def validate_template(schema: dict, engine: dict | None = None) -> list[str]:  # replaced by the engine module
-    if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict) or not schema["properties"]:
-        return ["templateSchema must be a JSON Schema object with at least one property."]
-    return []
