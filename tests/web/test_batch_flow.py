@@ -65,7 +65,11 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     await expect(corrupt_row.locator(".attempts")).to_have_text(str(attempts_before + 1), timeout=WAIT_MS)
     await expect(corrupt_row.locator(".badge")).to_have_text("Failed", timeout=WAIT_MS)
     await expect(status).to_have_attribute("data-status", "partially_failed", timeout=WAIT_MS)
+    await expect(page.locator("#action-notice")).to_contain_text(
+        f"Retry of corrupt.pdf finished: it failed again (attempt {attempts_before + 1})", timeout=WAIT_MS)
+    assert "null" not in await page.locator("#batch").inner_text()
     assert await page.evaluate("window.__sameDocument === true")
+    await screenshot(page, "batch-partially-failed")
     body = (await web.api.get(f"/batch/{web.org_id}/{batch_id}")).json()
     corrupt = next(f for f in body["files"] if f["fileName"] == "corrupt.pdf")
     assert corrupt["attempts"] == attempts_before + 1

@@ -114,6 +114,16 @@ async def test_filters_and_export_menu_by_keyboard(page: Page, web: WebService) 
     await page.keyboard.press("Enter")
     await expect(page.get_by_text("No batch matches these filters.")).to_be_visible()
 
+    # Pagination, newest first: one batch a page.
+    await page.goto(f"{web.base_url}/ui/history?limit=1")
+    total = len(await web.batches())
+    pager = page.locator("#pager")
+    await expect(pager).to_contain_text(f"Page 1 of {total}")
+    await expect(rows.first).to_contain_text("Only a corrupt file")  # the newest
+    await pager.get_by_role("link", name="Older →").click()
+    await expect(pager).to_contain_text(f"Page 2 of {total}")
+    await expect(rows.first).to_contain_text("Filter me please")
+
     # The Export dropdown works from the keyboard: focus, Enter opens it, Escape closes it.
     await page.goto(f"{web.base_url}/ui/history?search=filter+me")
     summary = page.locator(f"#batch-{done['id']} summary")

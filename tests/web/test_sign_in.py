@@ -6,7 +6,7 @@ import httpx
 from playwright.async_api import BrowserContext, Page, expect
 
 from tests.harness import OWNER_TOKEN
-from tests.web.conftest import WebService, sign_in
+from tests.web.conftest import WebService, screenshot, sign_in
 
 
 async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(page: Page, context: BrowserContext,
@@ -42,12 +42,14 @@ async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(p
     created = (await web.api.post(f"/tokens/{web.org_id}", json={"name": "short-lived", "permissions": ["read", "write"]})).json()
     await sign_in(page, web, token=created["token"])
     await expect(page.get_by_role("heading", name="Processing History")).to_be_visible()
+    await page.goto("about:blank")  # an open page would notice by itself (next test); here a page load does
     assert (await web.api.delete(f"/tokens/{web.org_id}/{created['id']}")).status_code == 200
 
     # A page load: the sign-in page, saying why.
     await page.goto(f"{web.base_url}/ui/upload")
     await page.wait_for_url("**/ui/login?next=%2Fui%2Fupload&expired=1")
     await expect(page.get_by_role("alert")).to_contain_text("the token is expired or was revoked")
+    await screenshot(page, "signin-expired")
 
 
 async def test_the_page_api_calls_redirect_when_the_token_dies(page: Page, web: WebService) -> None:

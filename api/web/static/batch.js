@@ -23,7 +23,13 @@
       if (!pending) continue;
       const settled = f.attempts > pending.attempts && (f.status === "failed" || f.status === "completed");
       // A retry the workflow could not run (for example no credit left) never starts: stop waiting.
-      if (settled || f.status === "completed" || Date.now() - pending.at > 120000) pendingRetries.delete(f.id);
+      if (settled || f.status === "completed" || Date.now() - pending.at > 120000) {
+        pendingRetries.delete(f.id);
+        const outcome = f.status === "completed" ? "it completed" : `it failed again (attempt ${f.attempts})`;
+        notice = el("p", { class: `notice ${f.status === "completed" ? "notice-ok" : "notice-error"}`, role: "status",
+                           id: "action-notice" }, `Retry of ${f.fileName} finished: ${outcome}.`);
+        announce(`Retry of ${f.fileName} finished: ${outcome}.`);
+      }
     }
     const snapshot = JSON.stringify([batch, [...pendingRetries.keys()]]);
     if (snapshot !== shown) { shown = snapshot; render(); }  // unchanged: keep focus and open menus
@@ -65,12 +71,12 @@
       el("thead", {}, el("tr", {}, ["#", "File", "Status", "Attempts", "Failure reason", "Actions"]
         .map((h) => el("th", { scope: "col" }, h)))),
       el("tbody", {}, batch.files.map(fileRow)));
-    root.replaceChildren(el("div", { class: "card" }, header, facts, progress),
+    root.replaceChildren(...[el("div", { class: "card" }, header, facts, progress),
       justUploaded && !FINAL.includes(batch.status)
         ? el("p", { class: "notice notice-ok" }, `Upload complete: ${batch.totalFiles} file${batch.totalFiles === 1 ? " is" : "s are"} being processed. This page updates by itself.`)
         : null,
       notice, stateNote(),
-      el("h2", {}, "Files"), el("div", { class: "table-wrap" }, files));
+      el("h2", {}, "Files"), el("div", { class: "table-wrap" }, files)].filter(Boolean));
     root.setAttribute("aria-busy", "false");
     document.title = `${batch.name} · docbatch`;
   }
@@ -92,7 +98,8 @@
       el("td", { "data-label": "File" }, f.fileName),
       el("td", { "data-label": "Status", class: "status-cell" }, retrying ? el("span", { class: "badge status-queued", dataset: { status: "queued" } }, "Retry queued") : badge(f.status)),
       el("td", { "data-label": "Attempts", class: "num attempts" }, String(f.attempts)),
-      el("td", { "data-label": "Failure reason", class: "reason" }, f.errorMessage ? `${f.errorMessage}${f.errorCode ? ` (${f.errorCode})` : ""}` : "–"),
+      el("td", { "data-label": "Failure reason", class: f.errorMessage ? "reason" : "reason muted" },
+        f.errorMessage ? `${f.errorMessage}${f.errorCode ? ` (${f.errorCode})` : ""}` : "–"),
       el("td", { "data-label": "Actions" }, actions.length ? actions : "–"));
   }
 

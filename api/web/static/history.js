@@ -8,7 +8,7 @@
   const pager = document.getElementById("pager");
   const form = document.getElementById("filters");
   const params = new URLSearchParams(location.search);
-  const LIMIT = 20;
+  const LIMIT = Math.min(100, Math.max(1, parseInt(params.get("limit") || "20", 10) || 20));
   let batches = [];
   let idlePolls = 0;
 
@@ -23,6 +23,7 @@
   function query(extra = {}) {
     const q = new URLSearchParams();
     for (const name of ["search", "status", "templateId", "projectId"]) if (params.get(name)) q.set(name, params.get(name));
+    if (params.get("limit")) q.set("limit", String(LIMIT));
     for (const [k, v] of Object.entries(extra)) q.set(k, v);
     return q.toString();
   }
