@@ -140,7 +140,7 @@ DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
                + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?!\d)", re.IGNORECASE),
     # June 13, 2018 / Jun 13 2018
-    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.IGNORECASE),
+    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.IGNORECASE),
     # 20180613
     re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
 ]

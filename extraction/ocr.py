@@ -100,7 +100,7 @@ def fix_confusables(word: str) -> str:
     """0/O and 1/l confusions inside words: 'L0T' -> 'LOT', 'Leve1' -> 'Level'. Numbers stay."""
     if not re.search(r"[01]", word) or not re.search(r"[A-Za-z]", word):
         return word
-    return re.sub(r"[A-Za-z0-9]+", _fix_token, word)
+    return re.sub(r"[A-Za-z0-9]+(?![.,]\d)", _fix_token, word)  # 'RM0.02' keeps its zero
 
 
 def _fix_token(m: re.Match[str]) -> str:
@@ -120,6 +120,15 @@ def _fix_token(m: re.Match[str]) -> str:
         return "l" if before.islower() else "I"
 
     return _DIGIT_IN_WORD.sub(swap, token)
+
+
+def _split_parens(token: str) -> list[str]:
+    """'BAKERIES(KL)SDN' -> 'BAKERIES', '(KL)', 'SDN': parentheses after letters start a word."""
+    if "(" not in token and ")" not in token:
+        return [token]
+    spaced = re.sub(r"(?<=[A-Za-z]{2})\((?=[^)]*\))", " (", token)
+    spaced = re.sub(r"\)(?=[A-Za-z]{2})", ") ", spaced)
+    return spaced.split()
 
 
 def words_from_raw(raw: list, gray: np.ndarray, scale: float) -> list[Word]:
@@ -155,16 +164,39 @@ def words_from_raw(raw: list, gray: np.ndarray, scale: float) -> list[Word]:
                     bx0 = min(min(p[0] for p in b) for _c, b in current) / scale
                     bx1 = max(max(p[0] for p in b) for _c, b in current) / scale
                     token = "".join(c for c, _b in current)
-                    words.append(Word(fix_confusables(token), bx0, y0, bx1, y1, conf=score))
+                    parts = _split_parens(token)
+                    n = max(1, len(token))
+                    pos = 0
+                    for part in parts:  # boxes of split parts by character share
+                        px0 = bx0 + (bx1 - bx0) * pos / n
+                        pos += len(part)
+                        px1 = bx0 + (bx1 - bx0) * pos / n
+                        words.append(Word(fix_confusables(part), px0, y0, px1, y1, conf=score))
                     current = []
                 continue
             current.append((ch, boxes[k]))
             k += 1
-    return words
+    return _merge_split_numbers(words)
+
+
+def _merge_split_numbers(words: list[Word]) -> list[Word]:
+    """'14.' + '10' -> '14.10': a restored space must not cut an amount in two."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (prev is not None and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+                and ((re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
+                     or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text)))
+                and w.x0 - prev.x1 < prev.height):
+            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
+                           min(prev.conf, w.conf))
+            continue
+        out.append(w)
+    return out
 
 
 def ocr_words(image: Image.Image) -> list[Word]:
     """OCR an image into words in the image's own pixel coordinates."""
     rgb, scale = prepare(image)
     gray = rgb.mean(axis=2)
-    return words_from_raw(ocr_raw(rgb), gray, scale)
+    return words_from_raw(ocr_raw(rgb), gray, scale)  # noqa: E501

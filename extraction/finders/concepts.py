@@ -76,13 +76,13 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "gesamtbetrag", "gesamtsumme", "bruttobetrag", "bruttosumme", "rechnungsbetrag", "endbetrag",
         "rechnungssumme", "gesamt brutto", "summe brutto", "zahlbetrag", "zu zahlen", "fälliger betrag",
         "total ttc", "montant ttc", "net à payer", "montant total", "total à payer", "totaal",
-        "te betalen", "totaal incl", "importe total", "total a pagar", "totale", "summe", "gesamt",
+        "te betalen", "totaal incl", "factuur totaal", "factuurtotaal", "totaalbedrag", "importe total", "total a pagar", "totale", "summe", "gesamt",
     ]),
     "iban": ("iban", ["iban"]),
     "address": ("address", ["address", "adresse", "anschrift", "adres", "dirección", "indirizzo"]),
     # amounts that look like totals but are not: they claim their labels so totals skip them
     "_other_amount": ("amount", [
-        "cash", "change", "tendered", "rounding", "rounding adj", "round adj", "discount", "total qty",
+        "cash", "change", "tendered", "pay", "tunai", "cash tendered", "baki", "rounding", "rounding adj", "round adj", "discount", "total qty",
         "total quantity", "qty", "quantity", "total items", "items", "item count", "no of items",
         "no. of items", "total item", "points", "savings", "total savings", "tip", "deposit",
         "prepaid", "paid", "anzahlung", "erhaltene anzahlungen", "skonto", "rabatt", "remise",

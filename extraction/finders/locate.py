@@ -18,6 +18,10 @@ GENERIC_LABELS = {
 }
 
 
+COMPOUND_HEADS = {"grand_total", "net_total"}
+COMPOUND_TAILS = {"tax_total", "_other_amount"}
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents one character at a time, so offsets stay valid."""
     out = []
@@ -56,10 +60,19 @@ class LabelHit:
         return not fold(self.segment.text)[: self.start].strip(" :#.*-(")
 
 
-def _label_re(label: str) -> str:
-    """Spaces and hyphens in a label match any run of spaces, dots and hyphens (or none)."""
-    parts = [re.escape(fold(p)) for p in re.split(r"[\s\-]+", label) if p]
-    return r"[\s.\-]*".join(parts)
+# characters OCR confuses; used for labels of 5+ letters on OCR pages ("Totaf" is "Total")
+CONFUSABLE = {"o": "[o0q]", "l": "[l1i|!f]", "i": "[i1l|!]", "t": "[tf]", "a": "[a4]", "s": "[s5]",
+              "e": "[ec]", "g": "[g9]", "b": "[b8]", "c": "[ce]", "f": "[ft]"}
+
+
+def _label_re(label: str, fuzzy: bool = False) -> str:
+    """Spaces and hyphens in a label match any run of spaces, dots, hyphens and '(' (or none)."""
+    parts = [fold(p) for p in re.split(r"[\s\-]+", label) if p]
+    if fuzzy and len(label) >= 5:
+        parts = ["".join(CONFUSABLE.get(ch, re.escape(ch)) for ch in p) for p in parts]
+    else:
+        parts = [re.escape(p) for p in parts]
+    return r"[\s.\-(]*".join(parts)
 
 
 def _squash(text: str) -> str:
@@ -67,30 +80,40 @@ def _squash(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:
+def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = False
+             ) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:
     owners: dict[str, set[str]] = {}
     for label, who in labels:
         owners.setdefault(fold(label), set()).update(who)
     ordered = sorted(owners, key=len, reverse=True)
-    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(_label_re(lab) for lab in ordered) + r")(?![a-z])")
-    canon: dict[str, tuple[str, frozenset[str]]] = {}
-    for lab in ordered:
-        canon.setdefault(_squash(lab), (lab, frozenset(owners[lab])))
+    # one named group per label tells which label matched, even when matched fuzzily
+    names = {f"l{i}": lab for i, lab in enumerate(ordered)}
+    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?P<{n}>{_label_re(lab, fuzzy)})" for n, lab in names.items())
+                    + r")(?![a-z])")
+    canon: dict[str, tuple[str, frozenset[str]]] = {n: (lab, frozenset(owners[lab])) for n, lab in names.items()}
     return rx, canon
 
 
 def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
     """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats ``total``)."""
     key = tuple(sorted((lab, tuple(sorted(who))) for lab, who in labels.items()))
-    rx, canon = _compile(key)
     hits: list[LabelHit] = []
-    for line in doc.lines:
-        for si, seg in enumerate(line.segments):
-            text = fold(seg.text)
-            for m in rx.finditer(text):
-                found = canon.get(_squash(m.group()))
-                if found is not None:
-                    hits.append(LabelHit(found[0], found[1], line, si, m.start(), m.end()))
+    for page in doc.pages:
+        rx, canon = _compile(key, page.source == "ocr")
+        for line in page.lines:
+            for si, seg in enumerate(line.segments):
+                text = fold(seg.text)
+                previous: LabelHit | None = None
+                for m in rx.finditer(text):
+                    found = canon.get(m.lastgroup or "")
+                    if found is None:
+                        continue
+                    if (previous is not None and COMPOUND_HEADS & previous.owners
+                            and COMPOUND_TAILS & found[1] and not text[previous.end:m.start()].strip(" .:(")):
+                        previous.end = m.end()  # "Total incl. GST": one label, not a total then a tax
+                        continue
+                    previous = LabelHit(found[0], found[1], line, si, m.start(), m.end())
+                    hits.append(previous)
     return hits
 
 
@@ -106,7 +129,7 @@ class Candidate:
 
 Parser = Callable[[str], "tuple[Any, int, int] | None"]
 
-SEP = re.compile(r"^(?:[\s:#.–=|*>]|-(?!\d))*")  # separators, but not a minus sign
+SEP = re.compile(r"^(?:[\s:#.–=|*>]|-(?!\s?(?:[A-Z]{2,3}|[€$£])?\s?\d))*")  # separators, not a minus sign
 
 
 def _overlap(a: list[float], b: list[float]) -> float:

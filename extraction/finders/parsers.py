@@ -56,6 +56,8 @@ def parse_id(text: str):
             continue  # "(380)": a document type code, not the number
         if any(s <= m.start() < e for s, e in dates):
             return None
+        if re.match(r"[.,]\d", text[m.start() + len(tok):m.start() + len(tok) + 2]) or "%" in text[m.end():m.end() + 2]:
+            continue  # an amount or a rate, not an identifier
         if re.search(r"\d", tok) and len(tok) >= 2 and not re.fullmatch(r"\d{1,2}[.,]\d{2}", tok):
             return tok, m.start(), m.start() + len(tok)
         if len(tok) >= 4 and tok.isupper() and k == 0 and re.search(r"[A-Z]{2}", tok) and "-" in tok:

@@ -238,7 +238,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
     parts: list[str] = []
     boxes: list[list[float]] = []
     for line in lines[start:start + 10]:
-        text = clean_text(" ".join(s.text for s in line.segments))
+        text = re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
         if not text:
             continue
         if ADDRESS_STOP.search(text) and not (parts == [] and ADDRESS_WORD.search(text) and
