@@ -34,25 +34,29 @@ def new_csrf() -> str:
 
 def set_csrf_cookie(response: Response, request: Request, value: str) -> None:
     # Readable by the page's JavaScript on purpose: it copies the value into X-CSRF-Token.
-    response.set_cookie(CSRF_COOKIE, value, httponly=False, samesite="strict", path="/",
-                        secure=is_https(request))
+    response.set_cookie(
+        CSRF_COOKIE, value, httponly=False, samesite="strict", path="/", secure=is_https(request)
+    )
 
 
 def set_token_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/",
-                        secure=is_https(request))
+    response.set_cookie(
+        TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/", secure=is_https(request)
+    )
 
 
 def clear_cookies(response: Response, request: Request) -> None:
     for name, http_only in ((TOKEN_COOKIE, True), (CSRF_COOKIE, False)):
-        response.delete_cookie(name, path="/", httponly=http_only, samesite="strict", secure=is_https(request))
+        response.delete_cookie(
+            name, path="/", httponly=http_only, samesite="strict", secure=is_https(request)
+        )
 
 
 def safe_next(value: str | None) -> str:
     """Only a path inside the UI: never an absolute URL or ``//host`` (no open redirect)."""
     if not value or not value.startswith("/ui/") or value.startswith("//") or "\\" in value:
         return HOME
-    if value.startswith("/ui/login") or value.startswith("/ui/logout"):
+    if value.startswith(("/ui/login", "/ui/logout")):
         return HOME
     return value
 
@@ -68,7 +72,9 @@ def same_origin(request: Request) -> bool:
 
 def form_csrf_ok(request: Request, submitted: str | None) -> bool:
     expected = request.cookies.get(CSRF_COOKIE)
-    return bool(expected and submitted and secrets.compare_digest(expected, submitted)) and same_origin(request)
+    return bool(
+        expected and submitted and secrets.compare_digest(expected, submitted)
+    ) and same_origin(request)
 
 
 def login_redirect(request: Request, *, expired: bool) -> RedirectResponse:

@@ -45,7 +45,9 @@ def render_page(path: Path, number: int) -> bytes:
             raise NoPageImage("The PDF cannot be opened (damaged or encrypted).") from exc
         try:
             if not 1 <= number <= len(pdf):
-                raise NoPageImage(f"The document has {len(pdf)} page(s); there is no page {number}.")
+                raise NoPageImage(
+                    f"The document has {len(pdf)} page(s); there is no page {number}."
+                )
             page = pdf[number - 1]
             width, height = page.get_size()
             scale = min(2.0, MAX_SIDE / max(width, height, 1))
@@ -59,13 +61,16 @@ def render_page(path: Path, number: int) -> bytes:
                 if index == number:
                     return _png(frame.copy())
     except (OSError, Image.DecompressionBombError) as exc:
-        raise NoPageImage("This kind of document has no page image (only PDFs and images do).") from exc
+        raise NoPageImage(
+            "This kind of document has no page image (only PDFs and images do)."
+        ) from exc
     raise NoPageImage(f"The image has no page {number}.")
 
 
 @router.get("/ui/files/{file_id}/page/{number}.png")
-async def page_image(file_id: str, number: int, request: Request, session: SessionDep,
-                     settings: SettingsDep) -> Response:
+async def page_image(
+    file_id: str, number: int, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Page ``number`` of an uploaded file, for the caller's organization only."""
     principal = authenticate(session, bearer_value(request))
     if "read" not in principal.permissions:
@@ -78,5 +83,8 @@ async def page_image(file_id: str, number: int, request: Request, session: Sessi
         png = await run_in_threadpool(render_page, path, number)
     except NoPageImage as exc:
         raise ApiError(404, str(exc)) from exc
-    return Response(png, media_type="image/png",
-                    headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        png,
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"},
+    )

@@ -28,7 +28,11 @@ router = APIRouter(include_in_schema=False)
 
 
 def _static_versions() -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in STATIC.iterdir() if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+        for p in STATIC.iterdir()
+        if p.is_file()
+    }
 
 
 STATIC_VERSIONS = _static_versions()
@@ -46,7 +50,8 @@ def security_headers(response: Response, request: Request) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
         f"connect-src 'self' ws://{host} wss://{host}; frame-ancestors 'none'; form-action 'self'; "
-        "base-uri 'none'; object-src 'none'")
+        "base-uri 'none'; object-src 'none'"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -54,25 +59,44 @@ def security_headers(response: Response, request: Request) -> Response:
     return response
 
 
-def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
     response = templates.TemplateResponse(request, name, context, status_code=status_code)
     return security_headers(response, request)
 
 
-def page(request: Request, session: SessionDep, settings: SettingsDep, name: str, nav: str, title: str,
-         **extra: Any) -> Response:
+def page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    name: str,
+    nav: str,
+    title: str,
+    **extra: Any,
+) -> Response:
     """Render a signed-in page, or send the caller to the sign-in page."""
     principal = auth.page_principal(request, session)
     if isinstance(principal, Response):
         return principal
     config = page_config(session, settings, principal, nav, **extra)
-    return render(request, name, {"title": title, "nav": nav, "config": config,
-                                   "org_name": config["orgName"], "csrf": request.cookies.get(auth.CSRF_COOKIE, ""),
-                                   **extra})
+    return render(
+        request,
+        name,
+        {
+            "title": title,
+            "nav": nav,
+            "config": config,
+            "org_name": config["orgName"],
+            "csrf": request.cookies.get(auth.CSRF_COOKIE, ""),
+            **extra,
+        },
+    )
 
 
-def page_config(session: SessionDep, settings: SettingsDep, principal: Principal, nav: str,
-                **extra: Any) -> dict[str, Any]:
+def page_config(
+    session: SessionDep, settings: SettingsDep, principal: Principal, nav: str, **extra: Any
+) -> dict[str, Any]:
     """What every page's JavaScript needs: the organization, limits, projects and templates."""
     org = session.get(Organization, principal.org_id)
     return {
@@ -87,8 +111,10 @@ def page_config(session: SessionDep, settings: SettingsDep, principal: Principal
         "maxFileBytes": settings.max_file_bytes,
         "extensions": list(EXTENSIONS),
         "projects": [{"id": p.id, "name": p.name} for p in visible_projects(session, principal)],
-        "templates": [{"id": t.id, "name": t.name, "projectId": t.project_id, "builtin": t.builtin}
-                      for t in visible_templates(session, principal)],
+        "templates": [
+            {"id": t.id, "name": t.name, "projectId": t.project_id, "builtin": t.builtin}
+            for t in visible_templates(session, principal)
+        ],
         **{k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None},
     }
 
@@ -104,11 +130,28 @@ def ui_root() -> RedirectResponse:
     return RedirectResponse(auth.HOME, status_code=303)
 
 
-def login_page(request: Request, *, message: str = "", error: str = "", next_url: str = auth.HOME,
-               status_code: int = 200) -> Response:
+def login_page(
+    request: Request,
+    *,
+    message: str = "",
+    error: str = "",
+    next_url: str = auth.HOME,
+    status_code: int = 200,
+) -> Response:
     csrf = request.cookies.get(auth.CSRF_COOKIE) or auth.new_csrf()
-    response = render(request, "login.html", {"title": "Sign in", "nav": "login", "csrf": csrf, "message": message,
-                                              "error": error, "next_url": next_url}, status_code)
+    response = render(
+        request,
+        "login.html",
+        {
+            "title": "Sign in",
+            "nav": "login",
+            "csrf": csrf,
+            "message": message,
+            "error": error,
+            "next_url": next_url,
+        },
+        status_code,
+    )
     if request.cookies.get(auth.CSRF_COOKIE) != csrf:
         auth.set_csrf_cookie(response, request, csrf)
     if error and status_code == 401:
@@ -117,8 +160,9 @@ def login_page(request: Request, *, message: str = "", error: str = "", next_url
 
 
 @router.get("/ui/login")
-def login_form(request: Request, session: SessionDep, next: str = "", expired: str = "",
-               signed_out: str = "") -> Response:
+def login_form(
+    request: Request, session: SessionDep, next: str = "", expired: str = "", signed_out: str = ""
+) -> Response:
     """The sign-in page; a still-valid cookie goes straight on."""
     value = request.cookies.get(auth.TOKEN_COOKIE)
     if value and not expired:
@@ -127,37 +171,60 @@ def login_form(request: Request, session: SessionDep, next: str = "", expired: s
             return RedirectResponse(auth.safe_next(next), status_code=303)
         except ApiError:
             expired = "1"
-    message = ("You have signed out." if signed_out else "")
-    error = ("Your session has ended: the token is expired or was revoked. Sign in with a valid token."
-             if expired else "")
-    response = login_page(request, message=message, error=error, next_url=auth.safe_next(next),
-                          status_code=200)
+    message = "You have signed out." if signed_out else ""
+    error = (
+        "Your session has ended: the token is expired or was revoked. Sign in with a valid token."
+        if expired
+        else ""
+    )
+    response = login_page(
+        request, message=message, error=error, next_url=auth.safe_next(next), status_code=200
+    )
     if expired:
         response.delete_cookie(auth.TOKEN_COOKIE, path="/")
     return response
 
 
 @router.post("/ui/login")
-def login(request: Request, session: SessionDep, token: Annotated[str, Form()] = "",
-          csrf: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> Response:
+def login(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     """Check the token and keep it in the HttpOnly cookie."""
     next_url = auth.safe_next(next)
     if not auth.form_csrf_ok(request, csrf):
-        return login_page(request, error="The sign-in form had expired or came from another site. "
-                                         "Enter your token again.", next_url=next_url, status_code=403)
+        return login_page(
+            request,
+            error="The sign-in form had expired or came from another site. Enter your token again.",
+            next_url=next_url,
+            status_code=403,
+        )
     token = token.strip()
     if not token:
-        return login_page(request, error="Enter an API token (it starts with dbt_).", next_url=next_url,
-                          status_code=400)
+        return login_page(
+            request,
+            error="Enter an API token (it starts with dbt_).",
+            next_url=next_url,
+            status_code=400,
+        )
     try:
         authenticate(session, token)
     except ApiError:
-        return login_page(request, error="That token is unknown, revoked or expired. Check it, or create a "
-                                         "new one with the docbatch CLI or another signed-in session.",
-                          next_url=next_url, status_code=401)
+        return login_page(
+            request,
+            error="That token is unknown, revoked or expired. Check it, or create a "
+            "new one with the docbatch CLI or another signed-in session.",
+            next_url=next_url,
+            status_code=401,
+        )
     response = RedirectResponse(next_url, status_code=303)
     auth.set_token_cookie(response, request, token)
-    auth.set_csrf_cookie(response, request, auth.new_csrf())  # a fresh value for the signed-in session
+    auth.set_csrf_cookie(
+        response, request, auth.new_csrf()
+    )  # a fresh value for the signed-in session
     return response
 
 
@@ -165,8 +232,12 @@ def login(request: Request, session: SessionDep, token: Annotated[str, Form()] =
 def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     """Forget the token: both cookies are cleared."""
     if not auth.form_csrf_ok(request, csrf):
-        return login_page(request, error="Sign-out was refused: the form came from another site or had "
-                                         "expired. Use the Sign out button again.", status_code=403)
+        return login_page(
+            request,
+            error="Sign-out was refused: the form came from another site or had "
+            "expired. Use the Sign out button again.",
+            status_code=403,
+        )
     response = RedirectResponse("/ui/login?signed_out=1", status_code=303)
     auth.clear_cookies(response, request)
     return response
@@ -183,13 +254,19 @@ def history_page(request: Request, session: SessionDep, settings: SettingsDep) -
 
 
 @router.get("/ui/batches/{batch_id}")
-def batch_page(batch_id: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+def batch_page(
+    batch_id: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
     return page(request, session, settings, "batch.html", "history", "Batch", batchId=batch_id)
 
 
 @router.get("/ui/files/{file_id}")
-def file_page(file_id: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    return page(request, session, settings, "file.html", "history", "Extracted fields", fileId=file_id)
+def file_page(
+    file_id: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Response:
+    return page(
+        request, session, settings, "file.html", "history", "Extracted fields", fileId=file_id
+    )
 
 
 @router.get("/ui/templates")
@@ -211,5 +288,6 @@ def static_file(name: str) -> Response:
     path = STATIC / name
     if not _STATIC_NAME.match(name) or not path.is_file():
         raise ApiError(404, f"No static file {name!r}.")
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=3600",
-                                       "X-Content-Type-Options": "nosniff"})
+    return FileResponse(
+        path, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    )

@@ -22,7 +22,9 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
     try:
         value = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as exc:
-        raise ApiError(400, f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.")
+        raise ApiError(
+            400, f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        )
     if not isinstance(value, dict):
         raise ApiError(400, f"{name} must be a JSON object.")
     return value
@@ -47,21 +49,31 @@ async def test_template(
     if errors:
         raise ApiError(400, errors)
     spec = extraction.TemplateSpec(name or "test", schema, instructions, engine_settings)
-    options = extraction.EngineOptions(max_pages=settings.max_pages, llm_base_url=settings.llm_base_url,
-                                       llm_api_key=settings.llm_api_key, llm_model=settings.llm_model)
+    options = extraction.EngineOptions(
+        max_pages=settings.max_pages,
+        llm_base_url=settings.llm_base_url,
+        llm_api_key=settings.llm_api_key,
+        llm_model=settings.llm_model,
+    )
     with tempfile.TemporaryDirectory(prefix="docbatch-test-") as tmp:
         storage = LocalStorage(Path(tmp))
         key = sanitize_filename(file.filename or "", fallback="sample")
         try:
             await run_in_threadpool(storage.save_stream, key, file.file, settings.max_file_bytes)
         except FileTooLarge as exc:
-            raise ApiError(413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB.") from exc
+            raise ApiError(
+                413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB."
+            ) from exc
         try:
-            result = await run_in_threadpool(extraction.extract_file, storage.path(key), spec, options=options)
+            result = await run_in_threadpool(
+                extraction.extract_file, storage.path(key), spec, options=options
+            )
         except extraction.ExtractionError as exc:
             raise ApiError(400, f"{exc.code}: {exc.message}") from exc
         except extraction.TransientExtractionError as exc:
-            raise ApiError(503, f"The extraction engine is unavailable right now ({exc}); try again.") from exc
+            raise ApiError(
+                503, f"The extraction engine is unavailable right now ({exc}); try again."
+            ) from exc
     found = result.to_dict()
     missing = [f for f in spec.field_names if found["fields"].get(f) in (None, "", [])]
     return {**found, "fileName": key, "missing": missing}

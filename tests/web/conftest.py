@@ -21,15 +21,22 @@ import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from temporalio.client import Client
 
-
 from api.app import create_app
 from core.settings import Settings
 from tests.harness import OWNER_TOKEN, make_settings
 from worker import build_worker
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = os.environ.get("DOCBATCH_SCREENSHOTS") == "1"
 WAIT_MS = 90_000  # generous: a batch goes through Temporal and the engine on a 2-core machine
 
@@ -83,15 +90,26 @@ class WebService:
 
 
 @pytest.fixture(scope="module")
-async def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              temporal_client: Client) -> AsyncIterator[WebService]:
+async def web(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    temporal_client: Client,
+) -> AsyncIterator[WebService]:
     """docbatch on a free port; a test module may set WEB_SETTINGS = {...} to override settings."""
     overrides = getattr(request.module, "WEB_SETTINGS", {})
     settings = make_settings(tmp_path_factory.mktemp("web"), **overrides)
     app = create_app(settings, temporal_client=temporal_client, reconcile_every=1.0)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", ws="websockets-sansio"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            ws="websockets-sansio",
+        )
+    )
     serving = asyncio.create_task(server.serve())
     while not server.started:
         if serving.done():
@@ -102,11 +120,19 @@ async def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         worker = WorkerSwitch(temporal_client, settings, pool)
         await worker.start()
         try:
-            async with httpx.AsyncClient(base_url=base_url, timeout=60,
-                                         headers={"Authorization": f"Bearer {OWNER_TOKEN}"}) as api:
+            async with httpx.AsyncClient(
+                base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {OWNER_TOKEN}"}
+            ) as api:
                 me = (await api.get("/me")).json()
-                yield WebService(base_url, settings, api, worker, me["organizationId"], me["projects"][0]["id"],
-                                 {t["name"]: t["id"] for t in me["templates"]})
+                yield WebService(
+                    base_url,
+                    settings,
+                    api,
+                    worker,
+                    me["organizationId"],
+                    me["projects"][0]["id"],
+                    {t["name"]: t["id"] for t in me["templates"]},
+                )
         finally:
             await worker.stop()
             server.should_exit = True
@@ -116,9 +142,13 @@ async def web(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
 @pytest.fixture(scope="module")
 async def browser(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/install-browser.sh (installs Debian's chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run scripts/install-browser.sh (installs Debian's chromium)"
+        )
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:
@@ -128,8 +158,12 @@ async def browser(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Bro
 @pytest.fixture
 async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
     """A fresh browser profile (no cookies) at a laptop's width."""
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                    locale="en-GB", timezone_id="Europe/Berlin")
+    ctx = await browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
+        locale="en-GB",
+        timezone_id="Europe/Berlin",
+    )
     ctx.set_default_timeout(30_000)
     try:
         yield ctx
@@ -142,7 +176,9 @@ async def page(context: BrowserContext) -> Page:
     return await context.new_page()
 
 
-async def sign_in(page: Page, web: WebService, token: str = OWNER_TOKEN, then: str = "/ui/history") -> None:
+async def sign_in(
+    page: Page, web: WebService, token: str = OWNER_TOKEN, then: str = "/ui/history"
+) -> None:
     await page.goto(f"{web.base_url}{then}")
     await page.get_by_label("API token").fill(token)
     await page.get_by_role("button", name="Sign in").click()

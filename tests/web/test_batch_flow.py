@@ -34,7 +34,10 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     await screenshot(page, "upload-queued")
 
     uploads = []
-    page.on("request", lambda r: uploads.append(r) if r.method == "POST" and "/upload" in r.url else None)
+    page.on(
+        "request",
+        lambda r: uploads.append(r) if r.method == "POST" and "/upload" in r.url else None,
+    )
     await page.get_by_role("button", name="Upload Batch").click()
     await page.wait_for_url("**/ui/batches/*", timeout=WAIT_MS)
     assert len(uploads) == 1
@@ -43,7 +46,10 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     # Watch the batch settle without reloading: a marker set on this document must survive.
     await page.evaluate("window.__sameDocument = true")
     navigations = []
-    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    page.on(
+        "framenavigated",
+        lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
+    )
     status = page.locator("#batch-status .badge")
     await expect(status).to_have_attribute("data-status", "partially_failed", timeout=WAIT_MS)
     await expect(status).to_have_text("Partially failed")
@@ -57,16 +63,22 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     assert (await corrupt_row.locator(".reason").inner_text()).strip() not in ("", "–")
     attempts_before = int(await corrupt_row.locator(".attempts").inner_text())
     for invoice in INVOICES:
-        await expect(page.locator("tr", has_text=invoice.name).locator(".badge")).to_have_text("Completed")
+        await expect(page.locator("tr", has_text=invoice.name).locator(".badge")).to_have_text(
+            "Completed"
+        )
 
     # Retry the failed file from the page: accepted, then it fails again (it is corrupt) with one more attempt.
     await corrupt_row.get_by_role("button", name="Retry corrupt.pdf").click()
     await expect(page.locator("#action-notice")).to_contain_text("Retry of corrupt.pdf accepted")
-    await expect(corrupt_row.locator(".attempts")).to_have_text(str(attempts_before + 1), timeout=WAIT_MS)
+    await expect(corrupt_row.locator(".attempts")).to_have_text(
+        str(attempts_before + 1), timeout=WAIT_MS
+    )
     await expect(corrupt_row.locator(".badge")).to_have_text("Failed", timeout=WAIT_MS)
     await expect(status).to_have_attribute("data-status", "partially_failed", timeout=WAIT_MS)
     await expect(page.locator("#action-notice")).to_contain_text(
-        f"Retry of corrupt.pdf finished: it failed again (attempt {attempts_before + 1})", timeout=WAIT_MS)
+        f"Retry of corrupt.pdf finished: it failed again (attempt {attempts_before + 1})",
+        timeout=WAIT_MS,
+    )
     assert "null" not in await page.locator("#batch").inner_text()
     assert await page.evaluate("window.__sameDocument === true")
     await screenshot(page, "batch-partially-failed")
@@ -75,13 +87,19 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     assert corrupt["attempts"] == attempts_before + 1
 
     # A completed file's extracted fields, next to its page image with boxes.
-    await page.locator("tr", has_text="invoice-acme.pdf").get_by_role("link", name="View fields").click()
+    await (
+        page.locator("tr", has_text="invoice-acme.pdf")
+        .get_by_role("link", name="View fields")
+        .click()
+    )
     await page.wait_for_url("**/ui/files/*")
     await expect(page.locator("#field-invoice_number")).to_contain_text("INV-")
     image = page.locator("#page-view img")
     await expect(image).to_be_visible()
-    await page.wait_for_function("() => { const i = document.querySelector('#page-view img'); "
-                                 "return i && i.complete && i.naturalWidth > 0; }")
+    await page.wait_for_function(
+        "() => { const i = document.querySelector('#page-view img'); "
+        "return i && i.complete && i.naturalWidth > 0; }"
+    )
     assert await page.locator("#page-view .box").count() > 0
     await page.locator("#field-invoice_number").focus()
     await expect(page.locator("#page-view .box.active")).to_have_count(1)

@@ -28,7 +28,9 @@ RECORD_PROGRESS = """(batchId) => {
 async def test_empty_history_has_its_page(page: Page, web: WebService) -> None:
     await sign_in(page, web)
     await expect(page.get_by_text("No batches yet.")).to_be_visible()
-    await expect(page.get_by_role("link", name="Upload your first batch")).to_have_attribute("href", "/ui/upload")
+    await expect(page.get_by_role("link", name="Upload your first batch")).to_have_attribute(
+        "href", "/ui/upload"
+    )
 
 
 async def test_progress_moves_live_without_reload(page: Page, web: WebService) -> None:
@@ -63,7 +65,9 @@ async def test_progress_moves_live_without_reload(page: Page, web: WebService) -
         await web.worker.start()
 
     # The bar moves as files finish, step by step, without a reload.
-    await page.wait_for_function("() => window.__progress.some(v => v > 0 && v < 100)", timeout=WAIT_MS)
+    await page.wait_for_function(
+        "() => window.__progress.some(v => v > 0 && v < 100)", timeout=WAIT_MS
+    )
     await screenshot(page, "history-in-progress")
     await expect(row.locator(".badge")).to_have_text("Completed", timeout=WAIT_MS)
     await expect(row).to_contain_text("9 of 9 done")
@@ -73,7 +77,9 @@ async def test_progress_moves_live_without_reload(page: Page, web: WebService) -
     assert any(f"/ws/{web.org_id}" in url for url in sockets), sockets
 
 
-async def test_polling_takes_over_without_websocket(context: BrowserContext, web: WebService) -> None:
+async def test_polling_takes_over_without_websocket(
+    context: BrowserContext, web: WebService
+) -> None:
     """A browser (or proxy) without WebSockets still sees the batch move: the page polls the API."""
     await context.add_init_script("delete window.WebSocket")
     page = await context.new_page()
@@ -96,7 +102,8 @@ async def test_filters_and_export_menu_by_keyboard(page: Page, web: WebService) 
     await sign_in(page, web)
     for b in (done, failed):
         await expect(page.locator(f"#batch-{b['id']} .badge")).to_have_text(
-            "Completed" if b is done else "Failed", timeout=WAIT_MS)
+            "Completed" if b is done else "Failed", timeout=WAIT_MS
+        )
 
     await page.get_by_label("Status").select_option("failed")
     await page.get_by_role("button", name="Filter").click()

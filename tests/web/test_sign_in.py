@@ -9,13 +9,16 @@ from tests.harness import OWNER_TOKEN
 from tests.web.conftest import WebService, screenshot, sign_in
 
 
-async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(page: Page, context: BrowserContext,
-                                                                      web: WebService) -> None:
+async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(
+    page: Page, context: BrowserContext, web: WebService
+) -> None:
     await page.goto(f"{web.base_url}/")
     await page.wait_for_url("**/ui/login?next=%2Fui%2Fhistory")
     await page.get_by_label("API token").fill("dbt_not_a_real_token")
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("alert")).to_contain_text("That token is unknown, revoked or expired")
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "That token is unknown, revoked or expired"
+    )
     assert not [c for c in await context.cookies() if c["name"] == "docbatch_token"]
 
     await page.get_by_label("API token").fill(OWNER_TOKEN)
@@ -25,7 +28,10 @@ async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(page: Page
     token = cookies["docbatch_token"]
     assert token["value"] == OWNER_TOKEN and token["httpOnly"] and token["sameSite"] == "Strict"
     assert token["path"] == "/"
-    assert not cookies["docbatch_csrf"]["httpOnly"] and cookies["docbatch_csrf"]["sameSite"] == "Strict"
+    assert (
+        not cookies["docbatch_csrf"]["httpOnly"]
+        and cookies["docbatch_csrf"]["sameSite"] == "Strict"
+    )
     assert await page.evaluate("document.cookie.includes('docbatch_token')") is False
 
     # Signing out clears both cookies; pages then send you to sign in.
@@ -38,11 +44,19 @@ async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(page: Page
     await page.wait_for_url("**/ui/login?next=%2Fui%2Fsettings")
 
 
-async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(page: Page, web: WebService) -> None:
-    created = (await web.api.post(f"/tokens/{web.org_id}", json={"name": "short-lived", "permissions": ["read", "write"]})).json()
+async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(
+    page: Page, web: WebService
+) -> None:
+    created = (
+        await web.api.post(
+            f"/tokens/{web.org_id}", json={"name": "short-lived", "permissions": ["read", "write"]}
+        )
+    ).json()
     await sign_in(page, web, token=created["token"])
     await expect(page.get_by_role("heading", name="Processing History")).to_be_visible()
-    await page.goto("about:blank")  # an open page would notice by itself (next test); here a page load does
+    await page.goto(
+        "about:blank"
+    )  # an open page would notice by itself (next test); here a page load does
     assert (await web.api.delete(f"/tokens/{web.org_id}/{created['id']}")).status_code == 200
 
     # A page load: the sign-in page, saying why.
@@ -54,7 +68,9 @@ async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(p
 
 async def test_the_page_api_calls_redirect_when_the_token_dies(page: Page, web: WebService) -> None:
     """A page already open when its token is revoked: its next API call (401) leads to sign-in."""
-    created = (await web.api.post(f"/tokens/{web.org_id}", json={"name": "dies", "permissions": ["read"]})).json()
+    created = (
+        await web.api.post(f"/tokens/{web.org_id}", json={"name": "dies", "permissions": ["read"]})
+    ).json()
     await sign_in(page, web, token=created["token"], then="/ui/templates")
     await expect(page.locator("table.templates")).to_be_visible()
     await web.api.delete(f"/tokens/{web.org_id}/{created['id']}")
@@ -70,29 +86,41 @@ async def test_forms_from_another_site_are_refused(web: WebService) -> None:
         assert f'value="{csrf}"' in page.text
 
         # No CSRF value, a wrong one, or a right one posted from another origin: refused, no cookie.
-        for data, headers in (({"token": OWNER_TOKEN}, {}),
-                              ({"token": OWNER_TOKEN, "csrf": "guess"}, {}),
-                              ({"token": OWNER_TOKEN, "csrf": csrf}, {"Origin": "https://evil.example"})):
+        for data, headers in (
+            ({"token": OWNER_TOKEN}, {}),
+            ({"token": OWNER_TOKEN, "csrf": "guess"}, {}),
+            ({"token": OWNER_TOKEN, "csrf": csrf}, {"Origin": "https://evil.example"}),
+        ):
             answer = await browserless.post("/ui/login", data=data, headers=headers)
             assert answer.status_code == 403, answer.text
             assert "docbatch_token" not in answer.cookies
             assert "came from another site" in answer.text
 
-        answer = await browserless.post("/ui/login", data={"token": OWNER_TOKEN, "csrf": csrf, "next": "//evil.example/x"},
-                                        headers={"Origin": web.base_url})
-        assert answer.status_code == 303 and answer.headers["location"] == "/ui/history"  # no open redirect
+        answer = await browserless.post(
+            "/ui/login",
+            data={"token": OWNER_TOKEN, "csrf": csrf, "next": "//evil.example/x"},
+            headers={"Origin": web.base_url},
+        )
+        assert (
+            answer.status_code == 303 and answer.headers["location"] == "/ui/history"
+        )  # no open redirect
         assert browserless.cookies["docbatch_csrf"] != csrf  # a fresh value once signed in
 
         # The JSON API refuses a cookie-authenticated write without the X-CSRF-Token header.
         refused = await browserless.post(f"/projects/{web.org_id}", json={"name": "x"})
         assert refused.status_code == 403 and "X-CSRF-Token" in refused.json()["message"]
-        ok = await browserless.post(f"/projects/{web.org_id}", json={"name": "from the cookie"},
-                                    headers={"X-CSRF-Token": browserless.cookies["docbatch_csrf"]})
+        ok = await browserless.post(
+            f"/projects/{web.org_id}",
+            json={"name": "from the cookie"},
+            headers={"X-CSRF-Token": browserless.cookies["docbatch_csrf"]},
+        )
         assert ok.status_code == 201
 
         # Sign-out needs the form's value too.
         assert (await browserless.post("/ui/logout", data={"csrf": "guess"})).status_code == 403
-        out = await browserless.post("/ui/logout", data={"csrf": browserless.cookies["docbatch_csrf"]})
+        out = await browserless.post(
+            "/ui/logout", data={"csrf": browserless.cookies["docbatch_csrf"]}
+        )
         assert out.status_code == 303 and "docbatch_token=" in out.headers.get("set-cookie", "")
 
 

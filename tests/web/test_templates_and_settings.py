@@ -36,10 +36,17 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
     await second.get_by_label("Instruction").fill("Total including tax")
     await page.locator("#json-details summary").click()
     schema = json.loads(await page.get_by_label("JSON Schema").input_value())
-    assert schema["properties"]["grand_total"] == {"type": "number", "description": "Total including tax"}
+    assert schema["properties"]["grand_total"] == {
+        "type": "number",
+        "description": "Total including tax",
+    }
 
     # Edit the raw JSON and apply it: the field list follows.
-    schema["properties"]["issue_date"] = {"type": "string", "format": "date", "description": "Issue date"}
+    schema["properties"]["issue_date"] = {
+        "type": "string",
+        "format": "date",
+        "description": "Issue date",
+    }
     await page.get_by_label("JSON Schema").fill(json.dumps(schema))
     await page.get_by_role("button", name="Apply the JSON to the field list").click()
     await expect(rows).to_have_count(3)
@@ -47,15 +54,23 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
 
     await page.get_by_role("button", name="Save template").click()
     await expect(page.locator("table.templates tbody tr")).to_have_count(3)
-    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}["Short invoice"]
-    assert list(saved["templateSchema"]["properties"]) == ["invoice_number", "grand_total", "issue_date"]
+    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}[
+        "Short invoice"
+    ]
+    assert list(saved["templateSchema"]["properties"]) == [
+        "invoice_number",
+        "grand_total",
+        "issue_date",
+    ]
 
     # Test it on a sample file: the fields it finds are shown; nothing is stored or charged.
     balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
     await page.get_by_label("Sample file", exact=True).set_input_files(DOCS / "invoice-acme.pdf")
     await page.get_by_role("button", name="Run the test").click()
     result = page.locator("table.test-fields")
-    await expect(result.locator('tr[data-field="invoice_number"]')).to_contain_text("INV-1001", timeout=WAIT_MS)
+    await expect(result.locator('tr[data-field="invoice_number"]')).to_contain_text(
+        "INV-1001", timeout=WAIT_MS
+    )
     await expect(result.locator('tr[data-field="grand_total"]')).to_contain_text("1190")
     await expect(page.locator("#test-status")).to_contain_text("fields in invoice-acme.pdf")
     await screenshot(page, "templates-test")
@@ -84,7 +99,9 @@ async def test_settings_tokens_credits_and_webhooks(page: Page, web: WebService)
     row = page.locator("table.tokens tr", has_text="nightly import")
     await expect(row).to_contain_text("read, write")
     assert token not in await page.locator("#token-list").inner_text()
-    async with httpx.AsyncClient(base_url=web.base_url, headers={"Authorization": f"Bearer {token}"}) as client:
+    async with httpx.AsyncClient(
+        base_url=web.base_url, headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         assert (await client.get("/me")).status_code == 200
         page.once("dialog", lambda dialog: dialog.accept())
         await row.get_by_role("button", name="Revoke token nightly import").click()
@@ -105,36 +122,70 @@ async def test_settings_tokens_credits_and_webhooks(page: Page, web: WebService)
 
 async def test_page_image_endpoint_is_for_the_owner_only(web: WebService) -> None:
     batch = await web.upload([DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"], name="Images")
-    files = {f["fileName"]: f for f in (await web.api.get(f"/batch/{web.org_id}/{batch['id']}")).json()["files"]}
+    files = {
+        f["fileName"]: f
+        for f in (await web.api.get(f"/batch/{web.org_id}/{batch['id']}")).json()["files"]
+    }
     pdf_id = files["invoice-acme.pdf"]["id"]
     answer = await web.api.get(f"/ui/files/{pdf_id}/page/1.png")
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(answer.content))
     assert image.width > 500 and image.height > image.width  # a portrait A4 page
-    assert (await web.api.get(f"/ui/files/{pdf_id}/page/2.png")).json()["message"].startswith("The document has 1 page")
+    assert (
+        (await web.api.get(f"/ui/files/{pdf_id}/page/2.png"))
+        .json()["message"]
+        .startswith("The document has 1 page")
+    )
     text = await web.api.get(f"/ui/files/{files['receipt.txt']['id']}/page/1.png")
     assert text.status_code == 404 and "no page image" in text.json()["message"]
     async with httpx.AsyncClient(base_url=web.base_url) as anonymous:
         assert (await anonymous.get(f"/ui/files/{pdf_id}/page/1.png")).status_code == 401
-    other = (await web.api.post(f"/tokens/{web.org_id}", json={"name": "p", "permissions": ["read"],
-                                                                "projectId": (await web.api.post(
-                                                                    f"/projects/{web.org_id}", json={"name": "Other"})).json()["id"]})).json()
-    async with httpx.AsyncClient(base_url=web.base_url, headers={"Authorization": f"Bearer {other['token']}"}) as scoped:
-        assert (await scoped.get(f"/ui/files/{pdf_id}/page/1.png")).status_code == 404  # another project's file
+    other = (
+        await web.api.post(
+            f"/tokens/{web.org_id}",
+            json={
+                "name": "p",
+                "permissions": ["read"],
+                "projectId": (
+                    await web.api.post(f"/projects/{web.org_id}", json={"name": "Other"})
+                ).json()["id"],
+            },
+        )
+    ).json()
+    async with httpx.AsyncClient(
+        base_url=web.base_url, headers={"Authorization": f"Bearer {other['token']}"}
+    ) as scoped:
+        assert (
+            await scoped.get(f"/ui/files/{pdf_id}/page/1.png")
+        ).status_code == 404  # another project's file
 
 
 async def test_template_test_endpoint_answers_with_the_envelope(web: WebService) -> None:
     schema = {"type": "object", "properties": {"invoice_number": {"type": "string"}}}
-    ok = await web.api.post("/ui/templates/test", data={"templateSchema": json.dumps(schema), "name": "t"},
-                            files={"file": ("a.pdf", (DOCS / "invoice-globex.pdf").read_bytes())})
+    ok = await web.api.post(
+        "/ui/templates/test",
+        data={"templateSchema": json.dumps(schema), "name": "t"},
+        files={"file": ("a.pdf", (DOCS / "invoice-globex.pdf").read_bytes())},
+    )
     assert ok.status_code == 200 and ok.json()["fields"]["invoice_number"].startswith("INV-")
-    bad_json = await web.api.post("/ui/templates/test", data={"templateSchema": "{nope"},
-                                  files={"file": ("a.pdf", b"%PDF-1.4")})
+    bad_json = await web.api.post(
+        "/ui/templates/test",
+        data={"templateSchema": "{nope"},
+        files={"file": ("a.pdf", b"%PDF-1.4")},
+    )
     assert bad_json.status_code == 400 and "not valid JSON" in bad_json.json()["message"]
-    corrupt = await web.api.post("/ui/templates/test", data={"templateSchema": json.dumps(schema)},
-                                 files={"file": ("c.pdf", (DOCS / "corrupt.pdf").read_bytes())})
+    corrupt = await web.api.post(
+        "/ui/templates/test",
+        data={"templateSchema": json.dumps(schema)},
+        files={"file": ("c.pdf", (DOCS / "corrupt.pdf").read_bytes())},
+    )
     assert corrupt.status_code == 400 and corrupt.json()["message"].startswith("CorruptFile:")
-    async with httpx.AsyncClient(base_url=web.base_url, cookies={"docbatch_token": OWNER_TOKEN}) as cookie_only:
-        refused = await cookie_only.post("/ui/templates/test", data={"templateSchema": json.dumps(schema)},
-                                         files={"file": ("a.pdf", b"%PDF-1.4")})
+    async with httpx.AsyncClient(
+        base_url=web.base_url, cookies={"docbatch_token": OWNER_TOKEN}
+    ) as cookie_only:
+        refused = await cookie_only.post(
+            "/ui/templates/test",
+            data={"templateSchema": json.dumps(schema)},
+            files={"file": ("a.pdf", b"%PDF-1.4")},
+        )
         assert refused.status_code == 403  # a cookie-authenticated write needs X-CSRF-Token

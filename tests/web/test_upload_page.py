@@ -23,16 +23,23 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 
 async def some_batch(web: WebService) -> dict:
     batches = await web.batches()
-    return batches[0] if batches else await web.upload([DOCS / "invoice-acme.pdf"], name="Any batch")
+    return (
+        batches[0] if batches else await web.upload([DOCS / "invoice-acme.pdf"], name="Any batch")
+    )
 
 
 def watch_uploads(page: Page) -> list[str]:
     sent: list[str] = []
-    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and "/upload" in r.url else None)
+    page.on(
+        "request",
+        lambda r: sent.append(r.url) if r.method == "POST" and "/upload" in r.url else None,
+    )
     return sent
 
 
-async def test_51_files_are_refused_in_the_page(page: Page, web: WebService, tmp_path: Path) -> None:
+async def test_51_files_are_refused_in_the_page(
+    page: Page, web: WebService, tmp_path: Path
+) -> None:
     files = []
     for i in range(51):
         path = tmp_path / f"note-{i:02d}.txt"
@@ -44,7 +51,9 @@ async def test_51_files_are_refused_in_the_page(page: Page, web: WebService, tmp
     await page.locator("#files").set_input_files(files)
     errors = page.locator("#file-errors")
     await expect(errors).to_be_visible()
-    await expect(errors).to_contain_text("51 files are queued, but a batch holds at most 50. Remove 1")
+    await expect(errors).to_contain_text(
+        "51 files are queued, but a batch holds at most 50. Remove 1"
+    )
     await page.get_by_role("button", name="Upload Batch").click()
     await expect(page.locator("#upload-error")).to_contain_text("Nothing was uploaded.")
     await expect(page.locator("#upload-error")).to_contain_text("at most 50")
@@ -60,7 +69,9 @@ async def test_51_files_are_refused_in_the_page(page: Page, web: WebService, tmp
     await expect(page.locator("#queue li")).to_have_count(50)
 
 
-async def test_unsupported_and_oversize_files_are_refused(page: Page, web: WebService, tmp_path: Path) -> None:
+async def test_unsupported_and_oversize_files_are_refused(
+    page: Page, web: WebService, tmp_path: Path
+) -> None:
     archive = tmp_path / "scans.zip"
     archive.write_bytes(b"PK\x03\x04 not really")
     big = tmp_path / "huge.pdf"
@@ -80,11 +91,22 @@ async def test_a_refused_upload_shows_the_reason(page: Page, web: WebService) ->
     """The server refuses a batch the credits cannot cover (402): the page says so and stays."""
     await sign_in(page, web, then="/ui/upload")
     balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
-    paths = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf", DOCS / "receipt.txt"]
+    paths = [
+        DOCS / "invoice-acme.pdf",
+        DOCS / "invoice-globex.pdf",
+        DOCS / "invoice-umbrella.pdf",
+        DOCS / "receipt.txt",
+    ]
     copies = [paths[i % len(paths)] for i in range(balance + 1)]
     # The page refuses duplicates (same name, size and time), so give every copy its own name.
-    files = [{"name": f"{i:02d}-{p.name}", "mimeType": "application/octet-stream", "buffer": p.read_bytes()}
-             for i, p in enumerate(copies)]
+    files = [
+        {
+            "name": f"{i:02d}-{p.name}",
+            "mimeType": "application/octet-stream",
+            "buffer": p.read_bytes(),
+        }
+        for i, p in enumerate(copies)
+    ]
     await page.locator("#files").set_input_files(files)
     await page.get_by_role("button", name="Upload Batch").click()
     error = page.locator("#upload-error")
@@ -92,13 +114,17 @@ async def test_a_refused_upload_shows_the_reason(page: Page, web: WebService) ->
     await expect(error).to_contain_text(f"needs {balance + 1} credits")
     assert page.url.endswith("/ui/upload")
     await expect(page.get_by_role("button", name="Upload Batch")).to_be_enabled()
-    await expect(page.locator("#queue li")).to_have_count(balance + 1)  # nothing lost: remove some and retry
+    await expect(page.locator("#queue li")).to_have_count(
+        balance + 1
+    )  # nothing lost: remove some and retry
 
 
 async def test_keyboard_only_upload_with_visible_focus(page: Page, web: WebService) -> None:
     await page.goto(f"{web.base_url}/ui/upload")
     await page.wait_for_url("**/ui/login*")
-    assert await page.evaluate("document.activeElement.id") == "token"  # the sign-in page starts there
+    assert (
+        await page.evaluate("document.activeElement.id") == "token"
+    )  # the sign-in page starts there
     await page.keyboard.type("dbt_test_owner_token")
     await page.keyboard.press("Enter")
     await page.wait_for_url("**/ui/upload")
@@ -114,7 +140,8 @@ async def test_keyboard_only_upload_with_visible_focus(page: Page, web: WebServi
     else:
         raise AssertionError("the file picker cannot be reached with Tab")
     outline = await page.evaluate(
-        "getComputedStyle(document.querySelector('label[for=files]')).outlineStyle")
+        "getComputedStyle(document.querySelector('label[for=files]')).outlineStyle"
+    )
     assert outline == "solid"
     async with page.expect_file_chooser() as chooser_info:
         await page.keyboard.press("Space")
@@ -136,20 +163,31 @@ async def test_every_control_has_a_label(page: Page, web: WebService) -> None:
     assert await page.evaluate(UNLABELLED) == []
     await sign_in(page, web)
     batch = await some_batch(web)
-    for path in ("/ui/upload", "/ui/history", f"/ui/batches/{batch['id']}", "/ui/templates", "/ui/settings"):
+    for path in (
+        "/ui/upload",
+        "/ui/history",
+        f"/ui/batches/{batch['id']}",
+        "/ui/templates",
+        "/ui/settings",
+    ):
         await page.goto(f"{web.base_url}{path}")
         await page.wait_for_load_state("networkidle")
         assert await page.evaluate(UNLABELLED) == [], path
 
 
 async def test_phone_width_has_no_horizontal_scroll(browser: Browser, web: WebService) -> None:
-    context = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                        is_mobile=True, has_touch=True)
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     try:
         page = await context.new_page()
         await sign_in(page, web, then="/ui/upload")
-        await page.locator("#files").set_input_files([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf",
-                                                      DOCS / "receipt.txt"])
+        await page.locator("#files").set_input_files(
+            [DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf", DOCS / "receipt.txt"]
+        )
         await expect(page.locator("#queue li")).to_have_count(3)
         await screenshot(page, "phone-upload")
         overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
