@@ -201,3 +201,22 @@ async def test_phone_width_has_no_horizontal_scroll(browser: Browser, web: WebSe
                 await screenshot(page, "phone-history")
     finally:
         await context.close()
+
+
+async def test_drag_and_drop_queues_files(page: Page, web: WebService) -> None:
+    await sign_in(page, web, then="/ui/upload")
+    data = await page.evaluate_handle("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['Invoice number: D-1'], 'dropped.txt', {type: 'text/plain'}));
+        dt.items.add(new File(['x'], 'dropped.exe', {type: 'application/octet-stream'}));
+        return dt;
+    }""")
+    await page.dispatch_event("#dropzone", "dragenter", {"dataTransfer": data})
+    await expect(page.locator("#dropzone")).to_have_class("dropzone dragging")
+    await page.dispatch_event("#dropzone", "drop", {"dataTransfer": data})
+    await expect(page.locator("#queue li")).to_have_count(1)
+    await expect(page.locator("#queue li")).to_contain_text("dropped.txt")
+    await expect(page.locator("#file-errors")).to_contain_text(
+        "dropped.exe: unsupported type (.exe)"
+    )
+    await expect(page.locator("#dropzone")).to_have_class("dropzone")
