@@ -176,7 +176,30 @@ def words_from_raw(raw: list, gray: np.ndarray, scale: float) -> list[Word]:
                 continue
             current.append((ch, boxes[k]))
             k += 1
-    return _merge_split_numbers(words)
+    return _merge_initials(_merge_split_numbers(words))
+
+
+_INITIAL = re.compile(r"^\.?[A-Za-z]?\.?$")
+
+
+def _merge_initials(words: list[Word]) -> list[Word]:
+    """'D.' 'I' '.Y.' -> 'D.I.Y.': restored spaces must not break up abbreviations."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (prev is not None and _INITIAL.match(w.text) and _INITIAL.match(prev.text.rsplit(".", 2)[-1] or ".")
+                and re.fullmatch(r"[A-Za-z.]+", prev.text) and len(re.sub(r"[^A-Za-z]", "", prev.text.split()[-1])) <= 3
+                and "." in prev.text + w.text and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+                and w.x0 - prev.x1 < 0.6 * max(1.0, prev.height) and _is_initials(prev.text + w.text)):
+            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
+                           min(prev.conf, w.conf))
+            continue
+        out.append(w)
+    return out
+
+
+def _is_initials(text: str) -> bool:
+    return bool(re.fullmatch(r"\.?(?:[A-Za-z]\.)+[A-Za-z]?\.?|\.?[A-Za-z]\.?", text))
 
 
 def _merge_split_numbers(words: list[Word]) -> list[Word]:

@@ -34,6 +34,7 @@ class Finder:
             for lab in spec.labels:
                 labels[lab].add(self.owner(spec))
         self.hits = find_labels(doc, labels)
+        self._all_labels = {fold(lab) for lab in labels}
         self.lines_by_page: dict[int, list[Line]] = {p.number: p.lines for p in doc.pages}
         self.day_first = day_first_document(doc)
         self.title = title_line(doc, self.day_first)
@@ -204,10 +205,10 @@ class Finder:
                 if got:
                     other_names.add(fold(str(got.value)))
             legal = parties.legal_form_name(self.doc, exclude=other_names)
-            if legal:
+            if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)
             top = parties.top_name(self.doc)
-            if top and fold(str(top.value)) not in other_names:
+            if top and fold(str(top.value)) not in other_names and not self.is_label_text(str(top.value)):
                 cands.append(top)
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
@@ -225,7 +226,9 @@ class Finder:
         return False
 
     def is_label_text(self, text: str) -> bool:
-        return False
+        """A 'value' that is only a label word ('Company', 'Customer:') is no value."""
+        t = fold(text).strip(" :#.-")
+        return any(t == lab for lab in self._all_labels)
 
     def address(self, spec: FieldSpec) -> Candidate | None:
         cands = [c for c in self.labelled(spec, below=1) if len(str(c.value)) > 8]

@@ -20,12 +20,12 @@ LEGAL_FORM = re.compile(
     re.IGNORECASE,
 )
 NOT_A_NAME = re.compile(
-    r"^(tax\s+invoice|invoice|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
+    r"^(thank|tq\s?for|please|welcome|tax\s+invoice|invoice|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
     r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite)\b",
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
-    r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|reg\.?\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
+    r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bno\s?:|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b)",
     re.IGNORECASE,
@@ -37,13 +37,21 @@ ADDRESS_WORD = re.compile(
     r"straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|place|cedex|laan|straat|via\b|calle)",
     re.IGNORECASE,
 )
-REG_NO_ONLY = re.compile(r"^[\s(\[]*((co\.?\s?)?(reg|roc|company)[^)]*|[\w\-./ ]*\d[\w\-./ ]*)[)\]\s.]*$", re.IGNORECASE)
+REG_NO_ONLY = re.compile(r"^\s*(\(.*\)|\[.*\]|[\w.\s]*\b(reg|roc|br|company|co|gst|sst)\b.*|\d{4,}-?[a-z]?)\s*[.,]?$",
+                         re.IGNORECASE)
+PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
 def clean_name(text: str) -> str:
     """Drop registration numbers and trailing address parts printed on the same line."""
     s = clean_text(text)
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
+    s = re.sub(r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE)
+    forms = list(LEGAL_FORM.finditer(s))
+    if forms:
+        tail = s[forms[-1].end():]
+        if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
+            s = s[:forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
     s = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", s)  # "(728515-M)"
     s = re.sub(r"\s*\b(co\.?\s?reg|reg\.?\s?no|gst).*$", "", s, flags=re.IGNORECASE)
     return s.strip(" ,;:-")
@@ -57,6 +65,8 @@ def _is_name_like(text: str) -> bool:
     t = text.strip()
     if _letters(t) < 3 or NOT_A_NAME.match(t):
         return False
+    if len(t.split()) >= 4 and t.endswith((".", "!")):
+        return False  # a sentence ("Goods sold are not returnable.")
     if re.search(r"@|www\.|http|\d{2}[./-]\d{2}[./-]\d{2}", t):
         return False
     digits = len(re.findall(r"\d", t))
@@ -76,17 +86,50 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
             if not m:
                 continue
             name = clean_name(seg.text)
-            if not name or _letters(name) < 3 or not LEGAL_FORM.search(name):
+            if not name or _letters(LEGAL_FORM.sub("", name)) < 2 or not LEGAL_FORM.search(name):
                 continue
             if exclude and fold(name) in exclude:
                 continue
             if re.search(r"formerly|licensee|capital|kapital|registered|handelsregister|\(c\)|©|copyright",
                          seg.text, re.IGNORECASE):
                 continue
+            name = _join_name_lines(lines, line, seg, name)
             strong = bool(re.search(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|inc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|s\.?a\.?s|srl|spa|\bkg\b",
                                     name, re.IGNORECASE))
             return Candidate(name, 0.65 if strong else 0.5, line.page, seg.box, seg.text, "legal-form")
     return None
+
+
+STRONG_FORM = re.compile(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
+                         re.IGNORECASE)
+
+
+def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> str:
+    """Company names printed over two lines: 'PASAR RAYA MEGA MAJU' over '(SEMENYIH) SDN BHD'."""
+    h = max(1e-6, seg.box[3] - seg.box[1])
+
+    def near(other: Line, below: bool) -> Segment | None:
+        cands = [s for s in other.segments if min(s.box[2], seg.box[2]) - max(s.box[0], seg.box[0]) > 0]
+        if not cands:
+            return None
+        s = cands[0]
+        gap = (s.box[1] - seg.box[3]) if below else (seg.box[1] - s.box[3])
+        return s if gap < 0.9 * h and 0.6 < (s.box[3] - s.box[1]) / h < 1.6 else None
+
+    starts_with_form = LEGAL_FORM.match(name) or re.match(r"\(", name)
+    if starts_with_form and line.index > 0:
+        above = near(lines[line.index - 1], below=False)
+        if above is not None and _is_name_like(above.text) and not re.search(r"\d", above.text) \
+                and not LEGAL_FORM.search(above.text):
+            return f"{clean_text(above.text)} {name}"
+    if line.index + 1 < len(lines):
+        below = near(lines[line.index + 1], below=True)
+        if below is not None:
+            nxt = clean_name(below.text)
+            only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
+            if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
+                return f"{name} {nxt}"
+    return name
 
 
 def top_name(doc: Document) -> Candidate | None:
@@ -241,8 +284,10 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
         text = re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
         if not text:
             continue
+        if PHONE_ONLY.match(text) and parts:
+            break
         if ADDRESS_STOP.search(text) and not (parts == [] and ADDRESS_WORD.search(text) and
-                                              not re.search(r"tel|phone|fax|gst|reg", text, re.I)):
+                                              not re.search(r"tel|phone|fax|gst|reg|\bn[ao]\b", text, re.I)):
             if parts:
                 break
             continue
