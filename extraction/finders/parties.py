@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from extraction.document import Document, Line, Segment
 from extraction.finders.locate import Candidate, LabelHit, fold
-from extraction.normalise import clean_text
+from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
     r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|eurl|sprl|bv|b\.v|nv|n\.v|"
@@ -27,7 +27,8 @@ NOT_A_NAME = re.compile(
 ADDRESS_STOP = re.compile(
     r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
-    r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bno\s?:|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b)",
+    r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
+    r"customer\s?service|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
     re.IGNORECASE,
 )
 ADDRESS_WORD = re.compile(
@@ -286,8 +287,12 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
             continue
         if PHONE_ONLY.match(text) and parts:
             break
+        if find_dates(text):
+            if parts:
+                break
+            continue
         if ADDRESS_STOP.search(text) and not (parts == [] and ADDRESS_WORD.search(text) and
-                                              not re.search(r"tel|phone|fax|gst|reg|\bn[ao]\b", text, re.I)):
+                                              not re.search(r"tel|phone|fax|gst|reg", text, re.I)):
             if parts:
                 break
             continue
