@@ -25,7 +25,7 @@ _engine: Any = None
 _lock = threading.Lock()
 
 MAX_SIDE = 2200  # larger scans are downscaled first: same text, a fraction of the time
-SMALL_SIDE = 1000  # smaller images (low-resolution receipts) are upscaled 2x: more lines read exactly
+SMALL_SIDE = 800  # narrower scans (low-resolution receipts) are upscaled: more lines read exactly
 SPACE_GAP = float(os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.3"))  # blank run / line height between words
 PUNCT_GAP = float(os.environ.get("DOCBATCH_OCR_PUNCT_GAP", "0.3"))  # the same after , ; :
 
@@ -50,8 +50,8 @@ def prepare(image: Image.Image) -> tuple[np.ndarray, float]:
     side = max(image.size)
     if side > MAX_SIDE:
         scale = MAX_SIDE / side
-    elif side < SMALL_SIDE:
-        scale = 2.0
+    elif min(image.size) < SMALL_SIDE:
+        scale = max(1.0, min(2.0, 3000 / side))
         image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))),
                              Image.Resampling.LANCZOS)
     return np.asarray(image), scale
