@@ -81,10 +81,10 @@ def evaluate(corpus: Path, score_py: Path, misses: int) -> dict[str, dict]:
                 seconds += run_extract([d for _l, d in group], template, out)
                 for lp, doc in group:
                     pred_file = out / (doc.stem + ".json")
-                    fields = json.loads(pred_file.read_text())["fields"] if pred_file.is_file() else {}
+                    pred = json.loads(pred_file.read_text())["fields"] if pred_file.is_file() else {}
                     if name == "invoice2data":
-                        fields = {label: fields.get(ours) for label, ours in I2D_MAP.items()}
-                    (preds / lp.name).write_text(json.dumps({"fields": fields}, ensure_ascii=False))
+                        pred = {label: pred.get(ours) for label, ours in I2D_MAP.items()}
+                    (preds / lp.name).write_text(json.dumps({"fields": pred}, ensure_ascii=False))
             cmd = [sys.executable, str(score_py), str(folder), str(preds), "--json",
                    "--fields", ",".join(fields), *flags]
             summary = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
