@@ -156,12 +156,13 @@ class Finder:
         return None
 
     def due_from_terms(self) -> Candidate | None:
-        rx = re.compile(r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen)", re.IGNORECASE)
+        rx = re.compile(r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen|überweisen|remit|transfer|"
+                        r"virement|payer|due)", re.IGNORECASE)
         for line in self.doc.lines:
             text = line.text
             if not rx.search(text):
                 continue
-            m = re.search(r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor)\b", text, re.IGNORECASE)
+            m = re.search(r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on)\b", text, re.IGNORECASE)
             if not m:
                 continue
             found = find_dates(text[m.end():])

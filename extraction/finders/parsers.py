@@ -39,7 +39,7 @@ def parse_currency(text: str):
 
 
 def parse_iban(text: str):
-    found = find_ibans(text)
+    found = find_ibans(text, checksum=False)
     return found[0] if found else None
 
 
