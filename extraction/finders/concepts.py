@@ -93,6 +93,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "total lines", "total des lignes", "payment", "credit card", "visa", "mastercard",
         "subtotal incl", "sub total incl", "gst summary", "tax summary", "total excl. discount",
     ]),
+    # headings of blocks that are not the buyer or seller
+    "_delivery": ("party", [
+        "delivery address", "adresse de livraison", "lieferadresse", "lieferanschrift", "ship to", "shipping address",
+        "deliver to", "warenempfänger", "abweichender warenempfänger", "afleveradres", "dirección de entrega",
+    ]),
     # numbers that are not the invoice number
     "_other_id": ("id", [
         "order no", "order number", "order #", "order id", "bestellnummer", "bestellung", "auftragsnummer",

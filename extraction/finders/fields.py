@@ -193,7 +193,7 @@ class Finder:
                 continue
             cand = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
             if cand and not self.is_label_text(str(cand.value)):
-                cand.score *= hit.weight
+                cand.score *= hit.weight * (1.0 if hit.line.page == 1 else 0.85)
                 cands.append(cand)
         if spec.pattern is not None:
             cands = [c for c in cands if spec.pattern.search(str(c.value))]

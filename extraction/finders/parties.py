@@ -187,11 +187,13 @@ def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]],
         m = re.match(r"(name|firma|company|raison sociale|nom|naam)\s*:?\s*(.*)", low)
         if m:
             value = first.text[m.start(2):].strip()
+            vseg = first
             if not value:
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
-                value = later[0].text if later else ""
+                value, vseg = (later[0].text, later[0]) if later else ("", first)
             if _is_name_like(value):
-                return Candidate(clean_name(value), 0.9, line.page, first.box, value, "heading-name")
+                value = _wrapped_value(vseg, value, lines, line)
+                return Candidate(clean_name(value), 0.9, line.page, vseg.box, value, "heading-name")
             continue
         if re.match(r"[\w .\-/]{0,30}:", first.text):  # "Nummer: 549910" and similar: skip
             continue
@@ -203,6 +205,26 @@ def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]],
             text = _continue_name(first, lines[line.index + 1: line.index + 2])
             return Candidate(clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below")
     return None
+
+
+def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> str:
+    """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein ...'."""
+    h = max(1e-6, vseg.box[3] - vseg.box[1])
+    for other, before in ((lines[line.index - 1] if line.index > 0 else None, True),
+                          (lines[line.index + 1] if line.index + 1 < len(lines) else None, False)):
+        if other is None or len(other.segments) != 1:
+            continue
+        seg = other.segments[0]
+        gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
+        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not _is_name_like(seg.text):
+            continue
+        if re.match(r"[\w .\-/]{0,30}:", seg.text) or POSTCODE_CITY.search(seg.text) or STREET.search(seg.text):
+            continue
+        if before:
+            value = f"{seg.text.strip()} {value}"
+        elif not LEGAL_FORM.search(value) and LEGAL_FORM.search(seg.text):
+            value = f"{value} {seg.text.strip()}"
+    return value
 
 
 SALUTATION = re.compile(r"^(herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|m\.|mme|messrs\.?|attn\.?:?)$", re.IGNORECASE)
