@@ -156,3 +156,29 @@ async def test_soft_delete_hides_the_batch_but_keeps_rows(service: Service) -> N
 
     with Session(get_engine(service.settings.sqlalchemy_url)) as session:
         assert session.get(Batch, batch["id"]).deleted_at is not None
+
+
+async def test_deleting_a_processing_batch_cancels_it(tmp_path, temporal_client) -> None:
+    from tests.harness import make_settings, running_service
+
+    settings = make_settings(tmp_path)
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        batch = (await svc.upload(INVOICES)).json()
+        before = await credits(svc)
+        assert (await svc.http.delete(f"/batch/{svc.org_id}/{batch['id']}")).status_code == 200
+    # A worker picks the batch up only now: the cancel is already there, no file starts.
+    async with running_service(settings, temporal_client) as svc:
+        for _ in range(300):
+            rows = file_rows_status(settings, batch["id"])
+            if set(rows) == {"failed"}:
+                break
+            await asyncio.sleep(0.1)
+        assert rows == ["failed"] * 3
+        assert await credits(svc) == before + 3
+
+
+def file_rows_status(settings, batch_id: str) -> list[str]:
+    from core.models import BatchFile
+
+    with Session(get_engine(settings.sqlalchemy_url)) as session:
+        return [r.status for r in session.exec(select(BatchFile).where(BatchFile.batch_id == batch_id))]

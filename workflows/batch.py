@@ -113,7 +113,7 @@ class BatchWorkflow:
     @workflow.signal(name="cancel")
     def cancel(self) -> None:
         """Stop the batch: running files stop at their next heartbeat, queued ones never start."""
-        if self._running == 0 and not self._retry_queue:
+        if self._status != "processing":  # settled, nothing queued: nothing to stop
             return
         self._cancel_requested = True
         self._cancelled = True

@@ -112,9 +112,16 @@ def get_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep
 
 
 @router.delete("/{org_id}/{batch_id}")
-def delete_batch(org_id: str, batch_id: str, principal: Writer, session: SessionDep) -> dict:
-    """Soft-delete a batch: it leaves lists and detail; its rows are kept."""
+async def delete_batch(org_id: str, batch_id: str, principal: Writer, session: SessionDep,
+                       temporal: TemporalHolderDep) -> dict:
+    """Soft-delete a batch: it leaves lists and detail; its rows are kept. A batch still
+    processing is cancelled first, so its unprocessed files are refunded."""
     batch = load_batch(session, principal, batch_id)
+    if batch.status == "processing":
+        try:
+            await (await temporal.get()).get_workflow_handle(workflow_id(batch.id)).signal("cancel")
+        except (ApiError, RPCError) as exc:
+            log.warning("deleted batch %s could not be cancelled: %s", batch.id, exc)
     batch.deleted_at = utcnow()
     session.add(batch)
     session.commit()
