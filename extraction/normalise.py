@@ -135,14 +135,15 @@ DATE_PATTERNS = [
     # 2018-06-13, 2018/06/13, 2018.06.13
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
-    re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})(?:(?!\d|[.,]\d)|(?<=\d{4})(?=\d{1,2}:\d{2}))"),
+    re.compile(r"(?<![\w.,])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})(?:(?!\d|[.,]\d)|(?<=\d{4})(?=\d{1,2}:\d{2}))"),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
                + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?<=\d{4})(?=\d{1,2}:\d{2}))", re.IGNORECASE),
     # June 13, 2018 / Jun 13 2018
     re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.IGNORECASE),
     # 20180613
-    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),    # OCR-damaged separators with a 4-digit year: 27:03/2018, 10~04-2018
+    re.compile(r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"),
 ]
 
 
@@ -163,7 +164,7 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, in
                 date = _date(int(g["y"]), mon, int(g["d"]))
             else:
                 y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
-                if pat is DATE_PATTERNS[1]:
+                if pat is DATE_PATTERNS[1] or pat is DATE_PATTERNS[5]:
                     d_, m_ = (b, a) if day_first else (a, b)
                     date = _date(y, m_, d_) or _date(y, d_, m_)
                 else:

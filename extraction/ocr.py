@@ -128,10 +128,11 @@ def _fix_token(m: re.Match[str]) -> str:
 
 def _split_parens(token: str) -> list[str]:
     """'BAKERIES(KL)SDN' -> 'BAKERIES', '(KL)', 'SDN': parentheses after letters start a word."""
-    if "(" not in token and ")" not in token:
+    if "(" not in token and ")" not in token and "&" not in token:
         return [token]
     spaced = re.sub(r"(?<=[A-Za-z]{2})\((?=[^)]*\))", " (", token)
     spaced = re.sub(r"\)(?=[A-Za-z]{2})", ") ", spaced)
+    spaced = re.sub(r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced)  # 'HARDWARE&' -> 'HARDWARE &'
     return spaced.split()
 
 

@@ -20,7 +20,7 @@ LEGAL_FORM = re.compile(
     re.IGNORECASE,
 )
 NOT_A_NAME = re.compile(
-    r"^(thank|tq\s?for|please|welcome|tax\s+invoice|invoice|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
+    r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
     r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite)\b",
     re.IGNORECASE,
 )
@@ -48,6 +48,7 @@ def clean_name(text: str) -> str:
     s = clean_text(text)
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
     s = re.sub(r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"\s*\(\s*[A-Z]{0,3}\d{4,}-?[A-Z]?\s*\).*$", "", s)  # "(306295-X) FKA ...": registration no.
     forms = list(LEGAL_FORM.finditer(s))
     if forms:
         tail = s[forms[-1].end():]
@@ -87,6 +88,8 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
             if not m:
                 continue
             name = clean_name(seg.text)
+            if name and LEGAL_FORM.search(name) and _letters(LEGAL_FORM.sub("", name)) < 2:
+                name = _join_name_lines(lines, line, seg, name)  # "SDN BHD" alone: the name is above
             if not name or _letters(LEGAL_FORM.sub("", name)) < 2 or not LEGAL_FORM.search(name):
                 continue
             if exclude and fold(name) in exclude:
