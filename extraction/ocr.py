@@ -91,7 +91,10 @@ def _respace(chars: list[str], boxes: list, gray: np.ndarray, quad: list) -> lis
             for c in range(max(0, a), min(len(blank), b)):
                 run = run + 1 if blank[c] else 0
                 best = max(best, run)
-            if best > (PUNCT_GAP if chars[i - 1] in ",;:" else SPACE_GAP) * h:
+            gap = PUNCT_GAP if chars[i - 1] in ",;:" else SPACE_GAP
+            if chars[i - 1].isdigit() and (chars[i].isdigit() or chars[i] in ".,"):
+                gap *= 2  # narrow digits ('1') leave wide blanks inside one number
+            if best > gap * h:
                 out.append(" ")
         out.append(chars[i])
     return out
@@ -100,8 +103,15 @@ def _respace(chars: list[str], boxes: list, gray: np.ndarray, quad: list) -> lis
 _DIGIT_IN_WORD = re.compile(r"(?<=[A-Za-z])[01](?=[A-Za-z.:,)]|$)|(?<=^)[0](?=[A-Za-z]{2})")
 
 
+_NUMERIC = re.compile(r"^(RM|Rs\.?|[$€£])?([0-9IlO|.,]*\d[0-9IlO|.,]*)$")
+
+
 def fix_confusables(word: str) -> str:
-    """0/O and 1/l confusions inside words: 'L0T' -> 'LOT', 'Leve1' -> 'Level'. Numbers stay."""
+    """0/O and 1/l confusions: 'L0T' -> 'LOT', 'Leve1' -> 'Level' in words; 'RMI4.18' -> 'RM14.18',
+    '433O0' -> '43300' in numbers."""
+    m = _NUMERIC.match(word)
+    if m and sum(c.isdigit() for c in m.group(2)) >= 2 and re.search(r"[IlO|]", m.group(2)):
+        return (m.group(1) or "") + m.group(2).translate(str.maketrans("IlO|", "1101"))
     if not re.search(r"[01]", word) or not re.search(r"[A-Za-z]", word):
         return word
     return re.sub(r"[A-Za-z0-9]+(?![.,]\d)", _fix_token, word)  # 'RM0.02' keeps its zero

@@ -28,7 +28,7 @@ ADDRESS_STOP = re.compile(
     r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
-    r"customer\s?service|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
+    r"customer\s?service|\b[tl1][e3][l1i]?\s?[:.]\s?\+?\d|\binv\b|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
     re.IGNORECASE,
 )
 ADDRESS_WORD = re.compile(
@@ -337,4 +337,6 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
         return None
     box = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
     value = " ".join(parts)
+    if doc.pages[0].source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
+        value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
     return Candidate(value, 0.6, lines[start].page if start < len(lines) else 1, box, value, "after-name")
