@@ -82,7 +82,10 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
     page = doc.pages[0]
     lines = page.lines
     limit = max(1, int(len(lines) * top_fraction)) if page.source != "text" else len(lines)
-    for line in lines[:limit]:
+    weak: Candidate | None = None
+    for k, line in enumerate(lines[:limit]):
+        if weak is not None and k > weak_at + 3:
+            break  # a strong legal form must follow the weak one closely to replace it
         for seg in line.segments:
             m = LEGAL_FORM.search(seg.text)
             if not m:
@@ -98,10 +101,11 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
                          seg.text, re.IGNORECASE):
                 continue
             name = _join_name_lines(lines, line, seg, name)
-            strong = bool(re.search(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|inc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|s\.?a\.?s|srl|spa|\bkg\b",
-                                    name, re.IGNORECASE))
-            return Candidate(name, 0.65 if strong else 0.5, line.page, seg.box, seg.text, "legal-form")
-    return None
+            if STRONG_FORM.search(name):
+                return Candidate(name, 0.65, line.page, seg.box, seg.text, "legal-form")
+            if weak is None:  # "& CO.", "TRADING": keep looking a few lines for a registered entity
+                weak, weak_at = Candidate(name, 0.5, line.page, seg.box, seg.text, "legal-form"), k
+    return weak
 
 
 STRONG_FORM = re.compile(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
