@@ -85,8 +85,8 @@ class Finder:
                                     rightmost=spec.kind == "amount"):
                 cand.score *= hit.weight
                 cand.how = f"{cand.how}:{hit.label}"
-                cand.line_order = self.order(hit.line)  # type: ignore[attr-defined]
-                cand.hit = hit  # type: ignore[attr-defined]
+                cand.line_order = self.order(hit.line)
+                cand.hit = hit
                 out.append(cand)
                 break
         return out
@@ -247,7 +247,8 @@ class Finder:
             spec = next((s for s in self.specs if s.concept == concept), None) or field_spec(concept, {"type": "number"})
             cands = []
             for cand in self.labelled(spec):
-                hit: LabelHit = cand.hit  # type: ignore[attr-defined]
+                hit = cand.hit
+                assert hit is not None
                 seg_text = fold(hit.segment.text)
                 if not isinstance(cand.value, Decimal):
                     continue
@@ -264,7 +265,7 @@ class Finder:
                     cand.score *= 0.3
                 if concept == "net_total" and re.search(r"\bincl|inclus|inkl|brutto|ttc", seg_text):
                     cand.score *= 0.3
-                cand.score *= 0.9 + 0.1 * cand.line_order  # type: ignore[attr-defined]
+                cand.score *= 0.9 + 0.1 * cand.line_order
                 cands.append(cand)
             merged: dict[Decimal, Candidate] = {}
             for cand in sorted(cands, key=lambda c: -c.score):
@@ -310,7 +311,7 @@ class Finder:
             return
         rounding = None
         best = grand[0]
-        best_order = getattr(best, "line_order", 1.0)
+        best_order = best.line_order
         for hit in self.hits:
             if "_other_amount" in hit.owners and hit.label.startswith(("round", "rounding")):
                 if self.order(hit.line) < best_order:

@@ -119,12 +119,16 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
 
 @dataclass
 class Candidate:
+    """A possible value for a field, with how sure we are and where it was printed."""
+
     value: Any
     score: float
     page: int
     box: list[float] | None
     text: str = ""
-    how: str = ""
+    how: str = ""  # which rule found it, e.g. "right:invoice number" (for debugging)
+    line_order: float = 1.0  # position of its label in the document, 0 (top) to 1 (end)
+    hit: LabelHit | None = None
 
 
 Parser = Callable[[str], "tuple[Any, int, int] | None"]
