@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +35,7 @@ class Finder:
             for lab in spec.labels:
                 labels[lab].add(self.owner(spec))
         self.hits = find_labels(doc, labels)
-        self._all_labels = {fold(lab) for lab in labels}
+        self._all_labels = _folded_labels(tuple(sorted(labels)))
         self.lines_by_page: dict[int, list[Line]] = {p.number: p.lines for p in doc.pages}
         self.day_first = day_first_document(doc)
         self.title = title_line(doc, self.day_first)
@@ -362,6 +363,11 @@ class Finder:
                     if has_dec and val > 0 and (best is None or val > best.value):
                         best = Candidate(val, 0.3, line.page, seg.box, seg.text, "largest")
         return best
+
+
+@lru_cache(maxsize=32)
+def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(lab) for lab in labels)
 
 
 def day_first_document(doc: Document) -> bool:

@@ -40,13 +40,20 @@ STOP = re.compile(
 )
 
 
+_ROLE_RX = {
+    role: re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![a-z])")
+    for role, words in HEADER_WORDS.items()
+}
+
+
 def _header_role(seg_text: str) -> str | None:
+    """The column a header cell names; the longest matching header word decides."""
     t = fold(seg_text).strip(" :.#/")
     best, best_len = None, 0
-    for role, words in HEADER_WORDS.items():
-        for w in words:
-            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", t) and len(w) > best_len:
-                best, best_len = role, len(w)
+    for role, rx in _ROLE_RX.items():
+        m = rx.search(t)
+        if m and len(m.group(1)) > best_len:
+            best, best_len = role, len(m.group(1))
     return best
 
 

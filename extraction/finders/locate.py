@@ -24,12 +24,16 @@ COMPOUND_TAILS = {"tax_total", "_other_amount"}
 
 def fold(text: str) -> str:
     """Lower-case and strip accents one character at a time, so offsets stay valid."""
-    out = []
-    for ch in text:
-        d = unicodedata.normalize("NFKD", ch)
-        c = d[0] if d else ch
-        out.append(c.lower() if len(c.lower()) == 1 else c)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    d = unicodedata.normalize("NFKD", ch)
+    c = d[0] if d else ch
+    return c.lower() if len(c.lower()) == 1 else c
 
 
 def label_weight(label: str) -> float:
@@ -86,10 +90,17 @@ def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = Fals
     for label, who in labels:
         owners.setdefault(fold(label), set()).update(who)
     ordered = sorted(owners, key=len, reverse=True)
-    # one named group per label tells which label matched, even when matched fuzzily
+    # one named group per label tells which label matched, even when matched fuzzily; labels are
+    # grouped by their first character so the engine rejects most positions at once
     names = {f"l{i}": lab for i, lab in enumerate(ordered)}
-    rx = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?P<{n}>{_label_re(lab, fuzzy)})" for n, lab in names.items())
-                    + r")(?![a-z])")
+    groups: dict[str, list[str]] = {}
+    for n, lab in names.items():
+        pattern = _label_re(lab, fuzzy)
+        head = re.match(r"\[[^\]]*\]|\\.|.", pattern, re.DOTALL)
+        key = head.group() if head else ""
+        groups.setdefault(key, []).append(f"(?P<{n}>{pattern[len(key):]})")
+    body = "|".join(f"{head}(?:{'|'.join(alts)})" for head, alts in groups.items())
+    rx = re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z])")
     canon: dict[str, tuple[str, frozenset[str]]] = {n: (lab, frozenset(owners[lab])) for n, lab in names.items()}
     return rx, canon
 
