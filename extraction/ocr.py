@@ -136,13 +136,17 @@ def _fix_token(m: re.Match[str]) -> str:
     return _DIGIT_IN_WORD.sub(swap, token)
 
 
+_GLUED_SDN = re.compile(r"(?<=[A-Za-z]{4})(?=SDN\.?(?:BHD)?$)")
+
+
 def _split_parens(token: str) -> list[str]:
     """'BAKERIES(KL)SDN' -> 'BAKERIES', '(KL)', 'SDN': parentheses after letters start a word."""
-    if "(" not in token and ")" not in token and "&" not in token:
+    if "(" not in token and ")" not in token and "&" not in token and not _GLUED_SDN.search(token):
         return [token]
     spaced = re.sub(r"(?<=[A-Za-z]{2})\((?=[^)]*\))", " (", token)
     spaced = re.sub(r"\)(?=[A-Za-z]{2})", ") ", spaced)
     spaced = re.sub(r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced)  # 'HARDWARE&' -> 'HARDWARE &'
+    spaced = _GLUED_SDN.sub(" ", spaced)  # 'INTERNATIONALSDN' -> 'INTERNATIONAL SDN' (Sendirian Berhad)
     return spaced.split()
 
 
