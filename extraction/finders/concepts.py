@@ -60,7 +60,9 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "gesamt netto", "nettogesamtbetrag", "rechnungssumme ohne ust", "summe ohne ust",
         "gesamtbetrag netto", "total ht", "montant ht", "total hors taxes", "sous-total", "sous total",
         "base ht", "subtotaal", "totaal excl", "netto bedrag", "base imponible", "imponibile",
-        "total excl. gst", "amt excl gst",
+        "total excl. gst", "amt excl gst", "exclusief btw", "excl. btw", "excl btw", "totaal excl. btw",
+        "exkl. mwst", "exkl. ust", "zzgl. mwst", "grondslag", "bemessungsgrundlage", "steuerbasis",
+        "amount excl. vat", "amount excluding vat", "net value", "nettowert", "warenwert netto",
     ]),
     "tax_total": ("amount", [
         "tax total", "total tax", "tax amount", "total vat", "vat amount", "vat total", "sales tax",
@@ -69,7 +71,8 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "summe ust", "gesamt ust", "steuer", "tva", "montant tva", "total tva", "btw", "iva",
         "summe umsatzsteuer", "summe mwst", "summe mehrwertsteuer", "gesamtsumme mwst", "mwst gesamt", "ust gesamt",
         "ust. gesamt", "umsatzsteuer gesamt", "steuer gesamt", "gesamtsteuer", "total taxes", "total des taxes",
-        "montant total tva", "total btw", "totaal btw", "total iva", "total tax amount",
+        "montant total tva", "total btw", "totaal btw", "total iva", "total tax amount", "btw bedrag",
+        "vat amount total", "mwst.-betrag", "mwst betrag", "ust.-betrag", "ust betrag", "montant de la tva",
     ]),
     "grand_total": ("amount", [
         "grand total", "total amount", "invoice total", "total due", "amount due", "balance due",
