@@ -1,0 +1,53 @@
+"""OCR post-processing: restored spaces, digit/letter confusions, split numbers and initials."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from extraction import TemplateSpec, extract_file
+from extraction.document import Word
+from extraction.ocr import _merge_initials, _merge_split_numbers, _split_parens, fix_confusables
+
+
+def test_confusables_in_words_and_numbers() -> None:
+    assert fix_confusables("L0T") == "LOT"
+    assert fix_confusables("Leve1") == "Level"
+    assert fix_confusables("(C0.REG:933109-X)") == "(CO.REG:933109-X)"
+    assert fix_confusables("RMI4.18") == "RM14.18"
+    assert fix_confusables("433O0") == "43300"
+    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1"):
+        assert fix_confusables(keep) == keep
+
+
+def test_glued_words_are_split() -> None:
+    assert _split_parens("BAKERIES(KL)SDN") == ["BAKERIES", "(KL)", "SDN"]
+    assert _split_parens("HARDWARE&") == ["HARDWARE", "&"]
+    assert _split_parens("INTERNATIONALSDN") == ["INTERNATIONAL", "SDN"]
+    assert _split_parens("F&B") == ["F&B"]
+
+
+def test_split_amounts_and_initials_are_joined() -> None:
+    words = [Word("14.", 0, 0, 30, 20), Word("10", 34, 0, 50, 20)]
+    assert [w.text for w in _merge_split_numbers(words)] == ["14.10"]
+    words = [Word("MR", 0, 0, 30, 20), Word("D.", 40, 0, 55, 20), Word("I", 57, 0, 62, 20), Word(".Y.", 64, 0, 80, 20)]
+    assert [w.text for w in _merge_initials(words)] == ["MR", "D.I.Y."]
+
+
+def test_threads_share_the_engine_safely(fixtures: Path, invoice: TemplateSpec) -> None:
+    files = [fixtures / "invoice_text.pdf", fixtures / "receipt.png", fixtures / "two_pages.pdf",
+             fixtures / "receipt_scan.pdf", fixtures / "invoice.docx"] * 2
+    sequential = [extract_file(f, invoice).values() for f in files]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(lambda f: extract_file(f, invoice).values(), files))
+    assert parallel == sequential
+
+
+def test_eval_tool_without_corpus(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, str(repo / "tools" / "eval.py"), str(tmp_path / "absent")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "No corpus" in proc.stdout
