@@ -15,7 +15,7 @@ from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
-from extraction.normalise import amount_json, find_amounts, find_currency, find_dates, find_ibans
+from extraction.normalise import amount_json, find_currency, find_dates, find_ibans
 from extraction.types import FieldResult, TemplateSpec
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
@@ -241,128 +241,9 @@ class Finder:
 
     # ----------------------------------------------------------------- totals
     def totals(self) -> dict[str, Candidate]:
-        """Net, tax and grand total chosen together: prefer a set where net + tax = grand."""
-        decimals_seen = any(a[3] for line in self.doc.lines for a in find_amounts(line.text))
-        options: dict[str, list[Candidate]] = {}
-        for concept in TOTAL_CONCEPTS:
-            spec = next((s for s in self.specs if s.concept == concept), None) or field_spec(concept, {"type": "number"})
-            cands = []
-            for cand in self.labelled(spec):
-                hit = cand.hit
-                assert hit is not None
-                seg_text = fold(hit.segment.text)
-                if not isinstance(cand.value, Decimal):
-                    continue
-                if concept != "tax_total" and cand.value < 0:
-                    cand.score *= 0.9
-                if decimals_seen and cand.value.as_tuple().exponent >= 0:
-                    cand.score *= 0.3  # totals are printed with cents when the document uses them
-                n_amounts = len(find_amounts(hit.line.text))
-                if n_amounts >= 3 and cand.how.startswith("right"):
-                    cand.score *= 0.8  # a row of a table, not a total line
-                if "%" in hit.segment.text[hit.end:] and concept != "tax_total":
-                    cand.score *= 0.7
-                if concept == "grand_total" and re.search(r"excl|exclud|before|ohne|hors|w/o|without|netto\b", seg_text):
-                    cand.score *= 0.3
-                if concept == "net_total" and re.search(r"\bincl|inclus|inkl|brutto|ttc", seg_text):
-                    cand.score *= 0.3
-                cand.score *= 0.9 + 0.1 * cand.line_order
-                cands.append(cand)
-            merged: dict[Decimal, Candidate] = {}
-            for cand in sorted(cands, key=lambda c: -c.score):
-                if cand.value in merged:
-                    merged[cand.value].score = min(1.0, merged[cand.value].score + 0.15 * cand.score)
-                else:
-                    merged[cand.value] = cand
-            options[concept] = sorted(merged.values(), key=lambda c: -c.score)[:4]
-        self._cash_check(options.setdefault("grand_total", []))
-        self._rounding(options["grand_total"])
-        chosen = {k: v[0] for k, v in options.items() if v}
-        best_combo, best_score = None, -1.0
-        for g in options.get("grand_total", [])[:4]:
-            for n in options.get("net_total", [])[:4]:
-                for t in options.get("tax_total", [])[:4] or [None]:  # type: ignore[list-item]
-                    tax = t.value if t else Decimal(0)
-                    if abs(n.value + tax - g.value) < Decimal("0.015") and n.value != 0 and g.value != 0:
-                        score = g.score + n.score + (t.score if t else 0.0)
-                        if score > best_score:
-                            best_combo, best_score = (g, n, t), score
-        if best_combo:
-            g, n, t = best_combo
-            for c in (g, n, t):
-                if c:
-                    c.score = min(0.99, c.score + 0.1)
-            chosen["grand_total"], chosen["net_total"] = g, n
-            if t:
-                chosen["tax_total"] = t
-        net = chosen.get("net_total")
-        grand = chosen.get("grand_total")
-        if net is not None and (grand is None or grand.score < 0.45 < net.score):
-            # a subtotal is the best evidence of the total left (receipts without a readable TOTAL)
-            chosen["grand_total"] = Candidate(net.value, 0.4, net.page, net.box, net.text, "net-as-total")
-        if "grand_total" not in chosen:
-            biggest = self.largest_amount()
-            if biggest:
-                chosen["grand_total"] = biggest
-        return chosen
+        from extraction.finders.totals import choose_totals
 
-    def _rounding(self, grand: list[Candidate]) -> None:
-        """A printed rounding adjustment turns the best total into the rounded one, when printed."""
-        if not grand:
-            return
-        rounding = None
-        best = grand[0]
-        best_order = best.line_order
-        for hit in self.hits:
-            if "_other_amount" in hit.owners and hit.label.startswith(("round", "rounding")):
-                if self.order(hit.line) < best_order:
-                    return  # the best total is printed after the rounding: it is already rounded
-                for cand in values_near(hit, PARSERS["amount"], self.lines_by_page, below=1, stop=self.stop,
-                                        rightmost=True):
-                    if isinstance(cand.value, Decimal) and 0 < abs(cand.value) < 1:
-                        rounding = cand.value
-                break
-        if rounding is None:
-            return
-        target = best.value + rounding
-        if any(abs(c.value - target) < Decimal("0.005") for c in grand[1:]) or any(
-                abs(a[0] - target) < Decimal("0.005") for line in self.doc.lines for a in find_amounts(line.text)):
-            grand.insert(0, Candidate(target, best.score, best.page, best.box, best.text, best.how + "+rounding"))
-
-    def _cash_check(self, grand: list[Candidate]) -> None:
-        """Cash tendered minus change is the total: it confirms a candidate, or is one."""
-        def first(words: tuple[str, ...]) -> Candidate | None:
-            for hit in self.hits:
-                if "_other_amount" in hit.owners and hit.label in words:
-                    for cand in values_near(hit, PARSERS["amount"], self.lines_by_page, below=1, stop=self.stop,
-                                            rightmost=True):
-                        if isinstance(cand.value, Decimal) and cand.value.as_tuple().exponent < 0:
-                            return cand
-            return None
-
-        cash, change = first(("cash", "tendered", "cash tendered", "pay", "paid", "tunai")), first(("change", "baki"))
-        if cash is None or change is None or change.value >= cash.value:
-            return
-        paid = cash.value - change.value
-        for cand in grand:
-            if abs(cand.value - paid) < Decimal("0.015"):
-                cand.score = min(0.99, cand.score + 0.25)
-                grand.sort(key=lambda c: -c.score)
-                return
-        grand.append(Candidate(paid, 0.45, cash.page, cash.box, cash.text, "cash-minus-change"))
-        grand.sort(key=lambda c: -c.score)
-
-    def largest_amount(self) -> Candidate | None:
-        skip = {id(h.line) for h in self.hits if "_other_amount" in h.owners}
-        best = None
-        for line in self.doc.lines:
-            if id(line) in skip:
-                continue
-            for seg in line.segments:
-                for val, _s, _e, has_dec in find_amounts(seg.text):
-                    if has_dec and val > 0 and (best is None or val > best.value):
-                        best = Candidate(val, 0.3, line.page, seg.box, seg.text, "largest")
-        return best
+        return choose_totals(self)
 
 
 @lru_cache(maxsize=32)

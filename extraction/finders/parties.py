@@ -83,6 +83,7 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
     lines = page.lines
     limit = max(1, int(len(lines) * top_fraction)) if page.source != "text" else len(lines)
     weak: Candidate | None = None
+    weak_at = 0
     for k, line in enumerate(lines[:limit]):
         if weak is not None and k > weak_at + 3:
             break  # a strong legal form must follow the weak one closely to replace it

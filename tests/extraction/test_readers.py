@@ -62,3 +62,26 @@ def test_type_comes_from_content_not_name(fixtures: Path, tmp_path: Path) -> Non
     renamed = tmp_path / "scan.txt"
     renamed.write_bytes((fixtures / "invoice_text.pdf").read_bytes())
     assert read_document(renamed, EngineOptions()).kind == "pdf"
+
+
+def test_image_formats_and_multipage_tiff(fixtures: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from extraction import ExtractionError
+
+    img = Image.open(fixtures / "receipt.png").convert("RGB")
+    for ext in ("webp", "bmp", "jpg"):
+        target = tmp_path / f"scan.{ext}"
+        img.save(target)
+        assert "16.80" in read_document(target, EngineOptions()).text
+    tiff = tmp_path / "two.tiff"
+    img.save(tiff, save_all=True, append_images=[img])
+    pages: list[int] = []
+    doc = read_document(tiff, EngineOptions(), on_page=pages.append)
+    assert len(doc.pages) == 2 and pages == [1, 2]
+    try:
+        read_document(tiff, EngineOptions(max_pages=1))
+    except ExtractionError as err:
+        assert err.code == "TooManyPages"
+    else:
+        raise AssertionError("a 2-page TIFF must exceed max_pages=1")
