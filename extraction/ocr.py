@@ -26,7 +26,7 @@ _lock = threading.Lock()
 
 MAX_SIDE = 2200  # larger scans are downscaled first: same text, a fraction of the time
 SMALL_SIDE = 800  # narrower scans (low-resolution receipts) are upscaled: more lines read exactly
-SPACE_GAP = float(os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.3"))  # blank run / line height between words
+SPACE_GAP = float(os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.32"))  # blank run / line height between words
 PUNCT_GAP = float(os.environ.get("DOCBATCH_OCR_PUNCT_GAP", "0.3"))  # the same after , ; :
 
 
