@@ -30,7 +30,7 @@ def extract_file(
     TransientExtractionError when an LLM endpoint is rate-limited or failing.
     """
     options = options or EngineOptions()
-    errors = validate_template(template.schema, template.engine)
+    errors = validate_template(template.schema, template.engine, strict=False)
     if errors:
         raise ExtractionError("InvalidTemplate", "The template is invalid: " + "; ".join(errors))
     mode = engine_mode(template)

@@ -42,3 +42,13 @@ def test_empty_schema() -> None:
 def test_required_must_exist() -> None:
     errors = validate_template({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["b"]}, {})
     assert errors == ["templateSchema: required field 'b' is not in 'properties'."]
+
+
+def test_engine_runs_lenient_templates(fixtures) -> None:
+    from extraction import TemplateSpec, extract_file
+
+    loose = TemplateSpec("loose", {"type": "object", "properties": {"grand_total": {"description": "Total"}}},
+                         engine={"mode": "local", "provider": "whatever"})
+    assert validate_template(loose.schema, loose.engine)  # refused when saved ...
+    assert validate_template(loose.schema, loose.engine, strict=False) == []  # ... but runnable
+    assert extract_file(fixtures / "invoice.txt", loose).values()["grand_total"] == 74.4
