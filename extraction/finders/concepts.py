@@ -45,10 +45,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "seller", "supplier", "vendor", "sold by", "issuer", "issued by", "merchant", "from", "bill from",
         "verkäufer", "lieferant", "rechnungssteller", "rechnungsersteller", "absender", "leistungserbringer", "auftragnehmer",
         "fournisseur", "vendeur", "émetteur", "leverancier", "proveedor", "fornitore", "company name",
+        "seller name", "supplier name", "vendor name", "merchant name", "issuer name",
     ]),
     "buyer_name": ("party", [
         "bill to", "billed to", "invoice to", "invoiced to", "sold to", "customer", "client", "buyer",
-        "customer name", "recipient", "käufer", "kunde", "rechnungsempfänger", "leistungsempfänger",
+        "customer name", "buyer name", "client name", "recipient", "käufer", "kunde", "rechnungsempfänger", "leistungsempfänger",
         "auftraggeber", "rechnungsadresse", "acheteur", "destinataire", "facturé à", "facturer à", "adresse de facturation",
         "klant", "cliente", "comprador",
     ]),
