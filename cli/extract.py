@@ -1,4 +1,4 @@
-"""``docbatch extract FILE... --template NAME|FILE.json [--out DIR]``: the engine with no server.
+"""``docbatch extract FILE... --template NAME|ID|FILE.json [--out DIR]``: the engine with no server.
 
 Writes one JSON per document named after it (X1.jpg -> X1.json) holding
 ``{"file", "fields", "confidence"}`` plus per-field details, and prints one line per file.
@@ -18,7 +18,7 @@ from typing import Any
 
 
 def load_template(ref: str) -> dict[str, Any]:
-    """A built-in template name or a JSON file {name, templateSchema, instructions, engine}."""
+    """A built-in name, a stored template id, or a JSON file {name, templateSchema, instructions, engine}."""
     from extraction import BUILTIN_TEMPLATES
 
     if ref in BUILTIN_TEMPLATES:
@@ -32,10 +32,32 @@ def load_template(ref: str) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise SystemExit(f"error: template {ref} must be a JSON object")
         return data
+    if ref.startswith("tpl_"):
+        stored = _template_from_database(ref)
+        if stored:
+            return stored
+        raise SystemExit(f"error: template {ref} is not in the database at DOCBATCH_DATABASE_URL / "
+                         "DOCBATCH_DATA_DIR; check the id with GET /templates/{orgId}")
     raise SystemExit(
-        f"error: unknown template '{ref}': use a built-in name ({', '.join(sorted(BUILTIN_TEMPLATES))}) "
-        "or a JSON file; template IDs from the server database are not supported offline"
+        f"error: unknown template '{ref}': use a built-in name ({', '.join(sorted(BUILTIN_TEMPLATES))}), "
+        "a template id (tpl_…) from this installation's database, or a JSON file"
     )
+
+
+def _template_from_database(template_id: str) -> dict[str, Any] | None:
+    """A template saved through the API, read from the configured database (no server needed)."""
+    from sqlmodel import Session
+
+    from core.db import get_engine
+    from core.models import Template
+    from core.settings import get_settings
+
+    with Session(get_engine(get_settings().sqlalchemy_url)) as session:
+        row = session.get(Template, template_id)
+        if row is None or row.deleted_at is not None:
+            return None
+        return {"name": row.name, "templateSchema": row.template_schema,
+                "instructions": row.instructions, "engine": row.engine or {}}
 
 
 def _options():
@@ -125,7 +147,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("extract", help="extract fields from documents with no server",
                               description=__doc__.split("\n\n")[0])
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--template", "-t", required=True, help="built-in template name or a template JSON file")
+    p.add_argument("--template", "-t", required=True, help="built-in template name, a template id (tpl_…) of this installation, or a template JSON file")
     p.add_argument("--out", "-o", default=".", help="directory for the JSON results (default: current)")
     p.add_argument("--jobs", "-j", type=int, default=0, help="parallel processes (default: one per core)")
     p.set_defaults(func=run)

@@ -64,3 +64,28 @@ def test_parallel_pool(fixtures: Path, tmp_path: Path) -> None:
                 "--template", "invoice", "--out", str(tmp_path / "o"), "--jobs", "2"])
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["doc0.json", "doc1.json", "doc2.json"]
+
+
+def test_template_id_from_the_local_database(fixtures: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template saved in this installation's database is usable by its id, with no server."""
+    from core.db import session_scope
+    from core.models import Organization, Template
+    from core.settings import Settings, get_settings
+
+    monkeypatch.setenv("DOCBATCH_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        url = Settings().sqlalchemy_url
+        with session_scope(url) as session:
+            session.add(Organization(id="org_cli", name="cli"))
+            session.add(Template(id="tpl_cli_totals", org_id="org_cli", name="totals", template_schema={
+                "type": "object", "properties": {"grand_total": {"type": "number", "description": "Total"}}}))
+        doc = tmp_path / "X2.txt"
+        shutil.copy(fixtures / "invoice.txt", doc)
+        assert run(["extract", str(doc), "--template", "tpl_cli_totals", "--out", str(tmp_path), "--jobs", "1"]) == 0
+        assert json.loads((tmp_path / "X2.json").read_text())["fields"] == {"grand_total": 74.4}
+        with pytest.raises(SystemExit, match="not in the database"):
+            run(["extract", str(doc), "--template", "tpl_missing", "--out", str(tmp_path)])
+    finally:
+        get_settings.cache_clear()
