@@ -11,13 +11,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from core.settings import Settings
 from extraction import BUILTIN_TEMPLATES, EngineOptions, TemplateSpec, extract_file
-from tests.harness import DOCS, make_settings, running_service, temporal_binary
-from workflows.batch import BATCH_STATUS, ORG_ID
+from tests.harness import DOCS, make_settings, running_service, start_dev_server
 
 FILES = 50
 ROUNDS = 3
@@ -51,9 +48,7 @@ async def pipeline(paths: list[Path], settings: Settings, client) -> float:  # t
 
 
 async def run() -> None:
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(),
-                                                data_converter=pydantic_data_converter,
-                                                search_attributes=[ORG_ID, BATCH_STATUS])
+    env = await start_dev_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "docs"

@@ -14,16 +14,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlmodel import Session, select
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from websockets.asyncio.client import connect
 
 from api.progress_hub import POLL_INTERVAL
 from core.db import get_engine
 from core.models import BatchFile
-from tests.harness import DOCS, OWNER_TOKEN, make_settings, temporal_binary
+from tests.harness import DOCS, OWNER_TOKEN, make_settings, start_dev_server
 from tests.test_ws_server import live_service
-from workflows.batch import BATCH_STATUS, ORG_ID
 
 FILES = 50
 
@@ -72,9 +69,7 @@ async def measure(tmp: Path, client) -> dict[str, float]:  # type: ignore[no-unt
 
 
 async def run() -> None:
-    env = await WorkflowEnvironment.start_local(dev_server_existing_path=temporal_binary(),
-                                                data_converter=pydantic_data_converter,
-                                                search_attributes=[ORG_ID, BATCH_STATUS])
+    env = await start_dev_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()

@@ -7,19 +7,17 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.harness import (
+    Service,
     drop_postgres_database,
     fresh_postgres_database,
     make_settings,
     postgres_available,
     running_service,
-    temporal_binary,
-    Service,
+    start_dev_server,
 )
-from workflows.batch import BATCH_STATUS, ORG_ID
 
 _PG_REASON = postgres_available()
 
@@ -32,11 +30,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=temporal_binary(),
-        data_converter=pydantic_data_converter,
-        search_attributes=[ORG_ID, BATCH_STATUS],
-    )
+    env = await start_dev_server()
     try:
         yield env
     finally:

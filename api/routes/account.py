@@ -10,9 +10,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import select
 
-from api.deps import Admin, CurrentPrincipal, Reader, SessionDep, Writer
+from api.deps import Admin, CurrentPrincipal, Reader, SessionDep
 from api.errors import ApiError
-from api.schemas import page_of, project_public, template_public, token_public
+from api.schemas import page_of, project_public, token_public
 from core.credits import apply_change, balance
 from core.ids import iso, new_id, utcnow
 from core.models import ApiToken, CreditEntry, Organization, Project, Template
