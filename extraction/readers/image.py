@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from extraction.document import Document, Page
 from extraction.types import EngineOptions, ExtractionError, PageCallback
@@ -13,6 +13,10 @@ from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
     from extraction.ocr import ocr_words
+
+    # WeasyPrint (the PDF export) turns this Pillow switch on for the whole process when it is
+    # imported; with it on, a truncated image decodes as grey instead of failing as corrupt.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     try:
         with warnings.catch_warnings():

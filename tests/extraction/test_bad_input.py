@@ -61,3 +61,20 @@ def test_invalid_template_is_refused(fixtures: Path) -> None:
         extract_file(fixtures / "invoice.txt", bad)
     assert info.value.code == "InvalidTemplate"
     assert "'total'" in info.value.message
+
+
+def test_truncated_image_fails_even_after_weasyprint_was_imported(fixtures) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process at import."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from extraction import BUILTIN_TEMPLATES, ExtractionError, TemplateSpec, extract_file
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    spec = BUILTIN_TEMPLATES["receipt"]
+    try:
+        extract_file(fixtures / "truncated.png", TemplateSpec(spec["name"], spec["templateSchema"]))
+    except ExtractionError as err:
+        assert err.code == "CorruptFile"
+    else:
+        raise AssertionError("a truncated image must fail as CorruptFile")
