@@ -234,8 +234,9 @@ async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(tmp_path: Pa
         assert (row.status, row.error_code) == ("failed", "Cancelled"), (row.file_name, row.status)
     assert (detail["completedFiles"], detail["failedFiles"]) == (len(done), len(cancelled))
     assert detail["status"] == final["status"]
-    # Queued files never started; the one that was running stopped (no result stored).
-    assert sum(by_id[c["fileId"]].started_at is not None for c in cancelled) == 1
+    # Queued files never started; at most the one that was running had (it may also have
+    # finished just before the cancel reached it, and then it counts as processed).
+    assert sum(by_id[c["fileId"]].started_at is not None for c in cancelled) <= 1
     assert all(by_id[c["fileId"]].result is None for c in cancelled), \
         "a cancelled file ran to the end: the running activity did not stop at its heartbeat"
     # Every cancelled file refunded once; only processed files cost a credit.
