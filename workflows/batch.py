@@ -85,7 +85,6 @@ class BatchWorkflow:
             progress=progress_percent(completed, failed, total),
             status=self._status,
             files=list(self._files.values()),
-            version=len(self._events),
             seq=len(self._events),
             events=[e for e in self._events if e.seq > since],
             cancelled=self._cancelled,

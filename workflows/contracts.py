@@ -45,7 +45,6 @@ class BatchProgress(BaseModel):
     progress: int
     status: str
     files: list[FileState] = Field(default_factory=list)
-    version: int = 0  # bumps on every change, so watchers can tell what is new
 
 
 class ExtractInput(BaseModel):
