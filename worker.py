@@ -20,7 +20,7 @@ from temporalio.worker import Worker
 from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities
 from activities.webhooks import WebhookActivities
-from core.db import get_engine
+from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from workflows.batch import BatchWorkflow
@@ -51,7 +51,6 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """Every workflow and activity of docbatch, registered on its task queue."""
     if task_queue:
         settings = settings.model_copy(update={"task_queue": task_queue})
-    get_engine(settings.sqlalchemy_url)  # creates tables before the first activity needs them
     store = BatchStoreActivities(settings)
     extract = ExtractActivities(settings)
     hooks = WebhookActivities(settings, client)
@@ -82,6 +81,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     settings = get_settings()
+    try:
+        require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
+    except SchemaNotCurrent as exc:
+        raise SystemExit(f"docbatch worker: {exc}") from None
     client = await connect(settings)
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
         stop = asyncio.Event()

@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error envelope, start-up (tables, bootstrap, reconciler)."""
+"""The FastAPI application: routes, error envelope, start-up (schema check, bootstrap, reconciler)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from api.web import routes as web
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
+from core.schema import require_current
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("docbatch.api")
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`
         engine = get_engine(settings.sqlalchemy_url)
         with Session(engine) as session:
             bootstrap(session, settings)

@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "dbt_upgrade_fixture_owner"
+TOKEN = "dbt_test_owner_token"  # tests.harness.OWNER_TOKEN
 
 
 def free_port() -> int:
