@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities
 from activities.webhooks import WebhookActivities
+from api.health_app import health_server
 from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -91,7 +92,10 @@ async def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, settings, pool):
+        async with build_worker(client, settings, pool), health_server(settings, client):
+            if settings.worker_health_port:
+                log.info("health and metrics on http://%s:%d", settings.worker_health_host,
+                         settings.worker_health_port)
             log.info("worker ready on task queues %r and %r at %s", settings.task_queue,
                      settings.webhook_task_queue, settings.temporal_target)
             await stop.wait()

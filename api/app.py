@@ -14,7 +14,7 @@ from temporalio.client import Client
 from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import UploadSizeLimit
-from api.routes import account, batches, exports, history, templates, webhooks, ws
+from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
@@ -57,14 +57,9 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.state.temporal = TemporalHolder(settings, temporal_client)
     install_error_handlers(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
-    for router in (account.router, batches.router, exports.router, history.router, templates.router,
-                   webhooks.router, ws.router, web.router):
+    for router in (health.router, account.router, batches.router, exports.router, history.router,
+                   templates.router, webhooks.router, ws.router, web.router):
         app.include_router(router)
-
-    @app.get("/health", tags=["health"])
-    async def health() -> dict:
-        """Liveness: the API answers."""
-        return {"status": "ok"}
 
     return app
 

@@ -48,8 +48,11 @@ def children(settings: Settings) -> list[Child]:
         for attr in SEARCH_ATTRIBUTES:
             cmd += ["--search-attribute", attr]
         result.append(Child("temporal", cmd, env, ready_port=("127.0.0.1", settings.temporal_port)))
+    worker_ready = (("127.0.0.1" if settings.worker_health_host in ("0.0.0.0", "::") else
+                     settings.worker_health_host, settings.worker_health_port)
+                    if settings.worker_health_port else None)
     result.append(Child("worker", [sys.executable, str(ROOT / "worker.py")], env, cwd=str(ROOT),
-                        stop_timeout=40))
+                        ready_port=worker_ready, stop_timeout=40))
     api_host = settings.api_host if settings.api_host not in ("0.0.0.0", "::") else "127.0.0.1"
     result.append(Child("api", [sys.executable, "-m", "uvicorn", "api.app:app_factory", "--factory",
                                 "--host", settings.api_host, "--port", str(settings.api_port)],
@@ -73,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     settings.data_dir.resolve().mkdir(parents=True, exist_ok=True)
     ports = [settings.api_port] if settings.temporal_address else [
         settings.temporal_port, settings.temporal_ui_port, settings.api_port]
+    if settings.worker_health_port:
+        ports.append(settings.worker_health_port)
     for port in ports:
         if port_in_use(port):
             sys.exit(f"docbatch: port {port} is already in use; stop what uses it or set "
-                     "DOCBATCH_TEMPORAL_PORT / DOCBATCH_TEMPORAL_UI_PORT / DOCBATCH_API_PORT.")
+                     "DOCBATCH_TEMPORAL_PORT / DOCBATCH_TEMPORAL_UI_PORT / DOCBATCH_API_PORT / "
+                     "DOCBATCH_WORKER_HEALTH_PORT.")
     log(migrate(settings.sqlalchemy_url))
 
     stopping = False

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     worker_max_activities: int = 4
     worker_threads: int = 8
+    worker_health_host: str = "127.0.0.1"
+    worker_health_port: int = 0  # 0: off; else the worker serves /health, /health/ready, /metrics
 
     webhook_allow_private: bool = False
     webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time

@@ -66,6 +66,7 @@ def _env(tmp_path: Path) -> tuple[dict[str, str], int, int]:
     api, temporal = free_port(), free_port()
     env = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp_path / "data"), "DOCBATCH_API_PORT": str(api),
            "DOCBATCH_TEMPORAL_PORT": str(temporal), "DOCBATCH_TEMPORAL_UI_PORT": str(free_port()),
+           "DOCBATCH_WORKER_HEALTH_PORT": str(free_port()),
            "DOCBATCH_BOOTSTRAP_TOKEN": "dbt_supervisor_test_owner"}
     return env, api, temporal
 
@@ -103,6 +104,16 @@ def test_a_killed_worker_or_temporal_is_restarted_and_the_api_stays_up(tmp_path:
         assert httpx.get(f"{base}/health").status_code == 200  # the API did not go down with it
         new_worker = int(out.wait_for(r"worker started \(pid (\d+)\)", after=mark).group(1))
         assert new_worker != worker_pid
+        worker_ready = f"http://127.0.0.1:{env['DOCBATCH_WORKER_HEALTH_PORT']}/health/ready"
+        for _ in range(600):
+            try:
+                if httpx.get(worker_ready, timeout=10).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        assert httpx.get(worker_ready, timeout=10).status_code == 200  # the new worker is ready
+        assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
         assert _upload_and_wait(base, headers, me) == "completed"
 
         temporal_pid = int(out.wait_for(r"temporal started \(pid (\d+)\)").group(1))
