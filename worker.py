@@ -21,6 +21,7 @@ from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities
 from activities.webhooks import WebhookActivities
 from api.health_app import health_server
+from core.logs import configure_logging
 from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -80,8 +81,8 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     settings = get_settings()
+    configure_logging("worker", settings.log_format)
     try:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:

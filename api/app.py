@@ -14,11 +14,13 @@ from temporalio.client import Client
 from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import UploadSizeLimit
+from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
+from core.logs import configure_logging
 from core.schema import require_current
 from core.settings import Settings, get_settings
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.state.temporal = TemporalHolder(settings, temporal_client)
     install_error_handlers(app)
     app.add_middleware(UploadSizeLimit, settings=settings)
+    app.add_middleware(RequestMetrics)
     for router in (health.router, account.router, batches.router, exports.router, history.router,
                    templates.router, webhooks.router, ws.router, web.router):
         app.include_router(router)
@@ -66,5 +69,5 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory api.app:app_factory``."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s api %(levelname)s %(message)s")
+    configure_logging("api", get_settings().log_format)
     return create_app()

@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
 
+from api.errors import install_error_handlers
 from api.routes import health
 from api.temporal_client import TemporalHolder
 from core.settings import Settings
@@ -23,6 +24,7 @@ def create_health_app(settings: Settings, client: Client) -> FastAPI:
     app = FastAPI(title="docbatch worker", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, client)
+    install_error_handlers(app)
     app.include_router(health.router)
     return app
 

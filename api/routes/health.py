@@ -1,4 +1,7 @@
-"""Liveness and readiness, for orchestrators and operators (no token: they say nothing private).
+"""Liveness, readiness and metrics, for orchestrators and operators.
+
+No API token: health says nothing private; ``/metrics`` (aggregate counts, no ids) asks for
+``DOCBATCH_METRICS_TOKEN`` when that is set.
 
 Mounted by the API and by the worker's health port (``api.health_app``), so both report the
 same checks: ``app.state.settings`` and ``app.state.temporal`` (a ``TemporalHolder``) are all
@@ -9,9 +12,13 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+import hmac
 
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.errors import ApiError
 from core.readiness import check_all
 
 router = APIRouter(tags=["health"])
@@ -34,3 +41,14 @@ async def ready(request: Request) -> JSONResponse:
     message = "Not ready: " + "; ".join(f"{c.name} ({c.error})" for c in failed)
     return JSONResponse(status_code=503, content={
         "statusCode": 503, "message": message, "error": HTTPStatus(503).phrase, **body})
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    """Prometheus text format: this process's counters and histograms."""
+    expected = request.app.state.settings.metrics_token
+    if expected:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise ApiError(401, "Metrics need 'Authorization: Bearer <DOCBATCH_METRICS_TOKEN>'.")
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
