@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench eval worker api clean
+.PHONY: install run migrate test bench eval worker api clean
 
 $(STAMP): pyproject.toml scripts/install-system.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,10 +27,13 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(PY) tools/eval.py ../shared/corpus
 
-worker: $(STAMP)
+migrate: $(STAMP)
+	$(VENV)/bin/docbatch migrate
+
+worker: $(STAMP) migrate
 	$(PY) worker.py
 
-api: $(STAMP)
+api: $(STAMP) migrate
 	$(VENV)/bin/uvicorn api.app:app_factory --factory --host 127.0.0.1 --port $${DOCBATCH_API_PORT:-8000}
 
 clean:
