@@ -62,18 +62,33 @@ def migrate(url: str, script_location: Path | None = None) -> str:
     ``script_location`` is for tests that try a revision not (yet) in ``migrations/``.
     """
     engine = get_engine(url)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-        tables = set(inspect(conn).get_table_names())
-        cfg = alembic_config(conn, script_location)
-        stamped = ""
-        if "alembic_version" not in tables and PRE_ALEMBIC_MARKER in tables:
-            command.stamp(cfg, FIRST_REVISION)
-            stamped = f"recognised a database made before migrations, stamped it {FIRST_REVISION}; "
-        before = current_revision(conn)
-        command.upgrade(cfg, "head")
-        after = current_revision(conn)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables (copy, drop, rename): with foreign keys
+            # enforced, dropping a referenced table fails. Off for the migration (a no-op inside
+            # a transaction, hence before it), checked afterwards, on again for the pool.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+                tables = set(inspect(conn).get_table_names())
+                cfg = alembic_config(conn, script_location)
+                stamped = ""
+                if "alembic_version" not in tables and PRE_ALEMBIC_MARKER in tables:
+                    command.stamp(cfg, FIRST_REVISION)
+                    stamped = f"recognised a database made before migrations, stamped it {FIRST_REVISION}; "
+                before = current_revision(conn)
+                command.upgrade(cfg, "head")
+                after = current_revision(conn)
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
     if before == after:
         return f"database schema {stamped}at {after}, nothing to apply ({_describe(url)})"
     return f"database schema {stamped}migrated from {before or 'empty'} to {after} ({_describe(url)})"

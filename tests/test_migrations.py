@@ -173,7 +173,7 @@ def test_a_later_revision_applies_on_top_of_a_stamped_installation(tmp_path: Pat
         "from alembic import op\nimport sqlalchemy as sa\n"
         f"revision = '9999'\ndown_revision = '{head_revision()}'\nbranch_labels = depends_on = None\n"
         "def upgrade():\n"
-        "    with op.batch_alter_table('batch') as b:\n"
+        "    with op.batch_alter_table('batch', recreate='always') as b:\n"  # a full SQLite rebuild
         "        b.add_column(sa.Column('note', sa.String(), nullable=True))\n"
         "def downgrade():\n    pass\n")
     url = _url("", data)
@@ -183,3 +183,6 @@ def test_a_later_revision_applies_on_top_of_a_stamped_installation(tmp_path: Pat
         assert "note" in {c["name"] for c in inspect(conn).get_columns("batch")}
         assert conn.execute(text("select status from batch where id = :i"),
                             {"i": fixture["batchId"]}).scalar_one() == "partially_failed"
+        assert conn.execute(text("select count(*) from batchfile where batch_id = :i"),
+                            {"i": fixture["batchId"]}).scalar_one() == 2  # the rebuild kept its files
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1  # enforced again
