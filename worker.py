@@ -24,7 +24,7 @@ from api.health_app import health_server
 from core.logs import configure_logging
 from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect, metrics_runtime
 from workflows.batch import BatchWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -87,7 +87,7 @@ async def main() -> None:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:
         raise SystemExit(f"docbatch worker: {exc}") from None
-    client = await connect(settings)
+    client = await connect(settings, metrics_runtime(settings))
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -12,7 +12,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.harness import make_settings, running_service
-from tests.test_launcher import start, stop
+from tests.test_launcher import free_port, start, stop
 from tests.test_supervisor import Output, _env
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
@@ -47,7 +47,9 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
     receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     env, api, _ = _env(tmp_path)
-    env.update(DOCBATCH_LOG_FORMAT="json", DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true")
+    sdk_port = free_port()
+    env.update(DOCBATCH_LOG_FORMAT="json", DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true",
+               DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port))
     proc = start(env)
     out = Output(proc)
     try:
@@ -92,6 +94,10 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
         assert value(worker, "docbatch_extraction_seconds_count", kind="pdf", engine="local") == 1
         assert value(worker, "docbatch_credits_total", direction="refunded", reason="file_refund") == 1
         assert value(worker, "docbatch_webhook_deliveries_total", outcome="delivered") == 1
+        sdk = samples(httpx.get(f"http://127.0.0.1:{sdk_port}/metrics").text)  # the Temporal SDK's own
+        assert any(name == "temporal_activity_execution_latency_count" and
+                   ("activity_type", "extract_document") in labels for name, labels in sdk), sorted(
+                       {n for n, _ in sdk})
     finally:
         assert stop(proc) == 0, out.text()
         receiver.shutdown()
