@@ -7,15 +7,20 @@ advisory lock). A database made before migrations existed is stamped first, then
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def migrate_command(args: argparse.Namespace) -> int:
-    from core.schema import migrate
+    from core.schema import MigrationFailed, migrate
     from core.settings import get_settings
 
     settings = get_settings()
     settings.data_dir.resolve().mkdir(parents=True, exist_ok=True)
-    print(f"docbatch: {migrate(settings.sqlalchemy_url)}", flush=True)
+    try:
+        print(f"docbatch: {migrate(settings.sqlalchemy_url)}", flush=True)
+    except MigrationFailed as exc:
+        print(f"docbatch: {exc}", file=sys.stderr, flush=True)
+        return 1
     return 0
 
 

@@ -70,7 +70,7 @@ def _announce(settings: Settings, child: Child) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.schema import migrate
+    from core.schema import MigrationFailed, migrate
 
     settings = get_settings()
     settings.data_dir.resolve().mkdir(parents=True, exist_ok=True)
@@ -83,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
             sys.exit(f"docbatch: port {port} is already in use; stop what uses it or set "
                      "DOCBATCH_TEMPORAL_PORT / DOCBATCH_TEMPORAL_UI_PORT / DOCBATCH_API_PORT / "
                      "DOCBATCH_WORKER_HEALTH_PORT.")
-    log(migrate(settings.sqlalchemy_url))
+    try:
+        log(migrate(settings.sqlalchemy_url))
+    except MigrationFailed as exc:
+        log(f"{exc}; nothing was started.")
+        return 1
 
     stopping = False
 

@@ -19,6 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 import migrations
 from core.db import get_engine
@@ -30,6 +31,10 @@ _LOCK_KEY = 0x646F6362  # "docb": pg_advisory_xact_lock key shared by every migr
 
 class SchemaNotCurrent(RuntimeError):
     """The database is not at the revision this code needs."""
+
+
+class MigrationFailed(RuntimeError):
+    """The database could not be reached or a revision failed; the message says which."""
 
 
 def alembic_config(connection: Connection | None = None, script_location: Path | None = None) -> Config:
@@ -59,8 +64,17 @@ def _describe(url: str) -> str:
 def migrate(url: str, script_location: Path | None = None) -> str:
     """Bring the database at ``url`` to the newest revision; returns what was done, for the log.
 
+    Raises MigrationFailed (nothing applied: each run is one transaction on PostgreSQL).
     ``script_location`` is for tests that try a revision not (yet) in ``migrations/``.
     """
+    try:
+        return _migrate(url, script_location)
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        raise MigrationFailed(f"could not migrate the database at {_describe(url)}: {reason}") from exc
+
+
+def _migrate(url: str, script_location: Path | None) -> str:
     engine = get_engine(url)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"

@@ -186,3 +186,13 @@ def test_a_later_revision_applies_on_top_of_a_stamped_installation(tmp_path: Pat
         assert conn.execute(text("select count(*) from batchfile where batch_id = :i"),
                             {"i": fixture["batchId"]}).scalar_one() == 2  # the rebuild kept its files
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1  # enforced again
+
+
+def test_migrate_on_an_unreachable_database_says_so(tmp_path: Path) -> None:
+    env = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp_path),
+           "DOCBATCH_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nothing?connect_timeout=3"}
+    out = subprocess.run([sys.executable, "-m", "cli.main", "migrate"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1
+    assert out.stderr.startswith("docbatch: could not migrate the database at postgresql+psycopg://"), out.stderr
+    assert "Traceback" not in out.stderr
