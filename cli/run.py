@@ -101,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         supervisor.start(on_ready=lambda child: _announce(settings, child))
     except StartFailed as exc:
+        if stopping:  # Ctrl-C during start-up: the children it reached exited first
+            log("stopped during start-up.")
+            return 0
         log(f"{exc} Stopped everything that had started.")
         return 1
     code = 1

@@ -120,10 +120,12 @@ class Supervisor:
     def backoff(self, child: Child) -> float:
         return min(self.backoff_max, self.backoff_initial * 2 ** max(0, child.fast_failures - 1))
 
-    def check(self) -> str | None:
+    def check(self, stopping: Callable[[], bool] = lambda: False) -> str | None:
         """One supervision step: restart what died. Returns why to give up, or None."""
         now = time.monotonic()
         for child in self.started:
+            if stopping():  # Ctrl-C reaches the children too: their exits are expected now
+                return None
             if child.restart_at is not None:
                 if now >= child.restart_at:
                     child.restart_at = None
@@ -146,7 +148,7 @@ class Supervisor:
     def watch(self, stopping: Callable[[], bool]) -> int:
         """Supervise until ``stopping()`` is true (0) or a child keeps failing (1)."""
         while not stopping():
-            reason = self.check()
+            reason = self.check(stopping)
             if reason:
                 log(reason)
                 return 1

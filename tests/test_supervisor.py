@@ -86,7 +86,7 @@ def _upload_and_wait(base: str, headers: dict[str, str], me: dict) -> str:
     return status
 
 
-def test_a_killed_worker_or_temporal_is_restarted_and_the_api_stays_up(tmp_path: Path) -> None:
+def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_path: Path) -> None:
     env, api, _ = _env(tmp_path)
     proc = start(env)
     out = Output(proc)
@@ -123,6 +123,19 @@ def test_a_killed_worker_or_temporal_is_restarted_and_the_api_stays_up(tmp_path:
         out.wait_for(r"temporal started \(pid (\d+)\)", after=mark)
         assert _upload_and_wait(base, headers, me) == "completed"  # same database file, same history
         assert alive(api_pid)  # never restarted
+
+        mark = len(out.lines)
+        os.kill(api_pid, signal.SIGKILL)
+        out.wait_for(r"api exited unexpectedly \(code -9\).*restarting in", after=mark)
+        out.wait_for(r"api started \(pid (\d+)\)", after=mark)
+        for _ in range(600):
+            try:
+                if httpx.get(f"{base}/health/ready", timeout=10).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        assert _upload_and_wait(base, headers, me) == "completed"
     finally:
         assert stop(proc) == 0, out.text()
     assert "giving up" not in out.text()
