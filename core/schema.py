@@ -98,7 +98,7 @@ def _migrate(url: str, script_location: Path | None) -> str:
                 command.upgrade(cfg, "head")
                 after = current_revision(conn)
                 if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
-                    raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+                    raise MigrationFailed(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -13,7 +13,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.harness import drop_postgres_database, make_settings, running_service, start_dev_server
+from core.db import get_engine
+from core.settings import Settings
+from tests.harness import (
+    drop_postgres_database,
+    fresh_postgres_database,
+    make_settings,
+    postgres_available,
+    running_service,
+    start_dev_server,
+)
 from tests.test_launcher import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,17 +65,23 @@ async def test_ready_names_storage_when_the_files_volume_is_gone(tmp_path: Path,
         assert ready.json()["checks"]["temporal"]["ok"]
 
 
-async def test_ready_names_the_database_when_it_is_gone(database_url: str, tmp_path: Path,
-                                                         temporal_client) -> None:
-    if not database_url:
-        pytest.skip("an SQLite file cannot become unreachable while its directory exists")
-    settings = make_settings(tmp_path, database_url)
-    async with running_service(settings, temporal_client, with_worker=False) as svc:
-        assert (await svc.http.get("/health/ready")).status_code == 200
+async def test_ready_names_the_database_when_it_is_gone(tmp_path: Path, temporal_client) -> None:
+    """On PostgreSQL (an SQLite file cannot become unreachable while its directory exists)."""
+    if reason := postgres_available():
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({reason})")
+    database_url = fresh_postgres_database()
+    try:
+        settings = make_settings(tmp_path, database_url)
+        async with running_service(settings, temporal_client, with_worker=False) as svc:
+            assert (await svc.http.get("/health/ready")).status_code == 200
+            drop_postgres_database(database_url)
+            ready = await svc.http.get("/health/ready")
+            assert ready.status_code == 503
+            assert ready.json()["message"].startswith("Not ready: database (")
+            assert ready.json()["checks"]["temporal"]["ok"]
+    finally:
+        get_engine(Settings(database_url=database_url).sqlalchemy_url).dispose()
         drop_postgres_database(database_url)
-        ready = await svc.http.get("/health/ready")
-        assert ready.status_code == 503
-        assert ready.json()["message"].startswith("Not ready: database (")
 
 
 async def test_the_worker_serves_the_same_readiness_on_its_health_port(tmp_path: Path) -> None:
