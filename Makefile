@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 eval: $(STAMP)
+	$(PY) -m pip install -q 'scikit-learn>=1.4'
 	$(PY) tools/eval.py ../shared/corpus
 
 # fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first)
