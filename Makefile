@@ -28,19 +28,15 @@ eval: $(STAMP)
 	$(PY) -m pip install -q 'scikit-learn>=1.4'
 	$(PY) tools/eval.py ../shared/corpus
 
-<<<<<<< HEAD
-migrate: $(STAMP)
-	$(VENV)/bin/docbatch migrate
-
-worker: $(STAMP) migrate
-=======
 # fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first)
 train: $(STAMP)
 	$(PY) -m pip install -q 'scikit-learn>=1.4'
 	$(PY) tools/train_ranker.py ../shared/corpus
 
-worker: $(STAMP)
->>>>>>> main
+migrate: $(STAMP)
+	$(VENV)/bin/docbatch migrate
+
+worker: $(STAMP) migrate
 	$(PY) worker.py
 
 api: $(STAMP) migrate
