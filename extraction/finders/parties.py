@@ -56,6 +56,7 @@ def clean_name(text: str) -> str:
             s = s[:forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
     s = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", s)  # "(728515-M)"
     s = re.sub(r"\s*\b(co\.?\s?reg|reg\.?\s?no|gst).*$", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"\s*\([^)]{0,6}$", "", s)  # 'NAME SDN BHD (CO.': a registration note cut by the line end
     return s.strip(" ,;:-")
 
 
