@@ -7,13 +7,21 @@ Each case runs twice in the same run: with the watchers' long-poll on the workfl
 ``wait_progress`` update (now), and with query polls only (``ProgressHub(long_poll=False)``,
 the behaviour before issue 13) as the baseline. Each batch has its own socket
 (``?batchId=``), opened right after its upload; files that finished before the socket's
-first message are not counted (their events are replays, not live)."""
+first message are not counted (their events are replays, not live).
+
+As in ``docbatch run``, the worker is its own process (``worker.py``): sharing the API's
+process and GIL with four extraction threads would measure the bench's arrangement instead of
+the watcher (the figures in issue 13's table were taken that way, so they are higher)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 import statistics
 import tempfile
 import time
@@ -27,9 +35,10 @@ from api.progress_hub import POLL_INTERVAL, ProgressHub
 from core.db import get_engine
 from core.models import BatchFile
 from tests.harness import DOCS, OWNER_TOKEN, make_settings, start_dev_server
-from tests.test_ws_server import FINAL, live_service
+from tests.test_ws_server import FINAL, live_api
 
 FILES = 50
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_files(folder: Path) -> list[Path]:
@@ -67,10 +76,34 @@ async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dic
     return batch["id"], subscribed, arrivals
 
 
+@contextlib.asynccontextmanager
+async def worker_process(settings, address: str):  # type: ignore[no-untyped-def]
+    """``worker.py`` in its own process with the API's settings; yields once it polls."""
+    env = {**os.environ, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": address,
+           "DOCBATCH_TASK_QUEUE": settings.task_queue, "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
+           "DOCBATCH_RETRY_WINDOW_SECONDS": str(settings.retry_window_seconds),
+           "DOCBATCH_EXTRACTION_ATTEMPTS": str(settings.extraction_attempts)}
+    proc = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "worker.py"), cwd=ROOT, env=env,
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    try:
+        while b"worker ready" not in (line := await asyncio.wait_for(proc.stderr.readline(), 120)):
+            assert line, "worker.py exited before it was ready"
+        drain = asyncio.create_task(proc.stderr.read())  # keep its log pipe from filling up
+        yield
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            await proc.wait()
+        with contextlib.suppress(Exception):
+            drain.cancel()
+
+
 async def measure(tmp: Path, client, batches: int, long_poll: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     settings = make_settings(tmp / "data", retry_window_seconds=60)
     paths = make_files(tmp / "docs")
-    async with live_service(settings, client) as live:
+    async with live_api(settings, client) as live, \
+            worker_process(settings, client.service_client.config.target_host):
         live.app.state.progress_hub = ProgressHub(settings, live.app.state.temporal, long_poll=long_poll)
         results = await asyncio.gather(*(follow(live, paths, f"bench progress {i}") for i in range(batches)))
         delays: list[float] = []
