@@ -8,8 +8,10 @@ the workflow's ``wait_progress`` update takes the same argument and answers in t
 task that records the next event, so a finished file reaches the sockets without waiting for a
 poll (issue 13). Update ids are ``progress-<process>-<batch>-<N>``, so asking again after a
 timeout joins the same waiting update instead of adding one to the workflow; any failure
-(older worker, closed run, update limits) puts that watcher back on the query polls. Each event becomes ``document_processed``/``document_failed``
-(for files) followed by ``batch_progress_updated`` when the counts or status changed. Every
+(older worker, closed run, update limits) puts that watcher back on the query polls.
+
+Each event becomes ``document_processed``/``document_failed`` (for files) followed by
+``batch_progress_updated`` when the counts or status changed. Every
 message is kept in a small log tagged with its event number, so a subscriber can join with
 the current state or replay from any point (``since``).
 
