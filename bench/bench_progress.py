@@ -6,7 +6,7 @@ server, API, in-process worker, temp data dir).
 Each case runs twice in the same run: with the watchers' long-poll on the workflow's
 ``wait_progress`` update (now), and with query polls only (``ProgressHub(long_poll=False)``,
 the behaviour before issue 13) as the baseline. Each batch has its own socket
-(``?batchId=``), opened right after its upload; files that finished before the socket's
+(``?batchId=…&since=0``), opened right after its upload; files that finished before the socket's
 first message are not counted (their events are replays, not live).
 
 As in ``docbatch run``, the worker is its own process (``worker.py``): sharing the API's
@@ -62,7 +62,7 @@ async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dic
     batch = await live.upload(paths, name=name)
     arrivals: dict[str, datetime] = {}
     subscribed: datetime | None = None
-    async with connect(live.ws_url(token=OWNER_TOKEN, batchId=batch["id"])) as ws:
+    async with connect(live.ws_url(token=OWNER_TOKEN, batchId=batch["id"], since=0)) as ws:
         async for text in ws:
             now = datetime.now(timezone.utc)
             subscribed = subscribed or now

@@ -9,7 +9,7 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-from temporalio import activity
+from temporalio import activity, workflow
 from temporalio.client import Client, WorkflowUpdateStage
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
@@ -23,6 +23,7 @@ from workflows.contracts import (
     ExtractOutput,
     FileFailure,
     FileRef,
+    ProgressEvent,
     ProgressQuery,
     RetryCharge,
     WebhookEvent,
@@ -107,3 +108,86 @@ async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_c
         assert outcome.status == "completed" and outcome.completed_files == 2
         final = await last
         assert final.events == [] and final.status == "completed"
+
+
+# --------------------------------------------------------------------------- the API's watcher
+
+
+@workflow.defn(name="OlderBatchWorkflow")
+class OlderBatchWorkflow:
+    """A batch workflow as it was before ``wait_progress``: the ``progress`` query only."""
+
+    def __init__(self) -> None:
+        self.events: list[ProgressEvent] = []
+        self.done = False
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: self.done)
+
+    @workflow.signal
+    def finish_file(self, file_id: str) -> None:
+        n = len(self.events) + 1
+        self.events.append(ProgressEvent(seq=n, kind="document_processed", fileId=file_id, fileName=file_id,
+                                         totalFiles=2, completedFiles=n, failedFiles=0, progress=n * 50,
+                                         status="processing"))
+
+    @workflow.signal
+    def close(self) -> None:
+        self.done = True
+
+    @workflow.query(name="progress")
+    def progress(self, query: ProgressQuery | None = None) -> BatchSnapshot:
+        since = query.since_seq if query else 0
+        return BatchSnapshot(batchId="b", totalFiles=2, completedFiles=len(self.events), failedFiles=0,
+                             progress=len(self.events) * 50, status="processing", seq=len(self.events),
+                             events=[e for e in self.events if e.seq > since])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[dict] = []
+        self.changed = asyncio.Event()
+
+    def deliver(self, batch_id: str, seq: int, message: dict) -> None:
+        self.messages.append(message)
+        self.changed.set()
+
+    async def documents(self, n: int) -> list[str]:
+        while True:
+            found = [m["data"]["fileId"] for m in self.messages if m["event"] == "document_processed"]
+            if len(found) >= n:
+                return found
+            self.changed.clear()
+            await asyncio.wait_for(self.changed.wait(), 60)
+
+
+async def test_watcher_falls_back_to_polls_when_the_workflow_has_no_long_poll(
+        temporal_client: Client, tmp_path) -> None:
+    """A run without ``wait_progress`` (older code) still gets every event, through the query."""
+    from api.progress_hub import ProgressHub
+    from api.temporal_client import TemporalHolder
+    from core.temporal import workflow_id
+    from tests.harness import make_settings
+
+    client = Client(temporal_client.service_client, namespace=temporal_client.namespace,
+                    data_converter=pydantic_data_converter)
+    queue = f"older-{uuid.uuid4().hex[:8]}"
+    batch_id = f"batch_old_{uuid.uuid4().hex[:8]}"
+    settings = make_settings(tmp_path, task_queue=queue)
+    async with Worker(client, task_queue=queue, workflows=[OlderBatchWorkflow]):
+        handle = await client.start_workflow(OlderBatchWorkflow.run, id=workflow_id(batch_id), task_queue=queue,
+                                             execution_timeout=timedelta(minutes=2))
+        hub = ProgressHub(settings, TemporalHolder(settings, client), poll_interval=0.05)
+        inbox = Inbox()
+        try:
+            await hub.subscribe(batch_id, inbox)
+            await handle.signal(OlderBatchWorkflow.finish_file, "file_a")
+            assert await inbox.documents(1) == ["file_a"]
+            watcher = hub.watchers[batch_id]
+            assert watcher.long_poll is False  # the update was refused: polling from now on
+            await handle.signal(OlderBatchWorkflow.finish_file, "file_b")
+            assert await inbox.documents(2) == ["file_a", "file_b"]
+        finally:
+            await hub.close()
+            await handle.signal(OlderBatchWorkflow.close)
