@@ -237,7 +237,7 @@ def build_docx(batch: ExportBatch) -> bytes:
                 items = typed_field(s, f.fields.get(s.name))
                 if not isinstance(items, list) or not items:
                     cells = [_cell_xml(text) for text in [f.fileName, ""] + [""] * len(cols)]
-                    if cols:  # "no items" is a second run in the first column's cell
+                    if cols:  # "no items": a second run in the first item column's cell, as before
                         cells[2] = _cell_xml("", extra_run=_run_xml("no items", color=MUTED))
                     rows.add(cells)
                     continue
