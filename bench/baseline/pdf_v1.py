@@ -1,5 +1,7 @@
 """Baseline for the benchmark: the PDF exporter as it was before issue 13 (plain WeasyPrint
 user-agent stylesheet, a new font configuration per call), kept unchanged for `make bench`.
+It prints the current report template (issue 13 did not change it): a later change to the
+template moves both figures.
 
 PDF: the HTML report printed by WeasyPrint (A4, repeating table headers, page numbers).
 
