@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""  # empty: SQLite file under data_dir
     storage_dir: Path | None = None  # empty: data_dir/files
+    storage_url: str = ""  # empty: local files (storage_dir); s3://bucket/prefix: an S3-compatible store
+    s3_endpoint_url: str = ""  # empty: AWS (or AWS_ENDPOINT_URL); e.g. http://minio:9000
+    s3_region: str = ""  # empty: boto3's own (AWS_REGION, profile)
+    s3_access_key_id: str = ""  # empty: boto3's credential chain (AWS_ACCESS_KEY_ID, roles, ...)
+    s3_secret_access_key: str = ""
+    s3_addressing_style: str = Field(default="auto", pattern="^(auto|path|virtual)$")
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
