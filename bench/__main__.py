@@ -13,6 +13,8 @@ SECTIONS = [
     ("exports: 50-file batch in every format", "bench.bench_export"),
     ("live progress: file finished -> WebSocket event", "bench.bench_progress"),
     ("operations: migrations, readiness, metrics overhead, restart", "bench.bench_ops"),
+    ("scale-out: files per second with 1, 2, 3 workers (Temporal, PostgreSQL, S3, API and workers as processes)",
+     "bench.bench_scale"),
 ]
 
 
