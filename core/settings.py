@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     temporal_metrics_port: int = 0  # 0: off; else the worker's Temporal SDK metrics (Prometheus)
     metrics_token: str = ""  # set: /metrics asks for it as a Bearer token
     log_format: str = Field(default="text", pattern="^(text|json)$")
+    tracing: bool = False  # OpenTelemetry: an upload, its workflow and activities as one trace
+    tracing_exporter: str = Field(default="otlp", pattern="^(otlp|console)$")
 
     webhook_allow_private: bool = False
     webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time

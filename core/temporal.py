@@ -7,6 +7,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from core.settings import Settings
+from core.tracing import temporal_interceptors
 
 
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
@@ -15,6 +16,7 @@ async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         runtime=runtime,
+        interceptors=temporal_interceptors(settings),
     )
 
 
