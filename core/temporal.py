@@ -13,10 +13,10 @@ from core.tracing import temporal_interceptors
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     return await Client.connect(
         settings.temporal_target,
+        interceptors=temporal_interceptors(settings),  # tracing, when on; the worker inherits them
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         runtime=runtime,
-        interceptors=temporal_interceptors(settings),
     )
 
 
