@@ -67,12 +67,6 @@ def render_page(path: Path, number: int) -> bytes:
     raise NoPageImage(f"The image has no page {number}.")
 
 
-def _render_stored(storage: Storage, key: str, number: int) -> bytes:
-    """Render from a local path (a temporary copy when the store is S3)."""
-    with storage.local_copy(key) as path:
-        return render_page(path, number)
-
-
 @router.get("/ui/files/{file_id}/page/{number}.png")
 async def page_image(
     file_id: str, number: int, request: Request, session: SessionDep, settings: SettingsDep
@@ -94,3 +88,9 @@ async def page_image(
         media_type="image/png",
         headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+def _render_stored(storage: Storage, key: str, number: int) -> bytes:
+    """Render from a local path (a temporary copy when the store is S3)."""
+    with storage.local_copy(key) as path:
+        return render_page(path, number)
