@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "docbatch"
@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url(cls, value: str) -> str:
+        """A wrong storage URL stops every process at start-up, not at the first upload."""
+        value = value.strip()
+        if value and (not value.startswith("s3://") or not value[5:].split("/", 1)[0]):
+            raise ValueError(f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, "
+                             f"not {value!r}")
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -136,6 +136,15 @@ def test_a_too_large_upload_leaves_nothing_in_the_bucket(s3_endpoint: str) -> No
         storage.object_key("../other-tenant/file")
 
 
+def test_a_wrong_storage_url_is_refused_at_start_up() -> None:
+    from pydantic import ValidationError
+
+    for wrong in ("minio://bucket/x", "s3://", "/data/files"):
+        with pytest.raises(ValidationError, match="must be empty \\(local files\\) or s3://bucket/prefix"):
+            Settings(storage_url=wrong)
+    assert Settings(storage_url=" s3://b ").storage_url == "s3://b"
+
+
 def test_an_unreachable_store_is_a_storage_error(tmp_path: Path) -> None:
     from tests.s3_server import _free_port
 
