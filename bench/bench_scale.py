@@ -14,25 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.harness import DOCS, OWNER_TOKEN, postgres_available
-from tests.topology import Topology
+from tests.harness import OWNER_TOKEN, postgres_available
+from tests.topology import Topology, invoices
 
 BATCHES, FILES = 4, 50
 FINAL = ("completed", "partially_failed", "failed")
-
-
-def make_files(folder: Path, tag: str) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    sources = sorted(DOCS.glob("invoice-*.pdf"))
-    return [Path(shutil.copy(sources[i % len(sources)], folder / f"{tag}-invoice-{i:02d}.pdf"))
-            for i in range(FILES)]
 
 
 async def one_round(port: int, folder: Path, tag: str) -> tuple[float, int]:
@@ -42,7 +34,7 @@ async def one_round(port: int, folder: Path, tag: str) -> tuple[float, int]:
         me = (await api.get("/me")).json()
         org, project = me["organizationId"], me["projects"][0]["id"]
         template = {t["name"]: t["id"] for t in me["templates"]}["invoice"]
-        files = [make_files(folder / f"{tag}-{n}", f"{tag}{n}") for n in range(BATCHES)]
+        files = [invoices(folder / f"{tag}-{n}", FILES, f"{tag}{n}") for n in range(BATCHES)]
         started = time.perf_counter()
 
         async def upload(paths: list[Path]) -> str:

@@ -12,6 +12,7 @@ Used by ``tests/test_scale_out.py`` and ``bench/bench_scale.py``; no tests here.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import OWNER_TOKEN, drop_postgres_database, fresh_postgres_database, temporal_binary
+from tests.harness import DOCS, OWNER_TOKEN, drop_postgres_database, fresh_postgres_database, temporal_binary
 from tests.s3_server import new_bucket, s3_environment, s3_server
 from tests.test_launcher import free_port
 
@@ -188,13 +189,10 @@ def _wait_ready(proc: Proc, timeout: float) -> None:
         time.sleep(0.3)
 
 
-def receipts(folder: Path, count: int, tag: str) -> list[Path]:
-    """``count`` small distinct text receipts (what a till prints), generated, never downloaded."""
+def invoices(folder: Path, count: int, tag: str) -> list[Path]:
+    """``count`` text PDFs (copies of the fixture invoices under distinct names): real documents
+    whose extraction takes long enough that a worker killed mid-way is holding some of them."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(count):
-        path = folder / f"{tag}-receipt-{i:03d}.txt"
-        path.write_text(f"Company: Shop {tag} {i}\nDate: 2026-03-{1 + i % 28:02d}\n"
-                        f"Address: {i + 1} Main Street\nTotal: {10 + i}.{i % 100:02d}\n")
-        paths.append(path)
-    return paths
+    sources = sorted(DOCS.glob("invoice-*.pdf"))
+    return [Path(shutil.copy(sources[i % len(sources)], folder / f"{tag}-invoice-{i:03d}.pdf"))
+            for i in range(count)]
