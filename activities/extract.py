@@ -16,7 +16,7 @@ from core.logs import logs_ids
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED
 from core.models import Batch, BatchFile, Template
 from core.settings import Settings
-from core.storage import LocalStorage
+from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
 from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
@@ -39,7 +39,7 @@ def document_kind(path: Path) -> str:
 class ExtractActivities:
     def __init__(self, settings: Settings) -> None:
         self.db_url = settings.sqlalchemy_url
-        self.storage = LocalStorage(settings.files_dir)
+        self.storage = open_storage(settings)
         self.options = EngineOptions(
             max_pages=settings.max_pages,
             llm_base_url=settings.llm_base_url,
@@ -71,27 +71,14 @@ class ExtractActivities:
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
 
-        started = time.perf_counter()
         activity.heartbeat(0)
-        try:
-            result = extract_file(self.storage.path(key), spec, options=self.options,
-                                  on_page=lambda page: activity.heartbeat(page))
-        except ExtractionError as err:
-            # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
-            # the worker's warning log while the batch records the reason.
-            raise ApplicationError(err.message, type=err.code, non_retryable=True,
-                                   category=ApplicationErrorCategory.BENIGN) from None
-        except TransientExtractionError as err:
-            raise ApplicationError(str(err), type="TransientExtractionError") from err
-        except CancelledError:
-            raise
-        except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
-            if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
-                raise CancelledError("Cancelled") from err
-            raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err
+        with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
+            started = time.perf_counter()
+            result = self._extract(path, spec)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
             raise CancelledError("Cancelled")
-        duration_ms = int((time.perf_counter() - started) * 1000)
 
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, job.file_id)
@@ -106,9 +93,27 @@ class ExtractActivities:
             row.finished_at = utcnow()
             session.add(row)
             refresh_counts(session, batch)
-        kind = document_kind(self.storage.path(key))
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         log.info("extracted %s (%s, %d pages, engine %s) in %d ms: %d fields", row.file_name, kind,
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
+
+    def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
+        """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
+        try:
+            return extract_file(path, spec, options=self.options,
+                                on_page=lambda page: activity.heartbeat(page))
+        except ExtractionError as err:
+            # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
+            # the worker's warning log while the batch records the reason.
+            raise ApplicationError(err.message, type=err.code, non_retryable=True,
+                                   category=ApplicationErrorCategory.BENIGN) from None
+        except TransientExtractionError as err:
+            raise ApplicationError(str(err), type="TransientExtractionError") from err
+        except CancelledError:
+            raise
+        except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
+            if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
+                raise CancelledError("Cancelled") from err
+            raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err
