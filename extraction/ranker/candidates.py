@@ -10,6 +10,7 @@ one vendor's documents.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
@@ -45,6 +46,18 @@ class Ranked:
     page: int
     box: list[float]
     features: dict[str, float] = field(default_factory=dict)
+
+
+def _mostly_ascii(page: Page) -> bool:
+    """An OCR page whose letters are nearly all ASCII: a stray accent there is a misreading."""
+    if page.source != "ocr":
+        return False
+    letters = [ch for w in page.words for ch in w.text if ch.isalpha()]
+    return bool(letters) and sum(not ch.isascii() for ch in letters) <= 0.01 * len(letters)
+
+
+def _unaccent(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def _letters(text: str) -> int:
@@ -119,6 +132,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     heights = [ln.box[3] - ln.box[1] for ln in lines]
     tallest = max(heights) if heights else 1.0
     rule_folded = {k: fold(v) for k, v in rule_values.items() if v}
+    plain = _mostly_ascii(page)
     all_text = [fold(_line_text(ln)) for ln in page.lines]
     out: dict[str, Ranked] = {}
     name_rank = 0
@@ -140,9 +154,11 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 pieces.append((text.split(":", 1)[1], segs, _joined))
         line_name_like = _is_name_like(_line_text(line))
         for text, segs, joined in pieces:
-            value = tidy_text(clean_name(text))
-            if _letters(value) < 2 or len(value) > 90:
-                continue
+            value = tidy_text(clean_name(text)).strip("'\"` ")
+            if plain:
+                value = _unaccent(value)
+            if _letters(value) < 2 or len(value) > 90 or BROKEN_START.match(value) or _closes_first(value):
+                continue  # '& TEA LEAF SDN BHD', 'ALAM) SDN BHD': the start of the name is on a line above
             key = fold(value)
             if key in out:
                 continue
@@ -176,11 +192,22 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     return list(out.values())
 
 
+BROKEN_START = re.compile(r"(?:[&),.\-]|and\s|of\s)", re.IGNORECASE)
+
+
+def _closes_first(text: str) -> bool:
+    """A ')' before any '(': the text starts inside a parenthesis."""
+    close, open_ = text.find(")"), text.find("(")
+    return close >= 0 and (open_ < 0 or close < open_)
+
+
 # ----------------------------------------------------------------------------- address
 
 
-def address_value(texts: list[str], source: str) -> str:
+def address_value(texts: list[str], source: str, plain: bool = False) -> str:
     value = tidy_text(" ".join(texts))
+    if plain:
+        value = _unaccent(value)
     if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
     return value
@@ -208,6 +235,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
             "amount": any(a[3] for a in find_amounts(t)),
         })
     rule_key = fold(rule_value) if rule_value else None
+    plain = _mostly_ascii(page)
     out: list[Ranked] = []
     for start in range(len(lines)):
         for length in range(1, ADDRESS_SPAN + 1):
@@ -219,7 +247,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 continue
             if any(s["amount"] for s in span):
                 break
-            value = address_value(texts[start:end], page.source)
+            value = address_value(texts[start:end], page.source, plain)
             if len(value) < 8:
                 continue
             box = _union([ln.box for ln in lines[start:end]])
@@ -260,10 +288,20 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 "n_chars": float(len(value)),
                 "digit_ratio": sum(ch.isdigit() for ch in value) / max(1, len(value)),
                 "rule_match": float(rule_key == fold(value)),
+                "dots_to_commas": 0.0,
                 **_geometry(page, box, med_h),
             }
             out.append(Ranked(value, lines[start].page, box, feats))
+            # OCR reads a comma after a word as a full stop: offer the reading with commas too,
+            # and let the model learn when it is the better one
+            commas, n = WORD_DOT.subn(",", value)
+            if n:
+                out.append(Ranked(commas, lines[start].page, box,
+                                  {**feats, "dots_to_commas": float(n), "rule_match": float(rule_key == fold(commas))}))
     return out
+
+
+WORD_DOT = re.compile(r"(?<=[A-Za-z]{4})\.(?=\s+\S)")
 
 
 # ----------------------------------------------------------------------------- totals
