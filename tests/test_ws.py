@@ -120,7 +120,9 @@ async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: LiveServer, t
         async with recording(live.ws_url(batchId=batch["id"], token=OWNER_TOKEN, since=0)) as replay:
             replayed = await replay.wait_final(batch["id"])
     assert reloaded.messages[0] == messages[-1]
-    assert replayed == messages
+    # the workflow's own event log starts at "processing"; an "uploading" first message came from
+    # the database snapshot of a batch whose workflow had not started yet (a race under load)
+    assert replayed == (messages[1:] if first["status"] == "uploading" else messages)
 
     final = await live.wait_final(batch["id"])
     assert (final["completedFiles"], final["failedFiles"]) == (5, 1)
