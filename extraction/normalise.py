@@ -146,6 +146,8 @@ DATE_PATTERNS = [
     # 20180613
     re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),    # OCR-damaged separators with a 4-digit year: 27:03/2018, 10~04-2018
     re.compile(r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"),
+    # OCR dropped the first separator: 2703/2018
+    re.compile(r"(?<![\w.,:/-])(?P<d>[0-3]\d)(?P<m>[01]\d)[/.-](?P<y>(?:19|20)\d{2})(?![\d/.-])"),
 ]
 
 
@@ -166,7 +168,7 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, in
                 date = _date(int(g["y"]), mon, int(g["d"]))
             else:
                 y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
-                if pat is DATE_PATTERNS[1] or pat is DATE_PATTERNS[5]:
+                if pat in (DATE_PATTERNS[1], DATE_PATTERNS[5], DATE_PATTERNS[6]):
                     d_, m_ = (b, a) if day_first else (a, b)
                     date = _date(y, m_, d_) or _date(y, d_, m_)
                 else:
