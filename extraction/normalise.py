@@ -135,14 +135,15 @@ DATE_PATTERNS = [
     # 2018-06-13, 2018/06/13, 2018.06.13
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
-    # (also glued to a 'Date' label, as OCR that drops spaces reads it: 'DATE11/30/16')
-    re.compile(r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt]))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
+    # (also glued to a Date label or a time, as OCR that drops spaces reads them: DATE11/30/16, 18:1524/05/18)
+    re.compile(r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
                r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
                + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?<=\d{4})(?=\d{1,2}\s?:\s?\d{2}))", re.IGNORECASE),
     # June 13, 2018 / Jun 13 2018
-    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})(?!\d)", re.IGNORECASE),
+    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})"
+               r"(?:(?!\d)|(?=\d{1,2}\s?:\s?\d{2}))", re.IGNORECASE),
     # 20180613
     re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),    # OCR-damaged separators with a 4-digit year: 27:03/2018, 10~04-2018
     re.compile(r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"),

@@ -119,6 +119,8 @@ def test_dates_glued_to_their_label_but_not_to_codes() -> None:
     assert find_dates("INV12/05/18") == []
     assert [d.isoformat() for d, _s, _e in find_dates("2703/2018 No.:CS-20242")] == ["2018-03-27"]  # lost '/'
     assert find_dates("ref 4403/2018") == []
+    assert [d.isoformat() for d, _s, _e in find_dates("18:1524/05/18")] == ["2018-05-24"]  # glued to a time
+    assert [d.isoformat() for d, _s, _e in find_dates("Date: Oct 3, 201612:16:25 PM")] == ["2016-10-03"]
 
 
 def test_tidy_text_is_plain_ascii_with_single_spaces() -> None:
