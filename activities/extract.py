@@ -26,6 +26,8 @@ class ExtractActivities:
             llm_base_url=settings.llm_base_url,
             llm_api_key=settings.llm_api_key,
             llm_model=settings.llm_model,
+            llm_endpoints=settings.llm_endpoints,
+            llm_allow_private=settings.llm_allow_private,
         )
 
     @activity.defn(name="extract_document")

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from api.deps import Principal
 from api.errors import ApiError
+from core import access
 from core.credits import InsufficientCredits, apply_change
 from core.ids import new_id, utcnow
 from core.models import Batch, BatchFile, Project, Template
@@ -38,13 +39,11 @@ def resolve_project_and_template(
         problems.append("templateId is required: the template to extract with (see GET /me).")
     if problems:
         raise ApiError(400, problems)
-    project = session.get(Project, project_id)
-    if (project is None or project.org_id != principal.org_id or project.deleted_at is not None
-            or not principal.can_see_project(project.id)):
-        raise ApiError(404, f"Project {project_id} not found in this organization.")
-    template = session.get(Template, template_id)
-    if template is None or template.org_id != principal.org_id or template.deleted_at is not None:
-        raise ApiError(404, f"Template {template_id} not found in this organization.")
+    try:
+        project = access.project(session, principal, project_id)  # type: ignore[arg-type]
+        template = access.template(session, principal, template_id)  # type: ignore[arg-type]
+    except access.AccessDenied as exc:
+        raise ApiError(404, exc.message) from None
     if template.project_id and template.project_id != project.id:
         raise ApiError(400, f"Template {template_id} belongs to project {template.project_id}, "
                             f"not {project.id}; choose a template of the batch's project.")

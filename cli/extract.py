@@ -61,13 +61,17 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
 
 
 def _options():
+    from core.settings import get_settings
     from extraction import EngineOptions
 
+    settings = get_settings()
     return EngineOptions(
-        max_pages=int(os.environ.get("DOCBATCH_MAX_PAGES", "50")),
-        llm_base_url=os.environ.get("DOCBATCH_LLM_BASE_URL", ""),
-        llm_api_key=os.environ.get("DOCBATCH_LLM_API_KEY", ""),
-        llm_model=os.environ.get("DOCBATCH_LLM_MODEL", ""),
+        max_pages=settings.max_pages,
+        llm_base_url=settings.llm_base_url,
+        llm_api_key=settings.llm_api_key,
+        llm_model=settings.llm_model,
+        llm_endpoints=settings.llm_endpoints,
+        llm_allow_private=settings.llm_allow_private,
     )
 
 

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
+    # Named endpoints a template may pick with engine.endpoint, as JSON:
+    # {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "sk-...", "model": "gpt-4o-mini"}}
+    llm_endpoints: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # A template's own engine.base_url may reach loopback/private hosts (never metadata).
+    llm_allow_private: bool = False
+
+    max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
 
     @property
     def sqlalchemy_url(self) -> str:

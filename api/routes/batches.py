@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 from api.batch_runner import start_batch
 from api.deps import Principal, Reader, SessionDep, SettingsDep, TemporalDep, TemporalHolderDep, Writer
 from api.errors import ApiError
+from core import access
 from api.schemas import batch_public, file_public, page_of
 from api.uploads import accept_batch, check_files, resolve_project_and_template
 from core.credits import balance
@@ -30,11 +31,7 @@ BATCH_STATUSES = ("uploading", "processing", "completed", "partially_failed", "f
 
 def load_batch(session: Session, principal: Principal, batch_id: str) -> Batch:
     """The caller's live batch, or 404 (another organization's or a deleted one looks the same)."""
-    batch = session.get(Batch, batch_id)
-    if (batch is None or batch.org_id != principal.org_id or batch.deleted_at is not None
-            or not principal.can_see_project(batch.project_id)):
-        raise ApiError(404, f"Batch {batch_id} not found.")
-    return batch
+    return access.batch(session, principal, batch_id)
 
 
 def batch_files(session: Session, batch_id: str) -> list[BatchFile]:

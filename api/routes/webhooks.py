@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 from activities.webhooks import delivery_job
 from api.deps import Admin, Principal, Reader, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError
+from core import access
 from api.schemas import page_of
 from core.ids import iso, new_id, utcnow
-from core.models import Project
 from core.net_guard import UrlRefused, check_url
 from core.settings import Settings
 from core.webhook_models import TEST_EVENT, WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
@@ -51,7 +51,7 @@ def endpoint_public(e: WebhookEndpoint, *, secret: bool = False) -> dict[str, An
         "url": e.url,
         "events": e.events,
         "projectIds": e.project_ids,
-        "headers": e.headers,
+        "headers": access.mask_headers(e.headers),
         "status": e.status,
         "active": e.status == "active",
         "disabledReason": e.disabled_reason,
@@ -107,9 +107,10 @@ def _check_projects(session: Session, principal: Principal, project_ids: list[st
         if project_ids != [principal.project_id]:
             raise ApiError(403, "A project-scoped token can only manage endpoints of its own project.")
     for project_id in project_ids:
-        project = session.get(Project, project_id)
-        if project is None or project.org_id != principal.org_id or project.deleted_at is not None:
-            raise ApiError(400, f"projectIds: project {project_id} not found in this organization.")
+        try:
+            access.project(session, principal, project_id)
+        except access.AccessDenied:
+            raise ApiError(400, f"projectIds: project {project_id} not found in this organization.") from None
     return project_ids
 
 
@@ -126,19 +127,11 @@ def _check_status(status: str) -> str:
     return status
 
 
-def visible(principal: Principal, endpoint: WebhookEndpoint) -> bool:
-    """Project-scoped tokens see only endpoints limited to their own project."""
-    if principal.project_id is None:
-        return True
-    return bool(endpoint.project_ids) and set(endpoint.project_ids) == {principal.project_id}
+visible = access.endpoint_visible
 
 
 def load_endpoint(session: Session, principal: Principal, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if (endpoint is None or endpoint.org_id != principal.org_id or endpoint.deleted_at is not None
-            or not visible(principal, endpoint)):
-        raise ApiError(404, f"Webhook endpoint {endpoint_id} not found.")
-    return endpoint
+    return access.webhook_endpoint(session, principal, endpoint_id)
 
 
 # --- routes -------------------------------------------------------------------------------
@@ -189,7 +182,7 @@ def update_endpoint(org_id: str, endpoint_id: str, body: EndpointUpdate, princip
     if body.projectIds is not None:
         endpoint.project_ids = _check_projects(session, principal, body.projectIds)
     if body.headers is not None:
-        endpoint.headers = _check_headers(body.headers)
+        endpoint.headers = _check_headers(access.keep_header_secrets(body.headers, endpoint.headers))
     if body.status is not None:
         endpoint.status = _check_status(body.status)
         endpoint.disabled_reason = None

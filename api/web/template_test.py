@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 import extraction
-from api.deps import CurrentPrincipal, SettingsDep
+from api.deps import SessionWriter, SettingsDep
 from api.errors import ApiError
 from core.storage import FileTooLarge, LocalStorage, sanitize_filename
 
@@ -32,7 +32,7 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
 
 @router.post("/ui/templates/test")
 async def test_template(
-    principal: CurrentPrincipal,
+    principal: SessionWriter,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a sample document")],
     templateSchema: Annotated[str, Form(description="the template's JSON Schema")],
@@ -41,8 +41,6 @@ async def test_template(
     engine: Annotated[str, Form()] = "",
 ) -> dict:
     """Run the engine with a (possibly unsaved) template on one sample file and return what it finds."""
-    if "write" not in principal.permissions:
-        raise ApiError(403, "This token lacks the 'write' permission needed to test templates.")
     schema = _json_object(templateSchema, "templateSchema")
     engine_settings = _json_object(engine, "engine") or {"mode": "local"}
     errors = extraction.validate_template(schema, engine_settings)
@@ -54,6 +52,8 @@ async def test_template(
         llm_base_url=settings.llm_base_url,
         llm_api_key=settings.llm_api_key,
         llm_model=settings.llm_model,
+        llm_endpoints=settings.llm_endpoints,
+        llm_allow_private=settings.llm_allow_private,
     )
     with tempfile.TemporaryDirectory(prefix="docbatch-test-") as tmp:
         storage = LocalStorage(Path(tmp))
