@@ -16,7 +16,7 @@ from core import access
 from api.schemas import page_of, project_public, token_public
 from core.credits import apply_change, balance
 from core.ids import iso, new_id, utcnow
-from core.models import ApiToken, CreditEntry, Organization, Project, Template
+from core.models import ApiToken, Batch, CreditEntry, Organization, Project, Template
 from core.tokens import PERMISSIONS, create_token
 
 router = APIRouter(tags=["account"])
@@ -115,10 +115,15 @@ class CreditGrant(BaseModel):
 @router.get("/credits/{org_id}")
 def credits(org_id: str, principal: Reader, session: SessionDep,
             page: Annotated[int, Query(ge=1)] = 1, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
-    """Credit balance and the ledger, newest first."""
-    total = session.exec(select(func.count()).select_from(CreditEntry).where(CreditEntry.org_id == org_id)).one()
-    rows = session.exec(select(CreditEntry).where(CreditEntry.org_id == org_id)
-                        .order_by(CreditEntry.id.desc()).offset((page - 1) * limit).limit(limit)).all()  # type: ignore[union-attr]
+    """Credit balance and the ledger, newest first. A project-scoped token sees the entries of its
+    own project's batches only."""
+    query = select(CreditEntry).where(CreditEntry.org_id == org_id)
+    if principal.project_id:
+        query = query.join(Batch, Batch.id == CreditEntry.batch_id).where(  # type: ignore[arg-type]
+            Batch.project_id == principal.project_id)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(CreditEntry.id.desc())  # type: ignore[union-attr]
+                        .offset((page - 1) * limit).limit(limit)).all()
     entries = [{"id": e.id, "delta": e.delta, "balanceAfter": e.balance_after, "reason": e.reason,
                 "batchId": e.batch_id, "fileId": e.file_id, "createdAt": iso(e.created_at)} for e in rows]
     return {"balance": balance(session, org_id), **page_of(entries, page=page, limit=limit, total=total)}
