@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     task_queue: str = TASK_QUEUE
+    # A Temporal cluster reached over the network: TLS, mTLS (client certificate) and/or an API key.
+    temporal_tls: bool = False
+    temporal_tls_ca: str = ""  # PEM file of the CA that signed the server's certificate
+    temporal_tls_cert: str = ""  # PEM client certificate (mTLS)
+    temporal_tls_key: str = ""  # PEM client private key (mTLS)
+    temporal_tls_server_name: str = ""
+    temporal_api_key: str = ""
 
     bootstrap_token: str = ""
     bootstrap_credits: int = 1000
