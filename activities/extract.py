@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
@@ -17,8 +22,29 @@ from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientEx
 from workflows.contracts import ExtractInput, ExtractOutput
 
 
+@contextmanager
+def heartbeating(every: float) -> Iterator[None]:
+    """Heartbeat from a background thread while the engine waits (an LLM answer can take longer
+    than the heartbeat timeout; without this the attempt would be abandoned and paid again)."""
+    stop = threading.Event()
+    context = contextvars.copy_context()  # the activity's context, so heartbeat() knows which one
+
+    def beat() -> None:
+        while not stop.wait(every):
+            context.copy().run(activity.heartbeat, "waiting")
+
+    thread = threading.Thread(target=beat, name="extract-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 class ExtractActivities:
     def __init__(self, settings: Settings) -> None:
+        self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = LocalStorage(settings.files_dir)
         self.options = EngineOptions(
@@ -49,6 +75,7 @@ class ExtractActivities:
             row.started_at = utcnow()
             session.add(row)
             key = row.storage_key
+            attempt = row.attempts
         if not self.storage.exists(key):
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
@@ -56,8 +83,9 @@ class ExtractActivities:
         started = time.perf_counter()
         activity.heartbeat(0)
         try:
-            result = extract_file(self.storage.path(key), spec, options=self.options,
-                                  on_page=lambda page: activity.heartbeat(page))
+            with heartbeating(self.heartbeat_every):
+                result = extract_file(self.storage.path(key), spec, options=self.options,
+                                      on_page=lambda page: activity.heartbeat(page))
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.
@@ -76,16 +104,16 @@ class ExtractActivities:
         duration_ms = int((time.perf_counter() - started) * 1000)
 
         with session_scope(self.db_url) as session:
-            row = session.get(BatchFile, job.file_id)
+            # Only the current attempt writes: one abandoned (timed out, then retried) must not
+            # overwrite what a later attempt is doing or did.
+            written = session.exec(update(BatchFile).where(  # type: ignore[call-overload]
+                BatchFile.id == job.file_id, BatchFile.attempts == attempt,  # type: ignore[arg-type]
+            ).values(status="completed", result=result.to_dict(), pages=result.pages, engine=result.engine,
+                     error_code=None, error_message=None, duration_ms=duration_ms, finished_at=utcnow()))
+            if written.rowcount != 1:
+                raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
+                                       non_retryable=True)
             batch = session.get(Batch, job.batch_id)
-            assert row is not None and batch is not None
-            row.status = "completed"
-            row.result = result.to_dict()
-            row.pages = result.pages
-            row.engine = result.engine
-            row.error_code = row.error_message = None
-            row.duration_ms = duration_ms
-            row.finished_at = utcnow()
-            session.add(row)
+            assert batch is not None
             refresh_counts(session, batch)
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
