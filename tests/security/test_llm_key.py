@@ -127,3 +127,34 @@ async def test_a_stored_template_pointing_at_loopback_is_refused_at_run_time(
     assert done["files"][0]["errorCode"] == "InvalidTemplate"
     assert "loopback" in done["files"][0]["errorMessage"]
     assert attacker.requests == []
+
+
+async def test_ipv6_spellings_of_metadata_and_loopback_are_refused(service: Service) -> None:
+    """Webhook URLs and template LLM URLs share the guard; IPv6 spellings reach the same IPv4."""
+    spellings = ["[::ffff:169.254.169.254]", "[::ffff:a9fe:a9fe]", "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::1]",
+                 "[::169.254.169.254]", "[fd00:ec2::254]", "169.254.169.254", "2852039166", "0xa9fea9fe",
+                 "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]", "[::1]", "127.1"]
+    for host in spellings:
+        hook = await service.http.post(f"/webhooks/{service.org_id}", json={
+            "name": "h", "url": f"http://{host}/x", "events": ["batch.completed"]})
+        assert hook.status_code == 400, (host, hook.text)
+        tpl = await service.http.post(f"/templates/{service.org_id}", json={
+            "name": "t", "templateSchema": SCHEMA, "engine": engine(f"http://{host}/v1")})
+        assert tpl.status_code == 400, (host, tpl.text)
+
+
+async def test_metadata_spellings_are_refused_even_where_private_hosts_are_allowed(
+        tmp_path: Path, temporal_client: Client) -> None:
+    settings = make_settings(tmp_path, webhook_allow_private=True, llm_allow_private=True)
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        for host in ("[::ffff:169.254.169.254]", "[64:ff9b::a9fe:a9fe]", "[2002:a9fe:a9fe::1]",
+                     "[::169.254.169.254]", "[fd00:ec2::254]", "2852039166", "[2001:0:4136:e378:8000:63bf:5601:5601]"):
+            hook = await svc.http.post(f"/webhooks/{svc.org_id}", json={
+                "name": "h", "url": f"http://{host}/x", "events": ["batch.completed"]})
+            assert hook.status_code == 400 and "metadata" in hook.text, (host, hook.text)
+            tpl = await svc.http.post(f"/templates/{svc.org_id}", json={
+                "name": "t", "templateSchema": SCHEMA, "engine": engine(f"http://{host}/v1")})
+            assert tpl.status_code == 400 and "metadata" in tpl.text, (host, tpl.text)
+        ok = await svc.http.post(f"/templates/{svc.org_id}", json={
+            "name": "t", "templateSchema": SCHEMA, "engine": engine("http://127.0.0.1:9/v1")})
+        assert ok.status_code == 201  # loopback is allowed here on purpose
