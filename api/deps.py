@@ -23,8 +23,22 @@ from core.access import Principal
 from core.db import get_engine
 from core.settings import Settings
 
-__all__ = ["Principal", "authenticate", "bearer_value", "credential", "require", "Reader", "Writer", "Admin",
-           "OrgAdmin", "CurrentPrincipal", "SessionDep", "SettingsDep", "TemporalDep", "TemporalHolderDep"]
+__all__ = [
+    "Admin",
+    "CurrentPrincipal",
+    "OrgAdmin",
+    "Principal",
+    "Reader",
+    "SessionDep",
+    "SettingsDep",
+    "TemporalDep",
+    "TemporalHolderDep",
+    "Writer",
+    "authenticate",
+    "bearer_value",
+    "credential",
+    "require",
+]
 
 
 def get_app_settings(request: Request) -> Settings:

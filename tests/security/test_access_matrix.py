@@ -9,7 +9,6 @@ path has a parameter this test has no value for, fails the test, so a new route 
 
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -23,7 +22,7 @@ from temporalio.client import Client
 from core.db import session_scope
 from core.models import Organization, Project
 from core.tokens import create_token
-from tests.harness import OWNER_TOKEN, Service, make_settings, running_service
+from tests.harness import Service, make_settings, running_service
 
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
     ("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
