@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 from tests.harness import DOCS, Service
-from tests.security.hostile_files import pdf_with_attachment, zip_bomb_docx
+from tests.security.hostile_files import deeply_nested_pdf, many_pages_pdf, pdf_with_attachment, zip_bomb_docx
 
 MB = 1024 * 1024
 
@@ -39,3 +39,20 @@ async def test_inflating_files_fail_alone(service: Service, tmp_path: Path) -> N
         assert words in by_name[name]["errorMessage"]
         assert by_name[name]["attempts"] == 1  # permanent: not retried
     assert grew < 150 * MB
+
+
+async def test_pixel_bomb_many_pages_and_deep_nesting_fail_alone(service: Service, tmp_path: Path) -> None:
+    pixel_bomb = Path(__file__).parents[1] / "fixtures" / "extraction" / "bomb.png"  # 100000 x 100000
+    pages = many_pages_pdf(tmp_path / "pages.pdf", 10_000)
+    nested = deeply_nested_pdf(tmp_path / "nested.pdf", 100_000)
+    hostile = (await service.upload([pixel_bomb, pages, nested, DOCS / "receipt.txt"], template="invoice")).json()
+    plain = (await service.upload([DOCS / "invoice-acme.pdf"], template="invoice")).json()
+    done, other = await asyncio.gather(service.wait_final(hostile["id"]), service.wait_final(plain["id"]))
+    assert other["status"] == "completed"
+    by_name = {f["fileName"]: f for f in done["files"]}
+    assert by_name["bomb.png"]["errorCode"] == "ImageTooLarge"
+    assert by_name["pages.pdf"]["errorCode"] == "TooManyPages" and "10000 pages" in by_name["pages.pdf"]["errorMessage"]
+    # pdfium caps its own recursion: the nested array is dropped and the (blank) page is read
+    assert by_name["nested.pdf"]["status"] in ("completed", "failed")
+    assert by_name["nested.pdf"]["errorCode"] in (None, "CorruptFile", "EmptyFile")
+    assert by_name["receipt.txt"]["status"] == "completed"
