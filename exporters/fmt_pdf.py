@@ -20,11 +20,25 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
+def refuse_url(url: str, *args: object, **kwargs: object) -> dict:
+    """The report is self-contained: a URL in it (from an extracted value) is never fetched."""
+    raise ValueError(f"docbatch exports fetch no URLs ({url[:80]})")
+
+
+def refusing_fetcher() -> object:
+    """A WeasyPrint URL fetcher that allows no scheme at all (WeasyPrint >= 68 wants an object)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # older WeasyPrint: a plain function
+        return refuse_url
+    return URLFetcher(allowed_protocols=())
+
+
 def build_pdf(batch: ExportBatch) -> bytes:
     from weasyprint import HTML  # imported lazily: it is slow to import
 
     html = "".join(generate_report(batch, for_print=True))
-    document = HTML(string=html, base_url=str(TEMPLATES_DIR)).render()
+    document = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=refusing_fetcher()).render()
     return _write(document, batch)
 
 
