@@ -16,6 +16,7 @@ from core.batches import refresh_counts
 from core.db import session_scope
 from core.ids import utcnow
 from core.models import Batch, BatchFile, Template
+from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import LocalStorage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
@@ -44,6 +45,7 @@ def heartbeating(every: float) -> Iterator[None]:
 
 class ExtractActivities:
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = LocalStorage(settings.files_dir)
@@ -69,7 +71,8 @@ class ExtractActivities:
                 raise ApplicationError("The batch's template was deleted.", type="InvalidTemplate",
                                        non_retryable=True)
             spec = TemplateSpec(name=template.name, schema=template.template_schema,
-                                instructions=template.instructions, engine=template.engine or {})
+                                instructions=template.instructions,
+                                engine=unseal_engine(self.settings, template.engine))
             row.status = "processing"
             row.attempts += 1
             row.started_at = utcnow()

@@ -50,6 +50,7 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
 
     from core.db import get_engine
     from core.models import Template
+    from core.secret_box import unseal_engine
     from core.settings import get_settings
 
     with Session(get_engine(get_settings().sqlalchemy_url)) as session:
@@ -57,7 +58,7 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
         if row is None or row.deleted_at is not None:
             return None
         return {"name": row.name, "templateSchema": row.template_schema,
-                "instructions": row.instructions, "engine": row.engine or {}}
+                "instructions": row.instructions, "engine": unseal_engine(get_settings(), row.engine)}
 
 
 def _options():

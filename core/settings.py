@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # A template's own engine.base_url may reach loopback/private hosts (never metadata).
     llm_allow_private: bool = False
 
+    secret_key: str = ""  # encrypts stored secrets; empty: generated into data_dir/secret.key
+
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
 
     @property

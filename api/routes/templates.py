@@ -15,6 +15,7 @@ from core import access
 from core.ids import new_id, utcnow
 from core.llm_endpoints import check_template_engine
 from core.models import Template
+from core.secret_box import seal_engine
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
@@ -64,7 +65,7 @@ def create_template(org_id: str, body: TemplateIn, principal: Writer, session: S
     _validate(session, settings, principal, body, project_id)
     t = Template(id=new_id("tpl"), org_id=org_id, project_id=project_id,
                  name=body.name.strip(), description=body.description, template_schema=body.templateSchema,
-                 instructions=body.instructions, engine=access.keep_engine_secret(body.engine, None))
+                 instructions=body.instructions, engine=seal_engine(settings, access.keep_engine_secret(body.engine, None)))
     session.add(t)
     session.commit()
     return template_public(t)
@@ -81,7 +82,7 @@ def update_template(org_id: str, template_id: str, body: TemplateIn, principal: 
     access.check_template_write(principal, t.project_id)
     project_id = body.projectId or principal.project_id
     _validate(session, settings, principal, body, project_id)
-    engine = access.keep_engine_secret(body.engine, t.engine)
+    engine = seal_engine(settings, access.keep_engine_secret(body.engine, t.engine))
     t.name, t.description, t.project_id = body.name.strip(), body.description, project_id
     t.template_schema, t.instructions, t.engine = body.templateSchema, body.instructions, engine
     t.updated_at = utcnow()

@@ -16,6 +16,7 @@ from core import access
 from api.schemas import page_of
 from core.ids import iso, new_id, utcnow
 from core.net_guard import UrlRefused, check_url
+from core.secret_box import seal, unseal
 from core.settings import Settings
 from core.webhook_models import TEST_EVENT, WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import generate_secret, header_problems, secret_hint, secret_problem
@@ -44,7 +45,8 @@ class EndpointUpdate(BaseModel):
     status: str | None = None  # active | paused (re-activates a disabled endpoint too)
 
 
-def endpoint_public(e: WebhookEndpoint, *, secret: bool = False) -> dict[str, Any]:
+def endpoint_public(e: WebhookEndpoint, settings: Settings, *, secret: bool = False) -> dict[str, Any]:
+    plain = unseal(settings, e.secret)
     out = {
         "id": e.id,
         "name": e.name,
@@ -55,14 +57,14 @@ def endpoint_public(e: WebhookEndpoint, *, secret: bool = False) -> dict[str, An
         "status": e.status,
         "active": e.status == "active",
         "disabledReason": e.disabled_reason,
-        "secretHint": secret_hint(e.secret),
+        "secretHint": secret_hint(plain),
         "createdAt": iso(e.created_at),
         "updatedAt": iso(e.updated_at),
         "lastSuccessAt": iso(e.last_success_at),
         "lastFailureAt": iso(e.last_failure_at),
     }
     if secret:
-        out["secret"] = e.secret
+        out["secret"] = plain
     return out
 
 
@@ -137,12 +139,12 @@ def load_endpoint(session: Session, principal: Principal, endpoint_id: str) -> W
 # --- routes -------------------------------------------------------------------------------
 
 @router.get("/{org_id}")
-def list_endpoints(org_id: str, principal: Reader, session: SessionDep) -> list[dict]:
+def list_endpoints(org_id: str, principal: Reader, session: SessionDep, settings: SettingsDep) -> list[dict]:
     """The organization's webhook endpoints (secrets are never shown again)."""
     rows = session.exec(select(WebhookEndpoint).where(
         WebhookEndpoint.org_id == org_id, WebhookEndpoint.deleted_at.is_(None),  # type: ignore[union-attr]
     ).order_by(WebhookEndpoint.created_at)).all()
-    return [endpoint_public(e) for e in rows if visible(principal, e)]
+    return [endpoint_public(e, settings) for e in rows if visible(principal, e)]
 
 
 @router.post("/{org_id}", status_code=201)
@@ -156,16 +158,16 @@ def create_endpoint(org_id: str, body: EndpointCreate, principal: Admin, session
         url=_check_url(settings, body.url), events=_check_events(body.events),
         project_ids=_check_projects(session, principal, body.projectIds),
         headers=_check_headers(body.headers), status=_check_status(body.status),
-        secret=body.secret or generate_secret(),
+        secret=seal(settings, body.secret or generate_secret()),
     )
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint, secret=True)
+    return endpoint_public(endpoint, settings, secret=True)
 
 
 @router.get("/{org_id}/{endpoint_id}")
-def get_endpoint(org_id: str, endpoint_id: str, principal: Reader, session: SessionDep) -> dict:
-    return endpoint_public(load_endpoint(session, principal, endpoint_id))
+def get_endpoint(org_id: str, endpoint_id: str, principal: Reader, session: SessionDep, settings: SettingsDep) -> dict:
+    return endpoint_public(load_endpoint(session, principal, endpoint_id), settings)
 
 
 @router.patch("/{org_id}/{endpoint_id}")
@@ -189,7 +191,7 @@ def update_endpoint(org_id: str, endpoint_id: str, body: EndpointUpdate, princip
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint)
+    return endpoint_public(endpoint, settings)
 
 
 @router.delete("/{org_id}/{endpoint_id}")
@@ -203,14 +205,15 @@ def delete_endpoint(org_id: str, endpoint_id: str, principal: Admin, session: Se
 
 
 @router.post("/{org_id}/{endpoint_id}/rotate-secret")
-def rotate_secret(org_id: str, endpoint_id: str, principal: Admin, session: SessionDep) -> dict:
+def rotate_secret(org_id: str, endpoint_id: str, principal: Admin, session: SessionDep,
+                  settings: SettingsDep) -> dict:
     """A new signing secret, shown this once; deliveries from now on (retries too) use it."""
     endpoint = load_endpoint(session, principal, endpoint_id)
-    endpoint.secret = generate_secret()
+    endpoint.secret = seal(settings, generate_secret())
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint, secret=True)
+    return endpoint_public(endpoint, settings, secret=True)
 
 
 @router.post("/{org_id}/{endpoint_id}/test", status_code=202)

@@ -289,13 +289,32 @@ async def test_secrets_are_write_only(tmp_path: Path, temporal_client: Client) -
         assert (await http.patch(f"/webhooks/{org}/{hook['id']}",
                                  json={"headers": {"X-Api-Key": "********", "X-New": "v"}})).status_code == 200
         from core.models import Template
+        from core.secret_box import unseal
         from core.webhook_models import WebhookEndpoint
 
         with session_scope(svc.settings.sqlalchemy_url) as session:
-            assert session.get(Template, tpl["id"]).engine["api_key"] == "sk-author-secret"
+            stored = session.get(Template, tpl["id"]).engine["api_key"]
+            assert stored.startswith("enc:v1:") and "sk-author-secret" not in stored  # encrypted at rest
+            assert unseal(svc.settings, stored) == "sk-author-secret"
             assert session.get(WebhookEndpoint, hook["id"]).headers == {"X-Api-Key": "customer-secret", "X-New": "v"}
         # a changed URL with the mask drops the key: it never follows the template to a new host
         back["engine"]["base_url"] = "https://93.184.215.15/v1"
         assert (await http.put(f"/templates/{org}/{tpl['id']}", json=back)).status_code == 200
         with session_scope(svc.settings.sqlalchemy_url) as session:
             assert "api_key" not in session.get(Template, tpl["id"]).engine
+
+
+async def test_webhook_secrets_are_encrypted_at_rest_and_still_sign(tmp_path: Path, temporal_client: Client) -> None:
+    async with running_service(make_settings(tmp_path), temporal_client, with_worker=False) as svc:
+        created = (await svc.http.post(f"/webhooks/{svc.org_id}", json={
+            "name": "h", "url": "https://93.184.215.14/hooks", "events": ["batch.completed"]})).json()
+        from core.secret_box import unseal
+        from core.webhook_models import WebhookEndpoint
+
+        with session_scope(svc.settings.sqlalchemy_url) as session:
+            stored = session.get(WebhookEndpoint, created["id"]).secret
+        assert stored.startswith("enc:v1:") and created["secret"] not in stored
+        assert unseal(svc.settings, stored) == created["secret"]
+        assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+        listed = (await svc.http.get(f"/webhooks/{svc.org_id}/{created['id']}")).json()
+        assert listed["secretHint"] == created["secretHint"] and "secret" not in listed
