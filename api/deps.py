@@ -109,9 +109,14 @@ def check_csrf(request: Request) -> None:
     if not via_cookie:
         return
     expected = request.cookies.get(CSRF_COOKIE)
-    if not expected or not secrets.compare_digest(expected, request.headers.get("x-csrf-token", "")):
-        raise ApiError(403, "Missing or wrong X-CSRF-Token header for a cookie-authenticated request; "
-                            "reload the page and try again.")
+    if not expected or not secrets.compare_digest(
+        expected, request.headers.get("x-csrf-token", "")
+    ):
+        raise ApiError(
+            403,
+            "Missing or wrong X-CSRF-Token header for a cookie-authenticated request; "
+            "reload the page and try again.",
+        )
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
@@ -125,13 +130,17 @@ def require(level: str, *, org_scoped: bool = True) -> Callable[..., Principal]:
     assert level in access.LEVELS, level
 
     if org_scoped:
-        def dependency(org_id: str, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+
+        def dependency(
+            org_id: str, principal: Annotated[Principal, Depends(current_principal)]
+        ) -> Principal:
             try:
                 access.check_level(principal, org_id, level)
             except access.AccessDenied as exc:
                 raise ApiError(exc.status_code, exc.message) from None
             return principal
     else:
+
         def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:  # type: ignore[misc]
             try:
                 access.check_level(principal, None, level)

@@ -57,20 +57,26 @@ class PartCounter:
         self.parts = 0
         self.size = 0
         self.broken = False
-        self.parser = MultipartParser(boundary, {"on_part_begin": self._begin, "on_part_data": self._data})
+        self.parser = MultipartParser(
+            boundary, {"on_part_begin": self._begin, "on_part_data": self._data}
+        )
 
     def _begin(self) -> None:
         self.parts += 1
         self.size = 0
         if self.parts > self.max_parts:
-            raise BodyTooLarge(f"The form has more than {self.max_parts} parts; a batch holds at most "
-                               f"{self.max_parts - EXTRA_PARTS} files. Split it into several batches.")
+            raise BodyTooLarge(
+                f"The form has more than {self.max_parts} parts; a batch holds at most "
+                f"{self.max_parts - EXTRA_PARTS} files. Split it into several batches."
+            )
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         self.size += end - start
         if self.size > self.part_limit:
-            raise BodyTooLarge(f"A file is larger than the limit of {_mb(self.part_limit)}; nothing was "
-                               "charged. Split or compress it.")
+            raise BodyTooLarge(
+                f"A file is larger than the limit of {_mb(self.part_limit)}; nothing was "
+                "charged. Split or compress it."
+            )
 
     def feed(self, chunk: bytes) -> None:
         try:
@@ -109,9 +115,12 @@ class BodyGuard:
 
     def _too_large_message(self, size: int, limit: int, what: str) -> str:
         if what == "a batch upload":
-            return (f"The upload is {size / 1024 / 1024:.0f} MB; a batch holds at most "
-                    f"{self.settings.max_files_per_batch} files of {self.settings.max_file_size_mb:g} MB "
-                    "each. Split it into smaller batches.")
+            return (
+                f"The upload is {size / 1024 / 1024:.0f} MB; a batch holds at most "
+                f"{self.settings.max_files_per_batch} files of "
+                f"{self.settings.max_file_size_mb:g} MB "
+                "each. Split it into smaller batches."
+            )
         return f"The request body is larger than {_mb(limit)}, the limit for {what}; send less."
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -131,15 +140,21 @@ class BodyGuard:
             cookies = {k: m.value for k, m in SimpleCookie(headers.get("cookie", "")).items()}
             value, _ = credential(dict(headers), cookies)
             if value is None or await anyio.to_thread.run_sync(self._known, value) is None:
-                message = ("Missing bearer token: send 'Authorization: Bearer <token>'." if value is None else
-                           "The token is unknown, revoked or expired. Create a new one under Settings.")
+                message = (
+                    "Missing bearer token: send 'Authorization: Bearer <token>'."
+                    if value is None
+                    else "The token is unknown, revoked or expired. "
+                    "Create a new one under Settings."
+                )
                 await envelope(401, message)(scope, _no_body, send)
                 return
 
         content_type = headers.get("content-type", "")
         limit, what = self._limit(path, content_type)
         if declared is not None and declared > limit:
-            await envelope(413, self._too_large_message(declared, limit, what))(scope, _no_body, send)
+            await envelope(413, self._too_large_message(declared, limit, what))(
+                scope, _no_body, send
+            )
             return
 
         parts: PartCounter | None = None
@@ -147,7 +162,9 @@ class BodyGuard:
             _, params = parse_options_header(content_type)
             boundary = params.get(b"boundary")
             if boundary:
-                max_parts = (self.settings.max_files_per_batch if what == "a batch upload" else 1) + EXTRA_PARTS
+                max_parts = (
+                    self.settings.max_files_per_batch if what == "a batch upload" else 1
+                ) + EXTRA_PARTS
                 parts = PartCounter(boundary, self.settings.max_file_bytes, max_parts)
         received = 0
         started = False
@@ -180,5 +197,3 @@ class BodyGuard:
 
 async def _no_body() -> Message:
     return {"type": "http.disconnect"}
-
-

@@ -59,8 +59,11 @@ class Principal:
 
 # --- who -----------------------------------------------------------------------------------
 
+
 def principal_of(token: ApiToken) -> Principal:
-    return Principal(token.id, token.org_id, token.project_id, frozenset(expand_permissions(token.permissions)))
+    return Principal(
+        token.id, token.org_id, token.project_id, frozenset(expand_permissions(token.permissions))
+    )
 
 
 def identify(session: Session, value: str | None, *, touch: bool = True) -> Principal:
@@ -69,7 +72,9 @@ def identify(session: Session, value: str | None, *, touch: bool = True) -> Prin
         raise AccessDenied(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
     token = find_token(session, value)
     if token is None:
-        raise AccessDenied(401, "The token is unknown, revoked or expired. Create a new one under Settings.")
+        raise AccessDenied(
+            401, "The token is unknown, revoked or expired. Create a new one under Settings."
+        )
     if touch:
         token.last_used_at = utcnow()
         session.add(token)
@@ -78,6 +83,7 @@ def identify(session: Session, value: str | None, *, touch: bool = True) -> Prin
 
 
 # --- what it may do -------------------------------------------------------------------------
+
 
 def check_level(principal: Principal, org_id: str | None, level: str) -> None:
     """The path's organization (404 when another), then the level the route declared (403)."""
@@ -89,13 +95,18 @@ def check_level(principal: Principal, org_id: str | None, level: str) -> None:
     if permission not in principal.permissions:
         raise AccessDenied(403, f"This token lacks the '{permission}' permission needed here.")
     if level == "org-admin" and not principal.org_level:
-        raise AccessDenied(403, "Only an organization-level admin token (one without a project) may do this; "
-                                "this token is limited to one project.")
+        raise AccessDenied(
+            403,
+            "Only an organization-level admin token (one without a project) may do this; "
+            "this token is limited to one project.",
+        )
 
 
 def require_org_admin(principal: Principal, what: str) -> None:
     if "admin" not in principal.permissions or not principal.org_level:
-        raise AccessDenied(403, f"{what} needs an organization-level admin token (one without a project).")
+        raise AccessDenied(
+            403, f"{what} needs an organization-level admin token (one without a project)."
+        )
 
 
 # --- which resources ------------------------------------------------------------------------
@@ -104,8 +115,12 @@ T = TypeVar("T")
 
 
 def _live(row: Any, principal: Principal, project_id: str | None) -> bool:
-    return (row is not None and row.org_id == principal.org_id and getattr(row, "deleted_at", None) is None
-            and principal.can_see_project(project_id))
+    return (
+        row is not None
+        and row.org_id == principal.org_id
+        and getattr(row, "deleted_at", None) is None
+        and principal.can_see_project(project_id)
+    )
 
 
 def project(session: Session, principal: Principal, project_id: str) -> Project:
@@ -125,8 +140,12 @@ def batch(session: Session, principal: Principal, batch_id: str) -> Batch:
 def batch_file(session: Session, principal: Principal, file_id: str) -> BatchFile:
     row = session.get(BatchFile, file_id)
     parent = session.get(Batch, row.batch_id) if row else None
-    if row is None or parent is None or not _live(parent, principal, row.project_id) \
-            or row.org_id != principal.org_id:
+    if (
+        row is None
+        or parent is None
+        or not _live(parent, principal, row.project_id)
+        or row.org_id != principal.org_id
+    ):
         raise AccessDenied(404, f"File {file_id} not found.")
     return row
 
@@ -175,7 +194,9 @@ def visible_projects(session: Session, principal: Principal) -> list[Project]:
 
 
 def visible_templates(session: Session, principal: Principal) -> list[Template]:
-    query = select(Template).where(Template.org_id == principal.org_id, Template.deleted_at.is_(None))  # type: ignore[union-attr]
+    query = select(Template).where(
+        Template.org_id == principal.org_id, Template.deleted_at.is_(None)
+    )  # type: ignore[union-attr]
     rows = session.exec(query.order_by(Template.created_at, Template.name)).all()
     return [t for t in rows if t.project_id is None or principal.can_see_project(t.project_id)]
 
@@ -186,6 +207,7 @@ def visible(principal: Principal, rows: Iterable[T], project_of: Any) -> list[T]
 
 
 # --- secrets are write-only -----------------------------------------------------------------
+
 
 def mask(value: str | None) -> str | None:
     """What an answer shows for a secret: that it is set, never the value."""
@@ -217,5 +239,8 @@ def mask_headers(headers: dict[str, Any] | None) -> dict[str, str]:
 def keep_header_secrets(new: dict[str, str], old: dict[str, Any] | None) -> dict[str, str]:
     """Header values sent back as the mask keep their stored value."""
     old = old or {}
-    return {k: (str(old[k]) if v == MASK and k in old else v) for k, v in new.items()
-            if not (v == MASK and k not in old)}
+    return {
+        k: (str(old[k]) if v == MASK and k in old else v)
+        for k, v in new.items()
+        if not (v == MASK and k not in old)
+    }

@@ -20,7 +20,9 @@ def url_problem(url: str, allow_private: bool) -> str | None:
     try:
         check_url(url, allow_private)
     except UrlRefused as exc:
-        text = str(exc).replace("webhooks may not call it.", "a template's LLM engine may not call it.")
+        text = str(exc).replace(
+            "webhooks may not call it.", "a template's LLM engine may not call it."
+        )
         return text.replace("DOCBATCH_WEBHOOK_ALLOW_PRIVATE", "DOCBATCH_LLM_ALLOW_PRIVATE")
     return None
 
@@ -35,11 +37,15 @@ def check_template_engine(settings: Settings, engine: Any) -> list[str]:
     if name is not None:
         known = ", ".join(sorted(settings.llm_endpoints)) or "none are configured"
         if name not in settings.llm_endpoints:
-            errors.append(f"engine.endpoint: '{name}' is not an LLM endpoint of this installation "
-                          f"({known}; the operator sets DOCBATCH_LLM_ENDPOINTS).")
+            errors.append(
+                f"engine.endpoint: '{name}' is not an LLM endpoint of this installation "
+                f"({known}; the operator sets DOCBATCH_LLM_ENDPOINTS)."
+            )
         if base:
-            errors.append("engine: give either 'endpoint' (one the operator configured) or 'base_url' "
-                          "(your own, with your own api_key), not both.")
+            errors.append(
+                "engine: give either 'endpoint' (one the operator configured) or 'base_url' "
+                "(your own, with your own api_key), not both."
+            )
     if isinstance(base, str) and base.startswith(("http://", "https://")):
         problem = url_problem(base, settings.llm_allow_private)
         if problem:

@@ -57,10 +57,12 @@ def unseal(settings: Settings, stored: str) -> str:
     if not stored or not stored.startswith(PREFIX):
         return stored
     try:
-        return _fernet(_key_material(settings)).decrypt(stored[len(PREFIX):].encode()).decode()
+        return _fernet(_key_material(settings)).decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken as exc:
-        raise RuntimeError("A stored secret cannot be decrypted: DOCBATCH_SECRET_KEY (or DATA_DIR/secret.key) "
-                           "is not the key it was sealed with.") from exc
+        raise RuntimeError(
+            "A stored secret cannot be decrypted: DOCBATCH_SECRET_KEY (or DATA_DIR/secret.key) "
+            "is not the key it was sealed with."
+        ) from exc
 
 
 def seal_engine(settings: Settings, engine: dict) -> dict:

@@ -18,11 +18,18 @@ import sys
 from extraction.types import ExtractionError
 
 MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024  # an invoice XML is a few hundred KB at most
-CHILD_MEMORY_BYTES = 1024 * 1024 * 1024  # address space of the child (the interpreter needs ~200 MB)
+CHILD_MEMORY_BYTES = (
+    1024 * 1024 * 1024
+)  # address space of the child (the interpreter needs ~200 MB)
 CHILD_SECONDS = 60.0
 
-INVOICE_XML_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml",
-                     "order-x.xml")
+INVOICE_XML_NAMES = (
+    "factur-x.xml",
+    "zugferd-invoice.xml",
+    "zugferd_invoice.xml",
+    "xrechnung.xml",
+    "order-x.xml",
+)
 
 
 def wanted(name: str) -> bool:
@@ -34,22 +41,37 @@ def unpack(data: bytes, indexes: list[int]) -> dict[str, bytes]:
     """The attachments at ``indexes``, each at most MAX_ATTACHMENT_BYTES once inflated."""
     if not indexes:
         return {}
-    command = [sys.executable, "-m", "extraction.readers.attachments", str(MAX_ATTACHMENT_BYTES),
-               *map(str, indexes)]
+    command = [
+        sys.executable,
+        "-m",
+        "extraction.readers.attachments",
+        str(MAX_ATTACHMENT_BYTES),
+        *map(str, indexes),
+    ]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=CHILD_SECONDS, check=False)
+        done = subprocess.run(
+            command, input=data, capture_output=True, timeout=CHILD_SECONDS, check=False
+        )
     except subprocess.TimeoutExpired:
-        raise ExtractionError("ResourceLimit", "The PDF's embedded invoice file took longer than "
-                                               f"{CHILD_SECONDS:.0f} s to unpack.") from None
+        raise ExtractionError(
+            "ResourceLimit",
+            f"The PDF's embedded invoice file took longer than {CHILD_SECONDS:.0f} s to unpack.",
+        ) from None
     if done.returncode != 0:
-        raise ExtractionError("ResourceLimit", "The PDF's embedded invoice file could not be unpacked within "
-                                               f"{CHILD_MEMORY_BYTES // 1024 // 1024} MB of memory.")
+        raise ExtractionError(
+            "ResourceLimit",
+            "The PDF's embedded invoice file could not be unpacked within "
+            f"{CHILD_MEMORY_BYTES // 1024 // 1024} MB of memory.",
+        )
     answer = json.loads(done.stdout or b"{}")
     if "tooLarge" in answer:
         name, size = answer["tooLarge"], answer["size"]
-        raise ExtractionError("ResourceLimit", f"The PDF's embedded file {name} unpacks to "
-                                               f"{size / 1024 / 1024:.0f} MB; the limit is "
-                                               f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.")
+        raise ExtractionError(
+            "ResourceLimit",
+            f"The PDF's embedded file {name} unpacks to "
+            f"{size / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB.",
+        )
     return {name: base64.b64decode(value) for name, value in answer.get("files", {}).items()}
 
 

@@ -55,20 +55,43 @@ class ApiProcess:
 @contextmanager
 def api_process(tmp: Path, temporal_target: str, **env: str) -> Iterator[ApiProcess]:
     port = free_port()
-    environ = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp), "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
-               "DOCBATCH_TEMPORAL_ADDRESS": temporal_target,
-               "DOCBATCH_TASK_QUEUE": f"docbatch-sec-{port}", **env}
+    environ = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(tmp),
+        "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
+        "DOCBATCH_TEMPORAL_ADDRESS": temporal_target,
+        "DOCBATCH_TASK_QUEUE": f"docbatch-sec-{port}",
+        **env,
+    }
     log = open(tmp / "api.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.app:app_factory",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "api.app:app_factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     api = ApiProcess(proc, port)
     try:
         for _ in range(600):  # bounded: the process either answers or has died
             if proc.poll() is not None:
                 raise AssertionError(f"the API exited: {(tmp / 'api.log').read_text()[-2000:]}")
             try:
-                me = httpx.get(api.url + "/me", headers={"Authorization": f"Bearer {OWNER_TOKEN}"}, timeout=2)
+                me = httpx.get(
+                    api.url + "/me", headers={"Authorization": f"Bearer {OWNER_TOKEN}"}, timeout=2
+                )
                 if me.status_code == 200:
                     break
             except httpx.TransportError:
@@ -96,8 +119,15 @@ class Answer:
     sent: int  # body bytes the server accepted from us before it answered
 
 
-def send_chunked(port: int, method: str, path: str, headers: dict[str, str], total: int,
-                 chunk: bytes = b"x" * (1 << 20), prefix: bytes = b"") -> Answer:
+def send_chunked(
+    port: int,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    total: int,
+    chunk: bytes = b"x" * (1 << 20),
+    prefix: bytes = b"",
+) -> Answer:
     """Send ``prefix`` then ``chunk`` repeated up to ``total`` bytes, chunked, stopping as soon as
     the server answers (or stops reading and closes); then read the answer."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
@@ -125,8 +155,12 @@ def send_chunked(port: int, method: str, path: str, headers: dict[str, str], tot
                 break
             if not writable:
                 stalled_since = stalled_since or time.monotonic()
-                if time.monotonic() - stalled_since > 20:  # the server stopped reading and never answered
-                    raise AssertionError(f"no answer after {sent} bytes and the server stopped reading")
+                if (
+                    time.monotonic() - stalled_since > 20
+                ):  # the server stopped reading and never answered
+                    raise AssertionError(
+                        f"no answer after {sent} bytes and the server stopped reading"
+                    )
                 continue
             stalled_since = None
             n = sock.send(pending)

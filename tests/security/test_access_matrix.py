@@ -25,17 +25,40 @@ from core.tokens import create_token
 from tests.harness import Service, make_settings, running_service
 
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
-    ("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
-    ("GET", "/redoc"), ("GET", "/"), ("GET", "/ui"), ("GET", "/ui/"), ("GET", "/ui/login"),
-    ("POST", "/ui/login"), ("POST", "/ui/logout"), ("GET", "/ui/static/{name}"),
+    ("GET", "/health"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+    ("GET", "/"),
+    ("GET", "/ui"),
+    ("GET", "/ui/"),
+    ("GET", "/ui/login"),
+    ("POST", "/ui/login"),
+    ("POST", "/ui/logout"),
+    ("GET", "/ui/static/{name}"),
 }
-PAGES = {  # HTML shells: a caller without a live session is sent to sign in; data comes from the API
-    "/ui/upload", "/ui/history", "/ui/batches/{batch_id}", "/ui/files/{file_id}", "/ui/templates", "/ui/settings",
+# HTML shells: a caller without a live session is sent to sign in; data comes from the API
+PAGES = {
+    "/ui/upload",
+    "/ui/history",
+    "/ui/batches/{batch_id}",
+    "/ui/files/{file_id}",
+    "/ui/templates",
+    "/ui/settings",
 }
 WEBSOCKETS = {"/ws/{org_id}"}  # covered by tests/test_ws.py (close codes 4401/4403/4404)
 RESOURCE_PARAMS = ("batch_id", "file_id", "template_id", "endpoint_id", "token_id")
-CASES = ("no token", "bad token", "expired", "revoked", "other organization", "other project",
-         "read-only on write", "write on admin")
+CASES = (
+    "no token",
+    "bad token",
+    "expired",
+    "revoked",
+    "other organization",
+    "other project",
+    "read-only on write",
+    "write on admin",
+)
 
 
 def all_routes(app) -> list:  # type: ignore[no-untyped-def]
@@ -71,19 +94,40 @@ async def build_world(svc: Service) -> World:
     http, org = svc.http, svc.org_id
     p1 = svc.project_id
     p2 = (await http.post(f"/projects/{org}", json={"name": "Other project"})).json()["id"]
-    batch = (await svc.upload([Path(__file__).parents[1] / "fixtures" / "docs" / "receipt.txt"],
-                              template="receipt")).json()
+    batch = (
+        await svc.upload(
+            [Path(__file__).parents[1] / "fixtures" / "docs" / "receipt.txt"], template="receipt"
+        )
+    ).json()
     assert "id" in batch, batch
     detail = (await http.get(f"/batch/{org}/{batch['id']}")).json()
-    template = (await http.post(f"/templates/{org}", json={
-        "name": "p1 only", "projectId": p1,
-        "templateSchema": {"type": "object", "properties": {"total": {"type": "number"}}}})).json()
-    endpoint = (await http.post(f"/webhooks/{org}", json={
-        "name": "p1 hook", "url": "https://93.184.215.14/hooks", "events": ["batch.completed"],
-        "projectIds": [p1], "headers": {"X-Api-Key": "customer-secret"}})).json()
+    template = (
+        await http.post(
+            f"/templates/{org}",
+            json={
+                "name": "p1 only",
+                "projectId": p1,
+                "templateSchema": {"type": "object", "properties": {"total": {"type": "number"}}},
+            },
+        )
+    ).json()
+    endpoint = (
+        await http.post(
+            f"/webhooks/{org}",
+            json={
+                "name": "p1 hook",
+                "url": "https://93.184.215.14/hooks",
+                "events": ["batch.completed"],
+                "projectIds": [p1],
+                "headers": {"X-Api-Key": "customer-secret"},
+            },
+        )
+    ).json()
 
     async def token(perms: list[str], **extra: object) -> dict:
-        resp = await http.post(f"/tokens/{org}", json={"name": "matrix", "permissions": perms, **extra})
+        resp = await http.post(
+            f"/tokens/{org}", json={"name": "matrix", "permissions": perms, **extra}
+        )
         assert resp.status_code == 201, resp.text
         return resp.json()
 
@@ -97,13 +141,30 @@ async def build_world(svc: Service) -> World:
         session.add(Organization(id="org_matrix_other", name="Other organization"))
         session.add(Project(id="prj_matrix_other", org_id="org_matrix_other", name="Theirs"))
         session.flush()
-        _, other_org = create_token(session, "org_matrix_other", name="their owner", permissions=["admin"])
-    ids = {"org_id": org, "batch_id": batch["id"], "file_id": detail["files"][0]["id"],
-           "template_id": template["id"], "endpoint_id": endpoint["id"], "token_id": reader["id"],
-           "number": "1", "p1": p1, "p2": p2}
-    tokens = {"no token": "", "bad token": "dbt_not_a_real_token", "expired": expired["token"],
-              "revoked": revoked["token"], "other organization": other_org, "other project": scoped["token"],
-              "read-only on write": reader["token"], "write on admin": writer["token"]}
+        _, other_org = create_token(
+            session, "org_matrix_other", name="their owner", permissions=["admin"]
+        )
+    ids = {
+        "org_id": org,
+        "batch_id": batch["id"],
+        "file_id": detail["files"][0]["id"],
+        "template_id": template["id"],
+        "endpoint_id": endpoint["id"],
+        "token_id": reader["id"],
+        "number": "1",
+        "p1": p1,
+        "p2": p2,
+    }
+    tokens = {
+        "no token": "",
+        "bad token": "dbt_not_a_real_token",
+        "expired": expired["token"],
+        "revoked": revoked["token"],
+        "other organization": other_org,
+        "other project": scoped["token"],
+        "read-only on write": reader["token"],
+        "write on admin": writer["token"],
+    }
     return World(svc, org, ids, tokens)
 
 
@@ -135,14 +196,20 @@ BODIES = {  # valid bodies, so that what a case meets is the access rule and not
     ("POST", "/credits/{org_id}"): {"amount": 1},
     ("POST", "/templates/{org_id}"): {"name": "x", "templateSchema": SCHEMA},
     ("PUT", "/templates/{org_id}/{template_id}"): {"name": "x", "templateSchema": SCHEMA},
-    ("POST", "/webhooks/{org_id}"): {"name": "x", "url": "https://93.184.215.14/h", "events": ["batch.completed"]},
+    ("POST", "/webhooks/{org_id}"): {
+        "name": "x",
+        "url": "https://93.184.215.14/h",
+        "events": ["batch.completed"],
+    },
 }
 
 
 def request_for(route: APIRoute, method: str, ids: dict[str, str]) -> dict:
     params = list(route.param_convertors)
     missing = [p for p in params if p not in ids]
-    assert not missing, f"{method} {route.path}: the access matrix has no value for {missing}; add one"
+    assert not missing, (
+        f"{method} {route.path}: the access matrix has no value for {missing}; add one"
+    )
     url = route.path
     for p in params:
         url = url.replace("{" + p + "}", ids[p])
@@ -168,7 +235,9 @@ async def test_every_route_refuses_what_it_must(tmp_path: Path, temporal_client:
         routes = 0
         for route in all_routes(app):
             if isinstance(route, WebSocketRoute):
-                assert route.path in WEBSOCKETS, f"new WebSocket route {route.path}: add it to the matrix"
+                assert route.path in WEBSOCKETS, (
+                    f"new WebSocket route {route.path}: add it to the matrix"
+                )
                 continue
             if not isinstance(route, (APIRoute, Route)):
                 continue
@@ -187,55 +256,94 @@ async def test_every_route_refuses_what_it_must(tmp_path: Path, temporal_client:
                     continue
                 params = list(route.param_convertors)
                 for case in CASES:
-                    want = 303 if level == "page" and case in ("no token", "bad token", "expired", "revoked") \
-                        else None if level == "page" else expected(case, level, params)
+                    want = (
+                        303
+                        if level == "page"
+                        and case in ("no token", "bad token", "expired", "revoked")
+                        else None
+                        if level == "page"
+                        else expected(case, level, params)
+                    )
                     if want is None:
                         continue
                     token = world.tokens[case]
-                    req = request_for(route, method, world.ids) if isinstance(route, APIRoute) else \
-                        {"method": method, "url": route.path.replace("{batch_id}", world.ids["batch_id"])
-                                                           .replace("{file_id}", world.ids["file_id"])}
+                    req = (
+                        request_for(route, method, world.ids)
+                        if isinstance(route, APIRoute)
+                        else {
+                            "method": method,
+                            "url": route.path.replace("{batch_id}", world.ids["batch_id"]).replace(
+                                "{file_id}", world.ids["file_id"]
+                            ),
+                        }
+                    )
                     if level == "page":
                         headers, cookies = {}, ({"docbatch_token": token} if token else {})
                     else:
-                        headers, cookies = ({"Authorization": f"Bearer {token}"} if token else {}), {}
-                    async with httpx.AsyncClient(transport=svc.http._transport, base_url="http://docbatch.test",
-                                                 headers=headers, cookies=cookies) as client:
+                        headers, cookies = (
+                            ({"Authorization": f"Bearer {token}"} if token else {}),
+                            {},
+                        )
+                    async with httpx.AsyncClient(
+                        transport=svc.http._transport,
+                        base_url="http://docbatch.test",
+                        headers=headers,
+                        cookies=cookies,
+                    ) as client:
                         resp = await client.request(**req)
                     got = resp.status_code
                     cells.append((method, route.path, case, want, got))
                     where = f"{method} {route.path} [{case}]"
                     if want == "filtered":
-                        leaked = [k for k in ("batch_id", "file_id", "template_id", "endpoint_id")
-                                  if world.ids[k] in resp.text]
+                        leaked = [
+                            k
+                            for k in ("batch_id", "file_id", "template_id", "endpoint_id")
+                            if world.ids[k] in resp.text
+                        ]
                         if got in (401, 403, 404) or got >= 500 or leaked:
-                            failures.append(f"{where}: got {got}, leaked {leaked}: {resp.text[:200]}")
+                            failures.append(
+                                f"{where}: got {got}, leaked {leaked}: {resp.text[:200]}"
+                            )
                         continue
                     if got != want:
                         failures.append(f"{where}: want {want}, got {got}: {resp.text[:200]}")
                     elif level != "page" and resp.json().get("statusCode") != want:
                         failures.append(f"{where}: no error envelope: {resp.text[:200]}")
-                    elif level == "page" and not resp.headers.get("location", "").startswith("/ui/login"):
+                    elif level == "page" and not resp.headers.get("location", "").startswith(
+                        "/ui/login"
+                    ):
                         failures.append(f"{where}: redirects to {resp.headers.get('location')}")
-        print(f"\naccess matrix: {routes} routes (method x path) x {len(CASES)} cases -> "
-              f"{len(cells)} requests checked")
+        print(
+            f"\naccess matrix: {routes} routes (method x path) x {len(CASES)} cases -> "
+            f"{len(cells)} requests checked"
+        )
         (tmp_path / "matrix.json").write_text(json.dumps(cells))
-        assert not uncovered, f"routes that declare no access level (use api.deps.require): {uncovered}"
+        assert not uncovered, (
+            f"routes that declare no access level (use api.deps.require): {uncovered}"
+        )
         assert not failures, "\n".join(failures)
         assert len(cells) > 150
 
 
-async def test_a_project_scoped_admin_cannot_touch_organization_resources(tmp_path: Path,
-                                                                         temporal_client: Client) -> None:
-    """The confirmed finding: a scoped admin revoked the owner's token and granted itself credits."""
+async def test_a_project_scoped_admin_cannot_touch_organization_resources(
+    tmp_path: Path, temporal_client: Client
+) -> None:
+    """The confirmed finding: a scoped admin revoked the owner's token, granted credits."""
     async with running_service(make_settings(tmp_path), temporal_client, with_worker=False) as svc:
         org, http = svc.org_id, svc.http
-        scoped = (await http.post(f"/tokens/{org}", json={"name": "p admin", "permissions": ["admin"],
-                                                          "projectId": svc.project_id})).json()
+        scoped = (
+            await http.post(
+                f"/tokens/{org}",
+                json={"name": "p admin", "permissions": ["admin"], "projectId": svc.project_id},
+            )
+        ).json()
         owner_id = (await http.get("/me")).json()["token"]["id"]
         builtin = svc.templates["invoice"]
-        async with httpx.AsyncClient(transport=svc.http._transport, base_url="http://docbatch.test",
-                                     headers={"Authorization": f"Bearer {scoped['token']}"}) as attacker:
+        async with httpx.AsyncClient(
+            transport=svc.http._transport,
+            base_url="http://docbatch.test",
+            headers={"Authorization": f"Bearer {scoped['token']}"},
+        ) as attacker:
             for method, url, body in (
                 ("DELETE", f"/tokens/{org}/{owner_id}", None),
                 ("GET", f"/tokens/{org}", None),
@@ -247,16 +355,28 @@ async def test_a_project_scoped_admin_cannot_touch_organization_resources(tmp_pa
                 assert "organization-level admin" in resp.json()["message"]
             # an organization-wide template: readable, not writable; its own project's: writable
             schema = {"type": "object", "properties": {"total": {"type": "number"}}}
-            org_wide = (await http.post(f"/templates/{org}", json={"name": "shared", "templateSchema": schema})).json()
+            org_wide = (
+                await http.post(
+                    f"/templates/{org}", json={"name": "shared", "templateSchema": schema}
+                )
+            ).json()
             assert org_wide["projectId"] is None
             assert (await attacker.get(f"/templates/{org}/{org_wide['id']}")).status_code == 200
-            edit = await attacker.put(f"/templates/{org}/{org_wide['id']}", json={"name": "x", "templateSchema": schema})
+            edit = await attacker.put(
+                f"/templates/{org}/{org_wide['id']}", json={"name": "x", "templateSchema": schema}
+            )
             assert edit.status_code == 403
             assert (await attacker.delete(f"/templates/{org}/{org_wide['id']}")).status_code == 403
-            own = (await attacker.post(f"/templates/{org}", json={"name": "mine", "templateSchema": schema})).json()
+            own = (
+                await attacker.post(
+                    f"/templates/{org}", json={"name": "mine", "templateSchema": schema}
+                )
+            ).json()
             assert own["projectId"] == svc.project_id  # never organization-wide
-            moved = await attacker.put(f"/templates/{org}/{own['id']}",
-                                       json={"name": "mine", "templateSchema": schema, "projectId": None})
+            moved = await attacker.put(
+                f"/templates/{org}/{own['id']}",
+                json={"name": "mine", "templateSchema": schema, "projectId": None},
+            )
             assert moved.status_code == 200 and moved.json()["projectId"] == svc.project_id
             assert (await attacker.get(f"/templates/{org}/{builtin}")).status_code == 200
         assert (await http.get("/me")).status_code == 200  # the owner's token still works
@@ -267,36 +387,78 @@ async def test_secrets_are_write_only(tmp_path: Path, temporal_client: Client) -
     async with running_service(make_settings(tmp_path), temporal_client, with_worker=False) as svc:
         org, http = svc.org_id, svc.http
         schema = {"type": "object", "properties": {"total": {"type": "number"}}}
-        tpl = (await http.post(f"/templates/{org}", json={
-            "name": "own llm", "templateSchema": schema,
-            "engine": {"mode": "llm", "base_url": "https://93.184.215.14/v1", "model": "m",
-                       "api_key": "sk-author-secret"}})).json()
-        hook = (await http.post(f"/webhooks/{org}", json={
-            "name": "h", "url": "https://93.184.215.14/hooks", "events": ["batch.completed"],
-            "headers": {"X-Api-Key": "customer-secret"}})).json()
-        reader = (await http.post(f"/tokens/{org}", json={"name": "r", "permissions": ["read"]})).json()
-        async with httpx.AsyncClient(transport=svc.http._transport, base_url="http://docbatch.test",
-                                     headers={"Authorization": f"Bearer {reader['token']}"}) as client:
-            for url in (f"/templates/{org}", f"/templates/{org}/{tpl['id']}", f"/webhooks/{org}",
-                        f"/webhooks/{org}/{hook['id']}", "/me"):
+        tpl = (
+            await http.post(
+                f"/templates/{org}",
+                json={
+                    "name": "own llm",
+                    "templateSchema": schema,
+                    "engine": {
+                        "mode": "llm",
+                        "base_url": "https://93.184.215.14/v1",
+                        "model": "m",
+                        "api_key": "sk-author-secret",
+                    },
+                },
+            )
+        ).json()
+        hook = (
+            await http.post(
+                f"/webhooks/{org}",
+                json={
+                    "name": "h",
+                    "url": "https://93.184.215.14/hooks",
+                    "events": ["batch.completed"],
+                    "headers": {"X-Api-Key": "customer-secret"},
+                },
+            )
+        ).json()
+        reader = (
+            await http.post(f"/tokens/{org}", json={"name": "r", "permissions": ["read"]})
+        ).json()
+        async with httpx.AsyncClient(
+            transport=svc.http._transport,
+            base_url="http://docbatch.test",
+            headers={"Authorization": f"Bearer {reader['token']}"},
+        ) as client:
+            for url in (
+                f"/templates/{org}",
+                f"/templates/{org}/{tpl['id']}",
+                f"/webhooks/{org}",
+                f"/webhooks/{org}/{hook['id']}",
+                "/me",
+            ):
                 text = (await client.get(url)).text
                 assert "sk-author-secret" not in text and "customer-secret" not in text, url
-        assert (await http.get(f"/templates/{org}/{tpl['id']}")).json()["engine"]["api_key"] == "********"
-        assert (await http.get(f"/webhooks/{org}/{hook['id']}")).json()["headers"] == {"X-Api-Key": "********"}
+        assert (await http.get(f"/templates/{org}/{tpl['id']}")).json()["engine"][
+            "api_key"
+        ] == "********"
+        assert (await http.get(f"/webhooks/{org}/{hook['id']}")).json()["headers"] == {
+            "X-Api-Key": "********"
+        }
         # sending the mask back keeps the stored values
         back = (await http.get(f"/templates/{org}/{tpl['id']}")).json()
         assert (await http.put(f"/templates/{org}/{tpl['id']}", json=back)).status_code == 200
-        assert (await http.patch(f"/webhooks/{org}/{hook['id']}",
-                                 json={"headers": {"X-Api-Key": "********", "X-New": "v"}})).status_code == 200
+        assert (
+            await http.patch(
+                f"/webhooks/{org}/{hook['id']}",
+                json={"headers": {"X-Api-Key": "********", "X-New": "v"}},
+            )
+        ).status_code == 200
         from core.models import Template
         from core.secret_box import unseal
         from core.webhook_models import WebhookEndpoint
 
         with session_scope(svc.settings.sqlalchemy_url) as session:
             stored = session.get(Template, tpl["id"]).engine["api_key"]
-            assert stored.startswith("enc:v1:") and "sk-author-secret" not in stored  # encrypted at rest
+            assert (
+                stored.startswith("enc:v1:") and "sk-author-secret" not in stored
+            )  # encrypted at rest
             assert unseal(svc.settings, stored) == "sk-author-secret"
-            assert session.get(WebhookEndpoint, hook["id"]).headers == {"X-Api-Key": "customer-secret", "X-New": "v"}
+            assert session.get(WebhookEndpoint, hook["id"]).headers == {
+                "X-Api-Key": "customer-secret",
+                "X-New": "v",
+            }
         # a changed URL with the mask drops the key: it never follows the template to a new host
         back["engine"]["base_url"] = "https://93.184.215.15/v1"
         assert (await http.put(f"/templates/{org}/{tpl['id']}", json=back)).status_code == 200
@@ -304,10 +466,20 @@ async def test_secrets_are_write_only(tmp_path: Path, temporal_client: Client) -
             assert "api_key" not in session.get(Template, tpl["id"]).engine
 
 
-async def test_webhook_secrets_are_encrypted_at_rest_and_still_sign(tmp_path: Path, temporal_client: Client) -> None:
+async def test_webhook_secrets_are_encrypted_at_rest_and_still_sign(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     async with running_service(make_settings(tmp_path), temporal_client, with_worker=False) as svc:
-        created = (await svc.http.post(f"/webhooks/{svc.org_id}", json={
-            "name": "h", "url": "https://93.184.215.14/hooks", "events": ["batch.completed"]})).json()
+        created = (
+            await svc.http.post(
+                f"/webhooks/{svc.org_id}",
+                json={
+                    "name": "h",
+                    "url": "https://93.184.215.14/hooks",
+                    "events": ["batch.completed"],
+                },
+            )
+        ).json()
         from core.secret_box import unseal
         from core.webhook_models import WebhookEndpoint
 

@@ -24,39 +24,64 @@ AUTH = {"Authorization": f"Bearer {OWNER_TOKEN}"}
 async def attack(api: ApiProcess, method: str, path: str, headers: dict[str, str], **kw: object):
     api.reset_peak()
     before = api.status("VmRSS")
-    answer = await anyio.to_thread.run_sync(lambda: send_chunked(api.port, method, path, headers, BODY, **kw))
+    answer = await anyio.to_thread.run_sync(
+        lambda: send_chunked(api.port, method, path, headers, BODY, **kw)
+    )
     peak = api.status("VmHWM")
-    print(f"{method} {path}: HTTP {answer.status} after {answer.sent / MB:.1f} MB sent; "
-          f"API RSS {before / MB:.0f} MB before, peak {peak / MB:.0f} MB")
-    assert peak - before < GROWTH, f"the API grew by {(peak - before) / MB:.0f} MB during a {BODY / MB:.0f} MB body"
+    print(
+        f"{method} {path}: HTTP {answer.status} after {answer.sent / MB:.1f} MB sent; "
+        f"API RSS {before / MB:.0f} MB before, peak {peak / MB:.0f} MB"
+    )
+    assert peak - before < GROWTH, (
+        f"the API grew by {(peak - before) / MB:.0f} MB during a {BODY / MB:.0f} MB body"
+    )
     assert answer.sent < BODY / 2, f"the server read {answer.sent / MB:.0f} MB before answering"
     return answer
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "GET"])
-async def test_unauthenticated_chunked_bodies_are_refused_before_reading(api: ApiProcess, method: str) -> None:
-    path = f"/templates/{api.org_id}/x" if method in ("PUT", "DELETE", "GET") else f"/projects/{api.org_id}"
+async def test_unauthenticated_chunked_bodies_are_refused_before_reading(
+    api: ApiProcess, method: str
+) -> None:
+    path = (
+        f"/templates/{api.org_id}/x"
+        if method in ("PUT", "DELETE", "GET")
+        else f"/projects/{api.org_id}"
+    )
     if method == "PATCH":
         path = f"/webhooks/{api.org_id}/whk_x"
-    for headers in ({"Content-Type": "application/json"},
-                    {"Content-Type": "application/json", "Authorization": "Bearer dbt_not_a_token"}):
+    for headers in (
+        {"Content-Type": "application/json"},
+        {"Content-Type": "application/json", "Authorization": "Bearer dbt_not_a_token"},
+    ):
         answer = await attack(api, method, path, headers)
         assert answer.status == 401, answer.body
         assert json.loads(answer.body)["statusCode"] == 401
 
 
 async def test_unauthenticated_upload_is_refused_before_reading(api: ApiProcess) -> None:
-    answer = await attack(api, "POST", f"/batch/{api.org_id}/upload",
-                          {"Content-Type": "multipart/form-data; boundary=xyz"})
+    answer = await attack(
+        api,
+        "POST",
+        f"/batch/{api.org_id}/upload",
+        {"Content-Type": "multipart/form-data; boundary=xyz"},
+    )
     assert answer.status == 401
 
 
 async def test_authenticated_json_body_is_cut_at_one_megabyte(api: ApiProcess) -> None:
-    for method, path in (("POST", f"/projects/{api.org_id}"),
-                         ("PUT", f"/templates/{api.org_id}/{api.templates['invoice']}"),
-                         ("POST", f"/tokens/{api.org_id}")):
-        answer = await attack(api, method, path, {**AUTH, "Content-Type": "application/json"},
-                              prefix=b'{"name": "' + b"a" * (MB - 10))
+    for method, path in (
+        ("POST", f"/projects/{api.org_id}"),
+        ("PUT", f"/templates/{api.org_id}/{api.templates['invoice']}"),
+        ("POST", f"/tokens/{api.org_id}"),
+    ):
+        answer = await attack(
+            api,
+            method,
+            path,
+            {**AUTH, "Content-Type": "application/json"},
+            prefix=b'{"name": "' + b"a" * (MB - 10),
+        )
         assert answer.status == 413, answer.body
         message = json.loads(answer.body)["message"]
         assert "1.0 MB" in message and "JSON body" in message
@@ -64,20 +89,34 @@ async def test_authenticated_json_body_is_cut_at_one_megabyte(api: ApiProcess) -
 
 
 async def test_authenticated_upload_part_is_cut_at_the_file_limit(api: ApiProcess) -> None:
-    head = (b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
-            b"Content-Type: text/plain\r\n\r\n")
-    answer = await attack(api, "POST", f"/batch/{api.org_id}/upload",
-                          {**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"}, prefix=head)
+    head = (
+        b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+    answer = await attack(
+        api,
+        "POST",
+        f"/batch/{api.org_id}/upload",
+        {**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"},
+        prefix=head,
+    )
     assert answer.status == 413, answer.body
     assert "A file is larger than the limit of 2.0 MB" in json.loads(answer.body)["message"]
     assert answer.sent < 16 * MB  # cut at one part (2 MB); the rest sits in loopback socket buffers
 
 
 async def test_authenticated_upload_with_too_many_parts_is_cut(api: ApiProcess) -> None:
-    part = (b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n"
-            b"Total: 1\r\n")
-    answer = await attack(api, "POST", f"/batch/{api.org_id}/upload",
-                          {**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"}, chunk=part * 1000)
+    part = (
+        b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n'
+        b"Total: 1\r\n"
+    )
+    answer = await attack(
+        api,
+        "POST",
+        f"/batch/{api.org_id}/upload",
+        {**AUTH, "Content-Type": "multipart/form-data; boundary=xyz"},
+        chunk=part * 1000,
+    )
     assert answer.status == 413
     assert "more than 13 parts" in json.loads(answer.body)["message"]
     # nothing was charged
@@ -91,8 +130,12 @@ async def test_a_normal_upload_still_works(api: ApiProcess) -> None:
     import httpx
 
     async with httpx.AsyncClient(base_url=api.url, headers=AUTH) as http:
-        resp = await http.post(f"/batch/{api.org_id}/upload",
-                               files=[("files", ("r.txt", b"Total: 12.00\n" * 1000, "text/plain"))],
-                               data={"projectId": api.project_id, "templateId": api.templates["receipt"]})
+        resp = await http.post(
+            f"/batch/{api.org_id}/upload",
+            files=[("files", ("r.txt", b"Total: 12.00\n" * 1000, "text/plain"))],
+            data={"projectId": api.project_id, "templateId": api.templates["receipt"]},
+        )
         assert resp.status_code == 201, resp.text
-        assert (await http.post(f"/projects/{api.org_id}", json={"name": "small"})).status_code == 201
+        assert (
+            await http.post(f"/projects/{api.org_id}", json={"name": "small"})
+        ).status_code == 201

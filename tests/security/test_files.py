@@ -8,7 +8,12 @@ import asyncio
 from pathlib import Path
 
 from tests.harness import DOCS, Service
-from tests.security.hostile_files import deeply_nested_pdf, many_pages_pdf, pdf_with_attachment, zip_bomb_docx
+from tests.security.hostile_files import (
+    deeply_nested_pdf,
+    many_pages_pdf,
+    pdf_with_attachment,
+    zip_bomb_docx,
+)
 
 MB = 1024 * 1024
 
@@ -25,33 +30,56 @@ async def test_inflating_files_fail_alone(service: Service, tmp_path: Path) -> N
     attached = pdf_with_attachment(tmp_path / "attached.pdf", inflated=300 * MB)
     Path("/proc/self/clear_refs").write_text("5")
     before = peak_rss()
-    hostile = (await service.upload([bomb, attached, DOCS / "receipt.txt"], template="invoice")).json()
+    hostile = (
+        await service.upload([bomb, attached, DOCS / "receipt.txt"], template="invoice")
+    ).json()
     plain = (await service.upload([DOCS / "invoice-acme.pdf"], template="invoice")).json()
-    done, other = await asyncio.gather(service.wait_final(hostile["id"]), service.wait_final(plain["id"]))
+    done, other = await asyncio.gather(
+        service.wait_final(hostile["id"]), service.wait_final(plain["id"])
+    )
     grew = peak_rss() - before
-    print(f"\nworker+API process peak grew by {grew / MB:.0f} MB for a 512 MB zip bomb and a 300 MB attachment")
+    print(
+        f"\nworker+API process peak grew by {grew / MB:.0f} MB "
+        "for a 512 MB zip bomb and a 300 MB attachment"
+    )
     assert other["status"] == "completed"
     by_name = {f["fileName"]: f for f in done["files"]}
     assert done["status"] == "partially_failed"
     assert by_name["receipt.txt"]["status"] == "completed"
-    for name, words in (("bomb.docx", "unpacks to 513 MB"), ("attached.pdf", "factur-x.xml unpacks to 300 MB")):
-        assert by_name[name]["status"] == "failed" and by_name[name]["errorCode"] == "ResourceLimit", by_name[name]
+    for name, words in (
+        ("bomb.docx", "unpacks to 513 MB"),
+        ("attached.pdf", "factur-x.xml unpacks to 300 MB"),
+    ):
+        assert (
+            by_name[name]["status"] == "failed" and by_name[name]["errorCode"] == "ResourceLimit"
+        ), by_name[name]
         assert words in by_name[name]["errorMessage"]
         assert by_name[name]["attempts"] == 1  # permanent: not retried
     assert grew < 150 * MB
 
 
-async def test_pixel_bomb_many_pages_and_deep_nesting_fail_alone(service: Service, tmp_path: Path) -> None:
-    pixel_bomb = Path(__file__).parents[1] / "fixtures" / "extraction" / "bomb.png"  # 100000 x 100000
+async def test_pixel_bomb_many_pages_and_deep_nesting_fail_alone(
+    service: Service, tmp_path: Path
+) -> None:
+    pixel_bomb = (
+        Path(__file__).parents[1] / "fixtures" / "extraction" / "bomb.png"
+    )  # 100000 x 100000
     pages = many_pages_pdf(tmp_path / "pages.pdf", 10_000)
     nested = deeply_nested_pdf(tmp_path / "nested.pdf", 100_000)
-    hostile = (await service.upload([pixel_bomb, pages, nested, DOCS / "receipt.txt"], template="invoice")).json()
+    hostile = (
+        await service.upload([pixel_bomb, pages, nested, DOCS / "receipt.txt"], template="invoice")
+    ).json()
     plain = (await service.upload([DOCS / "invoice-acme.pdf"], template="invoice")).json()
-    done, other = await asyncio.gather(service.wait_final(hostile["id"]), service.wait_final(plain["id"]))
+    done, other = await asyncio.gather(
+        service.wait_final(hostile["id"]), service.wait_final(plain["id"])
+    )
     assert other["status"] == "completed"
     by_name = {f["fileName"]: f for f in done["files"]}
     assert by_name["bomb.png"]["errorCode"] == "ImageTooLarge"
-    assert by_name["pages.pdf"]["errorCode"] == "TooManyPages" and "10000 pages" in by_name["pages.pdf"]["errorMessage"]
+    assert (
+        by_name["pages.pdf"]["errorCode"] == "TooManyPages"
+        and "10000 pages" in by_name["pages.pdf"]["errorMessage"]
+    )
     # pdfium caps its own recursion: the nested array is dropped and the (blank) page is read
     assert by_name["nested.pdf"]["status"] in ("completed", "failed")
     assert by_name["nested.pdf"]["errorCode"] in (None, "CorruptFile", "EmptyFile")

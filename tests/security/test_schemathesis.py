@@ -30,17 +30,27 @@ def test_no_server_errors(tmp_path: Path, temporal_env: WorkflowEnvironment) -> 
         for operation in operations:
 
             @given(case=operation.as_strategy())
-            @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-                      derandomize=True, database=None)
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                derandomize=True,
+                database=None,
+            )
             def run(case) -> None:  # type: ignore[no-untyped-def]
                 nonlocal calls
                 response = case.call(base_url=api.url, headers=AUTH)
                 calls += 1
                 if response.status_code >= 500:
-                    failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
-                                    f"{response.text[:200]} (curl: {case.as_curl_command()})")
+                    failures.append(
+                        f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                        f"{response.text[:200]} (curl: {case.as_curl_command()})"
+                    )
 
             run()
-        print(f"\nschemathesis: {len(operations)} operations, {calls} requests, {len(failures)} server errors")
+        print(
+            f"\nschemathesis: {len(operations)} operations, {calls} requests, "
+            f"{len(failures)} server errors"
+        )
         assert not failures, "\n".join(failures[:20])
         assert calls > len(operations)

@@ -34,7 +34,9 @@ class SlowLLM:
                 slow.calls += 1
                 time.sleep(ANSWER_AFTER)
                 content = json.dumps({"total": 12.5})
-                data = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
+                data = json.dumps(
+                    {"choices": [{"message": {"role": "assistant", "content": content}}]}
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -61,23 +63,39 @@ def slow_llm() -> Iterator[SlowLLM]:
 
 
 @pytest.fixture
-async def slow_service(tmp_path: Path, temporal_client: Client, slow_llm: SlowLLM) -> AsyncIterator[Service]:
-    settings = make_settings(tmp_path, llm_base_url=slow_llm.base_url, llm_model="m",
-                             heartbeat_timeout_seconds=HEARTBEAT_TIMEOUT, extraction_attempts=3)
+async def slow_service(
+    tmp_path: Path, temporal_client: Client, slow_llm: SlowLLM
+) -> AsyncIterator[Service]:
+    settings = make_settings(
+        tmp_path,
+        llm_base_url=slow_llm.base_url,
+        llm_model="m",
+        heartbeat_timeout_seconds=HEARTBEAT_TIMEOUT,
+        extraction_attempts=3,
+    )
     async with running_service(settings, temporal_client) as svc:
         yield svc
 
 
 async def test_a_slow_llm_answer_is_one_attempt(slow_service: Service, slow_llm: SlowLLM) -> None:
     svc = slow_service
-    schema = {"type": "object", "properties": {"total": {"type": "number", "description": "the total"}}}
-    created = (await svc.http.post(f"/templates/{svc.org_id}", json={
-        "name": "llm", "templateSchema": schema, "engine": {"mode": "llm"}})).json()
+    schema = {
+        "type": "object",
+        "properties": {"total": {"type": "number", "description": "the total"}},
+    }
+    created = (
+        await svc.http.post(
+            f"/templates/{svc.org_id}",
+            json={"name": "llm", "templateSchema": schema, "engine": {"mode": "llm"}},
+        )
+    ).json()
     svc.templates["llm"] = created["id"]
     batch = (await svc.upload([DOCS / "receipt.txt"], template="llm")).json()
     done = await svc.wait_final(batch["id"])
     assert done["status"] == "completed", done
     assert done["files"][0]["attempts"] == 1
     assert slow_llm.calls == 1
-    record = (await svc.http.get(f"/processing-history/{svc.org_id}/{done['files'][0]['id']}")).json()
+    record = (
+        await svc.http.get(f"/processing-history/{svc.org_id}/{done['files'][0]['id']}")
+    ).json()
     assert record["result"]["total"] == 12.5
