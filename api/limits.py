@@ -57,25 +57,48 @@ class PartCounter:
         self.parts = 0
         self.size = 0
         self.broken = False
+        self.filename = ""
+        self._field = b""
+        self._value = b""
         self.parser = MultipartParser(
-            boundary, {"on_part_begin": self._begin, "on_part_data": self._data}
+            boundary,
+            {
+                "on_part_begin": self._begin,
+                "on_part_data": self._data,
+                "on_header_field": self._header_field,
+                "on_header_value": self._header_value,
+                "on_header_end": self._header_end,
+            },
         )
 
     def _begin(self) -> None:
         self.parts += 1
         self.size = 0
+        self.filename = ""
         if self.parts > self.max_parts:
             raise BodyTooLarge(
                 f"The form has more than {self.max_parts} parts; a batch holds at most "
                 f"{self.max_parts - EXTRA_PARTS} files. Split it into several batches."
             )
 
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._field += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        if self._field.strip().lower() == b"content-disposition":
+            _, params = parse_options_header(self._value)
+            self.filename = params.get(b"filename", b"").decode("utf-8", "replace")[:200]
+        self._field = self._value = b""
+
     def _data(self, data: bytes, start: int, end: int) -> None:
         self.size += end - start
         if self.size > self.part_limit:
             raise BodyTooLarge(
-                f"A file is larger than the limit of {_mb(self.part_limit)}; nothing was "
-                "charged. Split or compress it."
+                f"{self.filename or 'A file'} is larger than the limit of "
+                f"{_mb(self.part_limit)} per file; nothing was charged. Split or compress it."
             )
 
     def feed(self, chunk: bytes) -> None:
