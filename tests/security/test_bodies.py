@@ -101,7 +101,9 @@ async def test_authenticated_upload_part_is_cut_at_the_file_limit(api: ApiProces
         prefix=head,
     )
     assert answer.status == 413, answer.body
-    assert "big.txt is larger than the limit of 2.0 MB per file" in json.loads(answer.body)["message"]
+    assert (
+        "big.txt is larger than the limit of 2.0 MB per file" in json.loads(answer.body)["message"]
+    )
     assert answer.sent < 16 * MB  # cut at one part (2 MB); the rest sits in loopback socket buffers
 
 

@@ -41,7 +41,9 @@ async def test_a_retried_upload_is_charged_once(service: Service) -> None:
     together = await asyncio.gather(*(send() for _ in range(4)))
     assert len({b["id"] for b in together}) == 1
     after = (await service.http.get("/me")).json()["credits"]
-    assert before - after == 2 + 2 + 1  # the plain upload, the keyed one once, the concurrent one once
+    assert (
+        before - after == 2 + 2 + 1
+    )  # the plain upload, the keyed one once, the concurrent one once
     listed = (await service.http.get(f"/batch/{service.org_id}")).json()
     assert listed["pagination"]["total"] == 3
     for b in {b["id"] for b in [first.json(), *together]}:

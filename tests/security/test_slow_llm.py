@@ -3,63 +3,16 @@ the activity heartbeats from a background thread while it waits."""
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from temporalio.client import Client
 
 from tests.harness import DOCS, Service, make_settings, running_service
+from tests.security.conftest import SlowLLM
 
-HEARTBEAT_TIMEOUT = 1.0
-ANSWER_AFTER = 3.0  # three heartbeat timeouts
-
-
-class SlowLLM:
-    def __init__(self) -> None:
-        self.calls = 0
-        slow = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                slow.calls += 1
-                time.sleep(ANSWER_AFTER)
-                content = json.dumps({"total": 12.5})
-                data = json.dumps(
-                    {"choices": [{"message": {"role": "assistant", "content": content}}]}
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-
-@pytest.fixture
-def slow_llm() -> Iterator[SlowLLM]:
-    fake = SlowLLM()
-    fake.thread.start()
-    try:
-        yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
+HEARTBEAT_TIMEOUT = 1.0  # the slow LLM answers after three of these
 
 
 @pytest.fixture
@@ -102,7 +55,8 @@ async def test_a_slow_llm_answer_is_one_attempt(slow_service: Service, slow_llm:
 
 
 async def test_an_abandoned_attempt_does_not_overwrite_the_current_one(
-        tmp_path: Path, temporal_client: Client, slow_llm: SlowLLM) -> None:
+    tmp_path: Path, temporal_client: Client, slow_llm: SlowLLM
+) -> None:
     """The attempt's row is taken over (as by a retry after a heartbeat timeout) while the
     engine waits for the LLM: the old attempt stores nothing."""
     import asyncio
@@ -118,8 +72,12 @@ async def test_an_abandoned_attempt_does_not_overwrite_the_current_one(
     settings = make_settings(tmp_path, llm_base_url=slow_llm.base_url, llm_model="m")
     async with running_service(settings, temporal_client, with_worker=False) as svc:
         schema = {"type": "object", "properties": {"total": {"type": "number"}}}
-        created = (await svc.http.post(f"/templates/{svc.org_id}", json={
-            "name": "llm", "templateSchema": schema, "engine": {"mode": "llm"}})).json()
+        created = (
+            await svc.http.post(
+                f"/templates/{svc.org_id}",
+                json={"name": "llm", "templateSchema": schema, "engine": {"mode": "llm"}},
+            )
+        ).json()
         svc.templates["llm"] = created["id"]
         batch = (await svc.upload([DOCS / "receipt.txt"], template="llm")).json()
         file_id = batch["uploadIds"][0]
