@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench eval worker api clean
+.PHONY: install run test bench eval train worker api clean
 
 $(STAMP): pyproject.toml scripts/install-system.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 eval: $(STAMP)
+	$(PY) -m pip install -q 'scikit-learn>=1.4'
 	$(PY) tools/eval.py ../shared/corpus
+
+# fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first)
+train: $(STAMP)
+	$(PY) -m pip install -q 'scikit-learn>=1.4'
+	$(PY) tools/train_ranker.py ../shared/corpus
 
 worker: $(STAMP)
 	$(PY) worker.py

@@ -135,7 +135,8 @@ DATE_PATTERNS = [
     # 2018-06-13, 2018/06/13, 2018.06.13
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
-    re.compile(r"(?<![\w.,\-/])(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
+    # (also glued to a 'Date' label, as OCR that drops spaces reads it: 'DATE11/30/16')
+    re.compile(r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt]))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
                r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
     re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
@@ -260,3 +261,16 @@ def find_ibans(text: str, checksum: bool = True) -> list[tuple[str, int, int]]:
 def clean_text(text: str) -> str:
     s = re.sub(r"\s+", " ", _clean(text)).strip()
     return s.strip(" :;,|")
+
+
+_ASCII_PUNCT = str.maketrans({"‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "–": "-",
+                              "—": "-", "‐": "-", "‑": "-", "‒": "-", "·": ".", "•": "-"})
+
+
+def tidy_text(text: str) -> str:
+    """A text value as printed, made plain: NFKC, ASCII punctuation, single spaces.
+
+    Spacing around commas is kept as printed: labelled receipts follow the print more often than
+    any one convention (measured on the corpus, spaces added or removed lost matches)."""
+    s = clean_text(text).translate(_ASCII_PUNCT)
+    return re.sub(r"\s{2,}", " ", s).strip()

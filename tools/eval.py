@@ -129,7 +129,21 @@ def main(argv: list[str] | None = None) -> int:
         wanted = set(args.only.split(","))
         DATASETS = [d for d in DATASETS if d[0] in wanted]
     evaluate(corpus, score_py, args.show_misses)
+    if not args.only or "sroie" in args.only.split(","):
+        kfold_figures(corpus)
     return 0
+
+
+def kfold_figures(corpus: Path) -> None:
+    """What is fitted to data (the field ranker) scored on vendors it was not fitted on."""
+    print("\nsroie, fitted parts: field ranker, vendor-grouped 5-fold (no vendor in two folds)")
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("  skipped: scikit-learn is not installed (make eval installs it)")
+        return
+    subprocess.run([sys.executable, str(REPO / "tools" / "train_ranker.py"), str(corpus), "--dry-run"],
+                   cwd=REPO, check=False)
 
 
 if __name__ == "__main__":

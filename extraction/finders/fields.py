@@ -151,7 +151,7 @@ class Finder:
             for seg in line.segments:
                 if id(seg) in claimed:
                     continue
-                found = find_dates(seg.text)
+                found = find_dates(seg.text, self.day_first)
                 if found:
                     return Candidate(found[0][0], 0.5, line.page, seg.box, seg.text, "first-date")
         return None
@@ -166,7 +166,7 @@ class Finder:
             m = re.search(r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on)\b", text, re.IGNORECASE)
             if not m:
                 continue
-            found = find_dates(text[m.end():])
+            found = find_dates(text[m.end():], self.day_first)
             if found:
                 return Candidate(found[0][0], 0.45, line.page, line.box, text, "payment-terms")
         return None
@@ -251,15 +251,25 @@ def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(lab) for lab in labels)
 
 
+US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+             "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+US_ADDRESS = re.compile(r"(?:,|\s)\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
+US_DOLLAR = re.compile(r"(?<![A-Z])\$\s?\d|\bUSD\b")
+
+
 def day_first_document(doc: Document) -> bool:
-    """Numeric dates are day-first unless the document itself shows month-first (11/17/2017)."""
+    """Numeric dates are day-first unless the document shows month-first: a date such as
+    11/17/2017, or, when its dates do not tell, a US address (state and ZIP code) or US dollars."""
     votes = 0
-    for m in re.finditer(r"(?<![\d.,])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)?\d{2}(?!\d)", doc.text):
+    text = doc.text
+    for m in re.finditer(r"(?<![\d.,])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)?\d{2}(?!\d)", text):
         a, b = int(m.group(1)), int(m.group(2))
         if a > 12 >= b:
             votes += 1
         elif b > 12 >= a:
             votes -= 1
+    if votes == 0 and (US_ADDRESS.search(text) or US_DOLLAR.search(text)):
+        return False
     return votes >= 0
 
 
@@ -311,12 +321,16 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def find_fields(doc: Document, template: TemplateSpec) -> dict[str, FieldResult]:
-    """Run the local engine over a read document."""
+def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = True) -> dict[str, FieldResult]:
+    """Run the local engine over a read document (``use_ranker=False``: the rules alone)."""
+    from extraction.ranker import ranked_fields
+
     props: dict[str, Any] = template.schema.get("properties", {}) or {}
     specs = [field_spec(name, sch if isinstance(sch, dict) else {}) for name, sch in props.items()]
     finder = Finder(doc, specs)
     totals = finder.totals() if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs) else {}
+    plain = [s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")]
+    ranked = ranked_fields(finder, {s.concept for s in plain if s.concept}) if use_ranker else {}
     pages = {p.number: p for p in doc.pages}
     out: dict[str, FieldResult] = {}
     for spec in specs:
@@ -325,7 +339,9 @@ def find_fields(doc: Document, template: TemplateSpec) -> dict[str, FieldResult]
             if rows:
                 out[spec.name] = FieldResult(rows, conf, page, pages[page].fraction(box) if box else None)
             continue
-        cand = totals.get(spec.concept or "") if spec.kind == "amount" else None
+        cand = ranked.get(spec.concept or "") if spec in plain else None
+        if cand is None and spec.kind == "amount":
+            cand = totals.get(spec.concept or "")
         if cand is None:
             cand = finder.find(spec)
         if cand is None or cand.value is None or cand.value == "":

@@ -106,8 +106,8 @@ def _rounding(f: Finder, grand: list[Candidate]) -> None:
             abs(a[0] - target) < Decimal("0.005") for line in f.doc.lines for a in find_amounts(line.text)):
         grand.insert(0, Candidate(target, best.score, best.page, best.box, best.text, best.how + "+rounding"))
 
-def _cash_check(f: Finder, grand: list[Candidate]) -> None:
-    """Cash tendered minus change is the total: it confirms a candidate, or is one."""
+def cash_minus_change(f: Finder) -> tuple[Decimal, Candidate] | None:
+    """Cash tendered minus the change given back, when both are printed."""
     def first(words: tuple[str, ...]) -> Candidate | None:
         for hit in f.hits:
             if "_other_amount" in hit.owners and hit.label in words:
@@ -119,8 +119,16 @@ def _cash_check(f: Finder, grand: list[Candidate]) -> None:
 
     cash, change = first(("cash", "tendered", "cash tendered", "pay", "paid", "tunai")), first(("change", "baki"))
     if cash is None or change is None or change.value >= cash.value:
+        return None
+    return cash.value - change.value, cash
+
+
+def _cash_check(f: Finder, grand: list[Candidate]) -> None:
+    """Cash tendered minus change is the total: it confirms a candidate, or is one."""
+    found = cash_minus_change(f)
+    if found is None:
         return
-    paid = cash.value - change.value
+    paid, cash = found
     for cand in grand:
         if abs(cand.value - paid) < Decimal("0.015"):
             cand.score = min(0.99, cand.score + 0.25)
@@ -128,6 +136,7 @@ def _cash_check(f: Finder, grand: list[Candidate]) -> None:
             return
     grand.append(Candidate(paid, 0.45, cash.page, cash.box, cash.text, "cash-minus-change"))
     grand.sort(key=lambda c: -c.score)
+
 
 def largest_amount(f: Finder) -> Candidate | None:
     skip = {id(h.line) for h in f.hits if "_other_amount" in h.owners}

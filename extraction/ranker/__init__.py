@@ -1,0 +1,78 @@
+"""Learned field ranking for scanned documents: candidates with features, scored by small trees.
+
+The rules in ``extraction.finders`` still read labels, totals and parties; for the fields named in
+``RANKED`` on OCR pages, every plausible candidate is scored by the shipped model and the best one
+wins. ``document_candidates`` is shared by inference and by training (``tools/train_ranker.py``),
+so the model always sees exactly the features it was fitted on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from extraction.finders import parties
+from extraction.finders.concepts import field_spec
+from extraction.finders.locate import Candidate
+from extraction.ranker.candidates import (
+    Ranked,
+    add_relative,
+    address_candidates,
+    company_candidates,
+    total_candidates,
+)
+from extraction.ranker.model import load_model
+
+if TYPE_CHECKING:
+    from extraction.finders.fields import Finder
+
+# concept of the template field -> name of the ranked field in the model
+RANKED = {"seller_name": "company", "address": "address", "grand_total": "total"}
+
+
+def applies(finder: Finder) -> bool:
+    """The model was trained on scanned receipts: it ranks fields of OCR-read documents."""
+    return bool(finder.doc.pages) and finder.doc.pages[0].source == "ocr"
+
+
+def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
+    """Candidates with features for every ranked field of one document."""
+    from extraction.finders.totals import cash_minus_change
+
+    doc = finder.doc
+    seller = finder.party(field_spec("seller_name", {"type": "string"}))
+    legal = parties.legal_form_name(doc)
+    top = parties.top_name(doc)
+    rules = {"legal": str(legal.value) if legal else "", "top": str(top.value) if top else "",
+             "chosen": str(seller.value) if seller else ""}
+    company_line = -1
+    if seller is not None and seller.box is not None and doc.pages:
+        company_line = next((ln.index for ln in doc.pages[0].lines
+                             if ln.box[1] - 1e-6 <= seller.box[1] <= ln.box[3] + 1e-6), -1)
+    address_rule = finder.address(field_spec("address", {"type": "string"}))
+    totals = finder.totals()
+    grand = totals.get("grand_total")
+    cash = cash_minus_change(finder)
+    found = {
+        "company": company_candidates(doc, rules),
+        "address": address_candidates(doc, company_line, str(address_rule.value) if address_rule else None),
+        "total": total_candidates(doc, finder.hits, grand.value if grand else None, cash[0] if cash else None),
+    }
+    return {name: add_relative(name, cands) for name, cands in found.items()}
+
+
+def ranked_fields(finder: Finder, concepts: set[str]) -> dict[str, Candidate]:
+    """The model's best candidate for each wanted concept it can rank (concept -> candidate)."""
+    model = load_model()
+    wanted = {c: RANKED[c] for c in concepts if c in RANKED and model and RANKED[c] in model.fields}
+    if not wanted or model is None or not applies(finder):
+        return {}
+    cands = document_candidates(finder)
+    out: dict[str, Candidate] = {}
+    for concept, name in wanted.items():
+        trees = model.fields[name]
+        scored = [(trees.score(c.features), c) for c in cands.get(name, [])]
+        if not scored:
+            continue
+        prob, best = max(scored, key=lambda pc: pc[0])
+        out[concept] = Candidate(best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}")
+    return out

@@ -1,0 +1,361 @@
+"""Candidates for the ranked fields, each described by layout and content features.
+
+A candidate is a possible value (a company line, a run of address lines, an amount) with the
+features a small learned model weighs to pick the right one. Features say what kind of text a
+candidate is and where it sits (line index, position and size on the page, labels next to it,
+agreement with other evidence such as cash minus change); none names a vendor or a word seen in
+one vendor's documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from statistics import median
+
+from extraction.document import Document, Line, Page, Segment
+from extraction.finders.locate import LabelHit, fold
+from extraction.finders.parties import (
+    ADDRESS_STOP,
+    ADDRESS_WORD,
+    LEGAL_FORM,
+    NOT_A_NAME,
+    PHONE_ONLY,
+    REG_NO_ONLY,
+    STRONG_FORM,
+    _is_name_like,
+    clean_name,
+)
+from extraction.normalise import find_amounts, find_dates, tidy_text
+
+COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
+ADDRESS_LINES = 22
+ADDRESS_SPAN = 6
+POSTCODE = re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)")
+PHONE = re.compile(r"(\btel\b|\bphone\b|\bfax\b|\bh/?p\b|\bmobile\b)|\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]\d{3,4}", re.I)
+CURRENCY_MARK = re.compile(r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b")
+
+
+@dataclass
+class Ranked:
+    """A candidate value with its features; ``page``/``box`` say where it was printed."""
+
+    value: object
+    page: int
+    box: list[float]
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _upper_ratio(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _union(boxes: list[list[float]]) -> list[float]:
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _line_text(line: Line) -> str:
+    return re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
+
+
+def _median_height(page: Page) -> float:
+    heights = [w.height for w in page.words if w.height > 0]
+    return median(heights) if heights else 1.0
+
+
+def _geometry(page: Page, box: list[float], med_h: float) -> dict[str, float]:
+    w = max(1.0, page.width)
+    h = max(1.0, page.height)
+    return {
+        "y_rel": box[1] / h,
+        "h_rel": (box[3] - box[1]) / max(1e-6, med_h),
+        "xc_off": abs((box[0] + box[2]) / 2 - w / 2) / w,
+        "w_rel": (box[2] - box[0]) / w,
+        "x0_rel": box[0] / w,
+    }
+
+
+def _text_features(text: str) -> dict[str, float]:
+    letters = _letters(text)
+    digits = sum(ch.isdigit() for ch in text)
+    return {
+        "n_words": float(len(text.split())),
+        "n_chars": float(len(text)),
+        "letters": float(letters),
+        "digit_ratio": digits / max(1, len(text)),
+        "upper_ratio": _upper_ratio(text),
+        "legal": float(bool(LEGAL_FORM.search(text))),
+        "strong_form": float(bool(STRONG_FORM.search(text))),
+        "not_name": float(bool(NOT_A_NAME.match(text.strip()))),
+        "name_like": float(_is_name_like(text)),
+        "addr_words": float(len(ADDRESS_WORD.findall(text))),
+        "stop": float(bool(ADDRESS_STOP.search(text))),
+        "phone": float(bool(PHONE.search(text))),
+        "paren": float("(" in text),
+        "date": float(bool(find_dates(text))),
+        "amount": float(any(a[3] for a in find_amounts(text))),
+        "punct_end": float(text.rstrip()[-1:] in ".!"),
+    }
+
+
+# ----------------------------------------------------------------------------- company
+
+
+def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranked]:
+    """Name-like segments and lines (alone or joined with the next line) at the top of page 1."""
+    if not doc.pages or not doc.pages[0].lines:
+        return []
+    page = doc.pages[0]
+    med_h = _median_height(page)
+    lines = page.lines[:COMPANY_LINES]
+    first_addr = next((i for i, ln in enumerate(page.lines[:ADDRESS_LINES])
+                       if ADDRESS_WORD.search(_line_text(ln)) and POSTCODE.search(_line_text(ln))), -1)
+    heights = [ln.box[3] - ln.box[1] for ln in lines]
+    tallest = max(heights) if heights else 1.0
+    rule_folded = {k: fold(v) for k, v in rule_values.items() if v}
+    all_text = [fold(_line_text(ln)) for ln in page.lines]
+    out: dict[str, Ranked] = {}
+    name_rank = 0
+    for i, line in enumerate(lines):
+        pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
+        if len(line.segments) > 1:
+            pieces.append((_line_text(line), line.segments, 0))
+        if i + 1 < len(page.lines):
+            nxt = page.lines[i + 1]
+            gap = nxt.box[1] - line.box[3]
+            if gap < 1.2 * max(1e-6, line.box[3] - line.box[1]):
+                pieces.append((_line_text(line) + " " + _line_text(nxt), line.segments + nxt.segments, 1))
+        line_name_like = _is_name_like(_line_text(line))
+        for text, segs, joined in pieces:
+            value = tidy_text(clean_name(text))
+            if _letters(value) < 2 or len(value) > 90:
+                continue
+            key = fold(value)
+            if key in out:
+                continue
+            box = _union([s.box for s in segs])
+            feats = {**_text_features(value), **_geometry(page, box, med_h)}
+            raw = _text_features(text)
+            feats.update({
+                "idx": float(i),
+                "name_rank": float(name_rank),
+                "joined": float(joined),
+                "h_tallest": (line.box[3] - line.box[1]) / max(1e-6, tallest),
+                "raw_stop": raw["stop"],
+                "raw_digit_ratio": raw["digit_ratio"],
+                "cleaned_share": len(value) / max(1, len(text)),
+                "to_first_addr": float(first_addr - i) if first_addr >= 0 else -99.0,
+                "repeated": float(sum(key in t for t in all_text) - 1 - joined),
+                "conf": min((s.conf for s in segs), default=1.0),
+                "n_segments": float(len(line.segments)),
+                "rule_legal": float(rule_folded.get("legal") == key),
+                "rule_top": float(rule_folded.get("top") == key),
+                "rule_chosen": float(rule_folded.get("chosen") == key),
+                "legal_end": float(bool(re.search(LEGAL_FORM.pattern + r"\W*$", value, re.I))),
+            })
+            out[key] = Ranked(value, line.page, box, feats)
+        if line_name_like:
+            name_rank += 1
+    return list(out.values())
+
+
+# ----------------------------------------------------------------------------- address
+
+
+def address_value(texts: list[str], source: str) -> str:
+    value = tidy_text(" ".join(texts))
+    if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
+        value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
+    return value
+
+
+def address_candidates(doc: Document, company_line: int, rule_value: str | None) -> list[Ranked]:
+    """Runs of 1 to 6 consecutive lines near the top of page 1."""
+    if not doc.pages or not doc.pages[0].lines:
+        return []
+    page = doc.pages[0]
+    med_h = _median_height(page)
+    lines = page.lines[:ADDRESS_LINES]
+    texts = [_line_text(ln) for ln in lines]
+    info = []
+    for t in texts:
+        info.append({
+            "addr": bool(ADDRESS_WORD.search(t)),
+            "post": bool(POSTCODE.search(t)),
+            "stop": bool(ADDRESS_STOP.search(t)),
+            "phone": bool(PHONE.search(t)) or bool(PHONE_ONLY.match(t)),
+            "date": bool(find_dates(t)),
+            "legal": bool(LEGAL_FORM.search(t)),
+            "reg": bool(REG_NO_ONLY.match(t)),
+            "name": _is_name_like(t),
+            "amount": any(a[3] for a in find_amounts(t)),
+        })
+    rule_key = fold(rule_value) if rule_value else None
+    out: list[Ranked] = []
+    for start in range(len(lines)):
+        for length in range(1, ADDRESS_SPAN + 1):
+            end = start + length
+            if end > len(lines):
+                break
+            span = info[start:end]
+            if not span[0]["addr"] and not span[0]["post"]:
+                continue
+            if any(s["amount"] for s in span):
+                break
+            value = address_value(texts[start:end], page.source)
+            if len(value) < 8:
+                continue
+            box = _union([ln.box for ln in lines[start:end]])
+            heights = [ln.box[3] - ln.box[1] for ln in lines[start:end]]
+            gaps = [lines[k + 1].box[1] - lines[k].box[3] for k in range(start, end - 1)]
+            prev = info[start - 1] if start > 0 else None
+            nxt = info[end] if end < len(info) else None
+            feats = {
+                "start": float(start),
+                "length": float(length),
+                "from_company": float(start - company_line) if company_line >= 0 else -99.0,
+                "addr_frac": sum(s["addr"] for s in span) / length,
+                "addr_last": float(span[-1]["addr"]),
+                "post_any": float(any(s["post"] for s in span)),
+                "post_last": float(span[-1]["post"]),
+                "stop_any": float(any(s["stop"] for s in span)),
+                "phone_any": float(any(s["phone"] for s in span)),
+                "date_any": float(any(s["date"] for s in span)),
+                "legal_any": float(any(s["legal"] for s in span)),
+                "reg_any": float(any(s["reg"] for s in span)),
+                "prev_none": float(prev is None),
+                "prev_name": float(bool(prev and prev["name"])),
+                "prev_legal": float(bool(prev and prev["legal"])),
+                "prev_addr": float(bool(prev and prev["addr"])),
+                "prev_reg": float(bool(prev and prev["reg"])),
+                "prev_stop": float(bool(prev and prev["stop"])),
+                "next_none": float(nxt is None),
+                "next_addr": float(bool(nxt and nxt["addr"])),
+                "next_post": float(bool(nxt and nxt["post"])),
+                "next_stop": float(bool(nxt and nxt["stop"])),
+                "next_phone": float(bool(nxt and nxt["phone"])),
+                "next_date": float(bool(nxt and nxt["date"])),
+                "next_legal": float(bool(nxt and nxt["legal"])),
+                "ends_comma": float(value.endswith(",")),
+                "ends_dot": float(value.endswith(".")),
+                "h_spread": max(heights) / max(1e-6, min(heights)),
+                "max_gap": (max(gaps) if gaps else 0.0) / max(1e-6, med_h),
+                "n_chars": float(len(value)),
+                "digit_ratio": sum(ch.isdigit() for ch in value) / max(1, len(value)),
+                "rule_match": float(rule_key == fold(value)),
+                **_geometry(page, box, med_h),
+            }
+            out.append(Ranked(value, lines[start].page, box, feats))
+    return out
+
+
+# ----------------------------------------------------------------------------- totals
+
+
+TOTAL_OWNERS = ("grand_total", "net_total", "tax_total", "_other_amount")
+
+
+def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | None,
+                     cash_minus_change: Decimal | None) -> list[Ranked]:
+    """Every amount with cents (or every amount when the document prints none)."""
+    by_line: dict[int, list[LabelHit]] = {}
+    for hit in hits:
+        by_line.setdefault(id(hit.line), []).append(hit)
+    all_lines = doc.lines
+    n_lines = max(1, len(all_lines))
+    found: list[tuple[Decimal, Line, Segment, int, bool, str]] = []
+    for k, line in enumerate(all_lines):
+        for seg in line.segments:
+            for val, s, _e, has_dec in find_amounts(seg.text):
+                found.append((val, line, seg, k, has_dec, seg.text[max(0, s - 4):s]))
+    decimals_seen = any(f[4] for f in found)
+    values = sorted({f[0] for f in found if f[0] > 0}, reverse=True)
+    counts: dict[Decimal, int] = {}
+    for f in found:
+        counts[f[0]] = counts.get(f[0], 0) + 1
+    value_set = set(values)
+    pages = {p.number: p for p in doc.pages}
+    out: dict[tuple[Decimal, int], Ranked] = {}
+    for val, line, seg, k, has_dec, before in found:
+        if val <= 0 or (decimals_seen and not has_dec):
+            continue
+        key = (val, k)
+        if key in out:
+            continue
+        line_hits = by_line.get(id(line), [])
+        prev_hits = by_line.get(id(all_lines[k - 1]), []) if k > 0 and all_lines[k - 1].page == line.page else []
+        owners = {o for h in line_hits for o in h.owners}
+        prev_owners = {o for h in prev_hits for o in h.owners}
+        label_text = " ".join(fold(h.label) for h in line_hits)
+        line_amounts = [a for s2 in line.segments for a in find_amounts(s2.text)]
+        rightmost = line_amounts and line_amounts[-1][0] == val
+        page = pages.get(line.page)
+        med_h = _median_height(page) if page else 1.0
+        feats = {
+            "l_grand": float("grand_total" in owners),
+            "l_net": float("net_total" in owners),
+            "l_tax": float("tax_total" in owners),
+            "l_other": float("_other_amount" in owners),
+            "l_none": float(not owners),
+            "l_weight": max((h.weight for h in line_hits), default=0.0),
+            "l_len": float(max((len(h.label) for h in line_hits), default=0)),
+            "l_round": float("round" in label_text),
+            "l_incl": float(bool(re.search(r"incl|inc\b|inclusive", label_text))),
+            "l_excl": float(bool(re.search(r"excl|before|without|sub", label_text))),
+            "l_due": float(bool(re.search(r"due|payable|balance|pay", label_text))),
+            "p_grand": float("grand_total" in prev_owners),
+            "p_other": float("_other_amount" in prev_owners),
+            "line_rel": k / n_lines,
+            "val_rank": float(values.index(val)) if val in value_set else 99.0,
+            "is_max": float(bool(values) and val == values[0]),
+            "count": float(counts.get(val, 0)),
+            "has_dec": float(has_dec),
+            "currency": float(bool(CURRENCY_MARK.search(seg.text)) or bool(re.search(r"[$€£]|RM|[A-Z]{3}", before))),
+            "n_amounts_line": float(len(line_amounts)),
+            "rightmost": float(bool(rightmost)),
+            "pct_line": float("%" in line.text),
+            "cash_change": float(cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")),
+            "sum_of_two": float(_sum_of_two(val, values)),
+            "rule_match": float(rule_value is not None and val == rule_value),
+            "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
+            "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
+        }
+        out[key] = Ranked(val, line.page, seg.box, feats)
+    return list(out.values())
+
+
+def _sum_of_two(val: Decimal, values: list[Decimal]) -> bool:
+    """``val`` is the sum of two other printed amounts (net + tax = total)."""
+    small = [v for v in values if v < val][:40]
+    have = set(small)
+    return any((val - v) in have and (val - v) != v for v in small)
+
+
+RELATIVE = {
+    "company": ("h_rel", "h_tallest", "legal", "strong_form", "name_like", "letters", "conf"),
+    "address": ("post_any", "addr_frac", "length", "n_chars"),
+    "total": ("l_grand", "l_weight", "line_rel", "h_rel", "count"),
+}
+
+
+def add_relative(field: str, cands: list[Ranked]) -> list[Ranked]:
+    """Each candidate compared with the document's others: how far below the best it is, and
+    whether it is the first (top-most) candidate that has the feature at its best value."""
+    names = RELATIVE.get(field, ())
+    order = sorted(range(len(cands)), key=lambda i: (cands[i].page, cands[i].box[1], cands[i].box[0]))
+    for name in names:
+        values = [c.features.get(name, 0.0) for c in cands]
+        if not values:
+            continue
+        best = max(values)
+        first = next((i for i in order if values[i] == best), -1)
+        for i, c in enumerate(cands):
+            c.features[f"{name}_dmax"] = values[i] - best
+            c.features[f"{name}_first"] = float(i == first)
+    return cands
