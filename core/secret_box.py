@@ -65,6 +65,15 @@ def unseal(settings: Settings, stored: str) -> str:
         ) from exc
 
 
+def seal_headers(settings: Settings, headers: dict) -> dict:
+    """Webhook custom headers often carry the receiver's API key: every value is sealed."""
+    return {k: seal(settings, str(v)) for k, v in (headers or {}).items()}
+
+
+def unseal_headers(settings: Settings, headers: dict | None) -> dict[str, str]:
+    return {k: unseal(settings, str(v)) for k, v in (headers or {}).items()}
+
+
 def seal_engine(settings: Settings, engine: dict) -> dict:
     out = dict(engine)
     if out.get("api_key"):

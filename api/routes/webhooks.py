@@ -16,7 +16,7 @@ from core import access
 from api.schemas import page_of
 from core.ids import iso, new_id, utcnow
 from core.net_guard import UrlRefused, check_url
-from core.secret_box import seal, unseal
+from core.secret_box import seal, seal_headers, unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import TEST_EVENT, WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import generate_secret, header_problems, secret_hint, secret_problem
@@ -157,7 +157,7 @@ def create_endpoint(org_id: str, body: EndpointCreate, principal: Admin, session
         id=new_id("whk"), org_id=org_id, name=body.name.strip(),
         url=_check_url(settings, body.url), events=_check_events(body.events),
         project_ids=_check_projects(session, principal, body.projectIds),
-        headers=_check_headers(body.headers), status=_check_status(body.status),
+        headers=seal_headers(settings, _check_headers(body.headers)), status=_check_status(body.status),
         secret=seal(settings, body.secret or generate_secret()),
     )
     session.add(endpoint)
@@ -184,7 +184,8 @@ def update_endpoint(org_id: str, endpoint_id: str, body: EndpointUpdate, princip
     if body.projectIds is not None:
         endpoint.project_ids = _check_projects(session, principal, body.projectIds)
     if body.headers is not None:
-        endpoint.headers = _check_headers(access.keep_header_secrets(body.headers, endpoint.headers))
+        kept = unseal_headers(settings, access.keep_header_secrets(body.headers, endpoint.headers))
+        endpoint.headers = seal_headers(settings, _check_headers(kept))
     if body.status is not None:
         endpoint.status = _check_status(body.status)
         endpoint.disabled_reason = None

@@ -446,7 +446,7 @@ async def test_secrets_are_write_only(tmp_path: Path, temporal_client: Client) -
             )
         ).status_code == 200
         from core.models import Template
-        from core.secret_box import unseal
+        from core.secret_box import unseal, unseal_headers
         from core.webhook_models import WebhookEndpoint
 
         with session_scope(svc.settings.sqlalchemy_url) as session:
@@ -455,7 +455,9 @@ async def test_secrets_are_write_only(tmp_path: Path, temporal_client: Client) -
                 stored.startswith("enc:v1:") and "sk-author-secret" not in stored
             )  # encrypted at rest
             assert unseal(svc.settings, stored) == "sk-author-secret"
-            assert session.get(WebhookEndpoint, hook["id"]).headers == {
+            stored_headers = session.get(WebhookEndpoint, hook["id"]).headers
+            assert all(v.startswith("enc:v1:") for v in stored_headers.values())
+            assert unseal_headers(svc.settings, stored_headers) == {
                 "X-Api-Key": "customer-secret",
                 "X-New": "v",
             }
