@@ -18,6 +18,7 @@ COPY activities activities
 COPY exporters exporters
 COPY extraction extraction
 COPY cli cli
+COPY migrations migrations
 COPY worker.py ./
 RUN pip install --no-cache-dir .
 

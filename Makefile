@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test bench eval train worker api clean
+.PHONY: install run migrate test bench eval train worker api clean
 
 $(STAMP): pyproject.toml scripts/install-system.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,10 +33,13 @@ train: $(STAMP)
 	$(PY) -m pip install -q 'scikit-learn>=1.4'
 	$(PY) tools/train_ranker.py ../shared/corpus
 
-worker: $(STAMP)
+migrate: $(STAMP)
+	$(VENV)/bin/docbatch migrate
+
+worker: $(STAMP) migrate
 	$(PY) worker.py
 
-api: $(STAMP)
+api: $(STAMP) migrate
 	$(VENV)/bin/uvicorn api.app:app_factory --factory --host 127.0.0.1 --port $${DOCBATCH_API_PORT:-8000}
 
 clean:

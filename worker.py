@@ -20,9 +20,11 @@ from temporalio.worker import Worker
 from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities
 from activities.webhooks import WebhookActivities
-from core.db import get_engine
+from api.health_app import health_server
+from core.logs import configure_logging
+from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
-from core.temporal import connect
+from core.temporal import connect, metrics_runtime
 from workflows.batch import BatchWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -51,7 +53,6 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     """Every workflow and activity of docbatch, registered on its task queue."""
     if task_queue:
         settings = settings.model_copy(update={"task_queue": task_queue})
-    get_engine(settings.sqlalchemy_url)  # creates tables before the first activity needs them
     store = BatchStoreActivities(settings)
     extract = ExtractActivities(settings)
     hooks = WebhookActivities(settings, client)
@@ -80,15 +81,22 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     settings = get_settings()
-    client = await connect(settings)
+    configure_logging("worker", settings.log_format)
+    try:
+        require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
+    except SchemaNotCurrent as exc:
+        raise SystemExit(f"docbatch worker: {exc}") from None
+    client = await connect(settings, metrics_runtime(settings))
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, settings, pool):
+        async with build_worker(client, settings, pool), health_server(settings, client):
+            if settings.worker_health_port:
+                log.info("health and metrics on http://%s:%d", settings.worker_health_host,
+                         settings.worker_health_port)
             log.info("worker ready on task queues %r and %r at %s", settings.task_queue,
                      settings.webhook_task_queue, settings.temporal_target)
             await stop.wait()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from temporalio import activity
 
 from core.batches import refresh_counts
 from core.credits import InsufficientCredits, apply_change
 from core.db import session_scope
 from core.ids import utcnow
+from core.logs import logs_ids
+from core.metrics import BATCHES_FINISHED, FAILURES, FILES_FINISHED
 from core.models import Batch, BatchFile
 from core.settings import Settings
 from workflows.contracts import BatchOutcome, FileFailure, RetryCharge
+
+log = logging.getLogger("docbatch.batches")
 
 
 class BatchStoreActivities:
@@ -18,6 +24,7 @@ class BatchStoreActivities:
         self.db_url = settings.sqlalchemy_url
 
     @activity.defn(name="record_file_failure")
+    @logs_ids
     def record_file_failure(self, failure: FileFailure) -> None:
         """Mark a file failed with its reason and refund its credit (once per failure)."""
         with session_scope(self.db_url) as session:
@@ -33,8 +40,12 @@ class BatchStoreActivities:
                 apply_change(session, batch.org_id, +1, reason="file_refund",
                              key=f"refund:{failure.attempt_key}", batch_id=batch.id, file_id=row.id)
             refresh_counts(session, batch)
+        FILES_FINISHED.labels("failed").inc()
+        FAILURES.labels(failure.code).inc()
+        log.info("file %s failed: %s: %s", failure.file_id, failure.code, failure.message)
 
     @activity.defn(name="charge_retry")
+    @logs_ids
     def charge_retry(self, charge: RetryCharge) -> bool:
         """Charge one credit for a re-run and queue the file again; False if the balance is short."""
         with session_scope(self.db_url) as session:
@@ -57,6 +68,7 @@ class BatchStoreActivities:
         return True
 
     @activity.defn(name="finalize_batch")
+    @logs_ids
     def finalize_batch(self, outcome: BatchOutcome) -> None:
         """Store the batch's final status once every file has settled."""
         with session_scope(self.db_url) as session:
@@ -67,3 +79,5 @@ class BatchStoreActivities:
             batch.status = outcome.status
             batch.finished_at = utcnow()
             session.add(batch)
+        BATCHES_FINISHED.labels(outcome.status).inc()
+        log.info("batch %s finished: %s", outcome.batch_id, outcome.status)

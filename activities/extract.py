@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import update
 from temporalio import activity
@@ -15,12 +17,29 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, Ca
 from core.batches import refresh_counts
 from core.db import session_scope
 from core.ids import utcnow
+from core.logs import logs_ids
+from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import LocalStorage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
+from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
+
+log = logging.getLogger("docbatch.extract")
+
+
+def document_kind(path: Path) -> str:
+    """pdf, image, docx or text (a metrics label): from the file's first bytes, as the readers decide."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"  # the only archive the readers accept
+    try:
+        return detect_kind(head)
+    except ExtractionError:
+        return "other"
 
 
 @contextmanager
@@ -59,6 +78,7 @@ class ExtractActivities:
         )
 
     @activity.defn(name="extract_document")
+    @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
         """Runs in the worker's thread pool; heartbeats once per page so cancels and crashes show."""
         with session_scope(self.db_url) as session:
@@ -119,4 +139,9 @@ class ExtractActivities:
             batch = session.get(Batch, job.batch_id)
             assert batch is not None
             refresh_counts(session, batch)
+        kind = document_kind(self.storage.path(key))
+        FILES_FINISHED.labels("completed").inc()
+        EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
+        log.info("extracted %s (%s, %d pages, engine %s) in %d ms: %d fields", row.file_name, kind,
+                 result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)

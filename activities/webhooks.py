@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 from core.db import session_scope
 from core.ids import utcnow
+from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
 from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
@@ -159,6 +160,7 @@ class WebhookActivities:
                       duration_ms: int | None = None, error: str | None = None,
                       disable: bool = False) -> None:
         await asyncio.to_thread(self._record_sync, job, attempt, outcome, status, duration_ms, error, disable)
+        WEBHOOK_DELIVERIES.labels(outcome).inc()
 
     def _record_sync(self, job: DeliveryJob, attempt: int, outcome: str, status: int | None,
                      duration_ms: int | None, error: str | None, disable: bool) -> None:

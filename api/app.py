@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error envelope, start-up (tables, bootstrap, reconciler)."""
+"""The FastAPI application: routes, error envelope, start-up (schema check, bootstrap, reconciler)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ from temporalio.client import Client
 from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
-from api.routes import account, batches, exports, history, templates, webhooks, ws
+from api.metrics import RequestMetrics
+from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
+from core.logs import configure_logging
+from core.schema import require_current
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("docbatch.api")
@@ -30,6 +33,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`
         engine = get_engine(settings.sqlalchemy_url)
         with Session(engine) as session:
             bootstrap(session, settings)
@@ -55,19 +59,15 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.state.temporal = TemporalHolder(settings, temporal_client)
     install_error_handlers(app)
     app.add_middleware(BodyGuard, settings=settings)
-    for router in (account.router, batches.router, exports.router, history.router, templates.router,
-                   webhooks.router, ws.router, web.router):
+    app.add_middleware(RequestMetrics)
+    for router in (health.router, account.router, batches.router, exports.router, history.router,
+                   templates.router, webhooks.router, ws.router, web.router):
         app.include_router(router)
-
-    @app.get("/health", tags=["health"])
-    async def health() -> dict:
-        """Liveness: the API answers."""
-        return {"status": "ok"}
 
     return app
 
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory api.app:app_factory``."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s api %(levelname)s %(message)s")
+    configure_logging("api", get_settings().log_format)
     return create_app()

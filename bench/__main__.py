@@ -12,6 +12,7 @@ SECTIONS = [
     ("engine: pages per second, OCR overhead, memory", "bench.bench_engine"),
     ("exports: 50-file batch in every format", "bench.bench_export"),
     ("live progress: file finished -> WebSocket event", "bench.bench_progress"),
+    ("operations: migrations, readiness, metrics overhead, restart", "bench.bench_ops"),
 ]
 
 

@@ -46,6 +46,7 @@ def load_template(ref: str) -> dict[str, Any]:
 
 def _template_from_database(template_id: str) -> dict[str, Any] | None:
     """A template saved through the API, read from the configured database (no server needed)."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
     from sqlmodel import Session
 
     from core.db import get_engine
@@ -54,7 +55,10 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
     from core.settings import get_settings
 
     with Session(get_engine(get_settings().sqlalchemy_url)) as session:
-        row = session.get(Template, template_id)
+        try:
+            row = session.get(Template, template_id)
+        except (OperationalError, ProgrammingError):  # no installation here (tables never migrated)
+            return None
         if row is None or row.deleted_at is not None:
             return None
         return {"name": row.name, "templateSchema": row.template_schema,

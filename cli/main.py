@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("cli.run", "cli.extract", "cli.submit")
+COMMANDS = ("cli.run", "cli.migrate", "cli.backup", "cli.extract", "cli.submit")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from core.metrics import count_credit_change
 from core.models import CreditEntry, Organization
 
 
@@ -55,4 +56,5 @@ def apply_change(
         session.execute(update(Organization).where(Organization.id == org_id)
                         .values(credit_balance=Organization.credit_balance - delta))
         return False
+    count_credit_change(session, delta, reason)
     return True

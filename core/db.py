@@ -1,4 +1,7 @@
-"""Engine and sessions for SQLite (default) or PostgreSQL."""
+"""Engine and sessions for SQLite (default) or PostgreSQL.
+
+Tables are not created here: Alembic owns the schema (``core.schema``, ``docbatch migrate``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 import core.models  # noqa: F401  (registers the tables)
 import core.webhook_models  # noqa: F401
@@ -17,7 +20,7 @@ import core.webhook_models  # noqa: F401
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    """One engine per URL per process, tables created on first use."""
+    """One engine per URL per process."""
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -32,7 +35,6 @@ def get_engine(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 

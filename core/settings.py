@@ -49,6 +49,11 @@ class Settings(BaseSettings):
 
     worker_max_activities: int = 4
     worker_threads: int = 8
+    worker_health_host: str = "127.0.0.1"
+    worker_health_port: int = 0  # 0: off; else the worker serves /health, /health/ready, /metrics
+    temporal_metrics_port: int = 0  # 0: off; else the worker's Temporal SDK metrics (Prometheus)
+    metrics_token: str = ""  # set: /metrics asks for it as a Bearer token
+    log_format: str = Field(default="text", pattern="^(text|json)$")
 
     webhook_allow_private: bool = False
     webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from core.settings import Settings
@@ -25,14 +26,24 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
                      domain=settings.temporal_tls_server_name or None)
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         tls=tls_config(settings),
         api_key=settings.temporal_api_key or None,
+        runtime=runtime,
     )
+
+
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """The SDK's own metrics (polls, task latencies, slots) on their Prometheus port, when set."""
+    if not settings.temporal_metrics_port:
+        return None
+    address = f"{settings.worker_health_host}:{settings.temporal_metrics_port}"
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(
+        bind_address=address, counters_total_suffix=True, durations_as_seconds=True)))
 
 
 def workflow_id(batch_id: str) -> str:

@@ -17,6 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
+from core.schema import migrate
 from core.settings import Settings
 from worker import build_worker
 from workflows.batch import BATCH_STATUS, ORG_ID
@@ -67,6 +68,7 @@ def drop_postgres_database(url: str) -> None:
 
 
 def make_settings(tmp: Path, database_url: str = "", **overrides: object) -> Settings:
+    """Settings for a test installation whose database is migrated (as `docbatch migrate` does)."""
     values: dict[str, object] = dict(
         data_dir=tmp,
         database_url=database_url,
@@ -76,7 +78,9 @@ def make_settings(tmp: Path, database_url: str = "", **overrides: object) -> Set
         extraction_attempts=2,
     )
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)  # type: ignore[arg-type]
+    migrate(settings.sqlalchemy_url)  # what `docbatch migrate` does before a service starts
+    return settings
 
 
 class Service:

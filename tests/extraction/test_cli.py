@@ -70,6 +70,7 @@ def test_template_id_from_the_local_database(fixtures: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A template saved in this installation's database is usable by its id, with no server."""
     from core.db import session_scope
+    from core.schema import migrate
     from core.models import Organization, Template
     from core.settings import Settings, get_settings
 
@@ -77,6 +78,7 @@ def test_template_id_from_the_local_database(fixtures: Path, tmp_path: Path,
     get_settings.cache_clear()
     try:
         url = Settings().sqlalchemy_url
+        migrate(url)  # an installation's database: `docbatch migrate` made its tables
         with session_scope(url) as session:
             session.add(Organization(id="org_cli", name="cli"))
             session.add(Template(id="tpl_cli_totals", org_id="org_cli", name="totals", template_schema={

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import httpx
 
+from core.schema import migrate
+from core.settings import Settings
 from tests.harness import OWNER_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +56,7 @@ class ApiProcess:
 
 @contextmanager
 def api_process(tmp: Path, temporal_target: str, **env: str) -> Iterator[ApiProcess]:
+    migrate(Settings(data_dir=tmp).sqlalchemy_url)  # what `docbatch migrate` does before the API starts
     port = free_port()
     environ = {
         **os.environ,

@@ -26,6 +26,8 @@ from tests.harness import Service, make_settings, running_service
 
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
     ("GET", "/health"),
+    ("GET", "/health/ready"),  # readiness probes: says which dependency is down, nothing else
+    ("GET", "/metrics"),  # Prometheus: behind DOCBATCH_METRICS_TOKEN when set (open when unset)
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),

@@ -1,0 +1,120 @@
+"""Prometheus metrics on the API and the worker, JSON log lines with ids: under `docbatch run`."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.harness import make_settings, running_service
+from tests.test_launcher import free_port, start, stop
+from tests.test_supervisor import Output, _env
+
+DOCS = Path(__file__).parent / "fixtures" / "docs"
+TOKEN = "dbt_supervisor_test_owner"
+
+
+def samples(text: str) -> dict[tuple[str, frozenset], float]:
+    out = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, frozenset(s.labels.items()))] = s.value
+    return out
+
+
+def value(metrics: dict, name: str, **labels: str) -> float:
+    return metrics.get((name, frozenset(labels.items())), 0.0)
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[bytes] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    env, api, _ = _env(tmp_path)
+    sdk_port = free_port()
+    env.update(DOCBATCH_LOG_FORMAT="json", DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true",
+               DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port))
+    proc = start(env)
+    out = Output(proc)
+    try:
+        out.wait_for("Ctrl-C stops everything")
+        base, headers = f"http://127.0.0.1:{api}", {"Authorization": f"Bearer {TOKEN}"}
+        me = httpx.get(f"{base}/me", headers=headers).json()
+        org = me["organizationId"]
+        hook = httpx.post(f"{base}/webhooks/{org}", headers=headers, json={
+            "name": "ops", "url": f"http://127.0.0.1:{receiver.server_port}/hook", "events": ["batch.completed"]})
+        assert hook.status_code == 201, hook.text
+        resp = httpx.post(f"{base}/batch/{org}/upload", headers=headers, timeout=60,
+                          files=[("files", (n, (DOCS / n).read_bytes())) for n in ("invoice-acme.pdf", "corrupt.pdf")],
+                          data={"projectId": me["projects"][0]["id"],
+                                "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice")})
+        assert resp.status_code == 201, resp.text
+        batch_id = resp.json()["id"]
+        for _ in range(900):
+            detail = httpx.get(f"{base}/batch/{org}/{batch_id}", headers=headers).json()
+            if detail["status"] == "partially_failed" and _Receiver.received:
+                break
+            time.sleep(0.2)
+        assert detail["status"] == "partially_failed" and _Receiver.received
+        invoice = next(f["id"] for f in detail["files"] if f["fileName"] == "invoice-acme.pdf")
+
+        api_metrics = samples(httpx.get(f"{base}/metrics").text)
+        assert value(api_metrics, "docbatch_http_requests_total", method="POST",
+                     route="/batch/{org_id}/upload", status="201") == 1
+        assert value(api_metrics, "docbatch_http_requests_total", method="GET",
+                     route="/batch/{org_id}/{batch_id}", status="200") >= 1
+        assert value(api_metrics, "docbatch_credits_total", direction="charged", reason="batch_charge") == 2
+
+        worker_port = env["DOCBATCH_WORKER_HEALTH_PORT"]
+        for _ in range(100):  # the delivery attempt is counted just after the receiver answers
+            worker = samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics").text)
+            if value(worker, "docbatch_webhook_deliveries_total", outcome="delivered"):
+                break
+            time.sleep(0.1)
+        assert value(worker, "docbatch_batches_finished_total", status="partially_failed") == 1
+        assert value(worker, "docbatch_files_finished_total", status="completed") == 1
+        assert value(worker, "docbatch_files_finished_total", status="failed") == 1
+        assert value(worker, "docbatch_file_failures_total", code="CorruptFile") == 1
+        assert value(worker, "docbatch_extraction_seconds_count", kind="pdf", engine="local") == 1
+        assert value(worker, "docbatch_credits_total", direction="refunded", reason="file_refund") == 1
+        assert value(worker, "docbatch_webhook_deliveries_total", outcome="delivered") == 1
+        sdk = samples(httpx.get(f"http://127.0.0.1:{sdk_port}/metrics").text)  # the Temporal SDK's own
+        assert any(name == "temporal_activity_execution_latency_count" and
+                   ("activity_type", "extract_document") in labels for name, labels in sdk), sorted(
+                       {n for n, _ in sdk})
+    finally:
+        assert stop(proc) == 0, out.text()
+        receiver.shutdown()
+
+    records = [json.loads(line) for line in out.text().splitlines() if line.startswith("{")]
+    extracted = [r for r in records if r["message"].startswith("extracted invoice-acme.pdf")]
+    assert extracted and extracted[0]["fileId"] == invoice and extracted[0]["batchId"] == batch_id
+    assert extracted[0]["component"] == "worker" and extracted[0]["level"] == "INFO"
+    failed = [r for r in records if r["message"].startswith("file ") and "CorruptFile" in r["message"]]
+    assert failed and failed[0]["batchId"] == batch_id
+    assert any(r["component"] == "api" for r in records)  # uvicorn's lines are JSON too
+
+
+async def test_metrics_token_is_required_when_set(tmp_path: Path, temporal_client) -> None:
+    settings = make_settings(tmp_path, metrics_token="m3trics")
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        refused = await svc.http.get("/metrics")
+        assert refused.status_code == 401 and "DOCBATCH_METRICS_TOKEN" in refused.json()["message"]
+        ok = await svc.http.get("/metrics", headers={"Authorization": "Bearer m3trics"})
+        assert ok.status_code == 200 and "docbatch_http_requests_total" in ok.text
