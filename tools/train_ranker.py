@@ -72,14 +72,21 @@ def doc_rows(args: tuple[str, str, bool]) -> dict:
     finder = Finder(doc, specs)
     cands = document_candidates(finder)
     rules = find_fields(doc, template, use_ranker=False)
-    out = {"vendor": label["meta"].get("vendor_key") or label["file"], "gt": use_gt, "fields": {}}
+    out = {"vendor": label["meta"].get("vendor_key") or label["file"], "gt": use_gt, "file": label["file"],
+           "fields": {}}
     for name, label_name in FIELDS.items():
         gold = label["fields"].get(label_name)
         if not gold:
             continue
-        rows = [(c.features, bool(scorer.same(label_name, gold, c.value))) for c in cands.get(name, [])]
+        found = cands.get(name, [])
+        rows = [(c.features, bool(scorer.same(label_name, gold, c.value))) for c in found]
         rule_value = rules[label_name].value if label_name in rules else None
-        out["fields"][name] = {"rows": rows, "rules_ok": bool(scorer.same(label_name, gold, rule_value))}
+        out["fields"][name] = {"rows": rows, "rules_ok": bool(scorer.same(label_name, gold, rule_value)),
+                               "values": [str(c.value) for c in found], "gold": str(gold),
+                               "rule_value": str(rule_value)}
+    gold = label["fields"].get("date")
+    if gold:
+        out["date_ok"] = bool(scorer.same("date", gold, rules["date"].value if "date" in rules else None))
     return out
 
 
@@ -116,11 +123,19 @@ def fit(docs: list[dict], name: str, features: list[str]) -> Trees:
     return model
 
 
+MISSES: list[tuple[str, str, str, str, str]] = []
+
+
 def pick_ok(model: Trees, doc: dict, name: str) -> bool:
-    rows = doc["fields"][name]["rows"]
+    field = doc["fields"][name]
+    rows = field["rows"]
     if not rows:
+        MISSES.append((name, doc["file"], field["gold"], "(no candidate)", field["rule_value"]))
         return False
-    return max(rows, key=lambda r: model.score(r[0]))[1]
+    best = max(range(len(rows)), key=lambda i: model.score(rows[i][0]))
+    if not rows[best][1]:
+        MISSES.append((name, doc["file"], field["gold"], field["values"][best], field["rule_value"]))
+    return rows[best][1]
 
 
 def kfold(docs: list[dict], folds: int) -> dict[str, dict[str, float]]:
@@ -152,7 +167,8 @@ def feature_names(docs: list[dict], name: str) -> list[str]:
     for d in docs:
         for feats, _ok in d["fields"].get(name, {}).get("rows", [])[:1]:
             names.update(feats)
-    return sorted(names)
+    drop = tuple(filter(None, os.environ.get("DOCBATCH_RANKER_DROP", "").split(",")))  # for ablations
+    return sorted(n for n in names if not (drop and n.startswith(drop)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gt-only", action="store_true",
                     help="train and test on the perfect transcriptions only (fast, no OCR; for diagnosis)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--show-misses", type=int, default=0, metavar="N",
+                    help="list N held-out misses: field | file | label | ranker's value | rules' value")
     ap.add_argument("--dry-run", action="store_true", help="print the k-fold figures, write nothing")
     args = ap.parse_args(argv)
     folder = args.corpus.resolve() / "sroie"
@@ -184,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'field':10s} {'ranker':>7s} {'rules':>7s} {'ceiling':>8s} {'docs':>5s}  per fold")
     for name, f in figures.items():
         print(f"  {name:10s} {f['ranker']:7.3f} {f['rules']:7.3f} {f['ceiling']:8.3f} {f['documents']:5d}  {f['folds']}")
+    tested = [d for d in docs if not d["gt"]]
+    dates = [d["date_ok"] for d in tested if "date_ok" in d]
+    hits = sum(f["ranker"] * f["documents"] for f in figures.values()) + sum(dates)
+    n = sum(f["documents"] for f in figures.values()) + len(dates)
+    print(f"  {'date':10s} {sum(dates) / max(1, len(dates)):7.3f} (rules only, nothing fitted)")
+    print(f"  {'overall':10s} {hits / max(1, n):7.3f} (the engine on held-out vendors, {n} fields)")
+    for miss in MISSES[: args.show_misses]:
+        print("miss:", " | ".join(miss))
     if args.dry_run:
         return 0
     models = {name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name)) for name in FIELDS}

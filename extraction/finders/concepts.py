@@ -101,6 +101,8 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
     "_delivery": ("party", [
         "delivery address", "adresse de livraison", "lieferadresse", "lieferanschrift", "ship to", "shipping address",
         "deliver to", "warenempfänger", "abweichender warenempfänger", "afleveradres", "dirección de entrega",
+        "fiscal representative", "tax representative", "représentant fiscal", "steuerlicher vertreter",
+        "fiskalvertreter", "rappresentante fiscale", "representante fiscal", "fiscaal vertegenwoordiger",
     ]),
     # numbers that are not the invoice number
     "_other_id": ("id", [
@@ -117,7 +119,14 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "globale nummer", "nummer", "gln", "bic", "swift", "blz", "konto", "kontonummer", "bank",
         "handelsregister", "hrb", "amtsgericht", "registernummer", "mobile", "gstin", "cin", "pan",
         "approval code", "member", "card no", "ref no", "batch no", "slip no", "queue",
-    ]),
+    ] + [f"{head}{tail}" for head in (
+        # references to an earlier invoice (credit notes, corrections) are not this invoice's number
+        "original invoice", "preceding invoice", "previous invoice", "invoice reference", "referenced invoice",
+        "corrected invoice", "related invoice", "ursprüngliche rechnung", "ursprungsrechnung", "bezugsrechnung",
+        "rechnungsreferenz", "korrigierte rechnung", "vorherige rechnung", "facture d'origine", "facture initiale",
+        "facture de référence", "facture rectifiée", "facture antérieure", "oorspronkelijke factuur",
+        "factura original", "fattura originale",
+    ) for tail in ("", " number", " no", " nr", " #", " n°", " nummer", " numéro")]),
 }
 
 ALIASES: dict[str, str] = {}

@@ -253,8 +253,11 @@ def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
 
 US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
              "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
-US_ADDRESS = re.compile(r"(?:,|\s)\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
-US_DOLLAR = re.compile(r"(?<![A-Z])\$\s?\d|\bUSD\b")
+# 'Springfield, IL 62704': a city, a comma, the state, the ZIP code ('DE 40235' alone is a German
+# postcode with its country code)
+US_ADDRESS = re.compile(r"[A-Za-z],\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
+US_DOLLAR = re.compile(r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b")  # '$7.00', not '$4'
+
 
 
 def day_first_document(doc: Document) -> bool:

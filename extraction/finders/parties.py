@@ -20,7 +20,7 @@ LEGAL_FORM = re.compile(
     re.IGNORECASE,
 )
 NOT_A_NAME = re.compile(
-    r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
+    r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|credit\s+note|avoir|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
     r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite)\b",
     re.IGNORECASE,
 )
@@ -43,9 +43,12 @@ REG_NO_ONLY = re.compile(r"^\s*(\(.*\)|\[.*\]|[\w.\s]*\b(reg|roc|br|company|co|g
 PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
+LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
+
+
 def clean_name(text: str) -> str:
-    """Drop registration numbers and trailing address parts printed on the same line."""
-    s = clean_text(text)
+    """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
+    s = LOGO_WORD.sub("", clean_text(text))
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
     s = re.sub(r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE)
     s = re.sub(r"\s*\(\s*[A-Z]{0,3}\d{4,}-?[A-Z]?\s*\).*$", "", s)  # "(306295-X) FKA ...": registration no.
@@ -56,6 +59,7 @@ def clean_name(text: str) -> str:
             s = s[:forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
     s = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", s)  # "(728515-M)"
     s = re.sub(r"\s*\b(co\.?\s?reg|reg\.?\s?no|gst).*$", "", s, flags=re.IGNORECASE)
+    s = re.sub(r"\s*\([^)]{0,6}$", "", s)  # 'NAME SDN BHD (CO.': a registration note cut by the line end
     return s.strip(" ,;:-")
 
 
@@ -261,6 +265,10 @@ STREET = re.compile(r"(straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|
                     r"lane|drive|laan|straat|\d+[a-z]?$|^\d+\s)", re.IGNORECASE)
 
 
+OTHER_PARTY = re.compile(r"deliver|ship|liefer|livraison|entrega|aflever|represent|vertreter|vertegenwoordiger",
+                         re.IGNORECASE)
+
+
 def address_block_name(doc: Document, exclude: set[str],
                        is_label: Callable[[Segment], bool] | None = None) -> Candidate | None:
     """The recipient block of a letter: name line above a street and a postcode/city line."""
@@ -283,6 +291,9 @@ def address_block_name(doc: Document, exclude: set[str],
                 if not col:
                     continue
                 if last_top - col[0].box[3] > 2.5 * h:
+                    break
+                if is_label and is_label(col[0]) and OTHER_PARTY.search(col[0].text):
+                    block = []  # a delivery address or a fiscal representative: not the buyer
                     break
                 if re.search(r"[●•·|]| - ", col[0].text) or (is_label and is_label(col[0])):
                     break  # the sender line printed above the window, or a heading

@@ -126,11 +126,18 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
             pieces.append((_line_text(line), line.segments, 0))
-        if i + 1 < len(page.lines):
-            nxt = page.lines[i + 1]
-            gap = nxt.box[1] - line.box[3]
-            if gap < 1.2 * max(1e-6, line.box[3] - line.box[1]):
-                pieces.append((_line_text(line) + " " + _line_text(nxt), line.segments + nxt.segments, 1))
+        joined_text, joined_segs, last = _line_text(line), list(line.segments), line
+        for extra in (1, 2):  # names printed over two or three lines
+            if i + extra >= len(page.lines):
+                break
+            nxt = page.lines[i + extra]
+            if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]):
+                break
+            joined_text, joined_segs, last = joined_text + " " + _line_text(nxt), joined_segs + nxt.segments, nxt
+            pieces.append((joined_text, list(joined_segs), extra))
+        for text, segs, _joined in list(pieces):
+            if ":" in text and _letters(text.split(":", 1)[1]) >= 3:  # 'OWNED BY: NAME SDN BHD'
+                pieces.append((text.split(":", 1)[1], segs, _joined))
         line_name_like = _is_name_like(_line_text(line))
         for text, segs, joined in pieces:
             value = tidy_text(clean_name(text))
@@ -158,6 +165,10 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 "rule_top": float(rule_folded.get("top") == key),
                 "rule_chosen": float(rule_folded.get("chosen") == key),
                 "legal_end": float(bool(re.search(LEGAL_FORM.pattern + r"\W*$", value, re.I))),
+                "paren_unbalanced": float(value.count("(") != value.count(")")),
+                "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
+                "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
+                "colon": float(":" in text),
             })
             out[key] = Ranked(value, line.page, box, feats)
         if line_name_like:
@@ -320,6 +331,9 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "n_amounts_line": float(len(line_amounts)),
             "rightmost": float(bool(rightmost)),
             "pct_line": float("%" in line.text),
+            "mult05": float((val * 100) % 5 == 0),
+            "near_other": float(any(0 < abs(val - v) < Decimal("0.05") for v in values[:60])),
+            "near_above": float(any(0 < abs(val - f2[0]) < Decimal("0.05") and f2[3] < k for f2 in found)),
             "cash_change": float(cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")),
             "sum_of_two": float(_sum_of_two(val, values)),
             "rule_match": float(rule_value is not None and val == rule_value),
