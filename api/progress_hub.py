@@ -3,8 +3,15 @@
 A :class:`BatchWatcher` polls the batch workflow's ``progress`` query with the last event
 number it has seen (``ProgressQuery(since_seq=N)``); the workflow answers with every event
 after N, so the watcher replays exactly what happened between two polls, in order, even when
-the batch finished in between. Each event becomes ``document_processed``/``document_failed``
-(for files) followed by ``batch_progress_updated`` when the counts or status changed. Every
+the batch finished in between. While the batch is processing, the watcher long-polls instead:
+the workflow's ``wait_progress`` update takes the same argument and answers in the workflow
+task that records the next event, so a finished file reaches the sockets without waiting for a
+poll (issue 13). Update ids are ``progress-<process>-<batch>-<N>``, so asking again after a
+timeout joins the same waiting update instead of adding one to the workflow; any failure
+(older worker, closed run, update limits) puts that watcher back on the query polls.
+
+Each event becomes ``document_processed``/``document_failed`` (for files) followed by
+``batch_progress_updated`` when the counts or status changed. Every
 message is kept in a small log tagged with its event number, so a subscriber can join with
 the current state or replay from any point (``since``).
 
@@ -21,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -45,6 +53,7 @@ IDLE_INTERVAL = 1.0  # ... of a batch in a final status (a retry may still reope
 ORG_SCAN_INTERVAL = 1.0  # seconds between database look-ups of an organization's batches
 RECENT = timedelta(seconds=10)  # an org scan also picks batches changed this recently
 QUERY_TIMEOUT = timedelta(seconds=10)
+LONG_POLL_WAIT = 20.0  # seconds one long-poll waits before the watcher asks again (same update id)
 
 ACTIVE_STATUSES = ("uploading", "processing")
 FINAL_STATUSES = ("completed", "partially_failed", "failed")
@@ -82,6 +91,7 @@ class BatchWatcher:
         self.ready = asyncio.Event()
         self.closed = False  # nothing more will happen to this batch
         self.task: asyncio.Task[None] | None = None
+        self.long_poll = hub.long_poll  # off for good after a long-poll failed
 
     # --- subscribers -------------------------------------------------------------------
 
@@ -130,15 +140,18 @@ class BatchWatcher:
 
     async def run(self) -> None:
         try:
+            await self.poll_once()
             while True:
-                await self.poll_once()
                 self.ready.set()
                 if self.closed or not self.wanted:
                     return
                 busy = self.current is None or self.current["status"] not in FINAL_STATUSES
+                if busy and self.current is not None and self.long_poll and await self.wait_once():
+                    continue  # an event (or nothing within LONG_POLL_WAIT): long-poll again
                 await asyncio.sleep(self.hub.poll_interval if busy else self.hub.idle_interval)
                 if not self.wanted:
                     return
+                await self.poll_once()
         except asyncio.CancelledError:
             raise
         except Exception:  # never leave subscribers waiting on a dead watcher without a trace
@@ -162,6 +175,27 @@ class BatchWatcher:
                 await self._from_database(gone=False)
             return
         self.apply(snapshot)
+
+    async def wait_once(self) -> bool:
+        """One long-poll; False when it failed (this watcher then polls the query)."""
+        try:
+            client = await self.hub.temporal.get()
+            handle = client.get_workflow_handle(workflow_id(self.batch_id))
+            call = handle.execute_update("wait_progress", ProgressQuery(since_seq=self.seq),
+                                         id=f"progress-{self.hub.instance}-{self.batch_id}-{self.seq}",
+                                         result_type=BatchSnapshot)
+            snapshot = await asyncio.wait_for(call, LONG_POLL_WAIT)
+        except asyncio.TimeoutError:
+            return True  # nothing happened for a while: ask again (joins the same update)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # update refused or failed, run closed, Temporal down ...
+            log.debug("long-poll of %s failed, polling instead: %s", self.batch_id, exc)
+            if not (isinstance(exc, RPCError) and exc.status == RPCStatusCode.NOT_FOUND):
+                self.long_poll = False  # not started yet (NOT_FOUND) may work later; the rest won't
+            return False
+        self.apply(snapshot)
+        return True
 
     def apply(self, snapshot: BatchSnapshot) -> None:
         """Turn the events after ``self.seq`` into messages, in order, then the current state."""
@@ -261,8 +295,11 @@ class ProgressHub:
     """All watchers of one API process."""
 
     def __init__(self, settings: Settings, temporal: TemporalHolder, *, poll_interval: float = POLL_INTERVAL,
-                 idle_interval: float = IDLE_INTERVAL, org_scan_interval: float = ORG_SCAN_INTERVAL) -> None:
+                 idle_interval: float = IDLE_INTERVAL, org_scan_interval: float = ORG_SCAN_INTERVAL,
+                 long_poll: bool = True) -> None:
         self.settings = settings
+        self.long_poll = long_poll  # False: query polls only (the behaviour before issue 13)
+        self.instance = uuid.uuid4().hex[:12]  # this process's part of the long-poll update ids
         self.temporal = temporal
         self.poll_interval = poll_interval
         self.idle_interval = idle_interval

@@ -13,6 +13,8 @@ SECTIONS = [
     ("exports: 50-file batch in every format", "bench.bench_export"),
     ("live progress: file finished -> WebSocket event", "bench.bench_progress"),
     ("operations: migrations, readiness, metrics overhead, restart", "bench.bench_ops"),
+    ("uploads: 50 files of 10 MB, time and API memory", "bench.bench_upload"),
+    ("whole service vs. docbatch extract: 20 receipt scans", "bench.bench_service_ocr"),
 ]
 
 

@@ -76,6 +76,67 @@ def main(argv: list[str] | None = None) -> None:
     for fmt in formats:
         elapsed, size, chunks, peak = run_one(batch, fmt)
         print(f"{fmt:<10}{elapsed * 1000:>8.0f}ms{_human(size):>12}{chunks:>8}{_human(peak):>12}")
+    compare(batch, n_files, n_items)
+
+
+FIRST_EXPORT = """
+import sys, time
+sys.path.insert(0, {root!r})
+import exporters.model, exporters.common  # the API process has these (and pydantic) loaded
+from exporters.samples import synthetic_invoice_batch
+from exporters import registry
+batch = synthetic_invoice_batch({n_files}, {n_items}, n_failed=2)
+started = time.perf_counter()
+if {import_all}:
+    registry._load_all()  # what get_exporter did before issue 13: import every format module,
+    import pandas  # noqa: F401 - fmt_csv imported pandas at the top then
+exporter = registry.get_exporter("json")
+size = sum(len(c) for c in exporter.render(batch))
+print(time.perf_counter() - started)
+"""
+
+
+def first_export(n_files: int, n_items: int, import_all: bool) -> float:
+    """The first JSON export in a fresh interpreter (median of 3 processes)."""
+    import statistics
+    import subprocess
+
+    code = FIRST_EXPORT.format(root=str(Path(__file__).resolve().parents[1]), n_files=n_files,
+                               n_items=n_items, import_all=import_all)
+    return statistics.median(float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                                                  text=True).stdout) for _ in range(3))
+
+
+def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
+    """Issue 13's figures against baselines measured now: the exporters as they were before
+    (bench/baseline), the HTML report of the same batch, and the old import-everything registry."""
+    from bench.baseline.docx_v1 import build_docx as docx_v1
+    from bench.baseline.pdf_v1 import build_pdf as pdf_v1
+    from exporters.fmt_docx import build_docx
+    from exporters.fmt_pdf import build_pdf
+
+    def best(fn) -> float:  # noqa: ANN001
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            fn(batch)
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    html_s = run_one(batch, "html")[0]
+    pdf_old, pdf_new = best(pdf_v1), best(build_pdf)
+    docx_old, docx_new = best(docx_v1), best(build_docx)
+    json_old, json_new = first_export(n_files, n_items, True), first_export(n_files, n_items, False)
+    print(f"\nissue 13 figures (best of 2; baseline = previous implementation, bench/baseline/, same run)")
+    print(f"{'what':<34}{'now':>10}{'baseline':>11}{'speed-up':>10}   target")
+    for what, new, old, target in (
+        ("PDF export", pdf_new, pdf_old, "<= 1.0 s"),
+        ("DOCX export", docx_new, docx_old, "<= 0.3 s"),
+        ("first JSON export (new process)", json_new, json_old, "<= 0.05 s"),
+    ):
+        print(f"{what:<34}{new:>9.3f}s{old:>10.3f}s{old / new:>9.1f}x   {target}")
+    print(f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, {pdf_old / html_s:.0f}x before "
+          f"(HTML {html_s * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -8,17 +8,52 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from temporalio.api.enums.v1 import EventType
+
 
 from core.settings import Settings
+from core.temporal import workflow_id
 from extraction import BUILTIN_TEMPLATES, EngineOptions, TemplateSpec, extract_file
 from tests.harness import DOCS, make_settings, running_service, start_dev_server
 
 FILES = 50
 ROUNDS = 3
 UPLOAD_TIMES: list[float] = []
+COSTS: list[dict[str, int]] = []  # per round: database statements and history events
+
+
+class StatementCounter:
+    """Counts SQL writes and commits in this process (API and worker both run here)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.on = False
+
+    def statement(self, conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+        if self.on:
+            self.counts[statement.lstrip().split(None, 1)[0].upper()] += 1
+
+    def commit(self, conn) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+        if self.on:
+            self.counts["COMMIT"] += 1
+
+
+COUNTER = StatementCounter()
+event.listen(Engine, "before_cursor_execute", COUNTER.statement)
+event.listen(Engine, "commit", COUNTER.commit)
+
+
+async def history_costs(client, batch_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    history = await client.get_workflow_handle(workflow_id(batch_id)).fetch_history()
+    kinds = Counter(EventType.Name(e.event_type).removeprefix("EVENT_TYPE_") for e in history.events)
+    return {"events": sum(kinds.values()), "workflow tasks": kinds["WORKFLOW_TASK_COMPLETED"],
+            "activities": kinds["ACTIVITY_TASK_SCHEDULED"], "local activities": kinds["MARKER_RECORDED"]}
 
 
 def make_files(folder: Path) -> list[Path]:
@@ -40,10 +75,15 @@ async def pipeline(paths: list[Path], settings: Settings, client) -> float:  # t
         started = time.perf_counter()
         batch = (await svc.upload(paths, name="bench")).json()
         uploaded = time.perf_counter() - started
+        COUNTER.counts.clear()
+        COUNTER.on = True
         final = await svc.wait_final(batch["id"], timeout=600, poll=0.02)
         elapsed = time.perf_counter() - started
+        COUNTER.on = False
         assert final["completedFiles"] == FILES, final
         UPLOAD_TIMES.append(uploaded)
+        COSTS.append({"writes": sum(COUNTER.counts[k] for k in ("INSERT", "UPDATE", "DELETE")),
+                      "commits": COUNTER.counts["COMMIT"], **await history_costs(client, batch["id"])})
         return elapsed
 
 
@@ -71,6 +111,11 @@ async def run() -> None:
                   "(multipart parse, 50 files stored with fsync, credits charged, workflow started)")
             print(f"orchestration overhead       {pipeline_s - engine_s:.2f} s, ratio pipeline/engine "
                   f"{pipeline_s / engine_s:.2f}x")
+            cost = COSTS[-1]
+            print(f"per file (last round)        {cost['writes'] / FILES:.1f} SQL writes, {cost['commits'] / FILES:.1f} commits "
+                  f"(whole process, after the upload), {cost['events'] / FILES:.1f} history events, "
+                  f"{cost['activities'] / FILES:.2f} activities, {cost['local activities'] / FILES:.2f} local "
+                  f"activities, {cost['workflow tasks'] / FILES:.2f} workflow tasks")
     finally:
         await env.shutdown()
 

@@ -15,8 +15,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import pandas as pd
-
 from exporters.common import (
     FieldSpec,
     display_text,
@@ -206,6 +204,8 @@ class _Layout:
 
 
 def _frame_csv(rows: list[list[str]], columns: list[str], header: bool) -> str:
+    import pandas as pd  # imported on first CSV export: half a second nobody else should pay
+
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     return frame.to_csv(index=False, header=header, lineterminator="\r\n")
 

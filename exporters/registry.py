@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -26,14 +29,35 @@ def register(exporter: Exporter) -> Exporter:
 
 
 def get_exporter(fmt: str) -> Exporter | None:
-    _load_all()
-    return EXPORTERS.get(fmt.lower())
+    """The exporter for ``fmt``, importing only that format's module on first use.
+
+    Importing every format (pandas for CSV, python-docx, lxml) costs about half a second;
+    the first export of a batch must not pay for formats it does not use.
+    """
+    name = fmt.lower()
+    exporter = EXPORTERS.get(name)
+    if exporter is None and name in _format_modules():
+        importlib.import_module(f"exporters.fmt_{name}")
+        exporter = EXPORTERS.get(name)
+    if exporter is None and not _LOADED:  # a module that registers under another name
+        _load_all()
+        exporter = EXPORTERS.get(name)
+    return exporter
 
 
 def available_formats() -> list[str]:
     """Every registered format name, sorted (for the 400 that lists the valid ones)."""
     _load_all()
     return sorted(EXPORTERS)
+
+
+@functools.cache
+def _format_modules() -> frozenset[str]:
+    """Format names by module file name (``fmt_csv`` -> ``csv``), without importing them.
+    Only these names are ever imported, so a request's ``format`` never names a module."""
+    import exporters
+
+    return frozenset(m.name[4:] for m in pkgutil.iter_modules(exporters.__path__) if m.name.startswith("fmt_"))
 
 
 def _load_all() -> None:
@@ -45,14 +69,8 @@ def _load_all() -> None:
     global _LOADED
     if _LOADED:
         return
-    import importlib
-    import pkgutil
-
-    import exporters
-
-    for mod in pkgutil.iter_modules(exporters.__path__):
-        if mod.name.startswith("fmt_"):
-            importlib.import_module(f"exporters.{mod.name}")
+    for name in sorted(_format_modules()):
+        importlib.import_module(f"exporters.fmt_{name}")
     _LOADED = True
 
 

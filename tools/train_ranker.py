@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +35,11 @@ FIELDS = {"company": "company", "address": "address", "total": "total"}  # ranke
 PARAMS = {"n_estimators": 150, "max_depth": 3, "learning_rate": 0.1, "subsample": 0.8,
           "min_samples_leaf": 5, "random_state": 0}
 PARAMS.update(json.loads(os.environ.get("DOCBATCH_RANKER_PARAMS", "{}")))
+KIND = os.environ.get("DOCBATCH_RANKER_KIND", "lambdarank")
+LGBM_PARAMS = {"objective": "lambdarank", "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 8,
+               "min_child_samples": 5, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
+               "random_state": 0, "verbose": -1}
+LGBM_PARAMS.update(json.loads(os.environ.get("DOCBATCH_LGBM_PARAMS", "{}")))
 ATTRIBUTION = [
     "SROIE 2019 scanned receipts (Huang et al., ICDAR 2019, doi:10.1109/ICDAR.2019.00244), CC BY 4.0",
 ]
@@ -101,7 +107,60 @@ def matrix(docs: list[dict], name: str, features: list[str]):
     return np.array(xs, dtype=float), np.array(ys)
 
 
+def fit_lambdarank(docs: list[dict], name: str, features: list[str]) -> Trees:
+    """LightGBM's LambdaMART: trees fitted to rank each document's right candidate first."""
+    import lightgbm as lgb
+    import numpy as np
+
+    xs, ys, groups = [], [], []
+    for d in docs:
+        rows = d["fields"].get(name, {}).get("rows", [])
+        if not rows or not any(ok for _f, ok in rows):
+            continue  # nothing to learn from a document whose candidates are all wrong
+        xs += [[feats.get(f, 0.0) for f in features] for feats, _ok in rows]
+        ys += [int(ok) for _f, ok in rows]
+        groups.append(len(rows))
+    x, y = np.array(xs, dtype=float), np.array(ys)
+    ranker = lgb.LGBMRanker(**LGBM_PARAMS)
+    ranker.fit(x, y, group=groups)
+    trees = [_flatten(t["tree_structure"]) for t in ranker.booster_.dump_model()["tree_info"]]
+    model = Trees(features, 0.0, 1.0, trees, float32=False)
+    raw = ranker.predict(x[:50])
+    assert all(abs(r - math.log(m / (1 - m))) < 1e-4 for r, m in zip(raw, [model.score(dict(zip(features, row)))
+                                                                         for row in x[:50]]) if 0 < m < 1)
+    return model
+
+
+def _flatten(root: dict) -> tuple[list[int], list[float], list[int], list[int], list[float]]:
+    """A LightGBM tree (nested dicts, '<=' splits) as the arrays ``Trees`` evaluates."""
+    feature: list[int] = []
+    threshold: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    value: list[float] = []
+
+    def add(node: dict) -> int:
+        i = len(feature)
+        feature.append(-2)
+        threshold.append(-2.0)
+        left.append(-1)
+        right.append(-1)
+        value.append(float(node.get("leaf_value", 0.0)))
+        if "split_feature" in node:
+            assert node.get("decision_type", "<=") == "<=", node.get("decision_type")
+            feature[i] = int(node["split_feature"])
+            threshold[i] = float(node["threshold"])
+            left[i] = add(node["left_child"])
+            right[i] = add(node["right_child"])
+        return i
+
+    add(root)
+    return feature, threshold, left, right, value
+
+
 def fit(docs: list[dict], name: str, features: list[str]) -> Trees:
+    if KIND == "lambdarank":
+        return fit_lambdarank(docs, name, features)
     from sklearn.ensemble import GradientBoostingClassifier
 
     x, y = matrix(docs, name, features)
@@ -117,8 +176,6 @@ def fit(docs: list[dict], name: str, features: list[str]) -> Trees:
     model = Trees(features, init, float(clf.learning_rate), trees)
     raw = clf.decision_function(x[:50])
     mine = [model.score(dict(zip(features, row))) for row in x[:50]]
-    import math
-
     assert all(abs(1 / (1 + math.exp(-r)) - m) < 1e-4 for r, m in zip(raw, mine)), "tree export mismatch"
     return model
 
@@ -212,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         print("miss:", " | ".join(miss))
     if args.dry_run:
         return 0
-    models = {name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name)) for name in FIELDS}
+    # a field keeps the rules when the ranker does not beat them on held-out vendors
+    kept = [name for name, f in figures.items() if f["ranker"] > f["rules"]]
+    models = {name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name)) for name in kept}
     today = dt.date.today().isoformat()
     body = {
         "version": f"ranker-{today}-{len(docs)}docs",
@@ -220,10 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         "training_data": ATTRIBUTION,
         "documents": len(labels),
         "kfold": {"folds": args.folds, "grouped_by": "meta.vendor_key", "figures": figures},
+        "rules_kept_for": [name for name in FIELDS if name not in models],
         "fields": {name: m.to_json() for name, m in models.items()},
     }
     args.out.write_text(json.dumps(body, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): ranker for {', '.join(models) or 'no field'}"
+          f"; rules kept for {', '.join(body['rules_kept_for']) or 'no field'}")
     return 0
 
 

@@ -69,6 +69,7 @@ class BatchWorkflow:
         self._activities: dict[str, workflow.ActivityHandle[object]] = {}
         self._background: list[asyncio.Task[None]] = []
         self._events: list[ProgressEvent] = []
+        self._closing = False  # the retry window is over: long-polls answer at once
 
     # --- queries and signals -------------------------------------------------------------
 
@@ -89,6 +90,16 @@ class BatchWorkflow:
             events=[e for e in self._events if e.seq > since],
             cancelled=self._cancelled,
         )
+
+    @workflow.update(name="wait_progress")
+    async def wait_progress(self, query: ProgressQuery) -> BatchSnapshot:
+        """Long-poll for the API's progress watchers: answers like the ``progress`` query as soon
+        as there is an event after ``since_seq``, so a finished file reaches the WebSocket in the
+        workflow task that recorded it instead of at the watcher's next poll. The watchers only
+        long-poll batches that are processing, where the next event is near; the workflow answers
+        every waiting call when it closes."""
+        await workflow.wait_condition(lambda: len(self._events) > query.since_seq or self._closing)
+        return self.progress(query)
 
     @workflow.signal(name="retry_file")
     def retry_file(self, file_id: str) -> None:
@@ -142,6 +153,7 @@ class BatchWorkflow:
                 await workflow.wait_condition(lambda: bool(self._retry_queue), timeout=window)
             except asyncio.TimeoutError:
                 break
+        self._closing = True  # no command: only releases waiting wait_progress calls
         await asyncio.gather(*self._background)
         await workflow.wait_condition(workflow.all_handlers_finished)
         completed, failed = self._counts()

@@ -27,11 +27,14 @@ class Trees:
     init: float
     rate: float
     trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]]
+    float32: bool = True  # scikit-learn's trees compare float32 features; LightGBM's compare doubles
 
     def score(self, feats: dict[str, float]) -> float:
         """Probability that a candidate with these features is the field's value."""
         # the trees were fitted on float32 features (scikit-learn's tree dtype): compare the same
-        x = [_f32(float(feats.get(name, 0.0))) for name in self.features]
+        x = [float(feats.get(name, 0.0)) for name in self.features]
+        if self.float32:
+            x = [_f32(v) for v in x]
         total = self.init
         for feature, threshold, left, right, value in self.trees:
             node = 0
@@ -41,13 +44,14 @@ class Trees:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": self.features, "init": self.init, "rate": self.rate,
+        return {"features": self.features, "init": self.init, "rate": self.rate, "float32": self.float32,
                 "trees": [list(t) for t in self.trees]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
         trees = [(list(t[0]), list(t[1]), list(t[2]), list(t[3]), list(t[4])) for t in data["trees"]]
-        return cls(list(data["features"]), float(data["init"]), float(data["rate"]), trees)
+        return cls(list(data["features"]), float(data["init"]), float(data["rate"]), trees,
+                   bool(data.get("float32", True)))
 
 
 def _f32(v: float) -> float:

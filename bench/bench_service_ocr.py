@@ -1,0 +1,69 @@
+"""The whole service against ``docbatch extract`` on the same 20 receipt scans, in the same run.
+
+The service is arranged as ``docbatch run`` arranges it: the API (uvicorn, in this process)
+and ``worker.py`` in its own process, with their default settings; the clock runs from the
+upload request to the batch's final status. ``docbatch extract`` runs the engine on the same
+files with one process per core and no Temporal, database or HTTP. Needs the development
+corpus (``../shared/corpus/sroie``); without it the section says so and measures nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_progress import worker_process
+from tests.harness import make_settings, start_dev_server
+from tests.test_ws_server import live_api
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "sroie"
+FILES = 20
+
+
+def cli_extract(files: list[Path], out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cli.main", "extract", *map(str, files), "--template", "receipt",
+                    "--out", str(out)], cwd=ROOT, check=False, capture_output=True)
+    return time.perf_counter() - started
+
+
+async def service(files: list[Path], tmp: Path, client) -> tuple[float, dict]:  # type: ignore[no-untyped-def]
+    settings = make_settings(tmp / "data", retry_window_seconds=60, worker_max_activities=4)
+    async with live_api(settings, client) as live, \
+            worker_process(settings, client.service_client.config.target_host):
+        started = time.perf_counter()
+        batch = await live.upload(files, template="receipt", name="bench receipts")
+        final = await live.wait_final(batch["id"], timeout=900)
+        return time.perf_counter() - started, final
+
+
+async def run() -> None:
+    files = sorted(CORPUS.glob("*.jpg"))[:FILES]
+    if len(files) < FILES:
+        print(f"no corpus at {CORPUS}: section skipped")
+        return
+    env = await start_dev_server()
+    try:
+        with tempfile.TemporaryDirectory() as tmp_name:
+            tmp = Path(tmp_name)
+            cli_s = cli_extract(files, tmp / "cli-out")
+            svc_s, final = await service(files, tmp, env.client)
+    finally:
+        await env.shutdown()
+    print(f"{FILES} receipt scans (sroie), template receipt")
+    print(f"docbatch extract (baseline)  {cli_s:.1f} s (one process per core, no Temporal/DB/HTTP)")
+    print(f"whole service                {svc_s:.1f} s upload to final status "
+          f"({final['completedFiles']} completed, {final['failedFiles']} failed)")
+    print(f"ratio service/extract        {svc_s / cli_s:.2f}x (target <= 1.03x)")
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
