@@ -25,6 +25,7 @@ from core.logs import configure_logging
 from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
 from core.temporal import connect, metrics_runtime
+from core.tracing import setup_tracing
 from workflows.batch import BatchWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -83,6 +84,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
 async def main() -> None:
     settings = get_settings()
     configure_logging("worker", settings.log_format)
+    setup_tracing(settings, "worker")
     try:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:

@@ -22,7 +22,7 @@ from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
-from core.storage import LocalStorage
+from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
 from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
@@ -67,7 +67,7 @@ class ExtractActivities:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
-        self.storage = LocalStorage(settings.files_dir)
+        self.storage = open_storage(settings)
         self.options = EngineOptions(
             max_pages=settings.max_pages,
             llm_base_url=settings.llm_base_url,
@@ -103,28 +103,14 @@ class ExtractActivities:
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
 
-        started = time.perf_counter()
         activity.heartbeat(0)
-        try:
-            with heartbeating(self.heartbeat_every):
-                result = extract_file(self.storage.path(key), spec, options=self.options,
-                                      on_page=lambda page: activity.heartbeat(page))
-        except ExtractionError as err:
-            # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
-            # the worker's warning log while the batch records the reason.
-            raise ApplicationError(err.message, type=err.code, non_retryable=True,
-                                   category=ApplicationErrorCategory.BENIGN) from None
-        except TransientExtractionError as err:
-            raise ApplicationError(str(err), type="TransientExtractionError") from err
-        except CancelledError:
-            raise
-        except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
-            if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
-                raise CancelledError("Cancelled") from err
-            raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err
+        with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
+            started = time.perf_counter()
+            result = self._extract(path, spec)
+            duration_ms = int((time.perf_counter() - started) * 1000)
+            kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
             raise CancelledError("Cancelled")
-        duration_ms = int((time.perf_counter() - started) * 1000)
 
         with session_scope(self.db_url) as session:
             # Only the current attempt writes: one abandoned (timed out, then retried) must not
@@ -139,9 +125,28 @@ class ExtractActivities:
             batch = session.get(Batch, job.batch_id)
             assert batch is not None
             refresh_counts(session, batch)
-        kind = document_kind(self.storage.path(key))
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         log.info("extracted %s (%s, %d pages, engine %s) in %d ms: %d fields", row.file_name, kind,
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
+
+    def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
+        """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
+        try:
+            with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
+                return extract_file(path, spec, options=self.options,
+                                    on_page=lambda page: activity.heartbeat(page))
+        except ExtractionError as err:
+            # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
+            # the worker's warning log while the batch records the reason.
+            raise ApplicationError(err.message, type=err.code, non_retryable=True,
+                                   category=ApplicationErrorCategory.BENIGN) from None
+        except TransientExtractionError as err:
+            raise ApplicationError(str(err), type="TransientExtractionError") from err
+        except CancelledError:
+            raise
+        except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
+            if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
+                raise CancelledError("Cancelled") from err
+            raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err

@@ -23,6 +23,7 @@ from core.db import get_engine
 from core.logs import configure_logging
 from core.schema import require_current
 from core.settings import Settings, get_settings
+from core.tracing import fastapi_telemetry, setup_tracing
 
 log = logging.getLogger("docbatch.api")
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
         version="0.1.0",
         description="Batch document extraction: upload up to 50 files, follow the batch, export the results.",
         lifespan=lifespan,
+        telemetry=fastapi_telemetry(settings),
     )
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, temporal_client)
@@ -69,5 +71,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory api.app:app_factory``."""
-    configure_logging("api", get_settings().log_format)
-    return create_app()
+    settings = get_settings()
+    configure_logging("api", settings.log_format)
+    setup_tracing(settings, "api")
+    return create_app(settings)

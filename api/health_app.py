@@ -18,10 +18,12 @@ from api.errors import install_error_handlers
 from api.routes import health
 from api.temporal_client import TemporalHolder
 from core.settings import Settings
+from core.tracing import fastapi_telemetry
 
 
 def create_health_app(settings: Settings, client: Client) -> FastAPI:
-    app = FastAPI(title="docbatch worker", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="docbatch worker", docs_url=None, redoc_url=None, openapi_url=None,
+                  telemetry=fastapi_telemetry(settings))
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, client)
     install_error_handlers(app)

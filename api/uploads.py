@@ -17,7 +17,7 @@ from core.credits import InsufficientCredits, apply_change
 from core.ids import new_id, utcnow
 from core.models import Batch, BatchFile, Project, Template, UploadKey
 from core.settings import Settings
-from core.storage import FileTooLarge, LocalStorage, sanitize_filename
+from core.storage import FileTooLarge, open_storage, sanitize_filename
 
 log = logging.getLogger("docbatch.api")
 
@@ -116,7 +116,7 @@ async def accept_batch(
                             f"{exc.balance}. Add credits or upload fewer files.") from exc
     session.commit()
 
-    storage = LocalStorage(settings.files_dir)
+    storage = open_storage(settings)
     try:
         for upload, row in zip(files, rows):
             row.size, row.sha256 = await run_in_threadpool(

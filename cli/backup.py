@@ -62,7 +62,13 @@ def backup(settings: Settings, target: Path) -> dict:
     else:
         sqlite_copy(data / "docbatch.db", target / "docbatch.db")
         manifest["database"] = "docbatch.db"
-    manifest["files"] = _copy_tree(settings.files_dir, target / "files")
+    if settings.storage_url:
+        manifest["files"] = 0
+        manifest["storage"] = settings.storage_url
+        print(f"docbatch: uploaded files are in {settings.storage_url}, not copied; back the bucket up "
+              "with the store's own tools (versioning, replication, or `aws s3 sync`).", flush=True)
+    else:
+        manifest["files"] = _copy_tree(settings.files_dir, target / "files")
     temporal_db = data / "temporal.db"
     if not settings.temporal_address and temporal_db.exists():
         sqlite_copy(temporal_db, target / "temporal.db")

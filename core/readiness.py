@@ -1,4 +1,5 @@
-"""Readiness: can this process do its work right now? Database, Temporal and file storage.
+"""Readiness: can this process do its work right now? Database, Temporal and file storage
+(a local folder or an S3 bucket).
 
 Used by the API's ``/health/ready`` and by the worker's health port, so both answer the same
 question the same way. Each check has its own timeout and never raises: a failure is a value
@@ -8,19 +9,17 @@ naming the piece and why, for the 503 an orchestrator or an operator reads.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import text
 from temporalio.client import Client
 
 from core.db import get_engine
 from core.settings import Settings
+from core.storage import open_storage
 
 TIMEOUT = 5.0
 
@@ -60,15 +59,10 @@ def _database(url: str) -> None:
         conn.execute(text("SELECT 1"))
 
 
-def _storage(root: Path) -> None:
-    """Write and remove a probe file: a read-only, full or wrongly mounted volume fails here.
-
-    The folder is created if missing, as the storage itself does on first upload.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    probe = root / f".ready-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    probe.write_bytes(b"ok")
-    probe.unlink()
+def _storage(settings: Settings) -> None:
+    """The configured store takes a write: a read-only, full or wrongly mounted volume, or a
+    bucket that is missing or refuses the credentials, fails here (see ``Storage.check``)."""
+    open_storage(settings).check()
 
 
 async def _temporal(get_client: Callable[[], Awaitable[Client]]) -> None:
@@ -80,5 +74,5 @@ async def check_all(settings: Settings, get_client: Callable[[], Awaitable[Clien
     return list(await asyncio.gather(
         _timed("database", asyncio.to_thread(_database, settings.sqlalchemy_url)),
         _timed("temporal", _temporal(get_client)),
-        _timed("storage", asyncio.to_thread(_storage, settings.files_dir)),
+        _timed("storage", asyncio.to_thread(_storage, settings)),
     ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "docbatch"
@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""  # empty: SQLite file under data_dir
     storage_dir: Path | None = None  # empty: data_dir/files
+    storage_url: str = ""  # empty: local files (storage_dir); s3://bucket/prefix: an S3-compatible store
+    s3_endpoint_url: str = ""  # empty: AWS (or AWS_ENDPOINT_URL); e.g. http://minio:9000
+    s3_region: str = ""  # empty: boto3's own (AWS_REGION, profile)
+    s3_access_key_id: str = ""  # empty: boto3's credential chain (AWS_ACCESS_KEY_ID, roles, ...)
+    s3_secret_access_key: str = ""
+    s3_addressing_style: str = Field(default="auto", pattern="^(auto|path|virtual)$")
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -54,6 +60,8 @@ class Settings(BaseSettings):
     temporal_metrics_port: int = 0  # 0: off; else the worker's Temporal SDK metrics (Prometheus)
     metrics_token: str = ""  # set: /metrics asks for it as a Bearer token
     log_format: str = Field(default="text", pattern="^(text|json)$")
+    tracing: bool = False  # OpenTelemetry: an upload, its workflow and activities as one trace
+    tracing_exporter: str = Field(default="otlp", pattern="^(otlp|console)$")
 
     webhook_allow_private: bool = False
     webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time
@@ -74,6 +82,16 @@ class Settings(BaseSettings):
     secret_key: str = ""  # encrypts stored secrets; empty: generated into data_dir/secret.key
 
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url(cls, value: str) -> str:
+        """A wrong storage URL stops every process at start-up, not at the first upload."""
+        value = value.strip()
+        if value and (not value.startswith("s3://") or not value[5:].split("/", 1)[0]):
+            raise ValueError(f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, "
+                             f"not {value!r}")
+        return value
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -10,6 +10,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import TLSConfig
 
 from core.settings import Settings
+from core.tracing import temporal_interceptors
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -29,6 +30,7 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     return await Client.connect(
         settings.temporal_target,
+        interceptors=temporal_interceptors(settings),  # tracing, when on; the worker inherits them
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         tls=tls_config(settings),

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import SessionDep, SessionReader, SettingsDep
 from api.errors import ApiError
 from api.routes.history import load_file
-from core.storage import LocalStorage
+from core.storage import Storage, open_storage
 from extraction.readers.pdf import PDFIUM_LOCK
 
 router = APIRouter(include_in_schema=False)
@@ -79,11 +79,11 @@ async def page_image(
 ) -> Response:
     """Page ``number`` of an uploaded file, for the caller's organization only."""
     row = load_file(session, principal, file_id)
-    path = LocalStorage(settings.files_dir).path(row.storage_key)
-    if not path.is_file():
+    storage = open_storage(settings)
+    if not await run_in_threadpool(storage.exists, row.storage_key):
         raise ApiError(404, f"The stored document of file {file_id} is gone.")
     try:
-        png = await run_in_threadpool(render_page, path, number)
+        png = await run_in_threadpool(_render_stored, storage, row.storage_key, number)
     except NoPageImage as exc:
         raise ApiError(404, str(exc)) from exc
     return Response(
@@ -91,3 +91,9 @@ async def page_image(
         media_type="image/png",
         headers={"Cache-Control": "private, max-age=600", "X-Content-Type-Options": "nosniff"},
     )
+
+
+def _render_stored(storage: Storage, key: str, number: int) -> bytes:
+    """Render from a local path (a temporary copy when the store is S3)."""
+    with storage.local_copy(key) as path:
+        return render_page(path, number)

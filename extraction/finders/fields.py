@@ -265,8 +265,9 @@ def day_first_document(doc: Document) -> bool:
     11/17/2017, or, when its dates do not tell, a US address (state and ZIP code) or US dollars."""
     votes = 0
     text = doc.text
-    for m in re.finditer(r"(?<![\d.,])(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)?\d{2}(?!\d)", text):
-        a, b = int(m.group(1)), int(m.group(2))
+    # one separator throughout, not inside a code ('SP-nu11-18/06/09-1018481' is no date)
+    for m in re.finditer(r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})\2(?:19|20)?\d{2}(?![\d/-])", text):
+        a, b = int(m.group(1)), int(m.group(3))
         if a > 12 >= b:
             votes += 1
         elif b > 12 >= a:
