@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
@@ -15,6 +20,7 @@ from core.ids import utcnow
 from core.logs import logs_ids
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED
 from core.models import Batch, BatchFile, Template
+from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
@@ -36,8 +42,30 @@ def document_kind(path: Path) -> str:
         return "other"
 
 
+@contextmanager
+def heartbeating(every: float) -> Iterator[None]:
+    """Heartbeat from a background thread while the engine waits (an LLM answer can take longer
+    than the heartbeat timeout; without this the attempt would be abandoned and paid again)."""
+    stop = threading.Event()
+    context = contextvars.copy_context()  # the activity's context, so heartbeat() knows which one
+
+    def beat() -> None:
+        while not stop.wait(every):
+            context.copy().run(activity.heartbeat, "waiting")
+
+    thread = threading.Thread(target=beat, name="extract-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 class ExtractActivities:
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = open_storage(settings)
         self.options = EngineOptions(
@@ -45,6 +73,8 @@ class ExtractActivities:
             llm_base_url=settings.llm_base_url,
             llm_api_key=settings.llm_api_key,
             llm_model=settings.llm_model,
+            llm_endpoints=settings.llm_endpoints,
+            llm_allow_private=settings.llm_allow_private,
         )
 
     @activity.defn(name="extract_document")
@@ -61,12 +91,14 @@ class ExtractActivities:
                 raise ApplicationError("The batch's template was deleted.", type="InvalidTemplate",
                                        non_retryable=True)
             spec = TemplateSpec(name=template.name, schema=template.template_schema,
-                                instructions=template.instructions, engine=template.engine or {})
+                                instructions=template.instructions,
+                                engine=unseal_engine(self.settings, template.engine))
             row.status = "processing"
             row.attempts += 1
             row.started_at = utcnow()
             session.add(row)
             key = row.storage_key
+            attempt = row.attempts
         if not self.storage.exists(key):
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
@@ -81,17 +113,17 @@ class ExtractActivities:
             raise CancelledError("Cancelled")
 
         with session_scope(self.db_url) as session:
-            row = session.get(BatchFile, job.file_id)
+            # Only the current attempt writes: one abandoned (timed out, then retried) must not
+            # overwrite what a later attempt is doing or did.
+            written = session.exec(update(BatchFile).where(  # type: ignore[call-overload]
+                BatchFile.id == job.file_id, BatchFile.attempts == attempt,  # type: ignore[arg-type]
+            ).values(status="completed", result=result.to_dict(), pages=result.pages, engine=result.engine,
+                     error_code=None, error_message=None, duration_ms=duration_ms, finished_at=utcnow()))
+            if written.rowcount != 1:
+                raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
+                                       non_retryable=True)
             batch = session.get(Batch, job.batch_id)
-            assert row is not None and batch is not None
-            row.status = "completed"
-            row.result = result.to_dict()
-            row.pages = result.pages
-            row.engine = result.engine
-            row.error_code = row.error_message = None
-            row.duration_ms = duration_ms
-            row.finished_at = utcnow()
-            session.add(row)
+            assert batch is not None
             refresh_counts(session, batch)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
@@ -102,8 +134,9 @@ class ExtractActivities:
     def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
-            return extract_file(path, spec, options=self.options,
-                                on_page=lambda page: activity.heartbeat(page))
+            with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
+                return extract_file(path, spec, options=self.options,
+                                    on_page=lambda page: activity.heartbeat(page))
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.

@@ -20,6 +20,7 @@ from core.db import session_scope
 from core.ids import utcnow
 from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
+from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import event_body, signed_headers
@@ -98,7 +99,7 @@ class WebhookActivities:
             raise ApplicationError(str(exc), type="WebhookRefused", non_retryable=True) from None
 
         body = event_body(event)
-        headers = {**endpoint.headers, **signed_headers(endpoint.secret, event.eventId, body)}
+        headers = {**unseal_headers(self.settings, endpoint.headers), **signed_headers(unseal(self.settings, endpoint.secret), event.eventId, body)}
         started = time.monotonic()
         status: int | None = None
         error: str | None = None

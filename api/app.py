@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
-from api.limits import UploadSizeLimit
+from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, temporal_client)
     install_error_handlers(app)
-    app.add_middleware(UploadSizeLimit, settings=settings)
+    app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(RequestMetrics)
     for router in (health.router, account.router, batches.router, exports.router, history.router,
                    templates.router, webhooks.router, ws.router, web.router):

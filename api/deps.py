@@ -1,10 +1,15 @@
-"""FastAPI dependencies: settings, database session, Temporal client, the calling token."""
+"""FastAPI dependencies: settings, database session, Temporal client, and the caller's access.
+
+The access rule itself lives in ``core.access``; this module only adapts it to FastAPI. Each
+route declares one level with ``require(level)`` (``Reader``, ``Writer``, ``Admin``,
+``OrgAdmin``, ``CurrentPrincipal``); the access-matrix test reads that declaration from the
+route table, so a route without one fails the suite.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,10 +18,27 @@ from temporalio.client import Client
 
 from api.errors import ApiError
 from api.temporal_client import TemporalHolder
+from core import access
+from core.access import Principal
 from core.db import get_engine
-from core.ids import utcnow
 from core.settings import Settings
-from core.tokens import expand_permissions, find_token
+
+__all__ = [
+    "Admin",
+    "CurrentPrincipal",
+    "OrgAdmin",
+    "Principal",
+    "Reader",
+    "SessionDep",
+    "SettingsDep",
+    "TemporalDep",
+    "TemporalHolderDep",
+    "Writer",
+    "authenticate",
+    "bearer_value",
+    "credential",
+    "require",
+]
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -47,38 +69,33 @@ def get_temporal_holder(request: Request) -> TemporalHolder:
 
 TemporalHolderDep = Annotated[TemporalHolder, Depends(get_temporal_holder)]
 
+TOKEN_COOKIE = "docbatch_token"
+CSRF_COOKIE = "docbatch_csrf"
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: a token of one organization, maybe limited to one project."""
 
-    token_id: str
-    org_id: str
-    project_id: str | None
-    permissions: frozenset[str]
+def credential(headers: dict[str, str], cookies: dict[str, str]) -> tuple[str | None, bool]:
+    """The token and whether it came from the web UI's cookie.
 
-    def can_see_project(self, project_id: str | None) -> bool:
-        return self.project_id is None or project_id == self.project_id
+    A bearer header wins; any other Authorization scheme is ignored, so the cookie that then
+    authenticates is still held to the CSRF check.
+    """
+    header = headers.get("authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        return header[7:].strip(), False
+    value = cookies.get(TOKEN_COOKIE) or None
+    return value, value is not None
 
 
 def bearer_value(request: Request) -> str | None:
     """The token from ``Authorization: Bearer`` or the web UI's ``docbatch_token`` cookie."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.cookies.get("docbatch_token") or None
+    return credential(request.headers, request.cookies)[0]  # type: ignore[arg-type]
 
 
 def authenticate(session: Session, value: str | None) -> Principal:
-    if not value:
-        raise ApiError(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
-    token = find_token(session, value)
-    if token is None:
-        raise ApiError(401, "The token is unknown, revoked or expired. Create a new one under Settings.")
-    token.last_used_at = utcnow()
-    session.add(token)
-    session.commit()
-    return Principal(token.id, token.org_id, token.project_id, frozenset(expand_permissions(token.permissions)))
+    try:
+        return access.identify(session, value)
+    except access.AccessDenied as exc:
+        raise ApiError(exc.status_code, exc.message) from None
 
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -86,14 +103,20 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 def check_csrf(request: Request) -> None:
     """Cookie-authenticated writes need the double-submit header (the web UI sends it)."""
-    if request.headers.get("authorization") or request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS:
         return
-    if not request.cookies.get("docbatch_token"):
+    _, via_cookie = credential(request.headers, request.cookies)  # type: ignore[arg-type]
+    if not via_cookie:
         return
-    expected = request.cookies.get("docbatch_csrf")
-    if not expected or not secrets.compare_digest(expected, request.headers.get("x-csrf-token", "")):
-        raise ApiError(403, "Missing or wrong X-CSRF-Token header for a cookie-authenticated request; "
-                            "reload the page and try again.")
+    expected = request.cookies.get(CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(
+        expected, request.headers.get("x-csrf-token", "")
+    ):
+        raise ApiError(
+            403,
+            "Missing or wrong X-CSRF-Token header for a cookie-authenticated request; "
+            "reload the page and try again.",
+        )
 
 
 def current_principal(request: Request, session: SessionDep) -> Principal:
@@ -102,20 +125,37 @@ def current_principal(request: Request, session: SessionDep) -> Principal:
     return principal
 
 
-def require(permission: str) -> Callable[..., Principal]:
-    """A dependency that authenticates, checks the path's organization and one permission."""
+def require(level: str, *, org_scoped: bool = True) -> Callable[..., Principal]:
+    """A dependency that authenticates, checks the path's organization and the route's level."""
+    assert level in access.LEVELS, level
 
-    def dependency(org_id: str, principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if org_id != principal.org_id:
-            raise ApiError(404, f"Organization {org_id} not found.")
-        if permission not in principal.permissions:
-            raise ApiError(403, f"This token lacks the '{permission}' permission needed here.")
-        return principal
+    if org_scoped:
 
+        def dependency(
+            org_id: str, principal: Annotated[Principal, Depends(current_principal)]
+        ) -> Principal:
+            try:
+                access.check_level(principal, org_id, level)
+            except access.AccessDenied as exc:
+                raise ApiError(exc.status_code, exc.message) from None
+            return principal
+    else:
+
+        def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:  # type: ignore[misc]
+            try:
+                access.check_level(principal, None, level)
+            except access.AccessDenied as exc:
+                raise ApiError(exc.status_code, exc.message) from None
+            return principal
+
+    dependency.access_level = level  # type: ignore[attr-defined]  # read by the access-matrix test
     return dependency
 
 
 Reader = Annotated[Principal, Depends(require("read"))]
 Writer = Annotated[Principal, Depends(require("write"))]
 Admin = Annotated[Principal, Depends(require("admin"))]
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OrgAdmin = Annotated[Principal, Depends(require("org-admin"))]
+CurrentPrincipal = Annotated[Principal, Depends(require("session", org_scoped=False))]
+SessionWriter = Annotated[Principal, Depends(require("write", org_scoped=False))]
+SessionReader = Annotated[Principal, Depends(require("read", org_scoped=False))]

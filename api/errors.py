@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.access import AccessDenied
+
 log = logging.getLogger("docbatch.api")
 
 
@@ -38,6 +40,10 @@ def _describe(err: dict) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return envelope(exc.status_code, exc.message)
+
+    @app.exception_handler(AccessDenied)
+    async def _access_denied(_: Request, exc: AccessDenied) -> JSONResponse:
         return envelope(exc.status_code, exc.message)
 
     @app.exception_handler(StarletteHTTPException)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from math import ceil
 from typing import Any
 
+from core.access import mask_engine
 from core.ids import iso
 from core.models import ApiToken, Batch, BatchFile, Project, Template
 
@@ -63,7 +64,7 @@ def template_public(t: Template) -> dict[str, Any]:
         "projectId": t.project_id,
         "templateSchema": t.template_schema,
         "instructions": t.instructions,
-        "engine": t.engine,
+        "engine": mask_engine(t.engine),
         "builtin": t.builtin,
         "createdAt": iso(t.created_at),
         "updatedAt": iso(t.updated_at),

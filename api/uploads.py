@@ -7,17 +7,29 @@ import mimetypes
 
 from fastapi import UploadFile
 from starlette.concurrency import run_in_threadpool
-from sqlmodel import Session
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
 
 from api.deps import Principal
 from api.errors import ApiError
+from core import access
 from core.credits import InsufficientCredits, apply_change
 from core.ids import new_id, utcnow
-from core.models import Batch, BatchFile, Project, Template
+from core.models import Batch, BatchFile, Project, Template, UploadKey
 from core.settings import Settings
 from core.storage import FileTooLarge, open_storage, sanitize_filename
 
 log = logging.getLogger("docbatch.api")
+
+
+class KeyAlreadyUsed(Exception):
+    """An upload with this Idempotency-Key was accepted already."""
+
+
+def batch_for_key(session: Session, org_id: str, key: str) -> str | None:
+    """The batch an earlier upload with this Idempotency-Key created, if any."""
+    row = session.exec(select(UploadKey).where(UploadKey.org_id == org_id, UploadKey.key == key)).first()
+    return row.batch_id if row else None
 
 
 def default_batch_name() -> str:
@@ -38,13 +50,11 @@ def resolve_project_and_template(
         problems.append("templateId is required: the template to extract with (see GET /me).")
     if problems:
         raise ApiError(400, problems)
-    project = session.get(Project, project_id)
-    if (project is None or project.org_id != principal.org_id or project.deleted_at is not None
-            or not principal.can_see_project(project.id)):
-        raise ApiError(404, f"Project {project_id} not found in this organization.")
-    template = session.get(Template, template_id)
-    if template is None or template.org_id != principal.org_id or template.deleted_at is not None:
-        raise ApiError(404, f"Template {template_id} not found in this organization.")
+    try:
+        project = access.project(session, principal, project_id)  # type: ignore[arg-type]
+        template = access.template(session, principal, template_id)  # type: ignore[arg-type]
+    except access.AccessDenied as exc:
+        raise ApiError(404, exc.message) from None
     if template.project_id and template.project_id != project.id:
         raise ApiError(400, f"Template {template_id} belongs to project {template.project_id}, "
                             f"not {project.id}; choose a template of the batch's project.")
@@ -71,6 +81,7 @@ async def accept_batch(
     project: Project,
     template: Template,
     name: str | None,
+    idempotency_key: str | None = None,
 ) -> tuple[Batch, list[BatchFile]]:
     """Charge and record the batch, then stream each file to storage. Nothing is charged on refusal."""
     batch = Batch(
@@ -90,10 +101,15 @@ async def accept_batch(
         ))
     session.add(batch)
     session.add_all(rows)
+    if idempotency_key:
+        session.add(UploadKey(org_id=batch.org_id, key=idempotency_key, batch_id=batch.id))
     try:
         session.flush()
         apply_change(session, batch.org_id, -len(rows), reason="batch_charge", key=f"charge:{batch.id}",
                      batch_id=batch.id)
+    except IntegrityError as exc:  # the same key, accepted meanwhile by another request
+        session.rollback()
+        raise KeyAlreadyUsed(idempotency_key or "") from exc
     except InsufficientCredits as exc:
         session.rollback()
         raise ApiError(402, f"This batch needs {exc.needed} credits (one per file) but the balance is "

@@ -51,6 +51,7 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
 
     from core.db import get_engine
     from core.models import Template
+    from core.secret_box import unseal_engine
     from core.settings import get_settings
 
     with Session(get_engine(get_settings().sqlalchemy_url)) as session:
@@ -61,17 +62,21 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
         if row is None or row.deleted_at is not None:
             return None
         return {"name": row.name, "templateSchema": row.template_schema,
-                "instructions": row.instructions, "engine": row.engine or {}}
+                "instructions": row.instructions, "engine": unseal_engine(get_settings(), row.engine)}
 
 
 def _options():
+    from core.settings import get_settings
     from extraction import EngineOptions
 
+    settings = get_settings()
     return EngineOptions(
-        max_pages=int(os.environ.get("DOCBATCH_MAX_PAGES", "50")),
-        llm_base_url=os.environ.get("DOCBATCH_LLM_BASE_URL", ""),
-        llm_api_key=os.environ.get("DOCBATCH_LLM_API_KEY", ""),
-        llm_model=os.environ.get("DOCBATCH_LLM_MODEL", ""),
+        max_pages=settings.max_pages,
+        llm_base_url=settings.llm_base_url,
+        llm_api_key=settings.llm_api_key,
+        llm_model=settings.llm_model,
+        llm_endpoints=settings.llm_endpoints,
+        llm_allow_private=settings.llm_allow_private,
     )
 
 

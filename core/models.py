@@ -81,6 +81,19 @@ class CreditEntry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class UploadKey(SQLModel, table=True):
+    """An ``Idempotency-Key`` an upload was accepted with: the same key again gets the same batch."""
+
+    __tablename__ = "upload_key"
+    __table_args__ = (UniqueConstraint("org_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(index=True)
+    key: str
+    batch_id: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Batch(SQLModel, table=True):
     id: str = Field(primary_key=True)
     org_id: str = Field(foreign_key="organization.id", index=True)

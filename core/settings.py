@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     task_queue: str = TASK_QUEUE
+    # A Temporal cluster reached over the network: TLS, mTLS (client certificate) and/or an API key.
+    temporal_tls: bool = False
+    temporal_tls_ca: str = ""  # PEM file of the CA that signed the server's certificate
+    temporal_tls_cert: str = ""  # PEM client certificate (mTLS)
+    temporal_tls_key: str = ""  # PEM client private key (mTLS)
+    temporal_tls_server_name: str = ""
+    temporal_api_key: str = ""
 
     bootstrap_token: str = ""
     bootstrap_credits: int = 1000
@@ -66,6 +73,15 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
+    # Named endpoints a template may pick with engine.endpoint, as JSON:
+    # {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "sk-...", "model": "gpt-4o-mini"}}
+    llm_endpoints: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # A template's own engine.base_url may reach loopback/private hosts (never metadata).
+    llm_allow_private: bool = False
+
+    secret_key: str = ""  # encrypts stored secrets; empty: generated into data_dir/secret.key
+
+    max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
 
     @field_validator("storage_url")
     @classmethod

@@ -11,6 +11,7 @@ columns at the end of every row. Rows are written in small pandas frames, so the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,7 @@ from exporters.registry import Exporter, register
 BOM = "\ufeff"
 ROWS_PER_FRAME = 20
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_AFTER_SEMICOLON = re.compile(r"(;\s*)([=+\-@])(?![\d.,]+\s*(?:;|$))")  # a plain number stays as it is
 
 LEADING_COLUMNS = ["status", "file_name", "file_id", "pages"]
 ERROR_COLUMNS = ["error_code", "error_message"]
@@ -53,6 +55,8 @@ def guard_cell(text: str) -> str:
 
     Plain number literals such as ``-12.50`` are left alone: they are values, not formulas.
     """
+    if text and ";" in text:  # a spreadsheet in a ';'-separated locale starts a cell after each ';'
+        text = _AFTER_SEMICOLON.sub(r"\1'\2", text)
     if text and text.startswith(_FORMULA_START):
         try:
             float(text)

@@ -69,9 +69,24 @@ def font_config() -> Any:
     return config
 
 
+def refuse_url(url: str, *args: object, **kwargs: object) -> dict:
+    """The report is self-contained: a URL in it (from an extracted value) is never fetched."""
+    raise ValueError(f"docbatch exports fetch no URLs ({url[:80]})")
+
+
+def refusing_fetcher() -> object:
+    """A WeasyPrint URL fetcher that allows no scheme at all (WeasyPrint >= 68 wants an object)."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # older WeasyPrint: a plain function
+        return refuse_url
+    return URLFetcher(allowed_protocols=())
+
+
 def build_pdf(batch: ExportBatch) -> bytes:
     html = "".join(generate_report(batch, for_print=True))
-    document = report_html_class()(string=html, base_url=str(TEMPLATES_DIR)).render(font_config=font_config())
+    document = report_html_class()(string=html, base_url=str(TEMPLATES_DIR),
+                                   url_fetcher=refusing_fetcher()).render(font_config=font_config())
     return _write(document, batch)
 
 

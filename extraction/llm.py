@@ -8,10 +8,14 @@ raise TransientExtractionError so the caller (the Temporal activity) retries wit
 from __future__ import annotations
 
 import json
+import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from core.net_guard import UrlRefused, check_url
 
 from extraction.document import Document
 from extraction.finders.locate import fold
@@ -19,20 +23,68 @@ from extraction.normalise import find_amounts, parse_amount
 from extraction.schema_check import check_answer
 from extraction.types import EngineOptions, ExtractionError, FieldResult, TemplateSpec, TransientExtractionError
 
+log = logging.getLogger("docbatch.llm")
+
 MAX_CHARS = 24_000  # of document text sent; invoices and receipts fit well within this
 LLM_CONFIDENCE = 0.7  # the model gives no calibrated confidence; found verbatim on the page: higher
 
 
-def endpoint(template: TemplateSpec, options: EngineOptions) -> tuple[str, str, str, float]:
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the chat request goes. ``own`` is a template's own URL: guarded, never the operator's key."""
+
+    base: str
+    key: str
+    model: str
+    timeout: float
+    own: bool = False
+    allow_private: bool = False
+
+
+def endpoint(template: TemplateSpec, options: EngineOptions) -> Endpoint:
+    """The template's choice among the operator's endpoints, or its own URL with its own key only."""
     eng = template.engine or {}
-    base = str(eng.get("base_url") or options.llm_base_url or "").rstrip("/")
-    key = str(eng.get("api_key") or options.llm_api_key or "")
-    model = str(eng.get("model") or options.llm_model or "")
     timeout = float(eng.get("timeout") or 120)
+    name = eng.get("endpoint")
+    if name:
+        conf = options.llm_endpoints.get(str(name))
+        if conf is None:
+            raise ExtractionError("InvalidTemplate", f"The template names the LLM endpoint '{name}', which this "
+                                                     "installation does not have (DOCBATCH_LLM_ENDPOINTS).")
+        base, key = str(conf.get("base_url") or ""), str(conf.get("api_key") or "")
+        model = str(eng.get("model") or conf.get("model") or "")
+        own = False
+    elif eng.get("base_url"):
+        base, key = str(eng["base_url"]), str(eng.get("api_key") or "")  # the author's key, never the operator's
+        model = str(eng.get("model") or options.llm_model or "")
+        own = True
+    else:
+        base, key = options.llm_base_url, options.llm_api_key
+        model = str(eng.get("model") or options.llm_model or "")
+        own = False
     if not base or not model:
         raise ExtractionError("InvalidTemplate", "The template uses the LLM engine but no endpoint is configured: "
                                                  "set the base URL and model in the settings or the template's engine.")
-    return base, key, model, timeout
+    return Endpoint(base.rstrip("/"), key, model, timeout, own, options.llm_allow_private)
+
+
+def _post(ep: Endpoint, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+    """POST to the endpoint; a template's own URL goes only to an address the guard checked."""
+    url = f"{ep.base}/chat/completions"
+    if not ep.own:
+        return httpx.post(url, json=body, headers=headers, timeout=ep.timeout)
+    try:
+        target = check_url(url, ep.allow_private)
+    except UrlRefused as exc:
+        raise ExtractionError("InvalidTemplate", f"The template's LLM URL is refused: {exc}") from None
+    parsed = httpx.URL(url)
+    host_header = parsed.netloc.decode("ascii").rsplit("@", 1)[-1]
+    pinned = parsed.copy_with(host=target.addresses[0])
+    extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
+    with httpx.Client(timeout=ep.timeout, follow_redirects=False) as client:
+        request = client.build_request("POST", pinned, json=body, headers={**headers, "Host": host_header},
+                                       extensions=extensions)
+        return client.send(request)
 
 
 def sub_schema(schema: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -58,28 +110,32 @@ def build_messages(doc: Document, template: TemplateSpec, fields: list[str]) -> 
     return [{"role": "system", "content": system}, {"role": "user", "content": "Document:\n" + text}]
 
 
-def chat(base: str, key: str, model: str, messages: list[dict[str, str]], timeout: float,
-         json_mode: bool = True) -> str:
-    body: dict[str, Any] = {"model": model, "messages": messages, "temperature": 0}
+def chat(ep: Endpoint, messages: list[dict[str, str]], json_mode: bool = True) -> str:
+    """One chat-completions call. The endpoint's reply body is logged, never put in an error
+    message: messages reach the caller, and a reply can carry anything the endpoint chose."""
+    body: dict[str, Any] = {"model": ep.model, "messages": messages, "temperature": 0}
     if json_mode:
         body["response_format"] = {"type": "json_object"}
-    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    headers = {"Authorization": f"Bearer {ep.key}"} if ep.key else {}
+    where = "the template's LLM endpoint" if ep.own else "the LLM endpoint"
     try:
-        resp = httpx.post(f"{base}/chat/completions", json=body, headers=headers, timeout=timeout)
+        resp = _post(ep, body, headers)
     except (httpx.TimeoutException, httpx.TransportError) as exc:
-        raise TransientExtractionError(f"The LLM endpoint {base} did not answer: {exc}") from exc
-    if resp.status_code == 429 or resp.status_code >= 500:
-        raise TransientExtractionError(f"The LLM endpoint answered HTTP {resp.status_code}: {resp.text[:200]}")
-    if resp.status_code == 400 and json_mode and "response_format" in resp.text:
-        return chat(base, key, model, messages, timeout, json_mode=False)
+        raise TransientExtractionError(f"{where} did not answer ({exc.__class__.__name__}).") from exc
     if resp.status_code >= 400:
-        raise ExtractionError("LLMError", f"The LLM endpoint refused the request (HTTP {resp.status_code}): "
-                                          f"{resp.text[:300]}")
+        log.warning("LLM endpoint %s answered HTTP %s: %.300s", ep.base, resp.status_code, resp.text)
+    if resp.status_code == 429 or resp.status_code >= 500:
+        raise TransientExtractionError(f"{where} answered HTTP {resp.status_code}; retrying later.")
+    if resp.status_code == 400 and json_mode and "response_format" in resp.text:
+        return chat(ep, messages, json_mode=False)
+    if resp.status_code >= 400:
+        raise ExtractionError("LLMError", f"{where} refused the request (HTTP {resp.status_code}); "
+                                          "check the endpoint, model and key.")
     try:
         return str(resp.json()["choices"][0]["message"]["content"] or "")
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise TransientExtractionError(f"The LLM endpoint sent an answer that is not chat-completions JSON: "
-                                       f"{resp.text[:200]}") from exc
+        log.warning("LLM endpoint %s sent a non-chat answer: %.300s", ep.base, resp.text)
+        raise TransientExtractionError(f"{where} sent an answer that is not chat-completions JSON.") from exc
 
 
 def parse_json(content: str) -> Any:
@@ -110,12 +166,12 @@ def locate(doc: Document, value: Any) -> tuple[int | None, list[float] | None]:
 
 
 def llm_fields(doc: Document, template: TemplateSpec, fields: list[str], options: EngineOptions) -> dict[str, FieldResult]:
-    base, key, model, timeout = endpoint(template, options)
+    ep = endpoint(template, options)
     messages = build_messages(doc, template, fields)
     errors: list[str] = []
     values: dict[str, Any] = {}
     for attempt in range(2):
-        content = chat(base, key, model, messages, timeout)
+        content = chat(ep, messages)
         try:
             answer = parse_json(content)
         except ValueError as exc:

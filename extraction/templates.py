@@ -5,12 +5,44 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import re2
+
 from extraction.types import TemplateSpec
 
 SCALAR_TYPES = {"string", "number", "integer", "boolean"}
 ENGINE_MODES = {"local", "llm", "hybrid"}
-ENGINE_KEYS = {"mode", "base_url", "api_key", "model", "temperature", "timeout", "max_tokens"}
+ENGINE_KEYS = {"mode", "endpoint", "base_url", "api_key", "model", "temperature", "timeout", "max_tokens"}
+MAX_PATTERN_CHARS = 500
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 8 << 20  # a pattern whose automaton needs more is refused, not run
+_RE2_OPTIONS.log_errors = False  # the error goes back to the template's author, not to stderr
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+def compile_pattern(pattern: str) -> re2._Regexp:
+    """An ``x-pattern`` compiled with RE2: linear time in the text, whatever the pattern.
+
+    Template patterns run on uploaded text; a backtracking engine lets one pattern such as
+    ``(a|aa)+$`` hold a worker thread (and the GIL) for minutes. RE2 refuses what it cannot
+    run in linear time (backreferences, lookaround) instead.
+    """
+    return re2.compile(pattern, _RE2_OPTIONS)
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why RE2 cannot take a pattern, in words for the template's author; None when it can."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"is longer than {MAX_PATTERN_CHARS} characters"
+    try:
+        compile_pattern(pattern)
+    except re2.error as exc:
+        raw = exc.args[0] if exc.args else "invalid"
+        detail = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+        hint = ""
+        if any(tok in pattern for tok in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(r"\\[1-9]", pattern):
+            hint = " (lookahead, lookbehind and backreferences are not supported: RE2 runs in linear time)"
+        return f"is not a regular expression docbatch can run: {detail}{hint}"
+    return None
 
 
 def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) -> None:
@@ -45,10 +77,9 @@ def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) 
         if not isinstance(pattern, str):
             errors.append(f"Field '{path}': 'x-pattern' must be a string (a regular expression).")
         else:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                errors.append(f"Field '{path}': 'x-pattern' is not a valid regular expression: {exc}.")
+            problem = pattern_problem(pattern)
+            if problem:
+                errors.append(f"Field '{path}': 'x-pattern' {problem}.")
     if t == "array":
         items = spec.get("items")
         if not isinstance(items, dict) or items.get("type") != "object":

@@ -34,6 +34,10 @@ class EngineOptions:
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
+    #: Operator-configured endpoints a template names with ``engine.endpoint`` (name -> base_url, api_key, model).
+    llm_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: A template's own ``engine.base_url`` may reach private/loopback hosts (never metadata).
+    llm_allow_private: bool = False
 
 
 @dataclass

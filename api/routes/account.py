@@ -10,28 +10,24 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import select
 
-from api.deps import Admin, CurrentPrincipal, Reader, SessionDep
+from api.deps import Admin, CurrentPrincipal, OrgAdmin, Principal, Reader, SessionDep
 from api.errors import ApiError
+from core import access
 from api.schemas import page_of, project_public, token_public
 from core.credits import apply_change, balance
 from core.ids import iso, new_id, utcnow
-from core.models import ApiToken, CreditEntry, Organization, Project, Template
+from core.models import ApiToken, Batch, CreditEntry, Organization, Project, Template
 from core.tokens import PERMISSIONS, create_token
 
 router = APIRouter(tags=["account"])
 
 
-def visible_projects(session: SessionDep, principal: CurrentPrincipal) -> list[Project]:
-    query = select(Project).where(Project.org_id == principal.org_id, Project.deleted_at.is_(None))  # type: ignore[union-attr]
-    if principal.project_id:
-        query = query.where(Project.id == principal.project_id)
-    return list(session.exec(query.order_by(Project.created_at)).all())
+def visible_projects(session: SessionDep, principal: Principal) -> list[Project]:
+    return access.visible_projects(session, principal)
 
 
-def visible_templates(session: SessionDep, principal: CurrentPrincipal) -> list[Template]:
-    query = select(Template).where(Template.org_id == principal.org_id, Template.deleted_at.is_(None))  # type: ignore[union-attr]
-    rows = session.exec(query.order_by(Template.created_at, Template.name)).all()
-    return [t for t in rows if t.project_id is None or principal.can_see_project(t.project_id)]
+def visible_templates(session: SessionDep, principal: Principal) -> list[Template]:
+    return access.visible_templates(session, principal)
 
 
 @router.get("/me")
@@ -62,10 +58,8 @@ def list_projects(org_id: str, principal: Reader, session: SessionDep) -> list[d
 
 
 @router.post("/projects/{org_id}", status_code=201)
-def create_project(org_id: str, body: ProjectCreate, principal: Admin, session: SessionDep) -> dict:
-    """Create a project."""
-    if principal.project_id:
-        raise ApiError(403, "A project-scoped token cannot create projects.")
+def create_project(org_id: str, body: ProjectCreate, principal: OrgAdmin, session: SessionDep) -> dict:
+    """Create a project (an organization-level admin only)."""
     project = Project(id=new_id("prj"), org_id=org_id, name=body.name.strip())
     session.add(project)
     session.commit()
@@ -80,7 +74,7 @@ class TokenCreate(BaseModel):
 
 
 @router.get("/tokens/{org_id}")
-def list_tokens(org_id: str, principal: Admin, session: SessionDep) -> list[dict]:
+def list_tokens(org_id: str, principal: OrgAdmin, session: SessionDep) -> list[dict]:
     """API tokens of the organization (values are never shown again)."""
     rows = session.exec(select(ApiToken).where(ApiToken.org_id == org_id).order_by(ApiToken.created_at)).all()
     return [token_public(t) for t in rows]
@@ -92,12 +86,10 @@ def create_api_token(org_id: str, body: TokenCreate, principal: Admin, session: 
     bad = [p for p in body.permissions if p not in PERMISSIONS]
     if bad or not body.permissions:
         raise ApiError(400, f"permissions must be some of {', '.join(PERMISSIONS)}; got {body.permissions}.")
-    if body.projectId:
-        project = session.get(Project, body.projectId)
-        if project is None or project.org_id != org_id:
-            raise ApiError(404, f"Project {body.projectId} not found.")
     if principal.project_id and body.projectId != principal.project_id:
         raise ApiError(403, "A project-scoped token can only create tokens for its own project.")
+    if body.projectId:
+        access.project(session, principal, body.projectId)
     expires = body.expiresAt.astimezone(timezone.utc) if body.expiresAt else None
     token, value = create_token(session, org_id, name=body.name, permissions=body.permissions,
                                 project_id=body.projectId, expires_at=expires)
@@ -106,11 +98,9 @@ def create_api_token(org_id: str, body: TokenCreate, principal: Admin, session: 
 
 
 @router.delete("/tokens/{org_id}/{token_id}")
-def revoke_token(org_id: str, token_id: str, principal: Admin, session: SessionDep) -> dict:
-    """Revoke a token at once."""
-    token = session.get(ApiToken, token_id)
-    if token is None or token.org_id != org_id:
-        raise ApiError(404, f"Token {token_id} not found.")
+def revoke_token(org_id: str, token_id: str, principal: OrgAdmin, session: SessionDep) -> dict:
+    """Revoke a token at once (an organization-level admin only)."""
+    token = access.api_token(session, principal, token_id)
     token.revoked_at = token.revoked_at or utcnow()
     session.add(token)
     session.commit()
@@ -125,18 +115,23 @@ class CreditGrant(BaseModel):
 @router.get("/credits/{org_id}")
 def credits(org_id: str, principal: Reader, session: SessionDep,
             page: Annotated[int, Query(ge=1)] = 1, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
-    """Credit balance and the ledger, newest first."""
-    total = session.exec(select(func.count()).select_from(CreditEntry).where(CreditEntry.org_id == org_id)).one()
-    rows = session.exec(select(CreditEntry).where(CreditEntry.org_id == org_id)
-                        .order_by(CreditEntry.id.desc()).offset((page - 1) * limit).limit(limit)).all()  # type: ignore[union-attr]
+    """Credit balance and the ledger, newest first. A project-scoped token sees the entries of its
+    own project's batches only."""
+    query = select(CreditEntry).where(CreditEntry.org_id == org_id)
+    if principal.project_id:
+        query = query.join(Batch, Batch.id == CreditEntry.batch_id).where(  # type: ignore[arg-type]
+            Batch.project_id == principal.project_id)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(CreditEntry.id.desc())  # type: ignore[union-attr]
+                        .offset((page - 1) * limit).limit(limit)).all()
     entries = [{"id": e.id, "delta": e.delta, "balanceAfter": e.balance_after, "reason": e.reason,
                 "batchId": e.batch_id, "fileId": e.file_id, "createdAt": iso(e.created_at)} for e in rows]
     return {"balance": balance(session, org_id), **page_of(entries, page=page, limit=limit, total=total)}
 
 
 @router.post("/credits/{org_id}", status_code=201)
-def grant_credits(org_id: str, body: CreditGrant, principal: Admin, session: SessionDep) -> dict:
-    """Add credits (self-hosted: the owner tops up the balance)."""
+def grant_credits(org_id: str, body: CreditGrant, principal: OrgAdmin, session: SessionDep) -> dict:
+    """Add credits (self-hosted: an organization-level admin tops up the balance)."""
     apply_change(session, org_id, body.amount, reason="grant", key=f"grant:{new_id('g')}")
     session.commit()
     return {"balance": balance(session, org_id)}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -14,8 +14,9 @@ from temporalio.service import RPCError
 from api.batch_runner import start_batch
 from api.deps import Principal, Reader, SessionDep, SettingsDep, TemporalDep, TemporalHolderDep, Writer
 from api.errors import ApiError
+from core import access
 from api.schemas import batch_public, file_public, page_of
-from api.uploads import accept_batch, check_files, resolve_project_and_template
+from api.uploads import KeyAlreadyUsed, accept_batch, batch_for_key, check_files, resolve_project_and_template
 from core.credits import balance
 from core.ids import utcnow
 from core.models import Batch, BatchFile
@@ -30,11 +31,7 @@ BATCH_STATUSES = ("uploading", "processing", "completed", "partially_failed", "f
 
 def load_batch(session: Session, principal: Principal, batch_id: str) -> Batch:
     """The caller's live batch, or 404 (another organization's or a deleted one looks the same)."""
-    batch = session.get(Batch, batch_id)
-    if (batch is None or batch.org_id != principal.org_id or batch.deleted_at is not None
-            or not principal.can_see_project(batch.project_id)):
-        raise ApiError(404, f"Batch {batch_id} not found.")
-    return batch
+    return access.batch(session, principal, batch_id)
 
 
 def batch_files(session: Session, batch_id: str) -> list[BatchFile]:
@@ -53,12 +50,25 @@ async def upload_batch(
     projectId: Annotated[str | None, Form()] = None,
     templateId: Annotated[str | None, Form()] = None,
     name: Annotated[str | None, Form()] = None,
-) -> dict:
-    """Upload a new batch of up to 50 files sharing one template and project."""
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                                  description="the same key again returns the same batch, "
+                                                              "charged once")] = None,
+) -> Any:
+    """Upload a new batch of up to 50 files sharing one template and project. A client that may
+    retry sends an ``Idempotency-Key``: a retry with the same key gets the first batch back
+    (``Idempotent-Replayed: true``) and is not charged again."""
+    if idempotency_key and (prior := batch_for_key(session, principal.org_id, idempotency_key)):
+        return _replay(session, principal, prior)
     files = files or []
     check_files(files, settings)
     project, template = resolve_project_and_template(session, principal, projectId, templateId)
-    batch, rows = await accept_batch(session, settings, principal, files, project, template, name)
+    try:
+        batch, rows = await accept_batch(session, settings, principal, files, project, template, name,
+                                         idempotency_key)
+    except KeyAlreadyUsed:
+        prior = batch_for_key(session, principal.org_id, idempotency_key or "")
+        assert prior is not None
+        return _replay(session, principal, prior)
     try:
         await start_batch(await temporal.get(), settings, batch, rows)
         batch.status = "processing"
@@ -67,6 +77,13 @@ async def upload_batch(
     except Exception as exc:  # accepted and stored: the reconciler starts it when Temporal is back
         log.warning("batch %s stored but not started yet: %s", batch.id, exc)
     return {**batch_public(batch), "uploadIds": [r.id for r in rows]}
+
+
+def _replay(session: Session, principal: Principal, batch_id: str) -> JSONResponse:
+    batch = access.batch(session, principal, batch_id)
+    rows = batch_files(session, batch.id)
+    return JSONResponse(status_code=201, headers={"Idempotent-Replayed": "true"},
+                        content={**batch_public(batch), "uploadIds": [r.id for r in rows]})
 
 
 @router.get("/{org_id}")

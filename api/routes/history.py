@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, or_
 from sqlmodel import select
 
-from api.deps import Reader, SessionDep
+from api.deps import Principal, Reader, SessionDep
 from api.errors import ApiError
+from core import access
 from api.schemas import file_public, page_of
 from core.models import Batch, BatchFile
 
@@ -74,13 +75,8 @@ def list_history(
     return page_of([file_public(r) for r in rows], page=page, limit=limit, total=total)
 
 
-def load_file(session: SessionDep, principal: Reader, file_id: str) -> BatchFile:
-    row = session.get(BatchFile, file_id)
-    batch = session.get(Batch, row.batch_id) if row else None
-    if (row is None or batch is None or row.org_id != principal.org_id or batch.deleted_at is not None
-            or not principal.can_see_project(row.project_id)):
-        raise ApiError(404, f"File {file_id} not found.")
-    return row
+def load_file(session: SessionDep, principal: Principal, file_id: str) -> BatchFile:
+    return access.batch_file(session, principal, file_id)
 
 
 @router.get("/{org_id}/{file_id}")

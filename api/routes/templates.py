@@ -8,12 +8,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 import extraction
-from api.deps import Admin, Principal, Reader, SessionDep, Writer
+from api.deps import Admin, Principal, Reader, SessionDep, SettingsDep, Writer
 from api.errors import ApiError
-from api.routes.account import visible_templates
 from api.schemas import template_public
+from core import access
 from core.ids import new_id, utcnow
-from core.models import Project, Template
+from core.llm_endpoints import check_template_engine
+from core.models import Template
+from core.secret_box import seal_engine
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
@@ -27,28 +29,25 @@ class TemplateIn(BaseModel):
     engine: dict[str, Any] = Field(default_factory=lambda: {"mode": "local"})
 
 
-def _validate(session: SessionDep, principal: Principal, body: TemplateIn) -> None:
+def _validate(session: SessionDep, settings: SettingsDep, principal: Principal, body: TemplateIn,
+              project_id: str | None) -> None:
     errors = extraction.validate_template(body.templateSchema, body.engine)
+    errors += check_template_engine(settings, body.engine)
     if errors:
         raise ApiError(400, errors)
-    if body.projectId:
-        project = session.get(Project, body.projectId)
-        if project is None or project.org_id != principal.org_id or not principal.can_see_project(project.id):
-            raise ApiError(404, f"Project {body.projectId} not found.")
+    if project_id:
+        access.project(session, principal, project_id)
+    access.check_template_write(principal, project_id)
 
 
 def load_template(session: SessionDep, principal: Principal, template_id: str) -> Template:
-    t = session.get(Template, template_id)
-    if (t is None or t.org_id != principal.org_id or t.deleted_at is not None
-            or (t.project_id and not principal.can_see_project(t.project_id))):
-        raise ApiError(404, f"Template {template_id} not found.")
-    return t
+    return access.template(session, principal, template_id)
 
 
 @router.get("/{org_id}")
 def list_templates(org_id: str, principal: Reader, session: SessionDep) -> list[dict]:
     """Templates this token can use."""
-    return [template_public(t) for t in visible_templates(session, principal)]
+    return [template_public(t) for t in access.visible_templates(session, principal)]
 
 
 @router.get("/{org_id}/{template_id}")
@@ -58,12 +57,15 @@ def get_template(org_id: str, template_id: str, principal: Reader, session: Sess
 
 
 @router.post("/{org_id}", status_code=201)
-def create_template(org_id: str, body: TemplateIn, principal: Writer, session: SessionDep) -> dict:
-    """Create a template; the schema is checked and errors name the wrong field."""
-    _validate(session, principal, body)
-    t = Template(id=new_id("tpl"), org_id=org_id, project_id=body.projectId or principal.project_id,
+def create_template(org_id: str, body: TemplateIn, principal: Writer, session: SessionDep,
+                    settings: SettingsDep) -> dict:
+    """Create a template; the schema is checked and errors name the wrong field. Without a
+    ``projectId`` it is organization-wide, which needs an organization-level admin token."""
+    project_id = body.projectId or principal.project_id
+    _validate(session, settings, principal, body, project_id)
+    t = Template(id=new_id("tpl"), org_id=org_id, project_id=project_id,
                  name=body.name.strip(), description=body.description, template_schema=body.templateSchema,
-                 instructions=body.instructions, engine=body.engine)
+                 instructions=body.instructions, engine=seal_engine(settings, access.keep_engine_secret(body.engine, None)))
     session.add(t)
     session.commit()
     return template_public(t)
@@ -71,14 +73,18 @@ def create_template(org_id: str, body: TemplateIn, principal: Writer, session: S
 
 @router.put("/{org_id}/{template_id}")
 def update_template(org_id: str, template_id: str, body: TemplateIn, principal: Writer,
-                    session: SessionDep) -> dict:
-    """Replace a template's name, schema, instructions and engine settings."""
+                    session: SessionDep, settings: SettingsDep) -> dict:
+    """Replace a template's name, schema, instructions and engine settings. An ``api_key`` sent
+    back as the mask (``********``) keeps the stored key."""
     t = load_template(session, principal, template_id)
     if t.builtin:
         raise ApiError(409, "Built-in templates cannot be changed; create a copy and edit that.")
-    _validate(session, principal, body)
-    t.name, t.description, t.project_id = body.name.strip(), body.description, body.projectId
-    t.template_schema, t.instructions, t.engine = body.templateSchema, body.instructions, body.engine
+    access.check_template_write(principal, t.project_id)
+    project_id = body.projectId or principal.project_id
+    _validate(session, settings, principal, body, project_id)
+    engine = seal_engine(settings, access.keep_engine_secret(body.engine, t.engine))
+    t.name, t.description, t.project_id = body.name.strip(), body.description, project_id
+    t.template_schema, t.instructions, t.engine = body.templateSchema, body.instructions, engine
     t.updated_at = utcnow()
     session.add(t)
     session.commit()
@@ -91,6 +97,7 @@ def delete_template(org_id: str, template_id: str, principal: Admin, session: Se
     t = load_template(session, principal, template_id)
     if t.builtin:
         raise ApiError(409, "Built-in templates cannot be deleted.")
+    access.check_template_write(principal, t.project_id)
     t.deleted_at = utcnow()
     session.add(t)
     session.commit()

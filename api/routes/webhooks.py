@@ -12,10 +12,11 @@ from sqlmodel import Session, select
 from activities.webhooks import delivery_job
 from api.deps import Admin, Principal, Reader, SessionDep, SettingsDep, TemporalDep
 from api.errors import ApiError
+from core import access
 from api.schemas import page_of
 from core.ids import iso, new_id, utcnow
-from core.models import Project
 from core.net_guard import UrlRefused, check_url
+from core.secret_box import seal, seal_headers, unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import TEST_EVENT, WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import generate_secret, header_problems, secret_hint, secret_problem
@@ -44,25 +45,26 @@ class EndpointUpdate(BaseModel):
     status: str | None = None  # active | paused (re-activates a disabled endpoint too)
 
 
-def endpoint_public(e: WebhookEndpoint, *, secret: bool = False) -> dict[str, Any]:
+def endpoint_public(e: WebhookEndpoint, settings: Settings, *, secret: bool = False) -> dict[str, Any]:
+    plain = unseal(settings, e.secret)
     out = {
         "id": e.id,
         "name": e.name,
         "url": e.url,
         "events": e.events,
         "projectIds": e.project_ids,
-        "headers": e.headers,
+        "headers": access.mask_headers(e.headers),
         "status": e.status,
         "active": e.status == "active",
         "disabledReason": e.disabled_reason,
-        "secretHint": secret_hint(e.secret),
+        "secretHint": secret_hint(plain),
         "createdAt": iso(e.created_at),
         "updatedAt": iso(e.updated_at),
         "lastSuccessAt": iso(e.last_success_at),
         "lastFailureAt": iso(e.last_failure_at),
     }
     if secret:
-        out["secret"] = e.secret
+        out["secret"] = plain
     return out
 
 
@@ -107,9 +109,10 @@ def _check_projects(session: Session, principal: Principal, project_ids: list[st
         if project_ids != [principal.project_id]:
             raise ApiError(403, "A project-scoped token can only manage endpoints of its own project.")
     for project_id in project_ids:
-        project = session.get(Project, project_id)
-        if project is None or project.org_id != principal.org_id or project.deleted_at is not None:
-            raise ApiError(400, f"projectIds: project {project_id} not found in this organization.")
+        try:
+            access.project(session, principal, project_id)
+        except access.AccessDenied:
+            raise ApiError(400, f"projectIds: project {project_id} not found in this organization.") from None
     return project_ids
 
 
@@ -126,30 +129,22 @@ def _check_status(status: str) -> str:
     return status
 
 
-def visible(principal: Principal, endpoint: WebhookEndpoint) -> bool:
-    """Project-scoped tokens see only endpoints limited to their own project."""
-    if principal.project_id is None:
-        return True
-    return bool(endpoint.project_ids) and set(endpoint.project_ids) == {principal.project_id}
+visible = access.endpoint_visible
 
 
 def load_endpoint(session: Session, principal: Principal, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if (endpoint is None or endpoint.org_id != principal.org_id or endpoint.deleted_at is not None
-            or not visible(principal, endpoint)):
-        raise ApiError(404, f"Webhook endpoint {endpoint_id} not found.")
-    return endpoint
+    return access.webhook_endpoint(session, principal, endpoint_id)
 
 
 # --- routes -------------------------------------------------------------------------------
 
 @router.get("/{org_id}")
-def list_endpoints(org_id: str, principal: Reader, session: SessionDep) -> list[dict]:
+def list_endpoints(org_id: str, principal: Reader, session: SessionDep, settings: SettingsDep) -> list[dict]:
     """The organization's webhook endpoints (secrets are never shown again)."""
     rows = session.exec(select(WebhookEndpoint).where(
         WebhookEndpoint.org_id == org_id, WebhookEndpoint.deleted_at.is_(None),  # type: ignore[union-attr]
     ).order_by(WebhookEndpoint.created_at)).all()
-    return [endpoint_public(e) for e in rows if visible(principal, e)]
+    return [endpoint_public(e, settings) for e in rows if visible(principal, e)]
 
 
 @router.post("/{org_id}", status_code=201)
@@ -162,17 +157,17 @@ def create_endpoint(org_id: str, body: EndpointCreate, principal: Admin, session
         id=new_id("whk"), org_id=org_id, name=body.name.strip(),
         url=_check_url(settings, body.url), events=_check_events(body.events),
         project_ids=_check_projects(session, principal, body.projectIds),
-        headers=_check_headers(body.headers), status=_check_status(body.status),
-        secret=body.secret or generate_secret(),
+        headers=seal_headers(settings, _check_headers(body.headers)), status=_check_status(body.status),
+        secret=seal(settings, body.secret or generate_secret()),
     )
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint, secret=True)
+    return endpoint_public(endpoint, settings, secret=True)
 
 
 @router.get("/{org_id}/{endpoint_id}")
-def get_endpoint(org_id: str, endpoint_id: str, principal: Reader, session: SessionDep) -> dict:
-    return endpoint_public(load_endpoint(session, principal, endpoint_id))
+def get_endpoint(org_id: str, endpoint_id: str, principal: Reader, session: SessionDep, settings: SettingsDep) -> dict:
+    return endpoint_public(load_endpoint(session, principal, endpoint_id), settings)
 
 
 @router.patch("/{org_id}/{endpoint_id}")
@@ -189,14 +184,15 @@ def update_endpoint(org_id: str, endpoint_id: str, body: EndpointUpdate, princip
     if body.projectIds is not None:
         endpoint.project_ids = _check_projects(session, principal, body.projectIds)
     if body.headers is not None:
-        endpoint.headers = _check_headers(body.headers)
+        kept = unseal_headers(settings, access.keep_header_secrets(body.headers, endpoint.headers))
+        endpoint.headers = seal_headers(settings, _check_headers(kept))
     if body.status is not None:
         endpoint.status = _check_status(body.status)
         endpoint.disabled_reason = None
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint)
+    return endpoint_public(endpoint, settings)
 
 
 @router.delete("/{org_id}/{endpoint_id}")
@@ -210,14 +206,15 @@ def delete_endpoint(org_id: str, endpoint_id: str, principal: Admin, session: Se
 
 
 @router.post("/{org_id}/{endpoint_id}/rotate-secret")
-def rotate_secret(org_id: str, endpoint_id: str, principal: Admin, session: SessionDep) -> dict:
+def rotate_secret(org_id: str, endpoint_id: str, principal: Admin, session: SessionDep,
+                  settings: SettingsDep) -> dict:
     """A new signing secret, shown this once; deliveries from now on (retries too) use it."""
     endpoint = load_endpoint(session, principal, endpoint_id)
-    endpoint.secret = generate_secret()
+    endpoint.secret = seal(settings, generate_secret())
     endpoint.updated_at = utcnow()
     session.add(endpoint)
     session.commit()
-    return endpoint_public(endpoint, secret=True)
+    return endpoint_public(endpoint, settings, secret=True)
 
 
 @router.post("/{org_id}/{endpoint_id}/test", status_code=202)

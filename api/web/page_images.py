@@ -6,15 +6,16 @@ import io
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from PIL import Image, ImageSequence
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SessionDep, SettingsDep, authenticate, bearer_value
+from api.deps import SessionDep, SessionReader, SettingsDep
 from api.errors import ApiError
 from api.routes.history import load_file
 from core.storage import Storage, open_storage
+from extraction.readers.pdf import PDFIUM_LOCK
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,21 +40,8 @@ def render_page(path: Path, number: int) -> bytes:
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" in head:
-        try:
-            pdf = pdfium.PdfDocument(str(path))
-        except pdfium.PdfiumError as exc:
-            raise NoPageImage("The PDF cannot be opened (damaged or encrypted).") from exc
-        try:
-            if not 1 <= number <= len(pdf):
-                raise NoPageImage(
-                    f"The document has {len(pdf)} page(s); there is no page {number}."
-                )
-            page = pdf[number - 1]
-            width, height = page.get_size()
-            scale = min(2.0, MAX_SIDE / max(width, height, 1))
-            return _png(page.render(scale=scale).to_pil())
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:  # pdfium is not thread-safe; the worker's readers share this lock
+            return _render_pdf_page(path, number)
     try:
         with Image.open(path) as image:
             frames = ImageSequence.Iterator(image)
@@ -67,14 +55,29 @@ def render_page(path: Path, number: int) -> bytes:
     raise NoPageImage(f"The image has no page {number}.")
 
 
+def _render_pdf_page(path: Path, number: int) -> bytes:
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise NoPageImage("The PDF cannot be opened (damaged or encrypted).") from exc
+    try:
+        if not 1 <= number <= len(pdf):
+            raise NoPageImage(
+                f"The document has {len(pdf)} page(s); there is no page {number}."
+            )
+        page = pdf[number - 1]
+        width, height = page.get_size()
+        scale = min(2.0, MAX_SIDE / max(width, height, 1))
+        return _png(page.render(scale=scale).to_pil())
+    finally:
+        pdf.close()
+
+
 @router.get("/ui/files/{file_id}/page/{number}.png")
 async def page_image(
-    file_id: str, number: int, request: Request, session: SessionDep, settings: SettingsDep
+    file_id: str, number: int, principal: SessionReader, session: SessionDep, settings: SettingsDep
 ) -> Response:
     """Page ``number`` of an uploaded file, for the caller's organization only."""
-    principal = authenticate(session, bearer_value(request))
-    if "read" not in principal.permissions:
-        raise ApiError(403, "This token lacks the 'read' permission needed here.")
     row = load_file(session, principal, file_id)
     storage = open_storage(settings)
     if not await run_in_threadpool(storage.exists, row.storage_key):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,11 +12,18 @@ from fastapi import APIRouter, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 import extraction
-from api.deps import CurrentPrincipal, SettingsDep
+from api.deps import SessionWriter, SettingsDep
 from api.errors import ApiError
+from core.llm_endpoints import check_template_engine
+from core.settings import Settings
 from core.storage import FileTooLarge, LocalStorage, sanitize_filename
 
 router = APIRouter(tags=["web"])
+
+#: The sample runs in the API process (OCR included), uncharged: keep it small and few at a time.
+SAMPLE_MAX_PAGES = 5
+SAMPLE_CONCURRENCY = 2
+_running = threading.BoundedSemaphore(SAMPLE_CONCURRENCY)
 
 
 def _json_object(text: str, name: str) -> dict[str, Any]:
@@ -32,7 +40,7 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
 
 @router.post("/ui/templates/test")
 async def test_template(
-    principal: CurrentPrincipal,
+    principal: SessionWriter,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="a sample document")],
     templateSchema: Annotated[str, Form(description="the template's JSON Schema")],
@@ -41,20 +49,32 @@ async def test_template(
     engine: Annotated[str, Form()] = "",
 ) -> dict:
     """Run the engine with a (possibly unsaved) template on one sample file and return what it finds."""
-    if "write" not in principal.permissions:
-        raise ApiError(403, "This token lacks the 'write' permission needed to test templates.")
     schema = _json_object(templateSchema, "templateSchema")
     engine_settings = _json_object(engine, "engine") or {"mode": "local"}
     errors = extraction.validate_template(schema, engine_settings)
+    errors += check_template_engine(settings, engine_settings)
     if errors:
         raise ApiError(400, errors)
     spec = extraction.TemplateSpec(name or "test", schema, instructions, engine_settings)
     options = extraction.EngineOptions(
-        max_pages=settings.max_pages,
+        max_pages=min(settings.max_pages, SAMPLE_MAX_PAGES),
         llm_base_url=settings.llm_base_url,
         llm_api_key=settings.llm_api_key,
         llm_model=settings.llm_model,
+        llm_endpoints=settings.llm_endpoints,
+        llm_allow_private=settings.llm_allow_private,
     )
+    if not _running.acquire(blocking=False):
+        raise ApiError(429, f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
+                            "try again in a moment.")
+    try:
+        return await _run_sample(settings, file, spec, options)
+    finally:
+        _running.release()
+
+
+async def _run_sample(settings: Settings, file: UploadFile, spec: extraction.TemplateSpec,
+                      options: extraction.EngineOptions) -> dict:
     with tempfile.TemporaryDirectory(prefix="docbatch-test-") as tmp:
         storage = LocalStorage(Path(tmp))
         key = sanitize_filename(file.filename or "", fallback="sample")

@@ -209,5 +209,7 @@ def field_spec(name: str, schema: dict[str, Any]) -> FieldSpec:
             labels.append(desc)
     pattern = None
     if isinstance(schema.get("x-pattern"), str):
-        pattern = re.compile(schema["x-pattern"])
+        from extraction.templates import compile_pattern  # RE2: linear time on document text
+
+        pattern = compile_pattern(schema["x-pattern"])
     return FieldSpec(name, kind, concept, labels, pattern, schema)

@@ -44,7 +44,31 @@ def _rows_of(doc) -> list[list[str]]:
     return rows
 
 
+#: A Word package is unpacked whole; a zip bomb (a small file that inflates to gigabytes) is
+#: refused from the sizes its members declare, which ``zipfile`` never reads past.
+MAX_INFLATED_BYTES = 64 * 1024 * 1024
+MAX_MEMBERS = 2000
+
+
+def check_inflated_size(data: bytes) -> None:
+    """ResourceLimit when the package would unpack to more than the caps allow."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ExtractionError("CorruptFile", f"The Word document cannot be read: {exc}.") from exc
+    if len(members) > MAX_MEMBERS:
+        raise ExtractionError("ResourceLimit", f"The Word document has {len(members)} parts; "
+                                               f"the limit is {MAX_MEMBERS}.")
+    total = sum(m.file_size for m in members)
+    if total > MAX_INFLATED_BYTES:
+        raise ExtractionError("ResourceLimit", f"The Word document unpacks to {total / 1024 / 1024:.0f} MB; "
+                                               f"the limit is {MAX_INFLATED_BYTES // 1024 // 1024} MB "
+                                               "(remove large embedded files, or export it as PDF).")
+
+
 def read_docx(data: bytes) -> Document:
+    check_inflated_size(data)
     try:
         import docx
 

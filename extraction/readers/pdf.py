@@ -7,6 +7,7 @@ import threading
 import pypdfium2
 
 from extraction.document import Document, Page, Word
+from extraction.readers.attachments import unpack, wanted
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: treat the page as a scan
@@ -15,8 +16,6 @@ OCR_DPI = 200
 # Text-layer pages take milliseconds, and OCR (the slow part) runs outside the lock.
 PDFIUM_LOCK = threading.RLock()
 
-INVOICE_XML_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml",
-                     "order-x.xml")
 
 
 def _open(data: bytes) -> pypdfium2.PdfDocument:
@@ -64,14 +63,13 @@ def page_words(textpage, height: float) -> list[Word]:
     return words
 
 
-def _attachments(pdf: pypdfium2.PdfDocument) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
+def _attachment_indexes(pdf: pypdfium2.PdfDocument) -> list[int]:
+    """Which attachments look like an invoice file (names only: nothing is inflated here)."""
+    found: list[int] = []
     try:
         for i in range(pdf.count_attachments()):
-            att = pdf.get_attachment(i)
-            name = (att.get_name() or "").lower()
-            if name in INVOICE_XML_NAMES or (name.endswith(".xml") and "invoice" in name):
-                found[name] = bytes(att.get_data())
+            if wanted(pdf.get_attachment(i).get_name() or ""):
+                found.append(i)
     except Exception:  # a broken attachment must not spoil the visible page
         return found
     return found
@@ -91,7 +89,8 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
             raise ExtractionError("TooManyPages",
                                   f"The PDF has {count} pages; the limit is {options.max_pages}.")
         with PDFIUM_LOCK:
-            attachments = _attachments(pdf)
+            indexes = _attachment_indexes(pdf)
+        attachments = unpack(data, indexes)  # in a child process with a memory limit
         pages: list[Page] = []
         for i in range(count):
             with PDFIUM_LOCK:
