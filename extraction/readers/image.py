@@ -12,7 +12,7 @@ from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 
 def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
-    from extraction.ocr import ocr_words
+    from extraction.ocr import ocr_upright
 
     # WeasyPrint (the PDF export) turns this Pillow switch on for the whole process when it is
     # imported; with it on, a truncated image decodes as grey instead of failing as corrupt.
@@ -59,7 +59,7 @@ def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None
             bg = Image.new("RGB", frame.size, "white")
             bg.paste(frame, mask=frame.split()[-1])
             frame = bg
-        words = ocr_words(frame)
+        frame, words, _turn = ocr_upright(frame)  # a page photographed sideways is read upright
         page = Page(i + 1, float(frame.width), float(frame.height), words, source="ocr")
         page.build_lines()
         pages.append(page)
