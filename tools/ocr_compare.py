@@ -220,28 +220,38 @@ def config(name: str) -> tuple[str, Callable[[], OcrFn]]:
 
 
 def _load(path: Path):
-    """The image as the service's reader hands it to the OCR (huge JPEGs decoded reduced)."""
+    """The image as the service's reader hands it to the OCR (huge JPEGs decoded reduced), and
+    the factor from its pixels to the original's (the ground truth's)."""
     from PIL import Image
 
     from extraction.readers.image import decode_reduced
 
     with Image.open(path) as im:
+        width = im.width
         decode_reduced(im)
         im.load()
-        return im if im.mode == "RGB" else im.convert("RGB")
+        image = im if im.mode == "RGB" else im.convert("RGB")
+    return image, width / image.width
+
+
+def _scaled(words: list[Box], factor: float) -> list[Box]:
+    if factor == 1.0:
+        return words
+    return [(t, x0 * factor, y0 * factor, x1 * factor, y1 * factor) for t, x0, y0, x1, y1 in words]
 
 
 def run_one(name: str, files: list[Path]) -> dict:
     """Measure one configuration in this process (the child side)."""
     ocr = config(name)[1]()
-    ocr(_load(files[0]))  # warm-up: lazy model loading is not part of the figures
+    ocr(_load(files[0])[0])  # warm-up: lazy model loading is not part of the figures
     exact = nospace = lines = 0
     cpu = 0.0
     for f in files:
-        image = _load(f)  # decoding is the reader's work, not the OCR's
+        image, factor = _load(f)  # decoding is the reader's work, not the OCR's
         t = time.process_time()
         words = ocr(image)
         cpu += time.process_time() - t
+        words = _scaled(words, factor)  # back to the ground truth's pixels
         e, n, k = score(words, load_gt(f.with_suffix(".ocr-gt.csv")))
         exact, nospace, lines = exact + e, nospace + n, lines + k
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
