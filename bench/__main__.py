@@ -10,6 +10,7 @@ import traceback
 SECTIONS = [
     ("pipeline: upload to final status vs. engine alone", "bench.bench_pipeline"),
     ("engine: pages per second, OCR overhead, memory", "bench.bench_engine"),
+    ("OCR: exact-line rate, CPU-s and memory vs. the previous engine", "bench.bench_ocr"),
     ("exports: 50-file batch in every format", "bench.bench_export"),
     ("live progress: file finished -> WebSocket event", "bench.bench_progress"),
     ("operations: migrations, readiness, metrics overhead, restart", "bench.bench_ops"),

@@ -1,0 +1,87 @@
+"""The OCR engine on real images: pages turned sideways, leaning pages, confidences, and the
+measurement tool that chose the engine (tools/ocr_compare.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from extraction import EngineOptions
+from extraction.ocr import Setup, ocr_upright, ocr_words
+from extraction.readers import read_document
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _compare_tool():
+    spec = importlib.util.spec_from_file_location("ocr_compare", REPO / "tools" / "ocr_compare.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
+def test_receipt_photographed_sideways_is_read_upright(fixtures: Path, tmp_path: Path,
+                                                        turn: Image.Transpose) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        upright_size = im.size
+        im.convert("RGB").transpose(turn).save(tmp_path / "sideways.png")
+    doc = read_document(tmp_path / "sideways.png", EngineOptions())
+    page = doc.pages[0]
+    assert (page.width, page.height) == upright_size  # the page is the turned-back image
+    text = doc.text.upper()
+    assert "SUNRISE MART SDN BHD" in text
+    assert "16.80" in text
+    # reading order survives: the shop's name comes before the total
+    assert text.index("SUNRISE MART") < text.index("16.80")
+
+
+def test_upright_page_is_not_turned(fixtures: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        image = im.convert("RGB")
+    same, words, degrees = ocr_upright(image)
+    assert same is image and degrees == 0.0
+    assert words and all(0.0 < w.conf <= 1.0 for w in words)
+    assert all(0 <= w.x0 < w.x1 <= image.width and 0 <= w.y0 < w.y1 <= image.height for w in words)
+
+
+def test_deskew_straightens_a_leaning_page(fixtures: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        leaning = im.convert("RGB").rotate(-4, expand=True, fillcolor=(255, 255, 255))
+    straight, words, degrees = ocr_upright(leaning, Setup(deskew=True))
+    assert 2.5 < -degrees < 5.5 or 2.5 < degrees < 5.5
+    assert abs(abs(degrees) - 4) < 1.5
+    assert straight.size != leaning.size
+    assert "SUNRISE" in " ".join(w.text for w in words).upper()
+
+
+def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        image = im.convert("RGB")
+    text = " ".join(w.text for w in ocr_words(image, Setup(vote=True))).upper()
+    assert "SUNRISE MART" in text and "16.80" in text
+
+
+def test_compare_tool_scores_lines_by_word_centres() -> None:
+    tool = _compare_tool()
+    gt = [("TOTAL 16.80", [(100, 100), (300, 100), (300, 120), (100, 120)]),
+          ("SUNRISE MART", [(100, 10), (300, 10), (300, 30), (100, 30)])]
+    words = [("16.80", 200, 100, 260, 120), ("Total", 100, 101, 150, 119),  # out of order, mixed case
+             ("SUNRISEMART", 100, 10, 290, 30)]  # glued: right only when spaces are ignored
+    assert tool.score(words, gt) == (1, 2, 2)
+    assert tool.score([], gt) == (0, 0, 2)
+    # a leaning line: its quadrilateral, not its bounding box, decides what belongs to it
+    leaning = [("A B", [(0, 0), (200, 40), (200, 60), (0, 20)])]
+    assert tool.score([("A", 0, 0, 20, 20), ("B", 180, 40, 200, 60), ("X", 0, 40, 20, 60)], leaning) == (1, 1, 1)
+
+
+def test_compare_tool_without_corpus(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "ocr_compare.py"), "--corpus",
+                           str(tmp_path / "absent")], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "nothing to compare" in proc.stdout
