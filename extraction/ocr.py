@@ -32,6 +32,10 @@ from PIL import Image
 
 from extraction.document import Word
 
+# names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
+# change it whenever a default below or a fix changes what is read
+OCR_VERSION = "rapidocr3-ppocrv6s-det1280max-respace-1"
+
 _engines: dict[tuple, Any] = {}
 _lock = threading.Lock()
 
