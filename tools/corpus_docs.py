@@ -20,17 +20,17 @@ from extraction.document import Document, Page, Word
 CACHE = Path(os.environ.get("DOCBATCH_OCR_CACHE", Path.home() / ".cache" / "docbatch" / "ocr"))
 
 
-def label_pairs(folder: Path) -> list[tuple[dict, Path]]:
-    """(label, document path) for every labelled document in a corpus folder."""
-    pairs = []
+def labelled_documents(folder: Path) -> list[tuple[Path, dict, Path]]:
+    """(label file, label, document) for every labelled document in a corpus folder."""
+    found = []
     for lp in sorted(folder.glob("*.json")):
         try:
             label = json.loads(lp.read_text(encoding="utf-8"))
         except ValueError:
             continue
         if isinstance(label, dict) and "file" in label and (folder / label["file"]).is_file():
-            pairs.append((label, folder / label["file"]))
-    return pairs
+            found.append((lp, label, folder / label["file"]))
+    return found
 
 
 def _ocr_version() -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tools.corpus_docs import labelled_documents  # noqa: E402
+
 INVOICE_HEADER = ["invoice_number", "issue_date", "due_date", "seller_name", "buyer_name", "currency",
                   "net_total", "tax_total", "grand_total", "iban"]
 # invoice2data label name -> invoice template field (its partner_name is the issuing company)
@@ -47,15 +49,7 @@ def run_extract(files: list[Path], template: str, out: Path) -> float:
 
 def documents(folder: Path) -> list[tuple[Path, Path]]:
     """(label file, document) pairs."""
-    pairs = []
-    for lp in sorted(folder.glob("*.json")):
-        try:
-            label = json.loads(lp.read_text(encoding="utf-8"))
-        except ValueError:
-            continue
-        if isinstance(label, dict) and "file" in label and (folder / label["file"]).is_file():
-            pairs.append((lp, folder / label["file"]))
-    return pairs
+    return [(lp, doc) for lp, _label, doc in labelled_documents(folder)]
 
 
 def evaluate(corpus: Path, score_py: Path, misses: int) -> dict[str, dict]:
