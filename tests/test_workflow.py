@@ -94,6 +94,23 @@ async def test_temporal_ui_shows_files_batch_and_settled_state(service: Service)
     assert any(s.startswith("Settled; open for retry_file signals until") for s in summaries["TimerStarted"])
     assert "document.processed · invoice-acme.pdf" in summaries["MarkerRecorded"]
 
+    # A retry reopens the batch: the settled memo goes while it runs and comes back at the end.
+    failed = next(f for f in (await service.http.get(f"/batch/{service.org_id}/{batch['id']}")).json()["files"]
+                  if f["status"] == "failed")
+    await service.http.post(f"/batch/{service.org_id}/{batch['id']}/files/{failed['id']}/retry")
+    memos: list = []
+    for _ in range(300):
+        history = await handle.fetch_history()
+        memos = [e.workflow_properties_modified_event_attributes.upserted_memo.fields["settled"]
+                 for e in history.events if e.HasField("workflow_properties_modified_event_attributes")]
+        if len(memos) == 3:
+            break
+        await asyncio.sleep(0.1)
+    assert [m.metadata["encoding"] for m in memos] == [b"json/plain", b"binary/null", b"json/plain"]
+    assert "corrupt.pdf · attempt 2" in (await _summaries(handle))["ActivityTaskScheduled"]
+    meta = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)
+    assert meta.current_details.startswith("**SETTLED: partially_failed**")
+
 
 async def _summaries(handle: WorkflowHandle) -> dict[str, set[str]]:
     """Every user-metadata summary in the history, by event type."""

@@ -48,7 +48,7 @@ PERMANENT_ERRORS = [
 
 # Versions of the commands the workflow issues (workflow.patched): open workflows recorded
 # before a patch replay without it (tests/fixtures/histories).
-SETTLED_MEMO = "settled-memo"  # a settled batch upserts a memo with its final counts
+SETTLED_MEMO = "settled-memo"  # a settled memo with the final counts; removed while a retry runs
 
 CANCELLED = "The batch was cancelled before this file finished."
 
@@ -118,6 +118,8 @@ class BatchWorkflow:
         state.status = "queued"
         state.errorCode = state.errorMessage = None
         self._retry_queue.append(file_id)
+        if self._status != "processing" and workflow.patched(SETTLED_MEMO):
+            workflow.upsert_memo({"settled": None})  # working again: the settled memo would mislead
         self._set_status("processing")
 
     @workflow.signal(name="retry_failed")

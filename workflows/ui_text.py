@@ -74,7 +74,8 @@ def current_details(*, status: str, completed: int, failed: int, total: int, can
 
 def settled_memo(*, status: str, completed: int, failed: int, total: int, cancelled: bool,
                  settled_at: datetime, window_until: datetime) -> dict[str, object]:
-    """The memo a settled batch carries: stored by the server, readable with no worker running."""
+    """The memo a settled batch carries: stored by the server, readable with no worker running.
+    The workflow removes it while a retry runs and writes it again when the batch settles again."""
     return {"settled": {"status": status, "totalFiles": total, "completedFiles": completed,
                         "failedFiles": failed, "cancelled": cancelled, "settledAt": _when(settled_at),
                         "retryWindowEndsAt": _when(window_until)}}
