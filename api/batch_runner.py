@@ -28,7 +28,8 @@ STALE_UPLOAD = timedelta(hours=1)
 
 async def start_batch(client: Client, settings: Settings, batch: Batch, files: list[BatchFile]) -> None:
     """Start (or join, if it already runs) the batch's workflow. Idempotent by workflow id."""
-    org_name = await asyncio.to_thread(_org_name, settings, batch.org_id)
+    # A primary-key read, like the upload route's own: no thread hop between accepting and starting.
+    org_name = _org_name(settings, batch.org_id)
     await client.start_workflow(
         BatchWorkflow.run,
         BatchInput(
