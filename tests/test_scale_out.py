@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -109,15 +110,21 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             ids = list(await asyncio.gather(*(upload(n) for n in range(BATCHES))))
 
             # SIGKILL one worker once a fifth of the files are done, at a moment when Temporal
-            # says it is running an extraction (so that extraction must be redone elsewhere).
+            # says it is running an extraction (so that extraction must be redone elsewhere). The
+            # worker is frozen (SIGSTOP) while Temporal is asked, so the extraction it was seen
+            # holding cannot finish between the answer and the kill.
             temporal = await Client.connect(topo.env["DOCBATCH_TEMPORAL_ADDRESS"])
             victim = topo.workers[0]
             done_at_kill = 0
             while done_at_kill == 0:
                 done = sum(b["completedFiles"] + b["failedFiles"] for b in await _counts(apis, org, ids))
-                if done >= BATCHES * FILES // 5 and await _running_on(temporal, ids, victim.popen.pid):
-                    assert topo.kill(victim) == -9
-                    done_at_kill = done
+                if done >= BATCHES * FILES // 5:
+                    victim.popen.send_signal(signal.SIGSTOP)
+                    if await _running_on(temporal, ids, victim.popen.pid):
+                        assert topo.kill(victim) == -9
+                        done_at_kill = done
+                    else:
+                        victim.popen.send_signal(signal.SIGCONT)
                 await asyncio.sleep(0.1)
             assert done_at_kill < BATCHES * FILES, "every file finished before the worker was killed"
 
