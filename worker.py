@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from datetime import timedelta
@@ -81,6 +83,21 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     return WorkerGroup([batches, deliveries])
 
 
+def load_ocr_engine(settings: Settings) -> None:
+    """Load the OCR model now, so the first scanned file does not wait for it while a core idles.
+
+    The engine reads its thread count from ``DOCBATCH_OCR_THREADS``: the worker hands it the
+    resolved setting (a set value wins; otherwise what each extraction's share of the cores is).
+    """
+    os.environ["DOCBATCH_OCR_THREADS"] = str(settings.engine_threads)
+    from extraction.ocr import get_engine  # only its public entry point: the engine is replaceable
+
+    started = time.perf_counter()
+    get_engine()
+    log.info("OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s))",
+             time.perf_counter() - started, settings.engine_threads, settings.worker_max_activities)
+
+
 async def main() -> None:
     settings = get_settings()
     configure_logging("worker", settings.log_format)
@@ -89,7 +106,9 @@ async def main() -> None:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:
         raise SystemExit(f"docbatch worker: {exc}") from None
-    client = await connect(settings, metrics_runtime(settings))
+    # The model loads (in a thread) while the client connects; polling starts after both.
+    client, _ = await asyncio.gather(connect(settings, metrics_runtime(settings)),
+                                     asyncio.to_thread(load_ocr_engine, settings))
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

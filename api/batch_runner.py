@@ -14,10 +14,11 @@ from api.temporal_client import TemporalHolder
 from core.credits import apply_change
 from core.db import get_engine
 from core.ids import utcnow
-from core.models import Batch, BatchFile
+from core.models import Batch, BatchFile, Organization
 from core.settings import Settings
 from core.temporal import workflow_id
 from workflows.batch import BATCH_STATUS, ORG_ID, BatchWorkflow
+from workflows import ui_text
 from workflows.contracts import BatchInput, FileRef
 
 log = logging.getLogger("docbatch.api")
@@ -27,6 +28,8 @@ STALE_UPLOAD = timedelta(hours=1)
 
 async def start_batch(client: Client, settings: Settings, batch: Batch, files: list[BatchFile]) -> None:
     """Start (or join, if it already runs) the batch's workflow. Idempotent by workflow id."""
+    # A primary-key read, like the upload route's own: no thread hop between accepting and starting.
+    org_name = _org_name(settings, batch.org_id)
     await client.start_workflow(
         BatchWorkflow.run,
         BatchInput(
@@ -42,11 +45,22 @@ async def start_batch(client: Client, settings: Settings, batch: Batch, files: l
         id=workflow_id(batch.id),
         task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        # What the Temporal UI shows in the workflow's header (final counts: its current details).
+        static_summary=ui_text.workflow_summary(batch.name, org_name, len(files)),
+        static_details=ui_text.workflow_details(
+            batch_id=batch.id, batch_name=batch.name, org_id=batch.org_id, org_name=org_name,
+            project_id=batch.project_id, template_name=batch.template_name, total=len(files)),
         search_attributes=TypedSearchAttributes([
             SearchAttributePair(ORG_ID, batch.org_id),
             SearchAttributePair(BATCH_STATUS, "processing"),
         ]),
     )
+
+
+def _org_name(settings: Settings, org_id: str) -> str:
+    with Session(get_engine(settings.sqlalchemy_url)) as session:
+        org = session.get(Organization, org_id)
+    return org.name if org else org_id
 
 
 async def reconcile_once(holder: TemporalHolder, settings: Settings) -> int:

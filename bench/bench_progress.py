@@ -85,9 +85,9 @@ async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dic
 
 
 @contextlib.asynccontextmanager
-async def worker_process(settings, address: str):  # type: ignore[no-untyped-def]
-    """``worker.py`` in its own process with the API's settings; yields once it polls."""
-    env = {**os.environ, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": address,
+async def worker_process(settings, address: str, **extra_env: str):  # type: ignore[no-untyped-def]
+    """``worker.py`` in its own process with the API's settings (plus ``extra_env``); yields once it polls."""
+    env = {**os.environ, **extra_env, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": address,
            "DOCBATCH_TASK_QUEUE": settings.task_queue, "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
            "DOCBATCH_RETRY_WINDOW_SECONDS": str(settings.retry_window_seconds),
            "DOCBATCH_EXTRACTION_ATTEMPTS": str(settings.extraction_attempts)}

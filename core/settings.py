@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TASK_QUEUE = "docbatch"
+
+
+def machine_cores() -> int:
+    """The cores this process may use, read when the settings are made (``os.cpu_count``)."""
+    return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -53,7 +59,10 @@ class Settings(BaseSettings):
     extraction_attempts: int = 3
     heartbeat_timeout_seconds: float = 30  # a crashed worker's files are picked up after this
 
-    worker_max_activities: int = 4
+    # One extraction per core keeps every core busy from the first file (OCR is CPU-bound);
+    # each extraction's OCR engine then gets the cores left over (one each by default).
+    worker_max_activities: int = Field(default_factory=machine_cores, gt=0)
+    ocr_threads: int | None = Field(default=None, gt=0)  # empty: cores // worker_max_activities, at least 1
     worker_threads: int = 8
     worker_health_host: str = "127.0.0.1"
     worker_health_port: int = 0  # 0: off; else the worker serves /health, /health/ready, /metrics
@@ -114,6 +123,11 @@ class Settings(BaseSettings):
     def webhook_task_queue(self) -> str:
         """Deliveries have their own queue and worker slots: a slow receiver never blocks extraction."""
         return f"{self.task_queue}-webhooks"
+
+    @property
+    def engine_threads(self) -> int:
+        """Intra-op threads of the OCR engine: the set value, or the cores one extraction gets."""
+        return self.ocr_threads or max(1, machine_cores() // self.worker_max_activities)
 
     @property
     def max_file_bytes(self) -> int:

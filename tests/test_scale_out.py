@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -67,6 +68,7 @@ async def _running_on(temporal: Client, batch_ids: list[str], pid: int) -> bool:
         described = await temporal.get_workflow_handle(workflow_id(batch_id)).describe()
         for pending in described.raw_description.pending_activities:
             if (pending.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                    and pending.activity_type.name == "extract_document"
                     and pending.last_worker_identity.startswith(f"{pid}@")):
                 return True
     return False
@@ -78,7 +80,10 @@ async def _counts(apis: list[httpx.AsyncClient], org: str, ids: list[str]) -> li
 
 async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
     with Topology(tmp_path) as topo:
+        # Four extractions per worker (the default before it followed the cores): the killed worker
+        # holds several, so one of them is surely cut off before its result is stored.
         await asyncio.to_thread(topo.start_infrastructure, DOCBATCH_HEARTBEAT_TIMEOUT_SECONDS="5",
+                                DOCBATCH_WORKER_MAX_ACTIVITIES="4",
                                 DOCBATCH_RETRY_WINDOW_SECONDS="600")
         for _ in range(2):
             await asyncio.to_thread(topo.start_api)
@@ -109,15 +114,21 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             ids = list(await asyncio.gather(*(upload(n) for n in range(BATCHES))))
 
             # SIGKILL one worker once a fifth of the files are done, at a moment when Temporal
-            # says it is running an extraction (so that extraction must be redone elsewhere).
+            # says it is running an extraction (so that extraction must be redone elsewhere). The
+            # worker is frozen (SIGSTOP) while Temporal is asked, so the extraction it was seen
+            # holding cannot finish between the answer and the kill.
             temporal = await Client.connect(topo.env["DOCBATCH_TEMPORAL_ADDRESS"])
             victim = topo.workers[0]
             done_at_kill = 0
             while done_at_kill == 0:
                 done = sum(b["completedFiles"] + b["failedFiles"] for b in await _counts(apis, org, ids))
-                if done >= BATCHES * FILES // 5 and await _running_on(temporal, ids, victim.popen.pid):
-                    assert topo.kill(victim) == -9
-                    done_at_kill = done
+                if done >= BATCHES * FILES // 5:
+                    victim.popen.send_signal(signal.SIGSTOP)
+                    if await _running_on(temporal, ids, victim.popen.pid):
+                        assert topo.kill(victim) == -9
+                        done_at_kill = done
+                    else:
+                        victim.popen.send_signal(signal.SIGCONT)
                 await asyncio.sleep(0.1)
             assert done_at_kill < BATCHES * FILES, "every file finished before the worker was killed"
 

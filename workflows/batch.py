@@ -8,7 +8,7 @@ signals (from the API or the Temporal CLI) can re-run failed files.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         RetryCharge,
         WebhookEvent,
     )
+    from workflows import ui_text
     from workflows.progress import final_status, progress_percent
 
 ORG_ID = SearchAttributeKey.for_keyword("OrgId")
@@ -44,6 +45,10 @@ PERMANENT_ERRORS = [
     "InvalidTemplate",
     "FileMissing",
 ]
+
+# Versions of the commands the workflow issues (workflow.patched): open workflows recorded
+# before a patch replay without it (tests/fixtures/histories).
+SETTLED_MEMO = "settled-memo"  # a settled memo with the final counts; removed while a retry runs
 
 CANCELLED = "The batch was cancelled before this file finished."
 
@@ -70,6 +75,8 @@ class BatchWorkflow:
         self._background: list[asyncio.Task[None]] = []
         self._events: list[ProgressEvent] = []
         self._closing = False  # the retry window is over: long-polls answer at once
+        self._window = timedelta(seconds=input.retry_window_seconds)
+        self._window_until: datetime | None = None  # set when the batch settles
 
     # --- queries and signals -------------------------------------------------------------
 
@@ -111,6 +118,8 @@ class BatchWorkflow:
         state.status = "queued"
         state.errorCode = state.errorMessage = None
         self._retry_queue.append(file_id)
+        if self._status != "processing" and workflow.patched(SETTLED_MEMO):
+            workflow.upsert_memo({"settled": None})  # working again: the settled memo would mislead
         self._set_status("processing")
 
     @workflow.signal(name="retry_failed")
@@ -139,7 +148,7 @@ class BatchWorkflow:
                                          "files": [{"fileId": f.file_id, "fileName": f.name} for f in input.files]})
         for file_id in self._files:
             self._spawn(file_id, retry=False)
-        window = timedelta(seconds=input.retry_window_seconds)
+        self._show_details()
         while True:
             await workflow.wait_condition(lambda: self._running == 0 or bool(self._retry_queue))
             while self._retry_queue:
@@ -150,7 +159,10 @@ class BatchWorkflow:
                 await self._settle()
             self._cancel_requested = False
             try:
-                await workflow.wait_condition(lambda: bool(self._retry_queue), timeout=window)
+                # Summaries are user metadata on the commands, not part of what replay compares.
+                await workflow.wait_condition(
+                    lambda: bool(self._retry_queue), timeout=self._window,
+                    timeout_summary=ui_text.window_summary(self._window_until or workflow.now() + self._window))
             except asyncio.TimeoutError:
                 break
         self._closing = True  # no command: only releases waiting wait_progress calls
@@ -183,6 +195,7 @@ class BatchWorkflow:
                     "charge_retry",
                     RetryCharge(batch_id=self._input.batch_id, file_id=file_id, retry_number=state.retries),
                     result_type=bool,
+                    summary=ui_text.charge_summary(state.name, state.retries),
                     **DB_WRITE,
                 )
                 if not charged:
@@ -203,6 +216,7 @@ class BatchWorkflow:
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(seconds=self._input.heartbeat_timeout_seconds),
                 cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+                summary=ui_text.extract_summary(state.name, state.attempts),
                 retry_policy=RetryPolicy(
                     initial_interval=timedelta(seconds=2),
                     backoff_coefficient=2.0,
@@ -244,6 +258,7 @@ class BatchWorkflow:
                 message=message,
                 attempt_key=f"{state.fileId}:{state.retries}" if refund else "",
             ),
+            summary=ui_text.failure_summary(state.name, code),
             **DB_WRITE,
         )
         self._publish("document.failed", {"batchId": self._input.batch_id, "fileId": state.fileId,
@@ -257,9 +272,18 @@ class BatchWorkflow:
         status = final_status(completed, failed, total)
         outcome = BatchOutcome(batch_id=self._input.batch_id, status=status, total_files=total,
                                completed_files=completed, failed_files=failed, cancelled=self._cancelled)
-        await workflow.execute_activity("finalize_batch", outcome, **DB_WRITE)
+        await workflow.execute_activity("finalize_batch", outcome, **DB_WRITE,
+                                        summary=ui_text.finalize_summary(status, completed, failed, total))
+        self._window_until = workflow.now() + self._window
         self._set_status(status)
         self._settled_dirty = False
+        self._show_details()
+        if workflow.patched(SETTLED_MEMO):
+            # Stored by the server: readable in the UI and by `temporal workflow describe` even with
+            # no worker running (current details need a worker to answer their query).
+            workflow.upsert_memo(ui_text.settled_memo(
+                status=status, completed=completed, failed=failed, total=total, cancelled=self._cancelled,
+                settled_at=workflow.now(), window_until=self._window_until))
         self._publish("batch.completed", {"batchId": self._input.batch_id, "status": status,
                                           "totalFiles": total, "completedFiles": completed,
                                           "failedFiles": failed, "cancelled": self._cancelled})
@@ -286,6 +310,14 @@ class BatchWorkflow:
             totalFiles=total, completedFiles=completed, failedFiles=failed,
             progress=progress_percent(completed, failed, total), status=self._status,
         ))
+        self._show_details()
+
+    def _show_details(self) -> None:
+        """The UI's "current details" (served by a query, no command): settled or processing."""
+        completed, failed = self._counts()
+        workflow.set_current_details(ui_text.current_details(
+            status=self._status, completed=completed, failed=failed, total=len(self._files),
+            cancelled=self._cancelled, window_until=self._window_until))
 
     def _publish(self, event_type: str, payload: dict[str, object]) -> None:
         """Hand an event to the webhook fan-out without making the batch wait for it."""
@@ -302,4 +334,7 @@ class BatchWorkflow:
     async def _publish_activity(self, event: WebhookEvent) -> None:
         # A local activity: a quick lookup that starts the durable deliveries, so it need not
         # queue behind extraction on the task queue. Deliveries themselves are workflows.
-        await workflow.execute_local_activity("publish_event", event, **DB_WRITE)
+        file_name = event.payload.get("fileName")
+        await workflow.execute_local_activity(
+            "publish_event", event, **DB_WRITE,
+            summary=ui_text.event_summary(event.eventType, file_name if isinstance(file_name, str) else None))
