@@ -18,7 +18,7 @@ from core.batches import refresh_counts
 from core.db import session_scope
 from core.ids import utcnow
 from core.logs import logs_ids
-from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED
+from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
@@ -127,6 +127,8 @@ class ExtractActivities:
             refresh_counts(session, batch)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
+        if result.ocr_seconds:
+            OCR_SECONDS.observe(result.ocr_seconds)
         log.info("extracted %s (%s, %d pages, engine %s) in %d ms: %d fields", row.file_name, kind,
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)

@@ -22,6 +22,9 @@ FAILURES = Counter("docbatch_file_failures", "Failed files by error code", ["cod
 EXTRACTION_SECONDS = Histogram(
     "docbatch_extraction_seconds", "Time to extract one document, by document kind and engine",
     ["kind", "engine"], buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160))
+OCR_SECONDS = Histogram(
+    "docbatch_ocr_seconds", "Time spent in OCR while reading one document (scans and images only)",
+    buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160))
 CREDITS = Counter("docbatch_credits", "Credits moved by committed ledger entries",
                   ["direction", "reason"])  # direction: charged | refunded | granted
 WEBHOOK_DELIVERIES = Counter("docbatch_webhook_deliveries", "Webhook delivery attempts by outcome",

@@ -101,6 +101,7 @@ class Document:
     pages: list[Page]
     kind: str  # pdf, image, docx, text
     attachments: dict[str, bytes] = field(default_factory=dict)
+    ocr_seconds: float = 0.0  # wall time spent in OCR while reading (for the worker's metrics)
 
     @property
     def lines(self) -> list[Line]:

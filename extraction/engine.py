@@ -52,4 +52,5 @@ def extract_file(
         if missing:
             fields.update(llm_fields(doc, template, missing, options))
     ordered = {name: fields[name] for name in template.field_names if name in fields}
-    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes)
+    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes,
+                      ocr_seconds=doc.ocr_seconds)

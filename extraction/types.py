@@ -60,6 +60,7 @@ class Extraction:
     pages: int
     engine: str
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
+    ocr_seconds: float = 0.0  # of the reading, spent in OCR (0 for text layers)
 
     def values(self) -> dict[str, Any]:
         return {name: f.value for name, f in self.fields.items()}

@@ -92,6 +92,7 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
         assert value(worker, "docbatch_files_finished_total", status="failed") == 1
         assert value(worker, "docbatch_file_failures_total", code="CorruptFile") == 1
         assert value(worker, "docbatch_extraction_seconds_count", kind="pdf", engine="local") == 1
+        assert value(worker, "docbatch_ocr_seconds_count") == 0  # a text layer: nothing was OCRed
         assert value(worker, "docbatch_credits_total", direction="refunded", reason="file_refund") == 1
         assert value(worker, "docbatch_webhook_deliveries_total", outcome="delivered") == 1
         sdk = samples(httpx.get(f"http://127.0.0.1:{sdk_port}/metrics").text)  # the Temporal SDK's own

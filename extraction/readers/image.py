@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import warnings
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -42,6 +43,7 @@ def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None
     if frames > options.max_pages:
         raise ExtractionError("TooManyPages", f"The image has {frames} pages; the limit is {options.max_pages}.")
     pages: list[Page] = []
+    ocr_seconds = 0.0
     for i in range(frames):
         try:
             img.seek(i)
@@ -73,10 +75,12 @@ def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None
             bg = Image.new("RGB", frame.size, "white")
             bg.paste(frame, mask=frame.split()[-1])
             frame = bg
+        started = time.perf_counter()
         frame, words, _turn = ocr_upright(frame)  # a page photographed sideways is read upright
+        ocr_seconds += time.perf_counter() - started
         page = Page(i + 1, float(frame.width), float(frame.height), words, source="ocr")
         page.build_lines()
         pages.append(page)
         if on_page:
             on_page(i + 1)
-    return Document(pages, "image")
+    return Document(pages, "image", ocr_seconds=ocr_seconds)

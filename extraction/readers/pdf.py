@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pypdfium2
 
@@ -78,6 +79,7 @@ def _attachment_indexes(pdf: pypdfium2.PdfDocument) -> list[int]:
 def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
     from extraction.ocr import ocr_words
 
+    ocr_seconds = 0.0
     with PDFIUM_LOCK:
         pdf = _open(data)
     try:
@@ -110,7 +112,9 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
             source = "text"
             if image is not None:
                 sx = width / image.width
+                started = time.perf_counter()
                 ocr = ocr_words(image)
+                ocr_seconds += time.perf_counter() - started
                 for w in ocr:
                     w.x0, w.x1, w.y0, w.y1 = w.x0 * sx, w.x1 * sx, w.y0 * sx, w.y1 * sx
                 if sum(len(w.text) for w in ocr) > visible:
@@ -123,4 +127,4 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    return Document(pages, "pdf", attachments)
+    return Document(pages, "pdf", attachments, ocr_seconds=ocr_seconds)

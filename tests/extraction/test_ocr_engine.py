@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from extraction import EngineOptions
+from extraction import EngineOptions, TemplateSpec, extract_file
 from extraction.ocr import Setup, ocr_upright, ocr_words
 from extraction.readers import read_document
 
@@ -85,3 +85,9 @@ def test_compare_tool_without_corpus(tmp_path: Path) -> None:
                            str(tmp_path / "absent")], capture_output=True, text=True)
     assert proc.returncode == 0
     assert "nothing to compare" in proc.stdout
+
+
+def test_ocr_time_is_reported_for_scans_only(fixtures: Path, receipt: TemplateSpec, invoice: TemplateSpec) -> None:
+    assert extract_file(fixtures / "receipt.png", receipt).ocr_seconds > 0
+    assert extract_file(fixtures / "receipt_scan.pdf", receipt).ocr_seconds > 0
+    assert extract_file(fixtures / "invoice_text.pdf", invoice).ocr_seconds == 0

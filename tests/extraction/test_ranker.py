@@ -142,3 +142,4 @@ def test_model_file_is_plain_json() -> None:
         assert len(spec["features"]) == len(set(spec["features"]))
         for feature, threshold, left, right, value in spec["trees"]:
             assert len(feature) == len(threshold) == len(left) == len(right) == len(value)
+
