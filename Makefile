@@ -25,12 +25,12 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 eval: $(STAMP)
-	$(PY) -m pip install -q 'scikit-learn>=1.4'
+	$(PY) -m pip install -q -e '.[train]'
 	$(PY) tools/eval.py ../shared/corpus
 
 # fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first)
 train: $(STAMP)
-	$(PY) -m pip install -q 'scikit-learn>=1.4'
+	$(PY) -m pip install -q -e '.[train]'
 	$(PY) tools/train_ranker.py ../shared/corpus
 
 migrate: $(STAMP)

@@ -68,14 +68,7 @@ class ExtractActivities:
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = open_storage(settings)
-        self.options = EngineOptions(
-            max_pages=settings.max_pages,
-            llm_base_url=settings.llm_base_url,
-            llm_api_key=settings.llm_api_key,
-            llm_model=settings.llm_model,
-            llm_endpoints=settings.llm_endpoints,
-            llm_allow_private=settings.llm_allow_private,
-        )
+        self.options = EngineOptions(**settings.engine_option_values())
 
     @activity.defn(name="extract_document")
     @logs_ids

@@ -69,15 +69,7 @@ def _options():
     from core.settings import get_settings
     from extraction import EngineOptions
 
-    settings = get_settings()
-    return EngineOptions(
-        max_pages=settings.max_pages,
-        llm_base_url=settings.llm_base_url,
-        llm_api_key=settings.llm_api_key,
-        llm_model=settings.llm_model,
-        llm_endpoints=settings.llm_endpoints,
-        llm_allow_private=settings.llm_allow_private,
-    )
+    return EngineOptions(**get_settings().engine_option_values())
 
 
 def process_one(file: str, template: dict[str, Any], out_dir: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -89,6 +90,12 @@ class Settings(BaseSettings):
     llm_allow_private: bool = False
 
     secret_key: str = ""  # encrypts stored secrets; empty: generated into data_dir/secret.key
+
+    def engine_option_values(self) -> dict[str, Any]:
+        """The extraction engine's options (``extraction.EngineOptions(**values)``) from these settings."""
+        return {"max_pages": self.max_pages, "llm_base_url": self.llm_base_url, "llm_api_key": self.llm_api_key,
+                "llm_model": self.llm_model, "llm_endpoints": self.llm_endpoints,
+                "llm_allow_private": self.llm_allow_private}
 
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
 

@@ -8,7 +8,6 @@ corpus's perfect transcription (``*.ocr-gt.csv``), which separates OCR errors fr
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -66,24 +65,16 @@ def ocr_document(path: Path) -> Document:
 
 def gt_document(csv_path: Path, width: float, height: float) -> Document:
     """A page from a perfect transcription: each line's words spread over its box by length."""
+    from tools.ocr_compare import load_gt
+
     words: list[Word] = []
-    with csv_path.open(encoding="utf-8", errors="replace", newline="") as fh:
-        for row in csv.reader(fh):
-            if len(row) < 9:
-                continue
-            try:
-                coords = [float(v) for v in row[:8]]
-            except ValueError:
-                continue
-            text = ",".join(row[8:]).strip()
-            if not text:
-                continue
-            xs, ys = coords[0::2], coords[1::2]
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            n = max(1, len(text))
-            for m in re.finditer(r"\S+", text):
-                words.append(Word(m.group(), x0 + (x1 - x0) * m.start() / n, y0,
-                                  x0 + (x1 - x0) * m.end() / n, y1))
+    for text, quad in load_gt(csv_path):
+        text = text.strip()
+        xs, ys = [x for x, _y in quad], [y for _x, y in quad]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        n = max(1, len(text))
+        for m in re.finditer(r"\S+", text):
+            words.append(Word(m.group(), x0 + (x1 - x0) * m.start() / n, y0, x0 + (x1 - x0) * m.end() / n, y1))
     page = Page(1, width, height, words, source="ocr")
     page.build_lines()
     return Document([page], "image")

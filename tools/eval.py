@@ -132,9 +132,9 @@ def kfold_figures(corpus: Path) -> None:
     """What is fitted to data (the field ranker) scored on vendors it was not fitted on."""
     print("\nsroie, fitted parts: field ranker, vendor-grouped 5-fold (no vendor in two folds)")
     try:
-        import sklearn  # noqa: F401
+        import lightgbm  # noqa: F401
     except ImportError:
-        print("  skipped: scikit-learn is not installed (make eval installs it)")
+        print("  skipped: lightgbm is not installed (make eval installs it)")
         return
     subprocess.run([sys.executable, str(REPO / "tools" / "train_ranker.py"), str(corpus), "--dry-run"],
                    cwd=REPO, check=False)

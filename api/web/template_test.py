@@ -57,13 +57,7 @@ async def test_template(
         raise ApiError(400, errors)
     spec = extraction.TemplateSpec(name or "test", schema, instructions, engine_settings)
     options = extraction.EngineOptions(
-        max_pages=min(settings.max_pages, SAMPLE_MAX_PAGES),
-        llm_base_url=settings.llm_base_url,
-        llm_api_key=settings.llm_api_key,
-        llm_model=settings.llm_model,
-        llm_endpoints=settings.llm_endpoints,
-        llm_allow_private=settings.llm_allow_private,
-    )
+        **{**settings.engine_option_values(), "max_pages": min(settings.max_pages, SAMPLE_MAX_PAGES)})
     if not _running.acquire(blocking=False):
         raise ApiError(429, f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
                             "try again in a moment.")

@@ -3,14 +3,14 @@
 ``make train`` fits one model per ranked field on the corpus (``tools/train_ranker.py``) and
 writes ``model.json`` beside this module with its version, training data attribution and
 cross-validated figures. Inference needs no machine-learning library: a few hundred small trees
-over a few dozen candidates per document take well under a millisecond.
+over a few dozen candidates take a few milliseconds per document (candidates and scoring
+together: 24 ms per receipt, against 5 ms for the rules alone).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import struct
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,14 +27,10 @@ class Trees:
     init: float
     rate: float
     trees: list[tuple[list[int], list[float], list[int], list[int], list[float]]]
-    float32: bool = True  # scikit-learn's trees compare float32 features; LightGBM's compare doubles
 
     def score(self, feats: dict[str, float]) -> float:
         """Probability that a candidate with these features is the field's value."""
-        # the trees were fitted on float32 features (scikit-learn's tree dtype): compare the same
         x = [float(feats.get(name, 0.0)) for name in self.features]
-        if self.float32:
-            x = [_f32(v) for v in x]
         total = self.init
         for feature, threshold, left, right, value in self.trees:
             node = 0
@@ -44,18 +40,13 @@ class Trees:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": self.features, "init": self.init, "rate": self.rate, "float32": self.float32,
+        return {"features": self.features, "init": self.init, "rate": self.rate,
                 "trees": [list(t) for t in self.trees]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
         trees = [(list(t[0]), list(t[1]), list(t[2]), list(t[3]), list(t[4])) for t in data["trees"]]
-        return cls(list(data["features"]), float(data["init"]), float(data["rate"]), trees,
-                   bool(data.get("float32", True)))
-
-
-def _f32(v: float) -> float:
-    return struct.unpack("f", struct.pack("f", v))[0]
+        return cls(list(data["features"]), float(data["init"]), float(data["rate"]), trees)
 
 
 @dataclass(frozen=True)

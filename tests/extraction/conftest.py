@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,18 @@ class FakeLLM:
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
 
-@pytest.fixture
-def fake_llm() -> Iterator[FakeLLM]:
-    fake = FakeLLM()
+@contextmanager
+def serving(fake: Any) -> Iterator[Any]:
+    """Run a local HTTP double (an object with ``server`` and ``thread``) for the block's length."""
     fake.thread.start()
     try:
         yield fake
     finally:
         fake.server.shutdown()
         fake.server.server_close()
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeLLM]:
+    with serving(FakeLLM()) as fake:
+        yield fake

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from tests.extraction.conftest import serving
 from tests.security.live import ApiProcess, api_process
 
 ANSWER_AFTER = 3.0  # seconds the slow LLM takes to answer: several heartbeat timeouts of the tests
@@ -62,10 +63,5 @@ class SlowLLM:
 
 @pytest.fixture
 def slow_llm() -> Iterator[SlowLLM]:
-    fake = SlowLLM()
-    fake.thread.start()
-    try:
+    with serving(SlowLLM()) as fake:
         yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()

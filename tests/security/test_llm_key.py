@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from core.db import session_scope
 from core.models import Template
-from tests.extraction.conftest import FakeLLM
+from tests.extraction.conftest import FakeLLM, serving
 from tests.harness import DOCS, Service, make_settings, running_service
 
 OPERATOR_KEY = "sk-operator-secret-key"
@@ -21,13 +21,8 @@ SCHEMA = {"type": "object", "properties": {"total": {"type": "number", "descript
 
 
 def listener() -> Iterator[FakeLLM]:
-    fake = FakeLLM()
-    fake.thread.start()
-    try:
+    with serving(FakeLLM()) as fake:
         yield fake
-    finally:
-        fake.server.shutdown()
-        fake.server.server_close()
 
 
 @pytest.fixture
