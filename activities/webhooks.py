@@ -24,23 +24,13 @@ from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import event_body, signed_headers
+from core.temporal import delivery_job, start_delivery
 from workflows.contracts import WebhookEvent
-from workflows.webhook_delivery import DeliveryJob, DeliveryResult, start_delivery
+from workflows.webhook_delivery import DeliveryJob, DeliveryResult
 
 log = logging.getLogger("docbatch.webhooks")
 
 MAX_ERROR_BODY = 300  # characters of a failed answer kept in the delivery log
-
-
-def delivery_job(settings: Settings, endpoint_id: str, event: WebhookEvent) -> DeliveryJob:
-    return DeliveryJob(
-        endpoint_id=endpoint_id,
-        event=event,
-        retry_initial_seconds=settings.webhook_retry_initial_seconds,
-        retry_max_interval_seconds=settings.webhook_retry_max_interval_seconds,
-        retry_hours=settings.webhook_retry_hours,
-        timeout_seconds=settings.webhook_timeout_seconds,
-    )
 
 
 def subscribed(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:

@@ -11,13 +11,13 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from temporalio.client import Client
 
-from api.batch_runner import reconcile_forever
+from core.operations.intake import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
-from api.temporal_client import TemporalHolder
+from core.temporal import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
 from core.logs import configure_logging

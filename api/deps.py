@@ -17,7 +17,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
-from api.temporal_client import TemporalHolder
+from core.temporal import TemporalHolder
 from core import access
 from core.access import Principal
 from core.db import get_engine

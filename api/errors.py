@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.access import AccessDenied
+from core.errors import ServiceError
 
 log = logging.getLogger("docbatch.api")
 
-
-class ApiError(Exception):
-    """Raise from a route to answer with the envelope; ``message`` says what to do."""
-
-    def __init__(self, status_code: int, message: str | list[str]) -> None:
-        super().__init__(message if isinstance(message, str) else "; ".join(message))
-        self.status_code = status_code
-        self.message = message
+#: Raise from a route to answer with the envelope; the operations in ``core`` raise the same
+#: type (``ServiceError``), refusals of the access rule included (``core.access.AccessDenied``).
+ApiError = ServiceError
 
 
 def envelope(status_code: int, message: str | list[str]) -> JSONResponse:
@@ -32,18 +29,14 @@ def envelope(status_code: int, message: str | list[str]) -> JSONResponse:
     )
 
 
-def _describe(err: dict) -> str:
+def _describe(err: Mapping[str, Any]) -> str:
     where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
     return f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid"))
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return envelope(exc.status_code, exc.message)
-
-    @app.exception_handler(AccessDenied)
-    async def _access_denied(_: Request, exc: AccessDenied) -> JSONResponse:
+    @app.exception_handler(ServiceError)
+    async def _service_error(_: Request, exc: ServiceError) -> JSONResponse:
         return envelope(exc.status_code, exc.message)
 
     @app.exception_handler(StarletteHTTPException)

@@ -16,7 +16,7 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers
 from api.routes import health
-from api.temporal_client import TemporalHolder
+from core.temporal import TemporalHolder
 from core.settings import Settings
 from core.tracing import fastapi_telemetry
 

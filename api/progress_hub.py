@@ -38,7 +38,8 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.temporal_client import TemporalHolder
+from core.temporal import TemporalHolder
+from workflows.vocabulary import ACTIVE_BATCH_STATUSES, SETTLED_BATCH_STATUSES
 from core.db import get_engine
 from core.ids import utcnow
 from core.models import Batch
@@ -55,8 +56,8 @@ RECENT = timedelta(seconds=10)  # an org scan also picks batches changed this re
 QUERY_TIMEOUT = timedelta(seconds=10)
 LONG_POLL_WAIT = 20.0  # seconds one long-poll waits before the watcher asks again (same update id)
 
-ACTIVE_STATUSES = ("uploading", "processing")
-FINAL_STATUSES = ("completed", "partially_failed", "failed")
+ACTIVE_STATUSES = ACTIVE_BATCH_STATUSES
+FINAL_STATUSES = SETTLED_BATCH_STATUSES
 DOCUMENT_EVENTS = ("document_processed", "document_failed")
 
 Message = dict[str, Any]

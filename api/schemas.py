@@ -1,94 +1,409 @@
-"""Public shapes of the database rows (what the API answers), in the product's camelCase."""
+"""What the API answers: one pydantic model per JSON shape, in the product's camelCase.
+
+Fields are written in snake_case and sent under their camelCase alias (``to_camel``), so
+``/openapi.json`` describes every answer and a typed client can be generated from it. The
+``from_row`` constructors are the only place a database row becomes a public shape: a column
+not listed here never leaks.
+"""
 
 from __future__ import annotations
 
 from math import ceil
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from core.access import mask_engine
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from core.access import mask_engine, mask_headers
 from core.ids import iso
-from core.models import ApiToken, Batch, BatchFile, Project, Template
+from core.models import ApiToken, Batch, BatchFile, CreditEntry, Project, Template
+from core.operations.paging import Page
+from core.webhook_models import WebhookDelivery, WebhookEndpoint
+
+T = TypeVar("T")
 
 
-def batch_public(batch: Batch) -> dict[str, Any]:
+class Public(BaseModel):
+    """Base of every answer: camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+class Pagination(Public):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class PageOf(Public, Generic[T]):
+    data: list[T]
+    pagination: Pagination
+
+
+def pagination(page: int, limit: int, total: int) -> Pagination:
+    return Pagination(
+        page=page, limit=limit, total=total, pages=ceil(total / limit) if limit else 0
+    )
+
+
+def page_of(items: list[T], found: Page[Any]) -> PageOf[T]:
+    return PageOf[T](data=items, pagination=pagination(found.page, found.limit, found.total))
+
+
+class Deleted(Public):
+    id: str
+    deleted: bool = True
+
+
+# --- batches and files ------------------------------------------------------------------------
+
+
+class BatchPublic(Public):
+    id: str
+    name: str
+    total_files: int
+    completed_files: int
+    failed_files: int
+    status: str
+    progress: int
+    created_at: str | None
+    updated_at: str | None
+    finished_at: str | None
+    project_id: str
+    template_id: str
+    template_name: str
+
+    @classmethod
+    def from_row(cls, batch: Batch) -> BatchPublic:
+        return cls(
+            id=batch.id,
+            name=batch.name,
+            total_files=batch.total_files,
+            completed_files=batch.completed_files,
+            failed_files=batch.failed_files,
+            status=batch.status,
+            progress=batch.progress,
+            created_at=iso(batch.created_at),
+            updated_at=iso(batch.updated_at),
+            finished_at=iso(batch.finished_at),
+            project_id=batch.project_id,
+            template_id=batch.template_id,
+            template_name=batch.template_name,
+        )
+
+
+class FilePublic(Public):
+    id: str
+    batch_id: str
+    file_name: str
+    status: str
+    size: int | None
+    content_type: str | None
+    attempts: int
+    error_code: str | None
+    error_message: str | None
+    pages: int | None
+    engine: str | None
+    duration_ms: int | None
+    project_id: str
+    template_id: str
+    created_at: str | None
+    started_at: str | None
+    finished_at: str | None
+
+    @classmethod
+    def from_row(cls, row: BatchFile) -> FilePublic:
+        return cls(**_file_fields(row))
+
+
+def _file_fields(row: BatchFile) -> dict[str, Any]:
     return {
-        "id": batch.id,
-        "name": batch.name,
-        "totalFiles": batch.total_files,
-        "completedFiles": batch.completed_files,
-        "failedFiles": batch.failed_files,
-        "status": batch.status,
-        "progress": batch.progress,
-        "createdAt": iso(batch.created_at),
-        "updatedAt": iso(batch.updated_at),
-        "finishedAt": iso(batch.finished_at),
-        "projectId": batch.project_id,
-        "templateId": batch.template_id,
-        "templateName": batch.template_name,
-    }
-
-
-def file_public(row: BatchFile, *, with_result: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
         "id": row.id,
-        "batchId": row.batch_id,
-        "fileName": row.file_name,
+        "batch_id": row.batch_id,
+        "file_name": row.file_name,
         "status": row.status,
         "size": row.size,
-        "contentType": row.content_type,
+        "content_type": row.content_type,
         "attempts": row.attempts,
-        "errorCode": row.error_code,
-        "errorMessage": row.error_message,
+        "error_code": row.error_code,
+        "error_message": row.error_message,
         "pages": row.pages,
         "engine": row.engine,
-        "durationMs": row.duration_ms,
-        "projectId": row.project_id,
-        "templateId": row.template_id,
-        "createdAt": iso(row.created_at),
-        "startedAt": iso(row.started_at),
-        "finishedAt": iso(row.finished_at),
+        "duration_ms": row.duration_ms,
+        "project_id": row.project_id,
+        "template_id": row.template_id,
+        "created_at": iso(row.created_at),
+        "started_at": iso(row.started_at),
+        "finished_at": iso(row.finished_at),
     }
-    if with_result:
+
+
+class FileWithResult(FilePublic):
+    """A file record with what was extracted (history detail)."""
+
+    result: Any = None
+    confidence: Any = None
+    details: Any = None
+
+    @classmethod
+    def from_row(cls, row: BatchFile) -> FileWithResult:
         result = row.result or {}
-        out["result"] = result.get("fields")
-        out["confidence"] = result.get("confidence")
-        out["details"] = result.get("details")
-    return out
+        return cls(
+            **_file_fields(row),
+            result=result.get("fields"),
+            confidence=result.get("confidence"),
+            details=result.get("details"),
+        )
 
 
-def template_public(t: Template) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "name": t.name,
-        "description": t.description,
-        "projectId": t.project_id,
-        "templateSchema": t.template_schema,
-        "instructions": t.instructions,
-        "engine": mask_engine(t.engine),
-        "builtin": t.builtin,
-        "createdAt": iso(t.created_at),
-        "updatedAt": iso(t.updated_at),
-    }
+class BatchDetail(BatchPublic):
+    files: list[FilePublic]
 
 
-def project_public(p: Project) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "createdAt": iso(p.created_at)}
+class BatchAccepted(BatchPublic):
+    upload_ids: list[str]
 
 
-def token_public(t: ApiToken) -> dict[str, Any]:
+class FileRetryQueued(Public):
+    batch_id: str
+    file_id: str
+    status: str = "queued"
+
+
+class BatchRetryQueued(Public):
+    batch_id: str
+    file_ids: list[str]
+    status: str = "queued"
+
+
+class BatchCancelling(Public):
+    batch_id: str
+    status: str = "cancelling"
+
+
+# --- templates, projects, tokens, credits ------------------------------------------------------
+
+
+class TemplatePublic(Public):
+    id: str
+    name: str
+    description: str
+    project_id: str | None
+    template_schema: dict[str, Any]
+    instructions: str
+    engine: dict[str, Any]
+    builtin: bool
+    created_at: str | None
+    updated_at: str | None
+
+    @classmethod
+    def from_row(cls, t: Template) -> TemplatePublic:
+        return cls(
+            id=t.id,
+            name=t.name,
+            description=t.description,
+            project_id=t.project_id,
+            template_schema=t.template_schema,
+            instructions=t.instructions,
+            engine=mask_engine(t.engine),
+            builtin=t.builtin,
+            created_at=iso(t.created_at),
+            updated_at=iso(t.updated_at),
+        )
+
+
+class TemplateBrief(Public):
+    id: str
+    name: str
+    project_id: str | None
+    builtin: bool
+
+    @classmethod
+    def from_row(cls, t: Template) -> TemplateBrief:
+        return cls(id=t.id, name=t.name, project_id=t.project_id, builtin=t.builtin)
+
+
+class ProjectPublic(Public):
+    id: str
+    name: str
+    created_at: str | None
+
+    @classmethod
+    def from_row(cls, p: Project) -> ProjectPublic:
+        return cls(id=p.id, name=p.name, created_at=iso(p.created_at))
+
+
+class TokenScope(Public):
+    id: str
+    project_id: str | None
+    permissions: list[str]
+
+
+class Me(Public):
+    organization_id: str
+    organization_name: str
+    token: TokenScope
+    credits: int
+    projects: list[ProjectPublic]
+    templates: list[TemplateBrief]
+
+
+class TokenPublic(Public):
+    id: str
+    name: str
+    prefix: str
+    project_id: str | None
+    permissions: list[str]
+    created_at: str | None
+    expires_at: str | None
+    revoked_at: str | None
+    last_used_at: str | None
+
+    @classmethod
+    def from_row(cls, t: ApiToken) -> TokenPublic:
+        return cls(**_token_fields(t))
+
+
+def _token_fields(t: ApiToken) -> dict[str, Any]:
     return {
         "id": t.id,
         "name": t.name,
         "prefix": t.prefix,
-        "projectId": t.project_id,
+        "project_id": t.project_id,
         "permissions": t.permissions.split(","),
-        "createdAt": iso(t.created_at),
-        "expiresAt": iso(t.expires_at),
-        "revokedAt": iso(t.revoked_at),
-        "lastUsedAt": iso(t.last_used_at),
+        "created_at": iso(t.created_at),
+        "expires_at": iso(t.expires_at),
+        "revoked_at": iso(t.revoked_at),
+        "last_used_at": iso(t.last_used_at),
     }
 
 
-def page_of(data: list[Any], *, page: int, limit: int, total: int) -> dict[str, Any]:
-    return {"data": data, "pagination": {"page": page, "limit": limit, "total": total,
-                                         "pages": ceil(total / limit) if limit else 0}}
+class TokenCreated(TokenPublic):
+    """A new token: its value is in this answer only."""
+
+    token: str
+
+    @classmethod
+    def created(cls, t: ApiToken, value: str) -> TokenCreated:
+        return cls(**_token_fields(t), token=value)
+
+
+class CreditEntryPublic(Public):
+    id: int | None
+    delta: int
+    balance_after: int
+    reason: str
+    batch_id: str | None
+    file_id: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_row(cls, e: CreditEntry) -> CreditEntryPublic:
+        return cls(
+            id=e.id,
+            delta=e.delta,
+            balance_after=e.balance_after,
+            reason=e.reason,
+            batch_id=e.batch_id,
+            file_id=e.file_id,
+            created_at=iso(e.created_at),
+        )
+
+
+class Credits(PageOf[CreditEntryPublic]):
+    balance: int
+
+
+class Balance(Public):
+    balance: int
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+class EndpointPublic(Public):
+    id: str
+    name: str
+    url: str
+    events: list[str]
+    project_ids: list[str]
+    headers: dict[str, str]
+    status: str
+    active: bool
+    disabled_reason: str | None
+    secret_hint: str | None
+    created_at: str | None
+    updated_at: str | None
+    last_success_at: str | None
+    last_failure_at: str | None
+
+    @classmethod
+    def from_row(cls, e: WebhookEndpoint, secret_hint: str | None) -> EndpointPublic:
+        return cls(**_endpoint_fields(e, secret_hint))
+
+
+def _endpoint_fields(e: WebhookEndpoint, secret_hint: str | None) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "name": e.name,
+        "url": e.url,
+        "events": e.events,
+        "project_ids": e.project_ids,
+        "headers": mask_headers(e.headers),
+        "status": e.status,
+        "active": e.status == "active",
+        "disabled_reason": e.disabled_reason,
+        "secret_hint": secret_hint,
+        "created_at": iso(e.created_at),
+        "updated_at": iso(e.updated_at),
+        "last_success_at": iso(e.last_success_at),
+        "last_failure_at": iso(e.last_failure_at),
+    }
+
+
+class EndpointWithSecret(EndpointPublic):
+    """An endpoint just created or whose secret was rotated: the secret is shown this once."""
+
+    secret: str
+
+    @classmethod
+    def revealed(cls, e: WebhookEndpoint, secret: str, secret_hint: str | None) -> EndpointWithSecret:
+        return cls(**_endpoint_fields(e, secret_hint), secret=secret)
+
+
+class DeliveryPublic(Public):
+    id: int | None
+    event_id: str
+    event_type: str
+    attempt: int
+    outcome: str
+    status_code: int | None
+    duration_ms: int | None
+    error: str | None
+    created_at: str | None
+
+    @classmethod
+    def from_row(cls, d: WebhookDelivery) -> DeliveryPublic:
+        return cls(
+            id=d.id,
+            event_id=d.event_id,
+            event_type=d.event_type,
+            attempt=d.attempt,
+            outcome=d.outcome,
+            status_code=d.status_code,
+            duration_ms=d.duration_ms,
+            error=d.error,
+            created_at=iso(d.created_at),
+        )
+
+
+class TestEventSent(Public):
+    __test__ = False  # not a pytest class
+
+    event_id: str
+    event_type: str
+    endpoint_id: str

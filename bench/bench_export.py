@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exporters.registry import available_formats, get_exporter  # noqa: E402
-from exporters.samples import synthetic_invoice_batch  # noqa: E402
+from tests.exporters.samples import synthetic_invoice_batch  # noqa: E402
 
 REPEAT = 3
 ORDER = ["json", "csv", "csv-rows", "xml", "html", "text", "docx", "pdf"]
@@ -83,7 +83,7 @@ FIRST_EXPORT = """
 import sys, time
 sys.path.insert(0, {root!r})
 import exporters.model, exporters.common  # the API process has these (and pydantic) loaded
-from exporters.samples import synthetic_invoice_batch
+from tests.exporters.samples import synthetic_invoice_batch
 from exporters import registry
 batch = synthetic_invoice_batch({n_files}, {n_items}, n_failed=2)
 started = time.perf_counter()

@@ -49,17 +49,17 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
     from sqlalchemy.exc import OperationalError, ProgrammingError
     from sqlmodel import Session
 
+    from core import access
     from core.db import get_engine
-    from core.models import Template
     from core.secret_box import unseal_engine
     from core.settings import get_settings
 
     with Session(get_engine(get_settings().sqlalchemy_url)) as session:
         try:
-            row = session.get(Template, template_id)
+            row = access.operator_template(session, template_id)
         except (OperationalError, ProgrammingError):  # no installation here (tables never migrated)
             return None
-        if row is None or row.deleted_at is not None:
+        if row is None:
             return None
         return {"name": row.name, "templateSchema": row.template_schema,
                 "instructions": row.instructions, "engine": unseal_engine(get_settings(), row.engine)}

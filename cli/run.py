@@ -17,8 +17,8 @@ from pathlib import Path
 
 from cli.supervisor import Child, StartFailed, Supervisor, log
 from core.settings import Settings, get_settings
+from core.temporal import search_attribute_flags
 
-SEARCH_ATTRIBUTES = ("OrgId=Keyword", "BatchStatus=Keyword")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,7 +45,7 @@ def children(settings: Settings) -> list[Child]:
                "--ip", "127.0.0.1", "--port", str(settings.temporal_port),
                "--ui-port", str(settings.temporal_ui_port),
                "--namespace", settings.temporal_namespace, "--log-level", "error"]
-        for attr in SEARCH_ATTRIBUTES:
+        for attr in search_attribute_flags():
             cmd += ["--search-attribute", attr]
         result.append(Child("temporal", cmd, env, ready_port=("127.0.0.1", settings.temporal_port)))
     worker_ready = (("127.0.0.1" if settings.worker_health_host in ("0.0.0.0", "::") else

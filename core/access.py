@@ -1,6 +1,7 @@
 """The one access rule: who may see or change what.
 
-Every entry point (REST routes, web pages, the body guard, the WebSocket) asks this module.
+Every entry point (REST routes, web pages, the body guard, the WebSocket, the CLI) asks this
+module; lists use the same rule as a query filter (``scoped``).
 A resource is visible to a token when it belongs to the token's organization, is not deleted,
 and lies inside the token's project (a token without a project sees every project).
 Organization-level resources (tokens, credits, organization-wide templates, projects) need an
@@ -17,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
+from core.errors import ServiceError
 from core.ids import utcnow
-from core.models import ApiToken, Batch, BatchFile, Project, Template
+from core.models import ApiToken, Batch, BatchFile, CreditEntry, Project, Template
 from core.tokens import expand_permissions, find_token
 from core.webhook_models import WebhookEndpoint
 
@@ -31,13 +34,13 @@ LEVELS = ("session", "read", "write", "admin", "org-admin")
 MASK = "********"
 
 
-class AccessDenied(Exception):
+class AccessDenied(ServiceError):
     """A refusal with the status to answer and a message a person can act on."""
 
+    message: str
+
     def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
+        super().__init__(status_code, message)
 
 
 @dataclass(frozen=True)
@@ -186,18 +189,62 @@ def api_token(session: Session, principal: Principal, token_id: str) -> ApiToken
     return row
 
 
+def scoped(
+    query: SelectOfScalar[T], model: Any, principal: Principal, *, parent: Any = None
+) -> SelectOfScalar[T]:
+    """The same rule as a query filter, for lists: the principal's organization, not deleted
+    (``model``'s own flag, and ``parent``'s when the rows belong to a joined parent), inside
+    the token's project when the rows have one."""
+    query = query.where(model.org_id == principal.org_id)
+    for table in (model, parent):
+        if table is not None and hasattr(table, "deleted_at"):
+            query = query.where(table.deleted_at.is_(None))
+    if principal.project_id and hasattr(model, "project_id"):
+        query = query.where(model.project_id == principal.project_id)
+    return query
+
+
+def credit_entries(principal: Principal) -> SelectOfScalar[CreditEntry]:
+    """Ledger rows the principal may see: a project-scoped token sees its project's batches only."""
+    query = select(CreditEntry).where(CreditEntry.org_id == principal.org_id)
+    if principal.project_id:
+        query = query.join(Batch, col(Batch.id) == col(CreditEntry.batch_id)).where(
+            Batch.project_id == principal.project_id
+        )
+    return query
+
+
+def webhook_endpoints(session: Session, principal: Principal) -> list[WebhookEndpoint]:
+    query = scoped(select(WebhookEndpoint), WebhookEndpoint, principal)
+    rows = session.exec(query.order_by(col(WebhookEndpoint.created_at))).all()
+    return [e for e in rows if endpoint_visible(principal, e)]
+
+
+def api_tokens(session: Session, principal: Principal) -> list[ApiToken]:
+    require_org_admin(principal, "Managing API tokens")
+    query = select(ApiToken).where(ApiToken.org_id == principal.org_id)
+    return list(session.exec(query.order_by(col(ApiToken.created_at))).all())
+
+
+def operator_template(session: Session, template_id: str) -> Template | None:
+    """A live template for the local operator (``docbatch extract`` reads the database directly
+    and has no token): only the not-deleted half of the rule applies."""
+    row = session.get(Template, template_id)
+    return row if row is not None and row.deleted_at is None else None
+
+
 def visible_projects(session: Session, principal: Principal) -> list[Project]:
-    query = select(Project).where(Project.org_id == principal.org_id, Project.deleted_at.is_(None))  # type: ignore[union-attr]
+    query = scoped(select(Project), Project, principal)
     if principal.project_id:
         query = query.where(Project.id == principal.project_id)
-    return list(session.exec(query.order_by(Project.created_at)).all())
+    return list(session.exec(query.order_by(col(Project.created_at))).all())
 
 
 def visible_templates(session: Session, principal: Principal) -> list[Template]:
     query = select(Template).where(
-        Template.org_id == principal.org_id, Template.deleted_at.is_(None)
-    )  # type: ignore[union-attr]
-    rows = session.exec(query.order_by(Template.created_at, Template.name)).all()
+        Template.org_id == principal.org_id, col(Template.deleted_at).is_(None)
+    )
+    rows = session.exec(query.order_by(col(Template.created_at), col(Template.name))).all()
     return [t for t in rows if t.project_id is None or principal.can_see_project(t.project_id)]
 
 

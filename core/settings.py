@@ -35,7 +35,6 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
-    public_url: str = ""  # used in links; empty: http://api_host:api_port
 
     temporal_address: str = ""  # empty: 127.0.0.1:temporal_port (the embedded dev server)
     temporal_namespace: str = "default"

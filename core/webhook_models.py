@@ -10,11 +10,9 @@ from sqlmodel import Field, SQLModel
 
 from core.ids import utcnow
 
-# What a subscriber can ask for (DESIGN.md §5). ``webhook.test`` is only sent by the test action.
+# What a subscriber can ask for (docs/ARCHITECTURE.md, "Events"). ``webhook.test`` is only sent by the test action.
 WEBHOOK_EVENTS = ("batch.uploaded", "batch.completed", "document.processed", "document.failed")
 TEST_EVENT = "webhook.test"
-
-ENDPOINT_STATUSES = ("active", "paused", "disabled")  # disabled: the receiver answered 410 Gone
 
 
 class WebhookEndpoint(SQLModel, table=True):

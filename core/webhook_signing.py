@@ -1,4 +1,4 @@
-"""Webhook secrets, the body and its signatures (DESIGN.md §5).
+"""Webhook secrets, the body and its signatures (docs/ARCHITECTURE.md, "Events").
 
 Two signatures travel with each delivery: ``X-Webhook-Signature`` (hex HMAC-SHA256 of the raw
 body keyed with the secret string) and the Standard Webhooks headers, made with the

@@ -17,10 +17,11 @@ from sqlmodel import Session, select
 from core.ids import utcnow
 from core.models import Batch, BatchFile, Template
 from exporters.model import ExportBatch, ExportFile
+from workflows.vocabulary import FileStatus
 
-COMPLETED = {"completed"}
-FAILED = {"failed", "cancelled", "canceled", "error"}
-# Anything else (queued, processing, uploaded, retrying…) is not finished: the export is partial.
+COMPLETED = {FileStatus.COMPLETED}
+FAILED = {FileStatus.FAILED}  # a cancelled file is failed (code Cancelled)
+# Anything else (queued, processing) is not finished: the export is partial.
 
 _MAX_NAME = 100
 _WINDOWS_RESERVED = {

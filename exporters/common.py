@@ -247,10 +247,6 @@ def fmt_time(dt: datetime | None) -> str:
     return iso(dt) or ""
 
 
-def pending_count(batch: ExportBatch) -> int:
-    return len(batch.pending)
-
-
 def summary_items(batch: ExportBatch) -> list[tuple[str, str]]:
     """The batch header every format shows, as (label, text) pairs in a fixed order."""
     return [

@@ -80,5 +80,3 @@ def render_whole(batch: ExportBatch, fmt: str, **options: object) -> bytes:
         raise KeyError(fmt)
     return b"".join(exporter.render(batch, **options))
 
-
-RenderFn = Callable[[ExportBatch], Iterator[bytes]]

@@ -35,7 +35,6 @@ def extract_file(
         raise ExtractionError("InvalidTemplate", "The template is invalid: " + "; ".join(errors))
     mode = engine_mode(template)
     doc = read_document(Path(path), options, on_page)
-    page_sizes = [(p.width, p.height) for p in doc.pages]
     fields: dict[str, FieldResult] = {}
     if doc.attachments:
         from extraction.facturx import fields_from_xml
@@ -52,5 +51,5 @@ def extract_file(
         if missing:
             fields.update(llm_fields(doc, template, missing, options))
     ordered = {name: fields[name] for name in template.field_names if name in fields}
-    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes,
+    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode,
                       ocr_seconds=doc.ocr_seconds)

@@ -59,7 +59,6 @@ class Extraction:
     fields: dict[str, FieldResult]
     pages: int
     engine: str
-    page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_seconds: float = 0.0  # of the reading, spent in OCR (0 for text layers)
 
     def values(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from api.app import create_app
 from core.schema import migrate
 from core.settings import Settings
 from worker import build_worker
-from workflows.batch import BATCH_STATUS, ORG_ID
+from core.temporal import BATCH_STATUS, ORG_ID
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = FIXTURES / "docs"

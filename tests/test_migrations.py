@@ -29,7 +29,7 @@ from core.db import get_engine
 from core.schema import FIRST_REVISION, SchemaNotCurrent, head_revision, migrate, require_current
 from core.settings import Settings
 from tests.harness import running_service, temporal_binary
-from workflows.batch import BATCH_STATUS, ORG_ID
+from core.temporal import BATCH_STATUS, ORG_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE = Path(__file__).parent / "fixtures" / "upgrade"

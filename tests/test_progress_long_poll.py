@@ -166,7 +166,7 @@ async def test_watcher_falls_back_to_polls_when_the_workflow_has_no_long_poll(
         temporal_client: Client, tmp_path) -> None:
     """A run without ``wait_progress`` (older code) still gets every event, through the query."""
     from api.progress_hub import ProgressHub
-    from api.temporal_client import TemporalHolder
+    from core.temporal import TemporalHolder
     from core.temporal import workflow_id
     from tests.harness import make_settings
 

@@ -15,7 +15,6 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 from temporalio.client import Client
 
-from activities.webhooks import delivery_job
 from core.net_guard import UrlRefused, check_url
 from core.db import session_scope
 from core.settings import Settings
@@ -23,7 +22,7 @@ from core.webhook_models import WebhookEndpoint
 from tests.harness import DOCS, Service, make_settings, running_service
 from tests.webhook_receiver import Received, Receiver
 from workflows.contracts import WebhookEvent
-from workflows.webhook_delivery import start_delivery
+from core.temporal import delivery_job, start_delivery
 
 ALL_EVENTS = ["batch.uploaded", "batch.completed", "document.processed", "document.failed"]
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]

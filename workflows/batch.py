@@ -1,4 +1,4 @@
-"""BatchWorkflow: one durable workflow per batch (DESIGN.md §3).
+"""BatchWorkflow: one durable workflow per batch (docs/ARCHITECTURE.md, "The batch workflow").
 
 Fans out one extraction activity per file, records failures without failing the batch,
 aggregates the final status, and then stays open for a retry window so that ``retry_file``
@@ -11,12 +11,13 @@ import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.common import RetryPolicy
 from temporalio.workflow import ActivityCancellationType
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.contracts import (
+        BATCH_STATUS,
         BatchInput,
         BatchOutcome,
         BatchSnapshot,
@@ -30,21 +31,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import ui_text
     from workflows.progress import final_status, progress_percent
+    from workflows.vocabulary import BatchStatus, ErrorCode, FileStatus
 
-ORG_ID = SearchAttributeKey.for_keyword("OrgId")
-BATCH_STATUS = SearchAttributeKey.for_keyword("BatchStatus")
-
-# Problems no retry can fix; the activity raises them as non-retryable ApplicationErrors.
-PERMANENT_ERRORS = [
-    "CorruptFile",
-    "EncryptedFile",
-    "EmptyFile",
-    "UnsupportedType",
-    "ImageTooLarge",
-    "TooManyPages",
-    "InvalidTemplate",
-    "FileMissing",
-]
+# Problems no retry can fix (the activity also raises them as non-retryable ApplicationErrors).
+PERMANENT_ERRORS: list[str] = [code.value for code in ErrorCode if code.permanent]
 
 # Versions of the commands the workflow issues (workflow.patched): open workflows recorded
 # before a patch replay without it (tests/fixtures/histories).
@@ -65,7 +55,7 @@ class BatchWorkflow:
     def __init__(self, input: BatchInput) -> None:
         self._input = input
         self._files = {f.file_id: FileState(fileId=f.file_id, name=f.name) for f in input.files}
-        self._status = "processing"
+        self._status: str = BatchStatus.PROCESSING
         self._retry_queue: list[str] = []
         self._running = 0
         self._settled_dirty = True  # the final status needs (re)computing
@@ -112,27 +102,27 @@ class BatchWorkflow:
     def retry_file(self, file_id: str) -> None:
         """Queue one failed file for another run. Unknown or not-failed files are ignored."""
         state = self._files.get(file_id)
-        if state is None or state.status != "failed" or file_id in self._retry_queue:
+        if state is None or state.status != FileStatus.FAILED or file_id in self._retry_queue:
             workflow.logger.warning("retry_file ignored for %s (state %s)", file_id, state and state.status)
             return
-        state.status = "queued"
+        state.status = FileStatus.QUEUED
         state.errorCode = state.errorMessage = None
         self._retry_queue.append(file_id)
-        if self._status != "processing" and workflow.patched(SETTLED_MEMO):
+        if self._status != BatchStatus.PROCESSING and workflow.patched(SETTLED_MEMO):
             workflow.upsert_memo({"settled": None})  # working again: the settled memo would mislead
-        self._set_status("processing")
+        self._set_status(BatchStatus.PROCESSING)
 
     @workflow.signal(name="retry_failed")
     def retry_failed(self) -> None:
         """Queue every failed file of the batch."""
         for file_id, state in self._files.items():
-            if state.status == "failed":
+            if state.status == FileStatus.FAILED:
                 self.retry_file(file_id)
 
     @workflow.signal(name="cancel")
     def cancel(self) -> None:
         """Stop the batch: running files stop at their next heartbeat, queued ones never start."""
-        if self._status != "processing":  # settled, nothing queued: nothing to stop
+        if self._status != BatchStatus.PROCESSING:  # settled, nothing queued: nothing to stop
             return
         self._cancel_requested = True
         self._cancelled = True
@@ -188,7 +178,7 @@ class BatchWorkflow:
         try:
             if retry:
                 if self._cancel_requested:  # queued for a retry, never charged
-                    await self._fail(state, "Cancelled", CANCELLED, refund=False)
+                    await self._fail(state, ErrorCode.CANCELLED, CANCELLED, refund=False)
                     return
                 state.retries += 1
                 charged = await workflow.execute_activity(
@@ -199,14 +189,14 @@ class BatchWorkflow:
                     **DB_WRITE,
                 )
                 if not charged:
-                    await self._fail(state, "InsufficientCredits",
+                    await self._fail(state, ErrorCode.INSUFFICIENT_CREDITS,
                                      "Not enough credits to retry this file; add credits and retry again.",
                                      refund=False)
                     return
             if self._cancel_requested:
-                await self._fail(state, "Cancelled", CANCELLED)
+                await self._fail(state, ErrorCode.CANCELLED, CANCELLED)
                 return
-            state.status = "processing"
+            state.status = FileStatus.PROCESSING
             state.attempts += 1
             # Cancelling waits for the activity to really stop, so a file that finished anyway
             # counts as completed and its database row is never written after the cancel.
@@ -230,23 +220,23 @@ class BatchWorkflow:
                 await handle
             finally:
                 self._activities.pop(file_id, None)
-            state.status = "completed"
+            state.status = FileStatus.COMPLETED
             self._record("document_processed", state)
             self._publish("document.processed", {"batchId": self._input.batch_id, "fileId": file_id,
-                                                 "fileName": state.name, "status": "completed"})
+                                                 "fileName": state.name, "status": FileStatus.COMPLETED})
         except ActivityError as err:
             cause = err.cause
             if isinstance(cause, CancelledError):
-                await self._fail(state, "Cancelled", CANCELLED)
+                await self._fail(state, ErrorCode.CANCELLED, CANCELLED)
                 return
-            code = cause.type if isinstance(cause, ApplicationError) and cause.type else "ExtractionFailed"
+            code = cause.type if isinstance(cause, ApplicationError) and cause.type else ErrorCode.EXTRACTION_FAILED
             message = cause.message if cause is not None else str(err)
             await self._fail(state, code, message)
         finally:
             self._running -= 1
 
     async def _fail(self, state: FileState, code: str, message: str, *, refund: bool = True) -> None:
-        state.status = "failed"
+        state.status = FileStatus.FAILED
         state.errorCode, state.errorMessage = code, message
         self._record("document_failed", state)
         await workflow.execute_activity(
@@ -262,7 +252,7 @@ class BatchWorkflow:
             **DB_WRITE,
         )
         self._publish("document.failed", {"batchId": self._input.batch_id, "fileId": state.fileId,
-                                          "fileName": state.name, "status": "failed",
+                                          "fileName": state.name, "status": FileStatus.FAILED,
                                           "errorCode": code, "errorMessage": message})
 
     async def _settle(self) -> None:
@@ -292,7 +282,7 @@ class BatchWorkflow:
 
     def _counts(self) -> tuple[int, int]:
         states = [f.status for f in self._files.values()]
-        return states.count("completed"), states.count("failed")
+        return states.count(FileStatus.COMPLETED), states.count(FileStatus.FAILED)
 
     def _set_status(self, status: str) -> None:
         if status != self._status:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, Field
+from temporalio.common import SearchAttributeKey
 
-FINAL_STATUSES = ("completed", "partially_failed", "failed", "cancelled")
+from workflows.vocabulary import BatchStatus, FileStatus
+
+# The batch workflow's search attributes (the server must know them: ``core.temporal`` lists
+# them; ``docbatch run`` registers them on its dev server). The workflow upserts the
+# status; the client sets both when it starts the workflow.
+ORG_ID = SearchAttributeKey.for_keyword("OrgId")
+BATCH_STATUS = SearchAttributeKey.for_keyword("BatchStatus")
 
 
 class FileRef(BaseModel):
@@ -28,7 +35,7 @@ class BatchInput(BaseModel):
 class FileState(BaseModel):
     fileId: str
     name: str
-    status: str = "queued"  # queued | processing | completed | failed | cancelled
+    status: FileStatus = FileStatus.QUEUED  # a cancelled file is failed with code Cancelled
     attempts: int = 0
     retries: int = 0  # how many times a person asked to re-run it
     errorCode: str | None = None
@@ -36,14 +43,14 @@ class FileState(BaseModel):
 
 
 class BatchProgress(BaseModel):
-    """What the progress query answers (DESIGN.md §3)."""
+    """What the progress query answers (docs/ARCHITECTURE.md, "Contracts")."""
 
     batchId: str
     totalFiles: int
     completedFiles: int
     failedFiles: int
     progress: int
-    status: str
+    status: BatchStatus
     files: list[FileState] = Field(default_factory=list)
 
 
@@ -74,7 +81,7 @@ class RetryCharge(BaseModel):
 
 class BatchOutcome(BaseModel):
     batch_id: str
-    status: str
+    status: BatchStatus
     total_files: int
     completed_files: int
     failed_files: int
@@ -82,7 +89,7 @@ class BatchOutcome(BaseModel):
 
 
 class WebhookEvent(BaseModel):
-    """One event for the organization's webhook endpoints (DESIGN.md §5 envelope)."""
+    """One event for the organization's webhook endpoints (docs/ARCHITECTURE.md, "Events")."""
 
     eventId: str
     eventType: str  # batch.uploaded | batch.completed | document.processed | document.failed
@@ -105,7 +112,7 @@ class ProgressEvent(BaseModel):
     completedFiles: int
     failedFiles: int
     progress: int
-    status: str
+    status: BatchStatus
 
 
 class ProgressQuery(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from workflows.vocabulary import BatchStatus
+
 
 def progress_percent(completed: int, failed: int, total: int) -> int:
     """``round((completed + failed) / total * 100)``; an empty batch counts as done."""
@@ -10,10 +12,10 @@ def progress_percent(completed: int, failed: int, total: int) -> int:
     return round((completed + failed) / total * 100)
 
 
-def final_status(completed: int, failed: int, total: int) -> str:
+def final_status(completed: int, failed: int, total: int) -> BatchStatus:
     """completed when all succeeded, failed when none did, partially_failed in between."""
     if completed == total:
-        return "completed"
+        return BatchStatus.COMPLETED
     if completed == 0:
-        return "failed"
-    return "partially_failed"
+        return BatchStatus.FAILED
+    return BatchStatus.PARTIALLY_FAILED

@@ -2,15 +2,15 @@
 
 Operators read batches in the Temporal UI. Without these texts every activity reads
 ``extract_document`` and a settled batch looks like any other Running workflow for its whole
-retry window. Pure functions of plain values (standard library only: the workflow sandbox
-imports this module), so the texts are deterministic and testable on their own.
+retry window. Pure functions of plain values (standard library and the vocabulary only: the
+workflow sandbox imports this module), so the texts are deterministic and testable on their own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-SETTLED_STATUSES = ("completed", "partially_failed", "failed", "cancelled")
+from workflows.vocabulary import SETTLED_BATCH_STATUSES
 
 
 def extract_summary(file_name: str, attempt: int) -> str:
@@ -61,7 +61,7 @@ def current_details(*, status: str, completed: int, failed: int, total: int, can
     """What the batch is doing now (Markdown). A settled batch says so in its first word, with its
     final counts and until when it stays open, so nobody mistakes "Running" for work in progress."""
     counts = f"{completed} of {total} completed, {failed} failed"
-    if status in SETTLED_STATUSES:
+    if status in SETTLED_BATCH_STATUSES:
         head = f"**SETTLED: {status}**" + (" (cancelled)" if cancelled and status != "cancelled" else "")
         lines = [head, counts, "Nothing is running."]
         if window_until is not None:

@@ -1,6 +1,7 @@
 """WebhookDeliveryWorkflow: one durable delivery of one event to one endpoint.
 
-The workflow id ``webhook-<eventId>-<endpointId>`` makes starting it idempotent. Its single
+The workflow id ``webhook-<eventId>-<endpointId>`` (``core.temporal.start_delivery``) makes
+starting it idempotent. Its single
 activity, ``deliver_webhook``, is retried with exponential backoff for hours: the receiver
 gets the same event (same ``eventId``, same body bytes) once it is back.
 """
@@ -10,18 +11,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
-    from temporalio.client import Client
-    from temporalio.exceptions import WorkflowAlreadyStartedError
 
     from workflows.contracts import WebhookEvent
+    from workflows.vocabulary import DeliveryOutcome
 
-# The receiver answered 410 Gone, or the URL points where webhooks may not go: retrying cannot help.
-FINAL_ERRORS = ["WebhookRefused"]
+# The URL points where webhooks may not go: retrying cannot help.
+WEBHOOK_REFUSED = "WebhookRefused"
+FINAL_ERRORS = [WEBHOOK_REFUSED]
 
 
 class DeliveryJob(BaseModel):
@@ -34,7 +35,7 @@ class DeliveryJob(BaseModel):
 
 
 class DeliveryResult(BaseModel):
-    outcome: str  # delivered | disabled | skipped | refused | gave_up
+    outcome: DeliveryOutcome
     status_code: int | None = None
     attempts: int = 0
 
@@ -61,28 +62,8 @@ class WebhookDeliveryWorkflow:
         except ActivityError as err:
             workflow.logger.warning("webhook %s to %s not delivered: %s",
                                     job.event.eventId, job.endpoint_id, err.cause or err)
-            outcome = "refused" if getattr(err.cause, "type", None) == "WebhookRefused" else "gave_up"
-            return DeliveryResult(outcome=outcome)
+            refused = getattr(err.cause, "type", None) == WEBHOOK_REFUSED
+            return DeliveryResult(
+                outcome=DeliveryOutcome.REFUSED if refused else DeliveryOutcome.GAVE_UP
+            )
 
-
-WEBHOOK_WORKFLOWS: list[type] = [WebhookDeliveryWorkflow]
-
-
-def delivery_workflow_id(event_id: str, endpoint_id: str) -> str:
-    return f"webhook-{event_id}-{endpoint_id}"
-
-
-async def start_delivery(client: Client, job: DeliveryJob, task_queue: str) -> bool:
-    """Start (or join) the delivery; False when it already ran to its end earlier."""
-    try:
-        await client.start_workflow(
-            WebhookDeliveryWorkflow.run,
-            job,
-            id=delivery_workflow_id(job.event.eventId, job.endpoint_id),
-            task_queue=task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        )
-    except WorkflowAlreadyStartedError:
-        return False
-    return True

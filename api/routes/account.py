@@ -2,68 +2,66 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import func
-from sqlmodel import select
 
-from api.deps import Admin, CurrentPrincipal, OrgAdmin, Principal, Reader, SessionDep
-from api.errors import ApiError
-from core import access
-from api.schemas import page_of, project_public, token_public
-from core.credits import apply_change, balance
-from core.ids import iso, new_id, utcnow
-from core.models import ApiToken, Batch, CreditEntry, Organization, Project, Template
-from core.tokens import PERMISSIONS, create_token
+from api.deps import Admin, CurrentPrincipal, OrgAdmin, Reader, SessionDep
+from api.schemas import (
+    Balance,
+    CreditEntryPublic,
+    Credits,
+    Me,
+    ProjectPublic,
+    TemplateBrief,
+    TokenCreated,
+    TokenPublic,
+    TokenScope,
+    pagination,
+)
+from core.operations import account
 
 router = APIRouter(tags=["account"])
 
 
-def visible_projects(session: SessionDep, principal: Principal) -> list[Project]:
-    return access.visible_projects(session, principal)
-
-
-def visible_templates(session: SessionDep, principal: Principal) -> list[Template]:
-    return access.visible_templates(session, principal)
-
-
-@router.get("/me")
-def me(principal: CurrentPrincipal, session: SessionDep) -> dict:
+@router.get("/me", response_model=Me)
+def me(principal: CurrentPrincipal, session: SessionDep) -> Me:
     """The caller's organization, token scope, and the projects and templates it can use."""
-    org = session.get(Organization, principal.org_id)
-    assert org is not None
-    return {
-        "organizationId": org.id,
-        "organizationName": org.name,
-        "token": {"id": principal.token_id, "projectId": principal.project_id,
-                  "permissions": sorted(principal.permissions)},
-        "credits": org.credit_balance,
-        "projects": [project_public(p) for p in visible_projects(session, principal)],
-        "templates": [{"id": t.id, "name": t.name, "projectId": t.project_id, "builtin": t.builtin}
-                      for t in visible_templates(session, principal)],
-    }
+    org = account.organization(session, principal)
+    projects, templates = account.usable(session, principal)
+    return Me(
+        organization_id=org.id,
+        organization_name=org.name,
+        token=TokenScope(
+            id=principal.token_id,
+            project_id=principal.project_id,
+            permissions=sorted(principal.permissions),
+        ),
+        credits=org.credit_balance,
+        projects=[ProjectPublic.from_row(p) for p in projects],
+        templates=[TemplateBrief.from_row(t) for t in templates],
+    )
 
 
 class ProjectCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
-@router.get("/projects/{org_id}")
-def list_projects(org_id: str, principal: Reader, session: SessionDep) -> list[dict]:
+@router.get("/projects/{org_id}", response_model=list[ProjectPublic])
+def list_projects(org_id: str, principal: Reader, session: SessionDep) -> list[ProjectPublic]:
     """Projects this token can use."""
-    return [project_public(p) for p in visible_projects(session, principal)]
+    projects, _ = account.usable(session, principal)
+    return [ProjectPublic.from_row(p) for p in projects]
 
 
-@router.post("/projects/{org_id}", status_code=201)
-def create_project(org_id: str, body: ProjectCreate, principal: OrgAdmin, session: SessionDep) -> dict:
+@router.post("/projects/{org_id}", status_code=201, response_model=ProjectPublic)
+def create_project(
+    org_id: str, body: ProjectCreate, principal: OrgAdmin, session: SessionDep
+) -> ProjectPublic:
     """Create a project (an organization-level admin only)."""
-    project = Project(id=new_id("prj"), org_id=org_id, name=body.name.strip())
-    session.add(project)
-    session.commit()
-    return project_public(project)
+    return ProjectPublic.from_row(account.create_project(session, principal, body.name))
 
 
 class TokenCreate(BaseModel):
@@ -73,38 +71,32 @@ class TokenCreate(BaseModel):
     expiresAt: datetime | None = None
 
 
-@router.get("/tokens/{org_id}")
-def list_tokens(org_id: str, principal: OrgAdmin, session: SessionDep) -> list[dict]:
+@router.get("/tokens/{org_id}", response_model=list[TokenPublic])
+def list_tokens(org_id: str, principal: OrgAdmin, session: SessionDep) -> list[TokenPublic]:
     """API tokens of the organization (values are never shown again)."""
-    rows = session.exec(select(ApiToken).where(ApiToken.org_id == org_id).order_by(ApiToken.created_at)).all()
-    return [token_public(t) for t in rows]
+    return [TokenPublic.from_row(t) for t in account.list_tokens(session, principal)]
 
 
-@router.post("/tokens/{org_id}", status_code=201)
-def create_api_token(org_id: str, body: TokenCreate, principal: Admin, session: SessionDep) -> dict:
+@router.post("/tokens/{org_id}", status_code=201, response_model=TokenCreated)
+def create_api_token(
+    org_id: str, body: TokenCreate, principal: Admin, session: SessionDep
+) -> TokenCreated:
     """Create a token; its value is in this answer only."""
-    bad = [p for p in body.permissions if p not in PERMISSIONS]
-    if bad or not body.permissions:
-        raise ApiError(400, f"permissions must be some of {', '.join(PERMISSIONS)}; got {body.permissions}.")
-    if principal.project_id and body.projectId != principal.project_id:
-        raise ApiError(403, "A project-scoped token can only create tokens for its own project.")
-    if body.projectId:
-        access.project(session, principal, body.projectId)
-    expires = body.expiresAt.astimezone(timezone.utc) if body.expiresAt else None
-    token, value = create_token(session, org_id, name=body.name, permissions=body.permissions,
-                                project_id=body.projectId, expires_at=expires)
-    session.commit()
-    return {**token_public(token), "token": value}
+    token, value = account.issue_token(
+        session,
+        principal,
+        name=body.name,
+        permissions=body.permissions,
+        project_id=body.projectId,
+        expires_at=body.expiresAt,
+    )
+    return TokenCreated.created(token, value)
 
 
-@router.delete("/tokens/{org_id}/{token_id}")
-def revoke_token(org_id: str, token_id: str, principal: OrgAdmin, session: SessionDep) -> dict:
+@router.delete("/tokens/{org_id}/{token_id}", response_model=TokenPublic)
+def revoke_token(org_id: str, token_id: str, principal: OrgAdmin, session: SessionDep) -> TokenPublic:
     """Revoke a token at once (an organization-level admin only)."""
-    token = access.api_token(session, principal, token_id)
-    token.revoked_at = token.revoked_at or utcnow()
-    session.add(token)
-    session.commit()
-    return token_public(token)
+    return TokenPublic.from_row(account.revoke_token(session, principal, token_id))
 
 
 class CreditGrant(BaseModel):
@@ -112,26 +104,25 @@ class CreditGrant(BaseModel):
     note: str = "manual grant"
 
 
-@router.get("/credits/{org_id}")
-def credits(org_id: str, principal: Reader, session: SessionDep,
-            page: Annotated[int, Query(ge=1)] = 1, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict:
+@router.get("/credits/{org_id}", response_model=Credits)
+def credits(
+    org_id: str,
+    principal: Reader,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Credits:
     """Credit balance and the ledger, newest first. A project-scoped token sees the entries of its
     own project's batches only."""
-    query = select(CreditEntry).where(CreditEntry.org_id == org_id)
-    if principal.project_id:
-        query = query.join(Batch, Batch.id == CreditEntry.batch_id).where(  # type: ignore[arg-type]
-            Batch.project_id == principal.project_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(CreditEntry.id.desc())  # type: ignore[union-attr]
-                        .offset((page - 1) * limit).limit(limit)).all()
-    entries = [{"id": e.id, "delta": e.delta, "balanceAfter": e.balance_after, "reason": e.reason,
-                "batchId": e.batch_id, "fileId": e.file_id, "createdAt": iso(e.created_at)} for e in rows]
-    return {"balance": balance(session, org_id), **page_of(entries, page=page, limit=limit, total=total)}
+    balance, found = account.ledger(session, principal, page=page, limit=limit)
+    return Credits(
+        balance=balance,
+        data=[CreditEntryPublic.from_row(e) for e in found.rows],
+        pagination=pagination(found.page, found.limit, found.total),
+    )
 
 
-@router.post("/credits/{org_id}", status_code=201)
-def grant_credits(org_id: str, body: CreditGrant, principal: OrgAdmin, session: SessionDep) -> dict:
+@router.post("/credits/{org_id}", status_code=201, response_model=Balance)
+def grant_credits(org_id: str, body: CreditGrant, principal: OrgAdmin, session: SessionDep) -> Balance:
     """Add credits (self-hosted: an organization-level admin tops up the balance)."""
-    apply_change(session, org_id, body.amount, reason="grant", key=f"grant:{new_id('g')}")
-    session.commit()
-    return {"balance": balance(session, org_id)}
+    return Balance(balance=account.grant(session, principal, body.amount))

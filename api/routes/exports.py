@@ -2,56 +2,81 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from api.deps import Reader, SessionDep
-from api.errors import ApiError
-from api.routes.batches import load_batch
-from api.routes.history import load_file
-from core.models import Batch
-from exporters import get_exporter
-from exporters.build import content_disposition, load_export_batch
-from exporters.registry import available_formats
+from core.operations import exports
+from core.operations.exports import Download
 
 router = APIRouter(tags=["exports"])
 
 FORMAT_HELP = "json, csv, pdf, docx, xml, html or text"
+LINE_ITEMS_HELP = "csv only: 'rows' for one row per line item"
+
+#: What /openapi.json says a download is: a file in the asked format, never a JSON model.
+DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The export file (``X-Export-Partial: true`` while the batch processes).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in (
+                "application/json",
+                "text/csv",
+                "application/pdf",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "application/xml",
+                "text/html",
+                "text/plain",
+            )
+        },
+    }
+}
 
 
-def _stream(session: SessionDep, batch: Batch, fmt: str, name: str, file_ids: list[str] | None,
-            line_items: str | None) -> StreamingResponse:
-    exporter = get_exporter(fmt)
-    if exporter is None:
-        raise ApiError(400, f"Unknown export format {fmt!r}; use one of {', '.join(available_formats())}.")
-    if line_items not in (None, "", "columns", "rows"):
-        raise ApiError(400, "lineItems must be 'rows' (one row per line item) or 'columns' (the default).")
-    data = load_export_batch(session, batch, file_ids)
-    options = {"line_items": "rows"} if line_items == "rows" else {}
-    return StreamingResponse(exporter.render(data, **options), media_type=exporter.media_type,
-                             headers={"Content-Disposition": content_disposition(name, exporter.extension),
-                                      "X-Export-Partial": "true" if data.inProgress else "false"})
+def _stream(download: Download) -> StreamingResponse:
+    return StreamingResponse(
+        download.chunks,
+        media_type=download.media_type,
+        headers={
+            "Content-Disposition": download.disposition,
+            "X-Export-Partial": "true" if download.partial else "false",
+        },
+    )
 
 
-@router.get("/batch/{org_id}/{batch_id}/export")
-def export_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep,
-                 format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
-                 lineItems: Annotated[str | None, Query(description="csv only: 'rows' for one row per line item")] = None,
-                 ) -> StreamingResponse:
+@router.get(
+    "/batch/{org_id}/{batch_id}/export",
+    response_class=StreamingResponse,
+    responses=DOWNLOAD,
+)
+def export_batch(
+    org_id: str,
+    batch_id: str,
+    principal: Reader,
+    session: SessionDep,
+    format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
+    lineItems: Annotated[str | None, Query(description=LINE_ITEMS_HELP)] = None,
+) -> StreamingResponse:
     """Combined results of a batch in one download. A batch still processing exports what is
     finished so far and says so (in the document, and ``X-Export-Partial: true``)."""
-    batch = load_batch(session, principal, batch_id)
-    return _stream(session, batch, format, batch.name, None, lineItems)
+    return _stream(exports.export_batch(session, principal, batch_id, format, lineItems))
 
 
-@router.get("/processing-history/{org_id}/{file_id}/export")
-def export_file(org_id: str, file_id: str, principal: Reader, session: SessionDep,
-                format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
-                lineItems: str | None = None) -> StreamingResponse:
+@router.get(
+    "/processing-history/{org_id}/{file_id}/export",
+    response_class=StreamingResponse,
+    responses=DOWNLOAD,
+)
+def export_file(
+    org_id: str,
+    file_id: str,
+    principal: Reader,
+    session: SessionDep,
+    format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
+    lineItems: str | None = None,
+) -> StreamingResponse:
     """Results of one file in any export format."""
-    row = load_file(session, principal, file_id)
-    batch = load_batch(session, principal, row.batch_id)
-    stem = row.file_name.rsplit(".", 1)[0] or row.id
-    return _stream(session, batch, format, stem, [row.id], lineItems)
+    return _stream(exports.export_file(session, principal, file_id, format, lineItems))

@@ -10,31 +10,57 @@ they need.
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 import hmac
+from http import HTTPStatus
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.errors import ApiError
+from api.schemas import Public
 from core.readiness import check_all
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
-async def health() -> dict:
+class Liveness(Public):
+    status: str = "ok"
+
+
+class Check(Public):
+    ok: bool
+    ms: float
+    error: str | None = None
+
+
+class Readiness(Public):
+    status: str = "ready"
+    checks: dict[str, Check]
+
+
+class NotReady(Readiness):
+    status_code: int = 503
+    message: str
+    error: str
+
+
+@router.get("/health", response_model=Liveness)
+async def health() -> Liveness:
     """Liveness: the process answers (says nothing about the database or Temporal)."""
-    return {"status": "ok"}
+    return Liveness()
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    response_model=Readiness,
+    responses={503: {"model": NotReady, "description": "What is not reachable, named"}},
+)
 async def ready(request: Request) -> JSONResponse:
     """Readiness: database, Temporal and file storage reachable; 503 naming what is not."""
     checks = await check_all(request.app.state.settings, request.app.state.temporal.get)
-    body: dict = {"checks": {c.name: c.as_dict() for c in checks}}
+    body: dict[str, Any] = {"checks": {c.name: c.as_dict() for c in checks}}
     failed = [c for c in checks if not c.ok]
     if not failed:
         return JSONResponse({"status": "ready", **body})

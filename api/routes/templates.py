@@ -7,15 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-import extraction
-from api.deps import Admin, Principal, Reader, SessionDep, SettingsDep, Writer
-from api.errors import ApiError
-from api.schemas import template_public
-from core import access
-from core.ids import new_id, utcnow
-from core.llm_endpoints import check_template_engine
-from core.models import Template
-from core.secret_box import seal_engine
+from api.deps import Admin, Reader, SessionDep, SettingsDep, Writer
+from api.schemas import Deleted, TemplatePublic
+from core.operations import templates
+from core.operations.templates import TemplateDraft
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 
@@ -28,77 +23,56 @@ class TemplateIn(BaseModel):
     instructions: str = ""
     engine: dict[str, Any] = Field(default_factory=lambda: {"mode": "local"})
 
-
-def _validate(session: SessionDep, settings: SettingsDep, principal: Principal, body: TemplateIn,
-              project_id: str | None) -> None:
-    errors = extraction.validate_template(body.templateSchema, body.engine)
-    errors += check_template_engine(settings, body.engine)
-    if errors:
-        raise ApiError(400, errors)
-    if project_id:
-        access.project(session, principal, project_id)
-    access.check_template_write(principal, project_id)
-
-
-def load_template(session: SessionDep, principal: Principal, template_id: str) -> Template:
-    return access.template(session, principal, template_id)
+    def draft(self) -> TemplateDraft:
+        return TemplateDraft(
+            name=self.name,
+            description=self.description,
+            project_id=self.projectId,
+            template_schema=self.templateSchema,
+            instructions=self.instructions,
+            engine=self.engine,
+        )
 
 
-@router.get("/{org_id}")
-def list_templates(org_id: str, principal: Reader, session: SessionDep) -> list[dict]:
+@router.get("/{org_id}", response_model=list[TemplatePublic])
+def list_templates(org_id: str, principal: Reader, session: SessionDep) -> list[TemplatePublic]:
     """Templates this token can use."""
-    return [template_public(t) for t in access.visible_templates(session, principal)]
+    return [TemplatePublic.from_row(t) for t in templates.usable(session, principal)]
 
 
-@router.get("/{org_id}/{template_id}")
-def get_template(org_id: str, template_id: str, principal: Reader, session: SessionDep) -> dict:
+@router.get("/{org_id}/{template_id}", response_model=TemplatePublic)
+def get_template(
+    org_id: str, template_id: str, principal: Reader, session: SessionDep
+) -> TemplatePublic:
     """One template with its schema."""
-    return template_public(load_template(session, principal, template_id))
+    return TemplatePublic.from_row(templates.get(session, principal, template_id))
 
 
-@router.post("/{org_id}", status_code=201)
-def create_template(org_id: str, body: TemplateIn, principal: Writer, session: SessionDep,
-                    settings: SettingsDep) -> dict:
+@router.post("/{org_id}", status_code=201, response_model=TemplatePublic)
+def create_template(
+    org_id: str, body: TemplateIn, principal: Writer, session: SessionDep, settings: SettingsDep
+) -> TemplatePublic:
     """Create a template; the schema is checked and errors name the wrong field. Without a
     ``projectId`` it is organization-wide, which needs an organization-level admin token."""
-    project_id = body.projectId or principal.project_id
-    _validate(session, settings, principal, body, project_id)
-    t = Template(id=new_id("tpl"), org_id=org_id, project_id=project_id,
-                 name=body.name.strip(), description=body.description, template_schema=body.templateSchema,
-                 instructions=body.instructions, engine=seal_engine(settings, access.keep_engine_secret(body.engine, None)))
-    session.add(t)
-    session.commit()
-    return template_public(t)
+    return TemplatePublic.from_row(templates.create(session, settings, principal, body.draft()))
 
 
-@router.put("/{org_id}/{template_id}")
-def update_template(org_id: str, template_id: str, body: TemplateIn, principal: Writer,
-                    session: SessionDep, settings: SettingsDep) -> dict:
+@router.put("/{org_id}/{template_id}", response_model=TemplatePublic)
+def update_template(
+    org_id: str,
+    template_id: str,
+    body: TemplateIn,
+    principal: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TemplatePublic:
     """Replace a template's name, schema, instructions and engine settings. An ``api_key`` sent
     back as the mask (``********``) keeps the stored key."""
-    t = load_template(session, principal, template_id)
-    if t.builtin:
-        raise ApiError(409, "Built-in templates cannot be changed; create a copy and edit that.")
-    access.check_template_write(principal, t.project_id)
-    project_id = body.projectId or principal.project_id
-    _validate(session, settings, principal, body, project_id)
-    engine = seal_engine(settings, access.keep_engine_secret(body.engine, t.engine))
-    t.name, t.description, t.project_id = body.name.strip(), body.description, project_id
-    t.template_schema, t.instructions, t.engine = body.templateSchema, body.instructions, engine
-    t.updated_at = utcnow()
-    session.add(t)
-    session.commit()
-    return template_public(t)
+    t = templates.replace(session, settings, principal, template_id, body.draft())
+    return TemplatePublic.from_row(t)
 
 
-@router.delete("/{org_id}/{template_id}")
-def delete_template(org_id: str, template_id: str, principal: Admin, session: SessionDep) -> dict:
+@router.delete("/{org_id}/{template_id}", response_model=Deleted)
+def delete_template(org_id: str, template_id: str, principal: Admin, session: SessionDep) -> Deleted:
     """Soft-delete a template (batches made with it keep their results)."""
-    t = load_template(session, principal, template_id)
-    if t.builtin:
-        raise ApiError(409, "Built-in templates cannot be deleted.")
-    access.check_template_write(principal, t.project_id)
-    t.deleted_at = utcnow()
-    session.add(t)
-    session.commit()
-    return {"id": t.id, "deleted": True}
+    return Deleted(id=templates.delete(session, principal, template_id).id)

@@ -16,11 +16,11 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.deps import Principal, authenticate
-from api.errors import ApiError
+from api.deps import CSRF_COOKIE, TOKEN_COOKIE
+from core import access
+from core.access import Principal
 
-TOKEN_COOKIE = "docbatch_token"
-CSRF_COOKIE = "docbatch_csrf"
+__all__ = ["CSRF_COOKIE", "HOME", "TOKEN_COOKIE", "page_principal", "safe_next"]
 HOME = "/ui/history"
 
 
@@ -87,11 +87,13 @@ def login_redirect(request: Request, *, expired: bool) -> RedirectResponse:
 
 
 def page_principal(request: Request, session: Session) -> Principal | RedirectResponse:
-    """The signed-in caller of a page, or a redirect to sign in (no token, or expired/revoked)."""
+    """The signed-in caller of a page, or a redirect to sign in (no token, or expired/revoked).
+
+    The same rule as every other entry point: ``core.access.identify``."""
     value = request.cookies.get(TOKEN_COOKIE)
     if not value:
         return login_redirect(request, expired=False)
     try:
-        return authenticate(session, value)
-    except ApiError:
+        return access.identify(session, value)
+    except access.AccessDenied:
         return login_redirect(request, expired=True)

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from api.deps import Principal, SessionDep, SettingsDep, authenticate
+from api.deps import SessionDep, SettingsDep
 from api.errors import ApiError
-from api.routes.account import visible_projects, visible_templates
 from api.web import auth
+from core import access
+from core.access import Principal
 from core.models import Organization
 
 HERE = Path(__file__).parent
@@ -110,10 +111,12 @@ def page_config(
         "maxFileMb": settings.max_file_size_mb,
         "maxFileBytes": settings.max_file_bytes,
         "extensions": list(EXTENSIONS),
-        "projects": [{"id": p.id, "name": p.name} for p in visible_projects(session, principal)],
+        "projects": [
+            {"id": p.id, "name": p.name} for p in access.visible_projects(session, principal)
+        ],
         "templates": [
             {"id": t.id, "name": t.name, "projectId": t.project_id, "builtin": t.builtin}
-            for t in visible_templates(session, principal)
+            for t in access.visible_templates(session, principal)
         ],
         **{k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None},
     }
@@ -167,9 +170,9 @@ def login_form(
     value = request.cookies.get(auth.TOKEN_COOKIE)
     if value and not expired:
         try:
-            authenticate(session, value)
+            access.identify(session, value)
             return RedirectResponse(auth.safe_next(next), status_code=303)
-        except ApiError:
+        except access.AccessDenied:
             expired = "1"
     message = "You have signed out." if signed_out else ""
     error = (
@@ -211,8 +214,8 @@ def login(
             status_code=400,
         )
     try:
-        authenticate(session, token)
-    except ApiError:
+        access.identify(session, token)
+    except access.AccessDenied:
         return login_page(
             request,
             error="That token is unknown, revoked or expired. Check it, or create a "

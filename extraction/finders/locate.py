@@ -79,10 +79,6 @@ def _label_re(label: str, fuzzy: bool = False) -> str:
     return r"[\s.\-(]*".join(parts)
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\s.\-]", "", text)
-
-
 @lru_cache(maxsize=64)
 def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = False
              ) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:

@@ -8,8 +8,6 @@ from typing import Any
 
 from extraction.normalise import clean_text, find_amounts, find_dates, find_ibans, normalise_currency
 
-Parsed = "tuple[Any, int, int] | None"
-
 ID_STOP = {"no", "nr", "number", "date", "datum", "vom", "of", "du", "the", "invoice", "rechnung", "facture"}
 ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._#]*")
 

@@ -12,7 +12,7 @@ from core.ids import iso
 from core.models import Batch, BatchFile, Organization, Template
 from exporters.build import content_disposition, export_filename, load_export_batch
 from exporters.registry import get_exporter, render_whole
-from exporters.samples import synthetic_invoice_batch
+from tests.exporters.samples import synthetic_invoice_batch
 from extraction.builtin_templates import INVOICE_SCHEMA
 
 FIELDS = list(INVOICE_SCHEMA["properties"])

@@ -10,7 +10,7 @@ import pytest
 
 from bench.baseline.docx_v1 import build_docx as build_docx_v1
 from exporters.fmt_docx import build_docx
-from exporters.samples import synthetic_invoice_batch
+from tests.exporters.samples import synthetic_invoice_batch
 from tests.exporters.conftest import make_batch
 
 

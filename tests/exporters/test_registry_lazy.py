@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import sys
 from exporters.registry import get_exporter
-from exporters.samples import synthetic_invoice_batch
+from tests.exporters.samples import synthetic_invoice_batch
 assert b"".join(get_exporter("json").render(synthetic_invoice_batch(2, 2)))
 print(sorted(m for m in ("pandas", "docx", "weasyprint", "exporters.fmt_csv") if m in sys.modules))
 assert get_exporter("csv") is not None and get_exporter("CSV") is get_exporter("csv")
