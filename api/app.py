@@ -1,4 +1,4 @@
-"""The FastAPI application: routes, error envelope, start-up (schema check, bootstrap, reconciler)."""
+"""The FastAPI application: routes, error envelope, start-up (schema, bootstrap, reconciler)."""
 
 from __future__ import annotations
 
@@ -11,25 +11,28 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from temporalio.client import Client
 
-from core.operations.intake import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
-from core.temporal import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
 from core.logs import configure_logging
+from core.operations.intake import reconcile_forever
 from core.schema import require_current
 from core.settings import Settings, get_settings
+from core.temporal import TemporalHolder
 from core.tracing import fastapi_telemetry, setup_tracing
 
 log = logging.getLogger("docbatch.api")
 
 
-def create_app(settings: Settings | None = None, temporal_client: Client | None = None,
-               reconcile_every: float = 15.0) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    temporal_client: Client | None = None,
+    reconcile_every: float = 15.0,
+) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -39,7 +42,9 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
         with Session(engine) as session:
             bootstrap(session, settings)
             session.commit()
-        reconciler = asyncio.create_task(reconcile_forever(app.state.temporal, settings, reconcile_every))
+        reconciler = asyncio.create_task(
+            reconcile_forever(app.state.temporal, settings, reconcile_every)
+        )
         app.state.background = [reconciler]
         try:
             yield
@@ -53,7 +58,10 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app = FastAPI(
         title="docbatch",
         version="0.1.0",
-        description="Batch document extraction: upload up to 50 files, follow the batch, export the results.",
+        description=(
+            "Batch document extraction: upload up to 50 files, follow the batch, "
+            "export the results."
+        ),
         lifespan=lifespan,
         telemetry=fastapi_telemetry(settings),
     )
@@ -62,8 +70,17 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     install_error_handlers(app)
     app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(RequestMetrics)
-    for router in (health.router, account.router, batches.router, exports.router, history.router,
-                   templates.router, webhooks.router, ws.router, web.router):
+    for router in (
+        health.router,
+        account.router,
+        batches.router,
+        exports.router,
+        history.router,
+        templates.router,
+        webhooks.router,
+        ws.router,
+        web.router,
+    ):
         app.include_router(router)
 
     return app

@@ -17,11 +17,11 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from api.errors import ApiError
-from core.temporal import TemporalHolder
 from core import access
 from core.access import Principal
 from core.db import get_engine
 from core.settings import Settings
+from core.temporal import TemporalHolder
 
 __all__ = [
     "Admin",
@@ -42,7 +42,8 @@ __all__ = [
 
 
 def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
@@ -57,14 +58,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 async def get_temporal(request: Request) -> Client:
-    return await request.app.state.temporal.get()
+    return await get_temporal_holder(request).get()
 
 
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 
 
 def get_temporal_holder(request: Request) -> TemporalHolder:
-    return request.app.state.temporal
+    holder: TemporalHolder = request.app.state.temporal
+    return holder
 
 
 TemporalHolderDep = Annotated[TemporalHolder, Depends(get_temporal_holder)]

@@ -24,7 +24,11 @@ ApiError = ServiceError
 def envelope(status_code: int, message: str | list[str]) -> JSONResponse:
     return JSONResponse(
         status_code=status_code,
-        content={"statusCode": status_code, "message": message, "error": HTTPStatus(status_code).phrase},
+        content={
+            "statusCode": status_code,
+            "message": message,
+            "error": HTTPStatus(status_code).phrase,
+        },
         headers={"WWW-Authenticate": "Bearer"} if status_code == 401 else None,
     )
 
@@ -41,7 +45,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, (str, list)) else HTTPStatus(exc.status_code).phrase
+        message = (
+            exc.detail
+            if isinstance(exc.detail, (str, list))
+            else HTTPStatus(exc.status_code).phrase
+        )
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint. See /docs for the API reference."
         return envelope(exc.status_code, message)

@@ -371,7 +371,9 @@ class EndpointWithSecret(EndpointPublic):
     secret: str
 
     @classmethod
-    def revealed(cls, e: WebhookEndpoint, secret: str, secret_hint: str | None) -> EndpointWithSecret:
+    def revealed(
+        cls, e: WebhookEndpoint, secret: str, secret_hint: str | None
+    ) -> EndpointWithSecret:
         return cls(**_endpoint_fields(e, secret_hint), secret=secret)
 
 

@@ -56,17 +56,24 @@ def backup(settings: Settings, target: Path) -> dict:
     manifest: dict = {"createdAt": datetime.now(UTC).isoformat(), "dataDir": str(data)}
     if settings.database_url:
         manifest["database"] = "postgresql: not copied"
-        print("docbatch: the database is PostgreSQL; back it up with its own tool, at the same time: "
-              "pg_dump --format=custom --file docbatch.dump \"$DOCBATCH_DATABASE_URL\" "
-              "(restore: pg_restore --clean --dbname … docbatch.dump).", flush=True)
+        print(
+            "docbatch: the database is PostgreSQL; back it up with its own tool, at the same time: "
+            'pg_dump --format=custom --file docbatch.dump "$DOCBATCH_DATABASE_URL" '
+            "(restore: pg_restore --clean --dbname … docbatch.dump).",
+            flush=True,
+        )
     else:
         sqlite_copy(data / "docbatch.db", target / "docbatch.db")
         manifest["database"] = "docbatch.db"
     if settings.storage_url:
         manifest["files"] = 0
         manifest["storage"] = settings.storage_url
-        print(f"docbatch: uploaded files are in {settings.storage_url}, not copied; back the bucket up "
-              "with the store's own tools (versioning, replication, or `aws s3 sync`).", flush=True)
+        print(
+            f"docbatch: uploaded files are in {settings.storage_url}, not copied; "
+            "back the bucket up "
+            "with the store's own tools (versioning, replication, or `aws s3 sync`).",
+            flush=True,
+        )
     else:
         manifest["files"] = _copy_tree(settings.files_dir, target / "files")
     temporal_db = data / "temporal.db"
@@ -84,10 +91,15 @@ def restore(settings: Settings, source: Path) -> dict:
     data = settings.data_dir.resolve()
     if not (source / MANIFEST).exists():
         raise SystemExit(f"docbatch: {source} has no {MANIFEST}; is it a docbatch backup?")
-    if (data / "docbatch.db").exists() or (data / "temporal.db").exists() or (
-            settings.files_dir.exists() and any(settings.files_dir.iterdir())):
-        raise SystemExit(f"docbatch: {data} already holds an installation; restore into an empty data "
-                         "directory (DOCBATCH_DATA_DIR) with the service stopped.")
+    if (
+        (data / "docbatch.db").exists()
+        or (data / "temporal.db").exists()
+        or (settings.files_dir.exists() and any(settings.files_dir.iterdir()))
+    ):
+        raise SystemExit(
+            f"docbatch: {data} already holds an installation; restore into an empty data "
+            "directory (DOCBATCH_DATA_DIR) with the service stopped."
+        )
     manifest = json.loads((source / MANIFEST).read_text())
     data.mkdir(parents=True, exist_ok=True)
     for name in ("docbatch.db", "temporal.db", *EXTRA_FILES):
@@ -102,23 +114,31 @@ def restore(settings: Settings, source: Path) -> dict:
 
 def backup_command(args: argparse.Namespace) -> int:
     manifest = backup(get_settings(), Path(args.dir).resolve())
-    print(f"docbatch: backed up to {args.dir}: database {manifest['database']}, {manifest['files']} files"
-          f"{', Temporal dev server database' if 'temporal' in manifest else ''}.", flush=True)
+    print(
+        f"docbatch: backed up to {args.dir}: database {manifest['database']}, "
+        f"{manifest['files']} files"
+        f"{', Temporal dev server database' if 'temporal' in manifest else ''}.",
+        flush=True,
+    )
     return 0
 
 
 def restore_command(args: argparse.Namespace) -> int:
     manifest = restore(get_settings(), Path(args.dir).resolve())
-    print(f"docbatch: restored the backup of {manifest['createdAt']} into "
-          f"{get_settings().data_dir.resolve()}; start it with docbatch run.", flush=True)
+    print(
+        f"docbatch: restored the backup of {manifest['createdAt']} into "
+        f"{get_settings().data_dir.resolve()}; start it with docbatch run.",
+        flush=True,
+    )
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("backup", help="copy the data directory consistently (while running)")
+    parser = subparsers.add_parser(
+        "backup", help="copy the data directory consistently (while running)"
+    )
     parser.add_argument("dir", help="a new or empty directory")
     parser.set_defaults(func=backup_command)
     parser = subparsers.add_parser("restore", help="restore a backup into an empty data directory")
     parser.add_argument("dir", help="a directory made by docbatch backup")
     parser.set_defaults(func=restore_command)
-

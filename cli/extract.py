@@ -18,7 +18,8 @@ from typing import Any
 
 
 def load_template(ref: str) -> dict[str, Any]:
-    """A built-in name, a stored template id, or a JSON file {name, templateSchema, instructions, engine}."""
+    """A built-in name, a stored template id, or a JSON file
+    {name, templateSchema, instructions, engine}."""
     from extraction import BUILTIN_TEMPLATES
 
     if ref in BUILTIN_TEMPLATES:
@@ -36,10 +37,13 @@ def load_template(ref: str) -> dict[str, Any]:
         stored = _template_from_database(ref)
         if stored:
             return stored
-        raise SystemExit(f"error: template {ref} is not in the database at DOCBATCH_DATABASE_URL / "
-                         "DOCBATCH_DATA_DIR; check the id with GET /templates/{orgId}")
+        raise SystemExit(
+            f"error: template {ref} is not in the database at DOCBATCH_DATABASE_URL / "
+            "DOCBATCH_DATA_DIR; check the id with GET /templates/{orgId}"
+        )
     raise SystemExit(
-        f"error: unknown template '{ref}': use a built-in name ({', '.join(sorted(BUILTIN_TEMPLATES))}), "
+        f"error: unknown template '{ref}': use a built-in name "
+        f"({', '.join(sorted(BUILTIN_TEMPLATES))}), "
         "a template id (tpl_…) from this installation's database, or a JSON file"
     )
 
@@ -61,8 +65,12 @@ def _template_from_database(template_id: str) -> dict[str, Any] | None:
             return None
         if row is None:
             return None
-        return {"name": row.name, "templateSchema": row.template_schema,
-                "instructions": row.instructions, "engine": unseal_engine(get_settings(), row.engine)}
+        return {
+            "name": row.name,
+            "templateSchema": row.template_schema,
+            "instructions": row.instructions,
+            "engine": unseal_engine(get_settings(), row.engine),
+        }
 
 
 def _options():
@@ -92,12 +100,23 @@ def process_one(file: str, template: dict[str, Any], out_dir: str) -> dict[str, 
         summary.update(ok=False, code="EngineError", message=f"{type(err).__name__}: {err}")
         return summary
     data = result.to_dict()
-    record = {"file": path.name, "fields": data["fields"], "confidence": data["confidence"],
-              "details": data["details"], "pages": data["pages"], "engine": data["engine"]}
+    record = {
+        "file": path.name,
+        "fields": data["fields"],
+        "confidence": data["confidence"],
+        "details": data["details"],
+        "pages": data["pages"],
+        "engine": data["engine"],
+    }
     target = Path(out_dir) / (path.stem + ".json")
     target.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-    summary.update(ok=True, fields=len(data["fields"]), pages=result.pages,
-                   seconds=round(time.perf_counter() - started, 3), out=str(target))
+    summary.update(
+        ok=True,
+        fields=len(data["fields"]),
+        pages=result.pages,
+        seconds=round(time.perf_counter() - started, 3),
+        out=str(target),
+    )
     return summary
 
 
@@ -105,7 +124,9 @@ def run(args: argparse.Namespace) -> int:
     template = load_template(args.template)
     from extraction import validate_template
 
-    errors = validate_template(template.get("templateSchema", template.get("schema")), template.get("engine"))
+    errors = validate_template(
+        template.get("templateSchema", template.get("schema")), template.get("engine")
+    )
     if errors:
         print("error: the template is invalid:", *errors, sep="\n  ", file=sys.stderr)
         return 2
@@ -118,7 +139,10 @@ def run(args: argparse.Namespace) -> int:
     files = [f for f in files if f not in missing]
     stems = [Path(f).stem for f in files]
     if len(set(stems)) != len(stems):
-        print("warning: several files share a name stem; their JSON outputs overwrite each other", file=sys.stderr)
+        print(
+            "warning: several files share a name stem; their JSON outputs overwrite each other",
+            file=sys.stderr,
+        )
     workers = max(1, min(args.jobs or (os.cpu_count() or 1), len(files) or 1))
     results: list[dict[str, Any]] = []
     if workers == 1:
@@ -130,7 +154,10 @@ def run(args: argparse.Namespace) -> int:
             for fut in as_completed(futures):
                 results.append(_report(fut.result()))
     failed = [r for r in results if not r["ok"]]
-    print(f"{len(results) - len(failed)} extracted, {len(failed) + len(missing)} failed; JSON in {out_dir}")
+    print(
+        f"{len(results) - len(failed)} extracted, {len(failed) + len(missing)} failed; "
+        f"JSON in {out_dir}"
+    )
     for r in failed:
         print(f"  {r['file']}: {r['code']}: {r['message']}", file=sys.stderr)
     return 1 if failed or missing else 0
@@ -138,19 +165,35 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(r: dict[str, Any]) -> dict[str, Any]:
     if r["ok"]:
-        print(f"{r['file']}: {r['fields']} fields, {r['pages']} page(s), {r['seconds']:.2f}s", flush=True)
+        print(
+            f"{r['file']}: {r['fields']} fields, {r['pages']} page(s), {r['seconds']:.2f}s",
+            flush=True,
+        )
     else:
         print(f"{r['file']}: FAILED {r['code']}: {r['message']}", flush=True)
     return r
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("extract", help="extract fields from documents with no server",
-                              description=__doc__.split("\n\n")[0])
+    p = subparsers.add_parser(
+        "extract",
+        help="extract fields from documents with no server",
+        description=__doc__.split("\n\n")[0],
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--template", "-t", required=True, help="built-in template name, a template id (tpl_…) of this installation, or a template JSON file")
-    p.add_argument("--out", "-o", default=".", help="directory for the JSON results (default: current)")
-    p.add_argument("--jobs", "-j", type=int, default=0, help="parallel processes (default: one per core)")
+    p.add_argument(
+        "--template",
+        "-t",
+        required=True,
+        help="built-in template name, a template id (tpl_…) of this installation, "
+        "or a template JSON file",
+    )
+    p.add_argument(
+        "--out", "-o", default=".", help="directory for the JSON results (default: current)"
+    )
+    p.add_argument(
+        "--jobs", "-j", type=int, default=0, help="parallel processes (default: one per core)"
+    )
     p.set_defaults(func=run)
     return p
 

@@ -25,5 +25,7 @@ def migrate_command(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("migrate", help="apply database schema migrations (docbatch run does it first)")
+    parser = subparsers.add_parser(
+        "migrate", help="apply database schema migrations (docbatch run does it first)"
+    )
     parser.set_defaults(func=migrate_command)

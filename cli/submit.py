@@ -40,14 +40,24 @@ class UsageError(Exception):
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("submit", help="upload files to a running docbatch and follow the batches",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="files, or folders whose files to upload")
+    p = subparsers.add_parser(
+        "submit",
+        help="upload files to a running docbatch and follow the batches",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "paths", nargs="+", metavar="FILE_OR_DIR", help="files, or folders whose files to upload"
+    )
     p.add_argument("--template", required=True, help="template name (as in GET /me) or id")
     p.add_argument("--project", required=True, help="project id")
     p.add_argument("--name", help="batch name (numbered when the files need several batches)")
     p.add_argument("--wait", action="store_true", help="follow the batches until they finish")
-    p.add_argument("--export", metavar="FORMAT", help="export format when done (json, csv, pdf, docx, xml, html, text)")
+    p.add_argument(
+        "--export",
+        metavar="FORMAT",
+        help="export format when done (json, csv, pdf, docx, xml, html, text)",
+    )
     p.add_argument("-o", "--output", metavar="PATH", help="where to write the export")
     p.add_argument("--url", help=f"server URL (env DOCBATCH_URL, default {DEFAULT_URL})")
     p.add_argument("--token", help="API token (env DOCBATCH_TOKEN, or ./data/bootstrap.json)")
@@ -70,8 +80,10 @@ def resolve_token(flag: str | None) -> str:
             token = json.loads(bootstrap.read_text()).get("token")
             if token:
                 return str(token)
-    raise UsageError("No API token: pass --token, set DOCBATCH_TOKEN, or run from the folder holding "
-                     "data/bootstrap.json.")
+    raise UsageError(
+        "No API token: pass --token, set DOCBATCH_TOKEN, or run from the folder holding "
+        "data/bootstrap.json."
+    )
 
 
 def collect_files(paths: list[str]) -> list[Path]:
@@ -79,8 +91,12 @@ def collect_files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*")
-                            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -91,7 +107,7 @@ def collect_files(paths: list[str]) -> list[Path]:
 
 
 def chunks(files: list[Path], size: int = BATCH_LIMIT) -> list[list[Path]]:
-    return [files[i:i + size] for i in range(0, len(files), size)]
+    return [files[i : i + size] for i in range(0, len(files), size)]
 
 
 def ws_url(base: str, org_id: str, batch_id: str) -> str:
@@ -111,7 +127,9 @@ def check(resp: httpx.Response, doing: str) -> Any:
         except ValueError:
             message = resp.text[:300]
         raise UsageError(f"{doing} failed: HTTP {resp.status_code}: {message}")
-    return resp.json() if resp.headers.get("content-type", "").startswith("application/json") else resp
+    return (
+        resp.json() if resp.headers.get("content-type", "").startswith("application/json") else resp
+    )
 
 
 def pick_template(me: dict, wanted: str) -> str:
@@ -122,12 +140,20 @@ def pick_template(me: dict, wanted: str) -> str:
     raise UsageError(f"Unknown template {wanted!r}; this token can use: {names}.")
 
 
-async def upload(http: httpx.AsyncClient, org_id: str, files: list[Path], project: str, template: str,
-                 name: str | None) -> dict:
+async def upload(
+    http: httpx.AsyncClient,
+    org_id: str,
+    files: list[Path],
+    project: str,
+    template: str,
+    name: str | None,
+) -> dict:
     handles = [p.open("rb") for p in files]
     try:
-        parts = [("files", (p.name, fh, mimetypes.guess_type(p.name)[0] or "application/octet-stream"))
-                 for p, fh in zip(files, handles)]
+        parts = [
+            ("files", (p.name, fh, mimetypes.guess_type(p.name)[0] or "application/octet-stream"))
+            for p, fh in zip(files, handles)
+        ]
         data = {"projectId": project, "templateId": template, **({"name": name} if name else {})}
         resp = await http.post(f"/batch/{org_id}/upload", files=parts, data=data)
     finally:
@@ -136,8 +162,12 @@ async def upload(http: httpx.AsyncClient, org_id: str, files: list[Path], projec
     return check(resp, f"Uploading {len(files)} files")
 
 
-async def export(http: httpx.AsyncClient, org_id: str, batch_id: str, fmt: str, target: Path) -> None:
-    async with http.stream("GET", f"/batch/{org_id}/{batch_id}/export", params={"format": fmt}) as resp:
+async def export(
+    http: httpx.AsyncClient, org_id: str, batch_id: str, fmt: str, target: Path
+) -> None:
+    async with http.stream(
+        "GET", f"/batch/{org_id}/{batch_id}/export", params={"format": fmt}
+    ) as resp:
         if resp.status_code >= 400:
             await resp.aread()
             check(resp, f"Exporting batch {batch_id}")
@@ -173,8 +203,10 @@ class Tracker:
         done = self.completed + self.failed
         filled = BAR_WIDTH * done // self.total if self.total else BAR_WIDTH
         failed = f", {self.failed} failed" if self.failed else ""
-        return (f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
-                f"{done}/{self.total}{failed} {self.status}")
+        return (
+            f"{self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
+            f"{done}/{self.total}{failed} {self.status}"
+        )
 
 
 class Screen:
@@ -197,11 +229,16 @@ class Screen:
         sys.stdout.flush()
 
 
-async def follow_socket(base: str, token: str, org_id: str, tracker: Tracker, screen: Screen) -> None:
+async def follow_socket(
+    base: str, token: str, org_id: str, tracker: Tracker, screen: Screen
+) -> None:
     from websockets.asyncio.client import connect
 
-    async with connect(ws_url(base, org_id, tracker.batch_id),
-                       additional_headers={"Authorization": f"Bearer {token}"}, open_timeout=15) as ws:
+    async with connect(
+        ws_url(base, org_id, tracker.batch_id),
+        additional_headers={"Authorization": f"Bearer {token}"},
+        open_timeout=15,
+    ) as ws:
         async for text in ws:
             message = json.loads(text)
             event, data = message.get("event"), message.get("data", {})
@@ -210,8 +247,9 @@ async def follow_socket(base: str, token: str, org_id: str, tracker: Tracker, sc
             if data.get("batchId") != tracker.batch_id:
                 continue
             if event == "document_failed":
-                tracker.failures[data.get("fileName") or data.get("fileId")] = \
+                tracker.failures[data.get("fileName") or data.get("fileId")] = (
                     f"{data.get('errorCode')}: {data.get('errorMessage')}"
+                )
             elif event == "batch_progress_updated":
                 if tracker.update(data):
                     screen.draw(tracker)
@@ -219,24 +257,33 @@ async def follow_socket(base: str, token: str, org_id: str, tracker: Tracker, sc
                     return
 
 
-async def follow_polling(http: httpx.AsyncClient, org_id: str, tracker: Tracker, screen: Screen) -> None:
+async def follow_polling(
+    http: httpx.AsyncClient, org_id: str, tracker: Tracker, screen: Screen
+) -> None:
     while tracker.status not in FINAL:
-        body = check(await http.get(f"/batch/{org_id}/{tracker.batch_id}"), f"Reading batch {tracker.batch_id}")
+        body = check(
+            await http.get(f"/batch/{org_id}/{tracker.batch_id}"),
+            f"Reading batch {tracker.batch_id}",
+        )
         if tracker.update(body):
             screen.draw(tracker)
         if tracker.status not in FINAL:
             await asyncio.sleep(1.0)
 
 
-async def follow(http: httpx.AsyncClient, base: str, token: str, org_id: str, tracker: Tracker,
-                 screen: Screen) -> None:
+async def follow(
+    http: httpx.AsyncClient, base: str, token: str, org_id: str, tracker: Tracker, screen: Screen
+) -> None:
     try:
         await follow_socket(base, token, org_id, tracker, screen)
     except UsageError:
         raise
     except Exception as exc:  # no WebSocket through this proxy, or the socket dropped: poll instead
-        print(f"(live progress unavailable for {tracker.batch_id}: {exc.__class__.__name__}; polling)",
-              file=sys.stderr)
+        print(
+            f"(live progress unavailable for {tracker.batch_id}: "
+            f"{exc.__class__.__name__}; polling)",
+            file=sys.stderr,
+        )
         await follow_polling(http, org_id, tracker, screen)
 
 
@@ -256,19 +303,26 @@ async def submit(args: argparse.Namespace) -> int:
         raise UsageError("--export needs -o/--output PATH.")
     base, token = resolve_url(args.url), resolve_token(args.token)
     files = collect_files(args.paths)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                                 timeout=httpx.Timeout(60, connect=10)) as http:
+    async with httpx.AsyncClient(
+        base_url=base,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=httpx.Timeout(60, connect=10),
+    ) as http:
         try:
             me = check(await http.get("/me"), "Checking the token")
         except httpx.TransportError as exc:
-            raise UsageError(f"Cannot reach docbatch at {base} ({exc.__class__.__name__}); is it running? "
-                             "Pass --url or set DOCBATCH_URL.") from exc
+            raise UsageError(
+                f"Cannot reach docbatch at {base} ({exc.__class__.__name__}); is it running? "
+                "Pass --url or set DOCBATCH_URL."
+            ) from exc
         org_id = me["organizationId"]
         template = pick_template(me, args.template)
         groups = chunks(files)
         trackers: list[Tracker] = []
         for i, group in enumerate(groups):
-            name = args.name and (args.name if len(groups) == 1 else f"{args.name} ({i + 1}/{len(groups)})")
+            name = args.name and (
+                args.name if len(groups) == 1 else f"{args.name} ({i + 1}/{len(groups)})"
+            )
             batch = await upload(http, org_id, group, args.project, template, name)
             print(f"uploaded {len(group)} files as {batch['id']} ({batch['name']})", flush=True)
             trackers.append(Tracker(batch["id"], batch["id"], batch["totalFiles"]))
@@ -279,10 +333,14 @@ async def submit(args: argparse.Namespace) -> int:
         await asyncio.gather(*(follow(http, base, token, org_id, t, screen) for t in trackers))
         failed_any = False
         for i, tracker in enumerate(trackers):
-            detail = check(await http.get(f"/batch/{org_id}/{tracker.batch_id}"), "Reading the batch")
+            detail = check(
+                await http.get(f"/batch/{org_id}/{tracker.batch_id}"), "Reading the batch"
+            )
             failed = [f for f in detail["files"] if f["status"] == "failed"]
-            print(f"{tracker.batch_id}: {detail['status']}, {detail['completedFiles']} completed, "
-                  f"{detail['failedFiles']} failed")
+            print(
+                f"{tracker.batch_id}: {detail['status']}, {detail['completedFiles']} completed, "
+                f"{detail['failedFiles']} failed"
+            )
             for f in failed:
                 failed_any = True
                 print(f"  FAILED {f['fileName']}: {f['errorCode']}: {f['errorMessage']}")

@@ -59,7 +59,9 @@ class Child:
 
     def spawn(self) -> None:
         preexec = _die_with_parent if sys.platform.startswith("linux") else None
-        self.proc = subprocess.Popen(list(self.argv), env=self.env, cwd=self.cwd, preexec_fn=preexec)
+        self.proc = subprocess.Popen(
+            list(self.argv), env=self.env, cwd=self.cwd, preexec_fn=preexec
+        )
         self.started_at = time.monotonic()
         log(f"{self.name} started (pid {self.proc.pid})")
 
@@ -74,12 +76,16 @@ class Child:
         deadline = time.monotonic() + self.ready_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise StartFailed(f"{self.name} exited with code {self.proc.returncode} during start-up; "
-                                  "see its log above.")
+                raise StartFailed(
+                    f"{self.name} exited with code {self.proc.returncode} during start-up; "
+                    "see its log above."
+                )
             if port_open(host, port):
                 return
             time.sleep(0.2)
-        raise StartFailed(f"{self.name} did not open {host}:{port} within {self.ready_timeout:.0f} s.")
+        raise StartFailed(
+            f"{self.name} did not open {host}:{port} within {self.ready_timeout:.0f} s."
+        )
 
     def stop(self) -> None:
         if not self.running():
@@ -137,11 +143,16 @@ class Supervisor:
             ran = now - child.started_at
             child.fast_failures = child.fast_failures + 1 if ran < self.stable_after else 1
             if child.fast_failures >= self.max_fast_failures:
-                return (f"{child.name} exited {child.fast_failures} times in a row within "
-                        f"{self.stable_after:.0f} s of starting (last code {code}); giving up")
+                return (
+                    f"{child.name} exited {child.fast_failures} times in a row within "
+                    f"{self.stable_after:.0f} s of starting (last code {code}); giving up"
+                )
             delay = self.backoff(child)
-            log(f"{child.name} exited unexpectedly (code {code}) after {ran:.1f} s; "
-                f"restarting in {delay:.1f} s (failure {child.fast_failures} of {self.max_fast_failures})")
+            log(
+                f"{child.name} exited unexpectedly (code {code}) after {ran:.1f} s; "
+                f"restarting in {delay:.1f} s "
+                f"(failure {child.fast_failures} of {self.max_fast_failures})"
+            )
             child.restart_at = now + delay
         return None
 
@@ -156,7 +167,8 @@ class Supervisor:
         return 0
 
     def stop(self) -> None:
-        """Reverse start order: API first, then the worker (it finishes activities), Temporal last."""
+        """Reverse start order: API first, then the worker (it finishes activities), Temporal
+        last."""
         for child in reversed(self.started):
             child.restart_at = None
             child.stop()

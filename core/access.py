@@ -280,7 +280,7 @@ def keep_engine_secret(new: dict[str, Any], old: dict[str, Any] | None) -> dict[
 
 
 def mask_headers(headers: dict[str, Any] | None) -> dict[str, str]:
-    return {k: MASK for k in (headers or {})}
+    return dict.fromkeys(headers or {}, MASK)
 
 
 def keep_header_secrets(new: dict[str, str], old: dict[str, Any] | None) -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -21,14 +22,21 @@ log = logging.getLogger("docbatch.bootstrap")
 
 def add_builtin_templates(session: Session, org_id: str) -> None:
     for spec in BUILTIN_TEMPLATES.values():
-        session.add(Template(
-            id=new_id("tpl"), org_id=org_id, name=spec["name"], description=spec["description"],
-            template_schema=spec["templateSchema"], instructions=spec["instructions"],
-            engine=spec["engine"], builtin=True,
-        ))
+        session.add(
+            Template(
+                id=new_id("tpl"),
+                org_id=org_id,
+                name=spec["name"],
+                description=spec["description"],
+                template_schema=spec["templateSchema"],
+                instructions=spec["instructions"],
+                engine=spec["engine"],
+                builtin=True,
+            )
+        )
 
 
-def bootstrap(session: Session, settings: Settings) -> dict | None:
+def bootstrap(session: Session, settings: Settings) -> dict[str, Any] | None:
     """Create the first organization when the database is empty; returns what was made, or None."""
     if session.exec(select(Organization.id)).first():
         return None
@@ -38,11 +46,18 @@ def bootstrap(session: Session, settings: Settings) -> dict | None:
     session.add(project)
     add_builtin_templates(session, org.id)
     session.flush()
-    apply_change(session, org.id, settings.bootstrap_credits, reason="grant", key=f"bootstrap:{org.id}")
-    _, value = create_token(session, org.id, name="owner", permissions=["admin"],
-                            value=settings.bootstrap_token or None)
-    info = {"organizationId": org.id, "projectId": project.id, "token": value,
-            "apiUrl": f"http://{settings.api_host}:{settings.api_port}"}
+    apply_change(
+        session, org.id, settings.bootstrap_credits, reason="grant", key=f"bootstrap:{org.id}"
+    )
+    _, value = create_token(
+        session, org.id, name="owner", permissions=["admin"], value=settings.bootstrap_token or None
+    )
+    info = {
+        "organizationId": org.id,
+        "projectId": project.id,
+        "token": value,
+        "apiUrl": f"http://{settings.api_host}:{settings.api_port}",
+    }
     if not settings.bootstrap_token:
         path = Path(settings.data_dir) / "bootstrap.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +65,9 @@ def bootstrap(session: Session, settings: Settings) -> dict | None:
         with os.fdopen(fd, "w") as fh:
             json.dump(info, fh, indent=2)
         os.chmod(path, 0o600)
-        print(f"\n  docbatch: created organization {org.id} with an owner token (shown once):\n"
-              f"    {value}\n  also saved to {path} (mode 0600)\n", flush=True)
+        print(
+            f"\n  docbatch: created organization {org.id} with an owner token (shown once):\n"
+            f"    {value}\n  also saved to {path} (mode 0600)\n",
+            flush=True,
+        )
     return info

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core.metrics import count_credit_change
 from core.models import CreditEntry, Organization
@@ -39,22 +41,34 @@ def apply_change(
     """
     if session.exec(select(CreditEntry.id).where(CreditEntry.idempotency_key == key)).first():
         return False
-    stmt = update(Organization).where(Organization.id == org_id)
+    stmt = update(Organization).where(col(Organization.id) == org_id)
     if delta < 0:
-        stmt = stmt.where(Organization.credit_balance >= -delta)
+        stmt = stmt.where(col(Organization.credit_balance) >= -delta)
     result = session.execute(stmt.values(credit_balance=Organization.credit_balance + delta))
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         raise InsufficientCredits(-delta, balance(session, org_id))
-    new_balance = session.exec(select(Organization.credit_balance).where(Organization.id == org_id)).one()
-    entry = CreditEntry(org_id=org_id, delta=delta, balance_after=new_balance, reason=reason,
-                        batch_id=batch_id, file_id=file_id, idempotency_key=key)
+    new_balance = session.exec(
+        select(Organization.credit_balance).where(Organization.id == org_id)
+    ).one()
+    entry = CreditEntry(
+        org_id=org_id,
+        delta=delta,
+        balance_after=new_balance,
+        reason=reason,
+        batch_id=batch_id,
+        file_id=file_id,
+        idempotency_key=key,
+    )
     try:
         with session.begin_nested():
             session.add(entry)
     except IntegrityError:
         # Another worker applied the same key concurrently: undo ours.
-        session.execute(update(Organization).where(Organization.id == org_id)
-                        .values(credit_balance=Organization.credit_balance - delta))
+        session.execute(
+            update(Organization)
+            .where(col(Organization.id) == org_id)
+            .values(credit_balance=Organization.credit_balance - delta)
+        )
         return False
     count_credit_change(session, delta, reason)
     return True

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-import core.models  # noqa: F401  (registers the tables)
+import core.models
 import core.webhook_models  # noqa: F401
 
 

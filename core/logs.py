@@ -16,7 +16,9 @@ from typing import Any, TypeVar
 
 from pythonjsonlogger.json import JsonFormatter
 
-_BATCH: contextvars.ContextVar[str | None] = contextvars.ContextVar("docbatch_batch_id", default=None)
+_BATCH: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "docbatch_batch_id", default=None
+)
 _FILE: contextvars.ContextVar[str | None] = contextvars.ContextVar("docbatch_file_id", default=None)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +36,8 @@ def log_context(batch_id: str | None = None, file_id: str | None = None) -> Iter
 
 
 def logs_ids(fn: F) -> F:
-    """For activities taking one input with ``batch_id`` and/or ``file_id``: bind them to the logs."""
+    """For activities taking one input with ``batch_id`` and/or ``file_id``: bind them to the
+    logs."""
 
     @functools.wraps(fn)
     def wrapper(self: object, arg: object) -> Any:
@@ -50,7 +53,9 @@ class _Ids(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         batch_id, file_id = _BATCH.get(), _FILE.get()
         if batch_id is None:
-            info = getattr(record, "temporal_activity", None) or getattr(record, "temporal_workflow", None)
+            info = getattr(record, "temporal_activity", None) or getattr(
+                record, "temporal_workflow", None
+            )
             workflow_id = (info or {}).get("workflow_id", "")
             if workflow_id.startswith("batch-"):
                 batch_id = workflow_id.removeprefix("batch-")
@@ -64,12 +69,19 @@ def configure_logging(component: str, log_format: str = "text", level: int = log
     handler = logging.StreamHandler()
     handler.addFilter(_Ids())
     if log_format == "json":
-        handler.setFormatter(JsonFormatter(
-            "{asctime}{levelname}{name}{message}{batchId}{fileId}", style="{",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            static_fields={"component": component}, timestamp=False))
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}{batchId}{fileId}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+                static_fields={"component": component},
+                timestamp=False,
+            )
+        )
     else:
-        handler.setFormatter(logging.Formatter(f"%(asctime)s {component} %(levelname)s %(message)s"))
+        handler.setFormatter(
+            logging.Formatter(f"%(asctime)s {component} %(levelname)s %(message)s")
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -1,4 +1,4 @@
-"""SSRF guard: webhook URLs may only reach public addresses (unless the setting allows private ones).
+"""SSRF guard: webhook URLs may only reach public addresses (unless a setting allows private).
 
 The host is resolved and *every* address checked; the delivery then connects to one of the
 checked addresses (see ``pinned_request``) so a DNS answer that changes between the check and
@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,12 +19,14 @@ import httpx
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata services: refused even when private addresses are allowed.
-METADATA_ADDRESSES = frozenset({
-    ipaddress.ip_address("169.254.169.254"),
-    ipaddress.ip_address("169.254.170.2"),
-    ipaddress.ip_address("fd00:ec2::254"),
-    ipaddress.ip_address("100.100.100.200"),
-})
+METADATA_ADDRESSES = frozenset(
+    {
+        ipaddress.ip_address("169.254.169.254"),
+        ipaddress.ip_address("169.254.170.2"),
+        ipaddress.ip_address("fd00:ec2::254"),
+        ipaddress.ip_address("100.100.100.200"),
+    }
+)
 
 
 class UrlRefused(ValueError):
@@ -90,14 +93,20 @@ def split_url(url: str) -> tuple[str, str, int]:
     return scheme, parts.hostname, port or (443 if scheme == "https" else 80)
 
 
-def _check(url: str, host: str, infos: list, allow_private: bool) -> Target:
+def _check(url: str, host: str, infos: list[Any], allow_private: bool) -> Target:
     addresses: list[str] = []
     for info in infos:
         ip = _plain(ipaddress.ip_address(info[4][0].split("%", 1)[0]))
         problem = address_problem(ip, allow_private)
         if problem:
-            hint = "" if "metadata" in problem else (
-                " Use a public address, or set DOCBATCH_WEBHOOK_ALLOW_PRIVATE=true on a trusted network.")
+            hint = (
+                ""
+                if "metadata" in problem
+                else (
+                    " Use a public address, or set DOCBATCH_WEBHOOK_ALLOW_PRIVATE=true"
+                    " on a trusted network."
+                )
+            )
             literal = host.strip("[]") == str(ip)
             where = f"url host {host} is" if literal else f"url host {host} resolves to {ip},"
             raise UrlRefused(f"{where} {problem}; webhooks may not call it.{hint}")
@@ -127,13 +136,16 @@ async def check_url_async(url: str, allow_private: bool) -> Target:
     return _check(url, host, infos, allow_private)
 
 
-def pinned_request(client: httpx.AsyncClient, target: Target, *, content: bytes,
-                   headers: dict[str, str]) -> httpx.Request:
+def pinned_request(
+    client: httpx.AsyncClient, target: Target, *, content: bytes, headers: dict[str, str]
+) -> httpx.Request:
     """A POST to the checked address, with the original Host header and TLS server name."""
     url = httpx.URL(target.url)
     host_header = url.netloc.decode("ascii").rsplit("@", 1)[-1]
     pinned = url.copy_with(host=target.addresses[0])
-    request = client.build_request("POST", pinned, content=content, headers={**headers, "Host": host_header})
+    request = client.build_request(
+        "POST", pinned, content=content, headers={**headers, "Host": host_header}
+    )
     if url.scheme == "https":
         request.extensions["sni_hostname"] = url.host
     return request

@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import text
 from temporalio.client import Client
@@ -31,8 +32,8 @@ class Check:
     ms: float
     error: str = ""
 
-    def as_dict(self) -> dict:
-        out: dict = {"ok": self.ok, "ms": round(self.ms, 1)}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"ok": self.ok, "ms": round(self.ms, 1)}
         if self.error:
             out["error"] = self.error
         return out
@@ -49,8 +50,10 @@ async def _timed(name: str, probe: Awaitable[object]) -> Check:
         await asyncio.wait_for(probe, TIMEOUT)
         return Check(name, True, (time.perf_counter() - start) * 1000)
     except TimeoutError:
-        return Check(name, False, (time.perf_counter() - start) * 1000, f"no answer within {TIMEOUT:.0f} s")
-    except Exception as exc:  # noqa: BLE001  (any failure means not ready; the reason is reported)
+        return Check(
+            name, False, (time.perf_counter() - start) * 1000, f"no answer within {TIMEOUT:.0f} s"
+        )
+    except Exception as exc:
         return Check(name, False, (time.perf_counter() - start) * 1000, _reason(exc))
 
 
@@ -71,8 +74,10 @@ async def _temporal(get_client: Callable[[], Awaitable[Client]]) -> None:
 
 
 async def check_all(settings: Settings, get_client: Callable[[], Awaitable[Client]]) -> list[Check]:
-    return list(await asyncio.gather(
-        _timed("database", asyncio.to_thread(_database, settings.sqlalchemy_url)),
-        _timed("temporal", _temporal(get_client)),
-        _timed("storage", asyncio.to_thread(_storage, settings)),
-    ))
+    return list(
+        await asyncio.gather(
+            _timed("database", asyncio.to_thread(_database, settings.sqlalchemy_url)),
+            _timed("temporal", _temporal(get_client)),
+            _timed("storage", asyncio.to_thread(_storage, settings)),
+        )
+    )

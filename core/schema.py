@@ -37,7 +37,9 @@ class MigrationFailed(RuntimeError):
     """The database could not be reached or a revision failed; the message says which."""
 
 
-def alembic_config(connection: Connection | None = None, script_location: Path | None = None) -> Config:
+def alembic_config(
+    connection: Connection | None = None, script_location: Path | None = None
+) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location or Path(migrations.__file__).parent))
     cfg.attributes["connection"] = connection
@@ -70,8 +72,11 @@ def migrate(url: str, script_location: Path | None = None) -> str:
     try:
         return _migrate(url, script_location)
     except SQLAlchemyError as exc:
-        reason = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
-        raise MigrationFailed(f"could not migrate the database at {_describe(url)}: {reason}") from exc
+        orig = getattr(exc, "orig", None)
+        reason = str(orig if orig else exc).strip().splitlines()[0]
+        raise MigrationFailed(
+            f"could not migrate the database at {_describe(url)}: {reason}"
+        ) from exc
 
 
 def _migrate(url: str, script_location: Path | None) -> str:
@@ -93,19 +98,28 @@ def _migrate(url: str, script_location: Path | None) -> str:
                 stamped = ""
                 if "alembic_version" not in tables and PRE_ALEMBIC_MARKER in tables:
                     command.stamp(cfg, FIRST_REVISION)
-                    stamped = f"recognised a database made before migrations, stamped it {FIRST_REVISION}; "
+                    stamped = (
+                        "recognised a database made before migrations, "
+                        f"stamped it {FIRST_REVISION}; "
+                    )
                 before = current_revision(conn)
                 command.upgrade(cfg, "head")
                 after = current_revision(conn)
-                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
-                    raise MigrationFailed(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
+                if sqlite and (
+                    broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                ):
+                    raise MigrationFailed(
+                        f"the migration left rows whose foreign keys point nowhere: {broken[:5]}"
+                    )
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
     if before == after:
         return f"database schema {stamped}at {after}, nothing to apply ({_describe(url)})"
-    return f"database schema {stamped}migrated from {before or 'empty'} to {after} ({_describe(url)})"
+    return (
+        f"database schema {stamped}migrated from {before or 'empty'} to {after} ({_describe(url)})"
+    )
 
 
 def require_current(url: str) -> None:
@@ -120,6 +134,8 @@ def require_current(url: str) -> None:
     if current is not None and current not in known:
         return  # migrated by newer code (a rolling upgrade): this process may still run
     raise SchemaNotCurrent(
-        f"the database at {_describe(url)} is at schema revision {current or 'none (not migrated)'}, "
+        f"the database at {_describe(url)} is at schema revision "
+        f"{current or 'none (not migrated)'}, "
         f"this docbatch needs {head}: run `docbatch migrate` first (docbatch run and the compose "
-        "file's migrate service do it for you)")
+        "file's migrate service do it for you)"
+    )

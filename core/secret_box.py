@@ -14,6 +14,7 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -65,23 +66,23 @@ def unseal(settings: Settings, stored: str) -> str:
         ) from exc
 
 
-def seal_headers(settings: Settings, headers: dict) -> dict:
+def seal_headers(settings: Settings, headers: dict[str, Any]) -> dict[str, str]:
     """Webhook custom headers often carry the receiver's API key: every value is sealed."""
     return {k: seal(settings, str(v)) for k, v in (headers or {}).items()}
 
 
-def unseal_headers(settings: Settings, headers: dict | None) -> dict[str, str]:
+def unseal_headers(settings: Settings, headers: dict[str, Any] | None) -> dict[str, str]:
     return {k: unseal(settings, str(v)) for k, v in (headers or {}).items()}
 
 
-def seal_engine(settings: Settings, engine: dict) -> dict:
+def seal_engine(settings: Settings, engine: dict[str, Any]) -> dict[str, Any]:
     out = dict(engine)
     if out.get("api_key"):
         out["api_key"] = seal(settings, str(out["api_key"]))
     return out
 
 
-def unseal_engine(settings: Settings, engine: dict | None) -> dict:
+def unseal_engine(settings: Settings, engine: dict[str, Any] | None) -> dict[str, Any]:
     out = dict(engine or {})
     if out.get("api_key"):
         out["api_key"] = unseal(settings, str(out["api_key"]))

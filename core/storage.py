@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -38,14 +38,17 @@ class FileTooLarge(Exception):
 
 
 class StorageError(OSError):
-    """The store refused or could not be reached; an OSError so callers treat it like a disk error."""
+    """The store refused or could not be reached; an OSError, so callers treat it like a disk
+    error."""
 
 
 def sanitize_filename(name: str, fallback: str = "document") -> str:
     """A safe single path component: no directories, control characters or leading dots."""
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name)
-    name = "".join(c if unicodedata.category(c)[0] in "LNM" or c in SAFE_PUNCTUATION else "_" for c in name)
+    name = "".join(
+        c if unicodedata.category(c)[0] in "LNM" or c in SAFE_PUNCTUATION else "_" for c in name
+    )
     return name.strip(" .")[:150] or fallback
 
 
@@ -109,7 +112,7 @@ class S3Storage:
     ``client`` is a boto3 S3 client (thread-safe, shared by the process's threads).
     """
 
-    def __init__(self, client, bucket: str, prefix: str = "") -> None:  # noqa: ANN001 (boto3 client)
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:  # a boto3 S3 client
         self.client, self.bucket = client, bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
 
@@ -135,18 +138,26 @@ class S3Storage:
             if len(part) < PART:  # the whole file fits one part: one PUT
                 self.client.put_object(Bucket=self.bucket, Key=name, Body=part)
                 return size, digest.hexdigest()
-            upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=name)["UploadId"]
-            parts: list[dict] = []
+            upload_id = self.client.create_multipart_upload(Bucket=self.bucket, Key=name)[
+                "UploadId"
+            ]
+            parts: list[dict[str, Any]] = []
             while part:
-                answer = self.client.upload_part(Bucket=self.bucket, Key=name, UploadId=upload_id,
-                                                 PartNumber=len(parts) + 1, Body=part)
+                answer = self.client.upload_part(
+                    Bucket=self.bucket,
+                    Key=name,
+                    UploadId=upload_id,
+                    PartNumber=len(parts) + 1,
+                    Body=part,
+                )
                 parts.append({"PartNumber": len(parts) + 1, "ETag": answer["ETag"]})
                 part = b""  # let the sent part go before the next is read
                 part = _read_part(source, PART, max_bytes - size, key)
                 size += len(part)
                 digest.update(part)
-            self.client.complete_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload_id,
-                                                  MultipartUpload={"Parts": parts})
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
+            )
             upload_id = None
             return size, digest.hexdigest()
         except (BotoCoreError, ClientError) as exc:
@@ -154,8 +165,10 @@ class S3Storage:
         finally:
             if upload_id is not None:  # refused or failed midway: leave no orphan parts behind
                 try:
-                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload_id)
-                except Exception:  # noqa: BLE001  (best effort; the original error matters)
+                    self.client.abort_multipart_upload(
+                        Bucket=self.bucket, Key=name, UploadId=upload_id
+                    )
+                except Exception:
                     pass
 
     def exists(self, key: str) -> bool:
@@ -215,24 +228,30 @@ def _read_part(source: BinaryIO, size: int, room: int, key: str) -> bytes:
     return bytes(buffer)
 
 
-_clients: dict[tuple, object] = {}
+_clients: dict[tuple[str, ...], Any] = {}
 _clients_lock = threading.Lock()
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:
     """``s3://bucket/prefix`` → (bucket, prefix)."""
     if not url.startswith("s3://") or not url[5:].split("/", 1)[0]:
-        raise ValueError(f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, "
-                         f"not {url!r}")
+        raise ValueError(
+            f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, not {url!r}"
+        )
     bucket, _, prefix = url[5:].partition("/")
     return bucket, prefix
 
 
-def s3_client(settings: Settings):  # noqa: ANN201 (a boto3 client)
+def s3_client(settings: Settings) -> Any:  # a boto3 S3 client
     """One client per process and configuration; empty settings fall back to boto3's own chain
     (``AWS_ACCESS_KEY_ID``, ``AWS_REGION``, ``AWS_ENDPOINT_URL``, profiles, instance roles)."""
-    key = (settings.s3_endpoint_url, settings.s3_region, settings.s3_access_key_id,
-           settings.s3_secret_access_key, settings.s3_addressing_style)
+    key = (
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        settings.s3_access_key_id,
+        settings.s3_secret_access_key,
+        settings.s3_addressing_style,
+    )
     with _clients_lock:
         if key not in _clients:
             import boto3
@@ -244,10 +263,13 @@ def s3_client(settings: Settings):  # noqa: ANN201 (a boto3 client)
                 region_name=settings.s3_region or None,
                 aws_access_key_id=settings.s3_access_key_id or None,
                 aws_secret_access_key=settings.s3_secret_access_key or None,
-                config=Config(s3={"addressing_style": settings.s3_addressing_style},
-                              connect_timeout=5, read_timeout=60,
-                              retries={"max_attempts": 3, "mode": "standard"},
-                              max_pool_connections=32),
+                config=Config(
+                    s3={"addressing_style": settings.s3_addressing_style},
+                    connect_timeout=5,
+                    read_timeout=60,
+                    retries={"max_attempts": 3, "mode": "standard"},
+                    max_pool_connections=32,
+                ),
             )
         return _clients[key]
 

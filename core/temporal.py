@@ -214,9 +214,10 @@ async def live_snapshot(client: Client, batch_id: str) -> BatchSnapshot | None:
     """The workflow's own view of the batch, or None once the workflow is gone."""
     try:
         handle = client.get_workflow_handle(workflow_id(batch_id))
-        return await handle.query(
+        snapshot: BatchSnapshot = await handle.query(
             "progress", ProgressQuery(since_seq=10**9), result_type=BatchSnapshot
         )
+        return snapshot
     except RPCError:
         return None
 
@@ -226,7 +227,7 @@ class RetryWindowClosed(ServiceError):
 
 
 async def signal_open_batch(client: Client, batch_id: str, signal: str, *args: str) -> None:
-    """Signal the batch's workflow while it is open (``retry_file``, ``retry_failed``, ``cancel``)."""
+    """Signal the batch's open workflow (``retry_file``, ``retry_failed``, ``cancel``)."""
     handle = client.get_workflow_handle(workflow_id(batch_id))
     desc = await handle.describe()
     if desc.status is None or desc.status.name != "RUNNING":

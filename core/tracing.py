@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from opentelemetry import trace
 
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi.telemetry import TelemetryConfig
+    from temporalio.client import Interceptor
 
 log = logging.getLogger("docbatch.tracing")
 
@@ -37,7 +42,9 @@ def setup_tracing(settings: Settings, component: str) -> None:
     else:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        exporter = OTLPSpanExporter()  # endpoint, headers from the standard OTEL_EXPORTER_OTLP_* variables
+        exporter = (
+            OTLPSpanExporter()
+        )  # endpoint, headers from the standard OTEL_EXPORTER_OTLP_* variables
     name = os.environ.get("OTEL_SERVICE_NAME") or f"docbatch-{component}"
     provider = TracerProvider(resource=Resource.create({"service.name": name}))
     provider.add_span_processor(BatchSpanProcessor(exporter))
@@ -51,8 +58,9 @@ def _has_sdk_provider() -> bool:
     return isinstance(trace.get_tracer_provider(), TracerProvider)
 
 
-def temporal_interceptors(settings: Settings) -> list:
-    """For ``Client.connect``: the worker built on that client traces its workflows and activities too."""
+def temporal_interceptors(settings: Settings) -> list[Interceptor]:
+    """For ``Client.connect``: the worker built on that client traces its workflows and
+    activities too."""
     if not settings.tracing:
         return []
     from temporalio.contrib.opentelemetry import TracingInterceptor
@@ -63,9 +71,14 @@ def temporal_interceptors(settings: Settings) -> list:
 QUIET_PATHS = ("/health", "/health/ready", "/metrics")
 
 
-def fastapi_telemetry(settings: Settings) -> dict:
+def fastapi_telemetry(settings: Settings) -> TelemetryConfig:
     """``FastAPI(telemetry=...)``: FastAPI's own OpenTelemetry spans (request, dependencies,
     endpoint) only when tracing is on, never for health checks and metrics scrapes."""
-    return {"tracing": settings.tracing, "operation_spans": settings.tracing, "metrics": False,
-            "logs": False, "auto_configure": False,
-            "exclude": lambda scope: scope.get("path") in QUIET_PATHS}
+    return {
+        "tracing": settings.tracing,
+        "operation_spans": settings.tracing,
+        "metrics": False,
+        "logs": False,
+        "auto_configure": False,
+        "exclude": lambda scope: scope.get("path") in QUIET_PATHS,
+    }

@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from core.ids import utcnow
 
-# What a subscriber can ask for (docs/ARCHITECTURE.md, "Events"). ``webhook.test`` is only sent by the test action.
+# What a subscriber can ask for (docs/ARCHITECTURE.md, "Events"). ``webhook.test`` is only sent
+# by the test action.
 WEBHOOK_EVENTS = ("batch.uploaded", "batch.completed", "document.processed", "document.failed")
 TEST_EVENT = "webhook.test"
 

@@ -14,7 +14,7 @@ import hmac
 import json
 import re
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from standardwebhooks import Webhook
 
@@ -26,10 +26,20 @@ MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
 USER_AGENT = "docbatch-webhooks/1"
 
 # Headers we set on every delivery; custom headers may not replace them.
-RESERVED_HEADERS = frozenset({
-    "content-type", "content-length", "host", "user-agent", "connection", "transfer-encoding",
-    "x-webhook-signature", "webhook-id", "webhook-timestamp", "webhook-signature",
-})
+RESERVED_HEADERS = frozenset(
+    {
+        "content-type",
+        "content-length",
+        "host",
+        "user-agent",
+        "connection",
+        "transfer-encoding",
+        "x-webhook-signature",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+    }
+)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 
 
@@ -40,14 +50,20 @@ def generate_secret() -> str:
 def secret_problem(secret: str) -> str | None:
     """Why a user-given secret is unusable, or None."""
     if not secret.startswith(SECRET_PREFIX):
-        return (f"secret must look like '{SECRET_PREFIX}<base64 of {MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} "
-                "random bytes>'; omit it to have one generated.")
+        return (
+            f"secret must look like '{SECRET_PREFIX}<base64 of "
+            f"{MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} "
+            "random bytes>'; omit it to have one generated."
+        )
     try:
-        raw = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+        raw = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
         return "secret: the part after 'whsec_' is not valid base64."
     if not MIN_SECRET_BYTES <= len(raw) <= MAX_SECRET_BYTES:
-        return f"secret must encode {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes; it encodes {len(raw)}."
+        return (
+            f"secret must encode {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes; "
+            f"it encodes {len(raw)}."
+        )
     return None
 
 
@@ -64,11 +80,14 @@ def header_problems(headers: dict[str, str]) -> list[str]:
         if not _HEADER_NAME.match(name):
             problems.append(f"headers: '{name}' is not a valid header name.")
         elif name.lower() in RESERVED_HEADERS:
-            problems.append(f"headers: '{name}' is set by docbatch on every delivery "
-                            "and cannot be overridden.")
+            problems.append(
+                f"headers: '{name}' is set by docbatch on every delivery and cannot be overridden."
+            )
         if not isinstance(value, str) or "\r" in value or "\n" in value or len(value) > 2000:
-            problems.append(f"headers: the value of '{name}' must be one line of text "
-                            "(at most 2000 characters).")
+            problems.append(
+                f"headers: the value of '{name}' must be one line of text "
+                "(at most 2000 characters)."
+            )
     return problems
 
 
@@ -90,9 +109,12 @@ def body_signature(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret: str, event_id: str, body: bytes, now: datetime | None = None) -> dict[str, str]:
-    """Content type and both signatures. The timestamp is the attempt's, so replays can be refused."""
-    now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+def signed_headers(
+    secret: str, event_id: str, body: bytes, now: datetime | None = None
+) -> dict[str, str]:
+    """Content type and both signatures. The timestamp is the attempt's, so replays can be
+    refused."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,

@@ -25,7 +25,10 @@ FAILED = {FileStatus.FAILED}  # a cancelled file is failed (code Cancelled)
 
 _MAX_NAME = 100
 _WINDOWS_RESERVED = {
-    "con", "prn", "aux", "nul",
+    "con",
+    "prn",
+    "aux",
+    "nul",
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }
@@ -159,7 +162,9 @@ def export_filename(batch_name: str, extension: str) -> str:
     100 characters before the extension; ``export`` when nothing is left.
     """
     ext = re.sub(r"[^A-Za-z0-9]", "", extension or "")[:10]
-    folded = unicodedata.normalize("NFKD", batch_name or "").encode("ascii", "ignore").decode("ascii")
+    folded = (
+        unicodedata.normalize("NFKD", batch_name or "").encode("ascii", "ignore").decode("ascii")
+    )
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", folded)
     stem = re.sub(r"_{2,}", "_", stem)
     stem = re.sub(r"\.{2,}", ".", stem)

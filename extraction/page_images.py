@@ -56,9 +56,7 @@ def _render_pdf_page(path: Path, number: int) -> bytes:
         raise NoPageImage("The PDF cannot be opened (damaged or encrypted).") from exc
     try:
         if not 1 <= number <= len(pdf):
-            raise NoPageImage(
-                f"The document has {len(pdf)} page(s); there is no page {number}."
-            )
+            raise NoPageImage(f"The document has {len(pdf)} page(s); there is no page {number}.")
         page = pdf[number - 1]
         width, height = page.get_size()
         scale = min(2.0, MAX_SIDE / max(width, height, 1))

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.workflow import ActivityCancellationType
 from temporalio.exceptions import ActivityError, ApplicationError, CancelledError
+from temporalio.workflow import ActivityCancellationType
 
 with workflow.unsafe.imports_passed_through():
+    from workflows import ui_text
     from workflows.contracts import (
         BATCH_STATUS,
         BatchInput,
@@ -29,7 +31,6 @@ with workflow.unsafe.imports_passed_through():
         RetryCharge,
         WebhookEvent,
     )
-    from workflows import ui_text
     from workflows.progress import final_status, progress_percent
     from workflows.vocabulary import BatchStatus, ErrorCode, FileStatus
 
@@ -42,10 +43,18 @@ SETTLED_MEMO = "settled-memo"  # a settled memo with the final counts; removed w
 
 CANCELLED = "The batch was cancelled before this file finished."
 
+
+class _ActivityOptions(TypedDict):
+    start_to_close_timeout: timedelta
+    retry_policy: RetryPolicy
+
+
 # Database writes must eventually happen: retry them without a limit, gently.
-DB_WRITE = dict(
+DB_WRITE = _ActivityOptions(
     start_to_close_timeout=timedelta(seconds=30),
-    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+    ),
 )
 
 
@@ -103,7 +112,9 @@ class BatchWorkflow:
         """Queue one failed file for another run. Unknown or not-failed files are ignored."""
         state = self._files.get(file_id)
         if state is None or state.status != FileStatus.FAILED or file_id in self._retry_queue:
-            workflow.logger.warning("retry_file ignored for %s (state %s)", file_id, state and state.status)
+            workflow.logger.warning(
+                "retry_file ignored for %s (state %s)", file_id, state and state.status
+            )
             return
         state.status = FileStatus.QUEUED
         state.errorCode = state.errorMessage = None
@@ -133,9 +144,15 @@ class BatchWorkflow:
 
     @workflow.run
     async def run(self, input: BatchInput) -> BatchOutcome:
-        self._publish("batch.uploaded", {"batchId": input.batch_id, "totalFiles": len(self._files),
-                                         "templateId": input.template_id,
-                                         "files": [{"fileId": f.file_id, "fileName": f.name} for f in input.files]})
+        self._publish(
+            "batch.uploaded",
+            {
+                "batchId": input.batch_id,
+                "totalFiles": len(self._files),
+                "templateId": input.template_id,
+                "files": [{"fileId": f.file_id, "fileName": f.name} for f in input.files],
+            },
+        )
         for file_id in self._files:
             self._spawn(file_id, retry=False)
         self._show_details()
@@ -151,9 +168,13 @@ class BatchWorkflow:
             try:
                 # Summaries are user metadata on the commands, not part of what replay compares.
                 await workflow.wait_condition(
-                    lambda: bool(self._retry_queue), timeout=self._window,
-                    timeout_summary=ui_text.window_summary(self._window_until or workflow.now() + self._window))
-            except asyncio.TimeoutError:
+                    lambda: bool(self._retry_queue),
+                    timeout=self._window,
+                    timeout_summary=ui_text.window_summary(
+                        self._window_until or workflow.now() + self._window
+                    ),
+                )
+            except TimeoutError:
                 break
         self._closing = True  # no command: only releases waiting wait_progress calls
         await asyncio.gather(*self._background)
@@ -183,15 +204,20 @@ class BatchWorkflow:
                 state.retries += 1
                 charged = await workflow.execute_activity(
                     "charge_retry",
-                    RetryCharge(batch_id=self._input.batch_id, file_id=file_id, retry_number=state.retries),
+                    RetryCharge(
+                        batch_id=self._input.batch_id, file_id=file_id, retry_number=state.retries
+                    ),
                     result_type=bool,
                     summary=ui_text.charge_summary(state.name, state.retries),
                     **DB_WRITE,
                 )
                 if not charged:
-                    await self._fail(state, ErrorCode.INSUFFICIENT_CREDITS,
-                                     "Not enough credits to retry this file; add credits and retry again.",
-                                     refund=False)
+                    await self._fail(
+                        state,
+                        ErrorCode.INSUFFICIENT_CREDITS,
+                        "Not enough credits to retry this file; add credits and retry again.",
+                        refund=False,
+                    )
                     return
             if self._cancel_requested:
                 await self._fail(state, ErrorCode.CANCELLED, CANCELLED)
@@ -222,20 +248,33 @@ class BatchWorkflow:
                 self._activities.pop(file_id, None)
             state.status = FileStatus.COMPLETED
             self._record("document_processed", state)
-            self._publish("document.processed", {"batchId": self._input.batch_id, "fileId": file_id,
-                                                 "fileName": state.name, "status": FileStatus.COMPLETED})
+            self._publish(
+                "document.processed",
+                {
+                    "batchId": self._input.batch_id,
+                    "fileId": file_id,
+                    "fileName": state.name,
+                    "status": FileStatus.COMPLETED,
+                },
+            )
         except ActivityError as err:
             cause = err.cause
             if isinstance(cause, CancelledError):
                 await self._fail(state, ErrorCode.CANCELLED, CANCELLED)
                 return
-            code = cause.type if isinstance(cause, ApplicationError) and cause.type else ErrorCode.EXTRACTION_FAILED
-            message = cause.message if cause is not None else str(err)
+            code = (
+                cause.type
+                if isinstance(cause, ApplicationError) and cause.type
+                else ErrorCode.EXTRACTION_FAILED
+            )
+            message = getattr(cause, "message", str(cause)) if cause is not None else str(err)
             await self._fail(state, code, message)
         finally:
             self._running -= 1
 
-    async def _fail(self, state: FileState, code: str, message: str, *, refund: bool = True) -> None:
+    async def _fail(
+        self, state: FileState, code: str, message: str, *, refund: bool = True
+    ) -> None:
         state.status = FileStatus.FAILED
         state.errorCode, state.errorMessage = code, message
         self._record("document_failed", state)
@@ -251,19 +290,37 @@ class BatchWorkflow:
             summary=ui_text.failure_summary(state.name, code),
             **DB_WRITE,
         )
-        self._publish("document.failed", {"batchId": self._input.batch_id, "fileId": state.fileId,
-                                          "fileName": state.name, "status": FileStatus.FAILED,
-                                          "errorCode": code, "errorMessage": message})
+        self._publish(
+            "document.failed",
+            {
+                "batchId": self._input.batch_id,
+                "fileId": state.fileId,
+                "fileName": state.name,
+                "status": FileStatus.FAILED,
+                "errorCode": code,
+                "errorMessage": message,
+            },
+        )
 
     async def _settle(self) -> None:
         """Every file is done: store the final status and tell the webhooks."""
         completed, failed = self._counts()
         total = len(self._files)
         status = final_status(completed, failed, total)
-        outcome = BatchOutcome(batch_id=self._input.batch_id, status=status, total_files=total,
-                               completed_files=completed, failed_files=failed, cancelled=self._cancelled)
-        await workflow.execute_activity("finalize_batch", outcome, **DB_WRITE,
-                                        summary=ui_text.finalize_summary(status, completed, failed, total))
+        outcome = BatchOutcome(
+            batch_id=self._input.batch_id,
+            status=status,
+            total_files=total,
+            completed_files=completed,
+            failed_files=failed,
+            cancelled=self._cancelled,
+        )
+        await workflow.execute_activity(
+            "finalize_batch",
+            outcome,
+            **DB_WRITE,
+            summary=ui_text.finalize_summary(status, completed, failed, total),
+        )
         self._window_until = workflow.now() + self._window
         self._set_status(status)
         self._settled_dirty = False
@@ -271,12 +328,28 @@ class BatchWorkflow:
         if workflow.patched(SETTLED_MEMO):
             # Stored by the server: readable in the UI and by `temporal workflow describe` even with
             # no worker running (current details need a worker to answer their query).
-            workflow.upsert_memo(ui_text.settled_memo(
-                status=status, completed=completed, failed=failed, total=total, cancelled=self._cancelled,
-                settled_at=workflow.now(), window_until=self._window_until))
-        self._publish("batch.completed", {"batchId": self._input.batch_id, "status": status,
-                                          "totalFiles": total, "completedFiles": completed,
-                                          "failedFiles": failed, "cancelled": self._cancelled})
+            workflow.upsert_memo(
+                ui_text.settled_memo(
+                    status=status,
+                    completed=completed,
+                    failed=failed,
+                    total=total,
+                    cancelled=self._cancelled,
+                    settled_at=workflow.now(),
+                    window_until=self._window_until,
+                )
+            )
+        self._publish(
+            "batch.completed",
+            {
+                "batchId": self._input.batch_id,
+                "status": status,
+                "totalFiles": total,
+                "completedFiles": completed,
+                "failedFiles": failed,
+                "cancelled": self._cancelled,
+            },
+        )
 
     # --- state helpers ------------------------------------------------------------------
 
@@ -293,21 +366,36 @@ class BatchWorkflow:
     def _record(self, kind: str, state: FileState | None) -> None:
         completed, failed = self._counts()
         total = len(self._files)
-        self._events.append(ProgressEvent(
-            seq=len(self._events) + 1, kind=kind,
-            fileId=state.fileId if state else None, fileName=state.name if state else None,
-            errorCode=state.errorCode if state else None, errorMessage=state.errorMessage if state else None,
-            totalFiles=total, completedFiles=completed, failedFiles=failed,
-            progress=progress_percent(completed, failed, total), status=self._status,
-        ))
+        self._events.append(
+            ProgressEvent(
+                seq=len(self._events) + 1,
+                kind=kind,
+                fileId=state.fileId if state else None,
+                fileName=state.name if state else None,
+                errorCode=state.errorCode if state else None,
+                errorMessage=state.errorMessage if state else None,
+                totalFiles=total,
+                completedFiles=completed,
+                failedFiles=failed,
+                progress=progress_percent(completed, failed, total),
+                status=self._status,
+            )
+        )
         self._show_details()
 
     def _show_details(self) -> None:
         """The UI's "current details" (served by a query, no command): settled or processing."""
         completed, failed = self._counts()
-        workflow.set_current_details(ui_text.current_details(
-            status=self._status, completed=completed, failed=failed, total=len(self._files),
-            cancelled=self._cancelled, window_until=self._window_until))
+        workflow.set_current_details(
+            ui_text.current_details(
+                status=self._status,
+                completed=completed,
+                failed=failed,
+                total=len(self._files),
+                cancelled=self._cancelled,
+                window_until=self._window_until,
+            )
+        )
 
     def _publish(self, event_type: str, payload: dict[str, object]) -> None:
         """Hand an event to the webhook fan-out without making the batch wait for it."""
@@ -326,5 +414,10 @@ class BatchWorkflow:
         # queue behind extraction on the task queue. Deliveries themselves are workflows.
         file_name = event.payload.get("fileName")
         await workflow.execute_local_activity(
-            "publish_event", event, **DB_WRITE,
-            summary=ui_text.event_summary(event.eventType, file_name if isinstance(file_name, str) else None))
+            "publish_event",
+            event,
+            **DB_WRITE,
+            summary=ui_text.event_summary(
+                event.eventType, file_name if isinstance(file_name, str) else None
+            ),
+        )

@@ -45,40 +45,77 @@ def workflow_summary(batch_name: str, org_name: str, total: int) -> str:
     return f"{batch_name} · {org_name} · {total} {files}"
 
 
-def workflow_details(*, batch_id: str, batch_name: str, org_id: str, org_name: str, project_id: str,
-                     template_name: str, total: int) -> str:
+def workflow_details(
+    *,
+    batch_id: str,
+    batch_name: str,
+    org_id: str,
+    org_name: str,
+    project_id: str,
+    template_name: str,
+    total: int,
+) -> str:
     """The workflow's static details (Markdown): who and what, fixed at the start."""
-    return "\n".join([
-        f"**Batch** {batch_name} (`{batch_id}`)",
-        f"**Organisation** {org_name} (`{org_id}`)",
-        f"**Project** `{project_id}` · **Template** {template_name}",
-        f"**Files** {total}",
-    ])
+    return "\n".join(
+        [
+            f"**Batch** {batch_name} (`{batch_id}`)",
+            f"**Organisation** {org_name} (`{org_id}`)",
+            f"**Project** `{project_id}` · **Template** {template_name}",
+            f"**Files** {total}",
+        ]
+    )
 
 
-def current_details(*, status: str, completed: int, failed: int, total: int, cancelled: bool,
-                    window_until: datetime | None) -> str:
+def current_details(
+    *,
+    status: str,
+    completed: int,
+    failed: int,
+    total: int,
+    cancelled: bool,
+    window_until: datetime | None,
+) -> str:
     """What the batch is doing now (Markdown). A settled batch says so in its first word, with its
     final counts and until when it stays open, so nobody mistakes "Running" for work in progress."""
     counts = f"{completed} of {total} completed, {failed} failed"
     if status in SETTLED_BATCH_STATUSES:
-        head = f"**SETTLED: {status}**" + (" (cancelled)" if cancelled and status != "cancelled" else "")
+        head = f"**SETTLED: {status}**" + (
+            " (cancelled)" if cancelled and status != "cancelled" else ""
+        )
         lines = [head, counts, "Nothing is running."]
         if window_until is not None:
-            lines.append(f"The workflow stays open only so that `retry_file` / `retry_failed` signals can "
-                         f"re-run failed files, until {_when(window_until)}; then it completes.")
+            lines.append(
+                f"The workflow stays open only so that `retry_file` / `retry_failed` signals can "
+                f"re-run failed files, until {_when(window_until)}; then it completes."
+            )
         return "\n\n".join(lines)
     done = completed + failed
     return f"**Processing**: {done} of {total} files done ({counts})"
 
 
-def settled_memo(*, status: str, completed: int, failed: int, total: int, cancelled: bool,
-                 settled_at: datetime, window_until: datetime) -> dict[str, object]:
+def settled_memo(
+    *,
+    status: str,
+    completed: int,
+    failed: int,
+    total: int,
+    cancelled: bool,
+    settled_at: datetime,
+    window_until: datetime,
+) -> dict[str, object]:
     """The memo a settled batch carries: stored by the server, readable with no worker running.
     The workflow removes it while a retry runs and writes it again when the batch settles again."""
-    return {"settled": {"status": status, "totalFiles": total, "completedFiles": completed,
-                        "failedFiles": failed, "cancelled": cancelled, "settledAt": _when(settled_at),
-                        "retryWindowEndsAt": _when(window_until)}}
+    return {
+        "settled": {
+            "status": status,
+            "totalFiles": total,
+            "completedFiles": completed,
+            "failedFiles": failed,
+            "cancelled": cancelled,
+            "settledAt": _when(settled_at),
+            "retryWindowEndsAt": _when(window_until),
+        }
+    }
 
 
 def _when(moment: datetime) -> str:

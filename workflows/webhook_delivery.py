@@ -45,7 +45,7 @@ class WebhookDeliveryWorkflow:
     @workflow.run
     async def run(self, job: DeliveryJob) -> DeliveryResult:
         try:
-            return await workflow.execute_activity(
+            result: DeliveryResult = await workflow.execute_activity(
                 "deliver_webhook",
                 job,
                 result_type=DeliveryResult,
@@ -59,11 +59,15 @@ class WebhookDeliveryWorkflow:
                     non_retryable_error_types=FINAL_ERRORS,
                 ),
             )
+            return result
         except ActivityError as err:
-            workflow.logger.warning("webhook %s to %s not delivered: %s",
-                                    job.event.eventId, job.endpoint_id, err.cause or err)
+            workflow.logger.warning(
+                "webhook %s to %s not delivered: %s",
+                job.event.eventId,
+                job.endpoint_id,
+                err.cause or err,
+            )
             refused = getattr(err.cause, "type", None) == WEBHOOK_REFUSED
             return DeliveryResult(
                 outcome=DeliveryOutcome.REFUSED if refused else DeliveryOutcome.GAVE_UP
             )
-

@@ -94,7 +94,9 @@ def create_api_token(
 
 
 @router.delete("/tokens/{org_id}/{token_id}", response_model=TokenPublic)
-def revoke_token(org_id: str, token_id: str, principal: OrgAdmin, session: SessionDep) -> TokenPublic:
+def revoke_token(
+    org_id: str, token_id: str, principal: OrgAdmin, session: SessionDep
+) -> TokenPublic:
     """Revoke a token at once (an organization-level admin only)."""
     return TokenPublic.from_row(account.revoke_token(session, principal, token_id))
 
@@ -123,6 +125,8 @@ def credits(
 
 
 @router.post("/credits/{org_id}", status_code=201, response_model=Balance)
-def grant_credits(org_id: str, body: CreditGrant, principal: OrgAdmin, session: SessionDep) -> Balance:
+def grant_credits(
+    org_id: str, body: CreditGrant, principal: OrgAdmin, session: SessionDep
+) -> Balance:
     """Add credits (self-hosted: an organization-level admin tops up the balance)."""
     return Balance(balance=account.grant(session, principal, body.amount))

@@ -65,8 +65,10 @@ async def ready(request: Request) -> JSONResponse:
     if not failed:
         return JSONResponse({"status": "ready", **body})
     message = "Not ready: " + "; ".join(f"{c.name} ({c.error})" for c in failed)
-    return JSONResponse(status_code=503, content={
-        "statusCode": 503, "message": message, "error": HTTPStatus(503).phrase, **body})
+    return JSONResponse(
+        status_code=503,
+        content={"statusCode": 503, "message": message, "error": HTTPStatus(503).phrase, **body},
+    )
 
 
 @router.get("/metrics", include_in_schema=False)

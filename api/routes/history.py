@@ -47,5 +47,5 @@ def list_history(
 def get_history_record(
     org_id: str, file_id: str, principal: Reader, session: SessionDep
 ) -> FileWithResult:
-    """One file record with its extracted result, confidence, timings, attempts and failure reason."""
+    """One file record: its extracted result, confidence, timings, attempts and failure reason."""
     return FileWithResult.from_row(history.file_record(session, principal, file_id))

@@ -73,6 +73,8 @@ def update_template(
 
 
 @router.delete("/{org_id}/{template_id}", response_model=Deleted)
-def delete_template(org_id: str, template_id: str, principal: Admin, session: SessionDep) -> Deleted:
+def delete_template(
+    org_id: str, template_id: str, principal: Admin, session: SessionDep
+) -> Deleted:
     """Soft-delete a template (batches made with it keep their results)."""
     return Deleted(id=templates.delete(session, principal, template_id).id)

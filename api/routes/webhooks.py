@@ -109,7 +109,9 @@ def update_endpoint(
 
 
 @router.delete("/{org_id}/{endpoint_id}", response_model=Deleted)
-def delete_endpoint(org_id: str, endpoint_id: str, principal: Admin, session: SessionDep) -> Deleted:
+def delete_endpoint(
+    org_id: str, endpoint_id: str, principal: Admin, session: SessionDep
+) -> Deleted:
     """Delete an endpoint: pending retries stop at their next attempt. The delivery log is kept."""
     return Deleted(id=webhooks.delete_endpoint(session, principal, endpoint_id).id)
 

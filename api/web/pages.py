@@ -1,4 +1,4 @@
-"""The pages: sign in and out, and one server-rendered shell per screen (the JavaScript fills it)."""
+"""The pages: sign in and out, and one server-rendered shell per screen (JavaScript fills it)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col
 
@@ -49,7 +49,7 @@ def issue_token(
     project_id: str | None,
     expires_at: datetime | None,
 ) -> tuple[ApiToken, str]:
-    """A new token and its value (shown once). A project-scoped admin issues for its project only."""
+    """A new token and its value (shown once); a project-scoped admin issues for its project."""
     bad = [p for p in permissions if p not in PERMISSIONS]
     if bad or not permissions:
         raise ServiceError(
@@ -61,7 +61,7 @@ def issue_token(
         )
     if project_id:
         access.project(session, principal, project_id)
-    expires = expires_at.astimezone(timezone.utc) if expires_at else None
+    expires = expires_at.astimezone(UTC) if expires_at else None
     token, value = create_token(
         session,
         principal.org_id,
@@ -87,7 +87,11 @@ def ledger(
 ) -> tuple[int, Page[CreditEntry]]:
     """The balance and the ledger entries the caller may see, newest first."""
     found = paged(
-        session, access.credit_entries(principal), (col(CreditEntry.id).desc(),), page=page, limit=limit
+        session,
+        access.credit_entries(principal),
+        (col(CreditEntry.id).desc(),),
+        page=page,
+        limit=limit,
     )
     return balance(session, principal.org_id), found
 

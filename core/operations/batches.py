@@ -53,7 +53,7 @@ def list_batches(
     if wanted.search:
         like = f"%{wanted.search.strip().lower()}%"
         query = query.where(
-            or_(func.lower(Batch.name).like(like), Batch.id == wanted.search.strip())
+            or_(func.lower(Batch.name).like(like), col(Batch.id) == wanted.search.strip())
         )
     order = (col(Batch.created_at).desc(), col(Batch.id).desc())
     return paged(session, query, order, page=page, limit=limit)
@@ -94,13 +94,9 @@ async def retry_file(
     live = next((f for f in snapshot.files if f.fileId == file_id), None) if snapshot else None
     status = live.status if live else row.status
     if status != FileStatus.FAILED:
-        raise ServiceError(
-            409, f"File {file_id} is {status}; only failed files can be retried."
-        )
+        raise ServiceError(409, f"File {file_id} is {status}; only failed files can be retried.")
     if balance(session, batch.org_id) < 1:
-        raise ServiceError(
-            402, "A retry costs one credit and the balance is 0. Add credits first."
-        )
+        raise ServiceError(402, "A retry costs one credit and the balance is 0. Add credits first.")
     await signal_open_batch(temporal, batch.id, "retry_file", file_id)
 
 

@@ -20,7 +20,7 @@ LINE_ITEM_LAYOUTS = (None, "", "columns", "rows")
 
 @dataclass(frozen=True)
 class Download:
-    """What a route streams: the bytes, their type and file name, and whether the export is partial."""
+    """What a route streams: the bytes, their type and name, and whether the export is partial."""
 
     chunks: Iterator[bytes]
     media_type: str

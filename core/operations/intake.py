@@ -177,7 +177,7 @@ async def store_batch(
     name: str | None,
     idempotency_key: str | None = None,
 ) -> tuple[Batch, list[BatchFile]]:
-    """Charge and record the batch, then stream each file to storage. Nothing is charged on refusal."""
+    """Charge and record the batch, then stream each file to storage (no charge on refusal)."""
     batch = Batch(
         id=new_id("batch"),
         org_id=principal.org_id,
@@ -251,8 +251,7 @@ async def store_batch(
         _refuse_after_charge(session, batch, rows)
         raise ServiceError(
             507,
-            "The files could not be stored (storage error); nothing was charged. "
-            "Try again later.",
+            "The files could not be stored (storage error); nothing was charged. Try again later.",
         ) from exc
     batch.stored_at = utcnow()
     session.add(batch)
@@ -348,7 +347,9 @@ def _abandon(session: Session, batch: Batch, files: list[BatchFile]) -> None:
     session.commit()
 
 
-async def reconcile_forever(holder: TemporalHolder, settings: Settings, every: float = 15.0) -> None:
+async def reconcile_forever(
+    holder: TemporalHolder, settings: Settings, every: float = 15.0
+) -> None:
     while True:
         try:
             await reconcile_once(holder, settings)

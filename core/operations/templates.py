@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlmodel import Session
+
 import extraction
 from core import access
 from core.access import Principal
@@ -14,7 +16,6 @@ from core.llm_endpoints import check_template_engine
 from core.models import Template
 from core.secret_box import seal_engine
 from core.settings import Settings
-from sqlmodel import Session
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def replace(
     """An ``api_key`` sent back as the mask keeps the stored key."""
     t = access.template(session, principal, template_id)
     if t.builtin:
-        raise ServiceError(409, "Built-in templates cannot be changed; create a copy and edit that.")
+        raise ServiceError(
+            409, "Built-in templates cannot be changed; create a copy and edit that."
+        )
     access.check_template_write(principal, t.project_id)
     project_id = draft.project_id or principal.project_id
     _check(session, settings, principal, draft, project_id)

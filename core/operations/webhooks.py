@@ -162,7 +162,9 @@ def update_endpoint(
     if change.project_ids is not None:
         endpoint.project_ids = _check_projects(session, principal, change.project_ids)
     if change.headers is not None:
-        kept = unseal_headers(settings, access.keep_header_secrets(change.headers, endpoint.headers))
+        kept = unseal_headers(
+            settings, access.keep_header_secrets(change.headers, endpoint.headers)
+        )
         endpoint.headers = seal_headers(settings, _check_headers(kept))
     if change.status is not None:
         endpoint.status = _check_status(change.status)
