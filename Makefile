@@ -21,7 +21,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-# style and types: ruff (rules in pyproject.toml), then mypy, strict on core/, workflows/, api/
+# style and types: ruff (rules in pyproject.toml), then mypy, strict on core/, services/,
+# workflows/ and api/
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -16,14 +16,14 @@ from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
-from core.bootstrap import bootstrap
 from core.db import get_engine
 from core.logs import configure_logging
-from core.operations.intake import reconcile_forever
 from core.schema import require_current
 from core.settings import Settings, get_settings
 from core.temporal import TemporalHolder
 from core.tracing import fastapi_telemetry, setup_tracing
+from services.bootstrap import bootstrap
+from services.intake import reconcile_forever
 
 log = logging.getLogger("docbatch.api")
 

@@ -17,8 +17,8 @@ from pydantic.alias_generators import to_camel
 from core.access import mask_engine, mask_headers
 from core.ids import iso
 from core.models import ApiToken, Batch, BatchFile, CreditEntry, Project, Template
-from core.operations.paging import Page
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
+from services.paging import Page
 
 T = TypeVar("T")
 

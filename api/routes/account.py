@@ -21,7 +21,7 @@ from api.schemas import (
     TokenScope,
     pagination,
 )
-from core.operations import account
+from services import account
 
 router = APIRouter(tags=["account"])
 

@@ -20,8 +20,8 @@ from api.schemas import (
     PageOf,
     page_of,
 )
-from core.operations import batches, intake
-from core.operations.batches import BatchFilter
+from services import batches, intake
+from services.batches import BatchFilter
 
 router = APIRouter(prefix="/batch", tags=["batches"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from api.deps import Reader, SessionDep
-from core.operations import exports
-from core.operations.exports import Download
+from services import exports
+from services.exports import Download
 
 router = APIRouter(tags=["exports"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import Reader, SessionDep
 from api.schemas import FilePublic, FileWithResult, PageOf, page_of
-from core.operations import history
-from core.operations.history import HistoryFilter
+from services import history
+from services.history import HistoryFilter
 
 router = APIRouter(prefix="/processing-history", tags=["processing history"])
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import Admin, Reader, SessionDep, SettingsDep, Writer
 from api.schemas import Deleted, TemplatePublic
-from core.operations import templates
-from core.operations.templates import TemplateDraft
+from services import templates
+from services.templates import TemplateDraft
 
 router = APIRouter(prefix="/templates", tags=["templates"])
 

@@ -17,10 +17,10 @@ from api.schemas import (
     TestEventSent,
     page_of,
 )
-from core.operations import webhooks
-from core.operations.webhooks import EndpointChange, EndpointDraft
 from core.settings import Settings
 from core.webhook_models import WebhookEndpoint
+from services import webhooks
+from services.webhooks import EndpointChange, EndpointDraft
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 

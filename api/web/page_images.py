@@ -8,9 +8,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import SessionDep, SessionReader, SettingsDep
 from api.errors import ApiError
-from core.operations import history
 from core.storage import Storage, open_storage
 from extraction.page_images import NoPageImage, render_page
+from services import history
 
 router = APIRouter(include_in_schema=False)
 

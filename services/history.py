@@ -12,7 +12,7 @@ from core import access
 from core.access import Principal
 from core.errors import ServiceError
 from core.models import Batch, BatchFile
-from core.operations.paging import Page, paged
+from services.paging import Page, paged
 from workflows.vocabulary import FileStatus
 
 

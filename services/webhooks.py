@@ -12,12 +12,12 @@ from core.access import Principal
 from core.errors import ServiceError
 from core.ids import iso, new_id, utcnow
 from core.net_guard import UrlRefused, check_url
-from core.operations.paging import Page, paged
 from core.secret_box import seal, seal_headers, unseal, unseal_headers
 from core.settings import Settings
 from core.temporal import delivery_job, start_delivery
 from core.webhook_models import TEST_EVENT, WEBHOOK_EVENTS, WebhookDelivery, WebhookEndpoint
 from core.webhook_signing import generate_secret, header_problems, secret_hint, secret_problem
+from services.paging import Page, paged
 from workflows.contracts import WebhookEvent
 from workflows.vocabulary import EndpointStatus
 

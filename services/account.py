@@ -12,8 +12,8 @@ from core.credits import apply_change, balance
 from core.errors import ServiceError
 from core.ids import new_id, utcnow
 from core.models import ApiToken, CreditEntry, Organization, Project, Template
-from core.operations.paging import Page, paged
 from core.tokens import PERMISSIONS, create_token
+from services.paging import Page, paged
 
 
 def organization(session: Session, principal: Principal) -> Organization:

@@ -16,9 +16,9 @@ from core.credits import balance
 from core.errors import ServiceError
 from core.ids import utcnow
 from core.models import Batch, BatchFile
-from core.operations.intake import batch_files
-from core.operations.paging import Page, paged
 from core.temporal import TemporalHolder, cancel_batch, live_snapshot, signal_open_batch
+from services.intake import batch_files
+from services.paging import Page, paged
 from workflows.vocabulary import ACTIVE_BATCH_STATUSES, BatchStatus, FileStatus
 
 log = logging.getLogger("docbatch.api")
