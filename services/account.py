@@ -23,6 +23,12 @@ def organization(session: Session, principal: Principal) -> Organization:
     return org
 
 
+def organization_name(session: Session, principal: Principal) -> str:
+    """The organization's name for a page header (its id if the row is gone)."""
+    org = session.get(Organization, principal.org_id)
+    return org.name if org else principal.org_id
+
+
 def usable(session: Session, principal: Principal) -> tuple[list[Project], list[Template]]:
     """The projects and templates this token can use."""
     return access.visible_projects(session, principal), access.visible_templates(session, principal)

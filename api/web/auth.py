@@ -20,7 +20,21 @@ from api.deps import CSRF_COOKIE, TOKEN_COOKIE
 from core import access
 from core.access import Principal
 
-__all__ = ["CSRF_COOKIE", "HOME", "TOKEN_COOKIE", "page_principal", "safe_next"]
+__all__ = [
+    "CSRF_COOKIE",
+    "HOME",
+    "TOKEN_COOKIE",
+    "clear_cookies",
+    "form_csrf_ok",
+    "is_https",
+    "login_redirect",
+    "new_csrf",
+    "page_principal",
+    "safe_next",
+    "same_origin",
+    "set_csrf_cookie",
+    "set_token_cookie",
+]
 HOME = "/ui/history"
 
 

@@ -16,7 +16,7 @@ from api.errors import ApiError
 from api.web import auth
 from core import access
 from core.access import Principal
-from core.models import Organization
+from services import account
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -99,11 +99,12 @@ def page_config(
     session: SessionDep, settings: SettingsDep, principal: Principal, nav: str, **extra: Any
 ) -> dict[str, Any]:
     """What every page's JavaScript needs: the organization, limits, projects and templates."""
-    org = session.get(Organization, principal.org_id)
+    org_name = account.organization_name(session, principal)
+    projects, usable_templates = account.usable(session, principal)
     return {
         "page": nav,
         "orgId": principal.org_id,
-        "orgName": org.name if org else principal.org_id,
+        "orgName": org_name,
         "permissions": sorted(principal.permissions),
         "tokenId": principal.token_id,
         "tokenProjectId": principal.project_id,
@@ -111,12 +112,10 @@ def page_config(
         "maxFileMb": settings.max_file_size_mb,
         "maxFileBytes": settings.max_file_bytes,
         "extensions": list(EXTENSIONS),
-        "projects": [
-            {"id": p.id, "name": p.name} for p in access.visible_projects(session, principal)
-        ],
+        "projects": [{"id": p.id, "name": p.name} for p in projects],
         "templates": [
             {"id": t.id, "name": t.name, "projectId": t.project_id, "builtin": t.builtin}
-            for t in access.visible_templates(session, principal)
+            for t in usable_templates
         ],
         **{k: v for k, v in extra.items() if isinstance(v, (str, int, float, bool)) or v is None},
     }
