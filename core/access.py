@@ -167,6 +167,28 @@ def check_template_write(principal: Principal, project_id: str | None) -> None:
         require_org_admin(principal, "Creating, changing or deleting an organization-wide template")
 
 
+def check_token_project(principal: Principal, project_id: str | None) -> None:
+    """A project-scoped token can only issue tokens for its own project."""
+    if principal.project_id and project_id != principal.project_id:
+        raise AccessDenied(
+            403, "A project-scoped token can only create tokens for its own project."
+        )
+
+
+def endpoint_projects(principal: Principal, project_ids: list[str]) -> list[str]:
+    """The projects a token may limit an endpoint to: a project-scoped token its own only (an
+    empty list then means its project); an organization-level token any (empty: all)."""
+    if not principal.project_id:
+        return project_ids
+    if not project_ids:
+        return [principal.project_id]
+    if project_ids != [principal.project_id]:
+        raise AccessDenied(
+            403, "A project-scoped token can only manage endpoints of its own project."
+        )
+    return project_ids
+
+
 def endpoint_visible(principal: Principal, endpoint: WebhookEndpoint) -> bool:
     """Project-scoped tokens see only endpoints limited to their own project."""
     if principal.project_id is None:

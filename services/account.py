@@ -61,10 +61,7 @@ def issue_token(
         raise ServiceError(
             400, f"permissions must be some of {', '.join(PERMISSIONS)}; got {permissions}."
         )
-    if principal.project_id and project_id != principal.project_id:
-        raise ServiceError(
-            403, "A project-scoped token can only create tokens for its own project."
-        )
+    access.check_token_project(principal, project_id)
     if project_id:
         access.project(session, principal, project_id)
     expires = expires_at.astimezone(UTC) if expires_at else None

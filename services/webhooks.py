@@ -73,13 +73,9 @@ def _check_url(settings: Settings, url: str) -> str:
 
 def _check_projects(session: Session, principal: Principal, project_ids: list[str]) -> list[str]:
     project_ids = list(dict.fromkeys(project_ids))
-    if principal.project_id:
-        if not project_ids:
-            return [principal.project_id]
-        if project_ids != [principal.project_id]:
-            raise ServiceError(
-                403, "A project-scoped token can only manage endpoints of its own project."
-            )
+    scoped = access.endpoint_projects(principal, project_ids)
+    if scoped != project_ids:  # none given: the token's own project
+        return scoped
     for project_id in project_ids:
         try:
             access.project(session, principal, project_id)
