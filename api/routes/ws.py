@@ -55,7 +55,7 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -251,7 +251,7 @@ def _token_state(settings: Settings, principal: Principal) -> tuple[str | None, 
             return "The token of this socket was revoked; connect again with a live token.", None
         expires = token.expires_at
         if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=timezone.utc)
+            expires = expires.replace(tzinfo=UTC)
         if expires is not None and expires <= utcnow():
             return "The token of this socket has expired; connect again with a live token.", None
         return None, expires
