@@ -60,7 +60,7 @@ def join(styles: str, head_pdf: bytes, fragments: list[bytes], tail_pdf: bytes, 
     """Pages of the head, every fragment and the tail, laid onto pages printed with the footers."""
     import html as html_lib
 
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     joined = pdfium.PdfDocument.new()
     for data in (head_pdf, *fragments, tail_pdf):

@@ -213,7 +213,7 @@ class SocketClient:
         self.dead = True
         for batch_id in self.pinned | self.following:
             self.hub.unsubscribe(batch_id, self)
-        self.hub.unfollow_org(self)  # type: ignore[arg-type]
+        self.hub.unfollow_org(self)
 
 
 # --- the endpoint ----------------------------------------------------------------------
@@ -320,7 +320,7 @@ async def progress_socket(websocket: WebSocket, org_id: str) -> None:
             await client.pin(batch_id, since)
         else:
             await client.offer(await asyncio.to_thread(hub.scan_org, org_id, None))
-            hub.follow_org(client)  # type: ignore[arg-type]
+            hub.follow_org(client)
         await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         client.close()
