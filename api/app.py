@@ -16,6 +16,7 @@ from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
+from api.ws_auth import QueryTokenScrubber, install_log_redaction
 from core.db import get_engine
 from core.logs import configure_logging
 from core.schema import require_current
@@ -70,6 +71,8 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(RequestMetrics)
+    app.add_middleware(QueryTokenScrubber)  # outermost: a socket's ?token= never reaches a log
+    install_log_redaction()
     for router in (
         health.router,
         account.router,
