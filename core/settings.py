@@ -98,6 +98,10 @@ class Settings(BaseSettings):
                 "llm_allow_private": self.llm_allow_private}
 
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
+    # learning from corrections: retrain an organisation's template model after this many new
+    # corrections, from at most this many of its latest reviewed documents
+    retrain_after_corrections: int = Field(default=20, gt=0)
+    retrain_max_documents: int = Field(default=200, gt=0)
 
     @field_validator("storage_url")
     @classmethod

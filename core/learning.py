@@ -1,0 +1,84 @@
+"""Learning from corrections, the service side: which model an extraction uses, when to retrain,
+and the history a template's page and API show (the engine side is ``extraction.learning``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from core.models import OrgModel
+from core.settings import Settings
+
+log = logging.getLogger("docbatch.learning")
+
+
+def history(session: Session, org_id: str, template_id: str) -> list[OrgModel]:
+    """Every retraining of the template, newest first."""
+    return list(session.exec(select(OrgModel).where(
+        OrgModel.org_id == org_id, OrgModel.template_id == template_id,
+    ).order_by(col(OrgModel.created_at).desc())))
+
+
+def latest(session: Session, org_id: str, template_id: str) -> OrgModel | None:
+    rows = history(session, org_id, template_id)
+    return rows[0] if rows else None
+
+
+def active(session: Session, org_id: str, template_id: str) -> OrgModel | None:
+    return session.exec(select(OrgModel).where(
+        OrgModel.org_id == org_id, OrgModel.template_id == template_id, OrgModel.status == "active",
+    ).order_by(col(OrgModel.created_at).desc())).first()
+
+
+def learning_payload(session: Session, org_id: str, template_id: str) -> dict[str, Any] | None:
+    """``EngineOptions.learning`` for an extraction: the active model and the latest memory."""
+    newest = latest(session, org_id, template_id)
+    if newest is None:
+        return None
+    current = newest if newest.status == "active" else active(session, org_id, template_id)
+    model = {"version": current.version, **(current.model or {})} if current is not None else None
+    return {"model": model, "memory": newest.memory or []}
+
+
+def corrections_since(session: Session, org_id: str, template_id: str) -> int:
+    """Corrections of the template made after its latest retraining (all when never retrained)."""
+    from core.models import FieldCorrection
+
+    newest = latest(session, org_id, template_id)
+    query = select(func.count()).select_from(FieldCorrection).where(
+        FieldCorrection.org_id == org_id, FieldCorrection.template_id == template_id)
+    if newest is not None:
+        query = query.where(col(FieldCorrection.created_at) > newest.created_at)
+    return int(session.exec(query).one())
+
+
+async def start_retrain(client: Client, settings: Settings, org_id: str, template_id: str,
+                        actor: str = "system") -> str:
+    """Start (or join the running) retraining of a template; the workflow id."""
+    from workflows.retrain import RetrainInput, RetrainWorkflow, retrain_workflow_id
+
+    workflow_id = retrain_workflow_id(org_id, template_id)
+    await client.start_workflow(
+        RetrainWorkflow.run, RetrainInput(org_id=org_id, template_id=template_id, actor=actor),
+        id=workflow_id, task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+    return workflow_id
+
+
+async def after_corrections(session: Session, client: Client, settings: Settings, org_id: str,
+                            template_id: str) -> str | None:
+    """Called after corrections are stored: retrain once enough new ones arrived."""
+    if corrections_since(session, org_id, template_id) < settings.retrain_after_corrections:
+        return None
+    try:
+        return await start_retrain(client, settings, org_id, template_id)
+    except Exception:  # the corrections are stored; a retraining can start with the next ones
+        log.exception("could not start retraining for %s/%s", org_id, template_id)
+        return None
