@@ -57,9 +57,11 @@ def fit(builtin: list[Example], org: list[Example], name: str) -> Trees | None:
             xs += [[feats.get(f, 0.0) for f in features] for feats, _ok in rows]
             ys += [int(ok) for _f, ok in rows]
             groups.append(len(rows))
-    ranker = lgb.LGBMRanker(**PARAMS)
-    ranker.fit(np.array(xs, dtype=float), np.array(ys), group=groups)
-    trees = [_flatten(t["tree_structure"]) for t in ranker.booster_.dump_model()["tree_info"]]
+    # the native API (the scikit-learn wrapper would need scikit-learn at runtime);
+    # the parameters' scikit-learn names are LightGBM aliases
+    data = lgb.Dataset(np.array(xs, dtype=float), np.array(ys), group=groups, free_raw_data=True)
+    booster = lgb.train(PARAMS, data)
+    trees = [_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"]]
     return Trees(features, 0.0, 1.0, trees)
 
 
