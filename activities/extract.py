@@ -21,6 +21,7 @@ from core.db import session_scope
 from core.learning import learning_payload
 from core.ids import utcnow
 from core.logs import logs_ids
+from core.review import mark_needs_review
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
@@ -119,6 +120,7 @@ class ExtractActivities:
             if written.rowcount != 1:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
+            mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
             batch = session.get(Batch, job.batch_id)
             assert batch is not None
             refresh_counts(session, batch)

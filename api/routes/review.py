@@ -1,0 +1,146 @@
+"""Review and correction: fix a file's fields, confirm it, the review queue and the audit log."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from api.deps import Reader, SessionDep, SettingsDep, TemporalHolderDep, Writer
+from api.errors import ApiError
+from api.schemas import file_public, page_of
+from core import review
+from core.access import Principal
+from core.models import BatchFile
+from core.review_webhook import publish_reviewed
+
+log = logging.getLogger("docbatch.api")
+router = APIRouter(tags=["review"])
+
+
+class Camel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class CorrectionIn(BaseModel):
+    """``fields``: name -> the right value (``null`` clears it); ``sources``: where on the page
+    each value was picked, ``{"page": 1, "box": [x0, y0, x1, y1]}`` as fractions of the page."""
+
+    model_config = ConfigDict(extra="forbid")
+    fields: dict[str, Any] = Field(description="field name -> corrected value")
+    sources: dict[str, Any] | None = None
+
+
+class ReviewState(Camel):
+    id: str
+    batch_id: str
+    file_name: str
+    template_id: str
+    needs_review: bool
+    review_fields: list[str]
+    reviewed: bool
+    reviewed_at: str | None
+    reviewed_by: str | None
+    result: dict[str, Any]
+    extracted: dict[str, Any]
+    corrections: dict[str, Any]
+
+
+class AuditEntry(Camel):
+    id: int | None
+    kind: str
+    actor: str
+    file_id: str | None
+    template_id: str | None
+    detail: dict[str, Any]
+    created_at: str | None
+
+
+class AuditList(Camel):
+    data: list[AuditEntry]
+
+
+def _state(session: SessionDep, file: BatchFile) -> ReviewState:
+    extras = review.record_extras(session, file)
+    return ReviewState(id=file.id, batch_id=file.batch_id, file_name=file.file_name,
+                       template_id=file.template_id, **review.review_public(file), **extras)
+
+
+async def _announce(session: SessionDep, settings: SettingsDep, temporal: TemporalHolderDep,
+                    principal: Principal, file: BatchFile, how: str) -> None:
+    """Start the ``document.reviewed`` deliveries; a Temporal outage does not undo the review."""
+    try:
+        await publish_reviewed(await temporal.get(), settings, session, file, how)
+    except Exception as exc:  # noqa: BLE001 - logged; the correction itself is stored
+        log.warning("document.reviewed for %s not sent: %s", file.id, exc)
+
+
+def _refused(exc: review.ReviewRefused) -> ApiError:
+    return ApiError(exc.status_code, exc.message)
+
+
+@router.patch("/processing-history/{org_id}/{file_id}/fields", response_model=ReviewState,
+              response_model_by_alias=True)
+async def correct_fields(org_id: str, file_id: str, body: CorrectionIn, principal: Writer,
+                         session: SessionDep, settings: SettingsDep,
+                         temporal: TemporalHolderDep) -> ReviewState:
+    """Correct some fields of a completed file: the values are checked against the template, the
+    extracted ones are kept, and every export uses the corrected ones from now on."""
+    try:
+        file = review.correct_fields(session, principal, file_id, body.fields, body.sources)
+    except review.ReviewRefused as exc:
+        raise _refused(exc) from None
+    await _announce(session, settings, temporal, principal, file, "corrected")
+    return _state(session, file)
+
+
+@router.post("/processing-history/{org_id}/{file_id}/review", response_model=ReviewState,
+             response_model_by_alias=True)
+async def confirm_file(org_id: str, file_id: str, principal: Writer, session: SessionDep,
+                       settings: SettingsDep, temporal: TemporalHolderDep) -> ReviewState:
+    """Confirm a completed file's values without changing them (it no longer needs review)."""
+    try:
+        file = review.confirm_file(session, principal, file_id)
+    except review.ReviewRefused as exc:
+        raise _refused(exc) from None
+    await _announce(session, settings, temporal, principal, file, "confirmed")
+    return _state(session, file)
+
+
+@router.get("/processing-history/{org_id}/{file_id}/audit", response_model=AuditList,
+            response_model_by_alias=True)
+def file_audit(org_id: str, file_id: str, principal: Reader, session: SessionDep) -> AuditList:
+    """Every correction and confirmation of one file, oldest first."""
+    rows = review.file_audit(session, principal, file_id)
+    return AuditList(data=[AuditEntry(**review.event_public(r)) for r in rows])
+
+
+@router.get("/processing-history/{org_id}/{file_id}/words")
+def page_words(org_id: str, file_id: str, principal: Reader, session: SessionDep,
+               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> dict[str, Any]:
+    """The words read on one page with their boxes (fractions of the page), for picking values."""
+    return {"page": page, "words": review.page_words(session, principal, file_id, page)}
+
+
+@router.get("/templates/{org_id}/{template_id}/audit")
+def template_audit(org_id: str, template_id: str, principal: Reader, session: SessionDep,
+                   page: Annotated[int, Query(ge=1)] = 1,
+                   limit: Annotated[int, Query(ge=1, le=100)] = 50) -> dict[str, Any]:
+    """Corrections, confirmations and model decisions of one template, newest first."""
+    rows, total = review.template_audit(session, principal, template_id, page=page, limit=limit)
+    data = [AuditEntry(**review.event_public(r)).model_dump(by_alias=True) for r in rows]
+    return page_of(data, page=page, limit=limit, total=total)
+
+
+@router.get("/review/{org_id}/queue")
+def review_queue(org_id: str, principal: Reader, session: SessionDep,
+                 templateId: str | None = None,
+                 page: Annotated[int, Query(ge=1)] = 1,
+                 limit: Annotated[int, Query(ge=1, le=100)] = 50) -> dict[str, Any]:
+    """Files that need review, oldest first (the review queue)."""
+    rows, total = review.review_queue(session, principal, page=page, limit=limit,
+                                      template_id=templateId)
+    return page_of([file_public(r) for r in rows], page=page, limit=limit, total=total)
