@@ -4,6 +4,7 @@ and the history a template's page and API show (the engine side is ``extraction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import func
@@ -72,13 +73,14 @@ async def start_retrain(client: Client, settings: Settings, org_id: str, templat
     return workflow_id
 
 
-async def after_corrections(session: Session, client: Client, settings: Settings, org_id: str,
-                            template_id: str) -> str | None:
-    """Called after corrections are stored: retrain once enough new ones arrived."""
+async def after_corrections(session: Session, client: Callable[[], Awaitable[Client]], settings: Settings,
+                            org_id: str, template_id: str) -> str | None:
+    """Called after corrections are stored: retrain once enough new ones arrived (``client``
+    connects to Temporal only then)."""
     if corrections_since(session, org_id, template_id) < settings.retrain_after_corrections:
         return None
     try:
-        return await start_retrain(client, settings, org_id, template_id)
+        return await start_retrain(await client(), settings, org_id, template_id)
     except Exception:  # the corrections are stored; a retraining can start with the next ones
         log.exception("could not start retraining for %s/%s", org_id, template_id)
         return None
