@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extraction.learning.examples import BUILTIN_PATH, Example, write_builtin  # noqa: E402
-from tools.train_ranker import ATTRIBUTION, doc_rows  # noqa: E402
+from extraction.learning.examples import BUILTIN_PATH, Example, write_builtin
+from tools.train_ranker import ATTRIBUTION, doc_rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,7 +32,7 @@ class RetrainOutput(BaseModel):
 class RetrainWorkflow:
     @workflow.run
     async def run(self, job: RetrainInput) -> RetrainOutput:
-        return await workflow.execute_activity(
+        result: RetrainOutput = await workflow.execute_activity(
             "retrain_org_model",
             job,
             result_type=RetrainOutput,
@@ -41,6 +41,7 @@ class RetrainWorkflow:
             heartbeat_timeout=timedelta(minutes=5),
             retry_policy=RetryPolicy(maximum_attempts=3, non_retryable_error_types=["NothingToLearn"]),
         )
+        return result
 
 
 def retrain_workflow_id(org_id: str, template_id: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extraction.learning.examples import Example, Row
-from extraction.learning.memory import Entry, add, recall
+from extraction.learning.memory import Entry, add
 from extraction.ranker.model import Trees
 
 PARAMS: dict[str, Any] = {"objective": "lambdarank", "n_estimators": 120, "learning_rate": 0.08,
@@ -176,5 +176,3 @@ def memory_of(docs: list[OrgDocument]) -> list[Entry]:
         entries = add(entries, d.memory)
     return entries
 
-
-__all__ = ["Evaluation", "OrgDocument", "evaluate", "fit", "best", "memory_of", "recall"]

@@ -49,7 +49,7 @@ def render(path: Path, seed: int, layout: Layout = LAYOUT) -> Receipt:
     lines += [(a, None, small) for a in layout.address]
     lines += [(f"Date: {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026", None, font),
               (f"Receipt no: {rng.randint(10000, 99999)}", None, font), ("", None, font)]
-    total = Decimal("0")
+    total = Decimal(0)
     for name in rng.sample(ITEMS, rng.randint(3, 6)):
         price = Decimal(rng.randint(150, 4999)) / 100
         total += price

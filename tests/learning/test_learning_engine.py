@@ -17,7 +17,7 @@ from extraction.learning.documents import org_document
 from extraction.learning.retrain import learn
 from extraction.readers import read_document
 from extraction.types import TemplateSpec
-from tests.learning.receipts import LAYOUT, Layout, render
+from tests.learning.receipts import Layout, render
 
 TEMPLATE = TemplateSpec("receipt", RECEIPT_SCHEMA)
 OTHER = Layout(banner="Brightwell Trading Co Ltd", seller="Corner Paint Depot",
