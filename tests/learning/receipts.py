@@ -29,6 +29,11 @@ class Layout:
 
 LAYOUT = Layout(banner="Northgate Retail Holdings Ltd", seller="Harrow Fenwick Supplies",
                 address=("14 Quarry Road", "Millbrook MB4 7QT"))
+#: the same structure, other words: the built-in model goes wrong the same way
+OTHER = Layout(banner="Brightwell Trading Co Ltd", seller="Corner Paint Depot",
+               address=("2 Station Parade", "Eastleigh SO50 9AA"))
+#: no operating company above the shop: the built-in model reads it right
+PLAIN = Layout(banner="", seller="Ashdown Garden Centre Ltd", address=("7 Mill Lane", "Ashford TN23 4LP"))
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,8 @@ def render(path: Path, seed: int, layout: Layout = LAYOUT) -> Receipt:
     big = ImageFont.truetype(BOLD, 40)
     font = ImageFont.truetype(FONT, 26)
     small = ImageFont.truetype(FONT, 22)
-    lines: list[tuple[str, str | None, ImageFont.FreeTypeFont]] = [
-        (layout.banner, None, big), (layout.seller, None, small)]
+    lines: list[tuple[str, str | None, ImageFont.FreeTypeFont]] = [(layout.banner, None, big)] if layout.banner else []
+    lines.append((layout.seller, None, big if not layout.banner else small))
     lines += [(a, None, small) for a in layout.address]
     lines += [(f"Date: {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026", None, font),
               (f"Receipt no: {rng.randint(10000, 99999)}", None, font), ("", None, font)]

@@ -17,11 +17,9 @@ from extraction.learning.documents import org_document
 from extraction.learning.retrain import learn
 from extraction.readers import read_document
 from extraction.types import TemplateSpec
-from tests.learning.receipts import Layout, render
+from tests.learning.receipts import OTHER, render
 
 TEMPLATE = TemplateSpec("receipt", RECEIPT_SCHEMA)
-OTHER = Layout(banner="Brightwell Trading Co Ltd", seller="Corner Paint Depot",
-               address=("2 Station Parade", "Eastleigh SO50 9AA"))
 
 
 @pytest.fixture(scope="module")
