@@ -26,8 +26,9 @@ def history(session: Session, org_id: str, template_id: str) -> list[OrgModel]:
 
 
 def latest(session: Session, org_id: str, template_id: str) -> OrgModel | None:
-    rows = history(session, org_id, template_id)
-    return rows[0] if rows else None
+    return session.exec(select(OrgModel).where(
+        OrgModel.org_id == org_id, OrgModel.template_id == template_id,
+    ).order_by(col(OrgModel.created_at).desc())).first()
 
 
 def active(session: Session, org_id: str, template_id: str) -> OrgModel | None:
@@ -36,14 +37,28 @@ def active(session: Session, org_id: str, template_id: str) -> OrgModel | None:
     ).order_by(col(OrgModel.created_at).desc())).first()
 
 
+#: parsed payloads by (latest row, active row): a batch's files reuse them (rows never change)
+_PAYLOADS: dict[tuple[str, str | None], dict[str, Any]] = {}
+
+
 def learning_payload(session: Session, org_id: str, template_id: str) -> dict[str, Any] | None:
     """``EngineOptions.learning`` for an extraction: the active model and the latest memory."""
-    newest = latest(session, org_id, template_id)
+    mine = (OrgModel.org_id == org_id, OrgModel.template_id == template_id)
+    newest = session.exec(select(OrgModel.id).where(*mine).order_by(
+        col(OrgModel.created_at).desc())).first()
     if newest is None:
         return None
-    current = newest if newest.status == "active" else active(session, org_id, template_id)
-    model = {"version": current.version, **(current.model or {})} if current is not None else None
-    return {"model": model, "memory": newest.memory or []}
+    current = session.exec(select(OrgModel.id).where(*mine, OrgModel.status == "active").order_by(
+        col(OrgModel.created_at).desc())).first()
+    key = (newest, current)
+    if key not in _PAYLOADS:
+        memory_row = session.get(OrgModel, newest)
+        model_row = session.get(OrgModel, current) if current else None
+        model = {"version": model_row.version, **(model_row.model or {})} if model_row else None
+        if len(_PAYLOADS) > 64:
+            _PAYLOADS.clear()
+        _PAYLOADS[key] = {"model": model, "memory": memory_row.memory if memory_row else []}
+    return _PAYLOADS[key]
 
 
 def corrections_since(session: Session, org_id: str, template_id: str) -> int:

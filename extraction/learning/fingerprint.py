@@ -10,8 +10,9 @@ from __future__ import annotations
 from extraction.document import Document
 from extraction.finders.locate import fold
 
-#: how many stable words describe a layout (the top of the page first: headers change least)
-MAX_WORDS = 60
+#: how many words describe a layout: the top of the page, where a seller's header changes least
+#: (further down, the items differ from one document to the next)
+MAX_WORDS = 24
 #: how far (as a fraction of the page) a word may move and still be the same word of the layout
 TOLERANCE = 0.04
 #: the share of stable words two documents must have in common to be the same layout
@@ -21,17 +22,18 @@ Fingerprint = list[tuple[str, float, float]]
 
 
 def fingerprint(doc: Document) -> Fingerprint:
-    """Page 1's letter-only words (folded) with their centres as fractions of the page."""
+    """Page 1's letter-only words (folded) with their centres as fractions of the page's width
+    (both: a receipt's length changes with its items, its width does not)."""
     if not doc.pages:
         return []
     page = doc.pages[0]
-    w, h = max(1.0, page.width), max(1.0, page.height)
+    w = max(1.0, page.width)
     out: Fingerprint = []
     for word in sorted(page.words, key=lambda wd: (wd.y0, wd.x0)):
         text = fold(word.text).strip(".,:;()'\"")
         if len(text) < 3 or not text.isalpha():
             continue
-        out.append((text, round((word.x0 + word.x1) / 2 / w, 4), round((word.y0 + word.y1) / 2 / h, 4)))
+        out.append((text, round((word.x0 + word.x1) / 2 / w, 4), round((word.y0 + word.y1) / 2 / w, 4)))
         if len(out) >= MAX_WORDS:
             break
     return out

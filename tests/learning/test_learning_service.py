@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
 from temporalio.client import Client
 
-from tests.harness import make_settings, running_service
+from tests.harness import OWNER_TOKEN, make_settings, running_service
 from tests.learning.receipts import render
-from workflows.retrain import retrain_workflow_id
+from workflows.retrain import RetrainWorkflow, retrain_workflow_id
 
 SLOW = 1800  # OCR on a loaded two-core machine: these are waits for work, not speed claims
 
@@ -44,7 +45,7 @@ async def test_corrections_of_three_receipts_get_the_fourth_right(tmp_path: Path
                                          json={"fields": {"company": r.seller}})
             assert fixed.status_code == 200, fixed.text
         # the third correction started the retraining
-        handle = temporal_client.get_workflow_handle(retrain_workflow_id(org, tpl))
+        handle = temporal_client.get_workflow_handle_for(RetrainWorkflow.run, retrain_workflow_id(org, tpl))
         outcome = await asyncio.wait_for(handle.result(), timeout=SLOW)
         assert outcome.status == "active", outcome
 
@@ -66,5 +67,9 @@ async def test_corrections_of_three_receipts_get_the_fourth_right(tmp_path: Path
         assert record["result"]["company"] == fourth.seller
         assert abs(record["result"]["total"] - float(fourth.total)) < 0.005
 
-        page = await svc.http.get("/ui/templates")
-        assert page.status_code == 200 and "model-panel" in page.text
+        async with httpx.AsyncClient(transport=svc.http._transport, base_url="http://docbatch.test",
+                                     cookies={"docbatch_token": OWNER_TOKEN}) as browser:
+            page = await browser.get("/ui/templates")
+            script = await browser.get("/ui/static/template_models.js")
+        assert page.status_code == 200 and 'id="model-panel"' in page.text
+        assert script.status_code == 200 and "/models" in script.text
