@@ -17,6 +17,9 @@ from extraction.ranker.candidates import Ranked
 #: how alike two texts must be (after folding case, accents and punctuation) to be the same value;
 #: OCR misreads a letter now and then
 SAME_TEXT = 0.9
+#: longer than any printed name or address: a value like this names no candidate (and a
+#: person's overlong value must not make the comparison slow)
+MAX_TEXT = 400
 
 
 def _key(text: str) -> str:
@@ -51,6 +54,8 @@ def same_value(field: str, wanted: Any, candidate: Any) -> bool:
     if field == "total":
         a, b = as_amount(wanted), as_amount(candidate)
         return a is not None and b is not None and abs(a - b) < Decimal("0.005")
+    if len(str(wanted)) > MAX_TEXT:
+        return False
     a_key, b_key = _key(str(wanted)), _key(str(candidate))
     if not a_key or not b_key:
         return False
