@@ -70,6 +70,6 @@ async def test_corrections_of_three_receipts_get_the_fourth_right(tmp_path: Path
         async with httpx.AsyncClient(transport=svc.http._transport, base_url="http://docbatch.test",
                                      cookies={"docbatch_token": OWNER_TOKEN}) as browser:
             page = await browser.get("/ui/templates")
-            script = await browser.get("/ui/static/template_models.js")
+            script = await browser.get("/ui/static/template-models.js")
         assert page.status_code == 200 and 'id="model-panel"' in page.text
         assert script.status_code == 200 and "/models" in script.text
