@@ -39,8 +39,9 @@ class RetrainActivities:
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
 
-    def _reviewed(self, job: RetrainInput) -> tuple[TemplateSpec, list[tuple[str, str, dict[str, Any],
-                                                                                dict[str, Any]]], int]:
+    def _reviewed(
+        self, job: RetrainInput
+    ) -> tuple[TemplateSpec, list[tuple[str, str, dict[str, Any], dict[str, Any]]], int]:
         """The template, and per reviewed file: id, storage key, effective values, picked boxes."""
         from core.models import FieldCorrection
         from core.review import corrections_for_org, effective_fields
@@ -48,17 +49,28 @@ class RetrainActivities:
         with session_scope(self.db_url) as session:
             template = session.get(Template, job.template_id)
             if template is None or template.org_id != job.org_id:
-                raise ApplicationError("The template was deleted.", type="NothingToLearn", non_retryable=True)
+                raise ApplicationError(
+                    "The template was deleted.", type="NothingToLearn", non_retryable=True
+                )
             spec = TemplateSpec(template.name, template.template_schema)
-            corrections: list[FieldCorrection] = corrections_for_org(session, job.org_id, job.template_id)
+            corrections: list[FieldCorrection] = corrections_for_org(
+                session, job.org_id, job.template_id
+            )
             by_file: dict[str, list[FieldCorrection]] = {}
             for c in corrections:
                 by_file.setdefault(c.file_id, []).append(c)
-            files = session.exec(select(BatchFile).where(
-                BatchFile.org_id == job.org_id, BatchFile.template_id == job.template_id,
-                BatchFile.status == "completed",
-                (col(BatchFile.reviewed_at).is_not(None)) | (col(BatchFile.id).in_(list(by_file))),
-            ).order_by(col(BatchFile.finished_at).desc()).limit(self.settings.retrain_max_documents)).all()
+            files = session.exec(
+                select(BatchFile)
+                .where(
+                    BatchFile.org_id == job.org_id,
+                    BatchFile.template_id == job.template_id,
+                    BatchFile.status == "completed",
+                    (col(BatchFile.reviewed_at).is_not(None))
+                    | (col(BatchFile.id).in_(list(by_file))),
+                )
+                .order_by(col(BatchFile.finished_at).desc())
+                .limit(self.settings.retrain_max_documents)
+            ).all()
             out = []
             for f in files:
                 mine = sorted(by_file.get(f.id, []), key=lambda c: (c.created_at, c.id or 0))
@@ -72,8 +84,11 @@ class RetrainActivities:
 
         spec, reviewed, n_corrections = self._reviewed(job)
         if not reviewed:
-            raise ApplicationError("No reviewed document of this template yet.", type="NothingToLearn",
-                                   non_retryable=True)
+            raise ApplicationError(
+                "No reviewed document of this template yet.",
+                type="NothingToLearn",
+                non_retryable=True,
+            )
         docs: list[OrgDocument] = []
         for i, (file_id, key, values, boxes) in enumerate(reviewed):
             activity.heartbeat(i)
@@ -94,23 +109,55 @@ class RetrainActivities:
         figures["notes"] = outcome.notes
         figures["trainingData"] = builtin_attribution()
         status = "active" if outcome.switch else "kept"
-        row = OrgModel(id=new_id("mdl"), org_id=job.org_id, template_id=job.template_id,
-                       version=f"org-{dt.date.today().isoformat()}-{len(docs)}docs", status=status,
-                       documents=len(docs), corrections=n_corrections, figures=figures,
-                       model=outcome.model, memory=outcome.memory, created_at=utcnow())
+        row = OrgModel(
+            id=new_id("mdl"),
+            org_id=job.org_id,
+            template_id=job.template_id,
+            version=f"org-{dt.date.today().isoformat()}-{len(docs)}docs",
+            status=status,
+            documents=len(docs),
+            corrections=n_corrections,
+            figures=figures,
+            model=outcome.model,
+            memory=outcome.memory,
+            created_at=utcnow(),
+        )
         with session_scope(self.db_url) as session:
             if outcome.switch:
-                for old in session.exec(select(OrgModel).where(
-                        OrgModel.org_id == job.org_id, OrgModel.template_id == job.template_id,
-                        OrgModel.status == "active")):
+                for old in session.exec(
+                    select(OrgModel).where(
+                        OrgModel.org_id == job.org_id,
+                        OrgModel.template_id == job.template_id,
+                        OrgModel.status == "active",
+                    )
+                ):
                     old.status = "retired"
                     session.add(old)
             session.add(row)
-            detail = {"modelId": row.id, "version": row.version, "documents": row.documents,
-                      "corrections": n_corrections, "figures": figures}
-            record_event(session, job.org_id, "model_trained", job.actor, detail, template_id=job.template_id)
-            record_event(session, job.org_id, "model_switched" if outcome.switch else "model_kept",
-                         job.actor, detail, template_id=job.template_id)
-        log.info("retrained %s/%s on %d documents: %s (%s)", job.org_id, job.template_id, len(docs),
-                 status, figures)
+            detail = {
+                "modelId": row.id,
+                "version": row.version,
+                "documents": row.documents,
+                "corrections": n_corrections,
+                "figures": figures,
+            }
+            record_event(
+                session, job.org_id, "model_trained", job.actor, detail, template_id=job.template_id
+            )
+            record_event(
+                session,
+                job.org_id,
+                "model_switched" if outcome.switch else "model_kept",
+                job.actor,
+                detail,
+                template_id=job.template_id,
+            )
+        log.info(
+            "retrained %s/%s on %d documents: %s (%s)",
+            job.org_id,
+            job.template_id,
+            len(docs),
+            status,
+            figures,
+        )
         return RetrainOutput(model_id=row.id, status=status, documents=len(docs))

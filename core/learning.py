@@ -20,21 +20,39 @@ log = logging.getLogger("docbatch.learning")
 
 def history(session: Session, org_id: str, template_id: str) -> list[OrgModel]:
     """Every retraining of the template, newest first."""
-    return list(session.exec(select(OrgModel).where(
-        OrgModel.org_id == org_id, OrgModel.template_id == template_id,
-    ).order_by(col(OrgModel.created_at).desc())))
+    return list(
+        session.exec(
+            select(OrgModel)
+            .where(
+                OrgModel.org_id == org_id,
+                OrgModel.template_id == template_id,
+            )
+            .order_by(col(OrgModel.created_at).desc())
+        )
+    )
 
 
 def latest(session: Session, org_id: str, template_id: str) -> OrgModel | None:
-    return session.exec(select(OrgModel).where(
-        OrgModel.org_id == org_id, OrgModel.template_id == template_id,
-    ).order_by(col(OrgModel.created_at).desc())).first()
+    return session.exec(
+        select(OrgModel)
+        .where(
+            OrgModel.org_id == org_id,
+            OrgModel.template_id == template_id,
+        )
+        .order_by(col(OrgModel.created_at).desc())
+    ).first()
 
 
 def active(session: Session, org_id: str, template_id: str) -> OrgModel | None:
-    return session.exec(select(OrgModel).where(
-        OrgModel.org_id == org_id, OrgModel.template_id == template_id, OrgModel.status == "active",
-    ).order_by(col(OrgModel.created_at).desc())).first()
+    return session.exec(
+        select(OrgModel)
+        .where(
+            OrgModel.org_id == org_id,
+            OrgModel.template_id == template_id,
+            OrgModel.status == "active",
+        )
+        .order_by(col(OrgModel.created_at).desc())
+    ).first()
 
 
 #: parsed payloads by (latest row, active row): a batch's files reuse them (rows never change)
@@ -44,12 +62,16 @@ _PAYLOADS: dict[tuple[str, str | None], dict[str, Any]] = {}
 def learning_payload(session: Session, org_id: str, template_id: str) -> dict[str, Any] | None:
     """``EngineOptions.learning`` for an extraction: the active model and the latest memory."""
     mine = (OrgModel.org_id == org_id, OrgModel.template_id == template_id)
-    newest = session.exec(select(OrgModel.id).where(*mine).order_by(
-        col(OrgModel.created_at).desc())).first()
+    newest = session.exec(
+        select(OrgModel.id).where(*mine).order_by(col(OrgModel.created_at).desc())
+    ).first()
     if newest is None:
         return None
-    current = session.exec(select(OrgModel.id).where(*mine, OrgModel.status == "active").order_by(
-        col(OrgModel.created_at).desc())).first()
+    current = session.exec(
+        select(OrgModel.id)
+        .where(*mine, OrgModel.status == "active")
+        .order_by(col(OrgModel.created_at).desc())
+    ).first()
     key = (newest, current)
     if key not in _PAYLOADS:
         memory_row = session.get(OrgModel, newest)
@@ -66,30 +88,41 @@ def corrections_since(session: Session, org_id: str, template_id: str) -> int:
     from core.models import FieldCorrection
 
     newest = latest(session, org_id, template_id)
-    query = select(func.count()).select_from(FieldCorrection).where(
-        FieldCorrection.org_id == org_id, FieldCorrection.template_id == template_id)
+    query = (
+        select(func.count())
+        .select_from(FieldCorrection)
+        .where(FieldCorrection.org_id == org_id, FieldCorrection.template_id == template_id)
+    )
     if newest is not None:
         query = query.where(col(FieldCorrection.created_at) > newest.created_at)
     return int(session.exec(query).one())
 
 
-async def start_retrain(client: Client, settings: Settings, org_id: str, template_id: str,
-                        actor: str = "system") -> str:
+async def start_retrain(
+    client: Client, settings: Settings, org_id: str, template_id: str, actor: str = "system"
+) -> str:
     """Start (or join the running) retraining of a template; the workflow id."""
     from workflows.retrain import RetrainInput, RetrainWorkflow, retrain_workflow_id
 
     workflow_id = retrain_workflow_id(org_id, template_id)
     await client.start_workflow(
-        RetrainWorkflow.run, RetrainInput(org_id=org_id, template_id=template_id, actor=actor),
-        id=workflow_id, task_queue=settings.task_queue,
+        RetrainWorkflow.run,
+        RetrainInput(org_id=org_id, template_id=template_id, actor=actor),
+        id=workflow_id,
+        task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
     return workflow_id
 
 
-async def after_corrections(session: Session, client: Callable[[], Awaitable[Client]], settings: Settings,
-                            org_id: str, template_id: str) -> str | None:
+async def after_corrections(
+    session: Session,
+    client: Callable[[], Awaitable[Client]],
+    settings: Settings,
+    org_id: str,
+    template_id: str,
+) -> str | None:
     """Called after corrections are stored: retrain once enough new ones arrived (``client``
     connects to Temporal only then)."""
     if corrections_since(session, org_id, template_id) < settings.retrain_after_corrections:

@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus")
     ap.add_argument("--out", type=Path, default=BUILTIN_PATH)
-    ap.add_argument("--ocr", action="store_true", help="add the OCR readings (slow without a cache)")
+    ap.add_argument(
+        "--ocr", action="store_true", help="add the OCR readings (slow without a cache)"
+    )
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
     folder = args.corpus.resolve() / "sroie"
@@ -39,9 +41,13 @@ def main(argv: list[str] | None = None) -> int:
         jobs += [(p, str(args.corpus.resolve()), False) for p in labels]
     with ProcessPoolExecutor(args.jobs) as pool:
         docs = list(pool.map(doc_rows, jobs, chunksize=4))
-    examples = [Example(("gt:" if d["gt"] else "ocr:") + d["file"],
-                        {name: [(f, bool(ok)) for f, ok in spec["rows"]] for name, spec in d["fields"].items()})
-                for d in docs]
+    examples = [
+        Example(
+            ("gt:" if d["gt"] else "ocr:") + d["file"],
+            {name: [(f, bool(ok)) for f, ok in spec["rows"]] for name, spec in d["fields"].items()},
+        )
+        for d in docs
+    ]
     write_builtin(args.out, examples, ATTRIBUTION)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): {len(examples)} documents")
     return 0

@@ -34,33 +34,52 @@ LAYOUTS = {"operator-above-shop": LAYOUT, "operator-above-shop-2": OTHER, "plain
 def right(values: dict[str, object], r: Receipt) -> int:
     total = values.get("total")
     return int(values.get("company") == r.seller) + int(
-        isinstance(total, (int, float)) and abs(total - float(r.total)) < 0.005)
+        isinstance(total, (int, float)) and abs(total - float(r.total)) < 0.005
+    )
 
 
 def run(name: str, layout: Layout, folder: Path, n_train: int, n_new: int) -> None:
-    receipts = [render(folder / f"{name}-{seed}.png", 100 + seed, layout) for seed in range(n_train + n_new)]
+    receipts = [
+        render(folder / f"{name}-{seed}.png", 100 + seed, layout) for seed in range(n_train + n_new)
+    ]
     docs = []
     for r in receipts[:n_train]:
-        values = {**extract_file(r.path, TEMPLATE).values(), "company": r.seller, "total": float(r.total),
-                  "address": " ".join(layout.address)}
-        learned = org_document(r.path.name, read_document(r.path, EngineOptions()), TEMPLATE, values)
+        values = {
+            **extract_file(r.path, TEMPLATE).values(),
+            "company": r.seller,
+            "total": float(r.total),
+            "address": " ".join(layout.address),
+        }
+        learned = org_document(
+            r.path.name, read_document(r.path, EngineOptions()), TEMPLATE, values
+        )
         if learned is not None:
             docs.append(learned)
     outcome = learn(docs)
     ev = outcome.evaluation.to_json() if outcome.evaluation else {}
     print(f"{name}: {len(docs)} reviewed receipts, held out by document ({ev.get('folds')}-fold):")
     for field in ev.get("tested", {}):
-        print(f"  {field:8s} built-in {ev['builtin'][field]:.2f}  organisation {ev['learned'][field]:.2f}"
-              f"  with memory {ev['withMemory'][field]:.2f}")
-    print(f"  right: built-in {ev.get('builtinRight')}  organisation {ev.get('learnedRight')}"
-          f"  with memory {ev.get('withMemoryRight')} -> {'switch' if outcome.switch else 'keep'}")
+        print(
+            f"  {field:8s} built-in {ev['builtin'][field]:.2f}"
+            f"  organisation {ev['learned'][field]:.2f}  with memory {ev['withMemory'][field]:.2f}"
+        )
+    print(
+        f"  right: built-in {ev.get('builtinRight')}  organisation {ev.get('learnedRight')}"
+        f"  with memory {ev.get('withMemoryRight')} -> {'switch' if outcome.switch else 'keep'}"
+    )
     model = outcome.model if outcome.switch else None
-    modes = {"built-in": None, "organisation model": {"model": model, "memory": []},
-             "vendor memory": {"model": None, "memory": outcome.memory},
-             "both (as the worker runs)": {"model": model, "memory": outcome.memory}}
+    modes = {
+        "built-in": None,
+        "organisation model": {"model": model, "memory": []},
+        "vendor memory": {"model": None, "memory": outcome.memory},
+        "both (as the worker runs)": {"model": model, "memory": outcome.memory},
+    }
     for mode, learning in modes.items():
         options = replace(EngineOptions(), learning=learning)
-        hits = sum(right(extract_file(r.path, TEMPLATE, options=options).values(), r) for r in receipts[n_train:])
+        hits = sum(
+            right(extract_file(r.path, TEMPLATE, options=options).values(), r)
+            for r in receipts[n_train:]
+        )
         print(f"  new receipts, {mode:26s}: {hits}/{2 * n_new} fields right (seller, total)")
 
 

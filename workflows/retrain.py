@@ -39,7 +39,9 @@ class RetrainWorkflow:
             # reading the reviewed documents again (OCR) and k-fold training take minutes
             start_to_close_timeout=timedelta(hours=1),
             heartbeat_timeout=timedelta(minutes=5),
-            retry_policy=RetryPolicy(maximum_attempts=3, non_retryable_error_types=["NothingToLearn"]),
+            retry_policy=RetryPolicy(
+                maximum_attempts=3, non_retryable_error_types=["NothingToLearn"]
+            ),
         )
         return result
 

@@ -56,9 +56,16 @@ class RetrainStarted(BaseModel):
 def model_info(row: OrgModel) -> ModelInfo:
     figures: dict[str, Any] = row.figures or {}
     known = {k: v for k, v in figures.items() if k in ModelFigures.model_fields}
-    return ModelInfo(id=row.id, version=row.version, status=row.status, documents=row.documents,
-                     corrections=row.corrections, layouts=len(row.memory or []),
-                     figures=ModelFigures(**known), createdAt=iso(row.created_at))
+    return ModelInfo(
+        id=row.id,
+        version=row.version,
+        status=row.status,
+        documents=row.documents,
+        corrections=row.corrections,
+        layouts=len(row.memory or []),
+        figures=ModelFigures(**known),
+        createdAt=iso(row.created_at),
+    )
 
 
 def model_history(session: SessionDep, org_id: str, template_id: str) -> ModelHistory:
@@ -68,18 +75,27 @@ def model_history(session: SessionDep, org_id: str, template_id: str) -> ModelHi
 
 
 @router.get("/{org_id}/{template_id}/models")
-def list_models(org_id: str, template_id: str, principal: Reader, session: SessionDep) -> ModelHistory:
+def list_models(
+    org_id: str, template_id: str, principal: Reader, session: SessionDep
+) -> ModelHistory:
     """Every retraining of the template from its corrections, newest first, and the active one."""
     access.template(session, principal, template_id)
     return model_history(session, org_id, template_id)
 
 
 @router.post("/{org_id}/{template_id}/models/retrain", status_code=202)
-async def retrain(org_id: str, template_id: str, principal: Writer, session: SessionDep,
-                  settings: SettingsDep, temporal: TemporalDep) -> RetrainStarted:
+async def retrain(
+    org_id: str,
+    template_id: str,
+    principal: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    temporal: TemporalDep,
+) -> RetrainStarted:
     """Retrain the template's model from its corrections now (it also retrains on its own after
     ``DOCBATCH_RETRAIN_AFTER_CORRECTIONS`` new corrections)."""
     access.template(session, principal, template_id)
-    workflow_id = await learning.start_retrain(temporal, settings, org_id, template_id,
-                                               actor=principal.token_id)
+    workflow_id = await learning.start_retrain(
+        temporal, settings, org_id, template_id, actor=principal.token_id
+    )
     return RetrainStarted(workflowId=workflow_id)

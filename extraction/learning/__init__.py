@@ -44,8 +44,9 @@ def load(payload: dict[str, Any] | None) -> Learned | None:
     return Learned(str(model.get("version", "")), fields, memory)
 
 
-def pick(learned: Learned | None, name: str, doc: Document, trees: Trees,
-         cands: list[Ranked]) -> tuple[float, Ranked] | None:
+def pick(
+    learned: Learned | None, name: str, doc: Document, trees: Trees, cands: list[Ranked]
+) -> tuple[float, Ranked] | None:
     """The ranker's choice for one field with what was learned: the remembered candidate when the
     layout is known, else the best by the organisation's (or the built-in) trees."""
     use = learned.trees(name, trees) if learned else trees

@@ -26,8 +26,13 @@ def ranked_names(template: TemplateSpec) -> dict[str, str]:
     return out
 
 
-def org_document(doc_id: str, doc: Document, template: TemplateSpec, values: dict[str, Any],
-                 boxes: dict[str, list[float] | None] | None = None) -> OrgDocument | None:
+def org_document(
+    doc_id: str,
+    doc: Document,
+    template: TemplateSpec,
+    values: dict[str, Any],
+    boxes: dict[str, list[float] | None] | None = None,
+) -> OrgDocument | None:
     """``values``: the reviewed document's effective values by template field (corrections win).
     None when the ranker does not read this kind of document (it ranks OCR-read pages)."""
     from extraction.finders.fields import Finder
@@ -45,7 +50,9 @@ def org_document(doc_id: str, doc: Document, template: TemplateSpec, values: dic
         if values.get(field) in (None, ""):
             continue
         found = cands.get(ranked, [])
-        ok = labels(ranked, found, values[field], (boxes or {}).get(field), (page.width, page.height))
+        ok = labels(
+            ranked, found, values[field], (boxes or {}).get(field), (page.width, page.height)
+        )
         example.fields[ranked] = [(c.features, good) for c, good in zip(found, ok)]
         right = [c for c, good in zip(found, ok) if good]
         if right:

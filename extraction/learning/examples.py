@@ -37,10 +37,21 @@ def write_builtin(path: Path, examples: list[Example], attribution: list[str]) -
             names[fname] = sorted(have)
     docs = []
     for ex in examples:
-        docs.append({"doc": ex.doc, "fields": {
-            fname: {"x": [[round(feats.get(n, 0.0), 5) for n in names[fname]] for feats, _ok in rows],
-                    "y": [i for i, (_f, ok) in enumerate(rows) if ok]}
-            for fname, rows in ex.fields.items()}})
+        docs.append(
+            {
+                "doc": ex.doc,
+                "fields": {
+                    fname: {
+                        "x": [
+                            [round(feats.get(n, 0.0), 5) for n in names[fname]]
+                            for feats, _ok in rows
+                        ],
+                        "y": [i for i, (_f, ok) in enumerate(rows) if ok],
+                    }
+                    for fname, rows in ex.fields.items()
+                },
+            }
+        )
     body = {"training_data": attribution, "features": names, "documents": docs}
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         json.dump(body, fh, separators=(",", ":"))
@@ -65,7 +76,9 @@ def builtin_examples(path: Path = BUILTIN_PATH) -> list[Example]:
         ex = Example(str(d["doc"]))
         for fname, spec in d["fields"].items():
             good = set(spec["y"])
-            ex.fields[fname] = [(dict(zip(names[fname], row)), i in good) for i, row in enumerate(spec["x"])]
+            ex.fields[fname] = [
+                (dict(zip(names[fname], row)), i in good) for i, row in enumerate(spec["x"])
+            ]
         out.append(ex)
     return out
 

@@ -33,7 +33,9 @@ def fingerprint(doc: Document) -> Fingerprint:
         text = fold(word.text).strip(".,:;()'\"")
         if len(text) < 3 or not text.isalpha():
             continue
-        out.append((text, round((word.x0 + word.x1) / 2 / w, 4), round((word.y0 + word.y1) / 2 / w, 4)))
+        out.append(
+            (text, round((word.x0 + word.x1) / 2 / w, 4), round((word.y0 + word.y1) / 2 / w, 4))
+        )
         if len(out) >= MAX_WORDS:
             break
     return out
@@ -46,8 +48,10 @@ def _share(a: Fingerprint, b: Fingerprint) -> float:
     by_text: dict[str, list[tuple[float, float]]] = {}
     for text, x, y in b:
         by_text.setdefault(text, []).append((x, y))
-    found = sum(any(abs(x - bx) <= TOLERANCE and abs(y - by) <= TOLERANCE for bx, by in by_text.get(t, []))
-                for t, x, y in a)
+    found = sum(
+        any(abs(x - bx) <= TOLERANCE and abs(y - by) <= TOLERANCE for bx, by in by_text.get(t, []))
+        for t, x, y in a
+    )
     return found / len(a)
 
 

@@ -36,7 +36,11 @@ def as_amount(value: Any) -> Decimal | None:
     if not re.search(r"\d", text):
         return None
     if "," in text and "." in text:
-        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(".", "").replace(",", ".")
+        text = (
+            text.replace(",", "")
+            if text.rfind(".") > text.rfind(",")
+            else text.replace(".", "").replace(",", ".")
+        )
     elif "," in text and len(text.rsplit(",", 1)[1]) == 2:
         text = text.replace(",", ".")
     else:
@@ -71,8 +75,13 @@ def overlap(a: list[float], b: list[float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def labels(field: str, cands: list[Ranked], value: Any, box: list[float] | None = None,
-           page_size: tuple[float, float] | None = None) -> list[bool]:
+def labels(
+    field: str,
+    cands: list[Ranked],
+    value: Any,
+    box: list[float] | None = None,
+    page_size: tuple[float, float] | None = None,
+) -> list[bool]:
     """Which candidates are the person's value. When a box was picked on the page and several
     candidates carry the value, the one printed there wins (a total printed twice)."""
     ok = [same_value(field, value, c.value) for c in cands]

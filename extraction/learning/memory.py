@@ -42,15 +42,21 @@ class Entry:
     fields: dict[str, Remembered]
 
     def to_json(self) -> dict[str, Any]:
-        return {"layout": [list(w) for w in self.layout],
-                "fields": {k: {"value": r.value, "x": r.x, "y": r.y, "label": list(r.label)}
-                           for k, r in self.fields.items()}}
+        return {
+            "layout": [list(w) for w in self.layout],
+            "fields": {
+                k: {"value": r.value, "x": r.x, "y": r.y, "label": list(r.label)}
+                for k, r in self.fields.items()
+            },
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Entry:
         layout = [(str(t), float(x), float(y)) for t, x, y in data.get("layout", [])]
-        fields = {k: Remembered(str(v["value"]), float(v["x"]), float(v["y"]), tuple(v.get("label", [])))
-                  for k, v in data.get("fields", {}).items()}
+        fields = {
+            k: Remembered(str(v["value"]), float(v["x"]), float(v["y"]), tuple(v.get("label", [])))
+            for k, v in data.get("fields", {}).items()
+        }
         return cls(layout, fields)
 
 
@@ -63,15 +69,20 @@ def _label(doc: Document, cand: Ranked) -> tuple[str, ...]:
     line = next((ln for ln in page.lines if ln.box[1] - 1 <= yc <= ln.box[3] + 1), None)
     if line is None:
         return ()
-    words = [fold(w.text).strip(".,:;()") for w in line.words
-             if w.x1 <= cand.box[0] + 1 or w.x0 >= cand.box[2] - 1]
+    words = [
+        fold(w.text).strip(".,:;()")
+        for w in line.words
+        if w.x1 <= cand.box[0] + 1 or w.x0 >= cand.box[2] - 1
+    ]
     return tuple(sorted({w for w in words if len(w) >= 2 and w.isalpha()}))
 
 
 def _centre(doc: Document, cand: Ranked) -> tuple[float, float]:
     page = next((p for p in doc.pages if p.number == cand.page), doc.pages[0])
-    return ((cand.box[0] + cand.box[2]) / 2 / max(1.0, page.width),
-            (cand.box[1] + cand.box[3]) / 2 / max(1.0, page.height))
+    return (
+        (cand.box[0] + cand.box[2]) / 2 / max(1.0, page.width),
+        (cand.box[1] + cand.box[3]) / 2 / max(1.0, page.height),
+    )
 
 
 def remember(doc: Document, chosen: dict[str, Ranked]) -> Entry:
@@ -100,8 +111,10 @@ def recall(entries: list[Entry], doc: Document, name: str, cands: list[Ranked]) 
     if not entries or not cands:
         return None
     layout = fingerprint(doc)
-    scored = sorted(((similarity(layout, e.layout), i) for i, e in enumerate(entries)
-                     if name in e.fields), reverse=True)
+    scored = sorted(
+        ((similarity(layout, e.layout), i) for i, e in enumerate(entries) if name in e.fields),
+        reverse=True,
+    )
     for sim, i in scored:
         if sim < SAME_LAYOUT:
             break

@@ -31,13 +31,16 @@ class Outcome:
         return self.model is not None
 
 
-def learn(docs: list[OrgDocument], *, builtin: list[Example] | None = None,
-          folds: int = 5) -> Outcome:
+def learn(
+    docs: list[OrgDocument], *, builtin: list[Example] | None = None, folds: int = 5
+) -> Outcome:
     """Evaluate an organisation model against the built-in one, held out by document."""
     memory = [e.to_json() for e in memory_of(docs)]
     shipped = load_model()
     if len(docs) < MIN_DOCUMENTS or shipped is None:
-        return Outcome(None, memory, None, [f"{len(docs)} reviewed documents; {MIN_DOCUMENTS} needed"])
+        return Outcome(
+            None, memory, None, [f"{len(docs)} reviewed documents; {MIN_DOCUMENTS} needed"]
+        )
     base = builtin_examples() if builtin is None else builtin
     fields = [f for f in RANKED_FIELDS if any(f in d.example.fields for d in docs)]
     evaluation = evaluate(base, docs, shipped.fields, fields, folds)

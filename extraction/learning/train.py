@@ -19,9 +19,19 @@ from extraction.learning.examples import Example, Row
 from extraction.learning.memory import Entry, add
 from extraction.ranker.model import Trees
 
-PARAMS: dict[str, Any] = {"objective": "lambdarank", "n_estimators": 120, "learning_rate": 0.08,
-                          "num_leaves": 8, "min_child_samples": 5, "subsample": 0.8, "subsample_freq": 1,
-                          "colsample_bytree": 0.8, "random_state": 0, "verbose": -1, "n_jobs": 1}
+PARAMS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "n_estimators": 120,
+    "learning_rate": 0.08,
+    "num_leaves": 8,
+    "min_child_samples": 5,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "random_state": 0,
+    "verbose": -1,
+    "n_jobs": 1,
+}
 #: the organisation's documents weigh as much as this share of the built-in ones (each is repeated)
 ORG_SHARE = 0.3
 MAX_REPEAT = 50
@@ -65,7 +75,9 @@ def fit(builtin: list[Example], org: list[Example], name: str) -> Trees | None:
     return Trees(features, 0.0, 1.0, trees)
 
 
-def _flatten(root: dict[str, Any]) -> tuple[list[int], list[float], list[int], list[int], list[float]]:
+def _flatten(
+    root: dict[str, Any],
+) -> tuple[list[int], list[float], list[int], list[int], list[float]]:
     """A LightGBM tree (nested dicts, '<=' splits) as the arrays ``Trees`` evaluates."""
     arrays: tuple[list[int], list[float], list[int], list[int], list[float]] = ([], [], [], [], [])
     feature, threshold, left, right, value = arrays
@@ -100,7 +112,8 @@ def best(trees: Trees, rows: list[Row]) -> int | None:
 
 @dataclass
 class Evaluation:
-    """Held-out figures: documents, and per field how many the built-in / organisation model got right."""
+    """Held-out figures: per field, how many documents the built-in and the organisation's
+    model (alone, and with the vendor memory) got right."""
 
     documents: int
     folds: int
@@ -116,11 +129,18 @@ class Evaluation:
     def to_json(self) -> dict[str, Any]:
         def acc(hits: dict[str, int]) -> dict[str, float]:
             return {k: round(hits.get(k, 0) / n, 3) for k, n in self.tested.items() if n}
-        return {"documents": self.documents, "folds": self.folds, "tested": self.tested,
-                "builtin": acc(self.builtin), "learned": acc(self.learned),
-                "withMemory": acc(self.with_memory),
-                "builtinRight": sum(self.builtin.values()), "learnedRight": sum(self.learned.values()),
-                "withMemoryRight": sum(self.with_memory.values())}
+
+        return {
+            "documents": self.documents,
+            "folds": self.folds,
+            "tested": self.tested,
+            "builtin": acc(self.builtin),
+            "learned": acc(self.learned),
+            "withMemory": acc(self.with_memory),
+            "builtinRight": sum(self.builtin.values()),
+            "learnedRight": sum(self.learned.values()),
+            "withMemoryRight": sum(self.with_memory.values()),
+        }
 
 
 @dataclass
@@ -133,8 +153,13 @@ class OrgDocument:
     recall_index: Callable[[list[Entry], str], int | None]
 
 
-def evaluate(builtin: list[Example], docs: list[OrgDocument], builtin_trees: dict[str, Trees],
-             fields: list[str], folds: int = 5) -> Evaluation:
+def evaluate(
+    builtin: list[Example],
+    docs: list[OrgDocument],
+    builtin_trees: dict[str, Trees],
+    fields: list[str],
+    folds: int = 5,
+) -> Evaluation:
     """k-fold over the organisation's documents (k = min(folds, documents))."""
     k = max(2, min(folds, len(docs)))
     tested = {f: 0 for f in fields}
@@ -175,4 +200,3 @@ def memory_of(docs: list[OrgDocument]) -> list[Entry]:
     for d in docs:
         entries = add(entries, d.memory)
     return entries
-

@@ -16,8 +16,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-ITEMS = ["Garden hose 15m", "Copper nails box", "Wood glue", "Paint roller", "Sanding paper",
-         "Masking tape", "Cable ties", "Door hinge", "Light bulb", "Wall plugs", "Drill bit set"]
+ITEMS = [
+    "Garden hose 15m",
+    "Copper nails box",
+    "Wood glue",
+    "Paint roller",
+    "Sanding paper",
+    "Masking tape",
+    "Cable ties",
+    "Door hinge",
+    "Light bulb",
+    "Wall plugs",
+    "Drill bit set",
+]
 
 
 @dataclass(frozen=True)
@@ -27,13 +38,21 @@ class Layout:
     address: tuple[str, ...]
 
 
-LAYOUT = Layout(banner="Northgate Retail Holdings Ltd", seller="Harrow Fenwick Supplies",
-                address=("14 Quarry Road", "Millbrook MB4 7QT"))
+LAYOUT = Layout(
+    banner="Northgate Retail Holdings Ltd",
+    seller="Harrow Fenwick Supplies",
+    address=("14 Quarry Road", "Millbrook MB4 7QT"),
+)
 #: the same structure, other words: the built-in model goes wrong the same way
-OTHER = Layout(banner="Brightwell Trading Co Ltd", seller="Corner Paint Depot",
-               address=("2 Station Parade", "Eastleigh SO50 9AA"))
+OTHER = Layout(
+    banner="Brightwell Trading Co Ltd",
+    seller="Corner Paint Depot",
+    address=("2 Station Parade", "Eastleigh SO50 9AA"),
+)
 #: no operating company above the shop: the built-in model reads it right
-PLAIN = Layout(banner="", seller="Ashdown Garden Centre Ltd", address=("7 Mill Lane", "Ashford TN23 4LP"))
+PLAIN = Layout(
+    banner="", seller="Ashdown Garden Centre Ltd", address=("7 Mill Lane", "Ashford TN23 4LP")
+)
 
 
 @dataclass(frozen=True)
@@ -49,20 +68,30 @@ def render(path: Path, seed: int, layout: Layout = LAYOUT) -> Receipt:
     big = ImageFont.truetype(BOLD, 40)
     font = ImageFont.truetype(FONT, 26)
     small = ImageFont.truetype(FONT, 22)
-    lines: list[tuple[str, str | None, ImageFont.FreeTypeFont]] = [(layout.banner, None, big)] if layout.banner else []
+    lines: list[tuple[str, str | None, ImageFont.FreeTypeFont]] = (
+        [(layout.banner, None, big)] if layout.banner else []
+    )
     lines.append((layout.seller, None, big if not layout.banner else small))
     lines += [(a, None, small) for a in layout.address]
-    lines += [(f"Date: {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026", None, font),
-              (f"Receipt no: {rng.randint(10000, 99999)}", None, font), ("", None, font)]
+    lines += [
+        (f"Date: {rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2026", None, font),
+        (f"Receipt no: {rng.randint(10000, 99999)}", None, font),
+        ("", None, font),
+    ]
     total = Decimal(0)
     for name in rng.sample(ITEMS, rng.randint(3, 6)):
         price = Decimal(rng.randint(150, 4999)) / 100
         total += price
         lines.append((name, f"{price:.2f}", font))
     paid = (total / 10).to_integral_value(rounding="ROUND_CEILING") * 10 + 50
-    lines += [("", None, font), ("TOTAL", f"{total:.2f}", font),
-              ("CASH TENDERED", f"{paid:.2f}", font), ("CHANGE", f"{paid - total:.2f}", font),
-              ("", None, font), ("Thank you for shopping with us", None, small)]
+    lines += [
+        ("", None, font),
+        ("TOTAL", f"{total:.2f}", font),
+        ("CASH TENDERED", f"{paid:.2f}", font),
+        ("CHANGE", f"{paid - total:.2f}", font),
+        ("", None, font),
+        ("Thank you for shopping with us", None, small),
+    ]
     height = 80 + sum(int(f.size * 1.7) for _t, _a, f in lines)
     image = Image.new("L", (900, height), 255)
     draw = ImageDraw.Draw(image)

@@ -27,7 +27,10 @@ def test_texts_match_despite_case_punctuation_and_one_misread_letter() -> None:
 
 
 def test_a_picked_box_chooses_between_candidates_of_the_same_value() -> None:
-    cands = [Ranked(Decimal("9.50"), 1, [500, 100, 560, 120]), Ranked(Decimal("9.50"), 1, [500, 700, 560, 720])]
+    cands = [
+        Ranked(Decimal("9.50"), 1, [500, 100, 560, 120]),
+        Ranked(Decimal("9.50"), 1, [500, 700, 560, 720]),
+    ]
     assert labels("total", cands, 9.5) == [True, True]
     picked = [500 / 600, 700 / 1000, 560 / 600, 720 / 1000]  # fractions of a 600 x 1000 page
     assert labels("total", cands, 9.5, picked, (600, 1000)) == [False, True]
@@ -40,11 +43,25 @@ def _doc(words: list[tuple[str, float, float]], height: float = 1000) -> Documen
 
 
 def test_a_longer_receipt_of_the_same_header_is_the_same_layout() -> None:
-    header = [("Harrow", 200, 40), ("Fenwick", 270, 40), ("Supplies", 340, 40), ("Quarry", 250, 80),
-              ("Road", 320, 80), ("Receipt", 60, 120)]
+    header = [
+        ("Harrow", 200, 40),
+        ("Fenwick", 270, 40),
+        ("Supplies", 340, 40),
+        ("Quarry", 250, 80),
+        ("Road", 320, 80),
+        ("Receipt", 60, 120),
+    ]
     short = _doc(header + [("Glue", 60, 200)], height=700)
     long = _doc(header + [("Hinge", 60, 200), ("Tape", 60, 240), ("Bulb", 60, 280)], height=1400)
     assert similarity(fingerprint(short), fingerprint(long)) >= SAME_LAYOUT
-    other = _doc([("Corner", 200, 40), ("Paint", 270, 40), ("Depot", 340, 40), ("Station", 250, 80),
-                  ("Parade", 320, 80), ("Receipt", 60, 120)])
+    other = _doc(
+        [
+            ("Corner", 200, 40),
+            ("Paint", 270, 40),
+            ("Depot", 340, 40),
+            ("Station", 250, 80),
+            ("Parade", 320, 80),
+            ("Receipt", 60, 120),
+        ]
+    )
     assert similarity(fingerprint(short), fingerprint(other)) < SAME_LAYOUT
