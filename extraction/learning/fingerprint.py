@@ -12,7 +12,7 @@ from extraction.finders.locate import fold
 
 #: how many words describe a layout: the top of the page, where a seller's header changes least
 #: (further down, the items differ from one document to the next)
-MAX_WORDS = 24
+MAX_WORDS = 12
 #: how far (as a fraction of the page) a word may move and still be the same word of the layout
 TOLERANCE = 0.04
 #: the share of stable words two documents must have in common to be the same layout
