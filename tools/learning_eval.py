@@ -15,6 +15,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -38,7 +39,10 @@ def right(values: dict[str, object], r: Receipt) -> int:
     )
 
 
-def run(name: str, layout: Layout, folder: Path, n_train: int, n_new: int) -> None:
+def run(
+    name: str, layout: Layout, folder: Path, n_train: int, n_new: int
+) -> tuple[dict[str, Any] | None, list[Receipt]]:
+    """One organisation (one layout); its switched model (if any) and its new receipts."""
     receipts = [
         render(folder / f"{name}-{seed}.png", 100 + seed, layout) for seed in range(n_train + n_new)
     ]
@@ -81,6 +85,26 @@ def run(name: str, layout: Layout, folder: Path, n_train: int, n_new: int) -> No
             for r in receipts[n_train:]
         )
         print(f"  new receipts, {mode:26s}: {hits}/{2 * n_new} fields right (seller, total)")
+    return model, receipts[n_train:]
+
+
+def cross(results: dict[str, tuple[dict[str, Any] | None, list[Receipt]]]) -> None:
+    """Each switched model on the other layouts' new receipts: what it costs a vendor it never saw."""
+    for name, (model, _mine) in results.items():
+        if model is None:
+            continue
+        for other, (_m, receipts) in results.items():
+            if other == name:
+                continue
+            options = replace(EngineOptions(), learning={"model": model, "memory": []})
+            plain = sum(right(extract_file(r.path, TEMPLATE).values(), r) for r in receipts)
+            hits = sum(
+                right(extract_file(r.path, TEMPLATE, options=options).values(), r) for r in receipts
+            )
+            print(
+                f"{name}'s model on {other}'s new receipts: {hits}/{2 * len(receipts)} right "
+                f"(built-in {plain}/{2 * len(receipts)})"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=2)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, layout in LAYOUTS.items():
-            run(name, layout, Path(tmp), args.train, args.new)
+        results = {
+            name: run(name, layout, Path(tmp), args.train, args.new)
+            for name, layout in LAYOUTS.items()
+        }
+        cross(results)
     return 0
 
 
