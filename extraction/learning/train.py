@@ -47,16 +47,19 @@ def feature_names(examples: list[Example], name: str) -> list[str]:
     return sorted(names)
 
 
-def fit(builtin: list[Example], org: list[Example], name: str) -> Trees | None:
-    """One field's trees; None when no document has a right candidate for it."""
+def fit(
+    builtin: list[Example], org: list[Example], name: str, *, org_needed: bool = True
+) -> Trees | None:
+    """One field's trees; None when no organisation document has a right candidate for it
+    (``org_needed=False``: fitted on the built-in examples alone then, for comparisons)."""
     import lightgbm as lgb
     import numpy as np
 
     useful = [ex for ex in org if any(ok for _f, ok in ex.fields.get(name, []))]
-    if not useful:
-        return None
     base = [ex for ex in builtin if any(ok for _f, ok in ex.fields.get(name, []))]
-    repeat = max(1, min(MAX_REPEAT, round(ORG_SHARE * len(base) / len(useful))))
+    if (org_needed and not useful) or not (useful or base):
+        return None
+    repeat = max(1, min(MAX_REPEAT, round(ORG_SHARE * len(base) / max(1, len(useful)))))
     features = feature_names(base + useful, name)
     xs: list[list[float]] = []
     ys: list[int] = []
