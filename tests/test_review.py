@@ -308,3 +308,48 @@ async def test_the_page_words_are_stored_for_picking(reviewed: dict) -> None:
     none = (await svc.http.get(f"/processing-history/{svc.org_id}/{reviewed['acme']}/words",
                                params={"page": 2})).json()
     assert none["words"] == []
+
+
+async def test_webhooks_carry_the_review_state_and_announce_reviews(tmp_path: Path,
+                                                                     temporal_client: Client) -> None:
+    from tests.test_webhooks import hooks_settings, until
+    from tests.webhook_receiver import Receiver
+
+    receiver = Receiver()
+    await receiver.start()
+    try:
+        async with running_service(hooks_settings(tmp_path), temporal_client) as svc:
+            made = await svc.http.post(f"/templates/{svc.org_id}",
+                                       json={"name": "Review invoices", "templateSchema": SCHEMA})
+            assert made.status_code == 201, made.text
+            await svc.load_me()
+            hook = await svc.http.post(f"/webhooks/{svc.org_id}", json={
+                "name": "review", "url": receiver.url + "/hook",
+                "events": ["document.processed", "document.reviewed"]})
+            assert hook.status_code == 201, hook.text
+            batch = (await svc.upload([DOCS / "invoice-acme.pdf"], template="Review invoices")).json()
+            await svc.wait_final(batch["id"])
+            file_id = batch["uploadIds"][0]
+            await until(lambda: len(receiver.events()) >= 1, what="document.processed")
+            processed = receiver.events()[0]
+            assert processed["eventType"] == "document.processed"
+            assert processed["payload"]["needsReview"] is True
+            assert processed["payload"]["reviewFields"] == ["seller_name", "purchase_order"]
+            assert processed["payload"]["fields"]["invoice_number"] == "INV-1001"
+
+            fixed = await svc.http.patch(f"/processing-history/{svc.org_id}/{file_id}/fields",
+                                         json={"fields": {"purchase_order": "PO-1"}})
+            assert fixed.status_code == 200, fixed.text
+            await until(lambda: len(receiver.events()) >= 2, what="document.reviewed")
+            reviewed_event = receiver.events()[1]
+            assert reviewed_event["eventType"] == "document.reviewed"
+            payload = reviewed_event["payload"]
+            assert payload["fileId"] == file_id and payload["action"] == "corrected"
+            assert payload["reviewed"] is True and payload["needsReview"] is False
+            assert payload["fields"]["purchase_order"] == "PO-1" and payload["reviewedBy"]
+            confirmed = await svc.http.post(f"/processing-history/{svc.org_id}/{file_id}/review")
+            assert confirmed.status_code == 200
+            await until(lambda: len(receiver.events()) >= 3, what="second document.reviewed")
+            assert receiver.events()[2]["payload"]["action"] == "confirmed"
+    finally:
+        await receiver.stop()
