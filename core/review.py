@@ -42,6 +42,11 @@ class ReviewRefused(Exception):
 # --- thresholds and the needs-review decision -----------------------------------------------
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """A JSON column's object, or an empty one when it holds anything else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _threshold_problem(where: str, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         return f"{where}: '{THRESHOLD_KEY}' must be a number from 0 to 1 (a confidence), got {value!r}."
@@ -64,9 +69,9 @@ def threshold_problems(schema: Any) -> list[str]:
 
 def field_threshold(schema: dict[str, Any], name: str) -> float:
     spec = (schema.get("properties") or {}).get(name)
-    for source in (spec if isinstance(spec, dict) else {}, schema):
+    for source in (as_dict(spec), schema):
         value = source.get(THRESHOLD_KEY)
-        if _threshold_problem("", value) is None:
+        if isinstance(value, (int, float)) and _threshold_problem("", value) is None:
             return float(value)
     return DEFAULT_THRESHOLD
 
@@ -79,7 +84,8 @@ def fields_needing_review(
     props = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(props, dict):
         return []
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    required = schema.get("required")
+    required = required if isinstance(required, list) else []
     out = []
     for name in props:
         if name in corrected:
@@ -89,9 +95,10 @@ def fields_needing_review(
                 out.append(name)
             continue
         conf = confidence.get(name)
-        if isinstance(conf, (int, float)) and not isinstance(conf, bool):
-            if conf < field_threshold(schema, name):
-                out.append(name)
+        if isinstance(conf, bool) or not isinstance(conf, (int, float)):
+            continue
+        if conf < field_threshold(schema, name):
+            out.append(name)
     return out
 
 
@@ -108,8 +115,7 @@ def mark_needs_review(session: Session, file_id: str) -> None:
     file = session.get(BatchFile, file_id)
     if file is None or file.status != "completed":
         return
-    result = file.result if isinstance(file.result, dict) else {}
-    conf = result.get("confidence") if isinstance(result.get("confidence"), dict) else {}
+    conf = as_dict(as_dict(file.result).get("confidence"))
     corrected = {c.field for c in corrections_for_file(session, file.id)}
     fields = fields_needing_review(_template_schema(session, file), extracted_fields(file), conf,
                                    corrected)
@@ -223,7 +229,7 @@ def corrections_public(session: Session, file: BatchFile) -> dict[str, Any]:
 
 
 def batch_needs_review_count(session: Session, batch_id: str) -> int:
-    query = select(func.count()).where(BatchFile.batch_id == batch_id, BatchFile.needs_review)  # type: ignore[arg-type]
+    query = select(func.count()).where(BatchFile.batch_id == batch_id, BatchFile.needs_review)
     return int(session.exec(query).one())
 
 
@@ -271,7 +277,7 @@ def correct_fields(
     if sources is not None and not isinstance(sources, dict):
         raise ReviewRefused(400, "sources: must be an object of field name -> {page, box}.")
     schema = _template_schema(session, file)
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props = as_dict(schema.get("properties"))
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         if name not in props:
@@ -370,7 +376,7 @@ def template_audit(session: Session, principal: Principal, template_id: str, *, 
         own = select(BatchFile.id).where(BatchFile.project_id == principal.project_id)
         query = query.where(ReviewEvent.file_id.is_(None) | ReviewEvent.file_id.in_(own))  # type: ignore[union-attr]
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-    rows = session.exec(query.order_by(ReviewEvent.created_at.desc(), ReviewEvent.id.desc())  # type: ignore[union-attr]
+    rows = session.exec(query.order_by(ReviewEvent.created_at.desc(), ReviewEvent.id.desc())  # type: ignore[attr-defined,union-attr]
                         .offset((page - 1) * limit).limit(limit)).all()
     return list(rows), total
 

@@ -64,7 +64,7 @@ def _scalar(spec: dict[str, Any], value: Any, where: str) -> Any:
             raise ValueProblem(f"{where}must be a date like 2026-03-31, got {value[:40]!r}.") from None
     elif value and fmt == "date-time":
         try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            datetime.fromisoformat(value)
         except ValueError:
             raise ValueProblem(f"{where}must be a date-time like 2026-03-31T14:05:00Z.") from None
     return value
@@ -95,8 +95,10 @@ def check_value(spec: Any, value: Any) -> Any:
         raise ValueProblem(f"must be a list of line items (objects), got {_name(value)}.")
     if len(value) > MAX_ROWS:
         raise ValueProblem(f"has {len(value)} line items; at most {MAX_ROWS} are kept.")
-    items = spec.get("items") if isinstance(spec.get("items"), dict) else {}
-    columns = items.get("properties") if isinstance(items.get("properties"), dict) else {}
+    items = spec.get("items")
+    items = items if isinstance(items, dict) else {}
+    columns = items.get("properties")
+    columns = columns if isinstance(columns, dict) else {}
     rows = []
     for i, row in enumerate(value, 1):
         if not isinstance(row, dict):
