@@ -21,6 +21,8 @@ from core.models import Organization, Project
 from core.tokens import create_token
 from tests.harness import DOCS, Service, make_settings, running_service
 
+XSD = Path(__file__).parents[1] / "exporters" / "docbatch-export.xsd"
+
 SCHEMA = {
     "type": "object",
     "required": ["invoice_number", "purchase_order"],
@@ -166,6 +168,17 @@ async def test_a_correction_changes_every_export_and_keeps_the_original(reviewed
                                   "grand_total": 1190.0, "purchase_order": None}
     assert sorted(result["corrected"]) == ["grand_total", "invoice_number", "issue_date", "purchase_order"]
     assert result["reviewed"] is True and result["needsReview"] is False
+    frame = pd.read_csv(io.BytesIO((await svc.http.get(f"/processing-history/{org}/{acme}/export",
+                                                       params={"format": "csv"})).content),
+                        encoding="utf-8-sig", dtype=str)
+    assert (frame.loc[0, "needs_review"], frame.loc[0, "reviewed"]) == ("false", "true")
+    xml = etree.fromstring((await svc.http.get(f"/processing-history/{org}/{acme}/export",
+                                               params={"format": "xml"})).content)
+    etree.XMLSchema(etree.parse(str(XSD))).assertValid(xml)
+    (document,) = xml.findall("results/document")
+    assert (document.get("needsReview"), document.get("reviewed")) == ("false", "true")
+    marked = [f.get("name") for f in document.findall("field") if f.get("corrected") == "true"]
+    assert marked == ["invoice_number", "issue_date", "grand_total", "purchase_order"]
 
     # a second correction of one field wins; the first stays in the audit log
     again = await svc.http.patch(f"/processing-history/{org}/{acme}/fields",
