@@ -63,6 +63,35 @@ class AuditList(Camel):
     data: list[AuditEntry]
 
 
+class Pagination(Camel):
+    page: int
+    limit: int
+    total: int
+    pages: int
+
+
+class AuditPage(Camel):
+    data: list[AuditEntry]
+    pagination: Pagination
+
+
+class QueuePage(Camel):
+    """File records (as ``GET /processing-history/{orgId}`` lists them) that need review."""
+
+    data: list[dict[str, Any]]
+    pagination: Pagination
+
+
+class PageWord(Camel):
+    text: str
+    box: list[float]  # [x0, y0, x1, y1] as fractions of the page, origin top-left
+
+
+class PageWords(Camel):
+    page: int
+    words: list[PageWord]
+
+
 def _state(session: SessionDep, file: BatchFile) -> ReviewState:
     extras = review.record_extras(session, file)
     return ReviewState(id=file.id, batch_id=file.batch_id, file_name=file.file_name,
@@ -118,29 +147,33 @@ def file_audit(org_id: str, file_id: str, principal: Reader, session: SessionDep
     return AuditList(data=[AuditEntry(**review.event_public(r)) for r in rows])
 
 
-@router.get("/processing-history/{org_id}/{file_id}/words")
+@router.get("/processing-history/{org_id}/{file_id}/words", response_model=PageWords,
+            response_model_by_alias=True)
 def page_words(org_id: str, file_id: str, principal: Reader, session: SessionDep,
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> dict[str, Any]:
+               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> PageWords:
     """The words read on one page with their boxes (fractions of the page), for picking values."""
-    return {"page": page, "words": review.page_words(session, principal, file_id, page)}
+    words = review.page_words(session, principal, file_id, page)
+    return PageWords(page=page, words=[PageWord(**w) for w in words])
 
 
-@router.get("/templates/{org_id}/{template_id}/audit")
+@router.get("/templates/{org_id}/{template_id}/audit", response_model=AuditPage,
+            response_model_by_alias=True)
 def template_audit(org_id: str, template_id: str, principal: Reader, session: SessionDep,
                    page: Annotated[int, Query(ge=1)] = 1,
-                   limit: Annotated[int, Query(ge=1, le=100)] = 50) -> dict[str, Any]:
+                   limit: Annotated[int, Query(ge=1, le=100)] = 50) -> AuditPage:
     """Corrections, confirmations and model decisions of one template, newest first."""
     rows, total = review.template_audit(session, principal, template_id, page=page, limit=limit)
-    data = [AuditEntry(**review.event_public(r)).model_dump(by_alias=True) for r in rows]
-    return page_of(data, page=page, limit=limit, total=total)
+    data = [AuditEntry(**review.event_public(r)) for r in rows]
+    return AuditPage(data=data, pagination=Pagination(**page_of([], page=page, limit=limit,
+                                                                 total=total)["pagination"]))
 
 
-@router.get("/review/{org_id}/queue")
+@router.get("/review/{org_id}/queue", response_model=QueuePage, response_model_by_alias=True)
 def review_queue(org_id: str, principal: Reader, session: SessionDep,
                  templateId: str | None = None,
                  page: Annotated[int, Query(ge=1)] = 1,
-                 limit: Annotated[int, Query(ge=1, le=100)] = 50) -> dict[str, Any]:
+                 limit: Annotated[int, Query(ge=1, le=100)] = 50) -> QueuePage:
     """Files that need review, oldest first (the review queue)."""
     rows, total = review.review_queue(session, principal, page=page, limit=limit,
                                       template_id=templateId)
-    return page_of([file_public(r) for r in rows], page=page, limit=limit, total=total)
+    return QueuePage(**page_of([file_public(r) for r in rows], page=page, limit=limit, total=total))
