@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
@@ -102,7 +103,8 @@ async def _announce(session: SessionDep, settings: SettingsDep, temporal: Tempor
                     principal: Principal, file: BatchFile, how: str) -> None:
     """Start the ``document.reviewed`` deliveries; a Temporal outage does not undo the review."""
     try:
-        await publish_reviewed(await temporal.get(), settings, session, file, how)
+        client = await temporal.get()
+        await asyncio.wait_for(publish_reviewed(client, settings, session, file, how), timeout=15)
     except Exception as exc:  # noqa: BLE001 - logged; the correction itself is stored
         log.warning("document.reviewed for %s not sent: %s", file.id, exc)
 
