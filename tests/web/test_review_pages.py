@@ -121,6 +121,10 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     await expect(page.locator(".review-bar")).to_contain_text("Needs review: seller_name, purchase_order")
     await expect(page.locator("#page-view .word").first).to_be_attached()
     await expect(page.locator("#page-view.pickable")).to_have_count(1)
+    await page.wait_for_function(  # the page's size (so where a word is) is known once it is drawn
+        "() => { const i = document.querySelector('#page-view img'); "
+        "return i && i.complete && i.naturalWidth > 0; }"
+    )
 
     # click a word: it fills the focused field
     await page.locator("#edit-purchase_order").focus()
@@ -188,3 +192,17 @@ async def test_a_read_only_token_sees_the_fields_without_editing(page: Page, web
     await page.goto(f"{web.base_url}/ui/review")
     await expect(page.locator(".queue-table tbody tr").first).to_be_visible()
     await expect(page.locator("button.accept")).to_have_count(0)
+    await expect(page.locator("#template-audit")).to_be_hidden()
+
+    # the template's review history: the two confirmations and the correction, newest first
+    await page.get_by_label("Template", exact=True).select_option(label="Review")
+    entries = page.locator("#template-audit li")
+    await expect(entries).to_have_count(3)
+    assert [await entries.nth(i).get_attribute("data-kind") for i in range(3)] == [
+        "corrected", "confirmed", "confirmed"]
+    await expect(entries.nth(0)).to_contain_text('seller_name: "Acme Supplies GmbH" → "Northwind Traders"')
+    assert "templateId=" in page.url
+    await screenshot(page, "review-template-audit")
+    await page.get_by_label("Template", exact=True).select_option(label="invoice")
+    await expect(page.locator("#queue-empty")).to_be_visible()
+    await expect(page.locator("#template-audit li")).to_have_count(0)

@@ -12,6 +12,9 @@
   let total = 0;
   let selected = 0;
 
+  const picker = document.getElementById("queue-template");
+  const auditCard = document.getElementById("template-audit");
+  const auditList = document.getElementById("template-audit-list");
   const templateName = (id) => ((config.templates || []).find((t) => t.id === id) || {}).name || id;
   const openUrl = (f) => `/ui/files/${encodeURIComponent(f.id)}?from=queue`;
 
@@ -34,6 +37,7 @@
       total -= 1;
       announce(`${f.fileName} accepted as correct.`);
       render(Math.min(i, files.length - 1));
+      loadAudit(picker.value);
     } catch (err) {
       showError(errorBox, err.message || "The file could not be accepted.");
     }
@@ -72,13 +76,57 @@
     } else if (ev.key === "a") { accept(selected); ev.preventDefault(); }
   });
 
-  api("GET", `/review/${org}/queue?limit=100`).then((page) => {
-    files = page.data || [];
-    total = (page.pagination || {}).total || files.length;
-    render();
-  }).catch((err) => {
-    root.setAttribute("aria-busy", "false");
-    root.replaceChildren(el("p", { class: "muted" }, "The review queue could not be loaded."));
-    showError(errorBox, err.message);
+  function summary(e) {
+    const d = e.detail || {};
+    if (e.kind === "corrected") {
+      return Object.entries(d.fields || {}).map(([n, c]) => `${n}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join("; ");
+    }
+    if (e.kind === "confirmed") return `accepted as extracted${(d.reviewFields || []).length ? ` (${d.reviewFields.join(", ")} checked)` : ""}`;
+    return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+  }
+
+  /** Corrections, confirmations and model decisions of the chosen template, newest first. */
+  async function loadAudit(templateId) {
+    auditCard.hidden = !templateId;
+    if (!templateId) return;
+    document.getElementById("template-audit-title").textContent = `Review history of ${templateName(templateId)}`;
+    try {
+      const page = await api("GET", `/templates/${org}/${encodeURIComponent(templateId)}/audit?limit=100`);
+      const entries = page.data || [];
+      auditList.replaceChildren(entries.length
+        ? el("ul", { class: "audit" }, entries.map((e) => el("li", { dataset: { kind: e.kind } },
+            el("strong", {}, e.kind), ` · ${fmtDate(e.createdAt)} · ${e.actor}`,
+            e.fileId ? [" · ", el("a", { href: `/ui/files/${encodeURIComponent(e.fileId)}` }, "file")] : null,
+            el("div", { class: "muted" }, summary(e)))))
+        : el("p", { class: "muted" }, "No correction, confirmation or model change for this template yet."));
+    } catch (err) {
+      auditList.replaceChildren(el("p", { class: "muted" }, "The review history could not be loaded."));
+    }
+  }
+
+  async function load() {
+    const templateId = picker.value;
+    const filter = templateId ? `&templateId=${encodeURIComponent(templateId)}` : "";
+    try {
+      const page = await api("GET", `/review/${org}/queue?limit=100${filter}`);
+      files = page.data || [];
+      total = (page.pagination || {}).total || files.length;
+      render();
+    } catch (err) {
+      root.setAttribute("aria-busy", "false");
+      root.replaceChildren(el("p", { class: "muted" }, "The review queue could not be loaded."));
+      showError(errorBox, err.message);
+    }
+    loadAudit(templateId);
+  }
+
+  for (const t of config.templates || []) picker.append(el("option", { value: t.id }, t.name));
+  picker.value = new URLSearchParams(location.search).get("templateId") || "";
+  picker.addEventListener("change", () => {
+    const url = new URL(location.href);
+    if (picker.value) url.searchParams.set("templateId", picker.value); else url.searchParams.delete("templateId");
+    history.replaceState(null, "", url);
+    load();
   });
+  load();
 })();
