@@ -40,9 +40,10 @@ SCHEMA = {
 
 
 @pytest.fixture
-async def reviewed(tmp_path: Path, temporal_client: Client) -> AsyncIterator[dict]:
-    """A service with one finished batch of the review template: acme (completed) + corrupt (failed)."""
-    async with running_service(make_settings(tmp_path), temporal_client) as svc:
+async def reviewed(tmp_path: Path, temporal_client: Client, database_url: str) -> AsyncIterator[dict]:
+    """A service with one finished batch of the review template: acme (completed) + corrupt (failed),
+    on SQLite and on PostgreSQL."""
+    async with running_service(make_settings(tmp_path, database_url), temporal_client) as svc:
         made = await svc.http.post(f"/templates/{svc.org_id}",
                                    json={"name": "Review invoices", "templateSchema": SCHEMA})
         assert made.status_code == 201, made.text
