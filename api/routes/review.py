@@ -6,11 +6,11 @@ import asyncio
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from api.deps import Reader, SessionDep, SettingsDep, TemporalHolderDep, Writer
+from api.deps import Reader, SessionDep, SettingsDep, TemporalHolderDep, Writer, credential
 from api.errors import ApiError
 from api.schemas import file_public, page_of
 from core import review
@@ -109,6 +109,12 @@ async def _announce(session: SessionDep, settings: SettingsDep, temporal: Tempor
         log.warning("document.reviewed for %s not sent: %s", file.id, exc)
 
 
+def _actor(request: Request, principal: Principal) -> str:
+    """Who acts, as the audit log names them: the token id, ``web:`` first when signed in."""
+    via_cookie = credential(request.headers, request.cookies)[1]  # type: ignore[arg-type]
+    return f"web:{principal.token_id}" if via_cookie else principal.token_id
+
+
 def _refused(exc: review.ReviewRefused) -> ApiError:
     return ApiError(exc.status_code, exc.message)
 
@@ -117,11 +123,12 @@ def _refused(exc: review.ReviewRefused) -> ApiError:
               response_model_by_alias=True)
 async def correct_fields(org_id: str, file_id: str, body: CorrectionIn, principal: Writer,
                          session: SessionDep, settings: SettingsDep,
-                         temporal: TemporalHolderDep) -> ReviewState:
+                         temporal: TemporalHolderDep, request: Request) -> ReviewState:
     """Correct some fields of a completed file: the values are checked against the template, the
     extracted ones are kept, and every export uses the corrected ones from now on."""
     try:
-        file = review.correct_fields(session, principal, file_id, body.fields, body.sources)
+        file = review.correct_fields(session, principal, file_id, body.fields, body.sources,
+                                     actor=_actor(request, principal))
     except review.ReviewRefused as exc:
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "corrected")
@@ -131,10 +138,11 @@ async def correct_fields(org_id: str, file_id: str, body: CorrectionIn, principa
 @router.post("/processing-history/{org_id}/{file_id}/review", response_model=ReviewState,
              response_model_by_alias=True)
 async def confirm_file(org_id: str, file_id: str, principal: Writer, session: SessionDep,
-                       settings: SettingsDep, temporal: TemporalHolderDep) -> ReviewState:
+                       settings: SettingsDep, temporal: TemporalHolderDep,
+                       request: Request) -> ReviewState:
     """Confirm a completed file's values without changing them (it no longer needs review)."""
     try:
-        file = review.confirm_file(session, principal, file_id)
+        file = review.confirm_file(session, principal, file_id, actor=_actor(request, principal))
     except review.ReviewRefused as exc:
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "confirmed")

@@ -163,6 +163,8 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     picked = after["corrections"]["seller_name"]["box"]
     assert picked[0] == pytest.approx(first[0], abs=1e-4) and picked[2] == pytest.approx(last[2], abs=1e-4)
     assert after["corrections"]["grand_total"]["box"] is None  # typed, not picked
+    assert after["corrections"]["grand_total"]["by"].startswith("web:tok_")  # signed in
+    assert after["reviewedBy"] == after["corrections"]["grand_total"]["by"]
 
     # the page marks what was corrected, and lists it in the review history
     for name in ("purchase_order", "seller_name", "grand_total"):
