@@ -77,3 +77,20 @@ def test_values_that_fit(spec: dict, value: object, stored: object) -> None:
 def test_values_that_do_not_fit(spec: dict, value: object, says: str) -> None:
     with pytest.raises(ValueProblem, match=says):
         check_value(spec, value)
+
+
+def test_the_words_stored_for_picking(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extraction import document
+    from extraction.document import Document, Page, Word, stored_words
+
+    scanned = Page(1, 200.0, 100.0, [Word("Total", 20, 10, 60, 20), Word(" ", 0, 0, 1, 1),
+                                     Word("12,50", 100, 10, 140, 20)])
+    typed = Page(2, 1.0, 1.0, [Word("docx", 0, 0, 1, 1)], geometric=False)
+    doc = Document([scanned, typed], "pdf")
+    assert stored_words(doc) == [{"page": 1, "words": [["Total", 0.1, 0.1, 0.3, 0.2],
+                                                      ["12,50", 0.5, 0.1, 0.7, 0.2]]}]
+    many = Page(3, 10.0, 10.0, [Word(f"w{i}", 1, 1, 2, 2) for i in range(10)])
+    monkeypatch.setattr(document, "MAX_STORED_WORDS", 4)
+    monkeypatch.setattr(document, "MAX_STORED_WORDS_TOTAL", 6)
+    kept = stored_words(Document([scanned, many, many], "pdf"))
+    assert [(p["page"], len(p["words"])) for p in kept] == [(1, 2), (3, 4)]  # then the budget is spent
