@@ -61,7 +61,9 @@ def _scalar(spec: dict[str, Any], value: Any, where: str) -> Any:
         try:
             value = date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ValueProblem(f"{where}must be a date like 2026-03-31, got {value[:40]!r}.") from None
+            raise ValueProblem(
+                f"{where}must be a date like 2026-03-31, got {value[:40]!r}."
+            ) from None
     elif value and fmt == "date-time":
         try:
             datetime.fromisoformat(value)
@@ -85,7 +87,7 @@ def _name(value: Any) -> str:
 
 
 def check_value(spec: Any, value: Any) -> Any:
-    """The value to store for a field whose schema is ``spec``; ValueProblem when it does not fit."""
+    """The value to store for a field whose schema is ``spec``; ValueProblem if it does not fit."""
     spec = spec if isinstance(spec, dict) else {}
     if _type_of(spec) != "array":
         return _scalar(spec, value, "")
@@ -106,8 +108,10 @@ def check_value(spec: Any, value: Any) -> Any:
         clean = {}
         for key, cell in row.items():
             if key not in columns:
-                raise ValueProblem(f"line item {i}: unknown column '{str(key)[:64]}'; the columns "
-                                   f"are {', '.join(columns)}.")
+                raise ValueProblem(
+                    f"line item {i}: unknown column '{str(key)[:64]}'; the columns "
+                    f"are {', '.join(columns)}."
+                )
             col = columns[key] if isinstance(columns[key], dict) else {}
             clean[key] = _scalar(col, cell, f"line item {i}, column '{key}' ")
         rows.append(clean)

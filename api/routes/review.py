@@ -13,7 +13,7 @@ from pydantic.alias_generators import to_camel
 from api.deps import Reader, SessionDep, SettingsDep, TemporalHolderDep, Writer, credential
 from api.errors import ApiError
 from api.schemas import file_public, page_of
-from core import review
+from core import review, review_lists
 from core.access import Principal
 from core.models import BatchFile
 from core.review_webhook import publish_reviewed
@@ -95,12 +95,24 @@ class PageWords(Camel):
 
 def _state(session: SessionDep, file: BatchFile) -> ReviewState:
     extras = review.record_extras(session, file)
-    return ReviewState(id=file.id, batch_id=file.batch_id, file_name=file.file_name,
-                       template_id=file.template_id, **review.review_public(file), **extras)
+    return ReviewState(
+        id=file.id,
+        batch_id=file.batch_id,
+        file_name=file.file_name,
+        template_id=file.template_id,
+        **review.review_public(file),
+        **extras,
+    )
 
 
-async def _announce(session: SessionDep, settings: SettingsDep, temporal: TemporalHolderDep,
-                    principal: Principal, file: BatchFile, how: str) -> None:
+async def _announce(
+    session: SessionDep,
+    settings: SettingsDep,
+    temporal: TemporalHolderDep,
+    principal: Principal,
+    file: BatchFile,
+    how: str,
+) -> None:
     """Start the ``document.reviewed`` deliveries; a Temporal outage does not undo the review."""
     try:
         client = await temporal.get()
@@ -119,27 +131,47 @@ def _refused(exc: review.ReviewRefused) -> ApiError:
     return ApiError(exc.status_code, exc.message)
 
 
-@router.patch("/processing-history/{org_id}/{file_id}/fields", response_model=ReviewState,
-              response_model_by_alias=True)
-async def correct_fields(org_id: str, file_id: str, body: CorrectionIn, principal: Writer,
-                         session: SessionDep, settings: SettingsDep,
-                         temporal: TemporalHolderDep, request: Request) -> ReviewState:
+@router.patch(
+    "/processing-history/{org_id}/{file_id}/fields",
+    response_model=ReviewState,
+    response_model_by_alias=True,
+)
+async def correct_fields(
+    org_id: str,
+    file_id: str,
+    body: CorrectionIn,
+    principal: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    temporal: TemporalHolderDep,
+    request: Request,
+) -> ReviewState:
     """Correct some fields of a completed file: the values are checked against the template, the
     extracted ones are kept, and every export uses the corrected ones from now on."""
     try:
-        file = review.correct_fields(session, principal, file_id, body.fields, body.sources,
-                                     actor=_actor(request, principal))
+        file = review.correct_fields(
+            session, principal, file_id, body.fields, body.sources, actor=_actor(request, principal)
+        )
     except review.ReviewRefused as exc:
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "corrected")
     return _state(session, file)
 
 
-@router.post("/processing-history/{org_id}/{file_id}/review", response_model=ReviewState,
-             response_model_by_alias=True)
-async def confirm_file(org_id: str, file_id: str, principal: Writer, session: SessionDep,
-                       settings: SettingsDep, temporal: TemporalHolderDep,
-                       request: Request) -> ReviewState:
+@router.post(
+    "/processing-history/{org_id}/{file_id}/review",
+    response_model=ReviewState,
+    response_model_by_alias=True,
+)
+async def confirm_file(
+    org_id: str,
+    file_id: str,
+    principal: Writer,
+    session: SessionDep,
+    settings: SettingsDep,
+    temporal: TemporalHolderDep,
+    request: Request,
+) -> ReviewState:
     """Confirm a completed file's values without changing them (it no longer needs review)."""
     try:
         file = review.confirm_file(session, principal, file_id, actor=_actor(request, principal))
@@ -149,41 +181,69 @@ async def confirm_file(org_id: str, file_id: str, principal: Writer, session: Se
     return _state(session, file)
 
 
-@router.get("/processing-history/{org_id}/{file_id}/audit", response_model=AuditList,
-            response_model_by_alias=True)
+@router.get(
+    "/processing-history/{org_id}/{file_id}/audit",
+    response_model=AuditList,
+    response_model_by_alias=True,
+)
 def file_audit(org_id: str, file_id: str, principal: Reader, session: SessionDep) -> AuditList:
     """Every correction and confirmation of one file, oldest first."""
-    rows = review.file_audit(session, principal, file_id)
-    return AuditList(data=[AuditEntry(**review.event_public(r)) for r in rows])
+    rows = review_lists.file_audit(session, principal, file_id)
+    return AuditList(data=[AuditEntry(**review_lists.event_public(r)) for r in rows])
 
 
-@router.get("/processing-history/{org_id}/{file_id}/words", response_model=PageWords,
-            response_model_by_alias=True)
-def page_words(org_id: str, file_id: str, principal: Reader, session: SessionDep,
-               page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> PageWords:
+@router.get(
+    "/processing-history/{org_id}/{file_id}/words",
+    response_model=PageWords,
+    response_model_by_alias=True,
+)
+def page_words(
+    org_id: str,
+    file_id: str,
+    principal: Reader,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> PageWords:
     """The words read on one page with their boxes (fractions of the page), for picking values."""
     words = review.page_words(session, principal, file_id, page)
     return PageWords(page=page, words=[PageWord(**w) for w in words])
 
 
-@router.get("/templates/{org_id}/{template_id}/audit", response_model=AuditPage,
-            response_model_by_alias=True)
-def template_audit(org_id: str, template_id: str, principal: Reader, session: SessionDep,
-                   page: Annotated[int, Query(ge=1)] = 1,
-                   limit: Annotated[int, Query(ge=1, le=100)] = 50) -> AuditPage:
+@router.get(
+    "/templates/{org_id}/{template_id}/audit",
+    response_model=AuditPage,
+    response_model_by_alias=True,
+)
+def template_audit(
+    org_id: str,
+    template_id: str,
+    principal: Reader,
+    session: SessionDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> AuditPage:
     """Corrections, confirmations and model decisions of one template, newest first."""
-    rows, total = review.template_audit(session, principal, template_id, page=page, limit=limit)
-    data = [AuditEntry(**review.event_public(r)) for r in rows]
-    return AuditPage(data=data, pagination=Pagination(**page_of([], page=page, limit=limit,
-                                                                 total=total)["pagination"]))
+    rows, total = review_lists.template_audit(
+        session, principal, template_id, page=page, limit=limit
+    )
+    data = [AuditEntry(**review_lists.event_public(r)) for r in rows]
+    return AuditPage(
+        data=data,
+        pagination=Pagination(**page_of([], page=page, limit=limit, total=total)["pagination"]),
+    )
 
 
 @router.get("/review/{org_id}/queue", response_model=QueuePage, response_model_by_alias=True)
-def review_queue(org_id: str, principal: Reader, session: SessionDep,
-                 templateId: str | None = None,
-                 page: Annotated[int, Query(ge=1)] = 1,
-                 limit: Annotated[int, Query(ge=1, le=100)] = 50) -> QueuePage:
+def review_queue(
+    org_id: str,
+    principal: Reader,
+    session: SessionDep,
+    templateId: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> QueuePage:
     """Files that need review, oldest first (the review queue)."""
-    rows, total = review.review_queue(session, principal, page=page, limit=limit,
-                                      template_id=templateId)
+    rows, total = review_lists.review_queue(
+        session, principal, page=page, limit=limit, template_id=templateId
+    )
     return QueuePage(**page_of([file_public(r) for r in rows], page=page, limit=limit, total=total))

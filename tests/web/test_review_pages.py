@@ -16,8 +16,11 @@ SCHEMA = {
     "required": ["invoice_number", "purchase_order"],
     "properties": {
         "invoice_number": {"type": "string", "description": "Invoice number"},
-        "seller_name": {"type": "string", "description": "Name of the company that issued the invoice",
-                        "x-review-threshold": 0.95},
+        "seller_name": {
+            "type": "string",
+            "description": "Name of the company that issued the invoice",
+            "x-review-threshold": 0.95,
+        },
         "grand_total": {"type": "number", "description": "Total including tax"},
         "purchase_order": {"type": "string", "description": "Purchase order reference"},
     },
@@ -27,7 +30,9 @@ INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invo
 
 async def finished_batch(web: WebService, paths: list, name: str) -> dict:
     if "Review" not in web.templates:
-        made = await web.api.post(f"/templates/{web.org_id}", json={"name": "Review", "templateSchema": SCHEMA})
+        made = await web.api.post(
+            f"/templates/{web.org_id}", json={"name": "Review", "templateSchema": SCHEMA}
+        )
         assert made.status_code == 201, made.text
         web.templates["Review"] = made.json()["id"]
     batch = await web.upload(paths, name=name, template="Review")
@@ -44,7 +49,7 @@ async def finished_batch(web: WebService, paths: list, name: str) -> dict:
 
 @pytest.fixture(scope="module")
 async def queue(web: WebService) -> dict[str, str]:
-    """Three invoices of a template whose required purchase_order none of them has: all need review."""
+    """Three invoices of a template whose required purchase_order none has: all need review."""
     detail = await finished_batch(web, INVOICES, "To review")
     assert detail["needsReviewFiles"] == 3, detail
     return {f["fileName"]: f["id"] for f in detail["files"]}
@@ -54,7 +59,9 @@ async def record(web: WebService, file_id: str) -> dict:
     return (await web.api.get(f"/processing-history/{web.org_id}/{file_id}")).json()
 
 
-async def test_the_queue_is_driven_by_the_keyboard(page: Page, web: WebService, queue: dict) -> None:
+async def test_the_queue_is_driven_by_the_keyboard(
+    page: Page, web: WebService, queue: dict
+) -> None:
     batch = next(b for b in await web.batches() if b["name"] == "To review")
     await sign_in(page, web, then=f"/ui/batches/{batch['id']}")
     await expect(page.locator("#needs-review-count")).to_have_text("3 files")
@@ -99,8 +106,10 @@ async def test_the_queue_is_driven_by_the_keyboard(page: Page, web: WebService, 
 async def center_of(page: Page, box: list[float]) -> tuple[float, float]:
     view = await page.locator("#page-view").bounding_box()
     assert view is not None
-    return (view["x"] + (box[0] + box[2]) / 2 * view["width"],
-            view["y"] + (box[1] + box[3]) / 2 * view["height"])
+    return (
+        view["x"] + (box[0] + box[2]) / 2 * view["width"],
+        view["y"] + (box[1] + box[3]) / 2 * view["height"],
+    )
 
 
 async def corner(page: Page, x: float, y: float) -> tuple[float, float]:
@@ -118,7 +127,9 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     await sign_in(page, web, then=f"/ui/files/{acme}")
     await expect(page.locator("#field-invoice_number")).to_contain_text("INV-1001")
     await expect(page.locator("#field-purchase_order")).to_contain_text("not found")
-    await expect(page.locator(".review-bar")).to_contain_text("Needs review: seller_name, purchase_order")
+    await expect(page.locator(".review-bar")).to_contain_text(
+        "Needs review: seller_name, purchase_order"
+    )
     await expect(page.locator("#page-view .word").first).to_be_attached()
     await expect(page.locator("#page-view.pickable")).to_have_count(1)
     await page.wait_for_function(  # the page's size (so where a word is) is known once it is drawn
@@ -161,7 +172,9 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     fix = after["corrections"]["purchase_order"]
     assert fix["page"] == 1 and fix["box"] == pytest.approx(by_text["INV-1001"], abs=1e-4)
     picked = after["corrections"]["seller_name"]["box"]
-    assert picked[0] == pytest.approx(first[0], abs=1e-4) and picked[2] == pytest.approx(last[2], abs=1e-4)
+    assert picked[0] == pytest.approx(first[0], abs=1e-4) and picked[2] == pytest.approx(
+        last[2], abs=1e-4
+    )
     assert after["corrections"]["grand_total"]["box"] is None  # typed, not picked
     assert after["corrections"]["grand_total"]["by"].startswith("web:tok_")  # signed in
     assert after["reviewedBy"] == after["corrections"]["grand_total"]["by"]
@@ -172,7 +185,9 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     await expect(page.locator("#field-invoice_number .badge.corrected")).to_have_count(0)
     await expect(page.locator("#field-seller_name .current")).to_have_text("Northwind Traders")
     await expect(page.locator("#audit li")).to_have_count(1)
-    await expect(page.locator("#audit li")).to_contain_text("seller_name: Acme Supplies GmbH → Northwind Traders")
+    await expect(page.locator("#audit li")).to_contain_text(
+        "seller_name: Acme Supplies GmbH → Northwind Traders"
+    )
     await screenshot(page, "review-file-saved")
 
     # a value the template refuses is shown, and nothing is stored
@@ -183,9 +198,14 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
     assert (await record(web, acme))["result"]["grand_total"] == 1234.5
 
 
-async def test_a_read_only_token_sees_the_fields_without_editing(page: Page, web: WebService,
-                                                                 queue: dict) -> None:
-    token = (await web.api.post(f"/tokens/{web.org_id}", json={"name": "viewer", "permissions": ["read"]})).json()
+async def test_a_read_only_token_sees_the_fields_without_editing(
+    page: Page, web: WebService, queue: dict
+) -> None:
+    token = (
+        await web.api.post(
+            f"/tokens/{web.org_id}", json={"name": "viewer", "permissions": ["read"]}
+        )
+    ).json()
     umbrella = queue["invoice-umbrella.pdf"]
     await sign_in(page, web, token=token["token"], then=f"/ui/files/{umbrella}")
     await expect(page.locator("#field-invoice_number")).to_be_visible()
@@ -201,8 +221,13 @@ async def test_a_read_only_token_sees_the_fields_without_editing(page: Page, web
     entries = page.locator("#template-audit li")
     await expect(entries).to_have_count(3)
     assert [await entries.nth(i).get_attribute("data-kind") for i in range(3)] == [
-        "corrected", "confirmed", "confirmed"]
-    await expect(entries.nth(0)).to_contain_text('seller_name: "Acme Supplies GmbH" → "Northwind Traders"')
+        "corrected",
+        "confirmed",
+        "confirmed",
+    ]
+    await expect(entries.nth(0)).to_contain_text(
+        'seller_name: "Acme Supplies GmbH" → "Northwind Traders"'
+    )
     assert "templateId=" in page.url
     await screenshot(page, "review-template-audit")
     await page.get_by_label("Template", exact=True).select_option(label="invoice")
