@@ -227,6 +227,8 @@
       view.append(node);
     }
     view.classList.toggle("pickable", words.length > 0 && canWrite && record.status === "completed");
+    const hint = document.getElementById("pick-hint");
+    if (hint && !words.length) hint.textContent = "No words are stored for this page (it was read before words were kept, or has no text): type the values.";
   }
 
   /** Words inside a rectangle (fractions of the page), in reading order: line by line, left to right. */
