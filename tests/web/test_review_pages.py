@@ -233,3 +233,26 @@ async def test_a_read_only_token_sees_the_fields_without_editing(
     await page.get_by_label("Template", exact=True).select_option(label="invoice")
     await expect(page.locator("#queue-empty")).to_be_visible()
     await expect(page.locator("#template-audit li")).to_have_count(0)
+
+
+async def test_a_field_threshold_is_set_in_the_template_editor(page: Page, web: WebService) -> None:
+    await sign_in(page, web, then="/ui/templates")
+    await page.get_by_role("button", name="New template").click()
+    await page.get_by_label("Name", exact=True).fill("Strict invoice")
+    first = page.locator("#field-rows li").nth(0)
+    await expect(first.get_by_label("Field name")).to_have_value("invoice_number")
+    await first.get_by_label("Review below %").fill("90")
+    await page.get_by_role("button", name="Save template").click()
+    await expect(page.locator("#test-status")).to_have_text("Saved “Strict invoice”.")
+    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}
+    field = saved["Strict invoice"]["templateSchema"]["properties"]["invoice_number"]
+    assert field["x-review-threshold"] == 0.9
+
+    # cleared again: the template's default applies
+    await page.evaluate("document.getElementById('test-status').textContent = ''")
+    await first.get_by_label("Review below %").fill("")
+    await page.get_by_role("button", name="Save template").click()
+    await expect(page.locator("#test-status")).to_have_text("Saved “Strict invoice”.")
+    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}
+    field = saved["Strict invoice"]["templateSchema"]["properties"]["invoice_number"]
+    assert "x-review-threshold" not in field
