@@ -3,6 +3,7 @@ and the history a template's page and API show (the engine side is ``extraction.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,6 +17,7 @@ from core.models import OrgModel
 from core.settings import Settings
 
 log = logging.getLogger("docbatch.learning")
+START_TIMEOUT = 15.0  # seconds a correction waits for the retraining to start
 
 
 def history(session: Session, org_id: str, template_id: str) -> list[OrgModel]:
@@ -128,7 +130,16 @@ async def after_corrections(
     if corrections_since(session, org_id, template_id) < settings.retrain_after_corrections:
         return None
     try:
-        return await start_retrain(await client(), settings, org_id, template_id)
+        # bounded: a stuck workflow service must not hold the correction's answer
+        return await asyncio.wait_for(
+            _start_after(client, settings, org_id, template_id), timeout=START_TIMEOUT
+        )
     except Exception:  # the corrections are stored; a retraining can start with the next ones
         log.exception("could not start retraining for %s/%s", org_id, template_id)
         return None
+
+
+async def _start_after(
+    client: Callable[[], Awaitable[Client]], settings: Settings, org_id: str, template_id: str
+) -> str:
+    return await start_retrain(await client(), settings, org_id, template_id)

@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from core import access
 from core.access import Principal
 from core.ids import iso, utcnow
-from core.models import Batch, BatchFile, FieldCorrection, ReviewEvent
+from core.models import BatchFile, FieldCorrection, ReviewEvent, Template
 from core.review_values import ValueProblem, check_value, is_missing
 
 THRESHOLD_KEY = "x-review-threshold"
@@ -42,9 +42,17 @@ class ReviewRefused(Exception):
 # --- thresholds and the needs-review decision -----------------------------------------------
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """A JSON column's object, or an empty one when it holds anything else."""
+    return value if isinstance(value, dict) else {}
+
+
 def _threshold_problem(where: str, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        return f"{where}: '{THRESHOLD_KEY}' must be a number from 0 to 1 (a confidence), got {value!r}."
+        return (
+            f"{where}: '{THRESHOLD_KEY}' must be a number from 0 to 1 (a confidence), "
+            f"got {value!r}."
+        )
     return None
 
 
@@ -56,7 +64,7 @@ def threshold_problems(schema: Any) -> list[str]:
     if THRESHOLD_KEY in schema:
         problems.append(_threshold_problem("templateSchema", schema[THRESHOLD_KEY]))
     props = schema.get("properties")
-    for name, spec in (props.items() if isinstance(props, dict) else []):
+    for name, spec in props.items() if isinstance(props, dict) else []:
         if isinstance(spec, dict) and THRESHOLD_KEY in spec:
             problems.append(_threshold_problem(f"Field '{name}'", spec[THRESHOLD_KEY]))
     return [p for p in problems if p]
@@ -64,22 +72,25 @@ def threshold_problems(schema: Any) -> list[str]:
 
 def field_threshold(schema: dict[str, Any], name: str) -> float:
     spec = (schema.get("properties") or {}).get(name)
-    for source in (spec if isinstance(spec, dict) else {}, schema):
+    for source in (as_dict(spec), schema):
         value = source.get(THRESHOLD_KEY)
-        if _threshold_problem("", value) is None:
+        if isinstance(value, (int, float)) and _threshold_problem("", value) is None:
             return float(value)
     return DEFAULT_THRESHOLD
 
 
 def fields_needing_review(
-    schema: dict[str, Any], fields: dict[str, Any], confidence: dict[str, Any],
+    schema: dict[str, Any],
+    fields: dict[str, Any],
+    confidence: dict[str, Any],
     corrected: set[str] | frozenset[str] = frozenset(),
 ) -> list[str]:
     """The template's fields (in its order) that a person should look at; corrected ones never."""
     props = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(props, dict):
         return []
-    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    required = schema.get("required")
+    required = required if isinstance(required, list) else []
     out = []
     for name in props:
         if name in corrected:
@@ -89,15 +100,14 @@ def fields_needing_review(
                 out.append(name)
             continue
         conf = confidence.get(name)
-        if isinstance(conf, (int, float)) and not isinstance(conf, bool):
-            if conf < field_threshold(schema, name):
-                out.append(name)
+        if isinstance(conf, bool) or not isinstance(conf, (int, float)):
+            continue
+        if conf < field_threshold(schema, name):
+            out.append(name)
     return out
 
 
 def _template_schema(session: Session, file: BatchFile) -> dict[str, Any]:
-    from core.models import Template
-
     template = session.get(Template, file.template_id)
     schema = template.template_schema if template is not None else None
     return schema if isinstance(schema, dict) else {}
@@ -108,11 +118,11 @@ def mark_needs_review(session: Session, file_id: str) -> None:
     file = session.get(BatchFile, file_id)
     if file is None or file.status != "completed":
         return
-    result = file.result if isinstance(file.result, dict) else {}
-    conf = result.get("confidence") if isinstance(result.get("confidence"), dict) else {}
+    conf = as_dict(as_dict(file.result).get("confidence"))
     corrected = {c.field for c in corrections_for_file(session, file.id)}
-    fields = fields_needing_review(_template_schema(session, file), extracted_fields(file), conf,
-                                   corrected)
+    fields = fields_needing_review(
+        _template_schema(session, file), extracted_fields(file), conf, corrected
+    )
     file.needs_review = bool(fields) and file.reviewed_at is None
     file.review_fields = fields
     session.add(file)
@@ -146,14 +156,18 @@ def effective_fields(file: BatchFile, corrections: list[FieldCorrection]) -> dic
 
 def corrections_for_file(session: Session, file_id: str) -> list[FieldCorrection]:
     query = select(FieldCorrection).where(FieldCorrection.file_id == file_id)
-    return list(session.exec(query.order_by(FieldCorrection.created_at, FieldCorrection.id)).all())  # type: ignore[arg-type]
+    query = query.order_by(col(FieldCorrection.created_at), col(FieldCorrection.id))
+    return list(session.exec(query).all())
 
 
-def corrections_for_files(session: Session, file_ids: list[str]) -> dict[str, dict[str, FieldCorrection]]:
+def corrections_for_files(
+    session: Session, file_ids: list[str]
+) -> dict[str, dict[str, FieldCorrection]]:
     """The effective corrections of many files at once: file id -> field -> correction."""
     if not file_ids:
         return {}
-    rows = session.exec(select(FieldCorrection).where(FieldCorrection.file_id.in_(file_ids))).all()  # type: ignore[attr-defined]
+    query = select(FieldCorrection).where(col(FieldCorrection.file_id).in_(file_ids))
+    rows = session.exec(query).all()
     by_file: dict[str, list[FieldCorrection]] = {}
     for row in rows:
         by_file.setdefault(row.file_id, []).append(row)
@@ -167,7 +181,8 @@ def corrections_for_org(
     query = select(FieldCorrection).where(FieldCorrection.org_id == org_id)
     if template_id is not None:
         query = query.where(FieldCorrection.template_id == template_id)
-    return list(session.exec(query.order_by(FieldCorrection.created_at, FieldCorrection.id)).all())  # type: ignore[arg-type]
+    query = query.order_by(col(FieldCorrection.created_at), col(FieldCorrection.id))
+    return list(session.exec(query).all())
 
 
 def record_event(
@@ -223,7 +238,7 @@ def corrections_public(session: Session, file: BatchFile) -> dict[str, Any]:
 
 
 def batch_needs_review_count(session: Session, batch_id: str) -> int:
-    query = select(func.count()).where(BatchFile.batch_id == batch_id, BatchFile.needs_review)  # type: ignore[arg-type]
+    query = select(func.count()).where(BatchFile.batch_id == batch_id, BatchFile.needs_review)
     return int(session.exec(query).one())
 
 
@@ -233,8 +248,10 @@ def batch_needs_review_count(session: Session, batch_id: str) -> int:
 def _completed_file(session: Session, principal: Principal, file_id: str) -> BatchFile:
     file = access.batch_file(session, principal, file_id)
     if file.status != "completed":
-        raise ReviewRefused(409, f"File {file_id} is {file.status}: only a completed file can be "
-                                 "reviewed or corrected.")
+        raise ReviewRefused(
+            409,
+            f"File {file_id} is {file.status}: only a completed file can be reviewed or corrected.",
+        )
     return file
 
 
@@ -245,44 +262,61 @@ def _check_pick(name: str, pick: Any) -> tuple[int | None, list[float] | None]:
     if not isinstance(pick, dict) or set(pick) - {"page", "box"}:
         raise ReviewRefused(400, f"sources.{name}: must be an object with 'page' and 'box'.")
     page, box = pick.get("page"), pick.get("box")
-    if page is not None and (isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 10_000):
+    if page is not None and (
+        isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 10_000
+    ):
         raise ReviewRefused(400, f"sources.{name}.page: must be a page number (1 or more).")
     if box is not None:
-        if (not isinstance(box, list) or len(box) != 4
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and -1 <= v <= 2
-                           for v in box)):
-            raise ReviewRefused(400, f"sources.{name}.box: must be [x0, y0, x1, y1] as fractions "
-                                     "of the page.")
+        if (
+            not isinstance(box, list)
+            or len(box) != 4
+            or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and -1 <= v <= 2
+                for v in box
+            )
+        ):
+            raise ReviewRefused(
+                400, f"sources.{name}.box: must be [x0, y0, x1, y1] as fractions of the page."
+            )
         box = [float(v) for v in box]
     return page, box
 
 
 def correct_fields(
-    session: Session, principal: Principal, file_id: str, fields: Any, sources: Any = None,
-    *, actor: str | None = None,
+    session: Session,
+    principal: Principal,
+    file_id: str,
+    fields: Any,
+    sources: Any = None,
+    *,
+    actor: str | None = None,
 ) -> BatchFile:
     """Store a person's values for some fields of a completed file (validated, originals kept)."""
     file = _completed_file(session, principal, file_id)
     if not isinstance(fields, dict) or not fields:
-        raise ReviewRefused(400, "fields: send an object of field names and values, e.g. "
-                                 "{\"fields\": {\"total\": 12.5}}.")
+        raise ReviewRefused(
+            400,
+            'fields: send an object of field names and values, e.g. {"fields": {"total": 12.5}}.',
+        )
     if len(fields) > MAX_FIELDS_PER_CORRECTION:
         raise ReviewRefused(400, f"fields: at most {MAX_FIELDS_PER_CORRECTION} fields at once.")
     if sources is not None and not isinstance(sources, dict):
         raise ReviewRefused(400, "sources: must be an object of field name -> {page, box}.")
     schema = _template_schema(session, file)
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props = as_dict(schema.get("properties"))
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         if name not in props:
             known = ", ".join(list(props)[:30])
-            raise ReviewRefused(400, f"Field '{name}' is not in the template; its fields are: {known}.")
+            raise ReviewRefused(
+                400, f"Field '{name}' is not in the template; its fields are: {known}."
+            )
         try:
             clean[name] = check_value(props[name], value)
         except ValueProblem as exc:
             raise ReviewRefused(400, f"Field '{name}': {exc}") from None
     picks = {name: _check_pick(name, (sources or {}).get(name)) for name in clean}
-    for name in (sources or {}):
+    for name in sources or {}:
         if name not in clean:
             raise ReviewRefused(400, f"sources.{name}: no value for this field in 'fields'.")
 
@@ -291,28 +325,53 @@ def correct_fields(
     original = extracted_fields(file)
     for name, value in clean.items():
         page, box = picks[name]
-        session.add(FieldCorrection(
-            org_id=file.org_id, project_id=file.project_id, template_id=file.template_id,
-            batch_id=file.batch_id, file_id=file.id, field=name, original_value=original.get(name),
-            value=value, page=page, box=box, actor=who, created_at=now))
-    record_event(session, file.org_id, "corrected", who,
-                 {"fields": {n: {"from": original.get(n), "to": v} for n, v in clean.items()}},
-                 template_id=file.template_id, file_id=file.id)
+        session.add(
+            FieldCorrection(
+                org_id=file.org_id,
+                project_id=file.project_id,
+                template_id=file.template_id,
+                batch_id=file.batch_id,
+                file_id=file.id,
+                field=name,
+                original_value=original.get(name),
+                value=value,
+                page=page,
+                box=box,
+                actor=who,
+                created_at=now,
+            )
+        )
+    record_event(
+        session,
+        file.org_id,
+        "corrected",
+        who,
+        {"fields": {n: {"from": original.get(n), "to": v} for n, v in clean.items()}},
+        template_id=file.template_id,
+        file_id=file.id,
+    )
     _mark_reviewed(file, who, now)
     session.add(file)
     session.commit()
     return file
 
 
-def confirm_file(session: Session, principal: Principal, file_id: str, *,
-                 actor: str | None = None) -> BatchFile:
+def confirm_file(
+    session: Session, principal: Principal, file_id: str, *, actor: str | None = None
+) -> BatchFile:
     """A person looked at the file and accepts its values as they are."""
     file = _completed_file(session, principal, file_id)
     who = actor or principal.token_id
     now = utcnow()
-    record_event(session, file.org_id, "confirmed", who,
-                 {"reviewFields": list(file.review_fields or [])},
-                 template_id=file.template_id, file_id=file.id)
+    record_event(
+        session,
+        file.org_id,
+        "confirmed",
+        who,
+        {"reviewFields": list(file.review_fields or [])},
+        template_id=file.template_id,
+        file_id=file.id,
+    )
     _mark_reviewed(file, who, now)
     session.add(file)
     session.commit()
@@ -323,57 +382,6 @@ def _mark_reviewed(file: BatchFile, who: str, when: datetime) -> None:
     file.needs_review = False
     file.reviewed_at = when
     file.reviewed_by = who
-
-
-# --- lists ----------------------------------------------------------------------------------
-
-
-def review_queue(session: Session, principal: Principal, *, page: int, limit: int,
-                 template_id: str | None = None) -> tuple[list[BatchFile], int]:
-    """Files needing review, oldest first (by when they finished), inside the caller's reach."""
-    query = (select(BatchFile).join(Batch, Batch.id == BatchFile.batch_id)  # type: ignore[arg-type]
-             .where(BatchFile.org_id == principal.org_id, BatchFile.needs_review,
-                    BatchFile.status == "completed", Batch.deleted_at.is_(None)))  # type: ignore[union-attr]
-    if principal.project_id:
-        query = query.where(BatchFile.project_id == principal.project_id)
-    if template_id:
-        query = query.where(BatchFile.template_id == template_id)
-    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-    rows = session.exec(query.order_by(BatchFile.finished_at, BatchFile.created_at, BatchFile.id)  # type: ignore[arg-type]
-                        .offset((page - 1) * limit).limit(limit)).all()
-    return list(rows), total
-
-
-def event_public(row: ReviewEvent) -> dict[str, Any]:
-    return {"id": row.id, "kind": row.kind, "actor": row.actor, "fileId": row.file_id,
-            "templateId": row.template_id, "detail": row.detail or {}, "createdAt": iso(row.created_at)}
-
-
-def file_audit(session: Session, principal: Principal, file_id: str) -> list[ReviewEvent]:
-    """The audit entries of one file, oldest first."""
-    file = access.batch_file(session, principal, file_id)
-    query = select(ReviewEvent).where(ReviewEvent.org_id == file.org_id, ReviewEvent.file_id == file.id)
-    return list(session.exec(query.order_by(ReviewEvent.created_at, ReviewEvent.id)).all())  # type: ignore[arg-type]
-
-
-def template_audit(session: Session, principal: Principal, template_id: str, *, page: int,
-                   limit: int) -> tuple[list[ReviewEvent], int]:
-    """The audit entries of one template (corrections, confirmations, model decisions), newest first.
-
-    A project-limited token sees only the entries of its own project's files (and the
-    template-wide model decisions).
-    """
-    template = access.template(session, principal, template_id)
-    query = select(ReviewEvent).where(ReviewEvent.org_id == principal.org_id,
-                                      ReviewEvent.template_id == template.id)
-    if principal.project_id:
-        own = select(BatchFile.id).where(BatchFile.project_id == principal.project_id)
-        query = query.where(ReviewEvent.file_id.is_(None) | ReviewEvent.file_id.in_(own))  # type: ignore[union-attr]
-    total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
-    rows = session.exec(query.order_by(ReviewEvent.created_at.desc(), ReviewEvent.id.desc())  # type: ignore[union-attr]
-                        .offset((page - 1) * limit).limit(limit)).all()
-    return list(rows), total
-
 
 
 def record_extras(session: Session, file: BatchFile) -> dict[str, Any]:
@@ -387,7 +395,9 @@ def record_extras(session: Session, file: BatchFile) -> dict[str, Any]:
     }
 
 
-def page_words(session: Session, principal: Principal, file_id: str, page: int) -> list[dict[str, Any]]:
+def page_words(
+    session: Session, principal: Principal, file_id: str, page: int
+) -> list[dict[str, Any]]:
     """The words extraction read on one page, each {"text", "box"} (box: fractions of the page).
 
     Stored with the result by the engine (``words``); files extracted before that have none.
@@ -396,6 +406,9 @@ def page_words(session: Session, principal: Principal, file_id: str, page: int) 
     result = file.result if isinstance(file.result, dict) else {}
     for entry in result.get("words") or []:
         if isinstance(entry, dict) and entry.get("page") == page:
-            return [{"text": w[0], "box": w[1:5]} for w in entry.get("words") or []
-                    if isinstance(w, list) and len(w) == 5]
+            return [
+                {"text": w[0], "box": w[1:5]}
+                for w in entry.get("words") or []
+                if isinstance(w, list) and len(w) == 5
+            ]
     return []

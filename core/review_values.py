@@ -61,10 +61,12 @@ def _scalar(spec: dict[str, Any], value: Any, where: str) -> Any:
         try:
             value = date.fromisoformat(value).isoformat()
         except ValueError:
-            raise ValueProblem(f"{where}must be a date like 2026-03-31, got {value[:40]!r}.") from None
+            raise ValueProblem(
+                f"{where}must be a date like 2026-03-31, got {value[:40]!r}."
+            ) from None
     elif value and fmt == "date-time":
         try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            datetime.fromisoformat(value)
         except ValueError:
             raise ValueProblem(f"{where}must be a date-time like 2026-03-31T14:05:00Z.") from None
     return value
@@ -85,7 +87,7 @@ def _name(value: Any) -> str:
 
 
 def check_value(spec: Any, value: Any) -> Any:
-    """The value to store for a field whose schema is ``spec``; ValueProblem when it does not fit."""
+    """The value to store for a field whose schema is ``spec``; ValueProblem if it does not fit."""
     spec = spec if isinstance(spec, dict) else {}
     if _type_of(spec) != "array":
         return _scalar(spec, value, "")
@@ -95,8 +97,10 @@ def check_value(spec: Any, value: Any) -> Any:
         raise ValueProblem(f"must be a list of line items (objects), got {_name(value)}.")
     if len(value) > MAX_ROWS:
         raise ValueProblem(f"has {len(value)} line items; at most {MAX_ROWS} are kept.")
-    items = spec.get("items") if isinstance(spec.get("items"), dict) else {}
-    columns = items.get("properties") if isinstance(items.get("properties"), dict) else {}
+    items = spec.get("items")
+    items = items if isinstance(items, dict) else {}
+    columns = items.get("properties")
+    columns = columns if isinstance(columns, dict) else {}
     rows = []
     for i, row in enumerate(value, 1):
         if not isinstance(row, dict):
@@ -104,8 +108,10 @@ def check_value(spec: Any, value: Any) -> Any:
         clean = {}
         for key, cell in row.items():
             if key not in columns:
-                raise ValueProblem(f"line item {i}: unknown column '{str(key)[:64]}'; the columns "
-                                   f"are {', '.join(columns)}.")
+                raise ValueProblem(
+                    f"line item {i}: unknown column '{str(key)[:64]}'; the columns "
+                    f"are {', '.join(columns)}."
+                )
             col = columns[key] if isinstance(columns[key], dict) else {}
             clean[key] = _scalar(col, cell, f"line item {i}, column '{key}' ")
         rows.append(clean)

@@ -1,4 +1,5 @@
-"""Review in the webhook events: ``document.reviewed``, and the review state of ``document.processed``.
+"""Review in the webhook events: ``document.reviewed``, and the review state that
+``document.processed`` carries.
 
 ``document.reviewed`` is started from the API when a person corrects or confirms a file: one
 durable delivery workflow per subscribed endpoint, exactly as the batch workflow's events.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 from core.db import session_scope
@@ -47,8 +48,9 @@ def with_review_state(db_url: str, event: WebhookEvent) -> WebhookEvent:
     return event.model_copy(update={"payload": {**event.payload, **extra}})
 
 
-async def publish_reviewed(client: Client, settings: Settings, session: Session, file: BatchFile,
-                           how: str) -> int:
+async def publish_reviewed(
+    client: Client, settings: Settings, session: Session, file: BatchFile, how: str
+) -> int:
     """Start the ``document.reviewed`` deliveries for a file a person corrected or confirmed."""
     from activities.webhooks import delivery_job, subscribed
     from workflows.webhook_delivery import start_delivery
@@ -59,17 +61,28 @@ async def publish_reviewed(client: Client, settings: Settings, session: Session,
         timestamp=iso(utcnow()) or "",
         organizationId=file.org_id,
         projectId=file.project_id,
-        payload={"batchId": file.batch_id, "fileId": file.id, "fileName": file.file_name,
-                 "action": how, "reviewedBy": file.reviewed_by, "reviewedAt": iso(file.reviewed_at),
-                 **review_payload(session, file)},
+        payload={
+            "batchId": file.batch_id,
+            "fileId": file.id,
+            "fileName": file.file_name,
+            "action": how,
+            "reviewedBy": file.reviewed_by,
+            "reviewedAt": iso(file.reviewed_at),
+            **review_payload(session, file),
+        },
     )
-    endpoints = session.exec(select(WebhookEndpoint).where(
-        WebhookEndpoint.org_id == file.org_id, WebhookEndpoint.status == "active",
-        WebhookEndpoint.deleted_at.is_(None))).all()  # type: ignore[union-attr]
+    endpoints = session.exec(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.org_id == file.org_id,
+            WebhookEndpoint.status == "active",
+            col(WebhookEndpoint.deleted_at).is_(None),
+        )
+    ).all()
     started = 0
     for endpoint in endpoints:
         if subscribed(endpoint, event):
-            await start_delivery(client, delivery_job(settings, endpoint.id, event),
-                                 settings.webhook_task_queue)
+            await start_delivery(
+                client, delivery_job(settings, endpoint.id, event), settings.webhook_task_queue
+            )
             started += 1
     return started

@@ -25,7 +25,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("review_fields", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("reviewed_by", sa.String(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_batchfile_needs_review"), ["needs_review"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_batchfile_needs_review"), ["needs_review"], unique=False
+        )
 
     op.create_table(
         "field_correction",
