@@ -20,9 +20,10 @@ from core.db import session_scope
 from core.ids import utcnow
 from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
+from core.review_webhook import with_review_state
 from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
-from core.webhook_models import WebhookDelivery, WebhookEndpoint
+from core.webhook_models import WebhookDelivery, WebhookEndpoint, subscribed
 from core.webhook_signing import event_body, signed_headers
 from core.temporal import delivery_job, start_delivery
 from workflows.contracts import WebhookEvent
@@ -31,12 +32,6 @@ from workflows.webhook_delivery import DeliveryJob, DeliveryResult
 log = logging.getLogger("docbatch.webhooks")
 
 MAX_ERROR_BODY = 300  # characters of a failed answer kept in the delivery log
-
-
-def subscribed(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
-    return (endpoint.status == "active" and endpoint.deleted_at is None
-            and event.eventType in endpoint.events
-            and (not endpoint.project_ids or event.projectId in endpoint.project_ids))
 
 
 class WebhookActivities:
@@ -53,6 +48,7 @@ class WebhookActivities:
         Repeating it for the same event starts nothing new (the workflow ids are per event and
         endpoint), so a retried attempt cannot deliver twice.
         """
+        event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
         for endpoint_id in endpoint_ids:
             await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event),

@@ -14,7 +14,18 @@ from temporalio.client import Client
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
-from api.routes import account, batches, exports, health, history, templates, webhooks, ws
+from api.routes import (
+    account,
+    batches,
+    exports,
+    health,
+    history,
+    models,
+    review,
+    templates,
+    webhooks,
+    ws,
+)
 from api.web import routes as web
 from api.ws_auth import QueryTokenScrubber, install_log_redaction
 from core.db import get_engine
@@ -80,7 +91,9 @@ def create_app(
         exports.router,
         history.router,
         templates.router,
+        models.router,
         webhooks.router,
+        review.router,
         ws.router,
         web.router,
     ):

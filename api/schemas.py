@@ -12,11 +12,12 @@ from math import ceil
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_snake
 
 from core.access import mask_engine, mask_headers
 from core.ids import iso
 from core.models import ApiToken, Batch, BatchFile, CreditEntry, Project, Template
+from core.review import review_public
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
 from services.paging import Page
 
@@ -114,6 +115,11 @@ class FilePublic(Public):
     created_at: str | None
     started_at: str | None
     finished_at: str | None
+    needs_review: bool
+    review_fields: list[str]
+    reviewed: bool
+    reviewed_at: str | None
+    reviewed_by: str | None
 
     @classmethod
     def from_row(cls, row: BatchFile) -> FilePublic:
@@ -139,29 +145,38 @@ def _file_fields(row: BatchFile) -> dict[str, Any]:
         "created_at": iso(row.created_at),
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),
+        # the review state every file record carries (core.review), camelCase -> snake_case
+        **{to_snake(k): v for k, v in review_public(row).items()},
     }
 
 
 class FileWithResult(FilePublic):
-    """A file record with what was extracted (history detail)."""
+    """A file record with what was extracted (history detail): ``result`` holds the values in
+    effect (corrections applied), ``extracted`` the engine's, ``corrections`` who changed what."""
 
     result: Any = None
     confidence: Any = None
     details: Any = None
+    extracted: Any = None
+    corrections: Any = None
 
     @classmethod
-    def from_row(cls, row: BatchFile) -> FileWithResult:
+    def with_review(cls, row: BatchFile, extras: dict[str, Any]) -> FileWithResult:
+        """``extras``: ``core.review.record_extras`` of the row."""
         result = row.result or {}
         return cls(
             **_file_fields(row),
-            result=result.get("fields"),
+            result=extras.get("result", result.get("fields")),
             confidence=result.get("confidence"),
             details=result.get("details"),
+            extracted=extras.get("extracted"),
+            corrections=extras.get("corrections"),
         )
 
 
 class BatchDetail(BatchPublic):
     files: list[FilePublic]
+    needs_review_files: int
 
 
 class BatchAccepted(BatchPublic):

@@ -39,6 +39,7 @@ from workflows.contracts import (
     ProgressQuery,
     WebhookEvent,
 )
+from workflows.retrain import RetrainInput, RetrainWorkflow
 from workflows.vocabulary import BatchStatus
 from workflows.webhook_delivery import DeliveryJob, WebhookDeliveryWorkflow
 
@@ -56,10 +57,12 @@ __all__ = [
     "delivery_workflow_id",
     "live_snapshot",
     "metrics_runtime",
+    "retrain_workflow_id",
     "search_attribute_flags",
     "signal_open_batch",
     "start_batch",
     "start_delivery",
+    "start_retrain",
     "tls_config",
     "workflow_id",
 ]
@@ -243,6 +246,29 @@ async def signal_open_batch(client: Client, batch_id: str, signal: str, *args: s
 async def cancel_batch(client: Client, batch_id: str) -> None:
     """Ask the batch's workflow to stop (raises RPCError when the workflow is gone)."""
     await client.get_workflow_handle(workflow_id(batch_id)).signal("cancel")
+
+
+# --- retraining an organisation's model ------------------------------------------------------
+
+
+def retrain_workflow_id(org_id: str, template_id: str) -> str:
+    return f"retrain-{org_id}-{template_id}"
+
+
+async def start_retrain(
+    client: Client, settings: Settings, org_id: str, template_id: str, actor: str = "system"
+) -> str:
+    """Start (or join the running) retraining of a template; the workflow id."""
+    workflow_id = retrain_workflow_id(org_id, template_id)
+    await client.start_workflow(
+        RetrainWorkflow.run,
+        RetrainInput(org_id=org_id, template_id=template_id, actor=actor),
+        id=workflow_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+    return workflow_id
 
 
 # --- webhook deliveries ----------------------------------------------------------------------

@@ -9,10 +9,18 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from core.ids import utcnow
+from workflows.contracts import WebhookEvent
+from workflows.vocabulary import EndpointStatus
 
 # What a subscriber can ask for (docs/ARCHITECTURE.md, "Events"). ``webhook.test`` is only sent
 # by the test action.
-WEBHOOK_EVENTS = ("batch.uploaded", "batch.completed", "document.processed", "document.failed")
+WEBHOOK_EVENTS = (
+    "batch.uploaded",
+    "batch.completed",
+    "document.processed",
+    "document.failed",
+    "document.reviewed",
+)
 TEST_EVENT = "webhook.test"
 
 
@@ -55,3 +63,13 @@ class WebhookDelivery(SQLModel, table=True):
     duration_ms: int | None = None
     error: str | None = None
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+def subscribed(endpoint: WebhookEndpoint, event: WebhookEvent) -> bool:
+    """The endpoint is live and wants this event of this project."""
+    return (
+        endpoint.status == EndpointStatus.ACTIVE
+        and endpoint.deleted_at is None
+        and event.eventType in endpoint.events
+        and (not endpoint.project_ids or event.projectId in endpoint.project_ids)
+    )

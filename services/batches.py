@@ -16,6 +16,7 @@ from core.credits import balance
 from core.errors import ServiceError
 from core.ids import utcnow
 from core.models import Batch, BatchFile
+from core.review import batch_needs_review_count
 from core.temporal import TemporalHolder, cancel_batch, live_snapshot, signal_open_batch
 from services.intake import batch_files
 from services.paging import Page, paged
@@ -59,11 +60,18 @@ def list_batches(
     return paged(session, query, order, page=page, limit=limit)
 
 
-def batch_detail(
-    session: Session, principal: Principal, batch_id: str
-) -> tuple[Batch, list[BatchFile]]:
+@dataclass(frozen=True)
+class Detail:
+    batch: Batch
+    files: list[BatchFile]
+    needs_review: int  # files waiting for a person's review
+
+
+def batch_detail(session: Session, principal: Principal, batch_id: str) -> Detail:
     batch = access.batch(session, principal, batch_id)
-    return batch, batch_files(session, batch.id)
+    return Detail(
+        batch, batch_files(session, batch.id), batch_needs_review_count(session, batch.id)
+    )
 
 
 async def delete_batch(

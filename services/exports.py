@@ -35,6 +35,7 @@ def _render(
     name: str,
     file_ids: list[str] | None,
     line_items: str | None,
+    original: bool,
 ) -> Download:
     exporter: Exporter | None = get_exporter(fmt)
     if exporter is None:
@@ -45,7 +46,7 @@ def _render(
         raise ServiceError(
             400, "lineItems must be 'rows' (one row per line item) or 'columns' (the default)."
         )
-    data = load_export_batch(session, batch, file_ids)
+    data = load_export_batch(session, batch, file_ids, with_original=original)
     options = {"line_items": "rows"} if line_items == "rows" else {}
     return Download(
         chunks=exporter.render(data, **options),
@@ -56,17 +57,28 @@ def _render(
 
 
 def export_batch(
-    session: Session, principal: Principal, batch_id: str, fmt: str, line_items: str | None
+    session: Session,
+    principal: Principal,
+    batch_id: str,
+    fmt: str,
+    line_items: str | None,
+    original: bool = False,
 ) -> Download:
-    """Combined results of a batch; a processing batch exports what is finished so far."""
+    """Combined results of a batch; a processing batch exports what is finished so far.
+    ``original``: also the extracted values of the fields a person corrected (JSON)."""
     batch = access.batch(session, principal, batch_id)
-    return _render(session, batch, fmt, batch.name, None, line_items)
+    return _render(session, batch, fmt, batch.name, None, line_items, original)
 
 
 def export_file(
-    session: Session, principal: Principal, file_id: str, fmt: str, line_items: str | None
+    session: Session,
+    principal: Principal,
+    file_id: str,
+    fmt: str,
+    line_items: str | None,
+    original: bool = False,
 ) -> Download:
     row = access.batch_file(session, principal, file_id)
     batch = access.batch(session, principal, row.batch_id)
     stem = row.file_name.rsplit(".", 1)[0] or row.id
-    return _render(session, batch, fmt, stem, [row.id], line_items)
+    return _render(session, batch, fmt, stem, [row.id], line_items, original)

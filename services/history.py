@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from core import access
+from core import access, review
 from core.access import Principal
 from core.errors import ServiceError
 from core.models import Batch, BatchFile
@@ -25,6 +26,7 @@ class HistoryFilter:
     search: str | None = None
     from_date: str | None = None
     to_date: str | None = None
+    needs_review: bool | None = None
 
 
 def _day_start(value: str, name: str) -> datetime:
@@ -60,6 +62,8 @@ def list_files(
     ):
         if value:
             query = query.where(column == value)
+    if wanted.needs_review is not None:
+        query = query.where(BatchFile.needs_review == wanted.needs_review)
     if wanted.search:
         like = f"%{wanted.search.strip().lower()}%"
         query = query.where(
@@ -78,3 +82,11 @@ def list_files(
 
 def file_record(session: Session, principal: Principal, file_id: str) -> BatchFile:
     return access.batch_file(session, principal, file_id)
+
+
+def file_record_with_review(
+    session: Session, principal: Principal, file_id: str
+) -> tuple[BatchFile, dict[str, Any]]:
+    """The record and what review adds: effective values, extracted ones, corrections."""
+    row = access.batch_file(session, principal, file_id)
+    return row, review.record_extras(session, row)

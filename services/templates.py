@@ -14,6 +14,7 @@ from core.errors import ServiceError
 from core.ids import new_id, utcnow
 from core.llm_endpoints import check_template_engine
 from core.models import Template
+from core.review import threshold_problems
 from core.secret_box import seal_engine
 from core.settings import Settings
 
@@ -39,6 +40,7 @@ def _check(
 ) -> None:
     errors = extraction.validate_template(draft.template_schema, draft.engine)
     errors += check_template_engine(settings, draft.engine)
+    errors += threshold_problems(draft.template_schema)
     if errors:
         raise ServiceError(400, errors)
     if project_id:

@@ -95,10 +95,11 @@ def list_batches(
 @router.get("/{org_id}/{batch_id}", response_model=BatchDetail)
 def get_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep) -> BatchDetail:
     """Batch detail: progress and every file with its status and failure reason."""
-    batch, files = batches.batch_detail(session, principal, batch_id)
+    detail = batches.batch_detail(session, principal, batch_id)
     return BatchDetail(
-        **BatchPublic.from_row(batch).model_dump(),
-        files=[FilePublic.from_row(f) for f in files],
+        **BatchPublic.from_row(detail.batch).model_dump(),
+        files=[FilePublic.from_row(f) for f in detail.files],
+        needs_review_files=detail.needs_review,
     )
 
 

@@ -15,6 +15,7 @@ router = APIRouter(tags=["exports"])
 
 FORMAT_HELP = "json, csv, pdf, docx, xml, html or text"
 LINE_ITEMS_HELP = "csv only: 'rows' for one row per line item"
+ORIGINAL_HELP = "json only: also the extracted values of the fields a person corrected"
 
 #: What /openapi.json says a download is: a file in the asked format, never a JSON model.
 DOWNLOAD: dict[int | str, dict[str, Any]] = {
@@ -59,10 +60,11 @@ def export_batch(
     session: SessionDep,
     format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
     lineItems: Annotated[str | None, Query(description=LINE_ITEMS_HELP)] = None,
+    original: Annotated[bool, Query(description=ORIGINAL_HELP)] = False,
 ) -> StreamingResponse:
     """Combined results of a batch in one download. A batch still processing exports what is
     finished so far and says so (in the document, and ``X-Export-Partial: true``)."""
-    return _stream(exports.export_batch(session, principal, batch_id, format, lineItems))
+    return _stream(exports.export_batch(session, principal, batch_id, format, lineItems, original))
 
 
 @router.get(
@@ -77,6 +79,7 @@ def export_file(
     session: SessionDep,
     format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
     lineItems: str | None = None,
+    original: Annotated[bool, Query(description=ORIGINAL_HELP)] = False,
 ) -> StreamingResponse:
     """Results of one file in any export format."""
-    return _stream(exports.export_file(session, principal, file_id, format, lineItems))
+    return _stream(exports.export_file(session, principal, file_id, format, lineItems, original))

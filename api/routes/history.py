@@ -26,6 +26,7 @@ def list_history(
     search: str | None = None,
     fromDate: str | None = None,
     toDate: str | None = None,
+    needsReview: bool | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> PageOf[FilePublic]:
@@ -38,6 +39,7 @@ def list_history(
         search=search,
         from_date=fromDate,
         to_date=toDate,
+        needs_review=needsReview,
     )
     found = history.list_files(session, principal, wanted, page=page, limit=limit)
     return page_of([FilePublic.from_row(r) for r in found.rows], found)
@@ -48,4 +50,5 @@ def get_history_record(
     org_id: str, file_id: str, principal: Reader, session: SessionDep
 ) -> FileWithResult:
     """One file record: its extracted result, confidence, timings, attempts and failure reason."""
-    return FileWithResult.from_row(history.file_record(session, principal, file_id))
+    row, extras = history.file_record_with_review(session, principal, file_id)
+    return FileWithResult.with_review(row, extras)
