@@ -14,24 +14,17 @@ from core import access
 from core.access import Principal
 from core.ids import iso
 from core.models import Batch, BatchFile, ReviewEvent
+from workflows.vocabulary import FileStatus
 
 
 def review_queue(
     session: Session, principal: Principal, *, page: int, limit: int, template_id: str | None = None
 ) -> tuple[list[BatchFile], int]:
     """Files needing review, oldest first (by when they finished), inside the caller's reach."""
-    query = (
-        select(BatchFile)
-        .join(Batch, Batch.id == BatchFile.batch_id)  # type: ignore[arg-type]
-        .where(
-            BatchFile.org_id == principal.org_id,
-            BatchFile.needs_review,
-            BatchFile.status == "completed",
-            col(Batch.deleted_at).is_(None),
-        )
+    joined = select(BatchFile).join(Batch, col(Batch.id) == col(BatchFile.batch_id))
+    query = access.scoped(joined, BatchFile, principal, parent=Batch).where(
+        BatchFile.needs_review, BatchFile.status == FileStatus.COMPLETED
     )
-    if principal.project_id:
-        query = query.where(BatchFile.project_id == principal.project_id)
     if template_id:
         query = query.where(BatchFile.template_id == template_id)
     total = int(session.exec(select(func.count()).select_from(query.subquery())).one())
