@@ -23,7 +23,8 @@ from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
-from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
+from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
+from extraction.child import ChildPool, ExtractionCancelled, Limits
 from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
 
@@ -62,18 +63,27 @@ def heartbeating(every: float) -> Iterator[None]:
         thread.join()
 
 
+def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
+    """One child process per concurrent extraction, limited as the settings say."""
+    return ChildPool(settings.worker_max_activities,
+                     Limits(memory_mb=settings.extract_memory_mb, timeout_s=settings.extract_timeout_s),
+                     ocr_threads=settings.engine_threads, preload_ocr=preload_ocr)
+
+
 class ExtractActivities:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, children: ChildPool | None = None) -> None:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
+        self.children = children or child_pool(settings)  # started at the first document
 
     @activity.defn(name="extract_document")
     @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
-        """Runs in the worker's thread pool; heartbeats once per page so cancels and crashes show."""
+        """Runs in the worker's thread pool; the document itself is read in a child process
+        (``extraction.child``) while a thread heartbeats, so cancels and crashes show."""
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, job.file_id)
             if row is None:
@@ -96,7 +106,6 @@ class ExtractActivities:
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
 
-        activity.heartbeat(0)
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
             result = self._extract(path, spec)
@@ -129,9 +138,10 @@ class ExtractActivities:
     def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
-            with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
-                return extract_file(path, spec, options=self.options,
-                                    on_page=lambda page: activity.heartbeat(page))
+            with heartbeating(self.heartbeat_every):  # the child cannot heartbeat: beat while it works
+                return self.children.extract(path, spec, self.options, cancelled=activity.is_cancelled)
+        except ExtractionCancelled:
+            raise CancelledError("Cancelled") from None
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
 
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
 
+    # Each document is extracted in a child process with these limits (extraction/child.py); a
+    # document over either fails alone with ResourceLimit. Address space, not resident memory:
+    # onnxruntime reserves far more than it touches (measured in bench/bench_engine.py).
+    extract_memory_mb: int = Field(default=3072, ge=256)
+    extract_timeout_s: float = Field(default=300.0, gt=0)
+
     @field_validator("storage_url")
     @classmethod
     def _storage_url(cls, value: str) -> str:
