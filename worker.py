@@ -98,9 +98,10 @@ def load_ocr_engine(children: ChildPool) -> None:
     cores (``Settings.engine_threads``)."""
     started = time.perf_counter()
     pids = children.warm()
-    log.info("OCR engine loaded in %.1f s in %d child process(es) %s (%d thread(s) each, "
-             "%d MB address space and %g s per document)", time.perf_counter() - started,
-             len(pids), pids, children.threads, children.limits.memory_mb, children.limits.timeout_s)
+    log.info("OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s) in child "
+             "processes %s, each limited to %d MB of address space and %g s per document)",
+             time.perf_counter() - started, children.threads, len(pids), pids,
+             children.limits.memory_mb, children.limits.timeout_s)
 
 
 async def main() -> None:

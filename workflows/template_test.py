@@ -53,7 +53,7 @@ class TemplateTestWorkflow:
                 "test_template", job, result_type=dict,
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(seconds=job.heartbeat_timeout_seconds),
-                retry_policy=RetryPolicy(maximum_attempts=2),
+                retry_policy=RetryPolicy(maximum_attempts=1),  # a person waits: they retry
                 summary=f"template test · {job.file_name}",
             )
             return TemplateTestOutcome(result=result)
