@@ -7,10 +7,12 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
@@ -70,6 +72,23 @@ def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
                      ocr_threads=settings.engine_threads, preload_ocr=preload_ocr)
 
 
+#: While files finish, the batch row's counters (REST progress) are recounted at most this often;
+#: the live progress comes from the workflow, and settling the batch recounts exactly.
+COUNTS_EVERY = timedelta(seconds=0.5)
+
+
+def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
+    """Recount the batch's files unless another file did so within COUNTS_EVERY (one read)."""
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
+    if batch.updated_at is None or utcnow() - _aware(batch.updated_at) >= COUNTS_EVERY:
+        refresh_counts(session, batch)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class ExtractActivities:
     def __init__(self, settings: Settings, children: ChildPool | None = None) -> None:
         self.settings = settings
@@ -124,9 +143,7 @@ class ExtractActivities:
             if written.rowcount != 1:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
-            batch = session.get(Batch, job.batch_id)
-            assert batch is not None
-            refresh_counts(session, batch)
+            refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
