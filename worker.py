@@ -38,16 +38,16 @@ log = logging.getLogger("docbatch.worker")
 
 class WorkerGroup:
     """The workers of one process, run together: ``async with build_worker(...):``. Leaving
-    stops the extraction child processes too (after the workers' graceful shutdown)."""
+    stops the extraction child processes it owns too (after the workers' graceful shutdown)."""
 
-    def __init__(self, workers: list[Worker], children: ChildPool | None = None) -> None:
+    def __init__(self, workers: list[Worker], owned_children: ChildPool | None = None) -> None:
         self.workers = workers
-        self.children = children
+        self.owned_children = owned_children
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> WorkerGroup:
-        if self.children is not None:
-            self._stack.push_async_callback(asyncio.to_thread, self.children.close)
+        if self.owned_children is not None:
+            self._stack.push_async_callback(asyncio.to_thread, self.owned_children.close)
         for worker in self.workers:
             await self._stack.enter_async_context(worker)
         return self
@@ -60,10 +60,13 @@ class WorkerGroup:
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
                  task_queue: str | None = None, children: ChildPool | None = None) -> WorkerGroup:
     """Every workflow and activity of docbatch, registered on its task queue. Documents are
-    extracted in ``children`` (by default a pool started at the first document)."""
+    extracted in ``children`` (the caller's to close), or in a pool of the group's own that
+    starts at the first document."""
     if task_queue:
         settings = settings.model_copy(update={"task_queue": task_queue})
-    children = children or child_pool(settings)
+    owned = None if children else child_pool(settings)
+    children = children or owned
+    assert children is not None
     store = BatchStoreActivities(settings)
     extract = ExtractActivities(settings, children)
     samples = TemplateTestActivities(settings, children)
@@ -89,7 +92,7 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         max_concurrent_activities=settings.webhook_max_deliveries,
         graceful_shutdown_timeout=timedelta(seconds=15),
     )
-    return WorkerGroup([batches, deliveries], children)
+    return WorkerGroup([batches, deliveries], owned)
 
 
 def load_ocr_engine(children: ChildPool) -> None:
@@ -112,8 +115,15 @@ async def main() -> None:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:
         raise SystemExit(f"docbatch worker: {exc}") from None
-    # The model loads (in a thread) while the client connects; polling starts after both.
     children = child_pool(settings, preload_ocr=True)
+    try:
+        await serve(settings, children)
+    finally:
+        children.close()
+
+
+async def serve(settings: Settings, children: ChildPool) -> None:
+    # The children load the OCR model while the client connects; polling starts after both.
     client, _ = await asyncio.gather(connect(settings, metrics_runtime(settings)),
                                      asyncio.to_thread(load_ocr_engine, children))
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:

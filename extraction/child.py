@@ -35,7 +35,7 @@ from extraction.types import (
 
 RESOURCE_LIMIT = "ResourceLimit"
 #: imported once by the forkserver, so every child (and every replacement) starts with them
-PRELOAD = ["extraction.engine", "extraction.ocr", "extraction.readers", "extraction.finders"]
+PRELOAD = ["extraction.warm"]
 _POLL_SECONDS = 0.1  # how often a waiting caller checks whether it was cancelled
 
 
