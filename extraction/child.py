@@ -15,6 +15,7 @@ thread pools do not survive a fork).
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 import multiprocessing
 import os
 import threading
@@ -83,7 +84,11 @@ def _child_init(memory_bytes: int, ocr_threads: int, preload_ocr: bool) -> None:
     if preload_ocr:
         from extraction.ocr import get_engine
 
-        get_engine()
+        try:
+            get_engine()
+        except Exception:  # noqa: BLE001 - e.g. a limit too small for the model: the child must
+            # live (a failing initializer would be restarted for ever); its scans fail instead
+            logging.getLogger("docbatch.extract").exception("could not load the OCR model in a child")
 
 
 def _child_pid() -> int:
