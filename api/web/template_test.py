@@ -114,9 +114,10 @@ async def _run_sample(settings: Settings, temporal: Client, file: UploadFile,
         return await temporal.execute_workflow(
             TemplateTestWorkflow.run, job, id=f"template-test-{job.run_id}", task_queue=settings.task_queue,
             result_type=TemplateTestOutcome, execution_timeout=SAMPLE_WAIT)
-    except (WorkflowFailureError, RPCError) as exc:
+    except (WorkflowFailureError, RPCError) as exc:  # no worker answered in time: not charged
+        await _refund_now(settings, job)  # same key as the workflow's refund: at most one
         raise ApiError(503, "The template test could not run on a worker right now; try again in a "
-                            "moment.") from exc
+                            "moment. The credit was refunded.") from exc
 
 
 async def _refund_now(settings: Settings, job: TemplateTestInput) -> None:
