@@ -25,6 +25,12 @@ def charge_key(run_id: str) -> str:
     return f"template-test:{run_id}"
 
 
+def refund(settings: Settings, org_id: str, run_id: str) -> None:
+    """Give a run's credit back, once (the workflow and the API may both try)."""
+    with session_scope(settings.sqlalchemy_url) as session:
+        apply_change(session, org_id, +1, reason="template_test_refund", key=f"{charge_key(run_id)}:refund")
+
+
 class TemplateTestActivities:
     def __init__(self, settings: Settings, children: ChildPool) -> None:
         self.settings = settings
@@ -61,9 +67,7 @@ class TemplateTestActivities:
     @activity.defn(name="refund_template_test")
     def refund_template_test(self, job: TemplateTestInput) -> None:
         """A sample that failed is not charged (like a file of a batch); once per run."""
-        with session_scope(self.settings.sqlalchemy_url) as session:
-            apply_change(session, job.org_id, +1, reason="template_test_refund",
-                         key=f"{charge_key(job.run_id)}:refund")
+        refund(self.settings, job.org_id, job.run_id)
         self.storage.delete(job.storage_key)
 
     def activities(self) -> list:

@@ -18,7 +18,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.service import RPCError
 
 import extraction
-from activities.template_test import charge_key
+from activities.template_test import charge_key, refund
 from api.deps import SessionDep, SessionWriter, SettingsDep, TemporalDep
 from api.errors import ApiError
 from core.credits import InsufficientCredits, apply_change
@@ -121,11 +121,4 @@ async def _run_sample(settings: Settings, temporal: Client, file: UploadFile,
 
 
 async def _refund_now(settings: Settings, job: TemplateTestInput) -> None:
-    from core.db import session_scope
-
-    def refund() -> None:
-        with session_scope(settings.sqlalchemy_url) as session:
-            apply_change(session, job.org_id, +1, reason="template_test_refund",
-                         key=f"{charge_key(job.run_id)}:refund")
-
-    await run_in_threadpool(refund)
+    await run_in_threadpool(refund, settings, job.org_id, job.run_id)
