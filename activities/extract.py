@@ -20,6 +20,7 @@ from core.batches import refresh_counts
 from core.db import session_scope
 from core.ids import utcnow
 from core.logs import logs_ids
+from core.review import mark_needs_review
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
@@ -143,6 +144,7 @@ class ExtractActivities:
             if written.rowcount != 1:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
+            mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
             refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extraction.document import stored_words
 from extraction.finders import find_fields
 from extraction.readers import read_document
 from extraction.templates import engine_mode, validate_template
@@ -53,4 +54,4 @@ def extract_file(
             fields.update(llm_fields(doc, template, missing, options))
     ordered = {name: fields[name] for name in template.field_names if name in fields}
     return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes,
-                      ocr_seconds=doc.ocr_seconds)
+                      ocr_seconds=doc.ocr_seconds, words=stored_words(doc))

@@ -61,6 +61,8 @@ class Extraction:
     engine: str
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_seconds: float = 0.0  # of the reading, spent in OCR (0 for text layers)
+    #: the pages' words with boxes, for picking values on the review page (document.stored_words)
+    words: list[dict[str, Any]] = field(default_factory=list)
 
     def values(self) -> dict[str, Any]:
         return {name: f.value for name, f in self.fields.items()}
@@ -75,6 +77,7 @@ class Extraction:
             "details": {name: f.to_dict() for name, f in self.fields.items()},
             "pages": self.pages,
             "engine": self.engine,
+            **({"words": self.words} if self.words else {}),
         }
 
 
