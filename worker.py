@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 
 from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities, child_pool
+from activities.retrain import RetrainActivities
 from activities.template_test import TemplateTestActivities
 from activities.webhooks import WebhookActivities
 from api.health_app import health_server
@@ -30,6 +31,7 @@ from core.temporal import connect, metrics_runtime
 from core.tracing import setup_tracing
 from extraction.child import ChildPool
 from workflows.batch import BatchWorkflow
+from workflows.retrain import RetrainWorkflow
 from workflows.template_test import TemplateTestWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
@@ -74,9 +76,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     batches = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[BatchWorkflow, TemplateTestWorkflow],
+        workflows=[BatchWorkflow, TemplateTestWorkflow, RetrainWorkflow],
         activities=[extract.extract_document, store.record_file_failure, store.charge_retry,
-                    store.finalize_batch, *hooks.batch_activities(), *samples.activities()],
+                    store.finalize_batch, *hooks.batch_activities(), *samples.activities(),
+                    RetrainActivities(settings).retrain],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),

@@ -9,7 +9,9 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session
@@ -18,6 +20,7 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, Ca
 
 from core.batches import refresh_counts
 from core.db import session_scope
+from core.learning import learning_payload
 from core.ids import utcnow
 from core.logs import logs_ids
 from core.review import mark_needs_review
@@ -116,6 +119,7 @@ class ExtractActivities:
             spec = TemplateSpec(name=template.name, schema=template.template_schema,
                                 instructions=template.instructions,
                                 engine=unseal_engine(self.settings, template.engine))
+            learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
             row.status = "processing"
             row.attempts += 1
             row.started_at = utcnow()
@@ -128,7 +132,7 @@ class ExtractActivities:
 
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
-            result = self._extract(path, spec)
+            result = self._extract(path, spec, learned)
             duration_ms = int((time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
@@ -154,11 +158,13 @@ class ExtractActivities:
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
 
-    def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
+    def _extract(self, path: Path, spec: TemplateSpec,  # noqa: ANN202 (the engine's result)
+                 learned: dict[str, Any] | None = None):
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
+            options = replace(self.options, learning=learned) if learned else self.options
             with heartbeating(self.heartbeat_every):  # the child cannot heartbeat: beat while it works
-                return self.children.extract(path, spec, self.options, cancelled=activity.is_cancelled)
+                return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
         except ExtractionCancelled:
             raise CancelledError("Cancelled") from None
         except ExtractionError as err:

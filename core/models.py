@@ -183,3 +183,24 @@ class ReviewEvent(SQLModel, table=True):
     actor: str  # token id, or "system"
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class OrgModel(SQLModel, table=True):
+    """One retraining of an organisation's template (``extraction.learning``): its held-out
+    figures against the built-in model, the decision, the vendor memory and, when it won, the
+    model. ``status``: active (extraction uses it), retired (was active), kept (the built-in or
+    the previous model stayed)."""
+
+    __tablename__ = "org_model"
+
+    id: str = Field(primary_key=True)
+    org_id: str = Field(index=True)
+    template_id: str = Field(index=True)
+    version: str
+    status: str = Field(index=True)
+    documents: int = 0
+    corrections: int = 0
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    model: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    memory: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from extraction.document import stored_words
 from extraction.finders import find_fields
+from extraction.learning import load as load_learning
 from extraction.readers import read_document
 from extraction.templates import engine_mode, validate_template
 from extraction.types import (
@@ -43,7 +44,7 @@ def extract_file(
 
         fields.update(fields_from_xml(doc.attachments, template))
     if mode in ("local", "hybrid"):
-        local = find_fields(doc, template)
+        local = find_fields(doc, template, learned=load_learning(options.learning))
         for name, result in local.items():
             fields.setdefault(name, result)
     if mode in ("llm", "hybrid"):

@@ -38,6 +38,9 @@ class EngineOptions:
     llm_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)
     #: A template's own ``engine.base_url`` may reach private/loopback hosts (never metadata).
     llm_allow_private: bool = False
+    #: What an organisation's corrections taught for this template (``extraction.learning``):
+    #: its own ranker model and vendor memory, as JSON. None: the built-in model alone.
+    learning: dict[str, Any] | None = None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pydantic.alias_generators import to_camel
 from api.deps import Reader, SessionDep, SettingsDep, TemporalHolderDep, Writer, credential
 from api.errors import ApiError
 from api.schemas import file_public, page_of
-from core import review, review_lists
+from core import learning, review, review_lists
 from core.access import Principal
 from core.models import BatchFile
 from core.review_webhook import publish_reviewed
@@ -155,6 +155,7 @@ async def correct_fields(
     except review.ReviewRefused as exc:
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "corrected")
+    await learning.after_corrections(session, temporal.get, settings, file.org_id, file.template_id)
     return _state(session, file)
 
 

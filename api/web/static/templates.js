@@ -121,6 +121,7 @@
     document.getElementById("test-result").replaceChildren();
     document.getElementById("test-status").textContent = "";
     editor.hidden = false;
+    document.dispatchEvent(new CustomEvent("template-opened", { detail: t })); // template-models.js
     editor.scrollIntoView({ block: "start" });
     form.elements.name.focus();
   }
