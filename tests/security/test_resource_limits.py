@@ -3,8 +3,8 @@ ResourceLimit while another batch completes, and the worker process lives on: th
 (same pid in Temporal's worker identity) serves the next batch.
 
 The worker is ``worker.py`` in its own process, as deployed; the limits are lowered through its
-settings so that small generated documents cross them (the defaults are measured on receipts in
-bench/bench_engine.py)."""
+settings so that small generated documents cross them (the defaults leave receipts, which peak at
+about 1.3 GB of address space, room to spare: see core/settings.py)."""
 
 from __future__ import annotations
 
