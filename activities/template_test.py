@@ -28,7 +28,9 @@ def charge_key(run_id: str) -> str:
 def refund(settings: Settings, org_id: str, run_id: str) -> None:
     """Give a run's credit back, once (the workflow and the API may both try)."""
     with session_scope(settings.sqlalchemy_url) as session:
-        apply_change(session, org_id, +1, reason="template_test_refund", key=f"{charge_key(run_id)}:refund")
+        apply_change(
+            session, org_id, +1, reason="template_test_refund", key=f"{charge_key(run_id)}:refund"
+        )
 
 
 class TemplateTestActivities:
@@ -42,22 +44,40 @@ class TemplateTestActivities:
     def test_template(self, job: TemplateTestInput) -> dict[str, Any]:
         """The engine on the sample with the (possibly unsaved) template; the sample is removed
         once the answer is final (kept for a retry after a transient failure)."""
-        spec = TemplateSpec(job.name, job.template_schema, job.instructions,
-                            unseal_engine(self.settings, job.engine))
-        options = EngineOptions(**{**self.settings.engine_option_values(),
-                                   "max_pages": min(self.settings.max_pages, job.max_pages)})
+        spec = TemplateSpec(
+            job.name,
+            job.template_schema,
+            job.instructions,
+            unseal_engine(self.settings, job.engine),
+        )
+        options = EngineOptions(
+            **{
+                **self.settings.engine_option_values(),
+                "max_pages": min(self.settings.max_pages, job.max_pages),
+            }
+        )
         if not self.storage.exists(job.storage_key):
-            raise ApplicationError("The sample file is missing from storage; upload it again.",
-                                   type="FileMissing", non_retryable=True)
+            raise ApplicationError(
+                "The sample file is missing from storage; upload it again.",
+                type="FileMissing",
+                non_retryable=True,
+            )
         try:
-            with self.storage.local_copy(job.storage_key) as path, heartbeating(self.heartbeat_every):
+            with (
+                self.storage.local_copy(job.storage_key) as path,
+                heartbeating(self.heartbeat_every),
+            ):
                 result = self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
         except ExtractionCancelled:
             raise CancelledError("Cancelled") from None
         except ExtractionError as err:
             self.storage.delete(job.storage_key)
-            raise ApplicationError(err.message, type=err.code, non_retryable=True,
-                                   category=ApplicationErrorCategory.BENIGN) from None
+            raise ApplicationError(
+                err.message,
+                type=err.code,
+                non_retryable=True,
+                category=ApplicationErrorCategory.BENIGN,
+            ) from None
         except TransientExtractionError as err:
             raise ApplicationError(str(err), type="TransientExtractionError") from err
         self.storage.delete(job.storage_key)

@@ -86,9 +86,11 @@ def _child_init(memory_bytes: int, ocr_threads: int, preload_ocr: bool) -> None:
 
         try:
             get_engine()
-        except Exception:  # noqa: BLE001 - e.g. a limit too small for the model: the child must
+        except Exception:
             # live (a failing initializer would be restarted for ever); its scans fail instead
-            logging.getLogger("docbatch.extract").exception("could not load the OCR model in a child")
+            logging.getLogger("docbatch.extract").exception(
+                "could not load the OCR model in a child"
+            )
 
 
 def _child_pid() -> int:
@@ -96,7 +98,9 @@ def _child_pid() -> int:
     return os.getpid()
 
 
-def _child_extract(path: str, spec: TemplateSpec, options: EngineOptions, memory_mb: int) -> _Outcome:
+def _child_extract(
+    path: str, spec: TemplateSpec, options: EngineOptions, memory_mb: int
+) -> _Outcome:
     from extraction.engine import extract_file
 
     try:
@@ -105,27 +109,32 @@ def _child_extract(path: str, spec: TemplateSpec, options: EngineOptions, memory
         return _Outcome(code=err.code, message=err.message)
     except TransientExtractionError as err:
         return _Outcome(message=str(err), transient=True)
-    except Exception as err:  # noqa: BLE001 - decide here whether it was the memory limit
+    except Exception as err:
         if _out_of_memory(err):
             return _Outcome(code=RESOURCE_LIMIT, message=_memory_message(memory_mb))
         raise
 
 
 def _memory_message(memory_mb: int) -> str:
-    return (f"The document needs more than the {memory_mb} MB of memory an extraction may use; "
-            "split it or send smaller pages (DOCBATCH_EXTRACT_MEMORY_MB sets the limit).")
+    return (
+        f"The document needs more than the {memory_mb} MB of memory an extraction may use; "
+        "split it or send smaller pages (DOCBATCH_EXTRACT_MEMORY_MB sets the limit)."
+    )
 
 
 def _time_message(timeout_s: float) -> str:
-    return (f"The document took longer than the {timeout_s:g} s an extraction may take; "
-            "split it or send fewer pages (DOCBATCH_EXTRACT_TIMEOUT_S sets the limit).")
+    return (
+        f"The document took longer than the {timeout_s:g} s an extraction may take; "
+        "split it or send fewer pages (DOCBATCH_EXTRACT_TIMEOUT_S sets the limit)."
+    )
 
 
 class ChildPool:
     """``size`` children, each extracting one document at a time under ``limits``."""
 
-    def __init__(self, size: int, limits: Limits, *, ocr_threads: int = 1,
-                 preload_ocr: bool = False) -> None:
+    def __init__(
+        self, size: int, limits: Limits, *, ocr_threads: int = 1, preload_ocr: bool = False
+    ) -> None:
         self.size, self.limits, self.threads = size, limits, ocr_threads
         self._args = (limits.memory_mb * 1024 * 1024, ocr_threads, preload_ocr)
         self._pool: ProcessPool | None = None
@@ -137,8 +146,12 @@ class ChildPool:
             if self._pool is None:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(PRELOAD)
-                self._pool = ProcessPool(max_workers=self.size, initializer=_child_init,
-                                         initargs=self._args, context=context)
+                self._pool = ProcessPool(
+                    max_workers=self.size,
+                    initializer=_child_init,
+                    initargs=self._args,
+                    context=context,
+                )
 
     def warm(self, timeout: float = 300.0) -> list[int]:
         """Start the children and wait until each has finished its initializer (the OCR model
@@ -160,14 +173,22 @@ class ChildPool:
             pool.stop()
             pool.join(timeout=10)
 
-    def extract(self, path: Path, spec: TemplateSpec, options: EngineOptions,
-                cancelled: Callable[[], bool] = lambda: False) -> Extraction:
+    def extract(
+        self,
+        path: Path,
+        spec: TemplateSpec,
+        options: EngineOptions,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> Extraction:
         """Like ``extract_file``; ResourceLimit when a limit is crossed. While waiting it checks
         ``cancelled`` and, when it says so, stops the child and raises ExtractionCancelled."""
         self.start()
         assert self._pool is not None
-        future = self._pool.schedule(_child_extract, args=(str(path), spec, options, self.limits.memory_mb),
-                                     timeout=self.limits.timeout_s)
+        future = self._pool.schedule(
+            _child_extract,
+            args=(str(path), spec, options, self.limits.memory_mb),
+            timeout=self.limits.timeout_s,
+        )
         try:
             while not concurrent.futures.wait([future], timeout=_POLL_SECONDS).done:
                 if cancelled():
@@ -180,8 +201,11 @@ class ChildPool:
         except TimeoutError:
             raise ExtractionError(RESOURCE_LIMIT, _time_message(self.limits.timeout_s)) from None
         except ProcessExpired as err:  # killed by a signal or a native abort, mostly out of memory
-            raise ExtractionError(RESOURCE_LIMIT, _memory_message(self.limits.memory_mb)
-                                  + f" (the extraction process ended with code {err.exitcode})") from None
+            raise ExtractionError(
+                RESOURCE_LIMIT,
+                _memory_message(self.limits.memory_mb)
+                + f" (the extraction process ended with code {err.exitcode})",
+            ) from None
         if outcome.transient:
             raise TransientExtractionError(outcome.message)
         if outcome.result is None:

@@ -5,16 +5,16 @@ starts warm. Only work that starts no thread belongs here: the OCR model is load
 
 from __future__ import annotations
 
-import extraction.engine  # noqa: F401
-import extraction.facturx  # noqa: F401
-import extraction.finders.totals  # noqa: F401
-import extraction.llm  # noqa: F401
-import extraction.ocr  # noqa: F401
-import extraction.readers.docx  # noqa: F401
-import extraction.readers.image  # noqa: F401
-import extraction.readers.pdf  # noqa: F401
+import extraction.engine
+import extraction.facturx
+import extraction.finders.totals
+import extraction.llm
+import extraction.ocr
+import extraction.ranker
+import extraction.readers.docx
+import extraction.readers.image
+import extraction.readers.pdf
 import extraction.readers.text  # noqa: F401
-import extraction.ranker  # noqa: F401
 from extraction.ranker.model import load_model
 
 load_model()  # the shipped ranker model (parsed once, shared copy-on-write by the children)

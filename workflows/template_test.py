@@ -18,6 +18,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, Field
 
+
 class TemplateTestInput(BaseModel):
     run_id: str
     org_id: str
@@ -40,7 +41,9 @@ class TemplateTestOutcome(BaseModel):
 
 DB_WRITE: dict[str, Any] = dict(
     start_to_close_timeout=timedelta(seconds=30),
-    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30)
+    ),
 )
 
 
@@ -50,7 +53,9 @@ class TemplateTestWorkflow:
     async def run(self, job: TemplateTestInput) -> TemplateTestOutcome:
         try:
             result = await workflow.execute_activity(
-                "test_template", job, result_type=dict,
+                "test_template",
+                job,
+                result_type=dict,
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(seconds=job.heartbeat_timeout_seconds),
                 retry_policy=RetryPolicy(maximum_attempts=1),  # a person waits: they retry
@@ -60,8 +65,17 @@ class TemplateTestWorkflow:
         except ActivityError as err:
             # the activity raises a bad sample as non-retryable, typed with the engine's code
             cause = err.cause
-            code = cause.type if isinstance(cause, ApplicationError) and cause.type else "ExtractionFailed"
-            outcome = TemplateTestOutcome(code=code, message=cause.message if cause else str(err),
-                                          transient=code == "TransientExtractionError")
-            await workflow.execute_activity("refund_template_test", job, summary="refund", **DB_WRITE)
+            code = (
+                cause.type
+                if isinstance(cause, ApplicationError) and cause.type
+                else "ExtractionFailed"
+            )
+            outcome = TemplateTestOutcome(
+                code=code,
+                message=cause.message if cause else str(err),
+                transient=code == "TransientExtractionError",
+            )
+            await workflow.execute_activity(
+                "refund_template_test", job, summary="refund", **DB_WRITE
+            )
             return outcome

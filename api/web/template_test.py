@@ -70,54 +70,88 @@ async def test_template(
     if errors:
         raise ApiError(400, errors)
     if not _running.acquire(blocking=False):
-        raise ApiError(429, f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
-                            "try again in a moment.")
+        raise ApiError(
+            429,
+            f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
+            "try again in a moment.",
+        )
     try:
         run_id = new_id("tt")
         try:
-            apply_change(session, principal.org_id, -1, reason="template_test", key=charge_key(run_id))
+            apply_change(
+                session, principal.org_id, -1, reason="template_test", key=charge_key(run_id)
+            )
             session.commit()
         except InsufficientCredits as exc:
             session.rollback()
-            raise ApiError(402, f"A template test costs 1 credit, like a file, but the balance is "
-                                f"{exc.balance}. Add credits to test templates.") from exc
+            raise ApiError(
+                402,
+                f"A template test costs 1 credit, like a file, but the balance is "
+                f"{exc.balance}. Add credits to test templates.",
+            ) from exc
         job = TemplateTestInput(
-            run_id=run_id, org_id=principal.org_id, file_name="",
-            storage_key="", name=name or "test", template_schema=schema, instructions=instructions,
+            run_id=run_id,
+            org_id=principal.org_id,
+            file_name="",
+            storage_key="",
+            name=name or "test",
+            template_schema=schema,
+            instructions=instructions,
             engine=seal_engine(settings, engine_settings),  # the history never holds a key in clear
-            max_pages=SAMPLE_MAX_PAGES, heartbeat_timeout_seconds=settings.heartbeat_timeout_seconds)
+            max_pages=SAMPLE_MAX_PAGES,
+            heartbeat_timeout_seconds=settings.heartbeat_timeout_seconds,
+        )
         outcome = await _run_sample(settings, temporal, file, job)
     finally:
         _running.release()
     if outcome.result is None:
         if outcome.transient:
-            raise ApiError(503, f"The extraction engine is unavailable right now ({outcome.message}); "
-                                "try again. The credit was refunded.")
+            raise ApiError(
+                503,
+                f"The extraction engine is unavailable right now ({outcome.message}); "
+                "try again. The credit was refunded.",
+            )
         raise ApiError(400, f"{outcome.code}: {outcome.message} The credit was refunded.")
-    missing = [f for f in job.template_schema.get("properties", {})
-               if outcome.result["fields"].get(f) in (None, "", [])]
+    missing = [
+        f
+        for f in job.template_schema.get("properties", {})
+        if outcome.result["fields"].get(f) in (None, "", [])
+    ]
     return {**outcome.result, "fileName": job.file_name, "missing": missing}
 
 
-async def _run_sample(settings: Settings, temporal: Client, file: UploadFile,
-                      job: TemplateTestInput) -> TemplateTestOutcome:
+async def _run_sample(
+    settings: Settings, temporal: Client, file: UploadFile, job: TemplateTestInput
+) -> TemplateTestOutcome:
     """Store the sample, then wait for the workflow's answer (it refunds a failed sample)."""
     job.file_name = sanitize_filename(file.filename or "", fallback="sample")
     job.storage_key = f"{job.org_id}/template-tests/{job.run_id}/{job.file_name}"
     storage = open_storage(settings)
     try:
-        await run_in_threadpool(storage.save_stream, job.storage_key, file.file, settings.max_file_bytes)
+        await run_in_threadpool(
+            storage.save_stream, job.storage_key, file.file, settings.max_file_bytes
+        )
     except FileTooLarge as exc:
         await _refund_now(settings, job)
-        raise ApiError(413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB.") from exc
+        raise ApiError(
+            413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB."
+        ) from exc
     try:
         return await temporal.execute_workflow(
-            TemplateTestWorkflow.run, job, id=f"template-test-{job.run_id}", task_queue=settings.task_queue,
-            result_type=TemplateTestOutcome, execution_timeout=SAMPLE_WAIT)
+            TemplateTestWorkflow.run,
+            job,
+            id=f"template-test-{job.run_id}",
+            task_queue=settings.task_queue,
+            result_type=TemplateTestOutcome,
+            execution_timeout=SAMPLE_WAIT,
+        )
     except (WorkflowFailureError, RPCError) as exc:  # no worker answered in time: not charged
         await _refund_now(settings, job)  # same key as the workflow's refund: at most one
-        raise ApiError(503, "The template test could not run on a worker right now; try again in a "
-                            "moment. The credit was refunded.") from exc
+        raise ApiError(
+            503,
+            "The template test could not run on a worker right now; try again in a "
+            "moment. The credit was refunded.",
+        ) from exc
 
 
 async def _refund_now(settings: Settings, job: TemplateTestInput) -> None:

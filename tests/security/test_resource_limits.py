@@ -30,11 +30,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def worker_process(settings: Settings, target: str, **env: str) -> Iterator[subprocess.Popen]:
-    environ = {**os.environ, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": target,
-               "DOCBATCH_TASK_QUEUE": settings.task_queue, "DOCBATCH_DATABASE_URL": settings.database_url,
-               "DOCBATCH_WORKER_MAX_ACTIVITIES": "2", **env}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=environ, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    environ = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(settings.data_dir),
+        "DOCBATCH_TEMPORAL_ADDRESS": target,
+        "DOCBATCH_TASK_QUEUE": settings.task_queue,
+        "DOCBATCH_DATABASE_URL": settings.database_url,
+        "DOCBATCH_WORKER_MAX_ACTIVITIES": "2",
+        **env,
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "worker.py")],
+        env=environ,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         yield proc
     finally:
@@ -48,8 +59,11 @@ def worker_process(settings: Settings, target: str, **env: str) -> Iterator[subp
 
 async def extraction_identities(client: Client, batch_id: str) -> set[str]:
     history = await client.get_workflow_handle(workflow_id(batch_id)).fetch_history()
-    return {e.activity_task_started_event_attributes.identity for e in history.events
-            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED}
+    return {
+        e.activity_task_started_event_attributes.identity
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED
+    }
 
 
 async def fails_alone(svc: Service, worker: subprocess.Popen, hostile_file: Path) -> dict:
@@ -57,8 +71,9 @@ async def fails_alone(svc: Service, worker: subprocess.Popen, hostile_file: Path
     batches settle, the worker is alive, and the same worker process serves a next batch."""
     hostile = (await svc.upload([hostile_file, DOCS / "receipt.txt"], template="invoice")).json()
     plain = (await svc.upload([DOCS / "invoice-acme.pdf"], template="invoice")).json()
-    done, other = await asyncio.gather(svc.wait_final(hostile["id"], timeout=300),
-                                       svc.wait_final(plain["id"], timeout=300))
+    done, other = await asyncio.gather(
+        svc.wait_final(hostile["id"], timeout=300), svc.wait_final(plain["id"], timeout=300)
+    )
     assert other["status"] == "completed", other
     by_name = {f["fileName"]: f for f in done["files"]}
     assert done["status"] == "partially_failed", done
@@ -71,11 +86,16 @@ async def fails_alone(svc: Service, worker: subprocess.Popen, hostile_file: Path
     following = (await svc.upload([DOCS / "invoice-globex.pdf"], template="invoice")).json()
     assert (await svc.wait_final(following["id"], timeout=120))["status"] == "completed"
     served_by = await extraction_identities(svc.temporal, following["id"])
-    assert served_by and all(i.startswith(f"{worker.pid}@") for i in served_by), (worker.pid, served_by)
+    assert served_by and all(i.startswith(f"{worker.pid}@") for i in served_by), (
+        worker.pid,
+        served_by,
+    )
     return failed
 
 
-async def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path, temporal_client: Client) -> None:
+async def test_a_document_over_the_memory_limit_fails_alone(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path)
     image = huge_image(tmp_path / "huge.png")  # 70 megapixels: under the pixel cap, ~1.6 GB to read
     target = temporal_client.service_client.config.target_host
@@ -87,9 +107,13 @@ async def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path, temp
     assert "more than the 1000 MB of memory" in failed["errorMessage"], failed
 
 
-async def test_a_document_over_the_time_limit_fails_alone(tmp_path: Path, temporal_client: Client) -> None:
+async def test_a_document_over_the_time_limit_fails_alone(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path)
-    scans = many_scanned_pages_pdf(tmp_path / "scans.pdf", pages=40)  # 40 pages of OCR: well over 3 s
+    scans = many_scanned_pages_pdf(
+        tmp_path / "scans.pdf", pages=40
+    )  # 40 pages of OCR: well over 3 s
     target = temporal_client.service_client.config.target_host
     async with running_service(settings, temporal_client, with_worker=False) as svc:
         with worker_process(settings, target, DOCBATCH_EXTRACT_TIMEOUT_S="3") as worker:
