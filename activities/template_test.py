@@ -9,8 +9,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from activities.extract import heartbeating
-from core.credits import apply_change
-from core.db import session_scope
+from core.credits import refund_template_test as refund
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
@@ -19,18 +18,6 @@ from extraction.child import ChildPool, ExtractionCancelled
 from workflows.template_test import TemplateTestInput
 
 log = logging.getLogger("docbatch.template_test")
-
-
-def charge_key(run_id: str) -> str:
-    return f"template-test:{run_id}"
-
-
-def refund(settings: Settings, org_id: str, run_id: str) -> None:
-    """Give a run's credit back, once (the workflow and the API may both try)."""
-    with session_scope(settings.sqlalchemy_url) as session:
-        apply_change(
-            session, org_id, +1, reason="template_test_refund", key=f"{charge_key(run_id)}:refund"
-        )
 
 
 class TemplateTestActivities:

@@ -8,8 +8,10 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core.db import session_scope
 from core.metrics import count_credit_change
 from core.models import CreditEntry, Organization
+from core.settings import Settings
 
 
 class InsufficientCredits(Exception):
@@ -72,3 +74,20 @@ def apply_change(
         return False
     count_credit_change(session, delta, reason)
     return True
+
+
+def template_test_charge_key(run_id: str) -> str:
+    """The ledger key of a template test's charge (its refund adds ``:refund``)."""
+    return f"template-test:{run_id}"
+
+
+def refund_template_test(settings: Settings, org_id: str, run_id: str) -> None:
+    """Give a template test's credit back, once (the workflow and the API may both try)."""
+    with session_scope(settings.sqlalchemy_url) as session:
+        apply_change(
+            session,
+            org_id,
+            +1,
+            reason="template_test_refund",
+            key=f"{template_test_charge_key(run_id)}:refund",
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import Client
@@ -40,6 +41,7 @@ from workflows.contracts import (
     WebhookEvent,
 )
 from workflows.retrain import RetrainInput, RetrainWorkflow
+from workflows.template_test import TemplateTestInput, TemplateTestOutcome, TemplateTestWorkflow
 from workflows.vocabulary import BatchStatus
 from workflows.webhook_delivery import DeliveryJob, WebhookDeliveryWorkflow
 
@@ -58,6 +60,7 @@ __all__ = [
     "live_snapshot",
     "metrics_runtime",
     "retrain_workflow_id",
+    "run_template_test",
     "search_attribute_flags",
     "signal_open_batch",
     "start_batch",
@@ -269,6 +272,23 @@ async def start_retrain(
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
     return workflow_id
+
+
+# --- the template test ---------------------------------------------------------------------
+
+
+async def run_template_test(
+    client: Client, settings: Settings, job: TemplateTestInput, wait: timedelta
+) -> TemplateTestOutcome:
+    """Run one template test on a worker and wait for its answer (at most ``wait``)."""
+    outcome: TemplateTestOutcome = await client.execute_workflow(
+        TemplateTestWorkflow.run,
+        job,
+        id=f"template-test-{job.run_id}",
+        task_queue=settings.task_queue,
+        execution_timeout=wait,
+    )
+    return outcome
 
 
 # --- webhook deliveries ----------------------------------------------------------------------

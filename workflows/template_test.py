@@ -72,7 +72,7 @@ class TemplateTestWorkflow:
             )
             outcome = TemplateTestOutcome(
                 code=code,
-                message=cause.message if cause else str(err),
+                message=getattr(cause, "message", str(cause)) if cause else str(err),
                 transient=code == "TransientExtractionError",
             )
             await workflow.execute_activity(

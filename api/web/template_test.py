@@ -18,16 +18,18 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.service import RPCError
 
 import extraction
-from activities.template_test import charge_key, refund
 from api.deps import SessionDep, SessionWriter, SettingsDep, TemporalDep
 from api.errors import ApiError
 from core.credits import InsufficientCredits, apply_change
+from core.credits import refund_template_test as refund
+from core.credits import template_test_charge_key as charge_key
 from core.ids import new_id
 from core.llm_endpoints import check_template_engine
 from core.secret_box import seal_engine
 from core.settings import Settings
 from core.storage import FileTooLarge, open_storage, sanitize_filename
-from workflows.template_test import TemplateTestInput, TemplateTestOutcome, TemplateTestWorkflow
+from core.temporal import run_template_test
+from workflows.template_test import TemplateTestInput, TemplateTestOutcome
 
 router = APIRouter(tags=["web"])
 
@@ -137,14 +139,7 @@ async def _run_sample(
             413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB."
         ) from exc
     try:
-        return await temporal.execute_workflow(
-            TemplateTestWorkflow.run,
-            job,
-            id=f"template-test-{job.run_id}",
-            task_queue=settings.task_queue,
-            result_type=TemplateTestOutcome,
-            execution_timeout=SAMPLE_WAIT,
-        )
+        return await run_template_test(temporal, settings, job, SAMPLE_WAIT)
     except (WorkflowFailureError, RPCError) as exc:  # no worker answered in time: not charged
         await _refund_now(settings, job)  # same key as the workflow's refund: at most one
         raise ApiError(
