@@ -15,7 +15,6 @@ from temporalio.client import Client, WorkflowHandle, WorkflowUpdateStage
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from tests.harness import eventually
 from workflows.batch import BatchWorkflow
 from workflows.contracts import (
     BatchInput,
@@ -63,11 +62,15 @@ async def publish_event(input: WebhookEvent) -> None:
 async def events_after_last_signal(handle: WorkflowHandle) -> list[int] | None:
     """The types of the history events since the last signal (None before any signal)."""
     types = [e.event_type for e in (await handle.fetch_history()).events]
-    signalled = [i for i, t in enumerate(types) if t == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED]
+    signal = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    signalled = [i for i, t in enumerate(types) if t == signal]
     return types[signalled[-1] + 1:] if signalled else None
 
 
 async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_client: Client) -> None:
+    # imported here: the workflow sandbox re-imports this module (OlderBatchWorkflow below)
+    from tests.harness import eventually
+
     client = Client(temporal_client.service_client, namespace=temporal_client.namespace,
                     data_converter=pydantic_data_converter)
     queue = f"long-poll-{uuid.uuid4().hex[:8]}"
