@@ -46,6 +46,7 @@ PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 FINAL = ("completed", "partially_failed", "failed")
 
 T = TypeVar("T")
+Json = dict[str, Any]  # a JSON object as the API answered it
 
 
 # --- waiting --------------------------------------------------------------------------------
@@ -326,22 +327,25 @@ class Service:
         name: str | None = None,
         project_id: str | None = None,
         **extra: str,
-    ) -> dict:
+    ) -> Json:
         """:meth:`upload` that must be accepted (201); the new batch."""
         resp = await self.upload(paths, template, name, project_id, **extra)
         assert resp.status_code == 201, resp.text
-        return resp.json()
+        batch: Json = resp.json()
+        return batch
 
-    async def batches(self, **params: str) -> list[dict]:
+    async def batches(self, **params: str) -> list[Json]:
         body = (
             await self.http.get(f"/batch/{self.org_id}", params={"limit": 100, **params})
         ).json()
-        return body["data"]
+        rows: list[Json] = body["data"]
+        return rows
 
-    async def detail(self, batch_id: str) -> dict:
-        return (await self.http.get(f"/batch/{self.org_id}/{batch_id}")).json()
+    async def detail(self, batch_id: str) -> Json:
+        body: Json = (await self.http.get(f"/batch/{self.org_id}/{batch_id}")).json()
+        return body
 
-    async def wait_final(self, batch_id: str, timeout: float = 180, poll: float = 0.2) -> dict:
+    async def wait_final(self, batch_id: str, timeout: float = 180, poll: float = 0.2) -> Json:
         """The batch's detail once its status is final."""
         return await eventually(
             lambda: self.detail(batch_id),

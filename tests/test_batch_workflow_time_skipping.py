@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from temporalio import activity
@@ -66,7 +67,7 @@ class Stand:
     outcomes: list[BatchOutcome] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
 
-    def activities(self) -> list:
+    def activities(self) -> list[Callable[..., Any]]:
         @activity.defn(name="extract_document")
         async def extract_document(input: ExtractInput) -> ExtractOutput:
             self.extractions.append(input.file_id)
@@ -106,11 +107,14 @@ class Stand:
 @dataclass
 class Run:
     env: WorkflowEnvironment
-    handle: WorkflowHandle
+    handle: WorkflowHandle[BatchWorkflow, BatchOutcome]
     stand: Stand
 
     async def snapshot(self) -> BatchSnapshot:
-        return await self.handle.query("progress", ProgressQuery(), result_type=BatchSnapshot)
+        snap: BatchSnapshot = await self.handle.query(
+            "progress", ProgressQuery(), result_type=BatchSnapshot
+        )
+        return snap
 
     async def settled(self, outcomes: int) -> BatchSnapshot:
         """The snapshot once the batch has settled ``outcomes`` times (finalize_batch calls)."""
@@ -138,14 +142,17 @@ class Run:
         return await self.handle.result()
 
 
+Start = Callable[..., Awaitable[Run]]
+
+
 @pytest.fixture
-async def batch(env: WorkflowEnvironment) -> AsyncIterator:
+async def batch(env: WorkflowEnvironment) -> AsyncIterator[Start]:
     """Start a BatchWorkflow on a fresh task queue with the given files and stand-ins."""
     workers = AsyncExitStack()
 
-    async def start(plan: dict[str, list[str]], **stand: int) -> Run:
+    async def start(plan: dict[str, list[str]], credits: int = 100) -> Run:
         queue = f"ts-{uuid.uuid4().hex[:8]}"
-        setup = Stand(plan={f: list(steps) for f, steps in plan.items()}, **stand)
+        setup = Stand(plan={f: list(steps) for f, steps in plan.items()}, credits=credits)
         await workers.enter_async_context(
             Worker(
                 env.client,
@@ -170,7 +177,6 @@ async def batch(env: WorkflowEnvironment) -> AsyncIterator:
                 ),
                 id=f"batch-{batch_id}",
                 task_queue=queue,
-                result_type=BatchOutcome,
             )
         return Run(env, handle, setup)
 
@@ -178,7 +184,7 @@ async def batch(env: WorkflowEnvironment) -> AsyncIterator:
         yield start
 
 
-async def test_the_retry_window_closes_a_week_after_the_last_settle(batch) -> None:
+async def test_the_retry_window_closes_a_week_after_the_last_settle(batch: Start) -> None:
     run = await batch({"file_a": ["corrupt", "ok"]})
     first = await run.settled(1)
     assert (first.status, first.failedFiles) == ("failed", 1)
@@ -207,7 +213,9 @@ async def test_the_retry_window_closes_a_week_after_the_last_settle(batch) -> No
         await run.handle.signal("retry_file", "file_a")
 
 
-async def test_cancel_during_retries_stops_them_and_refunds_the_charged_retries(batch) -> None:
+async def test_cancel_during_retries_stops_them_and_refunds_the_charged_retries(
+    batch: Start,
+) -> None:
     run = await batch(
         {"file_a": ["corrupt", "hang"], "file_b": ["corrupt", "hang"], "file_c": ["ok"]}
     )
@@ -260,7 +268,9 @@ async def test_cancel_during_retries_stops_them_and_refunds_the_charged_retries(
     )
 
 
-async def test_a_retry_without_credits_fails_the_file_uncharged_and_unextracted(batch) -> None:
+async def test_a_retry_without_credits_fails_the_file_uncharged_and_unextracted(
+    batch: Start,
+) -> None:
     run = await batch({"file_a": ["corrupt"], "file_b": ["ok"]}, credits=0)
     first = await run.settled(1)
     assert (first.status, first.failedFiles) == ("partially_failed", 1)

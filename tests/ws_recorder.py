@@ -15,7 +15,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.harness import FINAL
+from tests.harness import FINAL, Json
 
 
 class Recorder:
@@ -23,7 +23,7 @@ class Recorder:
 
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
-        self.messages: list[dict] = []
+        self.messages: list[Json] = []
         self.closed: ConnectionClosed | None = None
         self._changed = asyncio.Event()
         self.task = asyncio.create_task(self._read())
@@ -37,7 +37,7 @@ class Recorder:
             self.closed = exc
         self._changed.set()
 
-    def of(self, batch_id: str) -> list[dict]:
+    def of(self, batch_id: str) -> list[Json]:
         return [m for m in self.messages if m["data"].get("batchId") == batch_id]
 
     async def wait_for(self, predicate: Any, timeout: float = 180) -> None:
@@ -55,7 +55,7 @@ class Recorder:
             except TimeoutError:
                 pass
 
-    async def wait_final(self, batch_id: str, timeout: float = 180) -> list[dict]:
+    async def wait_final(self, batch_id: str, timeout: float = 180) -> list[Json]:
         await self.wait_for(lambda r: is_final(r.of(batch_id)), timeout)
         return self.of(batch_id)
 
@@ -64,7 +64,7 @@ class Recorder:
         await self.task
 
 
-def is_final(messages: list[dict]) -> bool:
+def is_final(messages: list[Json]) -> bool:
     return (
         bool(messages)
         and messages[-1]["event"] == "batch_progress_updated"
@@ -82,7 +82,7 @@ async def recording(url: str, **kwargs: Any) -> AsyncIterator[Recorder]:
             await rec.close()
 
 
-def progress_counts(messages: list[dict]) -> list[int]:
+def progress_counts(messages: list[Json]) -> list[int]:
     return [
         m["data"]["completedFiles"] + m["data"]["failedFiles"]
         for m in messages
@@ -90,7 +90,7 @@ def progress_counts(messages: list[dict]) -> list[int]:
     ]
 
 
-def assert_whole_batch(messages: list[dict], total: int, failed_names: set[str]) -> None:
+def assert_whole_batch(messages: list[Json], total: int, failed_names: set[str]) -> None:
     """Every count from 0 to total in order, one document event per file, the final status last."""
     assert messages[0]["event"] == "batch_progress_updated", messages[0]
     counts = progress_counts(messages)
