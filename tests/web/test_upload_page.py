@@ -164,6 +164,8 @@ async def test_keyboard_only_upload_with_visible_focus(page: Page, web: Service)
         await page.keyboard.press("Tab")
         if await page.evaluate("document.activeElement.id") == "upload-button":
             break
+    else:
+        raise AssertionError("the upload button cannot be reached with Tab")
     assert await page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     await page.keyboard.press("Enter")
     await page.wait_for_url("**/ui/batches/*", timeout=WAIT_MS)
