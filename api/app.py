@@ -17,6 +17,7 @@ from api.limits import BodyGuard
 from api.metrics import RequestMetrics
 from api.routes import account, batches, exports, health, history, templates, webhooks, ws
 from api.web import routes as web
+from api.ws_auth import QueryTokenScrubber, install_log_redaction
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     install_error_handlers(app)
     app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(RequestMetrics)
+    app.add_middleware(QueryTokenScrubber)  # outermost: a socket's ?token= never reaches a log
+    install_log_redaction()
     for router in (health.router, account.router, batches.router, exports.router, history.router,
                    templates.router, webhooks.router, ws.router, web.router):
         app.include_router(router)

@@ -27,7 +27,7 @@ from tests.harness import Service, make_settings, running_service
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
     ("GET", "/health"),
     ("GET", "/health/ready"),  # readiness probes: says which dependency is down, nothing else
-    ("GET", "/metrics"),  # Prometheus: behind DOCBATCH_METRICS_TOKEN when set (open when unset)
+    ("GET", "/metrics"),  # Prometheus: needs DOCBATCH_METRICS_TOKEN on the API (403 unset, 401 wrong)
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
