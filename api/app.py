@@ -15,7 +15,7 @@ from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
-from api.routes import account, batches, exports, health, history, templates, webhooks, ws
+from api.routes import account, batches, exports, health, history, models, review, templates, webhooks, ws
 from api.web import routes as web
 from api.ws_auth import QueryTokenScrubber, install_log_redaction
 from api.temporal_client import TemporalHolder
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     app.add_middleware(QueryTokenScrubber)  # outermost: a socket's ?token= never reaches a log
     install_log_redaction()
     for router in (health.router, account.router, batches.router, exports.router, history.router,
-                   templates.router, webhooks.router, ws.router, web.router):
+                   templates.router, models.router, webhooks.router, review.router, ws.router, web.router):
         app.include_router(router)
 
     return app
