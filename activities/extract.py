@@ -7,12 +7,14 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
@@ -27,7 +29,8 @@ from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
-from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
+from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
+from extraction.child import ChildPool, ExtractionCancelled, Limits
 from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
 
@@ -66,18 +69,44 @@ def heartbeating(every: float) -> Iterator[None]:
         thread.join()
 
 
+def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
+    """One child process per concurrent extraction, limited as the settings say."""
+    return ChildPool(settings.worker_max_activities,
+                     Limits(memory_mb=settings.extract_memory_mb, timeout_s=settings.extract_timeout_s),
+                     ocr_threads=settings.engine_threads, preload_ocr=preload_ocr)
+
+
+#: While files finish, the batch row's counters (REST progress) are recounted at most this often;
+#: the live progress comes from the workflow, and settling the batch recounts exactly.
+COUNTS_EVERY = timedelta(seconds=0.5)
+
+
+def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
+    """Recount the batch's files unless another file did so within COUNTS_EVERY (one read)."""
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
+    if batch.updated_at is None or utcnow() - _aware(batch.updated_at) >= COUNTS_EVERY:
+        refresh_counts(session, batch)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class ExtractActivities:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, children: ChildPool | None = None) -> None:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
+        self.children = children or child_pool(settings)  # started at the first document
 
     @activity.defn(name="extract_document")
     @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
-        """Runs in the worker's thread pool; heartbeats once per page so cancels and crashes show."""
+        """Runs in the worker's thread pool; the document itself is read in a child process
+        (``extraction.child``) while a thread heartbeats, so cancels and crashes show."""
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, job.file_id)
             if row is None:
@@ -101,7 +130,6 @@ class ExtractActivities:
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
 
-        activity.heartbeat(0)
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
             result = self._extract(path, spec, learned)
@@ -121,9 +149,7 @@ class ExtractActivities:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
             mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
-            batch = session.get(Batch, job.batch_id)
-            assert batch is not None
-            refresh_counts(session, batch)
+            refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
@@ -136,10 +162,11 @@ class ExtractActivities:
                  learned: dict[str, Any] | None = None):
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
-            with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
-                options = replace(self.options, learning=learned) if learned else self.options
-                return extract_file(path, spec, options=options,
-                                    on_page=lambda page: activity.heartbeat(page))
+            options = replace(self.options, learning=learned) if learned else self.options
+            with heartbeating(self.heartbeat_every):  # the child cannot heartbeat: beat while it works
+                return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
+        except ExtractionCancelled:
+            raise CancelledError("Cancelled") from None
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.

@@ -11,12 +11,12 @@ import logging
 import time
 
 import httpx
-from sqlmodel import select
+from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
-from core.db import session_scope
+from core.db import get_engine, session_scope
 from core.ids import utcnow
 from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
@@ -72,7 +72,8 @@ class WebhookActivities:
         return len(endpoint_ids)
 
     def _subscribed_endpoints(self, event: WebhookEvent) -> list[str]:
-        with session_scope(self.settings.sqlalchemy_url) as session:
+        # read-only: a plain session (no commit), once per event of every batch
+        with Session(get_engine(self.settings.sqlalchemy_url)) as session:
             rows = session.exec(select(WebhookEndpoint).where(
                 WebhookEndpoint.org_id == event.organizationId,
                 WebhookEndpoint.status == "active",

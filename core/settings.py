@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     retrain_after_corrections: int = Field(default=20, gt=0)
     retrain_max_documents: int = Field(default=200, gt=0)
 
+    # Each document is extracted in a child process with these limits (extraction/child.py); a
+    # document over either fails alone with ResourceLimit. Address space, not resident memory:
+    # onnxruntime reserves far more than it touches: a child with the OCR model peaked at 1.1-1.3 GB
+    # of address space on receipt scans, 0.55 GB on a text PDF, 1.6 GB on a 70-megapixel image.
+    extract_memory_mb: int = Field(default=3072, ge=256)
+    extract_timeout_s: float = Field(default=300.0, gt=0)
+
     @field_validator("storage_url")
     @classmethod
     def _storage_url(cls, value: str) -> str:
