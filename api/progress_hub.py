@@ -30,6 +30,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -102,17 +103,9 @@ class BatchWatcher:
         Runs without awaiting, so nothing the poll loop emits can slip between the replay
         and the subscription.
         """
-        if since is None:
-            if initial and self.current is not None:
-                sub.deliver(self.batch_id, self.seq, progress_message(dict(self.current)))
-        else:
-            if initial:
-                state = self.state_at(since)
-                if state is not None:
-                    sub.deliver(self.batch_id, min(since, self.seq), progress_message(state))
-            for seq, message in self.log:
-                if seq > since:
-                    sub.deliver(self.batch_id, seq, message)
+        for seq, message in replay(self.batch_id, self.log, self.seq, self.current, since,
+                                   initial=initial):
+            sub.deliver(self.batch_id, seq, message)
         self.subscribers[sub] = None
 
     def detach(self, sub: Subscriber) -> None:
@@ -120,18 +113,7 @@ class BatchWatcher:
 
     def state_at(self, seq: int) -> dict[str, Any] | None:
         """The batch_progress_updated data as it was after event ``seq``."""
-        found: dict[str, Any] | None = None
-        for at, message in self.log:
-            if at > seq:
-                break
-            if message["event"] == "batch_progress_updated":
-                found = message["data"]
-        if found is not None:
-            return dict(found)
-        if self.current is None:
-            return None
-        return {"batchId": self.batch_id, "totalFiles": self.current["totalFiles"], "completedFiles": 0,
-                "failedFiles": 0, "progress": 0, "status": "processing"}
+        return state_at(self.batch_id, self.log, self.current, seq)
 
     # --- the poll loop -----------------------------------------------------------------
 
@@ -146,7 +128,7 @@ class BatchWatcher:
                 self.ready.set()
                 if self.closed or not self.wanted:
                     return
-                busy = self.current is None or self.current["status"] not in FINAL_STATUSES
+                busy = is_busy(self.current)
                 if busy and self.current is not None and self.long_poll and await self.wait_once():
                     continue  # an event (or nothing within LONG_POLL_WAIT): long-poll again
                 await asyncio.sleep(self.hub.poll_interval if busy else self.hub.idle_interval)
@@ -200,15 +182,10 @@ class BatchWatcher:
 
     def apply(self, snapshot: BatchSnapshot) -> None:
         """Turn the events after ``self.seq`` into messages, in order, then the current state."""
-        for event in sorted(snapshot.events, key=lambda e: e.seq):
-            if event.seq <= self.seq:
-                continue
-            if event.kind in DOCUMENT_EVENTS and event.fileId:
-                self._emit(event.seq, document_message(self.batch_id, event))
-            self._emit_progress(event.seq, _counts(self.batch_id, event, snapshot.cancelled))
-            self.seq = event.seq
-        self.seq = max(self.seq, snapshot.seq)
-        self._emit_progress(self.seq, _counts(self.batch_id, snapshot, snapshot.cancelled))
+        step = snapshot_messages(self.batch_id, snapshot, self.seq, self.current)
+        self.seq, self.current = step.seq, step.current
+        for seq, message in step.messages:
+            self._emit(seq, message)
 
     async def _from_database(self, *, gone: bool) -> None:
         """No workflow to ask (not started yet, or past retention): the database row is the truth."""
@@ -216,10 +193,7 @@ class BatchWatcher:
         if row is None or row.deleted_at is not None:
             self.closed = True
             return
-        self._emit_progress(self.seq, {
-            "batchId": row.id, "totalFiles": row.total_files, "completedFiles": row.completed_files,
-            "failedFiles": row.failed_files, "progress": row.progress, "status": row.status,
-        })
+        self._emit_progress(self.seq, row_state(row))
         if gone and row.status in FINAL_STATUSES:
             self.closed = True
 
@@ -258,6 +232,91 @@ def _counts(batch_id: str, source: ProgressEvent | BatchSnapshot, cancelled: boo
     if cancelled and source.status in FINAL_STATUSES:
         data["cancelled"] = True  # the final status says the batch was cancelled
     return data
+
+
+# --- the watcher's pure logic (no I/O, no clock: unit-tested in tests/test_progress_logic.py) ---
+
+
+@dataclass
+class Step:
+    """What one snapshot adds: the messages in order, the new last event number and state."""
+
+    messages: list[tuple[int, Message]]
+    seq: int
+    current: dict[str, Any] | None
+
+
+def snapshot_messages(batch_id: str, snapshot: BatchSnapshot, seq: int,
+                      current: dict[str, Any] | None) -> Step:
+    """The messages for the events after ``seq``, in order; a progress message only when the
+    counts or status differ from the previous one (``current``); then the snapshot's state."""
+    messages: list[tuple[int, Message]] = []
+
+    def progress(at: int, data: dict[str, Any]) -> None:
+        nonlocal current
+        if data != current:
+            current = data
+            messages.append((at, progress_message(dict(data))))
+
+    for event in sorted(snapshot.events, key=lambda e: e.seq):
+        if event.seq <= seq:
+            continue
+        if event.kind in DOCUMENT_EVENTS and event.fileId:
+            messages.append((event.seq, document_message(batch_id, event)))
+        progress(event.seq, _counts(batch_id, event, snapshot.cancelled))
+        seq = event.seq
+    seq = max(seq, snapshot.seq)
+    progress(seq, _counts(batch_id, snapshot, snapshot.cancelled))
+    return Step(messages, seq, current)
+
+
+def state_at(batch_id: str, log: list[tuple[int, Message]], current: dict[str, Any] | None,
+             seq: int) -> dict[str, Any] | None:
+    """The batch_progress_updated data as it was after event ``seq``: the last one logged up to
+    there, else the empty start of a batch whose state is known, else None."""
+    found: dict[str, Any] | None = None
+    for at, message in log:
+        if at > seq:
+            break
+        if message["event"] == "batch_progress_updated":
+            found = message["data"]
+    if found is not None:
+        return dict(found)
+    if current is None:
+        return None
+    return {"batchId": batch_id, "totalFiles": current["totalFiles"], "completedFiles": 0,
+            "failedFiles": 0, "progress": 0, "status": "processing"}
+
+
+def replay(batch_id: str, log: list[tuple[int, Message]], seq: int, current: dict[str, Any] | None,
+           since: int | None, *, initial: bool = True) -> list[tuple[int, Message]]:
+    """What a new subscriber gets before the live messages: with ``since`` None the current
+    state (if ``initial``); else the state as of ``since`` (if ``initial``) and every logged
+    message after it."""
+    out: list[tuple[int, Message]] = []
+    if since is None:
+        if initial and current is not None:
+            out.append((seq, progress_message(dict(current))))
+        return out
+    if initial:
+        state = state_at(batch_id, log, current, since)
+        if state is not None:
+            out.append((min(since, seq), progress_message(state)))
+    out.extend((at, message) for at, message in log if at > since)
+    return out
+
+
+def is_busy(current: dict[str, Any] | None) -> bool:
+    """Unknown or not final: the watcher polls (or long-polls) at the busy pace."""
+    return current is None or current["status"] not in FINAL_STATUSES
+
+
+def row_state(row: Batch) -> dict[str, Any]:
+    """A batch's progress data from its database row (when no workflow can be asked)."""
+    return {
+        "batchId": row.id, "totalFiles": row.total_files, "completedFiles": row.completed_files,
+        "failedFiles": row.failed_files, "progress": row.progress, "status": row.status,
+    }
 
 
 class OrgFollower(Protocol):

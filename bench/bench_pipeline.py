@@ -33,7 +33,7 @@ from core.settings import Settings
 from core.temporal import workflow_id
 from extraction.child import ChildPool
 from worker import build_worker
-from workflows.contracts import FINAL_STATUSES
+from workflows.vocabulary import SETTLED_BATCH_STATUSES as FINAL_STATUSES
 from extraction import BUILTIN_TEMPLATES, EngineOptions, TemplateSpec, extract_file
 from tests.harness import DOCS, make_settings, running_service, start_dev_server
 

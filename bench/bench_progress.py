@@ -41,7 +41,7 @@ from api.progress_hub import POLL_INTERVAL, ProgressHub
 from core.db import get_engine
 from core.models import BatchFile
 from tests.harness import DOCS, OWNER_TOKEN, make_settings, start_dev_server
-from tests.test_ws_server import FINAL, live_api
+from tests.harness import FINAL, live_api
 from workflows.batch import BatchWorkflow
 from workflows.contracts import BatchOutcome, ExtractInput, ExtractOutput, FileFailure, RetryCharge, WebhookEvent
 
@@ -67,7 +67,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dict[str, datetime]]:  # noqa: ANN001
     """Upload one batch, follow it on its own socket to its final status."""
-    batch = await live.upload(paths, name=name)
+    batch = await live.upload_ok(paths, name=name)
     arrivals: dict[str, datetime] = {}
     subscribed: datetime | None = None
     async with connect(live.ws_url(token=OWNER_TOKEN, batchId=batch["id"], since=0)) as ws:

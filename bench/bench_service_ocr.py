@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.bench_progress import worker_process
 from tests.harness import make_settings, start_dev_server
-from tests.test_ws_server import live_api
+from tests.harness import live_api
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "sroie"
@@ -37,7 +37,7 @@ async def service(files: list[Path], tmp: Path, client, **worker_env: str) -> tu
     async with live_api(settings, client) as live, \
             worker_process(settings, client.service_client.config.target_host, **worker_env):
         started = time.perf_counter()
-        batch = await live.upload(files, template="receipt", name="bench receipts")
+        batch = await live.upload_ok(files, template="receipt", name="bench receipts")
         final = await live.wait_final(batch["id"], timeout=900)
         return time.perf_counter() - started, final
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.harness import OWNER_TOKEN, start_dev_server
-from tests.test_ws_server import free_socket
+from tests.harness import free_socket
 
 FILES = 50
 FILE_MB = 10

@@ -10,13 +10,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
+
+from tests.harness import eventually_sync
 
 ACCESS_KEY = SECRET_KEY = "docbatch-test"
 REGION = "us-east-1"
@@ -43,15 +44,12 @@ def s3_server() -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto_server did not start on port {port}") from None
-                time.sleep(0.1)
+        def listening() -> bool:
+            assert proc.poll() is None, f"moto_server exited with code {proc.returncode}"
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+
+        eventually_sync(listening, timeout=60, ignore=(OSError,), what=f"moto_server on port {port}")
         yield endpoint
     finally:
         proc.terminate()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from tests.harness import eventually_sync
 from tests.test_launcher import start, stop
 from tests.test_supervisor import Output, _env
 
@@ -33,12 +33,9 @@ def _upload(base: str, me: dict, names: tuple[str, ...]) -> str:
 
 
 def _wait(base: str, org: str, batch_id: str, until: tuple[str, ...]) -> dict:
-    for _ in range(900):
-        detail = httpx.get(f"{base}/batch/{org}/{batch_id}", headers=HEADERS).json()
-        if detail["status"] in until:
-            return detail
-        time.sleep(0.2)
-    raise AssertionError(detail)
+    return eventually_sync(lambda: httpx.get(f"{base}/batch/{org}/{batch_id}", headers=HEADERS).json(),
+                           lambda detail: detail["status"] in until, timeout=180, interval=0.2,
+                           what=f"batch {batch_id} in {until}")
 
 
 def test_backup_while_running_then_restore_elsewhere(tmp_path: Path) -> None:
@@ -84,11 +81,10 @@ def test_backup_while_running_then_restore_elsewhere(tmp_path: Path) -> None:
         corrupt = next(f["id"] for f in detail["files"] if f["fileName"] == "corrupt.pdf")
         resp = httpx.post(f"{base}/batch/{org}/{kept}/files/{corrupt}/retry", headers=HEADERS)
         assert resp.status_code in (200, 202), resp.text
-        for _ in range(600):
-            record = httpx.get(f"{base}/processing-history/{org}/{corrupt}", headers=HEADERS).json()
-            if record["attempts"] == 2 and record["status"] == "failed":
-                break
-            time.sleep(0.2)
+        record = eventually_sync(
+            lambda: httpx.get(f"{base}/processing-history/{org}/{corrupt}", headers=HEADERS).json(),
+            lambda r: r["attempts"] == 2 and r["status"] == "failed", timeout=120, interval=0.2,
+            what="the retried file to fail again")
         assert record["attempts"] == 2 and record["errorCode"] == "CorruptFile"
     finally:
         assert stop(proc) == 0, out.text()

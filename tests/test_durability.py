@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -15,7 +14,7 @@ from temporalio.client import Client
 
 from core.db import get_engine
 from core.models import BatchFile, CreditEntry
-from tests.harness import DOCS, make_settings, running_service
+from tests.harness import DOCS, eventually, make_settings, running_service
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,11 +47,10 @@ async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, tempor
         batch = (await svc.upload([Path(p) for p in paths], name="kill test")).json()
         first = start_worker_process(settings, target)
         try:
-            for _ in range(1200):
-                done = [r for r in file_rows(settings, batch["id"]) if r.status == "completed"]
-                if len(done) >= 3:
-                    break
-                await asyncio.sleep(0.05)
+            await eventually(
+                lambda: [r.status for r in file_rows(settings, batch["id"])],
+                lambda states: states.count("completed") >= 3,
+                timeout=60, interval=0.05, what="3 files completed before the kill")
             first.send_signal(signal.SIGKILL)
             first.wait()
             done_at_kill = len([r for r in file_rows(settings, batch["id"]) if r.status == "completed"])

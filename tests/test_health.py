@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -17,6 +16,7 @@ from core.db import get_engine
 from core.settings import Settings
 from tests.harness import (
     drop_postgres_database,
+    eventually,
     fresh_postgres_database,
     make_settings,
     postgres_available,
@@ -96,13 +96,12 @@ async def test_the_worker_serves_the_same_readiness_on_its_health_port(tmp_path:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            for _ in range(600):
+            async def answered() -> httpx.Response:
                 assert worker.poll() is None, "the worker exited"
-                try:
-                    ready = await http.get("/health/ready")
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.1)
+                return await http.get("/health/ready")
+
+            ready = await eventually(answered, lambda r: True, timeout=60, interval=0.1,
+                                     ignore=(httpx.TransportError,), what="the worker's health port")
             assert ready.status_code == 200, ready.text
             assert set(ready.json()["checks"]) == {"database", "temporal", "storage"}
             assert (await http.get("/health")).json() == {"status": "ok"}

@@ -8,10 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.harness import FINAL, eventually_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,11 +70,9 @@ def test_run_starts_everything_and_a_restart_keeps_data(tmp_path: Path) -> None:
                                 "templateId": next(t["id"] for t in me["templates"] if t["name"] == "receipt")})
         assert resp.status_code == 201, resp.text
         batch_id = resp.json()["id"]
-        for _ in range(300):
-            status = httpx.get(f"{base}/batch/{me['organizationId']}/{batch_id}", headers=headers).json()["status"]
-            if status == "completed":
-                break
-            time.sleep(0.2)
+        status = eventually_sync(
+            lambda: httpx.get(f"{base}/batch/{me['organizationId']}/{batch_id}", headers=headers).json()["status"],
+            lambda s: s in FINAL, timeout=60, interval=0.2, what="the batch to finish")
         assert status == "completed"
     finally:
         assert stop(proc) == 0

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.harness import make_settings, running_service
+from tests.harness import eventually_sync, make_settings, running_service
 from tests.test_launcher import free_port, start, stop
 from tests.test_supervisor import Output, _env
 
@@ -66,11 +65,10 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
                                 "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice")})
         assert resp.status_code == 201, resp.text
         batch_id = resp.json()["id"]
-        for _ in range(900):
-            detail = httpx.get(f"{base}/batch/{org}/{batch_id}", headers=headers).json()
-            if detail["status"] == "partially_failed" and _Receiver.received:
-                break
-            time.sleep(0.2)
+        detail = eventually_sync(
+            lambda: httpx.get(f"{base}/batch/{org}/{batch_id}", headers=headers).json(),
+            lambda d: d["status"] == "partially_failed" and _Receiver.received, timeout=180, interval=0.2,
+            what="the batch to end partially_failed and its webhook to arrive")
         assert detail["status"] == "partially_failed" and _Receiver.received
         invoice = next(f["id"] for f in detail["files"] if f["fileName"] == "invoice-acme.pdf")
 
@@ -82,13 +80,13 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
         assert value(api_metrics, "docbatch_credits_total", direction="charged", reason="batch_charge") == 2
 
         worker_port = env["DOCBATCH_WORKER_HEALTH_PORT"]
-        for _ in range(100):  # the delivery attempt is counted just after the receiver answers
-            # the worker's loopback health port: the token works there too
-            worker = samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics",
-                                       headers={"Authorization": "Bearer m3trics"}).text)
-            if value(worker, "docbatch_webhook_deliveries_total", outcome="delivered"):
-                break
-            time.sleep(0.1)
+        # the delivery attempt is counted just after the receiver answers; the worker's loopback
+        # health port: the token works there too
+        worker = eventually_sync(
+            lambda: samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics",
+                                      headers={"Authorization": "Bearer m3trics"}).text),
+            lambda w: value(w, "docbatch_webhook_deliveries_total", outcome="delivered"),
+            timeout=10, what="the delivered webhook in the worker's metrics")
         assert value(worker, "docbatch_batches_finished_total", status="partially_failed") == 1
         assert value(worker, "docbatch_files_finished_total", status="completed") == 1
         assert value(worker, "docbatch_files_finished_total", status="failed") == 1

@@ -7,12 +7,11 @@ files and the Temporal dev server's database holding the batch's still-open work
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
-import shutil
 import tarfile
 from pathlib import Path
 
@@ -28,8 +27,8 @@ import migrations
 from core.db import get_engine
 from core.schema import FIRST_REVISION, SchemaNotCurrent, head_revision, migrate, require_current
 from core.settings import Settings
-from tests.harness import running_service, temporal_binary
 from core.temporal import BATCH_STATUS, ORG_ID
+from tests.harness import eventually, running_service, temporal_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 UPGRADE = Path(__file__).parent / "fixtures" / "upgrade"
@@ -139,18 +138,21 @@ async def test_an_installation_from_before_migrations_upgrades_in_place(
             corrupt = fixture["files"]["corrupt.pdf"]
             resp = await svc.http.post(f"/batch/{org}/{batch_id}/files/{corrupt}/retry")
             assert resp.status_code in (200, 202), resp.text
-            for _ in range(600):
-                again_detail = (await svc.http.get(f"/processing-history/{org}/{corrupt}")).json()
-                if again_detail["status"] == "failed" and again_detail["attempts"] == 2:
-                    break
-                await asyncio.sleep(0.2)
+            async def record() -> dict:
+                return (await svc.http.get(f"/processing-history/{org}/{corrupt}")).json()
+
+            again_detail = await eventually(
+                record, lambda r: r["status"] == "failed" and r["attempts"] == 2,
+                timeout=120, interval=0.2, what="the retried file to fail again")
             assert again_detail["attempts"] == 2 and again_detail["errorCode"] == "CorruptFile"
             final = await svc.wait_final(batch_id)
             assert final["status"] == "partially_failed"
-            for _ in range(100):  # the refund is written just after the file's failure
-                if (await svc.http.get(f"/credits/{org}")).json()["balance"] == balance:
-                    break
-                await asyncio.sleep(0.2)
+            async def balance_now() -> int:
+                return (await svc.http.get(f"/credits/{org}")).json()["balance"]
+
+            # the refund is written just after the file's failure
+            await eventually(balance_now, lambda b: b == balance, timeout=20, interval=0.2,
+                             what=f"the balance back at {balance}")
             assert (await svc.http.get(f"/credits/{org}")).json()["balance"] == balance
 
             # New work on the upgraded installation.

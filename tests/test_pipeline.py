@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel import Session, select
 
 from core.db import get_engine
 from core.models import CreditEntry
-from tests.harness import DOCS, Service
+from tests.harness import DOCS, Service, eventually
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
 
@@ -133,12 +131,14 @@ async def test_retry_endpoint_refuses_files_that_did_not_fail(service: Service) 
     accepted = await service.http.post(f"/batch/{service.org_id}/{batch['id']}/files/{bad['id']}/retry")
     assert accepted.status_code == 202
     # The corrupt file fails again: the batch settles once more, the retry's credit is refunded.
-    for _ in range(300):
-        detail = (await service.http.get(f"/batch/{service.org_id}/{batch['id']}")).json()
-        retried = next(f for f in detail["files"] if f["id"] == bad["id"])
-        if retried["attempts"] >= 2 and detail["status"] == "partially_failed":
-            break
-        await asyncio.sleep(0.2)
+    def retried_of(detail: dict) -> dict:
+        return next(f for f in detail["files"] if f["id"] == bad["id"])
+
+    detail = await eventually(
+        lambda: service.detail(batch["id"]),
+        lambda d: retried_of(d)["attempts"] >= 2 and d["status"] == "partially_failed",
+        timeout=60, interval=0.2, what="the retried file to fail again")
+    retried = retried_of(detail)
     assert retried["attempts"] == 2 and retried["status"] == "failed"
     assert await credits(service) == before
     with Session(get_engine(service.settings.sqlalchemy_url)) as session:
@@ -168,11 +168,9 @@ async def test_deleting_a_processing_batch_cancels_it(tmp_path, temporal_client)
         assert (await svc.http.delete(f"/batch/{svc.org_id}/{batch['id']}")).status_code == 200
     # A worker picks the batch up only now: the cancel is already there, no file starts.
     async with running_service(settings, temporal_client) as svc:
-        for _ in range(300):
-            rows = file_rows_status(settings, batch["id"])
-            if set(rows) == {"failed"}:
-                break
-            await asyncio.sleep(0.1)
+        rows = await eventually(lambda: file_rows_status(settings, batch["id"]),
+                                lambda r: set(r) == {"failed"}, timeout=30,
+                                what="every file of the deleted batch to fail")
         assert rows == ["failed"] * 3
         assert await credits(svc) == before + 3
 

@@ -10,7 +10,8 @@ import uuid
 from datetime import timedelta
 
 from temporalio import activity, workflow
-from temporalio.client import Client, WorkflowUpdateStage
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateStage
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
@@ -58,7 +59,18 @@ async def publish_event(input: WebhookEvent) -> None:
     return None
 
 
+async def events_after_last_signal(handle: WorkflowHandle) -> list[int] | None:
+    """The types of the history events since the last signal (None before any signal)."""
+    types = [e.event_type for e in (await handle.fetch_history()).events]
+    signal = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    signalled = [i for i, t in enumerate(types) if t == signal]
+    return types[signalled[-1] + 1:] if signalled else None
+
+
 async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_client: Client) -> None:
+    # imported here: the workflow sandbox re-imports this module (OlderBatchWorkflow below)
+    from tests.harness import eventually
+
     client = Client(temporal_client.service_client, namespace=temporal_client.namespace,
                     data_converter=pydantic_data_converter)
     queue = f"long-poll-{uuid.uuid4().hex[:8]}"
@@ -84,7 +96,15 @@ async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_c
             return asyncio.create_task(update.result())
 
         first = await long_poll(start.seq)
-        await asyncio.sleep(0.5)
+        # Nothing happens: a signal that changes nothing (an unknown file's retry) makes the
+        # workflow run a task, which re-checks the long-poll's wait condition. Once that task
+        # has completed, the update must still be open: no UpdateCompleted in the history.
+        await handle.signal("retry_file", "file_not_in_this_batch")
+        task_done = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        after_signal = await eventually(lambda: events_after_last_signal(handle),
+                                        lambda after: after is not None and task_done in after,
+                                        timeout=30, what="the workflow task that handled the signal")
+        assert EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED not in (after_signal or [])
         assert not first.done(), "answered although nothing happened"
         RELEASE[files[0]].set()
         snap = await first

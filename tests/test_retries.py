@@ -20,16 +20,18 @@ from core.db import get_engine
 from core.models import BatchFile, CreditEntry
 from core.storage import LocalStorage
 from core.temporal import workflow_id
-from tests.harness import DOCS, OWNER_TOKEN, make_settings, temporal_binary
-from tests.test_ws_server import (
+from tests.harness import (
+    DOCS,
     FINAL,
-    LiveServer,
-    Recorder,
-    is_final,
+    OWNER_TOKEN,
+    Service,
+    eventually,
     live_service,
-    recording,
-    webhook_sink,
+    make_settings,
+    temporal_binary,
 )
+from tests.webhook_receiver import Receiver
+from tests.ws_recorder import Recorder, is_final, recording
 
 GOOD = DOCS / "invoice-globex.pdf"
 
@@ -41,7 +43,7 @@ async def live(tmp_path: Path, temporal_client: Client):
         yield svc
 
 
-def repair(live: LiveServer, file_id: str) -> None:
+def repair(live: Service, file_id: str) -> None:
     """Put a good document where the failed one is stored."""
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         row = session.get(BatchFile, file_id)
@@ -49,41 +51,44 @@ def repair(live: LiveServer, file_id: str) -> None:
         shutil.copy(GOOD, LocalStorage(live.settings.files_dir).path(row.storage_key))
 
 
-def rows(live: LiveServer, batch_id: str) -> list[BatchFile]:
+def rows(live: Service, batch_id: str) -> list[BatchFile]:
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         return list(session.exec(select(BatchFile).where(BatchFile.batch_id == batch_id)
                                  .order_by(BatchFile.position)).all())
 
 
-def ledger(live: LiveServer, batch_id: str) -> list[CreditEntry]:
+def ledger(live: Service, batch_id: str) -> list[CreditEntry]:
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         return list(session.exec(select(CreditEntry).where(CreditEntry.batch_id == batch_id)
                                  .order_by(CreditEntry.id)).all())
 
 
-async def balance(live: LiveServer) -> int:
+async def balance(live: Service) -> int:
     return (await live.http.get(f"/credits/{live.org_id}")).json()["balance"]
 
 
 @pytest.fixture
-async def sink(live: LiveServer) -> AsyncIterator[list[dict]]:
-    """A webhook receiver subscribed to batch.completed; yields the bodies it received."""
-    async with webhook_sink() as (url, received):
+async def sink(live: Service) -> AsyncIterator[Receiver]:
+    """A webhook receiver subscribed to batch.completed."""
+    receiver = Receiver()
+    await receiver.start()
+    try:
         resp = await live.http.post(f"/webhooks/{live.org_id}", json={
-            "name": "tests", "url": url, "events": ["batch.completed"]})
+            "name": "tests", "url": receiver.url, "events": ["batch.completed"]})
         assert resp.status_code == 201, resp.text
-        yield received
+        yield receiver
+    finally:
+        await receiver.stop()
 
 
-async def completed_events(received: list[dict], batch_id: str, count: int) -> list[dict]:
+async def completed_events(sink: Receiver, batch_id: str, count: int) -> list[dict]:
     """The first ``count`` batch.completed payloads of the batch, in the order they fired."""
-    for _ in range(600):
-        found = [b["payload"] for b in received
-                 if b["eventType"] == "batch.completed" and b["payload"]["batchId"] == batch_id]
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"only {len(found)} batch.completed events arrived: {found}")
+    def found() -> list[dict]:
+        return [b["payload"] for b in sink.events(None)
+                if b["eventType"] == "batch.completed" and b["payload"]["batchId"] == batch_id]
+
+    return await eventually(found, lambda f: len(f) >= count, timeout=60,
+                            what=f"{count} batch.completed events of {batch_id}")
 
 
 async def settled_again(rec: Recorder, batch_id: str, after: int) -> list[dict]:
@@ -93,8 +98,8 @@ async def settled_again(rec: Recorder, batch_id: str, after: int) -> list[dict]:
     return rec.of(batch_id)[after:]
 
 
-async def test_api_retry_of_a_failed_file_recomputes_the_batch(live: LiveServer, sink: list[dict]) -> None:
-    batch = await live.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
+async def test_api_retry_of_a_failed_file_recomputes_the_batch(live: Service, sink: Receiver) -> None:
+    batch = await live.upload_ok([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
     async with recording(live.ws_url(batchId=batch["id"], since=0, token=OWNER_TOKEN)) as rec:
         first = await rec.wait_final(batch["id"])
         assert first[-1]["data"]["status"] == "partially_failed"
@@ -123,9 +128,9 @@ async def test_api_retry_of_a_failed_file_recomputes_the_batch(live: LiveServer,
         [("completed", 2, 0), ("partially_failed", 1, 1)]
 
 
-async def test_retry_signal_from_the_temporal_cli(live: LiveServer, temporal_client: Client,
-                                                 sink: list[dict]) -> None:
-    batch = await live.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
+async def test_retry_signal_from_the_temporal_cli(live: Service, temporal_client: Client,
+                                                 sink: Receiver) -> None:
+    batch = await live.upload_ok([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
     async with recording(live.ws_url(batchId=batch["id"], since=0, token=OWNER_TOKEN)) as rec:
         first = await rec.wait_final(batch["id"])
         bad = next(m["data"] for m in first if m["event"] == "document_failed")
@@ -152,10 +157,10 @@ async def test_retry_signal_from_the_temporal_cli(live: LiveServer, temporal_cli
     assert [o["status"] for o in outcomes] == ["partially_failed", "partially_failed"]
 
 
-async def test_retry_all_failed_files_in_one_call(live: LiveServer, tmp_path: Path) -> None:
+async def test_retry_all_failed_files_in_one_call(live: Service, tmp_path: Path) -> None:
     broken = tmp_path / "broken.pdf"
     shutil.copy(DOCS / "corrupt.pdf", broken)
-    batch = await live.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf", broken])
+    batch = await live.upload_ok([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf", broken])
     async with recording(live.ws_url(batchId=batch["id"], since=0, token=OWNER_TOKEN)) as rec:
         first = await rec.wait_final(batch["id"])
         assert first[-1]["data"]["status"] == "partially_failed" and first[-1]["data"]["failedFiles"] == 2
@@ -191,14 +196,13 @@ def scanned_pdf(path: Path, label: str, pages: int = 3) -> Path:
     return path
 
 
-async def second_file_running(live: LiveServer, batch_id: str) -> None:
+async def second_file_running(live: Service, batch_id: str) -> None:
     """Wait until one file is done and another one has started (so it is mid-way)."""
-    for _ in range(3000):
-        states = [r.status for r in rows(live, batch_id)]
-        if states.count("completed") >= 1 and "processing" in states:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"no second file started: {states}")
+    def started(states: list[str]) -> bool:
+        return states.count("completed") >= 1 and "processing" in states
+
+    await eventually(lambda: [r.status for r in rows(live, batch_id)], started, timeout=150,
+                     interval=0.05, what="a second file to start")
 
 
 async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(tmp_path: Path,
@@ -207,7 +211,7 @@ async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(tmp_path: Pa
     files = [scanned_pdf(tmp_path / f"scan-{i:02d}.pdf", f"S{i}") for i in range(6)]
     async with live_service(settings, temporal_client) as live:
         before = await balance(live)
-        batch = await live.upload(files, name="to cancel")
+        batch = await live.upload_ok(files, name="to cancel")
         async with recording(live.ws_url(batchId=batch["id"], since=0, token=OWNER_TOKEN)) as rec:
             await second_file_running(live, batch["id"])
             resp = await live.http.post(f"/batch/{live.org_id}/{batch['id']}/cancel")
@@ -246,15 +250,14 @@ async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(tmp_path: Pa
     assert refused.status_code == 409
 
 
-async def test_org_socket_picks_up_a_batch_reopened_by_a_retry(live: LiveServer) -> None:
+async def test_org_socket_picks_up_a_batch_reopened_by_a_retry(live: Service) -> None:
     async with recording(live.ws_url(token=OWNER_TOKEN)) as rec:
-        batch = await live.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
+        batch = await live.upload_ok([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])
         first = await rec.wait_final(batch["id"])
         hub = live.app.state.progress_hub
-        for _ in range(200):  # the org socket lets go of a finished batch: nobody polls it any more
-            if batch["id"] not in hub.watchers:
-                break
-            await asyncio.sleep(0.05)
+        # the org socket lets go of a finished batch: nobody polls it any more
+        await eventually(lambda: batch["id"] not in hub.watchers, timeout=10, interval=0.05,
+                         what="the finished batch's watcher to stop")
         assert batch["id"] not in hub.watchers
         bad = next(m["data"] for m in first if m["event"] == "document_failed")
         repair(live, bad["fileId"])

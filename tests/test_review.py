@@ -521,7 +521,8 @@ async def test_the_page_words_are_stored_for_picking(reviewed: dict) -> None:
 async def test_webhooks_carry_the_review_state_and_announce_reviews(
     tmp_path: Path, temporal_client: Client
 ) -> None:
-    from tests.test_webhooks import hooks_settings, until
+    from tests.harness import eventually
+    from tests.test_webhooks import hooks_settings
     from tests.webhook_receiver import Receiver
 
     receiver = Receiver()
@@ -548,7 +549,9 @@ async def test_webhooks_carry_the_review_state_and_announce_reviews(
             ).json()
             await svc.wait_final(batch["id"])
             file_id = batch["uploadIds"][0]
-            await until(lambda: len(receiver.events()) >= 1, what="document.processed")
+            await eventually(
+                receiver.events, lambda got: len(got) >= 1, interval=0.05, what="document.processed"
+            )
             processed = receiver.events()[0]
             assert processed["eventType"] == "document.processed"
             assert processed["payload"]["needsReview"] is True
@@ -560,7 +563,9 @@ async def test_webhooks_carry_the_review_state_and_announce_reviews(
                 json={"fields": {"purchase_order": "PO-1"}},
             )
             assert fixed.status_code == 200, fixed.text
-            await until(lambda: len(receiver.events()) >= 2, what="document.reviewed")
+            await eventually(
+                receiver.events, lambda got: len(got) >= 2, interval=0.05, what="document.reviewed"
+            )
             reviewed_event = receiver.events()[1]
             assert reviewed_event["eventType"] == "document.reviewed"
             payload = reviewed_event["payload"]
@@ -569,7 +574,9 @@ async def test_webhooks_carry_the_review_state_and_announce_reviews(
             assert payload["fields"]["purchase_order"] == "PO-1" and payload["reviewedBy"]
             confirmed = await svc.http.post(f"/processing-history/{svc.org_id}/{file_id}/review")
             assert confirmed.status_code == 200
-            await until(lambda: len(receiver.events()) >= 3, what="second document.reviewed")
+            await eventually(
+                receiver.events, lambda got: len(got) >= 3, interval=0.05, what="second document.reviewed"
+            )
             assert receiver.events()[2]["payload"]["action"] == "confirmed"
     finally:
         await receiver.stop()

@@ -21,8 +21,7 @@ from temporalio.client import Client
 from websockets.asyncio.client import connect
 
 from core.temporal import workflow_id
-
-from tests.harness import OWNER_TOKEN, postgres_available
+from tests.harness import OWNER_TOKEN, eventually, postgres_available
 from tests.s3_server import client as s3_client
 from tests.topology import Topology, invoices
 
@@ -119,27 +118,26 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             # holding cannot finish between the answer and the kill.
             temporal = await Client.connect(topo.env["DOCBATCH_TEMPORAL_ADDRESS"])
             victim = topo.workers[0]
-            done_at_kill = 0
-            while done_at_kill == 0:
+            async def kill_when_holding_work() -> int:
+                """Files done when the victim was killed holding an extraction; 0 while not yet."""
                 done = sum(b["completedFiles"] + b["failedFiles"] for b in await _counts(apis, org, ids))
                 if done >= BATCHES * FILES // 5:
                     victim.popen.send_signal(signal.SIGSTOP)
                     if await _running_on(temporal, ids, victim.popen.pid):
                         assert topo.kill(victim) == -9
-                        done_at_kill = done
-                    else:
-                        victim.popen.send_signal(signal.SIGCONT)
-                await asyncio.sleep(0.1)
+                        return done
+                    victim.popen.send_signal(signal.SIGCONT)
+                return 0
+
+            done_at_kill = await eventually(kill_when_holding_work, timeout=900, interval=0.1,
+                                            what="a fifth of the files done and the victim holding one")
             assert done_at_kill < BATCHES * FILES, "every file finished before the worker was killed"
 
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 900
-            while True:
-                batches = await _counts(apis, org, ids)
-                if all(b["status"] in FINAL for b in batches):
-                    break
-                assert loop.time() < deadline, f"not finished: {[(b['id'], b['status']) for b in batches]}"
-                await asyncio.sleep(0.5)
+            batches = await eventually(lambda: _counts(apis, org, ids),
+                                       lambda bs: all(b["status"] in FINAL for b in bs),
+                                       timeout=900, interval=0.5, what="every batch to finish")
 
             # Exactly once: every file completed, once, counted once, charged once, never refunded.
             assert [(b["status"], b["completedFiles"], b["failedFiles"]) for b in batches] == [
@@ -161,9 +159,10 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
 
             # Both API processes' sockets saw every file's event once and every batch's end.
             for listener in listeners:
-                while listener.finished() != set(ids) or len(listener.processed()) < len(file_ids):
-                    assert loop.time() < deadline, (len(listener.processed()), listener.finished())
-                    await asyncio.sleep(0.2)
+                await eventually(lambda: (len(listener.processed()), listener.finished()),  # noqa: B023
+                                 lambda got: got[1] == set(ids) and got[0] >= len(file_ids),
+                                 timeout=max(1.0, deadline - loop.time()), interval=0.2,
+                                 what="every file's event and every batch's end on the socket")
                 seen = listener.processed()
                 assert set(seen) == file_ids
                 assert max(seen.values()) == 1, [f for f, n in seen.items() if n > 1][:5]

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from tests.harness import DOCS, OWNER_TOKEN, make_settings
-from tests.test_ws_server import LiveServer, live_service
+from tests.harness import DOCS, OWNER_TOKEN, Service, live_service, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +34,7 @@ async def docbatch(*args: str, cwd: Path, env: dict[str, str] | None = None) -> 
     return proc.returncode, out.decode(), err.decode()
 
 
-async def test_submit_a_folder_waits_exports_and_reports_the_failure(live: LiveServer, tmp_path: Path) -> None:
+async def test_submit_a_folder_waits_exports_and_reports_the_failure(live: Service, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     for name in ("invoice-acme.pdf", "invoice-globex.pdf", "corrupt.pdf"):
@@ -58,7 +57,7 @@ async def test_submit_a_folder_waits_exports_and_reports_the_failure(live: LiveS
     assert (detail["status"], detail["completedFiles"], detail["failedFiles"]) == ("partially_failed", 2, 1)
 
 
-async def test_submit_success_exits_zero_with_env_settings(live: LiveServer, tmp_path: Path) -> None:
+async def test_submit_success_exits_zero_with_env_settings(live: Service, tmp_path: Path) -> None:
     code, stdout, stderr = await docbatch(
         "submit", str(DOCS / "receipt.txt"), "--template", "receipt", "--project", live.project_id, "--wait",
         cwd=tmp_path, env={"DOCBATCH_URL": live.base_url, "DOCBATCH_TOKEN": OWNER_TOKEN})
@@ -66,7 +65,7 @@ async def test_submit_success_exits_zero_with_env_settings(live: LiveServer, tmp
     assert "1/1 completed" in stdout and "FAILED" not in stdout
 
 
-async def test_submit_splits_into_batches_of_fifty(live: LiveServer, tmp_path: Path) -> None:
+async def test_submit_splits_into_batches_of_fifty(live: Service, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(51):
@@ -80,7 +79,7 @@ async def test_submit_splits_into_batches_of_fifty(live: LiveServer, tmp_path: P
     assert names == {"Split (1/2)", "Split (2/2)"}
 
 
-async def test_submit_errors_exit_two_with_the_reason(live: LiveServer, tmp_path: Path) -> None:
+async def test_submit_errors_exit_two_with_the_reason(live: Service, tmp_path: Path) -> None:
     common = ["--url", live.base_url, "--project", live.project_id]
     code, _, stderr = await docbatch("submit", str(DOCS / "receipt.txt"), "--template", "nope",
                                      "--token", OWNER_TOKEN, *common, cwd=tmp_path)

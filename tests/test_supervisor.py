@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from cli.supervisor import Child, StartFailed, Supervisor
+from tests.harness import FINAL, eventually_sync
 from tests.test_launcher import free_port, start, stop
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
@@ -77,13 +78,10 @@ def _upload_and_wait(base: str, headers: dict[str, str], me: dict) -> str:
                       data={"projectId": me["projects"][0]["id"],
                             "templateId": next(t["id"] for t in me["templates"] if t["name"] == "receipt")})
     assert resp.status_code == 201, resp.text
-    for _ in range(900):
-        status = httpx.get(f"{base}/batch/{me['organizationId']}/{resp.json()['id']}", headers=headers,
-                           timeout=30).json()["status"]
-        if status in ("completed", "partially_failed", "failed"):
-            return status
-        time.sleep(0.2)
-    return status
+    return eventually_sync(
+        lambda: httpx.get(f"{base}/batch/{me['organizationId']}/{resp.json()['id']}", headers=headers,
+                          timeout=30).json()["status"],
+        lambda status: status in FINAL, timeout=180, interval=0.2, what="the batch to finish")
 
 
 def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_path: Path) -> None:
@@ -105,13 +103,8 @@ def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_
         new_worker = int(out.wait_for(r"worker started \(pid (\d+)\)", after=mark).group(1))
         assert new_worker != worker_pid
         worker_ready = f"http://127.0.0.1:{env['DOCBATCH_WORKER_HEALTH_PORT']}/health/ready"
-        for _ in range(600):
-            try:
-                if httpx.get(worker_ready, timeout=10).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+        eventually_sync(lambda: httpx.get(worker_ready, timeout=10).status_code, lambda code: code == 200,
+                        timeout=60, ignore=(httpx.TransportError,), what="the new worker to be ready")
         assert httpx.get(worker_ready, timeout=10).status_code == 200  # the new worker is ready
         assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
         assert _upload_and_wait(base, headers, me) == "completed"
@@ -128,13 +121,9 @@ def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_
         os.kill(api_pid, signal.SIGKILL)
         out.wait_for(r"api exited unexpectedly \(code -9\).*restarting in", after=mark)
         out.wait_for(r"api started \(pid (\d+)\)", after=mark)
-        for _ in range(600):
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=10).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
+        eventually_sync(lambda: httpx.get(f"{base}/health/ready", timeout=10).status_code,
+                        lambda code: code == 200, timeout=60, ignore=(httpx.TransportError,),
+                        what="the restarted API to be ready")
         assert _upload_and_wait(base, headers, me) == "completed"
     finally:
         assert stop(proc) == 0, out.text()

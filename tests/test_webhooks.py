@@ -6,8 +6,9 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -15,14 +16,15 @@ import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 from temporalio.client import Client
 
-from core.net_guard import UrlRefused, check_url
 from core.db import session_scope
+from core.net_guard import UrlRefused, check_url
 from core.settings import Settings
+from core.temporal import delivery_job, delivery_workflow_id, start_delivery, workflow_id
 from core.webhook_models import WebhookEndpoint
-from tests.harness import DOCS, Service, make_settings, running_service
+from tests.harness import DOCS, Service, eventually, make_settings, running_service
 from tests.webhook_receiver import Received, Receiver
 from workflows.contracts import WebhookEvent
-from core.temporal import delivery_job, start_delivery
+from workflows.webhook_delivery import DeliveryResult
 
 ALL_EVENTS = ["batch.uploaded", "batch.completed", "document.processed", "document.failed"]
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
@@ -72,19 +74,40 @@ async def create_endpoint(svc: Service, url: str, **fields: object) -> dict:
     return resp.json()
 
 
-async def until(check: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 async def deliveries(svc: Service, endpoint_id: str) -> list[dict]:
     resp = await svc.http.get(f"/webhooks/{svc.org_id}/{endpoint_id}/deliveries", params={"limit": 200})
     assert resp.status_code == 200, resp.text
     return resp.json()["data"]
+
+
+async def delivery_outcome(svc: Service, event_id: str, endpoint_id: str) -> str:
+    """How the delivery workflow of one event to one endpoint ended (it tries no more after)."""
+    handle = svc.temporal.get_workflow_handle(delivery_workflow_id(event_id, endpoint_id),
+                                              result_type=DeliveryResult)
+    return (await asyncio.wait_for(handle.result(), 60)).outcome
+
+
+async def deliveries_started(svc: Service, batch_id: str) -> list[int]:
+    """For each event the batch published so far, how many deliveries it started: the results
+    of its ``publish_event`` local activities, read from the batch workflow's history."""
+    history = await svc.temporal.get_workflow_handle(workflow_id(batch_id)).fetch_history()
+    counts = []
+    for event in history.events:
+        marker = event.marker_recorded_event_attributes
+        if not event.HasField("marker_recorded_event_attributes") or "result" not in marker.details:
+            continue
+        data = json.loads(marker.details["data"].payloads[0].data)
+        if data.get("activity_type") == "publish_event":
+            counts.append(json.loads(marker.details["result"].payloads[0].data))
+    return counts
+
+
+def answers_by_event(receiver: Receiver) -> dict[str, list[int]]:
+    """The statuses the receiver answered, per event id, in order."""
+    seen: dict[str, list[int]] = defaultdict(list)
+    for r in receiver.log:
+        seen[r.event["eventId"]].append(r.status)
+    return dict(seen)
 
 
 def assert_error(resp: httpx.Response, status: int, *needles: str) -> None:
@@ -215,8 +238,14 @@ async def test_batch_events_are_signed_filtered_and_verifiable(hooks_any_db: Ser
     batch = (await hooks.upload([*INVOICES, DOCS / "corrupt.pdf"], name="Signed")).json()
     final = await hooks.wait_final(batch["id"])
     assert final["status"] == "partially_failed"
-    await until(lambda: len([r for r in receiver.log if r.path == "/hooks/all"]) == 6, what="6 events")
-    await until(lambda: any(r.path == "/hooks/completed" for r in receiver.log), what="the completed event")
+
+    def paths_seen() -> list[str]:
+        return [r.path for r in receiver.log]
+
+    await eventually(paths_seen, lambda paths: paths.count("/hooks/all") == 6, interval=0.05,
+                     what="6 events at /hooks/all")
+    await eventually(paths_seen, lambda paths: "/hooks/completed" in paths, interval=0.05,
+                     what="the completed event")
 
     at_all = [r for r in receiver.log if r.path == "/hooks/all"]
     kinds = sorted(r.event["eventType"] for r in at_all)
@@ -265,14 +294,24 @@ async def test_outage_every_event_arrives_with_the_same_event_id(hooks: Service,
     final = await hooks.wait_final(batch["id"])  # the batch does not wait for its webhooks
     assert final["status"] == "completed" and not receiver.log
 
-    await asyncio.sleep(1.5)  # down: every attempt so far was refused
+    async def refused_events() -> set[str]:
+        return {d["eventId"] for d in await deliveries(hooks, endpoint["id"]) if d["statusCode"] is None}
+
+    # down: every event's attempts so far were refused (connection refused, logged by the API)
+    await eventually(refused_events, lambda ids: len(ids) == 3, interval=0.1,
+                     what="a refused attempt of each of the 3 events")
     phase["name"] = "failing"
     await receiver.start()
-    await until(lambda: len({r.event["eventId"] for r in receiver.log}) == 3, what="3 events seen while failing")
-    await asyncio.sleep(1.0)
+    # failing: each event answered 503 more than once, so "the same bytes on every attempt" compares
+    await eventually(lambda: answers_by_event(receiver),
+                     lambda seen: len(seen) == 3 and all(len(a) >= 2 for a in seen.values()),
+                     interval=0.05, what="every event answered 503 twice")
     phase["name"] = "up"
-    await until(lambda: len(receiver.events(200)) == 3, what="all 3 events delivered")
-    await asyncio.sleep(1.0)  # room for any duplicate to show up
+    await eventually(lambda: receiver.events(200), lambda ok: len(ok) == 3, interval=0.05,
+                     what="all 3 events delivered")
+    # No duplicate can follow: every delivery workflow has ended, so none will try again.
+    for event_id in answers_by_event(receiver):
+        assert await delivery_outcome(hooks, event_id, endpoint["id"]) == "delivered"
 
     print("\nwebhook receiver log across an outage (down 1.5 s, then 503, then 200):")
     print(receiver.excerpt())
@@ -319,10 +358,8 @@ async def test_410_gone_disables_the_endpoint(hooks: Service, receiver: Receiver
     async def status() -> str:
         return (await hooks.http.get(url)).json()["status"]
 
-    for _ in range(600):
-        if await status() == "disabled":
-            break
-        await asyncio.sleep(0.05)
+    await eventually(status, lambda s: s == "disabled", timeout=30, interval=0.05,
+                     what="the endpoint to be disabled")
     ep = (await hooks.http.get(url)).json()
     assert ep["status"] == "disabled" and "410" in ep["disabledReason"]
     log = await deliveries(hooks, endpoint["id"])
@@ -334,7 +371,12 @@ async def test_410_gone_disables_the_endpoint(hooks: Service, receiver: Receiver
     batch = (await hooks.upload([DOCS / "receipt.txt"], template="receipt")).json()
     await hooks.wait_final(batch["id"])
     assert_error(await hooks.http.post(f"{url}/test"), 409, "disabled")
-    await asyncio.sleep(0.5)
+    # No retries after 410: the test event's delivery workflow has ended. Nothing for the batch:
+    # its three events were published and each started no delivery.
+    assert await delivery_outcome(hooks, event_id, endpoint["id"]) == "disabled"
+    started = await eventually(lambda: deliveries_started(hooks, batch["id"]), lambda n: len(n) == 3,
+                               timeout=30, what="the batch's 3 events published")
+    assert started == [0, 0, 0]
     assert len(receiver.log) == 1  # no retries after 410, nothing for the batch
 
     # Starting the same delivery again is a no-op: workflow id webhook-<eventId>-<endpointId>.
@@ -345,7 +387,8 @@ async def test_410_gone_disables_the_endpoint(hooks: Service, receiver: Receiver
     assert await start_delivery(hooks.temporal, delivery_job(hooks.settings, endpoint["id"], event),
                                 hooks.settings.webhook_task_queue) is False
     again = (await hooks.http.post(f"{url}/test")).json()["eventId"]
-    await until(lambda: len(receiver.events(200)) == 1, what="the second test event")
+    await eventually(lambda: receiver.events(200), lambda ok: len(ok) == 1, interval=0.05,
+                     what="the second test event")
     assert receiver.events(200)[0]["eventId"] == again and len(receiver.log) == 2
 
 
@@ -356,7 +399,8 @@ async def test_slow_receiver_does_not_slow_the_batch(hooks: Service, receiver: R
     endpoint = await create_endpoint(hooks, receiver.url)
 
     batch = (await hooks.upload(INVOICES, name="Slow receiver")).json()
-    await until(lambda: receiver.holding >= 1, what="the receiver to hold a request")
+    await eventually(lambda: receiver.holding, lambda held: held >= 1, interval=0.05,
+                     what="the receiver to hold a request")
     final = await hooks.wait_final(batch["id"], timeout=60)
     assert final["status"] == "completed"
     # The batch is final while its first delivery attempts are all still held: none has ended yet
@@ -365,7 +409,8 @@ async def test_slow_receiver_does_not_slow_the_batch(hooks: Service, receiver: R
     assert await deliveries(hooks, endpoint["id"]) == []
 
     receiver.hold.set()
-    await until(lambda: len({e["eventId"] for e in receiver.events(200)}) == 5, what="5 events")
+    await eventually(lambda: {e["eventId"] for e in receiver.events(200)}, lambda ids: len(ids) == 5,
+                     interval=0.05, what="5 events")
     kinds = sorted(e["eventType"] for e in receiver.events(200))
     assert kinds == ["batch.completed", "batch.uploaded"] + ["document.processed"] * 3
 
@@ -382,13 +427,10 @@ async def test_delivery_time_guard_refuses_an_address_that_turned_private(servic
         session.add(row)
     sent = (await service.http.post(f"/webhooks/{service.org_id}/{endpoint['id']}/test")).json()
 
-    log: list[dict] = []
-    for _ in range(600):
-        log = await deliveries(service, endpoint["id"])
-        if log:
-            break
-        await asyncio.sleep(0.05)
+    log = await eventually(lambda: deliveries(service, endpoint["id"]), timeout=30, interval=0.05,
+                           what="the delivery attempt in the log")
     assert [(d["eventId"], d["outcome"], d["statusCode"]) for d in log] == [(sent["eventId"], "refused", None)]
     assert "loopback" in log[0]["error"]
-    await asyncio.sleep(0.5)
+    # Not retried: the delivery workflow has ended.
+    assert await delivery_outcome(service, sent["eventId"], endpoint["id"]) == "refused"
     assert receiver.log == [] and len(await deliveries(service, endpoint["id"])) == 1  # not retried

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from core.temporal import workflow_id
-from tests.harness import DOCS, Service
+from tests.harness import DOCS, Service, eventually
 from workflows.batch import BatchWorkflow
 
 HISTORIES = Path(__file__).parent / "fixtures" / "histories"
@@ -23,12 +22,10 @@ async def test_operators_find_batches_by_org_and_status(service: Service) -> Non
     batch = (await service.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"])).json()
     await service.wait_final(batch["id"])
     query = f"OrgId = '{service.org_id}' AND BatchStatus = 'partially_failed'"
-    found: list[str] = []
-    for _ in range(100):  # visibility is eventually consistent
-        found = [wf.id async for wf in service.temporal.list_workflows(query)]
-        if found:
-            break
-        await asyncio.sleep(0.1)
+    async def listed() -> list[str]:
+        return [wf.id async for wf in service.temporal.list_workflows(query)]
+
+    found = await eventually(listed, timeout=10, what="the batch in visibility")  # eventually consistent
     assert found == [workflow_id(batch["id"])]
     none = [wf.id async for wf in service.temporal.list_workflows(f"OrgId = '{service.org_id}' AND BatchStatus = 'failed'")]
     assert none == []
@@ -39,11 +36,12 @@ async def test_current_histories_replay_without_nondeterminism(service: Service)
     final = await service.wait_final(batch["id"])
     failed = next(f for f in final["files"] if f["status"] == "failed")
     await service.http.post(f"/batch/{service.org_id}/{batch['id']}/files/{failed['id']}/retry")
-    for _ in range(300):
-        detail = (await service.http.get(f"/batch/{service.org_id}/{batch['id']}")).json()
-        if next(f for f in detail["files"] if f["id"] == failed["id"])["attempts"] == 2 and detail["status"] != "processing":
-            break
-        await asyncio.sleep(0.1)
+    def settled_after_retry(detail: dict) -> bool:
+        retried = next(f for f in detail["files"] if f["id"] == failed["id"])
+        return retried["attempts"] == 2 and detail["status"] != "processing"
+
+    await eventually(lambda: service.detail(batch["id"]), settled_after_retry, timeout=30,
+                     what="the retried batch to settle")
     history = await service.temporal.get_workflow_handle(workflow_id(batch["id"])).fetch_history()
     replayer = Replayer(workflows=[BatchWorkflow], data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)
@@ -61,13 +59,12 @@ async def test_recorded_histories_still_replay() -> None:
 
 async def _settled_memo(handle: WorkflowHandle) -> dict:
     """Wait for the settled memo (the server stores it a moment after the database says final)."""
-    for _ in range(300):
-        memo = await (await handle.describe()).memo()
-        settled = memo.get("settled")
-        if settled:
-            return settled
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"no settled memo on {handle.id}: {memo}")
+    async def memo() -> dict:
+        return await (await handle.describe()).memo()
+
+    memo_now = await eventually(memo, lambda m: m.get("settled"), timeout=30,
+                                what=f"a settled memo on {handle.id}")
+    return memo_now["settled"]
 
 
 async def test_temporal_ui_shows_files_batch_and_settled_state(service: Service) -> None:
@@ -98,14 +95,13 @@ async def test_temporal_ui_shows_files_batch_and_settled_state(service: Service)
     failed = next(f for f in (await service.http.get(f"/batch/{service.org_id}/{batch['id']}")).json()["files"]
                   if f["status"] == "failed")
     await service.http.post(f"/batch/{service.org_id}/{batch['id']}/files/{failed['id']}/retry")
-    memos: list = []
-    for _ in range(300):
+    async def settled_memos() -> list:
         history = await handle.fetch_history()
-        memos = [e.workflow_properties_modified_event_attributes.upserted_memo.fields["settled"]
-                 for e in history.events if e.HasField("workflow_properties_modified_event_attributes")]
-        if len(memos) == 3:
-            break
-        await asyncio.sleep(0.1)
+        return [e.workflow_properties_modified_event_attributes.upserted_memo.fields["settled"]
+                for e in history.events if e.HasField("workflow_properties_modified_event_attributes")]
+
+    memos = await eventually(settled_memos, lambda m: len(m) == 3, timeout=30,
+                             what="the settled memo to go and come back")
     assert [m.metadata["encoding"] for m in memos] == [b"json/plain", b"binary/null", b"json/plain"]
     assert "corrupt.pdf · attempt 2" in (await _summaries(handle))["ActivityTaskScheduled"]
     meta = await handle.query("__temporal_workflow_metadata", result_type=WorkflowMetadata)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 
@@ -14,17 +13,18 @@ from websockets.exceptions import ConnectionClosed
 
 from core.db import get_engine
 from core.ids import new_id
-from core.models import Organization, Project
+from core.models import Organization
 from core.tokens import create_token
-from tests.harness import DOCS, OWNER_TOKEN, make_settings
-from tests.test_ws_server import (
-    LiveServer,
-    assert_whole_batch,
+from tests.harness import (
+    DOCS,
+    OWNER_TOKEN,
+    Service,
+    eventually,
     live_api,
     live_service,
-    progress_counts,
-    recording,
+    make_settings,
 )
+from tests.ws_recorder import assert_whole_batch, progress_counts, recording
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
 
@@ -35,7 +35,7 @@ def six_files(tmp: Path) -> list[Path]:
     return [*INVOICES, DOCS / "receipt.txt", extra, DOCS / "corrupt.pdf"]
 
 
-def make_token(live: LiveServer, *, org_id: str | None = None, permissions: list[str] | None = None,
+def make_token(live: Service, *, org_id: str | None = None, permissions: list[str] | None = None,
                project_id: str | None = None) -> str:
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         if org_id is None:
@@ -73,20 +73,17 @@ async def live_any_db(tmp_path: Path, temporal_client: Client, database_url: str
         yield svc
 
 
-async def watchers_gone(live: LiveServer) -> None:
+async def watchers_gone(live: Service) -> None:
     """Once every socket is closed, the hub stops polling (no watcher left behind)."""
     hub = live.app.state.progress_hub
-    for _ in range(200):
-        if not hub.watchers and not hub.org_watchers:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"watchers still running: {list(hub.watchers)} {list(hub.org_watchers)}")
+    await eventually(lambda: (list(hub.watchers), list(hub.org_watchers)), lambda w: w == ([], []),
+                     timeout=10, interval=0.05, what="every watcher to stop (batch, org)")
 
 
-async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: LiveServer, tmp_path: Path) -> None:
+async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: Service, tmp_path: Path) -> None:
     live = live_any_db
     async with recording(live.ws_url(token=OWNER_TOKEN)) as org_socket:
-        batch = await live.upload(six_files(tmp_path), name="WS batch")
+        batch = await live.upload_ok(six_files(tmp_path), name="WS batch")
         # A second socket joins once the first file is done: it starts from the current state.
         await org_socket.wait_for(lambda r: any(m["event"].startswith("document_") for m in r.of(batch["id"])))
         async with recording(live.ws_url(batchId=batch["id"]),
@@ -129,8 +126,8 @@ async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: LiveServer, t
     await watchers_gone(live)
 
 
-async def test_refusals_have_clear_close_codes(live: LiveServer) -> None:
-    batch = await live.upload([DOCS / "receipt.txt"], template="receipt")
+async def test_refusals_have_clear_close_codes(live: Service) -> None:
+    batch = await live.upload_ok([DOCS / "receipt.txt"], template="receipt")
     code, texts = await close_code(live.ws_url(token="dbt_not_a_token"))
     assert code == 4401 and "unknown" in texts[0]
     code, _ = await close_code(live.ws_url())
@@ -159,12 +156,12 @@ async def test_refusals_have_clear_close_codes(live: LiveServer) -> None:
         await rec.wait_final(batch["id"])
 
 
-async def test_project_token_sees_only_its_project(live: LiveServer) -> None:
+async def test_project_token_sees_only_its_project(live: Service) -> None:
     other_project = (await live.http.post(f"/projects/{live.org_id}", json={"name": "Other"})).json()["id"]
     scoped = make_token(live, project_id=other_project)
     async with recording(live.ws_url(token=scoped)) as rec:
-        hidden = await live.upload([DOCS / "receipt.txt"], template="receipt")
-        shown = await live.upload([DOCS / "receipt.txt"], template="receipt", project_id=other_project)
+        hidden = await live.upload_ok([DOCS / "receipt.txt"], template="receipt")
+        shown = await live.upload_ok([DOCS / "receipt.txt"], template="receipt", project_id=other_project)
         await rec.wait_final(shown["id"])
         await live.wait_final(hidden["id"])
         code, _ = await close_code(live.ws_url(token=scoped, batchId=hidden["id"]))
@@ -178,7 +175,7 @@ async def test_two_api_processes_each_serve_their_sockets(tmp_path: Path, tempor
     async with live_service(settings, temporal_client) as first, live_api(settings, temporal_client) as second:
         async with recording(first.ws_url(token=OWNER_TOKEN)) as a, \
                 recording(second.ws_url(token=OWNER_TOKEN)) as b:
-            batch = await second.upload(six_files(tmp_path))
+            batch = await second.upload_ok(six_files(tmp_path))
             on_a = await a.wait_final(batch["id"])
             on_b = await b.wait_final(batch["id"])
         await watchers_gone(first)

@@ -16,14 +16,20 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from tests.harness import DOCS, OWNER_TOKEN, drop_postgres_database, fresh_postgres_database, temporal_binary
+from tests.harness import (
+    DOCS,
+    OWNER_TOKEN,
+    drop_postgres_database,
+    eventually_sync,
+    fresh_postgres_database,
+    temporal_binary,
+)
 from tests.s3_server import new_bucket, s3_environment, s3_server
 from tests.test_launcher import free_port
 
@@ -159,34 +165,30 @@ class Topology:
 def _wait_port(port: int, timeout: float, proc: Proc) -> None:
     import socket
 
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if not proc.alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"{proc.name} did not open port {port}:\n{proc.tail()}") from None
-            time.sleep(0.2)
+    def listening() -> bool:
+        assert proc.alive(), f"{proc.name} exited"
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+
+    try:
+        eventually_sync(listening, timeout=timeout, interval=0.2, ignore=(OSError,),
+                        what=f"{proc.name} to open port {port}")
+    except AssertionError as exc:
+        raise RuntimeError(f"{proc.name} did not open port {port} ({exc}):\n{proc.tail()}") from None
 
 
 def _wait_ready(proc: Proc, timeout: float) -> None:
     """Until ``/health/ready`` answers 200, as the compose health checks wait."""
-    deadline = time.monotonic() + timeout
-    last = ""
-    while True:
+    def answer() -> httpx.Response:
         if not proc.alive():
             raise RuntimeError(f"{proc.name} exited ({proc.popen.returncode}):\n{proc.tail()}")
-        try:
-            answer = httpx.get(f"http://127.0.0.1:{proc.port}/health/ready", timeout=10)
-            if answer.status_code == 200:
-                return
-            last = answer.text
-        except httpx.HTTPError as exc:
-            last = repr(exc)
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{proc.name} not ready after {timeout:.0f} s ({last}):\n{proc.tail()}")
-        time.sleep(0.3)
+        return httpx.get(f"http://127.0.0.1:{proc.port}/health/ready", timeout=10)
+
+    try:
+        eventually_sync(answer, lambda a: a.status_code == 200, timeout=timeout, interval=0.3,
+                        ignore=(httpx.HTTPError,), what=f"{proc.name} /health/ready")
+    except AssertionError as exc:
+        raise RuntimeError(f"{exc}:\n{proc.tail()}") from None
 
 
 def invoices(folder: Path, count: int, tag: str) -> list[Path]:

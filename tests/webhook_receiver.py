@@ -16,6 +16,8 @@ from typing import Any
 
 import uvicorn
 
+from tests.harness import eventually
+
 
 @dataclass
 class Received:
@@ -77,8 +79,14 @@ class Receiver:
         config = uvicorn.Config(self.app, interface="asgi3", lifespan="off", log_level="warning", timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[self._sock]))
-        while not self._server.started:
-            await asyncio.sleep(0.01)
+        server, task = self._server, self._task
+
+        def started() -> bool:
+            if task.done():
+                task.result()  # raises what stopped it
+            return server.started
+
+        await eventually(started, timeout=60, interval=0.01, what="the webhook receiver to start")
 
     async def stop(self) -> None:
         if self._server is not None and self._task is not None:

@@ -19,7 +19,7 @@ import httpx
 
 from core.schema import migrate
 from core.settings import Settings
-from tests.harness import OWNER_TOKEN
+from tests.harness import OWNER_TOKEN, eventually_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,20 +89,20 @@ def api_process(tmp: Path, temporal_target: str, log_level: str = "warning", **e
     )
     api = ApiProcess(proc, port)
     try:
-        for _ in range(600):  # bounded: the process either answers or has died
+        def me_answer() -> httpx.Response:
             if proc.poll() is not None:
                 raise AssertionError(f"the API exited: {(tmp / 'api.log').read_text()[-2000:]}")
-            try:
-                me = httpx.get(
-                    api.url + "/me", headers={"Authorization": f"Bearer {OWNER_TOKEN}"}, timeout=2
-                )
-                if me.status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise AssertionError("the API did not start")
+            return httpx.get(
+                api.url + "/me", headers={"Authorization": f"Bearer {OWNER_TOKEN}"}, timeout=2
+            )
+
+        me = eventually_sync(
+            me_answer,
+            lambda answer: answer.status_code == 200,
+            timeout=60,
+            ignore=(httpx.TransportError,),
+            what="the API to start",
+        )
         body = me.json()
         api.org_id, api.project_id = body["organizationId"], body["projects"][0]["id"]
         api.templates = {t["name"]: t["id"] for t in body["templates"]}

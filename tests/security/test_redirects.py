@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from temporalio.client import Client
 
-from tests.harness import DOCS, Service, make_settings, running_service
+from tests.harness import DOCS, Service, eventually, make_settings, running_service
 
 
 class Listener:
@@ -101,19 +101,12 @@ async def test_redirects_are_not_followed(
     sent = await svc.http.post(f"/webhooks/{svc.org_id}/{hook['id']}/test")
     assert sent.status_code == 202
     event_id = sent.json()["eventId"]
-    import asyncio
+    async def attempts() -> list[dict]:
+        path = f"/webhooks/{svc.org_id}/{hook['id']}/deliveries"
+        return (await svc.http.get(path, params={"eventId": event_id})).json()["data"]
 
-    for _ in range(600):  # bounded: the first attempt is recorded within moments
-        log = (
-            await svc.http.get(
-                f"/webhooks/{svc.org_id}/{hook['id']}/deliveries", params={"eventId": event_id}
-            )
-        ).json()["data"]
-        if log:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("no delivery attempt was recorded")
+    # the first attempt is recorded within moments
+    log = await eventually(attempts, timeout=30, interval=0.05, what="a delivery attempt")
     assert log[-1]["statusCode"] == 302 and log[-1]["outcome"] == "retrying"
     assert "/hook" in redirector.paths
     assert target.paths == []  # neither the LLM call nor the webhook followed the redirect

@@ -14,7 +14,7 @@ import pytest
 from temporalio.client import Client
 
 from api.web.template_test import SAMPLE_CONCURRENCY, SAMPLE_MAX_PAGES
-from tests.harness import DOCS, Service, make_settings, running_service
+from tests.harness import DOCS, Service, eventually, make_settings, running_service
 from tests.security.conftest import SlowLLM
 from tests.security.hostile_files import many_pages_pdf
 
@@ -82,12 +82,11 @@ async def test_a_sample_runs_on_a_worker_and_costs_one_credit(sample_service: Se
     assert status == 400 and body["message"].startswith("CorruptFile:") and "refunded" in body["message"]
     assert await balance(svc) == start - 1  # the failed sample was refunded
     query = f"WorkflowType='TemplateTestWorkflow' AND TaskQueue='{svc.settings.task_queue}'"
-    ran = [w async for w in svc.temporal.list_workflows(query)]
-    for _ in range(100):  # visibility is eventually consistent: bounded wait
-        if len(ran) >= 2:
-            break
-        await asyncio.sleep(0.1)
-        ran = [w async for w in svc.temporal.list_workflows(query)]
+    async def listed() -> list[object]:
+        return [w async for w in svc.temporal.list_workflows(query)]
+
+    # visibility is eventually consistent
+    ran = await eventually(listed, lambda found: len(found) >= 2, timeout=10, what="both sample runs")
     assert len(ran) == 2  # both ran as workflows on the worker's task queue
     from sqlmodel import Session, select
 

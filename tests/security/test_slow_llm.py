@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from tests.harness import DOCS, Service, make_settings, running_service
+from tests.harness import DOCS, Service, eventually, make_settings, running_service
 from tests.security.conftest import SlowLLM
 
 HEARTBEAT_TIMEOUT = 1.0  # the slow LLM answers after three of these
@@ -85,9 +85,12 @@ async def test_an_abandoned_attempt_does_not_overwrite_the_current_one(
         env = ActivityEnvironment()
         job = ExtractInput(batch_id=batch["id"], file_id=file_id)
         old = asyncio.create_task(asyncio.to_thread(env.run, activities.extract_document, job))
-        while slow_llm.calls == 0:  # the old attempt is waiting for the LLM's answer
+        def llm_called() -> int:
             assert not old.done(), old.exception()
-            await asyncio.sleep(0.05)
+            return slow_llm.calls
+
+        # the old attempt is waiting for the LLM's answer
+        await eventually(llm_called, timeout=60, interval=0.05, what="the old attempt to call the LLM")
         with session_scope(settings.sqlalchemy_url) as session:  # a newer attempt takes the file
             row = session.get(BatchFile, file_id)
             row.attempts += 1

@@ -19,14 +19,13 @@ from websockets.sync.client import connect as connect_sync
 from core.db import get_engine
 from core.ids import new_id, utcnow
 from core.models import Batch
-from tests.harness import OWNER_TOKEN, make_settings
+from tests.harness import OWNER_TOKEN, Service, live_api, make_settings
 from tests.security.live import api_process
-from tests.test_ws_server import LiveServer, live_api
 
 READ_LIMIT = 60  # seconds a test waits for an answer before it fails (never a speed claim)
 
 
-async def new_token(live: LiveServer, **body: object) -> tuple[str, str]:
+async def new_token(live: Service, **body: object) -> tuple[str, str]:
     """A read-only token made through the API: (id, value)."""
     resp = await live.http.post(f"/tokens/{live.org_id}",
                                 json={"name": "socket", "permissions": ["read"], **body})
@@ -132,7 +131,7 @@ async def test_subscribe_and_expiry_check_the_token(tmp_path: Path, temporal_cli
 # --- one socket follows a bounded number of batches ---------------------------------------------
 
 
-def add_batches(live: LiveServer, count: int, status: str) -> list[str]:
+def add_batches(live: Service, count: int, status: str) -> list[str]:
     ids = []
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         for i in range(count):

@@ -8,14 +8,14 @@ import io
 
 from playwright.async_api import Page, expect
 
-from tests.harness import DOCS
-from tests.web.conftest import WAIT_MS, WebService, screenshot, sign_in
+from tests.harness import DOCS, Service
+from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf"]
 CORRUPT = DOCS / "corrupt.pdf"
 
 
-async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> None:
+async def test_upload_watch_retry_and_export(page: Page, web: Service) -> None:
     await sign_in(page, web, then="/ui/upload")
     await expect(page.get_by_role("heading", name="Upload a batch")).to_be_visible()
     name_input = page.get_by_label("Batch name")
@@ -82,7 +82,7 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     assert "null" not in await page.locator("#batch").inner_text()
     assert await page.evaluate("window.__sameDocument === true")
     await screenshot(page, "batch-partially-failed")
-    body = (await web.api.get(f"/batch/{web.org_id}/{batch_id}")).json()
+    body = (await web.http.get(f"/batch/{web.org_id}/{batch_id}")).json()
     corrupt = next(f for f in body["files"] if f["fileName"] == "corrupt.pdf")
     assert corrupt["attempts"] == attempts_before + 1
 
@@ -121,7 +121,7 @@ async def test_upload_watch_retry_and_export(page: Page, web: WebService) -> Non
     expected = set()
     for f in body["files"]:
         if f["status"] == "completed":
-            record = (await web.api.get(f"/processing-history/{web.org_id}/{f['id']}")).json()
+            record = (await web.http.get(f"/processing-history/{web.org_id}/{f['id']}")).json()
             expected.add(record["result"]["invoice_number"])
     assert "INV-1001" in expected and len(expected) == 2
     by_file = {r["file_name"]: r for r in rows}

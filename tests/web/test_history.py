@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.harness import DOCS
-from tests.web.conftest import WAIT_MS, WebService, screenshot, sign_in
+from tests.harness import DOCS, Service
+from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
 # One extraction at a time, so a batch spends long enough in progress for the page to show each step.
@@ -25,7 +25,7 @@ RECORD_PROGRESS = """(batchId) => {
 }"""
 
 
-async def test_empty_history_has_its_page(page: Page, web: WebService) -> None:
+async def test_empty_history_has_its_page(page: Page, web: Service) -> None:
     await sign_in(page, web)
     await expect(page.get_by_text("No batches yet.")).to_be_visible()
     await expect(page.get_by_role("link", name="Upload your first batch")).to_have_attribute(
@@ -33,7 +33,7 @@ async def test_empty_history_has_its_page(page: Page, web: WebService) -> None:
     )
 
 
-async def test_progress_moves_live_without_reload(page: Page, web: WebService) -> None:
+async def test_progress_moves_live_without_reload(page: Page, web: Service) -> None:
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws.url))
     await sign_in(page, web)
@@ -42,7 +42,7 @@ async def test_progress_moves_live_without_reload(page: Page, web: WebService) -
     # With the worker stopped the batch waits in "processing" at 0%: a batch with no completed file.
     await web.worker.stop()
     try:
-        batch = await web.upload(INVOICES * 3, name="Live progress batch")
+        batch = await web.upload_ok(INVOICES * 3, name="Live progress batch")
         row = page.locator(f"#batch-{batch['id']}")
         await expect(row).to_be_visible(timeout=WAIT_MS)  # appears without a reload
         # (Without a worker the batch's progress query cannot be answered: the page's slow safety poll
@@ -79,7 +79,7 @@ async def test_progress_moves_live_without_reload(page: Page, web: WebService) -
 
 
 async def test_polling_takes_over_without_websocket(
-    context: BrowserContext, web: WebService
+    context: BrowserContext, web: Service
 ) -> None:
     """A browser (or proxy) without WebSockets still sees the batch move: the page polls the API."""
     await context.add_init_script("delete window.WebSocket")
@@ -88,7 +88,7 @@ async def test_polling_takes_over_without_websocket(
     page.on("websocket", lambda ws: sockets.append(ws.url))
     await sign_in(page, web)
     await page.evaluate("window.__sameDocument = true")
-    batch = await web.upload(INVOICES, name="Polled batch")
+    batch = await web.upload_ok(INVOICES, name="Polled batch")
     row = page.locator(f"#batch-{batch['id']}")
     await expect(row).to_be_visible(timeout=WAIT_MS)
     await expect(row.locator(".badge")).to_have_text("Completed", timeout=WAIT_MS)
@@ -97,9 +97,9 @@ async def test_polling_takes_over_without_websocket(
     assert sockets == []
 
 
-async def test_filters_and_export_menu_by_keyboard(page: Page, web: WebService) -> None:
-    done = await web.upload([DOCS / "invoice-acme.pdf"], name="Filter me please")
-    failed = await web.upload([DOCS / "corrupt.pdf"], name="Only a corrupt file")
+async def test_filters_and_export_menu_by_keyboard(page: Page, web: Service) -> None:
+    done = await web.upload_ok([DOCS / "invoice-acme.pdf"], name="Filter me please")
+    failed = await web.upload_ok([DOCS / "corrupt.pdf"], name="Only a corrupt file")
     await sign_in(page, web)
     for b in (done, failed):
         await expect(page.locator(f"#batch-{b['id']} .badge")).to_have_text(

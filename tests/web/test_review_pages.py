@@ -3,13 +3,11 @@ and correct fields by clicking a word and dragging a box on the page image."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.harness import DOCS
-from tests.web.conftest import WAIT_MS, WebService, screenshot, sign_in
+from tests.harness import DOCS, Service
+from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 SCHEMA = {
     "type": "object",
@@ -28,39 +26,31 @@ SCHEMA = {
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
 
 
-async def finished_batch(web: WebService, paths: list, name: str) -> dict:
+async def finished_batch(web: Service, paths: list, name: str) -> dict:
     if "Review" not in web.templates:
-        made = await web.api.post(
+        made = await web.http.post(
             f"/templates/{web.org_id}", json={"name": "Review", "templateSchema": SCHEMA}
         )
         assert made.status_code == 201, made.text
         web.templates["Review"] = made.json()["id"]
-    batch = await web.upload(paths, name=name, template="Review")
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_MS / 1000
-    while True:
-        detail = (await web.api.get(f"/batch/{web.org_id}/{batch['id']}")).json()
-        if detail["status"] in ("completed", "partially_failed", "failed"):
-            break
-        assert loop.time() < deadline, detail
-        await asyncio.sleep(0.3)
-    return detail
+    batch = await web.upload_ok(paths, name=name, template="Review")
+    return await web.wait_final(batch["id"], timeout=WAIT_MS / 1000, poll=0.3)
 
 
 @pytest.fixture(scope="module")
-async def queue(web: WebService) -> dict[str, str]:
+async def queue(web: Service) -> dict[str, str]:
     """Three invoices of a template whose required purchase_order none has: all need review."""
     detail = await finished_batch(web, INVOICES, "To review")
     assert detail["needsReviewFiles"] == 3, detail
     return {f["fileName"]: f["id"] for f in detail["files"]}
 
 
-async def record(web: WebService, file_id: str) -> dict:
-    return (await web.api.get(f"/processing-history/{web.org_id}/{file_id}")).json()
+async def record(web: Service, file_id: str) -> dict:
+    return (await web.http.get(f"/processing-history/{web.org_id}/{file_id}")).json()
 
 
 async def test_the_queue_is_driven_by_the_keyboard(
-    page: Page, web: WebService, queue: dict
+    page: Page, web: Service, queue: dict
 ) -> None:
     batch = next(b for b in await web.batches() if b["name"] == "To review")
     await sign_in(page, web, then=f"/ui/batches/{batch['id']}")
@@ -74,7 +64,7 @@ async def test_the_queue_is_driven_by_the_keyboard(
     await expect(rows.nth(0)).to_contain_text("purchase_order")
     await expect(rows.nth(0)).to_have_attribute("aria-selected", "true")
     order = [await rows.nth(i).get_attribute("data-id") for i in range(3)]
-    listed = (await web.api.get(f"/review/{web.org_id}/queue")).json()["data"]
+    listed = (await web.http.get(f"/review/{web.org_id}/queue")).json()["data"]
     assert order == [f["id"] for f in listed]  # oldest first, as the API says
 
     await page.keyboard.press("j")
@@ -119,10 +109,10 @@ async def corner(page: Page, x: float, y: float) -> tuple[float, float]:
 
 
 async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
-    page: Page, web: WebService
+    page: Page, web: Service
 ) -> None:
     acme = (await finished_batch(web, INVOICES[:1], "One to correct"))["files"][0]["id"]
-    words = (await web.api.get(f"/processing-history/{web.org_id}/{acme}/words")).json()["words"]
+    words = (await web.http.get(f"/processing-history/{web.org_id}/{acme}/words")).json()["words"]
     by_text = {w["text"]: w["box"] for w in words}
     await sign_in(page, web, then=f"/ui/files/{acme}")
     await expect(page.locator("#field-invoice_number")).to_contain_text("INV-1001")
@@ -199,10 +189,10 @@ async def test_fields_are_corrected_by_clicking_and_dragging_on_the_page(
 
 
 async def test_a_read_only_token_sees_the_fields_without_editing(
-    page: Page, web: WebService, queue: dict
+    page: Page, web: Service, queue: dict
 ) -> None:
     token = (
-        await web.api.post(
+        await web.http.post(
             f"/tokens/{web.org_id}", json={"name": "viewer", "permissions": ["read"]}
         )
     ).json()
@@ -235,7 +225,7 @@ async def test_a_read_only_token_sees_the_fields_without_editing(
     await expect(page.locator("#template-audit li")).to_have_count(0)
 
 
-async def test_a_field_threshold_is_set_in_the_template_editor(page: Page, web: WebService) -> None:
+async def test_a_field_threshold_is_set_in_the_template_editor(page: Page, web: Service) -> None:
     await sign_in(page, web, then="/ui/templates")
     await page.get_by_role("button", name="New template").click()
     await page.get_by_label("Name", exact=True).fill("Strict invoice")
@@ -244,7 +234,7 @@ async def test_a_field_threshold_is_set_in_the_template_editor(page: Page, web: 
     await first.get_by_label("Review below %").fill("90")
     await page.get_by_role("button", name="Save template").click()
     await expect(page.locator("#test-status")).to_have_text("Saved “Strict invoice”.")
-    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}
+    saved = {t["name"]: t for t in (await web.http.get(f"/templates/{web.org_id}")).json()}
     field = saved["Strict invoice"]["templateSchema"]["properties"]["invoice_number"]
     assert field["x-review-threshold"] == 0.9
 
@@ -253,6 +243,6 @@ async def test_a_field_threshold_is_set_in_the_template_editor(page: Page, web: 
     await first.get_by_label("Review below %").fill("")
     await page.get_by_role("button", name="Save template").click()
     await expect(page.locator("#test-status")).to_have_text("Saved “Strict invoice”.")
-    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}
+    saved = {t["name"]: t for t in (await web.http.get(f"/templates/{web.org_id}")).json()}
     field = saved["Strict invoice"]["templateSchema"]["properties"]["invoice_number"]
     assert "x-review-threshold" not in field

@@ -5,12 +5,12 @@ from __future__ import annotations
 import httpx
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.harness import OWNER_TOKEN
-from tests.web.conftest import WebService, screenshot, sign_in
+from tests.harness import OWNER_TOKEN, Service
+from tests.web.conftest import screenshot, sign_in
 
 
 async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(
-    page: Page, context: BrowserContext, web: WebService
+    page: Page, context: BrowserContext, web: Service
 ) -> None:
     await page.goto(f"{web.base_url}/")
     await page.wait_for_url("**/ui/login?next=%2Fui%2Fhistory")
@@ -45,10 +45,10 @@ async def test_sign_in_refuses_a_bad_token_then_accepts_the_right_one(
 
 
 async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(
-    page: Page, web: WebService
+    page: Page, web: Service
 ) -> None:
     created = (
-        await web.api.post(
+        await web.http.post(
             f"/tokens/{web.org_id}", json={"name": "short-lived", "permissions": ["read", "write"]}
         )
     ).json()
@@ -57,7 +57,7 @@ async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(
     await page.goto(
         "about:blank"
     )  # an open page would notice by itself (next test); here a page load does
-    assert (await web.api.delete(f"/tokens/{web.org_id}/{created['id']}")).status_code == 200
+    assert (await web.http.delete(f"/tokens/{web.org_id}/{created['id']}")).status_code == 200
 
     # A page load: the sign-in page, saying why.
     await page.goto(f"{web.base_url}/ui/upload")
@@ -66,14 +66,14 @@ async def test_an_expired_or_revoked_token_gets_the_sign_in_page_with_a_reason(
     await screenshot(page, "signin-expired")
 
 
-async def test_the_page_api_calls_redirect_when_the_token_dies(page: Page, web: WebService) -> None:
+async def test_the_page_api_calls_redirect_when_the_token_dies(page: Page, web: Service) -> None:
     """A page already open when its token is revoked: its next API call (401) leads to sign-in."""
     created = (
-        await web.api.post(f"/tokens/{web.org_id}", json={"name": "dies", "permissions": ["read"]})
+        await web.http.post(f"/tokens/{web.org_id}", json={"name": "dies", "permissions": ["read"]})
     ).json()
     await sign_in(page, web, token=created["token"], then="/ui/templates")
     await expect(page.locator("table.templates")).to_be_visible()
-    await web.api.delete(f"/tokens/{web.org_id}/{created['id']}")
+    await web.http.delete(f"/tokens/{web.org_id}/{created['id']}")
     # started after evaluate returns: the 401 navigates away, which would otherwise destroy the
     # evaluate's own context before it answers (seen once in a full run)
     await page.evaluate("setTimeout(() => DB.api('GET', '/me').catch(() => {}), 0)")
@@ -81,7 +81,7 @@ async def test_the_page_api_calls_redirect_when_the_token_dies(page: Page, web: 
     await expect(page.get_by_role("alert")).to_contain_text("expired or was revoked")
 
 
-async def test_forms_from_another_site_are_refused(web: WebService) -> None:
+async def test_forms_from_another_site_are_refused(web: Service) -> None:
     async with httpx.AsyncClient(base_url=web.base_url) as browserless:
         page = await browserless.get("/ui/login")
         csrf = page.cookies["docbatch_csrf"]
@@ -126,7 +126,7 @@ async def test_forms_from_another_site_are_refused(web: WebService) -> None:
         assert out.status_code == 303 and "docbatch_token=" in out.headers.get("set-cookie", "")
 
 
-async def test_pages_send_security_headers(web: WebService) -> None:
+async def test_pages_send_security_headers(web: Service) -> None:
     async with httpx.AsyncClient(base_url=web.base_url) as client:
         answer = await client.get("/ui/login")
     csp = answer.headers["content-security-policy"]

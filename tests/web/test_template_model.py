@@ -10,7 +10,8 @@ from playwright.async_api import Page, expect
 from core.db import session_scope
 from core.ids import new_id, utcnow
 from core.models import OrgModel
-from tests.web.conftest import WebService, screenshot, sign_in
+from tests.harness import Service
+from tests.web.conftest import screenshot, sign_in
 
 # what activities/retrain.py stores after a retraining that switched (figures as it writes them)
 FIGURES = {
@@ -29,7 +30,7 @@ FIGURES = {
 
 
 async def test_the_template_page_shows_the_active_model_and_its_figures(
-    page: Page, web: WebService
+    page: Page, web: Service
 ) -> None:
     receipt = web.templates["receipt"]
     await sign_in(page, web, then="/ui/templates")

@@ -10,14 +10,14 @@ import httpx
 from PIL import Image
 from playwright.async_api import Page, expect
 
-from tests.harness import DOCS, OWNER_TOKEN
-from tests.web.conftest import WAIT_MS, WebService, screenshot, sign_in
+from tests.harness import DOCS, OWNER_TOKEN, Service
+from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 # Webhook URLs on this machine are allowed here (the endpoints are only listed, never called).
 WEB_SETTINGS = {"webhook_allow_private": True}
 
 
-async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> None:
+async def test_create_edit_and_test_a_template(page: Page, web: Service) -> None:
     await sign_in(page, web, then="/ui/templates")
     await expect(page.locator("table.templates tbody tr")).to_have_count(2)  # the built-ins
     await page.get_by_role("button", name="View template invoice").click()
@@ -54,7 +54,7 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
 
     await page.get_by_role("button", name="Save template").click()
     await expect(page.locator("table.templates tbody tr")).to_have_count(3)
-    saved = {t["name"]: t for t in (await web.api.get(f"/templates/{web.org_id}")).json()}[
+    saved = {t["name"]: t for t in (await web.http.get(f"/templates/{web.org_id}")).json()}[
         "Short invoice"
     ]
     assert list(saved["templateSchema"]["properties"]) == [
@@ -64,7 +64,7 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
     ]
 
     # Test it on a sample file: the fields it finds are shown; one credit is charged, like a file.
-    balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
+    balance = (await web.http.get(f"/credits/{web.org_id}")).json()["balance"]
     await page.get_by_label("Sample file", exact=True).set_input_files(DOCS / "invoice-acme.pdf")
     await page.get_by_role("button", name="Run the test").click()
     result = page.locator("table.test-fields")
@@ -74,7 +74,7 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
     await expect(result.locator('tr[data-field="grand_total"]')).to_contain_text("1190")
     await expect(page.locator("#test-status")).to_contain_text("fields in invoice-acme.pdf")
     await screenshot(page, "templates-test")
-    assert (await web.api.get(f"/credits/{web.org_id}")).json()["balance"] == balance - 1
+    assert (await web.http.get(f"/credits/{web.org_id}")).json()["balance"] == balance - 1
 
     # A corrupt sample: the engine's reason is shown.
     await page.get_by_label("Sample file", exact=True).set_input_files(DOCS / "corrupt.pdf")
@@ -82,9 +82,9 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
     await expect(page.locator("#test-result .notice-error")).to_contain_text("CorruptFile")
 
 
-async def test_settings_tokens_credits_and_webhooks(page: Page, web: WebService) -> None:
+async def test_settings_tokens_credits_and_webhooks(page: Page, web: Service) -> None:
     await sign_in(page, web, then="/ui/settings")
-    balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
+    balance = (await web.http.get(f"/credits/{web.org_id}")).json()["balance"]
     await expect(page.locator("#credit-balance")).to_have_text(str(balance))
     await expect(page.locator("table.ledger")).to_contain_text("Credits added")
 
@@ -120,34 +120,34 @@ async def test_settings_tokens_credits_and_webhooks(page: Page, web: WebService)
     await screenshot(page, "settings")
 
 
-async def test_page_image_endpoint_is_for_the_owner_only(web: WebService) -> None:
-    batch = await web.upload([DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"], name="Images")
+async def test_page_image_endpoint_is_for_the_owner_only(web: Service) -> None:
+    batch = await web.upload_ok([DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"], name="Images")
     files = {
         f["fileName"]: f
-        for f in (await web.api.get(f"/batch/{web.org_id}/{batch['id']}")).json()["files"]
+        for f in (await web.http.get(f"/batch/{web.org_id}/{batch['id']}")).json()["files"]
     }
     pdf_id = files["invoice-acme.pdf"]["id"]
-    answer = await web.api.get(f"/ui/files/{pdf_id}/page/1.png")
+    answer = await web.http.get(f"/ui/files/{pdf_id}/page/1.png")
     assert answer.status_code == 200 and answer.headers["content-type"] == "image/png"
     image = Image.open(io.BytesIO(answer.content))
     assert image.width > 500 and image.height > image.width  # a portrait A4 page
     assert (
-        (await web.api.get(f"/ui/files/{pdf_id}/page/2.png"))
+        (await web.http.get(f"/ui/files/{pdf_id}/page/2.png"))
         .json()["message"]
         .startswith("The document has 1 page")
     )
-    text = await web.api.get(f"/ui/files/{files['receipt.txt']['id']}/page/1.png")
+    text = await web.http.get(f"/ui/files/{files['receipt.txt']['id']}/page/1.png")
     assert text.status_code == 404 and "no page image" in text.json()["message"]
     async with httpx.AsyncClient(base_url=web.base_url) as anonymous:
         assert (await anonymous.get(f"/ui/files/{pdf_id}/page/1.png")).status_code == 401
     other = (
-        await web.api.post(
+        await web.http.post(
             f"/tokens/{web.org_id}",
             json={
                 "name": "p",
                 "permissions": ["read"],
                 "projectId": (
-                    await web.api.post(f"/projects/{web.org_id}", json={"name": "Other"})
+                    await web.http.post(f"/projects/{web.org_id}", json={"name": "Other"})
                 ).json()["id"],
             },
         )
@@ -160,21 +160,21 @@ async def test_page_image_endpoint_is_for_the_owner_only(web: WebService) -> Non
         ).status_code == 404  # another project's file
 
 
-async def test_template_test_endpoint_answers_with_the_envelope(web: WebService) -> None:
+async def test_template_test_endpoint_answers_with_the_envelope(web: Service) -> None:
     schema = {"type": "object", "properties": {"invoice_number": {"type": "string"}}}
-    ok = await web.api.post(
+    ok = await web.http.post(
         "/ui/templates/test",
         data={"templateSchema": json.dumps(schema), "name": "t"},
         files={"file": ("a.pdf", (DOCS / "invoice-globex.pdf").read_bytes())},
     )
     assert ok.status_code == 200 and ok.json()["fields"]["invoice_number"].startswith("INV-")
-    bad_json = await web.api.post(
+    bad_json = await web.http.post(
         "/ui/templates/test",
         data={"templateSchema": "{nope"},
         files={"file": ("a.pdf", b"%PDF-1.4")},
     )
     assert bad_json.status_code == 400 and "not valid JSON" in bad_json.json()["message"]
-    corrupt = await web.api.post(
+    corrupt = await web.http.post(
         "/ui/templates/test",
         data={"templateSchema": json.dumps(schema)},
         files={"file": ("c.pdf", (DOCS / "corrupt.pdf").read_bytes())},

@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.async_api import Browser, FileChooser, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.harness import DOCS
-from tests.web.conftest import WAIT_MS, WebService, screenshot, sign_in
+from tests.harness import DOCS, Service
+from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 # A small per-file limit, so an over-size file is small to make; few credits, so the server can refuse.
 WEB_SETTINGS = {"max_file_size_mb": 1.0, "bootstrap_credits": 8}
@@ -22,10 +22,10 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
   }).map((el) => el.outerHTML.slice(0, 120))"""
 
 
-async def some_batch(web: WebService) -> dict:
+async def some_batch(web: Service) -> dict:
     batches = await web.batches()
     return (
-        batches[0] if batches else await web.upload([DOCS / "invoice-acme.pdf"], name="Any batch")
+        batches[0] if batches else await web.upload_ok([DOCS / "invoice-acme.pdf"], name="Any batch")
     )
 
 
@@ -39,7 +39,7 @@ def watch_uploads(page: Page) -> list[str]:
 
 
 async def test_51_files_are_refused_in_the_page(
-    page: Page, web: WebService, tmp_path: Path
+    page: Page, web: Service, tmp_path: Path
 ) -> None:
     files = []
     for i in range(51):
@@ -71,7 +71,7 @@ async def test_51_files_are_refused_in_the_page(
 
 
 async def test_unsupported_and_oversize_files_are_refused(
-    page: Page, web: WebService, tmp_path: Path
+    page: Page, web: Service, tmp_path: Path
 ) -> None:
     archive = tmp_path / "scans.zip"
     archive.write_bytes(b"PK\x03\x04 not really")
@@ -88,10 +88,10 @@ async def test_unsupported_and_oversize_files_are_refused(
     assert sent == []
 
 
-async def test_a_refused_upload_shows_the_reason(page: Page, web: WebService) -> None:
+async def test_a_refused_upload_shows_the_reason(page: Page, web: Service) -> None:
     """The server refuses a batch the credits cannot cover (402): the page says so and stays."""
     await sign_in(page, web, then="/ui/upload")
-    balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
+    balance = (await web.http.get(f"/credits/{web.org_id}")).json()["balance"]
     paths = [
         DOCS / "invoice-acme.pdf",
         DOCS / "invoice-globex.pdf",
@@ -133,7 +133,7 @@ async def open_chooser_with_keyboard(page: Page) -> FileChooser:
     raise AssertionError("Space on the focused file picker never opened the file chooser")
 
 
-async def test_keyboard_only_upload_with_visible_focus(page: Page, web: WebService) -> None:
+async def test_keyboard_only_upload_with_visible_focus(page: Page, web: Service) -> None:
     await page.goto(f"{web.base_url}/ui/upload")
     await page.wait_for_url("**/ui/login*")
     assert (
@@ -164,13 +164,15 @@ async def test_keyboard_only_upload_with_visible_focus(page: Page, web: WebServi
         await page.keyboard.press("Tab")
         if await page.evaluate("document.activeElement.id") == "upload-button":
             break
+    else:
+        raise AssertionError("the upload button cannot be reached with Tab")
     assert await page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     await page.keyboard.press("Enter")
     await page.wait_for_url("**/ui/batches/*", timeout=WAIT_MS)
     await expect(page.locator("#batch-status .badge")).to_have_text("Completed", timeout=WAIT_MS)
 
 
-async def test_every_control_has_a_label(page: Page, web: WebService) -> None:
+async def test_every_control_has_a_label(page: Page, web: Service) -> None:
     await page.goto(f"{web.base_url}/ui/login")
     assert await page.evaluate(UNLABELLED) == []
     await sign_in(page, web)
@@ -187,7 +189,7 @@ async def test_every_control_has_a_label(page: Page, web: WebService) -> None:
         assert await page.evaluate(UNLABELLED) == [], path
 
 
-async def test_phone_width_has_no_horizontal_scroll(browser: Browser, web: WebService) -> None:
+async def test_phone_width_has_no_horizontal_scroll(browser: Browser, web: Service) -> None:
     context = await browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
@@ -215,7 +217,7 @@ async def test_phone_width_has_no_horizontal_scroll(browser: Browser, web: WebSe
         await context.close()
 
 
-async def test_drag_and_drop_queues_files(page: Page, web: WebService) -> None:
+async def test_drag_and_drop_queues_files(page: Page, web: Service) -> None:
     await sign_in(page, web, then="/ui/upload")
     data = await page.evaluate_handle("""() => {
         const dt = new DataTransfer();
