@@ -35,8 +35,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from fastapi import FastAPI
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.temporal import TemporalHolder
@@ -422,18 +422,20 @@ class ProgressHub:
 
     def scan_org(self, org_id: str, changed_since: datetime | None) -> list[Batch]:
         """The organization's live batches that are active, or changed since ``changed_since``."""
-        wanted = Batch.status.in_(ACTIVE_STATUSES)  # type: ignore[attr-defined]
+        wanted: ColumnElement[bool] = col(Batch.status).in_(ACTIVE_STATUSES)
         if changed_since is not None:
-            wanted = or_(wanted, Batch.updated_at >= changed_since)  # type: ignore[operator]
-        query = (select(Batch).where(Batch.org_id == org_id, Batch.deleted_at.is_(None), wanted)  # type: ignore[union-attr]
-                 .order_by(Batch.created_at))
+            wanted = or_(wanted, col(Batch.updated_at) >= changed_since)
+        query = (select(Batch).where(Batch.org_id == org_id, col(Batch.deleted_at).is_(None), wanted)
+                 .order_by(col(Batch.created_at)))
         with Session(get_engine(self.settings.sqlalchemy_url), expire_on_commit=False) as session:
             return list(session.exec(query).all())
 
     # --- shutdown ----------------------------------------------------------------------
 
     async def close(self) -> None:
-        tasks = [w.task for w in [*self.watchers.values(), *self.org_watchers.values()] if w.task]
+        watchers: list[BatchWatcher | OrgWatcher] = [
+            *self.watchers.values(), *self.org_watchers.values()]
+        tasks = [w.task for w in watchers if w.task]
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -63,8 +63,8 @@ async def test_template(
     name: Annotated[str, Form()] = "test",
     instructions: Annotated[str, Form()] = "",
     engine: Annotated[str, Form()] = "",
-) -> dict:
-    """Run the engine (on a worker, one credit) with a (possibly unsaved) template on one sample file."""
+) -> dict[str, Any]:
+    """Run the engine (on a worker, one credit) with a (possibly unsaved) template on a sample."""
     schema = _json_object(templateSchema, "templateSchema")
     engine_settings = _json_object(engine, "engine") or {"mode": "local"}
     errors = extraction.validate_template(schema, engine_settings)
