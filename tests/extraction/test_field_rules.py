@@ -1,0 +1,85 @@
+"""General field-finding rules on small synthetic pages (no corpus needed)."""
+
+from __future__ import annotations
+
+from extraction.document import Document, Page, Word
+from extraction.finders.concepts import field_spec
+from extraction.finders.fields import Finder
+from extraction.finders.parties import clean_name, fix_legal_form
+from extraction.normalise import find_dates
+from extraction.ranker import document_candidates
+from extraction.ranker.candidates import address_end, address_start
+
+
+def _page(lines: list[str | list[str]]) -> Document:
+    """One OCR page; a line given as a list is printed as separate cells (wide gaps)."""
+    words = []
+    for i, line in enumerate(lines):
+        x = 40.0
+        for cell in [line] if isinstance(line, str) else line:
+            for token in cell.split():
+                words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
+                x += 14 * len(token) + 12
+            x += 120  # a wide gap between cells
+    page = Page(1, 900.0, 40.0 * len(lines) + 60, words, source="ocr")
+    page.build_lines()
+    return Document([page], "image")
+
+
+def _candidates(doc: Document) -> dict[str, list[str]]:
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
+    specs.append(field_spec("total", {"type": "number"}))
+    return {k: [str(c.value) for c in v] for k, v in document_candidates(Finder(doc, specs)).items()}
+
+
+def test_address_with_numbers_like_amounts_is_one_candidate() -> None:
+    # '31,31A' and '01&02,1ST' read like amounts with cents; the lines are still address lines
+    doc = _page(["KEDAI BUKU MAJU", "31,31A, JALAN MERANTI 9,", "LOT 1F-01&02,1ST FLR, PLAZA",
+                 "81300 SKUDAI, JOHOR", "TOTAL 12.50"])
+    assert "31,31A, JALAN MERANTI 9, LOT 1F-01&02,1ST FLR, PLAZA 81300 SKUDAI, JOHOR" in _candidates(doc)["address"]
+
+
+def test_address_stops_at_phone_and_tax_parts_on_its_own_line() -> None:
+    doc = _page(["KEDAI BUKU MAJU", "NO.1, JALAN PERMAS 10/5,", "81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322",
+                 "GST ID: 000123456789"])
+    found = _candidates(doc)["address"]
+    assert "NO.1, JALAN PERMAS 10/5, 81750 JOHOR BAHRU, JOHOR" in found
+    assert not any("GST" in v for v in found if v.startswith("NO.1"))
+
+
+def test_address_after_a_label_or_registration_number() -> None:
+    doc = _page(["KEDAI BUKU MAJU SDN BHD", "HQ ADD: LOT 11, BATU 2, JALAN KAPAR", "41400 KLANG, SELANGOR"])
+    assert "LOT 11, BATU 2, JALAN KAPAR 41400 KLANG, SELANGOR" in _candidates(doc)["address"]
+    doc = _page(["KEDAI BUKU MAJU", ["GST REG NO. 000947339264", "PLAZA UTAMA, JALAN SS 7"], "47301 PETALING JAYA"])
+    assert "PLAZA UTAMA, JALAN SS 7 47301 PETALING JAYA" in _candidates(doc)["address"]
+    assert address_start(["(1219716-T) PARADIGM MALL LOT 4"]) == "PARADIGM MALL LOT 4"
+    assert address_start(["12 JALAN MERANTI"]) == "12 JALAN MERANTI"
+    assert address_end("JOHOR, FAX: 07-1234567") == "JOHOR"
+    assert address_end("TEL: 07-1234567") is None
+
+
+def test_address_whose_first_line_has_no_street_word() -> None:
+    doc = _page(["STESEN MINYAK SETIA", "AUTOROUTE RABAT MEKNES", "15000 KHEMISSET", "TEL. : 05.22.95.66.66"])
+    assert "AUTOROUTE RABAT MEKNES 15000 KHEMISSET" in _candidates(doc)["address"]
+
+
+def test_legal_forms_read_with_ocr_confusions() -> None:
+    assert fix_legal_form("SEAFOOD RESTAURANT SDN DHD") == "SEAFOOD RESTAURANT SDN BHD"
+    assert fix_legal_form("TAMAN DAYA) 5DN BND") == "TAMAN DAYA) SDN BHD"
+    assert clean_name("99 SPEED MART 5/B (519537-X)") == "99 SPEED MART S/B"
+    assert fix_legal_form("SDN. BHD.") == "SDN. BHD."  # as printed when read right
+    assert fix_legal_form("ESDN BHDX") == "ESDN BHDX"  # inside a word: no legal form
+
+
+def test_dates_whose_separators_ocr_lost_or_glued() -> None:
+    assert [d.isoformat() for d, _s, _e in find_dates("27032018 No :CS-20243")] == ["2018-03-27"]
+    assert [d.isoformat() for d, _s, _e in find_dates("#19536001/06/2018 6:31")] == ["2018-06-01"]
+    assert [d.isoformat() for d, _s, _e in find_dates("02102016", day_first=False)] == ["2016-02-10"]
+    assert find_dates("INV 12345678") == []
+    assert find_dates("TEL 0312345678") == []
+
+
+def test_document_title_after_a_name_is_no_part_of_it() -> None:
+    assert clean_name("Amazon Web Services Invoice") == "Amazon Web Services"
+    assert clean_name("KEDAI MAJU TAX INVOICE") == "KEDAI MAJU"
+    assert clean_name("Invoice") == "Invoice"  # nothing before the title: left to the callers
