@@ -408,6 +408,18 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
         counts[f[0]] = counts.get(f[0], 0) + 1
     value_set = set(values)
     pages = {p.number: p for p in doc.pages}
+    # amounts on lines labelled as net and as tax: net + tax = total checks a candidate
+    labelled: dict[str, set[Decimal]] = {"net_total": set(), "tax_total": set(), "grand_total": set()}
+    grand_lines: list[int] = []
+    for val, line, _seg, k, has_dec, _b in found:
+        owners_here = {o for h in by_line.get(id(line), []) for o in h.owners}
+        for owner in labelled:
+            if owner in owners_here and (has_dec or not decimals_seen):
+                labelled[owner].add(val)
+        if "grand_total" in owners_here:
+            grand_lines.append(k)
+    last_grand = max(grand_lines, default=-1)
+    net_tax = {n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0}
     out: dict[tuple[Decimal, int], Ranked] = {}
     for val, line, seg, k, has_dec, before in found:
         if val <= 0 or (decimals_seen and not has_dec):
@@ -453,6 +465,12 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "cash_change": float(cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")),
             "sum_of_two": float(_sum_of_two(val, values)),
             "rule_match": float(rule_value is not None and val == rule_value),
+            "net_plus_tax": float(val in net_tax),
+            "is_net": float(val in labelled["net_total"]),
+            "last_grand_line": float(k == last_grand),
+            "below_last_grand": float(last_grand >= 0 and k > last_grand),
+            "n_grand_same": float(sum(1 for v in labelled["grand_total"] if v == val)),
+            "line_currency": float(bool(re.search(r"[$€£¥₹]|\bRM\b|\b(?:USD|EUR|GBP|MYR|SGD)\b", line.text))),
             "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
             "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
         }

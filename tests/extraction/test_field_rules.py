@@ -83,3 +83,14 @@ def test_document_title_after_a_name_is_no_part_of_it() -> None:
     assert clean_name("Amazon Web Services Invoice") == "Amazon Web Services"
     assert clean_name("KEDAI MAJU TAX INVOICE") == "KEDAI MAJU"
     assert clean_name("Invoice") == "Invoice"  # nothing before the title: left to the callers
+
+
+def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
+    doc = _page(["KEDAI MAJU", "ROTI 2 X 1.50 3.00", "SUBTOTAL 10.00", "SST 6% 0.60", "AMOUNT DUE $10.60",
+                 "CASH 20.00", "CHANGE 9.40"])
+    specs = [field_spec("total", {"type": "number"})]
+    feats = {str(c.value): c.features for c in document_candidates(Finder(doc, specs))["total"]}
+    assert feats["10.60"]["net_plus_tax"] == 1.0 and feats["10.60"]["last_grand_line"] == 1.0
+    assert feats["10.60"]["l_due"] == 1.0 and feats["10.60"]["line_currency"] == 1.0
+    assert feats["10.00"]["net_plus_tax"] == 0.0 and feats["10.00"]["is_net"] == 1.0
+    assert feats["3.00"]["last_grand_line"] == 0.0
