@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder
 from extraction.finders.parties import clean_name, fix_legal_form
-from extraction.normalise import find_dates
+from extraction.normalise import find_dates, find_ibans
 from extraction.ranker import document_candidates
 from extraction.ranker.candidates import address_end, address_start
 
@@ -94,3 +97,18 @@ def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
     assert feats["10.60"]["l_due"] == 1.0 and feats["10.60"]["line_currency"] == 1.0
     assert feats["10.00"]["net_plus_tax"] == 0.0 and feats["10.00"]["is_net"] == 1.0
     assert feats["3.00"]["last_grand_line"] == 0.0
+
+
+def test_short_sample_iban_next_to_its_label(tmp_path: Path, invoice: TemplateSpec) -> None:
+    path = tmp_path / "inv.txt"
+    path.write_text("Nordwind Handel GmbH\nRechnung Nr. R-1\nDatum: 02.05.2024\nIBAN :   DE12 1234 4321 9876 00\n"
+                    "Gesamtbetrag 119,00 EUR\nRef DE12 1234 4321 9876 00\n", encoding="utf-8")
+    assert extract_file(path, invoice).values()["iban"] == "DE1212344321987600"
+    assert find_ibans("Ref DE12 1234 4321 9876 00") == []  # without a label the length must be right
+
+
+def test_hyphenated_german_date_labels(tmp_path: Path, invoice: TemplateSpec) -> None:
+    path = tmp_path / "inv.txt"
+    path.write_text("Nordwind Handel GmbH\nRechnung\nBeleg-Nr. : 471102\nLeistungs-Datum : 05.08.2013\n"
+                    "Beleg-Datum : 16.09.2013\nGesamtbetrag 119,00 EUR\n", encoding="utf-8")
+    assert extract_file(path, invoice).values()["issue_date"] == "2013-09-16"
