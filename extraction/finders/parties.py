@@ -47,7 +47,9 @@ LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 
 
 # legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', '5/B'
-SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0O]N(\.?\s?)[B8D][HN][D0O](?![A-Za-z0-9])")
+SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0O]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'HAI-0 RAYA', 'C0MPANY'
+GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'HUAT_HARDWARE': a space read as '_' 
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 
@@ -57,7 +59,9 @@ TITLE_AFTER_NAME = re.compile(r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt
 
 def fix_legal_form(text: str) -> str:
     """A legal form read with OCR's usual confusions, spelled as printed ('SDN DHD' -> 'SDN BHD')."""
-    text = SDN_BHD_READ.sub(lambda m: f"SDN{m.group(1)}BHD", text)
+    # 'SDNBHD' and 'SDN.BHD' are spaced as names are written ('SDN BHD', 'SDN. BHD')
+    text = SDN_BHD_READ.sub(lambda m: f"SDN{m.group(1).strip() or ''} BHD", text)
+    text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
     return S_B_READ.sub("S/B", text)
 
 

@@ -448,6 +448,8 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "l_incl": float(bool(re.search(r"incl|inc\b|inclusive", label_text))),
             "l_excl": float(bool(re.search(r"excl|before|without|sub", label_text))),
             "l_due": float(bool(re.search(r"due|payable|balance|pay", label_text))),
+            "l_cash": float(bool(re.search(r"cash|tender|tunai|paid|card|visa|master", label_text))),
+            "l_change": float(bool(re.search(r"change|baki", label_text))),
             "p_grand": float("grand_total" in prev_owners),
             "p_other": float("_other_amount" in prev_owners),
             "line_rel": k / n_lines,

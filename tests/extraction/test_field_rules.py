@@ -72,6 +72,10 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert clean_name("99 SPEED MART 5/B (519537-X)") == "99 SPEED MART S/B"
     assert fix_legal_form("SDN. BHD.") == "SDN. BHD."  # as printed when read right
     assert fix_legal_form("ESDN BHDX") == "ESDN BHDX"  # inside a word: no legal form
+    assert clean_name("CASH & CARRY SDN 3HD 28-05") == "CASH & CARRY SDN BHD"
+    assert fix_legal_form("HARDWARE SDNBHD") == "HARDWARE SDN BHD"
+    assert fix_legal_form("HAI-0 RAYA") == "HAI-O RAYA" and fix_legal_form("AIK_HUAT") == "AIK HUAT"
+    assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
 
 
 def test_dates_whose_separators_ocr_lost_or_glued() -> None:
