@@ -21,6 +21,7 @@ from temporalio.worker import Worker
 
 from activities.batch_store import BatchStoreActivities
 from activities.extract import ExtractActivities
+from activities.retrain import RetrainActivities
 from activities.webhooks import WebhookActivities
 from api.health_app import health_server
 from core.logs import configure_logging
@@ -29,6 +30,7 @@ from core.settings import Settings, get_settings
 from core.temporal import connect, metrics_runtime
 from core.tracing import setup_tracing
 from workflows.batch import BatchWorkflow
+from workflows.retrain import RetrainWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("docbatch.worker")
@@ -62,9 +64,10 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
     batches = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[BatchWorkflow],
+        workflows=[BatchWorkflow, RetrainWorkflow],
         activities=[extract.extract_document, store.record_file_failure, store.charge_retry,
-                    store.finalize_batch, *hooks.batch_activities()],
+                    store.finalize_batch, *hooks.batch_activities(),
+                    RetrainActivities(settings).retrain],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),

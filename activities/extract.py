@@ -8,7 +8,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 from temporalio import activity
@@ -16,8 +18,10 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, Ca
 
 from core.batches import refresh_counts
 from core.db import session_scope
+from core.learning import learning_payload
 from core.ids import utcnow
 from core.logs import logs_ids
+from core.review import mark_needs_review
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
@@ -86,6 +90,7 @@ class ExtractActivities:
             spec = TemplateSpec(name=template.name, schema=template.template_schema,
                                 instructions=template.instructions,
                                 engine=unseal_engine(self.settings, template.engine))
+            learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
             row.status = "processing"
             row.attempts += 1
             row.started_at = utcnow()
@@ -99,7 +104,7 @@ class ExtractActivities:
         activity.heartbeat(0)
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
-            result = self._extract(path, spec)
+            result = self._extract(path, spec, learned)
             duration_ms = int((time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
@@ -115,6 +120,7 @@ class ExtractActivities:
             if written.rowcount != 1:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
+            mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
             batch = session.get(Batch, job.batch_id)
             assert batch is not None
             refresh_counts(session, batch)
@@ -126,11 +132,13 @@ class ExtractActivities:
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
 
-    def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
+    def _extract(self, path: Path, spec: TemplateSpec,  # noqa: ANN202 (the engine's result)
+                 learned: dict[str, Any] | None = None):
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
             with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
-                return extract_file(path, spec, options=self.options,
+                options = replace(self.options, learning=learned) if learned else self.options
+                return extract_file(path, spec, options=options,
                                     on_page=lambda page: activity.heartbeat(page))
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of

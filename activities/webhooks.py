@@ -20,6 +20,7 @@ from core.db import session_scope
 from core.ids import utcnow
 from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
+from core.review_webhook import with_review_state
 from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
@@ -63,6 +64,7 @@ class WebhookActivities:
         Repeating it for the same event starts nothing new (the workflow ids are per event and
         endpoint), so a retried attempt cannot deliver twice.
         """
+        event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
         for endpoint_id in endpoint_ids:
             await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event),
