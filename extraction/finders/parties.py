@@ -48,8 +48,8 @@ LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 
 # legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', '5/B'
 SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0O]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
-LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'HAI-0 RAYA', 'C0MPANY'
-GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'HUAT_HARDWARE': a space read as '_' 
+LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
+GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a space read as '_'
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 

@@ -74,7 +74,7 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert fix_legal_form("ESDN BHDX") == "ESDN BHDX"  # inside a word: no legal form
     assert clean_name("CASH & CARRY SDN 3HD 28-05") == "CASH & CARRY SDN BHD"
     assert fix_legal_form("HARDWARE SDNBHD") == "HARDWARE SDN BHD"
-    assert fix_legal_form("HAI-0 RAYA") == "HAI-O RAYA" and fix_legal_form("AIK_HUAT") == "AIK HUAT"
+    assert fix_legal_form("KEDAI-0 MAJU") == "KEDAI-O MAJU" and fix_legal_form("GOLDEN_LEAF") == "GOLDEN LEAF"
     assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
 
 
