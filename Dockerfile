@@ -2,11 +2,12 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 DOCBATCH_DATA_DIR=/data
-# Fonts for PDF exports (Latin, Thai, CJK) and WeasyPrint's native libraries.
+# Fonts for PDF exports (Latin, Thai, CJK), WeasyPrint's native libraries, OpenMP for LightGBM.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-thai-tlwg \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libglib2.0-0 libgl1 \
+      libgomp1 \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -28,10 +28,12 @@ eval: $(STAMP)
 	$(PY) -m pip install -q -e '.[train]'
 	$(PY) tools/eval.py ../shared/corpus
 
-# fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first)
+# fits the field ranker on ../shared/corpus and writes extraction/ranker/model.json (k-fold first),
+# then the built-in examples per-organisation models are retrained with (extraction/learning)
 train: $(STAMP)
 	$(PY) -m pip install -q -e '.[train]'
 	$(PY) tools/train_ranker.py ../shared/corpus
+	$(PY) tools/learning_data.py --ocr ../shared/corpus
 
 migrate: $(STAMP)
 	$(VENV)/bin/docbatch migrate

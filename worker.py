@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.batch_store import BatchStoreActivities
-from activities.extract import ExtractActivities
+from activities.extract import ExtractActivities, child_pool
+from activities.retrain import RetrainActivities
+from activities.template_test import TemplateTestActivities
 from activities.webhooks import WebhookActivities
 from api.health_app import health_server
 from core.logs import configure_logging
@@ -28,20 +29,27 @@ from core.schema import SchemaNotCurrent, require_current
 from core.settings import Settings, get_settings
 from core.temporal import connect, metrics_runtime
 from core.tracing import setup_tracing
+from extraction.child import ChildPool
 from workflows.batch import BatchWorkflow
+from workflows.retrain import RetrainWorkflow
+from workflows.template_test import TemplateTestWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
 log = logging.getLogger("docbatch.worker")
 
 
 class WorkerGroup:
-    """The workers of one process, run together: ``async with build_worker(...):``."""
+    """The workers of one process, run together: ``async with build_worker(...):``. Leaving
+    stops the extraction child processes it owns too (after the workers' graceful shutdown)."""
 
-    def __init__(self, workers: list[Worker]) -> None:
+    def __init__(self, workers: list[Worker], owned_children: ChildPool | None = None) -> None:
         self.workers = workers
+        self.owned_children = owned_children
         self._stack = AsyncExitStack()
 
     async def __aenter__(self) -> WorkerGroup:
+        if self.owned_children is not None:
+            self._stack.push_async_callback(asyncio.to_thread, self.owned_children.close)
         for worker in self.workers:
             await self._stack.enter_async_context(worker)
         return self
@@ -52,19 +60,26 @@ class WorkerGroup:
 
 
 def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
-                 task_queue: str | None = None) -> WorkerGroup:
-    """Every workflow and activity of docbatch, registered on its task queue."""
+                 task_queue: str | None = None, children: ChildPool | None = None) -> WorkerGroup:
+    """Every workflow and activity of docbatch, registered on its task queue. Documents are
+    extracted in ``children`` (the caller's to close), or in a pool of the group's own that
+    starts at the first document."""
     if task_queue:
         settings = settings.model_copy(update={"task_queue": task_queue})
+    owned = None if children else child_pool(settings)
+    children = children or owned
+    assert children is not None
     store = BatchStoreActivities(settings)
-    extract = ExtractActivities(settings)
+    extract = ExtractActivities(settings, children)
+    samples = TemplateTestActivities(settings, children)
     hooks = WebhookActivities(settings, client)
     batches = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[BatchWorkflow],
+        workflows=[BatchWorkflow, TemplateTestWorkflow, RetrainWorkflow],
         activities=[extract.extract_document, store.record_file_failure, store.charge_retry,
-                    store.finalize_batch, *hooks.batch_activities()],
+                    store.finalize_batch, *hooks.batch_activities(), *samples.activities(),
+                    RetrainActivities(settings).retrain],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),
@@ -80,22 +95,19 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         max_concurrent_activities=settings.webhook_max_deliveries,
         graceful_shutdown_timeout=timedelta(seconds=15),
     )
-    return WorkerGroup([batches, deliveries])
+    return WorkerGroup([batches, deliveries], owned)
 
 
-def load_ocr_engine(settings: Settings) -> None:
-    """Load the OCR model now, so the first scanned file does not wait for it while a core idles.
-
-    The engine reads its thread count from ``DOCBATCH_OCR_THREADS``: the worker hands it the
-    resolved setting (a set value wins; otherwise what each extraction's share of the cores is).
-    """
-    os.environ["DOCBATCH_OCR_THREADS"] = str(settings.engine_threads)
-    from extraction.ocr import get_engine  # only its public entry point: the engine is replaceable
-
+def load_ocr_engine(children: ChildPool) -> None:
+    """Start the extraction children and load the OCR model in each now, so the first scanned
+    file does not wait for it while a core idles. Each child's OCR engine gets its share of the
+    cores (``Settings.engine_threads``)."""
     started = time.perf_counter()
-    get_engine()
-    log.info("OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s))",
-             time.perf_counter() - started, settings.engine_threads, settings.worker_max_activities)
+    pids = children.warm()
+    log.info("OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s) in child "
+             "processes %s, each limited to %d MB of address space and %g s per document)",
+             time.perf_counter() - started, children.threads, len(pids), pids,
+             children.limits.memory_mb, children.limits.timeout_s)
 
 
 async def main() -> None:
@@ -106,15 +118,23 @@ async def main() -> None:
         require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:
         raise SystemExit(f"docbatch worker: {exc}") from None
-    # The model loads (in a thread) while the client connects; polling starts after both.
+    children = child_pool(settings, preload_ocr=True)
+    try:
+        await serve(settings, children)
+    finally:
+        children.close()
+
+
+async def serve(settings: Settings, children: ChildPool) -> None:
+    # The children load the OCR model while the client connects; polling starts after both.
     client, _ = await asyncio.gather(connect(settings, metrics_runtime(settings)),
-                                     asyncio.to_thread(load_ocr_engine, settings))
+                                     asyncio.to_thread(load_ocr_engine, children))
     with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, settings, pool), health_server(settings, client):
+        async with build_worker(client, settings, pool, children=children), health_server(settings, client):
             if settings.worker_health_port:
                 log.info("health and metrics on http://%s:%d", settings.worker_health_host,
                          settings.worker_health_port)

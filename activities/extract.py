@@ -7,23 +7,30 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from core.batches import refresh_counts
 from core.db import session_scope
+from core.learning import learning_payload
 from core.ids import utcnow
 from core.logs import logs_ids
+from core.review import mark_needs_review
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
-from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError, extract_file
+from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
+from extraction.child import ChildPool, ExtractionCancelled, Limits
 from extraction.detect import detect_kind
 from workflows.contracts import ExtractInput, ExtractOutput
 
@@ -62,18 +69,44 @@ def heartbeating(every: float) -> Iterator[None]:
         thread.join()
 
 
+def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
+    """One child process per concurrent extraction, limited as the settings say."""
+    return ChildPool(settings.worker_max_activities,
+                     Limits(memory_mb=settings.extract_memory_mb, timeout_s=settings.extract_timeout_s),
+                     ocr_threads=settings.engine_threads, preload_ocr=preload_ocr)
+
+
+#: While files finish, the batch row's counters (REST progress) are recounted at most this often;
+#: the live progress comes from the workflow, and settling the batch recounts exactly.
+COUNTS_EVERY = timedelta(seconds=0.5)
+
+
+def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
+    """Recount the batch's files unless another file did so within COUNTS_EVERY (one read)."""
+    batch = session.get(Batch, batch_id)
+    assert batch is not None
+    if batch.updated_at is None or utcnow() - _aware(batch.updated_at) >= COUNTS_EVERY:
+        refresh_counts(session, batch)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 class ExtractActivities:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, children: ChildPool | None = None) -> None:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
+        self.children = children or child_pool(settings)  # started at the first document
 
     @activity.defn(name="extract_document")
     @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
-        """Runs in the worker's thread pool; heartbeats once per page so cancels and crashes show."""
+        """Runs in the worker's thread pool; the document itself is read in a child process
+        (``extraction.child``) while a thread heartbeats, so cancels and crashes show."""
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, job.file_id)
             if row is None:
@@ -86,6 +119,7 @@ class ExtractActivities:
             spec = TemplateSpec(name=template.name, schema=template.template_schema,
                                 instructions=template.instructions,
                                 engine=unseal_engine(self.settings, template.engine))
+            learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
             row.status = "processing"
             row.attempts += 1
             row.started_at = utcnow()
@@ -96,10 +130,9 @@ class ExtractActivities:
             raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
                                    non_retryable=True)
 
-        activity.heartbeat(0)
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
-            result = self._extract(path, spec)
+            result = self._extract(path, spec, learned)
             duration_ms = int((time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
@@ -115,9 +148,8 @@ class ExtractActivities:
             if written.rowcount != 1:
                 raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
                                        non_retryable=True)
-            batch = session.get(Batch, job.batch_id)
-            assert batch is not None
-            refresh_counts(session, batch)
+            mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
+            refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
@@ -126,12 +158,15 @@ class ExtractActivities:
                  result.pages, result.engine, duration_ms, len(result.fields))
         return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
 
-    def _extract(self, path: Path, spec: TemplateSpec):  # noqa: ANN202 (the engine's result)
+    def _extract(self, path: Path, spec: TemplateSpec,  # noqa: ANN202 (the engine's result)
+                 learned: dict[str, Any] | None = None):
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
-            with heartbeating(self.heartbeat_every):  # also while an LLM answer is awaited
-                return extract_file(path, spec, options=self.options,
-                                    on_page=lambda page: activity.heartbeat(page))
+            options = replace(self.options, learning=learned) if learned else self.options
+            with heartbeating(self.heartbeat_every):  # the child cannot heartbeat: beat while it works
+                return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
+        except ExtractionCancelled:
+            raise CancelledError("Cancelled") from None
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.

@@ -11,15 +11,16 @@ import logging
 import time
 
 import httpx
-from sqlmodel import select
+from sqlmodel import Session, select
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import ApplicationError
 
-from core.db import session_scope
+from core.db import get_engine, session_scope
 from core.ids import utcnow
 from core.metrics import WEBHOOK_DELIVERIES
 from core.net_guard import UrlRefused, check_url_async, pinned_request
+from core.review_webhook import with_review_state
 from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
 from core.webhook_models import WebhookDelivery, WebhookEndpoint
@@ -63,6 +64,7 @@ class WebhookActivities:
         Repeating it for the same event starts nothing new (the workflow ids are per event and
         endpoint), so a retried attempt cannot deliver twice.
         """
+        event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
         for endpoint_id in endpoint_ids:
             await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event),
@@ -70,7 +72,8 @@ class WebhookActivities:
         return len(endpoint_ids)
 
     def _subscribed_endpoints(self, event: WebhookEvent) -> list[str]:
-        with session_scope(self.settings.sqlalchemy_url) as session:
+        # read-only: a plain session (no commit), once per event of every batch
+        with Session(get_engine(self.settings.sqlalchemy_url)) as session:
             rows = session.exec(select(WebhookEndpoint).where(
                 WebhookEndpoint.org_id == event.organizationId,
                 WebhookEndpoint.status == "active",

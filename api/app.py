@@ -15,8 +15,9 @@ from api.batch_runner import reconcile_forever
 from api.errors import install_error_handlers
 from api.limits import BodyGuard
 from api.metrics import RequestMetrics
-from api.routes import account, batches, exports, health, history, templates, webhooks, ws
+from api.routes import account, batches, exports, health, history, models, review, templates, webhooks, ws
 from api.web import routes as web
+from api.ws_auth import QueryTokenScrubber, install_log_redaction
 from api.temporal_client import TemporalHolder
 from core.bootstrap import bootstrap
 from core.db import get_engine
@@ -62,8 +63,10 @@ def create_app(settings: Settings | None = None, temporal_client: Client | None 
     install_error_handlers(app)
     app.add_middleware(BodyGuard, settings=settings)
     app.add_middleware(RequestMetrics)
+    app.add_middleware(QueryTokenScrubber)  # outermost: a socket's ?token= never reaches a log
+    install_log_redaction()
     for router in (health.router, account.router, batches.router, exports.router, history.router,
-                   templates.router, webhooks.router, ws.router, web.router):
+                   templates.router, models.router, webhooks.router, review.router, ws.router, web.router):
         app.include_router(router)
 
     return app

@@ -1,5 +1,9 @@
 """The worker's small HTTP port: the API's health (and metrics) routes, nothing else.
 
+``/metrics`` answers without a token here only while the port is bound to a loopback address
+(the default ``DOCBATCH_WORKER_HEALTH_HOST=127.0.0.1``); bound elsewhere, it needs
+``DOCBATCH_METRICS_TOKEN`` like the API's.
+
 Served by uvicorn inside the worker's own event loop, so readiness reflects that process: its
 database engine, its Temporal client, its view of file storage.
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 from collections.abc import AsyncIterator, Iterator
 
 import uvicorn
@@ -26,9 +31,20 @@ def create_health_app(settings: Settings, client: Client) -> FastAPI:
                   telemetry=fastapi_telemetry(settings))
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, client)
+    app.state.metrics_open = is_loopback(settings.worker_health_host)
     install_error_handlers(app)
     app.include_router(health.router)
     return app
+
+
+def is_loopback(host: str) -> bool:
+    """Only a literal loopback address or ``localhost`` (a name could resolve anywhere)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[] ")).is_loopback
+    except ValueError:
+        return False
 
 
 class _EmbeddedServer(uvicorn.Server):

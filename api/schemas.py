@@ -7,6 +7,7 @@ from typing import Any
 
 from core.access import mask_engine
 from core.ids import iso
+from core.review import review_public
 from core.models import ApiToken, Batch, BatchFile, Project, Template
 
 
@@ -47,6 +48,7 @@ def file_public(row: BatchFile, *, with_result: bool = False) -> dict[str, Any]:
         "createdAt": iso(row.created_at),
         "startedAt": iso(row.started_at),
         "finishedAt": iso(row.finished_at),
+        **review_public(row),
     }
     if with_result:
         result = row.result or {}

@@ -138,6 +138,10 @@ def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
     print(f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, {pdf_old / html_s:.0f}x before "
           f"(HTML {html_s * 1000:.0f} ms)")
 
+    from bench.pdf_options import measure
+
+    measure(batch)  # where the PDF's time could go instead (issue 13): fragments, join, processes
+
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -139,3 +139,68 @@ class BatchFile(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    # review (issue 14): set when the file completes, cleared by a correction or a confirmation
+    needs_review: bool = Field(default=False, index=True)
+    review_fields: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None
+
+
+class FieldCorrection(SQLModel, table=True):
+    """A person's value for one top-level field of one file; the extracted value is kept beside it.
+
+    The latest row per (file_id, field) is the effective correction.
+    """
+
+    __tablename__ = "field_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(index=True)
+    project_id: str
+    template_id: str = Field(index=True)
+    batch_id: str = Field(index=True)
+    file_id: str = Field(index=True)
+    field: str
+    original_value: Any = Field(default=None, sa_column=Column(JSON))
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    page: int | None = None  # page the value was picked from on the page image, if any
+    box: list[float] | None = Field(default=None, sa_column=Column(JSON))  # [x0, y0, x1, y1]
+    actor: str  # token id, or "web:<token id>"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReviewEvent(SQLModel, table=True):
+    """The audit log of review and learning: corrections, confirmations, model decisions."""
+
+    __tablename__ = "review_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(index=True)
+    template_id: str | None = Field(default=None, index=True)
+    file_id: str | None = Field(default=None, index=True)
+    # corrected | confirmed | model_trained | model_switched | model_kept
+    kind: str
+    actor: str  # token id, or "system"
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class OrgModel(SQLModel, table=True):
+    """One retraining of an organisation's template (``extraction.learning``): its held-out
+    figures against the built-in model, the decision, the vendor memory and, when it won, the
+    model. ``status``: active (extraction uses it), retired (was active), kept (the built-in or
+    the previous model stayed)."""
+
+    __tablename__ = "org_model"
+
+    id: str = Field(primary_key=True)
+    org_id: str = Field(index=True)
+    template_id: str = Field(index=True)
+    version: str
+    status: str = Field(index=True)
+    documents: int = 0
+    corrections: int = 0
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    model: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    memory: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

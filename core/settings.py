@@ -98,6 +98,21 @@ class Settings(BaseSettings):
                 "llm_allow_private": self.llm_allow_private}
 
     max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
+    # WebSocket (issue 11): batches one socket may follow; how often an open socket re-checks
+    # that its token is still live (also checked on every subscribe and at the token's expiry)
+    ws_max_batches: int = Field(default=20, gt=0)
+    ws_token_recheck_seconds: float = Field(default=15.0, gt=0)
+    # learning from corrections: retrain an organisation's template model after this many new
+    # corrections, from at most this many of its latest reviewed documents
+    retrain_after_corrections: int = Field(default=20, gt=0)
+    retrain_max_documents: int = Field(default=200, gt=0)
+
+    # Each document is extracted in a child process with these limits (extraction/child.py); a
+    # document over either fails alone with ResourceLimit. Address space, not resident memory:
+    # onnxruntime reserves far more than it touches: a child with the OCR model peaked at 1.1-1.3 GB
+    # of address space on receipt scans, 0.55 GB on a text PDF, 1.6 GB on a 70-megapixel image.
+    extract_memory_mb: int = Field(default=3072, ge=256)
+    extract_timeout_s: float = Field(default=300.0, gt=0)
 
     @field_validator("storage_url")
     @classmethod

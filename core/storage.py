@@ -52,6 +52,7 @@ def sanitize_filename(name: str, fallback: str = "document") -> str:
 class Storage(Protocol):
     def save_stream(self, key: str, source: BinaryIO, max_bytes: int) -> tuple[int, str]: ...
     def exists(self, key: str) -> bool: ...
+    def delete(self, key: str) -> None: ...
     def local_copy(self, key: str) -> AbstractContextManager[Path]: ...
     def check(self) -> None: ...
 
@@ -90,6 +91,10 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove ``key``; a missing one is not an error (used for template-test samples)."""
+        self.path(key).unlink(missing_ok=True)
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:
@@ -170,6 +175,14 @@ class S3Storage:
             raise self._fail("cannot read", exc) from exc
         except BotoCoreError as exc:
             raise self._fail("cannot reach", exc) from exc
+
+    def delete(self, key: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.object_key(key))
+        except (BotoCoreError, ClientError) as exc:
+            raise self._fail("cannot delete from", exc) from exc
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[Path]:

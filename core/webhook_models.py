@@ -11,7 +11,8 @@ from sqlmodel import Field, SQLModel
 from core.ids import utcnow
 
 # What a subscriber can ask for (DESIGN.md §5). ``webhook.test`` is only sent by the test action.
-WEBHOOK_EVENTS = ("batch.uploaded", "batch.completed", "document.processed", "document.failed")
+WEBHOOK_EVENTS = ("batch.uploaded", "batch.completed", "document.processed", "document.failed",
+                  "document.reviewed")
 TEST_EVENT = "webhook.test"
 
 ENDPOINT_STATUSES = ("active", "paused", "disabled")  # disabled: the receiver answered 410 Gone

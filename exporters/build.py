@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from core.ids import utcnow
 from core.models import Batch, BatchFile, Template
+from core.review import corrections_for_files
 from exporters.model import ExportBatch, ExportFile
 
 COMPLETED = {"completed"}
@@ -53,13 +54,15 @@ def _schema_from_results(rows: list[ExportFile]) -> dict[str, Any]:
 
 
 def load_export_batch(
-    session: Session, batch: Batch, file_ids: list[str] | None = None
+    session: Session, batch: Batch, file_ids: list[str] | None = None, *,
+    with_original: bool = False,
 ) -> ExportBatch:
     """The batch's header, results, failures and pending files, fields in the template's order.
 
     ``file_ids`` limits the export to those files of the batch (the per-file export); the
     counts then describe the files exported. ``inProgress`` is set when any exported file is
-    not finished (queued/processing): those files are listed in ``pending``.
+    not finished (queued/processing): those files are listed in ``pending``. Fields a person
+    corrected carry the corrected value; ``with_original`` keeps the extracted ones beside them.
     """
     stmt = (
         select(
@@ -71,6 +74,8 @@ def load_export_batch(
             BatchFile.error_code,
             BatchFile.error_message,
             BatchFile.finished_at,
+            BatchFile.needs_review,
+            BatchFile.reviewed_at,
         )
         .where(BatchFile.batch_id == batch.id)
         .order_by(BatchFile.position, BatchFile.created_at, BatchFile.id)
@@ -84,7 +89,11 @@ def load_export_batch(
     results: list[ExportFile] = []
     failures: list[ExportFile] = []
     pending: list[ExportFile] = []
-    for fid, name, status, result, pages, code, message, finished in session.exec(stmt):
+    rows = session.exec(stmt).all()
+    corrections = corrections_for_files(
+        session, [r[0] for r in rows if (r[2] or "") in COMPLETED and r[9] is not None]
+    )
+    for fid, name, status, result, pages, code, message, finished, needs, reviewed in rows:
         status = status or ""
         if status in COMPLETED:
             res = result if isinstance(result, dict) else {}
@@ -97,6 +106,9 @@ def load_export_batch(
             }
             if pages is None and isinstance(res.get("pages"), int):
                 pages = res["pages"]
+            fixed = corrections.get(fid, {})
+            original = {n: fields.get(n) for n in fixed} if with_original else {}
+            fields = {**fields, **{n: c.value for n, c in fixed.items()}}
             results.append(
                 ExportFile(
                     fileId=fid,
@@ -106,6 +118,10 @@ def load_export_batch(
                     confidence=confidence,
                     pages=pages,
                     finishedAt=finished,
+                    needsReview=bool(needs),
+                    reviewed=reviewed is not None,
+                    corrected=list(fixed),
+                    original=original,
                 )
             )
         elif status in FAILED:

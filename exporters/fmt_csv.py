@@ -4,7 +4,8 @@ Default: one row per document, one column per template field; a line-items field
 column holding the items as a JSON array string. ``line_items="rows"``: one row per line item,
 the document's other fields repeated, ``line_item_index`` (1-based) and the item columns named
 ``<field>.<column>``. Failed then pending files follow the results as rows of their own
-(``status`` column, ``error_code``/``error_message``); the batch header is in the ``batch_*``
+(``status`` column, ``error_code``/``error_message``); completed files say ``needs_review`` and
+``reviewed`` (true/false); the batch header is in the ``batch_*``
 columns at the end of every row. Rows are written in small pandas frames, so the export streams.
 """
 
@@ -32,6 +33,7 @@ _AFTER_SEMICOLON = re.compile(r"(;\s*)([=+\-@])(?![\d.,]+\s*(?:;|$))")  # a plai
 
 LEADING_COLUMNS = ["status", "file_name", "file_id", "pages"]
 ERROR_COLUMNS = ["error_code", "error_message"]
+REVIEW_COLUMNS = ["needs_review", "reviewed"]  # completed files: true/false (issue 14)
 BATCH_COLUMNS = [
     "batch_id",
     "batch_name",
@@ -120,7 +122,7 @@ class _Layout:
                     self.item_cols.append((s, c.name, f"{s.name}.{c.name}"))
             else:
                 self.item_cols.append((s, None, f"{s.name}.item"))
-        fixed = LEADING_COLUMNS + ERROR_COLUMNS + BATCH_COLUMNS
+        fixed = LEADING_COLUMNS + ERROR_COLUMNS + REVIEW_COLUMNS + BATCH_COLUMNS
         if mode == "rows":
             fixed = fixed + [LINE_ITEM_INDEX]
         field_headers = _unique([s.name for s in self.head_specs], set(fixed))
@@ -130,6 +132,7 @@ class _Layout:
             + field_headers
             + ([LINE_ITEM_INDEX] + item_headers if mode == "rows" else [])
             + ERROR_COLUMNS
+            + REVIEW_COLUMNS
             + BATCH_COLUMNS
         )
         b = batch
@@ -156,7 +159,8 @@ class _Layout:
     def result_rows(self, f: ExportFile) -> Iterator[list[str]]:
         lead = self._lead(f)
         head = [_cell(f.fields.get(s.name), s) for s in self.head_specs]
-        tail = ["", ""] + self.batch_cells
+        review = ["true" if f.needsReview else "false", "true" if f.reviewed else "false"]
+        tail = ["", ""] + review + self.batch_cells
         if self.mode != "rows":
             yield lead + head + tail
             return
@@ -191,6 +195,7 @@ class _Layout:
             + [""] * len(self.head_specs)
             + [""] * self.n_item_cells
             + errs
+            + ["", ""]
             + self.batch_cells
         )
 

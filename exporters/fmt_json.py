@@ -67,6 +67,11 @@ def result_record(f: ExportFile, specs: list[FieldSpec]) -> dict[str, Any]:
         "finishedAt": fmt_time(f.finishedAt) or None,
         "fields": {s.name: typed_field(s, f.fields.get(s.name)) for s in specs},
         "confidence": {s.name: f.confidence[s.name] for s in specs if s.name in f.confidence},
+        "needsReview": f.needsReview,
+        "reviewed": f.reviewed,
+        "corrected": f.corrected,
+        **({"original": {s.name: typed_field(s, f.original.get(s.name)) for s in specs
+                         if s.name in f.original}} if f.original else {}),
     }
 
 

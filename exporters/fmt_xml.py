@@ -162,8 +162,12 @@ def _document(f: ExportFile, specs: list[FieldSpec]) -> etree._Element:
         d.set("pages", str(f.pages))
     if f.finishedAt is not None:
         d.set("finishedAt", fmt_time(f.finishedAt))
+    d.set("needsReview", "true" if f.needsReview else "false")
+    d.set("reviewed", "true" if f.reviewed else "false")
     for s in specs:
         _field_element(d, s, f.fields.get(s.name), f.confidence.get(s.name))
+        if s.name in f.corrected:
+            d[-1].set("corrected", "true")
     return d
 
 

@@ -20,6 +20,11 @@ class ExportFile(BaseModel):
     errorCode: str | None = None
     errorMessage: str | None = None
     finishedAt: datetime | None = None
+    # review (issue 14): ``fields`` already hold the corrected values
+    needsReview: bool = False
+    reviewed: bool = False
+    corrected: list[str] = Field(default_factory=list)  # fields a person corrected
+    original: dict[str, Any] = Field(default_factory=dict)  # their extracted values, when asked
 
 
 class ExportBatch(BaseModel):

@@ -157,3 +157,24 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
             segments.append(Segment(current, page))
         lines.append(Line(segments, page, idx))
     return lines
+
+
+MAX_STORED_WORDS = 4000  # per page: the file page's picker needs the words, not a whole book
+MAX_STORED_WORDS_TOTAL = 20_000  # per document (about 1 MB of JSON); later pages get none
+
+
+def stored_words(doc: Document) -> list[dict[str, object]]:
+    """The pages' words for the review page's picker: ``[{"page", "words": [[text, x0, y0, x1,
+    y1], ...]}]``, boxes as fractions of the page. Pages without real positions are left out."""
+    out: list[dict[str, object]] = []
+    budget = MAX_STORED_WORDS_TOTAL
+    for page in doc.pages:
+        words: list[list[object]] = []
+        for w in page.words[:min(MAX_STORED_WORDS, budget)]:
+            box = page.fraction([w.x0, w.y0, w.x1, w.y1])
+            if box is not None and w.text.strip():
+                words.append([w.text, *box])
+        if words:
+            out.append({"page": page.number, "words": words})
+            budget -= len(words)
+    return out

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extraction.document import stored_words
 from extraction.finders import find_fields
+from extraction.learning import load as load_learning
 from extraction.readers import read_document
 from extraction.templates import engine_mode, validate_template
 from extraction.types import (
@@ -42,7 +44,7 @@ def extract_file(
 
         fields.update(fields_from_xml(doc.attachments, template))
     if mode in ("local", "hybrid"):
-        local = find_fields(doc, template)
+        local = find_fields(doc, template, learned=load_learning(options.learning))
         for name, result in local.items():
             fields.setdefault(name, result)
     if mode in ("llm", "hybrid"):
@@ -53,4 +55,4 @@ def extract_file(
             fields.update(llm_fields(doc, template, missing, options))
     ordered = {name: fields[name] for name in template.field_names if name in fields}
     return Extraction(fields=ordered, pages=len(doc.pages), engine=mode, page_sizes=page_sizes,
-                      ocr_seconds=doc.ocr_seconds)
+                      ocr_seconds=doc.ocr_seconds, words=stored_words(doc))

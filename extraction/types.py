@@ -38,6 +38,9 @@ class EngineOptions:
     llm_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)
     #: A template's own ``engine.base_url`` may reach private/loopback hosts (never metadata).
     llm_allow_private: bool = False
+    #: What an organisation's corrections taught for this template (``extraction.learning``):
+    #: its own ranker model and vendor memory, as JSON. None: the built-in model alone.
+    learning: dict[str, Any] | None = None
 
 
 @dataclass
@@ -61,6 +64,8 @@ class Extraction:
     engine: str
     page_sizes: list[tuple[float, float]] = field(default_factory=list)
     ocr_seconds: float = 0.0  # of the reading, spent in OCR (0 for text layers)
+    #: the pages' words with boxes, for picking values on the review page (document.stored_words)
+    words: list[dict[str, Any]] = field(default_factory=list)
 
     def values(self) -> dict[str, Any]:
         return {name: f.value for name, f in self.fields.items()}
@@ -75,6 +80,7 @@ class Extraction:
             "details": {name: f.to_dict() for name, f in self.fields.items()},
             "pages": self.pages,
             "engine": self.engine,
+            **({"words": self.words} if self.words else {}),
         }
 
 

@@ -49,7 +49,7 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
     env, api, _ = _env(tmp_path)
     sdk_port = free_port()
     env.update(DOCBATCH_LOG_FORMAT="json", DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true",
-               DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port))
+               DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port), DOCBATCH_METRICS_TOKEN="m3trics")
     proc = start(env)
     out = Output(proc)
     try:
@@ -74,7 +74,7 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
         assert detail["status"] == "partially_failed" and _Receiver.received
         invoice = next(f["id"] for f in detail["files"] if f["fileName"] == "invoice-acme.pdf")
 
-        api_metrics = samples(httpx.get(f"{base}/metrics").text)
+        api_metrics = samples(httpx.get(f"{base}/metrics", headers={"Authorization": "Bearer m3trics"}).text)
         assert value(api_metrics, "docbatch_http_requests_total", method="POST",
                      route="/batch/{org_id}/upload", status="201") == 1
         assert value(api_metrics, "docbatch_http_requests_total", method="GET",
@@ -83,7 +83,9 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
 
         worker_port = env["DOCBATCH_WORKER_HEALTH_PORT"]
         for _ in range(100):  # the delivery attempt is counted just after the receiver answers
-            worker = samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics").text)
+            # the worker's loopback health port: the token works there too
+            worker = samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics",
+                                       headers={"Authorization": "Bearer m3trics"}).text)
             if value(worker, "docbatch_webhook_deliveries_total", outcome="delivered"):
                 break
             time.sleep(0.1)
@@ -119,3 +121,25 @@ async def test_metrics_token_is_required_when_set(tmp_path: Path, temporal_clien
         assert refused.status_code == 401 and "DOCBATCH_METRICS_TOKEN" in refused.json()["message"]
         ok = await svc.http.get("/metrics", headers={"Authorization": "Bearer m3trics"})
         assert ok.status_code == 200 and "docbatch_http_requests_total" in ok.text
+
+
+async def test_metrics_are_closed_by_default(tmp_path: Path, temporal_client) -> None:
+    """No token set: the API's /metrics refuses; the worker's health port serves them only while it
+    is bound to loopback, and asks for the token when bound to any other address."""
+    from api.health_app import create_health_app
+
+    settings = make_settings(tmp_path)
+    assert settings.metrics_token == ""
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        refused = await svc.http.get("/metrics")
+        assert refused.status_code == 403 and "DOCBATCH_METRICS_TOKEN" in refused.json()["message"]
+        assert "docbatch_http_requests_total" not in refused.text
+        anyone = await svc.http.get("/metrics", headers={"Authorization": "Bearer guess"})
+        assert anyone.status_code == 403
+
+    for host, status in (("127.0.0.1", 200), ("::1", 200), ("0.0.0.0", 403), ("10.1.2.3", 403)):
+        app = create_health_app(settings.model_copy(update={"worker_health_host": host}), temporal_client)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://w") as http:
+            answer = await http.get("/metrics")
+        assert answer.status_code == status, (host, answer.text)
+        assert ("docbatch_" in answer.text) == (status == 200)

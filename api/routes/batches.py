@@ -18,6 +18,7 @@ from core import access
 from api.schemas import batch_public, file_public, page_of
 from api.uploads import KeyAlreadyUsed, accept_batch, batch_for_key, check_files, resolve_project_and_template
 from core.credits import balance
+from core.review import batch_needs_review_count
 from core.ids import utcnow
 from core.models import Batch, BatchFile
 from core.temporal import workflow_id
@@ -125,7 +126,8 @@ def list_batches(
 def get_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep) -> dict:
     """Batch detail: progress and every file with its status and failure reason."""
     batch = load_batch(session, principal, batch_id)
-    return {**batch_public(batch), "files": [file_public(f) for f in batch_files(session, batch.id)]}
+    return {**batch_public(batch), "files": [file_public(f) for f in batch_files(session, batch.id)],
+            "needsReviewFiles": batch_needs_review_count(session, batch.id)}
 
 
 @router.delete("/{org_id}/{batch_id}")

@@ -1,7 +1,9 @@
 """Liveness, readiness and metrics, for orchestrators and operators.
 
-No API token: health says nothing private; ``/metrics`` (aggregate counts, no ids) asks for
-``DOCBATCH_METRICS_TOKEN`` when that is set.
+No API token: health says nothing private. ``/metrics`` (aggregate counts, no ids) is closed by
+default: it answers ``Authorization: Bearer <DOCBATCH_METRICS_TOKEN>`` when that is set, and
+without a token only on the worker's health port bound to a loopback address (the port a
+Prometheus next to the worker scrapes; ``api.health_app`` marks it with ``metrics_open``).
 
 Mounted by the API and by the worker's health port (``api.health_app``), so both report the
 same checks: ``app.state.settings`` and ``app.state.temporal`` (a ``TemporalHolder``) are all
@@ -51,4 +53,8 @@ def metrics(request: Request) -> Response:
         given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), expected.encode()):
             raise ApiError(401, "Metrics need 'Authorization: Bearer <DOCBATCH_METRICS_TOKEN>'.")
+    elif not getattr(request.app.state, "metrics_open", False):
+        raise ApiError(403, "Metrics are closed here: set DOCBATCH_METRICS_TOKEN and scrape with "
+                            "'Authorization: Bearer <token>', or scrape the worker's health port "
+                            "(DOCBATCH_WORKER_HEALTH_PORT) on a loopback address.")
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

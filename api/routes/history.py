@@ -13,6 +13,7 @@ from api.deps import Principal, Reader, SessionDep
 from api.errors import ApiError
 from core import access
 from api.schemas import file_public, page_of
+from core import review
 from core.models import Batch, BatchFile
 
 router = APIRouter(prefix="/processing-history", tags=["processing history"])
@@ -43,6 +44,7 @@ def list_history(
     search: str | None = None,
     fromDate: str | None = None,
     toDate: str | None = None,
+    needsReview: bool | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict:
@@ -59,6 +61,8 @@ def list_history(
                           (BatchFile.project_id, projectId)):
         if value:
             query = query.where(column == value)
+    if needsReview is not None:
+        query = query.where(BatchFile.needs_review == needsReview)
     if search:
         like = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(BatchFile.file_name).like(like), func.lower(Batch.name).like(like)))
@@ -82,4 +86,5 @@ def load_file(session: SessionDep, principal: Principal, file_id: str) -> BatchF
 @router.get("/{org_id}/{file_id}")
 def get_history_record(org_id: str, file_id: str, principal: Reader, session: SessionDep) -> dict:
     """One file record with its extracted result, confidence, timings, attempts and failure reason."""
-    return file_public(load_file(session, principal, file_id), with_result=True)
+    row = load_file(session, principal, file_id)
+    return {**file_public(row, with_result=True), **review.record_extras(session, row)}

@@ -15,6 +15,7 @@ from core import access
 from core.ids import new_id, utcnow
 from core.llm_endpoints import check_template_engine
 from core.models import Template
+from core.review import threshold_problems
 from core.secret_box import seal_engine
 
 router = APIRouter(prefix="/templates", tags=["templates"])
@@ -33,6 +34,7 @@ def _validate(session: SessionDep, settings: SettingsDep, principal: Principal, 
               project_id: str | None) -> None:
     errors = extraction.validate_template(body.templateSchema, body.engine)
     errors += check_template_engine(settings, body.engine)
+    errors += threshold_problems(body.templateSchema)
     if errors:
         raise ApiError(400, errors)
     if project_id:

@@ -2,8 +2,12 @@
 
 Protocol
 --------
-Connect ``ws://HOST/ws/{orgId}?token=TOKEN`` (or send ``Authorization: Bearer TOKEN``; the web
-UI's ``docbatch_token`` cookie works for same-origin pages). Optional query parameters:
+Connect ``ws://HOST/ws/{orgId}`` with the token in ``Authorization: Bearer TOKEN``, or from a
+browser in the ``bearer`` subprotocol (``new WebSocket(url, ["bearer", TOKEN])``; the server
+answers ``bearer``); the web UI's ``docbatch_token`` cookie works for same-origin pages.
+``?token=TOKEN`` still works for existing clients, but is taken out of the URL before anything
+logs it (``api.ws_auth``); prefer the other ways, as proxies on the way may log URLs.
+Optional query parameters:
 
 - ``batchId=batch_…``: follow that one batch; without it the socket follows every batch of the
   organization (for a project-scoped token: every batch of its project).
@@ -22,7 +26,10 @@ Every server message is ``{"event": NAME, "data": {...}}``:
   ``batch_progress_updated`` that counts it.
 - ``pong``: ``{}``, the answer to a ping.
 - ``error``: ``{message, code?, batchId?}``: a refused subscribe or a bad client message; sent
-  before the close frame too, so a browser can show why the socket closed.
+  before the close frame too, so a browser can show why the socket closed. ``code`` 4429: the
+  socket already follows ``DOCBATCH_WS_MAX_BATCHES`` batches (default 20); unsubscribe one, or
+  open another socket. In follow-every-batch mode a batch over the cap is reported once and
+  followed as soon as a slot frees and the batch next changes.
 
 In follow-every-batch mode, batches created after the socket connected are replayed from
 their start; batches already running start with their current state; a batch is dropped
@@ -31,6 +38,10 @@ reopens it. Explicitly subscribed batches stay followed until unsubscribed.
 
 Client messages (JSON text): ``{"action": "subscribe", "batchId": "…", "since": N?}``,
 ``{"action": "unsubscribe", "batchId": "…"}``, ``{"action": "ping"}``.
+
+The token is checked again every ``DOCBATCH_WS_TOKEN_RECHECK_SECONDS`` (default 15), at its
+expiry time and before every subscribe: a socket whose token was revoked or expired meanwhile
+is closed with 4401.
 
 Close codes: 4401 missing, unknown, revoked or expired token; 4403 the token lacks the
 ``read`` permission; 4404 another organization, or an unknown batch in ``batchId``;
@@ -43,15 +54,13 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlmodel import Session
 
-from api.deps import Principal, authenticate
-from api.errors import ApiError
 from api.progress_hub import (
     ACTIVE_STATUSES,
     FINAL_STATUSES,
@@ -59,11 +68,13 @@ from api.progress_hub import (
     ProgressHub,
     created_after,
     get_hub,
-    visible,
 )
+from api.ws_auth import socket_credential
+from core import access
+from core.access import Principal
 from core.db import get_engine
 from core.ids import utcnow
-from core.models import Batch
+from core.models import ApiToken, Batch
 from core.settings import Settings
 
 log = logging.getLogger("docbatch.ws")
@@ -73,24 +84,35 @@ CLOSE_BAD_TOKEN = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 1013
+TOO_MANY_BATCHES = 4429  # an error code in an ``error`` message (the socket stays open)
 QUEUE_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Close:
+    """Put on a socket's queue: the sender sends this reason and closes."""
+
+    code: int
+    reason: str
 
 
 class SocketClient:
     """One socket's subscriptions and outgoing queue; the hub's watchers deliver into it."""
 
-    def __init__(self, hub: ProgressHub, principal: Principal) -> None:
+    def __init__(self, hub: ProgressHub, principal: Principal, max_batches: int = 20) -> None:
         self.hub = hub
         self.principal = principal
         self.org_id = principal.org_id
+        self.max_batches = max_batches
         self.started_at: datetime = utcnow()
-        self.queue: asyncio.Queue[Message | None] = asyncio.Queue(maxsize=QUEUE_LIMIT + 1)
+        self.queue: asyncio.Queue[Message | Close] = asyncio.Queue(maxsize=QUEUE_LIMIT + 1)
         self.pinned: set[str] = set()  # subscribed by batchId or a subscribe message
         self.following: set[str] = set()  # followed because the socket follows the org
         self.muted: set[str] = set()  # unsubscribed by the client: the org scan leaves them alone
         self.dropped: dict[str, Any] = {}  # batch -> row.updated_at when dropped after its final status
         self.last_seq: dict[str, int] = {}
         self.last_status: dict[str, str] = {}
+        self.capped: set[str] = set()  # org batches over the cap, reported once
         self.dead = False
 
     # --- from the watchers -------------------------------------------------------------
@@ -102,22 +124,37 @@ class SocketClient:
         if message["event"] == "batch_progress_updated":
             self.last_status[batch_id] = message["data"]["status"]
         if self.queue.qsize() >= QUEUE_LIMIT:
-            self.dead = True
-            while not self.queue.empty():
-                self.queue.get_nowait()
-            self.queue.put_nowait(None)  # the sender closes the socket
+            self.shut(CLOSE_TOO_SLOW, "This client reads too slowly; reconnect to resume.")
             return
         self.queue.put_nowait(message)
 
     def send_soon(self, message: Message) -> None:
-        if not self.dead:
+        if not self.dead and self.queue.qsize() < QUEUE_LIMIT:
             self.queue.put_nowait(message)
+
+    def shut(self, code: int, reason: str) -> None:
+        """Drop what is queued; the sender sends ``reason`` and closes the socket."""
+        if self.dead:
+            return
+        self.dead = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(Close(code, reason))
+
+    @property
+    def followed(self) -> int:
+        return len(self.pinned | self.following)
+
+    def too_many(self, batch_id: str) -> Message:
+        return {"event": "error", "data": {"batchId": batch_id, "code": TOO_MANY_BATCHES, "message": (
+            f"This socket already follows {self.max_batches} batches (DOCBATCH_WS_MAX_BATCHES); "
+            f"unsubscribe from one or open another socket to follow {batch_id}.")}}
 
     # --- following the organization ----------------------------------------------------
 
     async def offer(self, rows: list[Batch]) -> None:
         """Called by the org watcher (and once at connect) with active and recently changed batches."""
-        rows = visible(rows, self.principal.project_id)
+        rows = access.visible(self.principal, rows, lambda r: r.project_id)
         by_id = {r.id: r for r in rows}
         for batch_id in list(self.following):
             row = by_id.get(batch_id)
@@ -139,19 +176,32 @@ class SocketClient:
                 since, initial = None, True  # already running: its current state
             else:
                 continue
+            if self.followed >= self.max_batches:
+                if row.id not in self.capped:
+                    self.capped.add(row.id)
+                    self.send_soon(self.too_many(row.id))
+                continue
+            self.capped.discard(row.id)
             self.following.add(row.id)
             await self.hub.subscribe(row.id, self, since, initial=initial)
 
     # --- client messages ---------------------------------------------------------------
 
-    async def pin(self, batch_id: str, since: int | None) -> None:
+    async def pin(self, batch_id: str, since: int | None) -> bool:
+        """Follow ``batch_id``; False (and an error message) when the socket is at its cap."""
+        if batch_id not in self.pinned and batch_id not in self.following \
+                and self.followed >= self.max_batches:
+            self.send_soon(self.too_many(batch_id))
+            return False
         self.muted.discard(batch_id)
         self.dropped.pop(batch_id, None)
         if batch_id in self.pinned or batch_id in self.following:
             self.hub.unsubscribe(batch_id, self)  # re-subscribing sends the state again
             self.following.discard(batch_id)
         self.pinned.add(batch_id)
+        self.capped.discard(batch_id)
         await self.hub.subscribe(batch_id, self, since)
+        return True
 
     def unpin(self, batch_id: str) -> None:
         self.pinned.discard(batch_id)
@@ -163,52 +213,68 @@ class SocketClient:
         self.dead = True
         for batch_id in self.pinned | self.following:
             self.hub.unsubscribe(batch_id, self)
-        self.hub.unfollow_org(self)  # type: ignore[arg-type]
+        self.hub.unfollow_org(self)
 
 
 # --- the endpoint ----------------------------------------------------------------------
 
 
-def _token(websocket: WebSocket) -> str | None:
-    """``?token=``, then ``Authorization: Bearer``, then the web UI cookie (same origin only)."""
-    value = websocket.query_params.get("token")
-    if value:
-        return value
-    header = websocket.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    cookie = websocket.cookies.get("docbatch_token")
-    origin = websocket.headers.get("origin")
-    if cookie and origin and urlsplit(origin).netloc != websocket.headers.get("host"):
-        return None  # a cross-site page must not ride on the user's cookie
-    return cookie or None
-
-
 def _authorize(settings: Settings, token: str | None, org_id: str, batch_id: str | None
                ) -> tuple[Principal | None, int, str]:
+    """The access rule of ``core.access``: a live token, its organization, ``read``, the batch."""
     with Session(get_engine(settings.sqlalchemy_url), expire_on_commit=False) as session:
         try:
-            principal = authenticate(session, token)
-        except ApiError as exc:
-            return None, CLOSE_BAD_TOKEN, str(exc.message)
-        if principal.org_id != org_id:
-            return None, CLOSE_NOT_FOUND, f"Organization {org_id} not found for this token."
-        if "read" not in principal.permissions:
-            return None, CLOSE_FORBIDDEN, "This token lacks the 'read' permission needed here."
-        if batch_id and not _can_see(session, principal, batch_id):
-            return None, CLOSE_NOT_FOUND, f"Batch {batch_id} not found."
+            principal = access.identify(session, token)
+            access.check_level(principal, org_id, "read")
+            if batch_id:
+                access.batch(session, principal, batch_id)
+        except access.AccessDenied as exc:
+            code = {401: CLOSE_BAD_TOKEN, 403: CLOSE_FORBIDDEN}.get(exc.status_code, CLOSE_NOT_FOUND)
+            return None, code, exc.message
     return principal, 0, ""
-
-
-def _can_see(session: Session, principal: Principal, batch_id: str) -> bool:
-    batch = session.get(Batch, batch_id)
-    return (batch is not None and batch.org_id == principal.org_id and batch.deleted_at is None
-            and principal.can_see_project(batch.project_id))
 
 
 def _visible_batch(settings: Settings, principal: Principal, batch_id: str) -> bool:
     with Session(get_engine(settings.sqlalchemy_url)) as session:
-        return _can_see(session, principal, batch_id)
+        try:
+            access.batch(session, principal, batch_id)
+        except access.AccessDenied:
+            return False
+        return True
+
+
+def _token_state(settings: Settings, principal: Principal) -> tuple[str | None, datetime | None]:
+    """Why the socket's token no longer holds (None while it does), and when it expires."""
+    with Session(get_engine(settings.sqlalchemy_url)) as session:
+        token = session.get(ApiToken, principal.token_id)
+        if token is None or token.revoked_at is not None:
+            return "The token of this socket was revoked; connect again with a live token.", None
+        expires = token.expires_at
+        if expires is not None and expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        if expires is not None and expires <= utcnow():
+            return "The token of this socket has expired; connect again with a live token.", None
+        return None, expires
+
+
+async def _token_still_live(client: SocketClient, settings: Settings) -> tuple[bool, datetime | None]:
+    """Check now; on a dead token, close the socket with 4401 (the sender sends the reason)."""
+    reason, expires = await asyncio.to_thread(_token_state, settings, client.principal)
+    if reason is not None:
+        client.shut(CLOSE_BAD_TOKEN, reason)
+        return False, None
+    return True, expires
+
+
+async def _token_guard(client: SocketClient, settings: Settings) -> None:
+    """Re-check the token every ``ws_token_recheck_seconds`` and right after it expires."""
+    live, expires = await _token_still_live(client, settings)  # learns the expiry time
+    while live and not client.dead:
+        wait = settings.ws_token_recheck_seconds
+        if expires is not None:
+            wait = min(wait, max(0.0, (expires - utcnow()).total_seconds()) + 0.05)
+        await asyncio.sleep(wait)
+        live, expires = await _token_still_live(client, settings)
 
 
 def _since(value: Any) -> int | None:
@@ -229,7 +295,9 @@ async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
 @router.websocket("/ws/{org_id}")
 async def progress_socket(websocket: WebSocket, org_id: str) -> None:
     """Live batch progress: see the module docstring for the protocol."""
-    await websocket.accept()  # accept first, so a refusal reaches the client as a close code
+    token, subprotocol = socket_credential(websocket)
+    # accept first, so a refusal reaches the client as a close code
+    await websocket.accept(subprotocol=subprotocol)
     settings: Settings = websocket.app.state.settings
     batch_id = websocket.query_params.get("batchId") or None
     try:
@@ -237,27 +305,28 @@ async def progress_socket(websocket: WebSocket, org_id: str) -> None:
     except ValueError:
         await _refuse(websocket, 1008, "since must be a whole number of 0 or more.")
         return
-    principal, code, reason = await asyncio.to_thread(_authorize, settings, _token(websocket), org_id, batch_id)
+    principal, code, reason = await asyncio.to_thread(_authorize, settings, token, org_id, batch_id)
     if principal is None:
         await _refuse(websocket, code, reason)
         return
 
     hub = get_hub(websocket.app)
-    client = SocketClient(hub, principal)
+    client = SocketClient(hub, principal, settings.ws_max_batches)
     sender = asyncio.create_task(_send_loop(websocket, client))
     receiver = asyncio.create_task(_receive_loop(websocket, client, settings))
+    guard = asyncio.create_task(_token_guard(client, settings))
     try:
         if batch_id:
             await client.pin(batch_id, since)
         else:
             await client.offer(await asyncio.to_thread(hub.scan_org, org_id, None))
-            hub.follow_org(client)  # type: ignore[arg-type]
+            hub.follow_org(client)
         await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         client.close()
-        for task in (sender, receiver):
+        for task in (sender, receiver, guard):
             task.cancel()
-        for task in (sender, receiver):
+        for task in (sender, receiver, guard):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
@@ -265,8 +334,8 @@ async def progress_socket(websocket: WebSocket, org_id: str) -> None:
 async def _send_loop(websocket: WebSocket, client: SocketClient) -> None:
     while True:
         message = await client.queue.get()
-        if message is None:
-            await _refuse(websocket, CLOSE_TOO_SLOW, "This client reads too slowly; reconnect to resume.")
+        if isinstance(message, Close):
+            await _refuse(websocket, message.code, message.reason)
             return
         await websocket.send_text(json.dumps(message))
 
@@ -304,6 +373,8 @@ async def _handle(text: str, client: SocketClient, settings: Settings) -> None:
         client.send_soon({"event": "error", "data": {"batchId": batch_id,
                                                      "message": "since must be a whole number of 0 or more."}})
         return
+    if not (await _token_still_live(client, settings))[0]:
+        return  # closed with 4401
     if not await asyncio.to_thread(_visible_batch, settings, client.principal, batch_id):
         client.send_soon({"event": "error", "data": {"batchId": batch_id, "code": CLOSE_NOT_FOUND,
                                                      "message": f"Batch {batch_id} not found."}})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.web import page_images, pages, template_test
+from api.web import page_images, pages, review_pages, template_test
 
 router = APIRouter()
 router.include_router(pages.router)
 router.include_router(page_images.router)
 router.include_router(template_test.router)
+router.include_router(review_pages.router)

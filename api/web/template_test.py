@@ -1,28 +1,40 @@
-"""Try a template on a sample file without creating a batch: nothing is stored or charged."""
+"""Try a template on a sample file without creating a batch.
+
+The sample is stored, one credit is charged (refunded if the sample fails, like a file of a
+batch) and a worker extracts it in a limited child process (``TemplateTestWorkflow``): the API
+process runs no OCR. Nothing but the answer is kept.
+"""
 
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
-from pathlib import Path
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 from starlette.concurrency import run_in_threadpool
+from temporalio.client import Client, WorkflowFailureError
+from temporalio.service import RPCError
 
 import extraction
-from api.deps import SessionWriter, SettingsDep
+from activities.template_test import charge_key, refund
+from api.deps import SessionDep, SessionWriter, SettingsDep, TemporalDep
 from api.errors import ApiError
+from core.credits import InsufficientCredits, apply_change
+from core.ids import new_id
 from core.llm_endpoints import check_template_engine
+from core.secret_box import seal_engine
 from core.settings import Settings
-from core.storage import FileTooLarge, LocalStorage, sanitize_filename
+from core.storage import FileTooLarge, open_storage, sanitize_filename
+from workflows.template_test import TemplateTestInput, TemplateTestOutcome, TemplateTestWorkflow
 
 router = APIRouter(tags=["web"])
 
-#: The sample runs in the API process (OCR included), uncharged: keep it small and few at a time.
+#: Samples are read on a worker like any file; the cap keeps one test from taking a slot for long.
 SAMPLE_MAX_PAGES = 5
-SAMPLE_CONCURRENCY = 2
+SAMPLE_CONCURRENCY = 2  # per API process: more waiting requests would only queue on the workers
+SAMPLE_WAIT = timedelta(minutes=5)
 _running = threading.BoundedSemaphore(SAMPLE_CONCURRENCY)
 
 
@@ -42,52 +54,105 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
 async def test_template(
     principal: SessionWriter,
     settings: SettingsDep,
+    session: SessionDep,
+    temporal: TemporalDep,
     file: Annotated[UploadFile, File(description="a sample document")],
     templateSchema: Annotated[str, Form(description="the template's JSON Schema")],
     name: Annotated[str, Form()] = "test",
     instructions: Annotated[str, Form()] = "",
     engine: Annotated[str, Form()] = "",
 ) -> dict:
-    """Run the engine with a (possibly unsaved) template on one sample file and return what it finds."""
+    """Run the engine (on a worker, one credit) with a (possibly unsaved) template on one sample file."""
     schema = _json_object(templateSchema, "templateSchema")
     engine_settings = _json_object(engine, "engine") or {"mode": "local"}
     errors = extraction.validate_template(schema, engine_settings)
     errors += check_template_engine(settings, engine_settings)
     if errors:
         raise ApiError(400, errors)
-    spec = extraction.TemplateSpec(name or "test", schema, instructions, engine_settings)
-    options = extraction.EngineOptions(
-        **{**settings.engine_option_values(), "max_pages": min(settings.max_pages, SAMPLE_MAX_PAGES)})
     if not _running.acquire(blocking=False):
-        raise ApiError(429, f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
-                            "try again in a moment.")
+        raise ApiError(
+            429,
+            f"{SAMPLE_CONCURRENCY} template tests are running on this server; "
+            "try again in a moment.",
+        )
     try:
-        return await _run_sample(settings, file, spec, options)
+        run_id = new_id("tt")
+        try:
+            apply_change(
+                session, principal.org_id, -1, reason="template_test", key=charge_key(run_id)
+            )
+            session.commit()
+        except InsufficientCredits as exc:
+            session.rollback()
+            raise ApiError(
+                402,
+                f"A template test costs 1 credit, like a file, but the balance is "
+                f"{exc.balance}. Add credits to test templates.",
+            ) from exc
+        job = TemplateTestInput(
+            run_id=run_id,
+            org_id=principal.org_id,
+            file_name="",
+            storage_key="",
+            name=name or "test",
+            template_schema=schema,
+            instructions=instructions,
+            engine=seal_engine(settings, engine_settings),  # the history never holds a key in clear
+            max_pages=SAMPLE_MAX_PAGES,
+            heartbeat_timeout_seconds=settings.heartbeat_timeout_seconds,
+        )
+        outcome = await _run_sample(settings, temporal, file, job)
     finally:
         _running.release()
-
-
-async def _run_sample(settings: Settings, file: UploadFile, spec: extraction.TemplateSpec,
-                      options: extraction.EngineOptions) -> dict:
-    with tempfile.TemporaryDirectory(prefix="docbatch-test-") as tmp:
-        storage = LocalStorage(Path(tmp))
-        key = sanitize_filename(file.filename or "", fallback="sample")
-        try:
-            await run_in_threadpool(storage.save_stream, key, file.file, settings.max_file_bytes)
-        except FileTooLarge as exc:
+    if outcome.result is None:
+        if outcome.transient:
             raise ApiError(
-                413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB."
-            ) from exc
-        try:
-            result = await run_in_threadpool(
-                extraction.extract_file, storage.path(key), spec, options=options
+                503,
+                f"The extraction engine is unavailable right now ({outcome.message}); "
+                "try again. The credit was refunded.",
             )
-        except extraction.ExtractionError as exc:
-            raise ApiError(400, f"{exc.code}: {exc.message}") from exc
-        except extraction.TransientExtractionError as exc:
-            raise ApiError(
-                503, f"The extraction engine is unavailable right now ({exc}); try again."
-            ) from exc
-    found = result.to_dict()
-    missing = [f for f in spec.field_names if found["fields"].get(f) in (None, "", [])]
-    return {**found, "fileName": key, "missing": missing}
+        raise ApiError(400, f"{outcome.code}: {outcome.message} The credit was refunded.")
+    missing = [
+        f
+        for f in job.template_schema.get("properties", {})
+        if outcome.result["fields"].get(f) in (None, "", [])
+    ]
+    return {**outcome.result, "fileName": job.file_name, "missing": missing}
+
+
+async def _run_sample(
+    settings: Settings, temporal: Client, file: UploadFile, job: TemplateTestInput
+) -> TemplateTestOutcome:
+    """Store the sample, then wait for the workflow's answer (it refunds a failed sample)."""
+    job.file_name = sanitize_filename(file.filename or "", fallback="sample")
+    job.storage_key = f"{job.org_id}/template-tests/{job.run_id}/{job.file_name}"
+    storage = open_storage(settings)
+    try:
+        await run_in_threadpool(
+            storage.save_stream, job.storage_key, file.file, settings.max_file_bytes
+        )
+    except FileTooLarge as exc:
+        await _refund_now(settings, job)
+        raise ApiError(
+            413, f"The sample is larger than the limit of {settings.max_file_size_mb:g} MB."
+        ) from exc
+    try:
+        return await temporal.execute_workflow(
+            TemplateTestWorkflow.run,
+            job,
+            id=f"template-test-{job.run_id}",
+            task_queue=settings.task_queue,
+            result_type=TemplateTestOutcome,
+            execution_timeout=SAMPLE_WAIT,
+        )
+    except (WorkflowFailureError, RPCError) as exc:  # no worker answered in time: not charged
+        await _refund_now(settings, job)  # same key as the workflow's refund: at most one
+        raise ApiError(
+            503,
+            "The template test could not run on a worker right now; try again in a "
+            "moment. The credit was refunded.",
+        ) from exc
+
+
+async def _refund_now(settings: Settings, job: TemplateTestInput) -> None:
+    await run_in_threadpool(refund, settings, job.org_id, job.run_id)

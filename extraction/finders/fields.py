@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extraction.document import Document, Line
 from extraction.finders import parties
@@ -17,6 +17,9 @@ from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, va
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
 from extraction.normalise import amount_json, find_currency, find_dates, find_ibans
 from extraction.types import FieldResult, TemplateSpec
+
+if TYPE_CHECKING:
+    from extraction.learning import Learned
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
 
@@ -325,8 +328,10 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = True) -> dict[str, FieldResult]:
-    """Run the local engine over a read document (``use_ranker=False``: the rules alone)."""
+def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = True,
+                learned: Learned | None = None) -> dict[str, FieldResult]:
+    """Run the local engine over a read document (``use_ranker=False``: the rules alone;
+    ``learned``: what the organisation's corrections taught, see ``extraction.learning``)."""
     from extraction.ranker import ranked_fields
 
     props: dict[str, Any] = template.schema.get("properties", {}) or {}
@@ -334,7 +339,7 @@ def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = Tru
     finder = Finder(doc, specs)
     totals = finder.totals() if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs) else {}
     plain = [s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")]
-    ranked = ranked_fields(finder, {s.concept for s in plain if s.concept}) if use_ranker else {}
+    ranked = ranked_fields(finder, {s.concept for s in plain if s.concept}, learned) if use_ranker else {}
     pages = {p.number: p for p in doc.pages}
     out: dict[str, FieldResult] = {}
     for spec in specs:

@@ -23,6 +23,7 @@ from extraction.ranker.candidates import (
 from extraction.ranker.model import load_model
 
 if TYPE_CHECKING:
+    from extraction.learning import Learned
     from extraction.finders.fields import Finder
 
 # concept of the template field -> name of the ranked field in the model
@@ -60,8 +61,11 @@ def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
     return {name: add_relative(name, cands) for name, cands in found.items()}
 
 
-def ranked_fields(finder: Finder, concepts: set[str]) -> dict[str, Candidate]:
-    """The model's best candidate for each wanted concept it can rank (concept -> candidate)."""
+def ranked_fields(finder: Finder, concepts: set[str], learned: Learned | None = None) -> dict[str, Candidate]:
+    """The model's best candidate for each wanted concept it can rank (concept -> candidate);
+    ``learned``: an organisation's own model and vendor memory (``extraction.learning``)."""
+    from extraction.learning import pick
+
     model = load_model()
     wanted = {c: RANKED[c] for c in concepts if c in RANKED and model and RANKED[c] in model.fields}
     if not wanted or model is None or not applies(finder):
@@ -69,10 +73,9 @@ def ranked_fields(finder: Finder, concepts: set[str]) -> dict[str, Candidate]:
     cands = document_candidates(finder)
     out: dict[str, Candidate] = {}
     for concept, name in wanted.items():
-        trees = model.fields[name]
-        scored = [(trees.score(c.features), c) for c in cands.get(name, [])]
-        if not scored:
+        chosen = pick(learned, name, finder.doc, model.fields[name], cands.get(name, []))
+        if chosen is None:
             continue
-        prob, best = max(scored, key=lambda pc: pc[0])
+        prob, best = chosen
         out[concept] = Candidate(best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}")
     return out

@@ -110,3 +110,25 @@ def deeply_nested_pdf(target: Path, depth: int = 100_000) -> Path:
     ]
     target.write_bytes(_pdf(objects))
     return target
+
+
+def huge_image(target: Path, size: tuple[int, int] = (7000, 10000)) -> Path:
+    """A white page of ``size`` pixels (70 MP: under the pixel cap) with a few lines of text; a
+    few hundred KB as PNG, about 200 MB once decoded and far more while it is read."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for y in range(200, size[1], 400):
+        draw.text((300, y), "INVOICE INV-77 TOTAL 10.00 EUR", fill="black")
+    image.save(target)
+    return target
+
+
+def many_scanned_pages_pdf(target: Path, pages: int = 40) -> Path:
+    """A PDF of ``pages`` scanned receipt pages (images only): every page needs OCR."""
+    from PIL import Image
+
+    page = Image.open(FIXTURES / "receipt.png").convert("RGB")
+    page.save(target, save_all=True, append_images=[page] * (pages - 1), resolution=150)
+    return target

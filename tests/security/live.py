@@ -55,7 +55,8 @@ class ApiProcess:
 
 
 @contextmanager
-def api_process(tmp: Path, temporal_target: str, **env: str) -> Iterator[ApiProcess]:
+def api_process(tmp: Path, temporal_target: str, log_level: str = "warning", **env: str
+                ) -> Iterator[ApiProcess]:
     migrate(Settings(data_dir=tmp).sqlalchemy_url)  # what `docbatch migrate` does before the API starts
     port = free_port()
     environ = {
@@ -79,7 +80,7 @@ def api_process(tmp: Path, temporal_target: str, **env: str) -> Iterator[ApiProc
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            log_level,
         ],
         cwd=ROOT,
         env=environ,

@@ -27,7 +27,7 @@ from tests.harness import Service, make_settings, running_service
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
     ("GET", "/health"),
     ("GET", "/health/ready"),  # readiness probes: says which dependency is down, nothing else
-    ("GET", "/metrics"),  # Prometheus: behind DOCBATCH_METRICS_TOKEN when set (open when unset)
+    ("GET", "/metrics"),  # Prometheus: needs DOCBATCH_METRICS_TOKEN on the API (403 unset, 401 wrong)
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
@@ -48,6 +48,7 @@ PAGES = {
     "/ui/files/{file_id}",
     "/ui/templates",
     "/ui/settings",
+    "/ui/review",
 }
 WEBSOCKETS = {"/ws/{org_id}"}  # covered by tests/test_ws.py (close codes 4401/4403/4404)
 RESOURCE_PARAMS = ("batch_id", "file_id", "template_id", "endpoint_id", "token_id")
@@ -198,6 +199,7 @@ BODIES = {  # valid bodies, so that what a case meets is the access rule and not
     ("POST", "/credits/{org_id}"): {"amount": 1},
     ("POST", "/templates/{org_id}"): {"name": "x", "templateSchema": SCHEMA},
     ("PUT", "/templates/{org_id}/{template_id}"): {"name": "x", "templateSchema": SCHEMA},
+    ("PATCH", "/processing-history/{org_id}/{file_id}/fields"): {"fields": {"total": 1}},
     ("POST", "/webhooks/{org_id}"): {
         "name": "x",
         "url": "https://93.184.215.14/h",

@@ -1,5 +1,7 @@
-"""The template test (a sample run inside the API process, not charged) is small and few at a
-time: at most SAMPLE_MAX_PAGES pages, SAMPLE_CONCURRENCY runs at once, 429 beyond."""
+"""The template test runs on a worker (TemplateTestWorkflow, the sample extracted in a limited
+child process), never in the API process; it costs one credit like a file (refunded when the
+sample fails) and is refused with 402 when the balance is short. It is small and few at a time:
+at most SAMPLE_MAX_PAGES pages, SAMPLE_CONCURRENCY runs at once per API process, 429 beyond."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ async def sample_service(
     tmp_path: Path, temporal_client: Client, slow_llm: SlowLLM
 ) -> AsyncIterator[Service]:
     settings = make_settings(tmp_path, llm_base_url=slow_llm.base_url, llm_model="m")
-    async with running_service(settings, temporal_client, with_worker=False) as svc:
+    async with running_service(settings, temporal_client) as svc:
         yield svc
 
 
@@ -63,3 +65,43 @@ async def test_at_most_a_few_samples_run_at_once(
     assert (await sample(sample_service, DOCS / "receipt.txt", {"mode": "llm"}))[
         0
     ] == 200  # released
+
+
+async def balance(svc: Service) -> int:
+    return (await svc.http.get(f"/credits/{svc.org_id}")).json()["balance"]
+
+
+async def test_a_sample_runs_on_a_worker_and_costs_one_credit(sample_service: Service) -> None:
+    svc = sample_service
+    start = await balance(svc)
+    receipt = Path(__file__).parents[1] / "fixtures" / "extraction" / "receipt.png"  # OCR
+    status, body = await sample(svc, receipt, {"mode": "local"})
+    assert status == 200 and body["fields"]["total"], body
+    assert await balance(svc) == start - 1
+    status, body = await sample(svc, DOCS / "corrupt.pdf", {"mode": "local"})
+    assert status == 400 and body["message"].startswith("CorruptFile:") and "refunded" in body["message"]
+    assert await balance(svc) == start - 1  # the failed sample was refunded
+    query = f"WorkflowType='TemplateTestWorkflow' AND TaskQueue='{svc.settings.task_queue}'"
+    ran = [w async for w in svc.temporal.list_workflows(query)]
+    for _ in range(100):  # visibility is eventually consistent: bounded wait
+        if len(ran) >= 2:
+            break
+        await asyncio.sleep(0.1)
+        ran = [w async for w in svc.temporal.list_workflows(query)]
+    assert len(ran) == 2  # both ran as workflows on the worker's task queue
+    from sqlmodel import Session, select
+
+    from core.db import get_engine
+    from core.models import CreditEntry, Organization
+
+    with Session(get_engine(svc.settings.sqlalchemy_url)) as session:
+        reasons = sorted(e.reason for e in session.exec(
+            select(CreditEntry).where(CreditEntry.reason.startswith("template_test"))).all())  # type: ignore[attr-defined]
+        assert reasons == ["template_test", "template_test", "template_test_refund"]
+        org = session.get(Organization, svc.org_id)
+        assert org is not None
+        org.credit_balance = 0
+        session.add(org)
+        session.commit()
+    status, body = await sample(svc, DOCS / "receipt.txt", {"mode": "local"})
+    assert status == 402 and "costs 1 credit" in body["message"] and "balance is 0" in body["message"]

@@ -63,7 +63,7 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
         "issue_date",
     ]
 
-    # Test it on a sample file: the fields it finds are shown; nothing is stored or charged.
+    # Test it on a sample file: the fields it finds are shown; one credit is charged, like a file.
     balance = (await web.api.get(f"/credits/{web.org_id}")).json()["balance"]
     await page.get_by_label("Sample file", exact=True).set_input_files(DOCS / "invoice-acme.pdf")
     await page.get_by_role("button", name="Run the test").click()
@@ -74,7 +74,7 @@ async def test_create_edit_and_test_a_template(page: Page, web: WebService) -> N
     await expect(result.locator('tr[data-field="grand_total"]')).to_contain_text("1190")
     await expect(page.locator("#test-status")).to_contain_text("fields in invoice-acme.pdf")
     await screenshot(page, "templates-test")
-    assert (await web.api.get(f"/credits/{web.org_id}")).json()["balance"] == balance
+    assert (await web.api.get(f"/credits/{web.org_id}")).json()["balance"] == balance - 1
 
     # A corrupt sample: the engine's reason is shown.
     await page.get_by_label("Sample file", exact=True).set_input_files(DOCS / "corrupt.pdf")

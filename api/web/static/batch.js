@@ -64,7 +64,10 @@
     const facts = el("dl", { class: "facts" },
       fact("Template", batch.templateName || "–"), fact("Project", projectName(batch.projectId)),
       fact("Created", fmtDate(batch.createdAt)), fact("Finished", batch.finishedAt ? fmtDate(batch.finishedAt) : "not yet"),
-      fact("Files", `${batch.totalFiles} (${batch.completedFiles} completed, ${batch.failedFiles} failed)`));
+      fact("Files", `${batch.totalFiles} (${batch.completedFiles} completed, ${batch.failedFiles} failed)`),
+      fact("Needs review", batch.needsReviewFiles
+        ? el("a", { href: "/ui/review", id: "needs-review-count" }, `${batch.needsReviewFiles} file${batch.needsReviewFiles === 1 ? "" : "s"}`)
+        : el("span", { id: "needs-review-count" }, "none")));
     const progress = el("div", { id: "batch-progress" }, progressBlock(batch));
     const files = el("table", { class: "responsive files" },
       el("caption", { class: "visually-hidden" }, "Files of this batch"),
@@ -96,7 +99,8 @@
     return el("tr", { id: `file-${f.id}`, dataset: { fileId: f.id, status } },
       el("td", { "data-label": "#", class: "num" }, String(index + 1)),
       el("td", { "data-label": "File" }, f.fileName),
-      el("td", { "data-label": "Status", class: "status-cell" }, retrying ? el("span", { class: "badge status-queued", dataset: { status: "queued" } }, "Retry queued") : badge(f.status)),
+      el("td", { "data-label": "Status", class: "status-cell" }, retrying ? el("span", { class: "badge status-queued", dataset: { status: "queued" } }, "Retry queued") : badge(f.status),
+        f.needsReview ? el("span", { class: "badge needs-review" }, "needs review") : f.reviewed ? el("span", { class: "badge corrected" }, "reviewed") : null),
       el("td", { "data-label": "Attempts", class: "num attempts" }, String(f.attempts)),
       el("td", { "data-label": "Failure reason", class: f.errorMessage ? "reason" : "reason muted" },
         f.errorMessage ? `${f.errorMessage}${f.errorCode ? ` (${f.errorCode})` : ""}` : "–"),

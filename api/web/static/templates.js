@@ -72,12 +72,24 @@
       type.addEventListener("change", () => { f.prop = setType(f.prop, type.value); syncJson(); });
       const instruction = el("input", { id: `f-desc-${n}`, value: f.prop.description || "", disabled: readOnly });
       instruction.addEventListener("input", () => { f.prop = { ...f.prop, description: instruction.value }; syncJson(); });
+      // review (issue 14): below this confidence a completed file needs a person's look
+      const threshold = f.prop["x-review-threshold"];
+      const review = el("input", { id: `f-review-${n}`, type: "number", min: "0", max: "100", step: "1", disabled: readOnly,
+        placeholder: "default", value: typeof threshold === "number" ? String(Math.round(threshold * 100)) : "" });
+      review.addEventListener("input", () => {
+        const next = { ...f.prop };
+        if (review.value === "") delete next["x-review-threshold"];
+        else next["x-review-threshold"] = Math.max(0, Math.min(100, Number(review.value))) / 100;
+        f.prop = next;
+        syncJson();
+      });
       const remove = el("button", { type: "button", disabled: readOnly, "aria-label": `Remove field ${f.name || i + 1}`,
         onclick: () => { fields.splice(i, 1); renderFields(Math.min(i, fields.length - 1)); syncJson(); } }, "Remove");
       return el("li", { class: "field-row" },
         el("div", { class: "field" }, el("label", { for: `f-name-${n}` }, "Field name"), name),
         el("div", { class: "field" }, el("label", { for: `f-type-${n}` }, "Type"), type),
         el("div", { class: "field" }, el("label", { for: `f-desc-${n}` }, "Instruction"), instruction),
+        el("div", { class: "field" }, el("label", { for: `f-review-${n}` }, "Review below %"), review),
         el("div", {}, remove));
     }));
     if (focusIndex !== undefined && focusIndex >= 0) {
@@ -109,6 +121,7 @@
     document.getElementById("test-result").replaceChildren();
     document.getElementById("test-status").textContent = "";
     editor.hidden = false;
+    document.dispatchEvent(new CustomEvent("template-opened", { detail: t })); // template-models.js
     editor.scrollIntoView({ block: "start" });
     form.elements.name.focus();
   }
