@@ -6,8 +6,9 @@ For each engine, in its own process (so peak memory is that engine's alone) with
 thread: the share of ground-truth lines read exactly on corpus receipts (and with spaces
 ignored), CPU seconds per receipt around the OCR call (model loading excluded) and the process's
 peak resident memory. The measuring is ``tools/ocr_compare.py``'s; the previous engine is
-``bench/ocr_previous.py`` (``rapidocr_onnxruntime``, PP-OCRv4). Without the corpus, only cost is
-measured, on the test fixture receipt.
+``bench/ocr_previous.py`` (``rapidocr_onnxruntime``, PP-OCRv4), and ``v6-before`` is the rapidocr 3
+set-up as it was before its cost was worked on. Without the corpus, only cost is measured, on the
+test fixture receipt.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ TARGET_EXACT, TARGET_CPU, TARGET_RSS = 0.85, 1.0, 600
 
 def _row(label: str, r: dict, with_gt: bool) -> str:
     if "error" in r:
-        return f"  {label:<9} failed: {r['error']}"
+        return f"  {label:<10} failed: {r['error']}"
     acc = f"exact-line {r['exact']:.3f}, without spaces {r['nospace']:.3f}, " if with_gt else ""
-    return (f"  {label:<9} {acc}{r['cpu_s']:.2f} CPU-s/receipt, peak RSS {r['rss_mb']:.0f} MB "
+    return (f"  {label:<10} {acc}{r['cpu_s']:.2f} CPU-s/receipt, peak RSS {r['rss_mb']:.0f} MB "
             f"({r['images']} receipts, {r['lines']} lines)")
 
 
@@ -54,14 +55,18 @@ def main(argv: list[str] | None = None) -> int:
             with Image.open(FIXTURE) as im:
                 im.convert("RGB").save(folder / "receipt.jpg", quality=95)
             print("no corpus: cost only, on the fixture receipt (no ground truth, no exact-line rate)")
-        rows = {name: ocr_compare.measure(name, folder, limit, need_gt=with_gt) for name in ("previous", "current")}
-    print(_row("previous", rows["previous"], with_gt))
-    print(_row("current", rows["current"], with_gt))
-    prev, cur = rows["previous"], rows["current"]
-    if "error" in prev or "error" in cur:
+        rows = {name: ocr_compare.measure(name, folder, limit, need_gt=with_gt)
+                for name in ("previous", "v6-before", "current")}
+    for name in rows:
+        print(_row(name, rows[name], with_gt))
+    cur = rows["current"]
+    if any("error" in r for r in rows.values()):
         return 1
-    print(f"  current / previous: CPU {cur['cpu_s'] / prev['cpu_s']:.2f}x, memory {cur['rss_mb'] / prev['rss_mb']:.2f}x"
-          + (f", exact-line {cur['exact'] - prev['exact']:+.3f}" if with_gt else ""))
+    for base in ("previous", "v6-before"):
+        prev = rows[base]
+        print(f"  current / {base}: CPU {cur['cpu_s'] / prev['cpu_s']:.2f}x, "
+              f"memory {cur['rss_mb'] / prev['rss_mb']:.2f}x"
+              + (f", exact-line {cur['exact'] - prev['exact']:+.3f}" if with_gt else ""))
     checks = [f"CPU <= {TARGET_CPU} s: {'met' if cur['cpu_s'] <= TARGET_CPU else 'NOT met'}",
               f"RSS <= {TARGET_RSS} MB: {'met' if cur['rss_mb'] <= TARGET_RSS else 'NOT met'}"]
     if with_gt:

@@ -149,7 +149,12 @@ DATE_PATTERNS = [
     re.compile(r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"),
     # OCR dropped the first separator: 2703/2018
     re.compile(r"(?<![\w.,:/-])(?P<d>[0-3]\d)(?P<m>[01]\d)[/.-](?P<y>(?:19|20)\d{2})(?![\d/.-])"),
+    # OCR dropped every separator: 27032018 (day, month, a four-digit year of this era)
+    re.compile(r"(?<![\w.,/#:-])(?P<d>0[1-9]|[12]\d|3[01])(?P<m>0[1-9]|1[0-2])(?P<y>(?:19[89]|20[0-4])\d)(?![\w.,/-])"),
+    # glued to a number before it, with a four-digit year: #19536001/06/2018
+    re.compile(r"(?<=\d{3})(?P<d>[0-3]\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"),
 ]
+DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8)  # numeric day and month whose order the document decides
 
 
 def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, int]]:
@@ -169,7 +174,7 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, in
                 date = _date(int(g["y"]), mon, int(g["d"]))
             else:
                 y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
-                if pat in (DATE_PATTERNS[1], DATE_PATTERNS[5], DATE_PATTERNS[6]):
+                if any(pat is DATE_PATTERNS[i] for i in DAY_MONTH_PATTERNS):
                     d_, m_ = (b, a) if day_first else (a, b)
                     date = _date(y, m_, d_) or _date(y, d_, m_)
                 else:
@@ -245,6 +250,8 @@ def find_ibans(text: str, checksum: bool = True) -> list[tuple[str, int, int]]:
         length = IBAN_LENGTHS.get(raw[:2])
         if length:
             if len(raw) < length:
+                if not checksum and len(raw) >= 15:
+                    out.append((raw, m.start(), m.end()))  # next to its label: sample data, short
                 continue
             raw = raw[:length]  # the greedy match may swallow a following word
             if iban_valid(raw) or not checksum:

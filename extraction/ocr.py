@@ -9,11 +9,16 @@ its sessions may be run from several threads, so worker threads share it. Intra-
 from ``DOCBATCH_OCR_THREADS`` (default 1: on a 2-core machine two documents in parallel beat one
 document using both cores, measured in bench/bench_engine.py).
 
-The defaults of ``Setup`` are the measured winner: ONNX Runtime, detection at a long side of at
-most 1280 px, no per-line 180-degree classifier, the blank-column space restoration and the
-character fixes. The other options (OpenVINO execution: faster, but its memory grows with every
-new line width; other detection sizes, upscaling, two-scale voting, deskew) lost on accuracy,
-cost or memory; they stay switchable so ``tools/ocr_compare.py`` can measure them again.
+The defaults of ``Setup`` are the measured winner: ONNX Runtime without its memory arena and
+memory-pattern planning (sessions opened here, so the models load once), detection at a long side
+of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such as a lone '1'),
+recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines cost half as
+much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line 180-degree
+classifier, the blank-column space restoration, the character fixes and stray accents dropped on
+unaccented pages. The other options lost on accuracy, cost or memory: OpenVINO (bf16 where the
+CPU has it: 40 % less CPU, but 800+ MB resident even with its shape cache bounded, also with
+detection left on ONNX Runtime), other detection sizes, upscaling, two-scale voting, deskew.
+They stay switchable so ``tools/ocr_compare.py`` can measure them again.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from extraction.document import Word
 
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
-OCR_VERSION = "rapidocr3-ppocrv6s-det1280max-respace-1"
+OCR_VERSION = "rapidocr3-ppocrv6s-det1280max-box35-rec160b3-respace-accents-2"
 
 _engines: dict[tuple, Any] = {}
 _lock = threading.Lock()
@@ -47,7 +52,8 @@ PUNCT_GAP = float(os.environ.get("DOCBATCH_OCR_PUNCT_GAP", "0.3"))  # the same a
 class Setup:
     """How the OCR runs; the defaults are the measured winner."""
 
-    backend: str = "onnxruntime"  # or "openvino"
+    backend: str = "onnxruntime"  # recognition (and classifier): or "openvino"
+    det_backend: str = ""  # detection: "" for the same as ``backend``
     det_limit: int = 1280  # detection input size (PP-OCR's limit_side_len)
     det_limit_type: str = "max"  # "max": long side at most det_limit; "min": short side at least
     max_side: int = 2000  # larger scans are downscaled first
@@ -59,7 +65,14 @@ class Setup:
     deskew: bool = False  # straighten pages whose lines lean more than 1 degree, then read again
     rotate: bool = True  # pages turned by 90 degrees are turned upright (ocr_upright only)
     classify: bool = False  # PP-OCR's per-line 0/180-degree classifier
-    rec_batch: int = 6  # text lines recognised per model call
+    rec_batch: int = 3  # text lines recognised per model call (6: more memory, 1: fewer exact)
+    rec_width: int = 160  # narrowest recogniser input: shorter lines are padded up to it
+    ov_cache: int = 64  # OpenVINO: compiled shapes kept (its default, 5000, grows without bound)
+    ov_precision: str = "f32"  # OpenVINO inference precision ("bf16" where the CPU has it)
+    box_thresh: float = 0.35  # detection: boxes with a lower mean text probability are dropped
+    stray_accents: bool = True  # drop accents from the few letters that have one on a plain page
+    text_score: float = 0.5  # lines read with a lower confidence are dropped
+    ort_mem_pattern: bool = False  # ONNX Runtime's per-shape memory planning (off: less memory)
 
 
 DEFAULT = Setup()
@@ -71,8 +84,10 @@ def _threads() -> int:
 
 def get_engine(setup: Setup = DEFAULT) -> Any:
     """The shared engine for a set-up, loaded on first use."""
-    key = (setup.backend, setup.det_limit, setup.det_limit_type, setup.max_side, setup.respace,
-           setup.classify, setup.rec_batch, _threads())
+    key = (setup.backend, setup.det_backend, setup.det_limit, setup.det_limit_type, setup.max_side,
+           setup.respace, setup.classify, setup.rec_batch, setup.rec_width, setup.ov_cache,
+           setup.ov_precision, setup.ort_mem_pattern, setup.text_score, setup.box_thresh,
+           _threads())
     engine = _engines.get(key)
     if engine is None:
         with _lock:
@@ -85,7 +100,9 @@ def get_engine(setup: Setup = DEFAULT) -> Any:
 def _build(setup: Setup) -> Any:
     from rapidocr import EngineType, RapidOCR
 
-    kind = EngineType.OPENVINO if setup.backend == "openvino" else EngineType.ONNXRUNTIME
+    def kind(backend: str) -> Any:
+        return EngineType.OPENVINO if backend == "openvino" else EngineType.ONNXRUNTIME
+
     threads = _threads()
     params = {
         "Global.log_level": "warning",
@@ -94,30 +111,99 @@ def _build(setup: Setup) -> Any:
         "Global.max_side_len": setup.max_side,
         "Det.limit_side_len": setup.det_limit,
         "Det.limit_type": setup.det_limit_type,
+        "Det.box_thresh": setup.box_thresh,
         "Global.use_cls": setup.classify,
+        "Global.text_score": setup.text_score,
         "Rec.rec_batch_num": setup.rec_batch,
+        "Rec.rec_img_shape": [3, 48, setup.rec_width],
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         "EngineConfig.openvino.inference_num_threads": threads,
+        "Det.engine_type": kind(setup.det_backend or setup.backend),
+        "Cls.engine_type": kind(setup.backend),
+        "Rec.engine_type": kind(setup.backend),
     }
-    for task in ("Det", "Cls", "Rec"):
-        params[f"{task}.engine_type"] = kind
     engine = RapidOCR(params=params)
-    if setup.backend == "openvino":
-        engine = _Serialised(engine)  # one OpenVINO infer request per model: not re-entrant
+    tasks = {"Det": (engine._load_det_model, setup.det_backend or setup.backend),
+             "Rec": (engine._load_rec_model, setup.backend)}
+    if setup.classify:
+        tasks["Cls"] = (engine._load_cls_model, setup.backend)
+    for task, (load, backend) in tasks.items():
+        if backend == "openvino":
+            session = load().session
+            session.session = _openvino_requests(session.model, setup, threads)
+        else:  # handed to rapidocr before it loads the model, so the model is loaded only once
+            cfg = engine.cfg[task]
+            cfg._set_flag("allow_objects", True)
+            cfg.session = _onnxruntime_session(_model_file(engine, cfg), setup, threads)
+            load()
     return engine
 
 
-class _Serialised:
-    """Runs calls one at a time (OpenVINO's infer requests must not be shared across threads)."""
+def _openvino_requests(model: Any, setup: Setup, threads: int) -> Any:
+    """rapidocr's OpenVINO model compiled again with a bounded shape cache and the chosen
+    precision (rapidocr passes neither: every text line width is a new input shape, and with
+    OpenVINO's default cache of 5000 compiled shapes a worker's memory grows with each new
+    width), with one infer request per thread (a request must not be shared across threads)."""
+    import openvino as ov
 
-    def __init__(self, engine: Any) -> None:
-        self._engine = engine
-        self._lock = threading.Lock()
+    props = {"INFERENCE_NUM_THREADS": threads, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY",
+             "CPU_RUNTIME_CACHE_CAPACITY": setup.ov_cache,
+             "INFERENCE_PRECISION_HINT": setup.ov_precision}
+    return _PerThreadRequest(ov.Core().compile_model(model, "CPU", props), props)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return self._engine(*args, **kwargs)
+
+class _PerThreadRequest:
+    """Stands in for rapidocr's single OpenVINO infer request: each thread gets its own from the
+    shared compiled model, so worker threads run documents in parallel without a lock."""
+
+    def __init__(self, compiled: Any, properties: dict[str, Any]) -> None:
+        self.compiled = compiled
+        self.properties = properties  # as compiled (the CPU plugin does not report them all back)
+        self._local = threading.local()
+
+    def _request(self) -> Any:
+        request = getattr(self._local, "request", None)
+        if request is None:
+            request = self._local.request = self.compiled.create_infer_request()
+        return request
+
+    def infer(self, *args: Any, **kwargs: Any) -> Any:
+        return self._request().infer(*args, **kwargs)
+
+    def get_output_tensor(self, *args: Any) -> Any:
+        return self._request().get_output_tensor(*args)
+
+
+def _model_file(engine: Any, cfg: Any) -> str:
+    """The model file rapidocr would load for a task: its wheel's own (nothing is downloaded)."""
+    from pathlib import Path
+
+    from rapidocr.inference_engine.base import FileInfo, InferSession
+
+    info = InferSession.get_model_url(FileInfo(
+        engine_type=cfg.engine_type, ocr_version=cfg.ocr_version, task_type=cfg.task_type,
+        lang_type=cfg.lang_type, model_type=cfg.model_type))
+    path = Path(engine.cfg.Global.model_root_dir) / Path(info["model_dir"]).name
+    if not path.exists():
+        raise FileNotFoundError(f"the rapidocr package has no {path.name}: reinstall it")
+    return str(path)
+
+
+def _onnxruntime_session(path: str, setup: Setup, threads: int) -> Any:
+    """rapidocr's ONNX Runtime session opened again without the memory arena and, if the set-up
+    says so, without memory-pattern planning (rapidocr has no option for it: each new input
+    shape keeps its own planned buffers)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.enable_cpu_mem_arena = False
+    opts.enable_mem_pattern = setup.ort_mem_pattern
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 def prepare(image: Image.Image, setup: Setup = DEFAULT) -> tuple[np.ndarray, float]:
@@ -267,7 +353,36 @@ _malloc_trim: Any = None
 def _finish(lines: list[Line], setup: Setup) -> list[Word]:
     _release_memory()
     words = [w for line in lines for w in line.words]
+    if setup.fixes and setup.stray_accents:
+        words = _drop_stray_accents(words)
     return _merge_initials(_merge_split_numbers(words)) if setup.fixes else words
+
+
+STRAY_ACCENT_SHARE = 0.005  # accented letters per letter below which a page is taken as unaccented
+
+
+def _drop_stray_accents(words: list[Word]) -> list[Word]:
+    """'QÚANTITY' -> 'QUANTITY' on a page whose letters are otherwise unaccented: the multilingual
+    recogniser now and then puts an accent on a plain letter. A page in a language that uses
+    accents has far more of them than the threshold and keeps them all."""
+    letters = accented = 0
+    for w in words:
+        for c in w.text:
+            if c.isalpha():
+                letters += 1
+                accented += c != _plain(c)
+    if not accented or accented > STRAY_ACCENT_SHARE * letters:
+        return words
+    return [Word("".join(_plain(c) for c in w.text), w.x0, w.y0, w.x1, w.y1, w.conf)
+            if any(c != _plain(c) for c in w.text) else w for w in words]
+
+
+def _plain(c: str) -> str:
+    """A Latin letter without its accent ('Á' -> 'A'); any other character as it is."""
+    if c.isascii() or not c.isalpha():
+        return c
+    base = unicodedata.normalize("NFKD", c)[0]
+    return base if base.isascii() and base.isalpha() else c
 
 
 def ocr_words(image: Image.Image, setup: Setup = DEFAULT) -> list[Word]:
@@ -308,7 +423,9 @@ def ocr_upright(image: Image.Image, setup: Setup = DEFAULT) -> tuple[Image.Image
     """
     lines = ocr_lines(image, setup)
     if setup.rotate and len(lines) >= 2 and _tall_share(lines) > 0.5:
-        best_score, best = _quality(lines), (image, lines, 0.0)
+        # the recogniser turns tall line crops itself, so the sideways reading can be about as
+        # confident as the upright one: the page stays sideways only if both turns read clearly less
+        best_score, best = 0.9 * _quality(lines), (image, lines, 0.0)
         for turn, degrees in ((Image.Transpose.ROTATE_90, 90.0), (Image.Transpose.ROTATE_270, 270.0)):
             turned = image.transpose(turn)
             candidate = ocr_lines(turned, setup)
@@ -463,8 +580,9 @@ def _merge_split_numbers(words: list[Word]) -> list[Word]:
                 and ((re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
                      or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text)))
                 and w.x0 - prev.x1 < prev.height):
-            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
-                           min(prev.conf, w.conf))
+            # the joined amount is checked again: 'RMI4.' + '00' -> 'RM14.00'
+            out[-1] = Word(fix_confusables(prev.text + w.text), prev.x0, min(prev.y0, w.y0), w.x1,
+                           max(prev.y1, w.y1), min(prev.conf, w.conf))
             continue
         out.append(w)
     return out

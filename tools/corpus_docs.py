@@ -56,10 +56,12 @@ def ocr_document(path: Path) -> Document:
         return Document(pages, "image")
     doc = read_image(data, EngineOptions())
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps([
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")  # readers never see half a file
+    partial.write_text(json.dumps([
         {"number": p.number, "width": p.width, "height": p.height,
          "words": [[w.text, w.x0, w.y0, w.x1, w.y1, w.conf] for w in p.words]} for p in doc.pages
     ]))
+    os.replace(partial, cached)
     return doc
 
 

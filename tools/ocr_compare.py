@@ -47,11 +47,14 @@ Box = tuple[str, float, float, float, float]
 OcrFn = Callable[[object], list[Box]]
 
 
-def receipts(corpus: Path, limit: int | None = None, need_gt: bool = True) -> list[Path]:
-    """Receipt images with ground truth, in a fixed order spread over vendors."""
+def receipts(corpus: Path, limit: int | None = None, need_gt: bool = True,
+             shard: tuple[int, int] = (0, 1)) -> list[Path]:
+    """Receipt images with ground truth, in a fixed order spread over vendors; ``shard`` (i, n)
+    keeps every n-th from the i-th, to measure a set in several processes at once."""
     files = [p for p in corpus.glob("*.jpg") if not need_gt or p.with_suffix(".ocr-gt.csv").exists()]
     files.sort(key=lambda p: hashlib.sha1(p.name.encode()).hexdigest())
-    return files[:limit] if limit else files
+    files = files[:limit] if limit else files
+    return files[shard[0]::shard[1]]
 
 
 # A ground-truth line: its text and quadrilateral (four corners, clockwise from top-left).
@@ -176,10 +179,25 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
     "previous": ("rapidocr_onnxruntime PP-OCRv4 + space restoration + fixes (engine before issue 9)",
                  _previous),
     "current": ("the engine as shipped (extraction.ocr defaults)", lambda: _engine()),
+    "v6-before": ("the rapidocr 3 set-up before: recogniser inputs of at least 320 px, box "
+                  "threshold 0.5, ONNX Runtime memory patterns on, accents kept",
+                  lambda: _engine(rec_width=320, rec_batch=6, ort_mem_pattern=True,
+                                  stray_accents=False, box_thresh=0.5)),
     "v6-raw": ("rapidocr 3 defaults (det short side >= 736, 180-degree classifier), its own words only",
                lambda: _engine(det_limit=736, det_limit_type="min", classify=True, respace=False,
                                fixes=False, rotate=False)),
-    "v6-ov": ("current through OpenVINO", lambda: _engine(backend="openvino")),
+    "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
+    "v6-ov-bf16": ("current through OpenVINO in bf16 (where the CPU has it)",
+                   lambda: _engine(backend="openvino", ov_precision="bf16")),
+    "v6-ov-rec": ("current, recognition through OpenVINO bf16, detection on ONNX Runtime",
+                  lambda: _engine(backend="openvino", det_backend="onnxruntime",
+                                  ov_precision="bf16")),
+    "v6-b1": ("current, one text line per recogniser call", lambda: _engine(rec_batch=1)),
+    "v6-b6": ("current, six text lines per recogniser call (rapidocr's)", lambda: _engine(rec_batch=6)),
+    "v6-w320": ("current, recogniser inputs padded to 320 px (rapidocr's)",
+                lambda: _engine(rec_width=320)),
+    "v6-box50": ("current, detection box threshold 0.5 (rapidocr's)",
+                 lambda: _engine(box_thresh=0.5)),
     "v6-nospace": ("current without the blank-column space restoration", lambda: _engine(respace=False)),
     "v6-nofix": ("current without the character fixes", lambda: _engine(fixes=False)),
     "v6-cls": ("current + the per-line 180-degree classifier", lambda: _engine(classify=True)),
@@ -204,10 +222,12 @@ DEFAULT_CONFIGS = ["previous", "current"]
 def _parse_value(text: str) -> object:
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    try:
-        return int(text)
-    except ValueError:
-        return text
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def config(name: str) -> tuple[str, Callable[[], OcrFn]]:
@@ -259,7 +279,8 @@ def run_one(name: str, files: list[Path]) -> dict:
             "nospace": nospace / max(1, lines), "cpu_s": cpu / max(1, len(files)), "rss_mb": rss}
 
 
-def measure(name: str, corpus: Path, limit: int | None, need_gt: bool = True) -> dict:
+def measure(name: str, corpus: Path, limit: int | None, need_gt: bool = True,
+            shard: tuple[int, int] = (0, 1)) -> dict:
     """Run one configuration in a child process with one thread everywhere."""
     env = dict(os.environ, DOCBATCH_OCR_THREADS="1", OMP_NUM_THREADS="1", OMP_THREAD_LIMIT="1",
                OPENBLAS_NUM_THREADS="1")
@@ -268,10 +289,33 @@ def measure(name: str, corpus: Path, limit: int | None, need_gt: bool = True) ->
         cmd += ["--limit", str(limit)]
     if not need_gt:
         cmd.append("--no-gt")
+    if shard != (0, 1):
+        cmd += ["--shard", f"{shard[0]}/{shard[1]}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if out.returncode != 0:
         return {"config": name, "error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def merge(rows: list[dict]) -> list[dict]:
+    """Rows of the same configuration measured on disjoint shards, as one row: rates and CPU
+    weighted by lines and images, memory the largest process's."""
+    out: dict[str, dict] = {}
+    for r in rows:
+        if "error" in r:
+            out[r["config"]] = r
+            continue
+        m = out.setdefault(r["config"], {"config": r["config"], "images": 0, "lines": 0,
+                                         "exact": 0.0, "nospace": 0.0, "cpu_s": 0.0, "rss_mb": 0.0})
+        if "error" in m:
+            continue
+        lines, images = m["lines"] + r["lines"], m["images"] + r["images"]
+        m["exact"] = (m["exact"] * m["lines"] + r["exact"] * r["lines"]) / lines
+        m["nospace"] = (m["nospace"] * m["lines"] + r["nospace"] * r["lines"]) / lines
+        m["cpu_s"] = (m["cpu_s"] * m["images"] + r["cpu_s"] * r["images"]) / images
+        m["images"], m["lines"] = images, lines
+        m["rss_mb"] = max(m["rss_mb"], r["rss_mb"])
+    return list(out.values())
 
 
 def table(rows: list[dict]) -> str:
@@ -293,10 +337,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
                     help=f"comma-separated, from: {', '.join(CONFIGS)}, 'all', or "
                          "engine:OPTION=VALUE+... for any extraction.ocr.Setup")
+    ap.add_argument("--shard", default="0/1", help="I/N: measure every N-th receipt from the I-th "
+                    "(print --json rows and merge them with --merge)")
+    ap.add_argument("--json", action="store_true", help="print each row as JSON too")
+    ap.add_argument("--merge", nargs="+", type=Path, help="files of --json rows: one table")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--no-gt", action="store_true", help=argparse.SUPPRESS)  # timing only
     args = ap.parse_args(argv)
-    files = receipts(args.corpus, args.limit, not args.no_gt) if args.corpus.is_dir() else []
+    if args.merge:
+        rows = [json.loads(line) for f in args.merge for line in f.read_text().splitlines()
+                if line.startswith("{")]
+        print(table(merge(rows)))
+        return 0
+    i, n = (int(v) for v in args.shard.split("/"))
+    found = args.corpus.is_dir()
+    files = receipts(args.corpus, args.limit, not args.no_gt, (i, n)) if found else []
     if not files:
         print(f"no receipts with ground truth in {args.corpus}: nothing to compare")
         return 0
@@ -310,8 +365,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(files)} receipts from {args.corpus}, one configuration at a time, one thread", flush=True)
     rows = []
     for name in names:
-        rows.append(measure(name, args.corpus, args.limit))
+        rows.append(measure(name, args.corpus, args.limit, shard=(i, n)))
         print(table(rows[-1:]).splitlines()[-1], flush=True)
+        if args.json:
+            print(json.dumps(rows[-1]), flush=True)
     print()
     print(table(rows))
     return 0

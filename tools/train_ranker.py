@@ -89,6 +89,7 @@ def doc_rows(args: tuple[str, str, bool]) -> dict:
                                "rule_value": str(rule_value)}
     gold = label["fields"].get("date")
     if gold:
+        out["date_value"] = str(rules["date"].value) if "date" in rules else ""
         out["date_ok"] = bool(scorer.same("date", gold, rules["date"].value if "date" in rules else None))
     return out
 
@@ -107,11 +108,12 @@ def fit(docs: list[dict], name: str, features: list[str]) -> Trees:
         ys += [int(ok) for _f, ok in rows]
         groups.append(len(rows))
     x, y = np.array(xs, dtype=float), np.array(ys)
-    ranker = lgb.LGBMRanker(**LGBM_PARAMS)
-    ranker.fit(x, y, group=groups)
-    trees = [_flatten(t["tree_structure"]) for t in ranker.booster_.dump_model()["tree_info"]]
+    # the native API (the scikit-learn wrapper would need scikit-learn); its parameter aliases
+    # take the same names as the wrapper's
+    booster = lgb.train(LGBM_PARAMS, lgb.Dataset(x, y, group=groups, params={"verbose": -1}))
+    trees = [_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"]]
     model = Trees(features, 0.0, 1.0, trees)
-    raw = ranker.predict(x[:50])
+    raw = booster.predict(x[:50])
     assert all(abs(r - math.log(m / (1 - m))) < 1e-4 for r, m in zip(raw, [model.score(dict(zip(features, row)))
                                                                          for row in x[:50]]) if 0 < m < 1)
     return model

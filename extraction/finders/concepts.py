@@ -28,7 +28,7 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         "bill date", "receipt date", "document date", "tax point date", "rechnungsdatum", "belegdatum",
         "ausstellungsdatum", "rechnungs-datum", "datum der rechnung", "date de facture",
         "date de facturation", "date facture", "date d'émission", "factuurdatum", "fecha de factura",
-        "fecha", "data fattura", "date", "datum", "dated", "vom",
+        "fecha", "data fattura", "date", "datum", "dated", "vom", "beleg-datum", "rechnungs datum",
     ]),
     "due_date": ("date", [
         "due date", "payment due", "date due", "due on", "due by", "pay by", "payable by", "payment date",
@@ -38,9 +38,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
     "delivery_date": ("date", [
         "delivery date", "date of delivery", "ship date", "shipping date", "service date", "date of supply",
         "liefer- und leistungsdatum", "leistungsdatum", "lieferdatum", "leistungszeitraum",
-        "date de livraison", "leverdatum", "fecha de entrega",
+        "date de livraison", "leverdatum", "fecha de entrega", "leistungs-datum", "liefer-datum",
+        "lieferschein-datum",
     ]),
-    "order_date": ("date", ["order date", "bestelldatum", "date de commande", "auftragsdatum"]),
+    "order_date": ("date", ["order date", "bestelldatum", "date de commande", "auftragsdatum", "bestell-datum",
+                            "auftrags-datum", "vertrags-datum", "vertragsdatum"]),
     "seller_name": ("party", [
         "seller", "supplier", "vendor", "sold by", "issuer", "issued by", "merchant", "from", "bill from",
         "verkäufer", "lieferant", "rechnungssteller", "rechnungsersteller", "absender", "leistungserbringer", "auftragnehmer",

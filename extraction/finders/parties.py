@@ -46,9 +46,31 @@ PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 
 
+# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', '5/B'
+SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0O]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
+GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a space read as '_'
+S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
+
+
+TITLE_AFTER_NAME = re.compile(r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt|rechnung|facture|factuur|fattura|"
+                              r"factura|quittung|credit\s+note|gutschrift|avoir)\s*[:#.]?\s*$", re.IGNORECASE)
+
+
+def fix_legal_form(text: str) -> str:
+    """A legal form read with OCR's usual confusions, spelled as printed ('SDN DHD' -> 'SDN BHD')."""
+    # 'SDNBHD' and 'SDN.BHD' are spaced as names are written ('SDN BHD', 'SDN. BHD')
+    text = SDN_BHD_READ.sub(lambda m: f"SDN{m.group(1).strip() or ''} BHD", text)
+    text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
+    return S_B_READ.sub("S/B", text)
+
+
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
-    s = LOGO_WORD.sub("", clean_text(text))
+    s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
+    title = TITLE_AFTER_NAME.search(s)
+    if title and _letters(s[:title.start()]) >= 2:
+        s = s[:title.start()]  # 'Amazon Web Services Invoice': the document's title is no part of the name
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
     s = re.sub(r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE)
     s = re.sub(r"\s*\(\s*[A-Z]{0,3}\d{4,}-?[A-Z]?\s*\).*$", "", s)  # "(306295-X) FKA ...": registration no.

@@ -213,8 +213,48 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
     return value
 
 
+# a label or a registration number printed before the address on its first line
+ADDRESS_LABEL = re.compile(r"^.{0,12}?\b(?:add|addr|address|alamat|adresse|anschrift|adres)\b\s*[:.]\s*", re.I)
+LEADING_REG = re.compile(r"^\s*[(\[]\s*[A-Z]{0,3}\s?\d[\d\s.-]{3,}-?\s?[A-Z]?\s*[)\]]\s*")
+LEADING_TAX_NO = re.compile(r"^.{0,30}?\b(?:gst|sst|reg|roc|vat|tax|co|company)\b[^0-9]{0,20}\d[\d-]{5,}[A-Z]?\b\W*",
+                            re.I)
+# where a phone, fax, tax or web part starts inside an address line ('JOHOR, TEL NO.: 07-387 3322')
+TAIL_STOP = re.compile(r"\s(?:tel\b|tel[.:]|phone|fax\b|h/?p\b|mobile|gst\b|sst\b|reg\b|co\.?\s?reg|e-?mail|"
+                       r"www\.|http|\S+@)", re.I)
+
+
+def _letter_address(text: str) -> bool:
+    """An address word that is a word (a street type, a state), not just a digit."""
+    return any(not m.group().isdigit() for m in ADDRESS_WORD.finditer(text))
+
+
+def address_start(segments: list[str]) -> str:
+    """The first line of an address without what is printed before it on that line: a label
+    ('ADD:'), a registration number '(1219716-T)' or a tax number in a segment of its own."""
+    segs = [t.strip() for t in segments if t.strip()]
+    while len(segs) > 1 and (ADDRESS_STOP.search(segs[0]) or REG_NO_ONLY.match(segs[0])
+                             or PHONE_ONLY.match(segs[0])) and not _letter_address(segs[0]):
+        segs = segs[1:]
+    text = " ".join(segs)
+    for rx in (ADDRESS_LABEL, LEADING_REG, LEADING_TAX_NO):
+        m = rx.match(text)
+        if m and _letters(text[m.end():]) >= 3:
+            text = text[m.end():]
+    return text
+
+
+def address_end(text: str) -> str | None:
+    """An address line cut where a phone, fax or tax part starts, or None when none does."""
+    m = TAIL_STOP.search(text)
+    if m is None or _letters(text[:m.start()]) < 3 or ADDRESS_STOP.search(text[:m.start()]) \
+            or not ADDRESS_WORD.search(text[:m.start()]):
+        return None
+    return text[:m.start()].rstrip(" ,;:-")
+
+
 def address_candidates(doc: Document, company_line: int, rule_value: str | None) -> list[Ranked]:
-    """Runs of 1 to 6 consecutive lines near the top of page 1."""
+    """Runs of 1 to 6 consecutive lines near the top of page 1, in reading order; the first line
+    without a label or number printed before the address, the last without a phone or tax part."""
     if not doc.pages or not doc.pages[0].lines:
         return []
     page = doc.pages[0]
@@ -222,82 +262,120 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     lines = page.lines[:ADDRESS_LINES]
     texts = [_line_text(ln) for ln in lines]
     info = []
-    for t in texts:
+    for ln, t in zip(lines, texts):
+        letters_addr = _letter_address(t)
+        post = bool(POSTCODE.search(t))
         info.append({
             "addr": bool(ADDRESS_WORD.search(t)),
-            "post": bool(POSTCODE.search(t)),
+            "addr_word": letters_addr,
+            "post": post,
             "stop": bool(ADDRESS_STOP.search(t)),
             "phone": bool(PHONE.search(t)) or bool(PHONE_ONLY.match(t)),
             "date": bool(find_dates(t)),
             "legal": bool(LEGAL_FORM.search(t)),
             "reg": bool(REG_NO_ONLY.match(t)),
             "name": _is_name_like(t),
-            "amount": any(a[3] for a in find_amounts(t)),
+            # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
+            "amount": any(a[3] for a in find_amounts(t)) and not letters_addr and not post,
+            "first": address_start([s.text for s in ln.segments]),
         })
+        info[-1]["last"] = address_end(t)
+        info[-1]["first_last"] = address_end(info[-1]["first"])
     rule_key = fold(rule_value) if rule_value else None
     plain = _mostly_ascii(page)
     out: list[Ranked] = []
     for start in range(len(lines)):
+        plain_start = False
+        if not info[start]["addr"] and not info[start]["post"]:
+            # a first line with no address word ('OASIS VILLAGE') above one that has one
+            nxt0 = info[start + 1] if start + 1 < len(info) else None
+            if not (nxt0 and (nxt0["addr_word"] or nxt0["post"])) or info[start]["stop"] or info[start]["phone"] \
+                    or info[start]["reg"] or info[start]["date"] or info[start]["amount"]:
+                continue
+            plain_start = True
         for length in range(1, ADDRESS_SPAN + 1):
             end = start + length
             if end > len(lines):
                 break
             span = info[start:end]
-            if not span[0]["addr"] and not span[0]["post"]:
-                continue
-            if any(s["amount"] for s in span):
-                break
-            value = address_value(texts[start:end], page.source, plain)
-            if len(value) < 8:
-                continue
-            box = _union([ln.box for ln in lines[start:end]])
-            heights = [ln.box[3] - ln.box[1] for ln in lines[start:end]]
-            gaps = [lines[k + 1].box[1] - lines[k].box[3] for k in range(start, end - 1)]
-            prev = info[start - 1] if start > 0 else None
-            nxt = info[end] if end < len(info) else None
-            feats = {
-                "start": float(start),
-                "length": float(length),
-                "from_company": float(start - company_line) if company_line >= 0 else -99.0,
-                "addr_frac": sum(s["addr"] for s in span) / length,
-                "addr_last": float(span[-1]["addr"]),
-                "post_any": float(any(s["post"] for s in span)),
-                "post_last": float(span[-1]["post"]),
-                "stop_any": float(any(s["stop"] for s in span)),
-                "phone_any": float(any(s["phone"] for s in span)),
-                "date_any": float(any(s["date"] for s in span)),
-                "legal_any": float(any(s["legal"] for s in span)),
-                "reg_any": float(any(s["reg"] for s in span)),
-                "prev_none": float(prev is None),
-                "prev_name": float(bool(prev and prev["name"])),
-                "prev_legal": float(bool(prev and prev["legal"])),
-                "prev_addr": float(bool(prev and prev["addr"])),
-                "prev_reg": float(bool(prev and prev["reg"])),
-                "prev_stop": float(bool(prev and prev["stop"])),
-                "next_none": float(nxt is None),
-                "next_addr": float(bool(nxt and nxt["addr"])),
-                "next_post": float(bool(nxt and nxt["post"])),
-                "next_stop": float(bool(nxt and nxt["stop"])),
-                "next_phone": float(bool(nxt and nxt["phone"])),
-                "next_date": float(bool(nxt and nxt["date"])),
-                "next_legal": float(bool(nxt and nxt["legal"])),
-                "ends_comma": float(value.endswith(",")),
-                "ends_dot": float(value.endswith(".")),
-                "h_spread": max(heights) / max(1e-6, min(heights)),
-                "max_gap": (max(gaps) if gaps else 0.0) / max(1e-6, med_h),
-                "n_chars": float(len(value)),
-                "digit_ratio": sum(ch.isdigit() for ch in value) / max(1, len(value)),
-                "rule_match": float(rule_key == fold(value)),
-                "dots_to_commas": 0.0,
-                **_geometry(page, box, med_h),
-            }
-            out.append(Ranked(value, lines[start].page, box, feats))
-            # OCR reads a comma after a word as a full stop: offer the reading with commas too,
-            # and let the model learn when it is the better one
-            commas, n = WORD_DOT.subn(",", value)
-            if n:
-                out.append(Ranked(commas, lines[start].page, box,
-                                  {**feats, "dots_to_commas": float(n), "rule_match": float(rule_key == fold(commas))}))
+            ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
+            if any(s["amount"] for s in span) or any(e is not None for e in ends[:-1]):
+                break  # an amount line, or a phone or tax part inside the run: the address ended
+            parts = [span[0]["first"]] + texts[start + 1:end]
+            variants = [(parts, 0.0)]
+            if ends[-1] is not None:
+                cut = parts[:-1] + [address_end(parts[-1]) or ""]
+                if cut[-1]:
+                    variants.append((cut, 1.0))
+            for texts_used, cut_tail in variants:
+                out += _address_ranked(texts_used, lines, info, start, end, page, med_h, company_line,
+                                       rule_key, plain, {
+                                           "cut_tail": cut_tail,
+                                           "start_plain": float(plain_start),
+                                           "lead_trim": float(span[0]["first"] != texts[start]),
+                                       })
+    return out
+
+
+def _address_ranked(parts: list[str], lines: list[Line], info: list[dict], start: int, end: int, page: Page,
+                    med_h: float, company_line: int, rule_key: str | None, plain: bool,
+                    extra: dict[str, float]) -> list[Ranked]:
+    value = address_value(parts, page.source, plain)
+    if len(value) < 8:
+        return []
+    length = end - start
+    span = info[start:end]
+    box = _union([ln.box for ln in lines[start:end]])
+    heights = [ln.box[3] - ln.box[1] for ln in lines[start:end]]
+    gaps = [lines[k + 1].box[1] - lines[k].box[3] for k in range(start, end - 1)]
+    prev = info[start - 1] if start > 0 else None
+    nxt = info[end] if end < len(info) else None
+    feats = {
+        "start": float(start),
+        "length": float(length),
+        "from_company": float(start - company_line) if company_line >= 0 else -99.0,
+        "addr_frac": sum(s["addr"] for s in span) / length,
+        "addr_word_frac": sum(s["addr_word"] for s in span) / length,
+        "addr_last": float(span[-1]["addr"]),
+        "post_any": float(any(s["post"] for s in span)),
+        "post_last": float(span[-1]["post"]),
+        "stop_any": float(any(s["stop"] for s in span)),
+        "phone_any": float(any(s["phone"] for s in span)),
+        "date_any": float(any(s["date"] for s in span)),
+        "legal_any": float(any(s["legal"] for s in span)),
+        "reg_any": float(any(s["reg"] for s in span)),
+        "prev_none": float(prev is None),
+        "prev_name": float(bool(prev and prev["name"])),
+        "prev_legal": float(bool(prev and prev["legal"])),
+        "prev_addr": float(bool(prev and prev["addr"])),
+        "prev_reg": float(bool(prev and prev["reg"])),
+        "prev_stop": float(bool(prev and prev["stop"])),
+        "next_none": float(nxt is None),
+        "next_addr": float(bool(nxt and nxt["addr"])),
+        "next_post": float(bool(nxt and nxt["post"])),
+        "next_stop": float(bool(nxt and nxt["stop"])),
+        "next_phone": float(bool(nxt and nxt["phone"])),
+        "next_date": float(bool(nxt and nxt["date"])),
+        "next_legal": float(bool(nxt and nxt["legal"])),
+        "ends_comma": float(value.endswith(",")),
+        "ends_dot": float(value.endswith(".")),
+        "h_spread": max(heights) / max(1e-6, min(heights)),
+        "max_gap": (max(gaps) if gaps else 0.0) / max(1e-6, med_h),
+        "n_chars": float(len(value)),
+        "digit_ratio": sum(ch.isdigit() for ch in value) / max(1, len(value)),
+        "rule_match": float(rule_key == fold(value)),
+        "stop_in_value": float(bool(ADDRESS_STOP.search(value))),
+        "dots_to_commas": 0.0,
+        **extra,
+        **_geometry(page, box, med_h),
+    }
+    out = [Ranked(value, lines[start].page, box, feats)]
+    # OCR reads a comma after a word as a full stop: offer the reading with commas too,
+    # and let the model learn when it is the better one
+    commas, n = WORD_DOT.subn(",", value)
+    if n:
+        out.append(Ranked(commas, lines[start].page, box,
+                          {**feats, "dots_to_commas": float(n), "rule_match": float(rule_key == fold(commas))}))
     return out
 
 
@@ -330,6 +408,18 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
         counts[f[0]] = counts.get(f[0], 0) + 1
     value_set = set(values)
     pages = {p.number: p for p in doc.pages}
+    # amounts on lines labelled as net and as tax: net + tax = total checks a candidate
+    labelled: dict[str, set[Decimal]] = {"net_total": set(), "tax_total": set(), "grand_total": set()}
+    grand_lines: list[int] = []
+    for val, line, _seg, k, has_dec, _b in found:
+        owners_here = {o for h in by_line.get(id(line), []) for o in h.owners}
+        for owner in labelled:
+            if owner in owners_here and (has_dec or not decimals_seen):
+                labelled[owner].add(val)
+        if "grand_total" in owners_here:
+            grand_lines.append(k)
+    last_grand = max(grand_lines, default=-1)
+    net_tax = {n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0}
     out: dict[tuple[Decimal, int], Ranked] = {}
     for val, line, seg, k, has_dec, before in found:
         if val <= 0 or (decimals_seen and not has_dec):
@@ -358,6 +448,8 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "l_incl": float(bool(re.search(r"incl|inc\b|inclusive", label_text))),
             "l_excl": float(bool(re.search(r"excl|before|without|sub", label_text))),
             "l_due": float(bool(re.search(r"due|payable|balance|pay", label_text))),
+            "l_cash": float(bool(re.search(r"cash|tender|tunai|paid|card|visa|master", label_text))),
+            "l_change": float(bool(re.search(r"change|baki", label_text))),
             "p_grand": float("grand_total" in prev_owners),
             "p_other": float("_other_amount" in prev_owners),
             "line_rel": k / n_lines,
@@ -375,6 +467,12 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "cash_change": float(cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")),
             "sum_of_two": float(_sum_of_two(val, values)),
             "rule_match": float(rule_value is not None and val == rule_value),
+            "net_plus_tax": float(val in net_tax),
+            "is_net": float(val in labelled["net_total"]),
+            "last_grand_line": float(k == last_grand),
+            "below_last_grand": float(last_grand >= 0 and k > last_grand),
+            "n_grand_same": float(sum(1 for v in labelled["grand_total"] if v == val)),
+            "line_currency": float(bool(re.search(r"[$€£¥₹]|\bRM\b|\b(?:USD|EUR|GBP|MYR|SGD)\b", line.text))),
             "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
             "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
         }

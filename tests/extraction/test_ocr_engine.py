@@ -91,3 +91,21 @@ def test_ocr_time_is_reported_for_scans_only(fixtures: Path, receipt: TemplateSp
     assert extract_file(fixtures / "receipt.png", receipt).ocr_seconds > 0
     assert extract_file(fixtures / "receipt_scan.pdf", receipt).ocr_seconds > 0
     assert extract_file(fixtures / "invoice_text.pdf", invoice).ocr_seconds == 0
+
+
+def test_compare_tool_merges_shards_and_splits_the_set() -> None:
+    tool = _compare_tool()
+    rows = [{"config": "a", "images": 2, "lines": 100, "exact": 0.9, "nospace": 0.95, "cpu_s": 1.0,
+             "rss_mb": 500.0},
+            {"config": "a", "images": 1, "lines": 300, "exact": 0.5, "nospace": 0.55, "cpu_s": 4.0,
+             "rss_mb": 600.0},
+            {"config": "b", "error": "failed"}]
+    a, b = tool.merge(rows)
+    assert (a["images"], a["lines"], a["rss_mb"]) == (3, 400, 600.0)
+    assert abs(a["exact"] - 0.6) < 1e-9 and abs(a["nospace"] - 0.65) < 1e-9 and abs(a["cpu_s"] - 2.0) < 1e-9
+    assert b == {"config": "b", "error": "failed"}
+    corpus = tool.DEFAULT_CORPUS
+    if corpus.is_dir() and tool.receipts(corpus, 4):
+        whole = tool.receipts(corpus, 10)
+        parts = [tool.receipts(corpus, 10, shard=(i, 3)) for i in range(3)]
+        assert sorted(p for part in parts for p in part) == sorted(whole)
