@@ -54,13 +54,19 @@ class WorkerGroup:
             await self._stack.enter_async_context(worker)
         return self
 
-    async def __aexit__(self, *exc: tuple[type[BaseException] | None, BaseException | None,
-                                          TracebackType | None]) -> None:
+    async def __aexit__(
+        self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
+    ) -> None:
         await self._stack.aclose()
 
 
-def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecutor,
-                 task_queue: str | None = None, children: ChildPool | None = None) -> WorkerGroup:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    executor: ThreadPoolExecutor,
+    task_queue: str | None = None,
+    children: ChildPool | None = None,
+) -> WorkerGroup:
     """Every workflow and activity of docbatch, registered on its task queue. Documents are
     extracted in ``children`` (the caller's to close), or in a pool of the group's own that
     starts at the first document."""
@@ -77,9 +83,15 @@ def build_worker(client: Client, settings: Settings, executor: ThreadPoolExecuto
         client,
         task_queue=settings.task_queue,
         workflows=[BatchWorkflow, TemplateTestWorkflow, RetrainWorkflow],
-        activities=[extract.extract_document, store.record_file_failure, store.charge_retry,
-                    store.finalize_batch, *hooks.batch_activities(), *samples.activities(),
-                    RetrainActivities(settings).retrain],
+        activities=[
+            extract.extract_document,
+            store.record_file_failure,
+            store.charge_retry,
+            store.finalize_batch,
+            *hooks.batch_activities(),
+            *samples.activities(),
+            RetrainActivities(settings).retrain,
+        ],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,
         graceful_shutdown_timeout=timedelta(seconds=30),
@@ -104,10 +116,16 @@ def load_ocr_engine(children: ChildPool) -> None:
     cores (``Settings.engine_threads``)."""
     started = time.perf_counter()
     pids = children.warm()
-    log.info("OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s) in child "
-             "processes %s, each limited to %d MB of address space and %g s per document)",
-             time.perf_counter() - started, children.threads, len(pids), pids,
-             children.limits.memory_mb, children.limits.timeout_s)
+    log.info(
+        "OCR engine loaded in %.1f s (%d thread(s) each, %d concurrent extraction(s) in child "
+        "processes %s, each limited to %d MB of address space and %g s per document)",
+        time.perf_counter() - started,
+        children.threads,
+        len(pids),
+        pids,
+        children.limits.memory_mb,
+        children.limits.timeout_s,
+    )
 
 
 async def main() -> None:
@@ -115,7 +133,9 @@ async def main() -> None:
     configure_logging("worker", settings.log_format)
     setup_tracing(settings, "worker")
     try:
-        require_current(settings.sqlalchemy_url)  # tables belong to `docbatch migrate`, never to a worker
+        require_current(
+            settings.sqlalchemy_url
+        )  # tables belong to `docbatch migrate`, never to a worker
     except SchemaNotCurrent as exc:
         raise SystemExit(f"docbatch worker: {exc}") from None
     children = child_pool(settings, preload_ocr=True)
@@ -127,19 +147,32 @@ async def main() -> None:
 
 async def serve(settings: Settings, children: ChildPool) -> None:
     # The children load the OCR model while the client connects; polling starts after both.
-    client, _ = await asyncio.gather(connect(settings, metrics_runtime(settings)),
-                                     asyncio.to_thread(load_ocr_engine, children))
-    with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
+    client, _ = await asyncio.gather(
+        connect(settings, metrics_runtime(settings)), asyncio.to_thread(load_ocr_engine, children)
+    )
+    with ThreadPoolExecutor(
+        max_workers=max(settings.worker_threads, settings.worker_max_activities)
+    ) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        async with build_worker(client, settings, pool, children=children), health_server(settings, client):
+        async with (
+            build_worker(client, settings, pool, children=children),
+            health_server(settings, client),
+        ):
             if settings.worker_health_port:
-                log.info("health and metrics on http://%s:%d", settings.worker_health_host,
-                         settings.worker_health_port)
-            log.info("worker ready on task queues %r and %r at %s", settings.task_queue,
-                     settings.webhook_task_queue, settings.temporal_target)
+                log.info(
+                    "health and metrics on http://%s:%d",
+                    settings.worker_health_host,
+                    settings.worker_health_port,
+                )
+            log.info(
+                "worker ready on task queues %r and %r at %s",
+                settings.task_queue,
+                settings.webhook_task_queue,
+                settings.temporal_target,
+            )
             await stop.wait()
             log.info("shutting down (waiting up to 30 s for running activities)")
 

@@ -37,8 +37,15 @@ class BatchStoreActivities:
             row.finished_at = utcnow()
             session.add(row)
             if failure.attempt_key:
-                apply_change(session, batch.org_id, +1, reason="file_refund",
-                             key=f"refund:{failure.attempt_key}", batch_id=batch.id, file_id=row.id)
+                apply_change(
+                    session,
+                    batch.org_id,
+                    +1,
+                    reason="file_refund",
+                    key=f"refund:{failure.attempt_key}",
+                    batch_id=batch.id,
+                    file_id=row.id,
+                )
             refresh_counts(session, batch)
         FILES_FINISHED.labels("failed").inc()
         FAILURES.labels(failure.code).inc()
@@ -54,8 +61,15 @@ class BatchStoreActivities:
             if row is None or batch is None:
                 return False
             try:
-                apply_change(session, batch.org_id, -1, reason="retry_charge",
-                             key=f"retry:{row.id}:{charge.retry_number}", batch_id=batch.id, file_id=row.id)
+                apply_change(
+                    session,
+                    batch.org_id,
+                    -1,
+                    reason="retry_charge",
+                    key=f"retry:{row.id}:{charge.retry_number}",
+                    batch_id=batch.id,
+                    file_id=row.id,
+                )
             except InsufficientCredits:
                 return False
             row.status = "queued"

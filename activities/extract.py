@@ -7,9 +7,9 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,12 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, Ca
 
 from core.batches import refresh_counts
 from core.db import session_scope
-from core.learning import learning_payload
 from core.ids import utcnow
+from core.learning import learning_payload
 from core.logs import logs_ids
-from core.review import mark_needs_review
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
 from core.models import Batch, BatchFile, Template
+from core.review import mark_needs_review
 from core.secret_box import unseal_engine
 from core.settings import Settings
 from core.storage import open_storage
@@ -71,9 +71,12 @@ def heartbeating(every: float) -> Iterator[None]:
 
 def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
     """One child process per concurrent extraction, limited as the settings say."""
-    return ChildPool(settings.worker_max_activities,
-                     Limits(memory_mb=settings.extract_memory_mb, timeout_s=settings.extract_timeout_s),
-                     ocr_threads=settings.engine_threads, preload_ocr=preload_ocr)
+    return ChildPool(
+        settings.worker_max_activities,
+        Limits(memory_mb=settings.extract_memory_mb, timeout_s=settings.extract_timeout_s),
+        ocr_threads=settings.engine_threads,
+        preload_ocr=preload_ocr,
+    )
 
 
 #: While files finish, the batch row's counters (REST progress) are recounted at most this often;
@@ -90,7 +93,7 @@ def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ExtractActivities:
@@ -110,15 +113,22 @@ class ExtractActivities:
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, job.file_id)
             if row is None:
-                raise ApplicationError(f"File {job.file_id} is not in the database.", type="FileMissing",
-                                       non_retryable=True)
+                raise ApplicationError(
+                    f"File {job.file_id} is not in the database.",
+                    type="FileMissing",
+                    non_retryable=True,
+                )
             template = session.get(Template, row.template_id)
             if template is None:
-                raise ApplicationError("The batch's template was deleted.", type="InvalidTemplate",
-                                       non_retryable=True)
-            spec = TemplateSpec(name=template.name, schema=template.template_schema,
-                                instructions=template.instructions,
-                                engine=unseal_engine(self.settings, template.engine))
+                raise ApplicationError(
+                    "The batch's template was deleted.", type="InvalidTemplate", non_retryable=True
+                )
+            spec = TemplateSpec(
+                name=template.name,
+                schema=template.template_schema,
+                instructions=template.instructions,
+                engine=unseal_engine(self.settings, template.engine),
+            )
             learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
             row.status = "processing"
             row.attempts += 1
@@ -127,8 +137,9 @@ class ExtractActivities:
             key = row.storage_key
             attempt = row.attempts
         if not self.storage.exists(key):
-            raise ApplicationError("The uploaded file is missing from storage.", type="FileMissing",
-                                   non_retryable=True)
+            raise ApplicationError(
+                "The uploaded file is missing from storage.", type="FileMissing", non_retryable=True
+            )
 
         with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
             started = time.perf_counter()
@@ -141,37 +152,72 @@ class ExtractActivities:
         with session_scope(self.db_url) as session:
             # Only the current attempt writes: one abandoned (timed out, then retried) must not
             # overwrite what a later attempt is doing or did.
-            written = session.exec(update(BatchFile).where(  # type: ignore[call-overload]
-                BatchFile.id == job.file_id, BatchFile.attempts == attempt,  # type: ignore[arg-type]
-            ).values(status="completed", result=result.to_dict(), pages=result.pages, engine=result.engine,
-                     error_code=None, error_message=None, duration_ms=duration_ms, finished_at=utcnow()))
+            written = session.exec(
+                update(BatchFile)
+                .where(  # type: ignore[call-overload]
+                    BatchFile.id == job.file_id,
+                    BatchFile.attempts == attempt,  # type: ignore[arg-type]
+                )
+                .values(
+                    status="completed",
+                    result=result.to_dict(),
+                    pages=result.pages,
+                    engine=result.engine,
+                    error_code=None,
+                    error_message=None,
+                    duration_ms=duration_ms,
+                    finished_at=utcnow(),
+                )
+            )
             if written.rowcount != 1:
-                raise ApplicationError("A newer attempt is processing this file.", type="SupersededAttempt",
-                                       non_retryable=True)
+                raise ApplicationError(
+                    "A newer attempt is processing this file.",
+                    type="SupersededAttempt",
+                    non_retryable=True,
+                )
             mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
             refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
             OCR_SECONDS.observe(result.ocr_seconds)
-        log.info("extracted %s (%s, %d pages, engine %s) in %d ms: %d fields", row.file_name, kind,
-                 result.pages, result.engine, duration_ms, len(result.fields))
-        return ExtractOutput(file_id=job.file_id, fields_found=len(result.fields), pages=result.pages)
+        log.info(
+            "extracted %s (%s, %d pages, engine %s) in %d ms: %d fields",
+            row.file_name,
+            kind,
+            result.pages,
+            result.engine,
+            duration_ms,
+            len(result.fields),
+        )
+        return ExtractOutput(
+            file_id=job.file_id, fields_found=len(result.fields), pages=result.pages
+        )
 
-    def _extract(self, path: Path, spec: TemplateSpec,  # noqa: ANN202 (the engine's result)
-                 learned: dict[str, Any] | None = None):
+    def _extract(
+        self,
+        path: Path,
+        spec: TemplateSpec,
+        learned: dict[str, Any] | None = None,
+    ):
         """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
         try:
             options = replace(self.options, learning=learned) if learned else self.options
-            with heartbeating(self.heartbeat_every):  # the child cannot heartbeat: beat while it works
+            with heartbeating(
+                self.heartbeat_every
+            ):  # the child cannot heartbeat: beat while it works
                 return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
         except ExtractionCancelled:
             raise CancelledError("Cancelled") from None
         except ExtractionError as err:
             # A bad document is an expected outcome, not an incident: BENIGN keeps it out of
             # the worker's warning log while the batch records the reason.
-            raise ApplicationError(err.message, type=err.code, non_retryable=True,
-                                   category=ApplicationErrorCategory.BENIGN) from None
+            raise ApplicationError(
+                err.message,
+                type=err.code,
+                non_retryable=True,
+                category=ApplicationErrorCategory.BENIGN,
+            ) from None
         except TransientExtractionError as err:
             raise ApplicationError(str(err), type="TransientExtractionError") from err
         except CancelledError:
@@ -179,4 +225,6 @@ class ExtractActivities:
         except Exception as err:  # an engine bug must not look like a bad file: retry, then fail
             if activity.is_cancelled():  # the cancel arrived inside a library that wrapped it
                 raise CancelledError("Cancelled") from err
-            raise ApplicationError(f"The extraction engine failed: {err}", type="EngineError") from err
+            raise ApplicationError(
+                f"The extraction engine failed: {err}", type="EngineError"
+            ) from err

@@ -23,9 +23,9 @@ from core.net_guard import UrlRefused, check_url_async, pinned_request
 from core.review_webhook import with_review_state
 from core.secret_box import unseal, unseal_headers
 from core.settings import Settings
+from core.temporal import delivery_job, start_delivery
 from core.webhook_models import WebhookDelivery, WebhookEndpoint, subscribed
 from core.webhook_signing import event_body, signed_headers
-from core.temporal import delivery_job, start_delivery
 from workflows.contracts import WebhookEvent
 from workflows.webhook_delivery import DeliveryJob, DeliveryResult
 
@@ -51,18 +51,25 @@ class WebhookActivities:
         event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
         for endpoint_id in endpoint_ids:
-            await start_delivery(self.client, delivery_job(self.settings, endpoint_id, event),
-                                 self.settings.webhook_task_queue)
+            await start_delivery(
+                self.client,
+                delivery_job(self.settings, endpoint_id, event),
+                self.settings.webhook_task_queue,
+            )
         return len(endpoint_ids)
 
     def _subscribed_endpoints(self, event: WebhookEvent) -> list[str]:
         # read-only: a plain session (no commit), once per event of every batch
         with Session(get_engine(self.settings.sqlalchemy_url)) as session:
-            rows = session.exec(select(WebhookEndpoint).where(
-                WebhookEndpoint.org_id == event.organizationId,
-                WebhookEndpoint.status == "active",
-                WebhookEndpoint.deleted_at.is_(None),  # type: ignore[union-attr]
-            ).order_by(WebhookEndpoint.created_at)).all()
+            rows = session.exec(
+                select(WebhookEndpoint)
+                .where(
+                    WebhookEndpoint.org_id == event.organizationId,
+                    WebhookEndpoint.status == "active",
+                    WebhookEndpoint.deleted_at.is_(None),  # type: ignore[union-attr]
+                )
+                .order_by(WebhookEndpoint.created_at)
+            ).all()
             return [e.id for e in rows if subscribed(e, event)]
 
     # --- one delivery attempt -----------------------------------------------------------
@@ -86,15 +93,20 @@ class WebhookActivities:
             raise ApplicationError(str(exc), type="WebhookRefused", non_retryable=True) from None
 
         body = event_body(event)
-        headers = {**unseal_headers(self.settings, endpoint.headers), **signed_headers(unseal(self.settings, endpoint.secret), event.eventId, body)}
+        headers = {
+            **unseal_headers(self.settings, endpoint.headers),
+            **signed_headers(unseal(self.settings, endpoint.secret), event.eventId, body),
+        }
         started = time.monotonic()
         status: int | None = None
         error: str | None = None
         try:
-            async with httpx.AsyncClient(timeout=job.timeout_seconds, trust_env=False,
-                                         follow_redirects=False) as http:
-                response = await http.send(pinned_request(http, target, content=body, headers=headers),
-                                           stream=True)
+            async with httpx.AsyncClient(
+                timeout=job.timeout_seconds, trust_env=False, follow_redirects=False
+            ) as http:
+                response = await http.send(
+                    pinned_request(http, target, content=body, headers=headers), stream=True
+                )
                 try:
                     status = response.status_code
                     if not 200 <= status < 300:
@@ -104,18 +116,31 @@ class WebhookActivities:
         except httpx.TimeoutException:
             error = f"No answer within {job.timeout_seconds:g} s."
         except httpx.HTTPError as exc:
-            error = f"Could not connect: {exc.__class__.__name__}" + (f": {exc}" if str(exc) else "")
+            error = f"Could not connect: {exc.__class__.__name__}" + (
+                f": {exc}" if str(exc) else ""
+            )
         duration_ms = int((time.monotonic() - started) * 1000)
 
         if status is not None and 200 <= status < 300:
             await self._record(job, attempt, "delivered", status=status, duration_ms=duration_ms)
             return DeliveryResult(outcome="delivered", status_code=status, attempts=attempt)
         if status == 410:
-            await self._record(job, attempt, "disabled", status=status, duration_ms=duration_ms,
-                               error="The receiver answered 410 Gone: endpoint disabled.", disable=True)
+            await self._record(
+                job,
+                attempt,
+                "disabled",
+                status=status,
+                duration_ms=duration_ms,
+                error="The receiver answered 410 Gone: endpoint disabled.",
+                disable=True,
+            )
             return DeliveryResult(outcome="disabled", status_code=status, attempts=attempt)
-        await self._record(job, attempt, "retrying", status=status, duration_ms=duration_ms, error=error)
-        raise ApplicationError(f"Webhook {event.eventId} attempt {attempt}: {error}", type="WebhookFailed")
+        await self._record(
+            job, attempt, "retrying", status=status, duration_ms=duration_ms, error=error
+        )
+        raise ApplicationError(
+            f"Webhook {event.eventId} attempt {attempt}: {error}", type="WebhookFailed"
+        )
 
     @staticmethod
     async def _answer_excerpt(response: httpx.Response) -> str:
@@ -131,7 +156,11 @@ class WebhookActivities:
 
     @staticmethod
     def _skip_reason(endpoint: WebhookEndpoint | None, event: WebhookEvent) -> str | None:
-        if endpoint is None or endpoint.deleted_at is not None or endpoint.org_id != event.organizationId:
+        if (
+            endpoint is None
+            or endpoint.deleted_at is not None
+            or endpoint.org_id != event.organizationId
+        ):
             return "Not sent: the endpoint was deleted."
         if endpoint.status != "active":
             return f"Not sent: the endpoint is {endpoint.status}."
@@ -143,20 +172,46 @@ class WebhookActivities:
         with session_scope(self.settings.sqlalchemy_url) as session:
             return session.get(WebhookEndpoint, endpoint_id)
 
-    async def _record(self, job: DeliveryJob, attempt: int, outcome: str, *, status: int | None = None,
-                      duration_ms: int | None = None, error: str | None = None,
-                      disable: bool = False) -> None:
-        await asyncio.to_thread(self._record_sync, job, attempt, outcome, status, duration_ms, error, disable)
+    async def _record(
+        self,
+        job: DeliveryJob,
+        attempt: int,
+        outcome: str,
+        *,
+        status: int | None = None,
+        duration_ms: int | None = None,
+        error: str | None = None,
+        disable: bool = False,
+    ) -> None:
+        await asyncio.to_thread(
+            self._record_sync, job, attempt, outcome, status, duration_ms, error, disable
+        )
         WEBHOOK_DELIVERIES.labels(outcome).inc()
 
-    def _record_sync(self, job: DeliveryJob, attempt: int, outcome: str, status: int | None,
-                     duration_ms: int | None, error: str | None, disable: bool) -> None:
+    def _record_sync(
+        self,
+        job: DeliveryJob,
+        attempt: int,
+        outcome: str,
+        status: int | None,
+        duration_ms: int | None,
+        error: str | None,
+        disable: bool,
+    ) -> None:
         with session_scope(self.settings.sqlalchemy_url) as session:
-            session.add(WebhookDelivery(
-                endpoint_id=job.endpoint_id, org_id=job.event.organizationId, event_id=job.event.eventId,
-                event_type=job.event.eventType, attempt=attempt, outcome=outcome, status_code=status,
-                duration_ms=duration_ms, error=error,
-            ))
+            session.add(
+                WebhookDelivery(
+                    endpoint_id=job.endpoint_id,
+                    org_id=job.event.organizationId,
+                    event_id=job.event.eventId,
+                    event_type=job.event.eventType,
+                    attempt=attempt,
+                    outcome=outcome,
+                    status_code=status,
+                    duration_ms=duration_ms,
+                    error=error,
+                )
+            )
             endpoint = session.get(WebhookEndpoint, job.endpoint_id)
             if endpoint is None or outcome in ("skipped",):
                 return
@@ -167,7 +222,9 @@ class WebhookActivities:
                 endpoint.last_failure_at = now
             if disable and endpoint.status != "disabled":
                 endpoint.status = "disabled"
-                endpoint.disabled_reason = f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
+                endpoint.disabled_reason = (
+                    f"The receiver answered 410 Gone on {now:%Y-%m-%d %H:%M} UTC."
+                )
                 endpoint.updated_at = now
             session.add(endpoint)
 
@@ -177,4 +234,3 @@ class WebhookActivities:
 
     def delivery_activities(self) -> list:
         return [self.deliver_webhook]
-

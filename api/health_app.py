@@ -21,14 +21,19 @@ from temporalio.client import Client
 
 from api.errors import install_error_handlers
 from api.routes import health
-from core.temporal import TemporalHolder
 from core.settings import Settings
+from core.temporal import TemporalHolder
 from core.tracing import fastapi_telemetry
 
 
 def create_health_app(settings: Settings, client: Client) -> FastAPI:
-    app = FastAPI(title="docbatch worker", docs_url=None, redoc_url=None, openapi_url=None,
-                  telemetry=fastapi_telemetry(settings))
+    app = FastAPI(
+        title="docbatch worker",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry=fastapi_telemetry(settings),
+    )
     app.state.settings = settings
     app.state.temporal = TemporalHolder(settings, client)
     app.state.metrics_open = is_loopback(settings.worker_health_host)
@@ -61,9 +66,14 @@ async def health_server(settings: Settings, client: Client) -> AsyncIterator[Non
     if not settings.worker_health_port:
         yield
         return
-    config = uvicorn.Config(create_health_app(settings, client), host=settings.worker_health_host,
-                            port=settings.worker_health_port, log_level="warning", access_log=False,
-                            lifespan="off")
+    config = uvicorn.Config(
+        create_health_app(settings, client),
+        host=settings.worker_health_host,
+        port=settings.worker_health_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
     server = _EmbeddedServer(config)
     task = asyncio.create_task(server.serve())
     while not server.started and not task.done():

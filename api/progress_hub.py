@@ -31,7 +31,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from fastapi import FastAPI
@@ -39,14 +39,13 @@ from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.temporal import TemporalHolder
-from workflows.vocabulary import ACTIVE_BATCH_STATUSES, SETTLED_BATCH_STATUSES
 from core.db import get_engine
 from core.ids import utcnow
 from core.models import Batch
 from core.settings import Settings
-from core.temporal import workflow_id
+from core.temporal import TemporalHolder, workflow_id
 from workflows.contracts import BatchSnapshot, ProgressEvent, ProgressQuery
+from workflows.vocabulary import ACTIVE_BATCH_STATUSES, SETTLED_BATCH_STATUSES
 
 log = logging.getLogger("docbatch.progress")
 
@@ -76,7 +75,7 @@ def progress_message(data: dict[str, Any]) -> Message:
 
 def _aware(dt: datetime) -> datetime:
     """SQLite hands datetimes back naive; they are UTC."""
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 class BatchWatcher:
@@ -103,8 +102,9 @@ class BatchWatcher:
         Runs without awaiting, so nothing the poll loop emits can slip between the replay
         and the subscription.
         """
-        for seq, message in replay(self.batch_id, self.log, self.seq, self.current, since,
-                                   initial=initial):
+        for seq, message in replay(
+            self.batch_id, self.log, self.seq, self.current, since, initial=initial
+        ):
             sub.deliver(self.batch_id, seq, message)
         self.subscribers[sub] = None
 
@@ -147,8 +147,12 @@ class BatchWatcher:
         try:
             client = await self.hub.temporal.get()
             handle = client.get_workflow_handle(workflow_id(self.batch_id))
-            snapshot = await handle.query("progress", ProgressQuery(since_seq=self.seq),
-                                          result_type=BatchSnapshot, rpc_timeout=QUERY_TIMEOUT)
+            snapshot = await handle.query(
+                "progress",
+                ProgressQuery(since_seq=self.seq),
+                result_type=BatchSnapshot,
+                rpc_timeout=QUERY_TIMEOUT,
+            )
         except RPCError as exc:
             await self._from_database(gone=exc.status == RPCStatusCode.NOT_FOUND)
             return
@@ -164,11 +168,14 @@ class BatchWatcher:
         try:
             client = await self.hub.temporal.get()
             handle = client.get_workflow_handle(workflow_id(self.batch_id))
-            call = handle.execute_update("wait_progress", ProgressQuery(since_seq=self.seq),
-                                         id=f"progress-{self.hub.instance}-{self.batch_id}-{self.seq}",
-                                         result_type=BatchSnapshot)
+            call = handle.execute_update(
+                "wait_progress",
+                ProgressQuery(since_seq=self.seq),
+                id=f"progress-{self.hub.instance}-{self.batch_id}-{self.seq}",
+                result_type=BatchSnapshot,
+            )
             snapshot = await asyncio.wait_for(call, LONG_POLL_WAIT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return True  # nothing happened for a while: ask again (joins the same update)
         except asyncio.CancelledError:
             raise
@@ -216,18 +223,29 @@ class BatchWatcher:
 
 def document_message(batch_id: str, event: ProgressEvent) -> Message:
     failed = event.kind == "document_failed"
-    return {"event": event.kind, "data": {
-        "batchId": batch_id, "fileId": event.fileId, "fileName": event.fileName,
-        "status": "failed" if failed else "completed",
-        "errorCode": event.errorCode if failed else None,
-        "errorMessage": event.errorMessage if failed else None,
-    }}
+    return {
+        "event": event.kind,
+        "data": {
+            "batchId": batch_id,
+            "fileId": event.fileId,
+            "fileName": event.fileName,
+            "status": "failed" if failed else "completed",
+            "errorCode": event.errorCode if failed else None,
+            "errorMessage": event.errorMessage if failed else None,
+        },
+    }
 
 
-def _counts(batch_id: str, source: ProgressEvent | BatchSnapshot, cancelled: bool) -> dict[str, Any]:
+def _counts(
+    batch_id: str, source: ProgressEvent | BatchSnapshot, cancelled: bool
+) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "batchId": batch_id, "totalFiles": source.totalFiles, "completedFiles": source.completedFiles,
-        "failedFiles": source.failedFiles, "progress": source.progress, "status": source.status,
+        "batchId": batch_id,
+        "totalFiles": source.totalFiles,
+        "completedFiles": source.completedFiles,
+        "failedFiles": source.failedFiles,
+        "progress": source.progress,
+        "status": source.status,
     }
     if cancelled and source.status in FINAL_STATUSES:
         data["cancelled"] = True  # the final status says the batch was cancelled
@@ -246,8 +264,9 @@ class Step:
     current: dict[str, Any] | None
 
 
-def snapshot_messages(batch_id: str, snapshot: BatchSnapshot, seq: int,
-                      current: dict[str, Any] | None) -> Step:
+def snapshot_messages(
+    batch_id: str, snapshot: BatchSnapshot, seq: int, current: dict[str, Any] | None
+) -> Step:
     """The messages for the events after ``seq``, in order; a progress message only when the
     counts or status differ from the previous one (``current``); then the snapshot's state."""
     messages: list[tuple[int, Message]] = []
@@ -270,8 +289,9 @@ def snapshot_messages(batch_id: str, snapshot: BatchSnapshot, seq: int,
     return Step(messages, seq, current)
 
 
-def state_at(batch_id: str, log: list[tuple[int, Message]], current: dict[str, Any] | None,
-             seq: int) -> dict[str, Any] | None:
+def state_at(
+    batch_id: str, log: list[tuple[int, Message]], current: dict[str, Any] | None, seq: int
+) -> dict[str, Any] | None:
     """The batch_progress_updated data as it was after event ``seq``: the last one logged up to
     there, else the empty start of a batch whose state is known, else None."""
     found: dict[str, Any] | None = None
@@ -284,12 +304,25 @@ def state_at(batch_id: str, log: list[tuple[int, Message]], current: dict[str, A
         return dict(found)
     if current is None:
         return None
-    return {"batchId": batch_id, "totalFiles": current["totalFiles"], "completedFiles": 0,
-            "failedFiles": 0, "progress": 0, "status": "processing"}
+    return {
+        "batchId": batch_id,
+        "totalFiles": current["totalFiles"],
+        "completedFiles": 0,
+        "failedFiles": 0,
+        "progress": 0,
+        "status": "processing",
+    }
 
 
-def replay(batch_id: str, log: list[tuple[int, Message]], seq: int, current: dict[str, Any] | None,
-           since: int | None, *, initial: bool = True) -> list[tuple[int, Message]]:
+def replay(
+    batch_id: str,
+    log: list[tuple[int, Message]],
+    seq: int,
+    current: dict[str, Any] | None,
+    since: int | None,
+    *,
+    initial: bool = True,
+) -> list[tuple[int, Message]]:
     """What a new subscriber gets before the live messages: with ``since`` None the current
     state (if ``initial``); else the state as of ``since`` (if ``initial``) and every logged
     message after it."""
@@ -314,8 +347,12 @@ def is_busy(current: dict[str, Any] | None) -> bool:
 def row_state(row: Batch) -> dict[str, Any]:
     """A batch's progress data from its database row (when no workflow can be asked)."""
     return {
-        "batchId": row.id, "totalFiles": row.total_files, "completedFiles": row.completed_files,
-        "failedFiles": row.failed_files, "progress": row.progress, "status": row.status,
+        "batchId": row.id,
+        "totalFiles": row.total_files,
+        "completedFiles": row.completed_files,
+        "failedFiles": row.failed_files,
+        "progress": row.progress,
+        "status": row.status,
     }
 
 
@@ -354,9 +391,16 @@ class OrgWatcher:
 class ProgressHub:
     """All watchers of one API process."""
 
-    def __init__(self, settings: Settings, temporal: TemporalHolder, *, poll_interval: float = POLL_INTERVAL,
-                 idle_interval: float = IDLE_INTERVAL, org_scan_interval: float = ORG_SCAN_INTERVAL,
-                 long_poll: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        temporal: TemporalHolder,
+        *,
+        poll_interval: float = POLL_INTERVAL,
+        idle_interval: float = IDLE_INTERVAL,
+        org_scan_interval: float = ORG_SCAN_INTERVAL,
+        long_poll: bool = True,
+    ) -> None:
         self.settings = settings
         self.long_poll = long_poll  # False: query polls only (the behaviour before issue 13)
         self.instance = uuid.uuid4().hex[:12]  # this process's part of the long-poll update ids
@@ -369,8 +413,9 @@ class ProgressHub:
 
     # --- batches -----------------------------------------------------------------------
 
-    async def subscribe(self, batch_id: str, sub: Subscriber, since: int | None = None, *,
-                        initial: bool = True) -> None:
+    async def subscribe(
+        self, batch_id: str, sub: Subscriber, since: int | None = None, *, initial: bool = True
+    ) -> None:
         """Follow one batch: its state (now, or as of event ``since``), then every change."""
         watcher = self.watchers.get(batch_id)
         if watcher is None:
@@ -401,7 +446,9 @@ class ProgressHub:
             watcher = OrgWatcher(self, follower.org_id)
             self.org_watchers[follower.org_id] = watcher
             watcher.followers[follower] = None
-            watcher.task = asyncio.create_task(watcher.run(), name=f"progress-org-{follower.org_id}")
+            watcher.task = asyncio.create_task(
+                watcher.run(), name=f"progress-org-{follower.org_id}"
+            )
         else:
             watcher.followers[follower] = None
 
@@ -425,8 +472,11 @@ class ProgressHub:
         wanted: ColumnElement[bool] = col(Batch.status).in_(ACTIVE_STATUSES)
         if changed_since is not None:
             wanted = or_(wanted, col(Batch.updated_at) >= changed_since)
-        query = (select(Batch).where(Batch.org_id == org_id, col(Batch.deleted_at).is_(None), wanted)
-                 .order_by(col(Batch.created_at)))
+        query = (
+            select(Batch)
+            .where(Batch.org_id == org_id, col(Batch.deleted_at).is_(None), wanted)
+            .order_by(col(Batch.created_at))
+        )
         with Session(get_engine(self.settings.sqlalchemy_url), expire_on_commit=False) as session:
             return list(session.exec(query).all())
 
@@ -434,7 +484,9 @@ class ProgressHub:
 
     async def close(self) -> None:
         watchers: list[BatchWatcher | OrgWatcher] = [
-            *self.watchers.values(), *self.org_watchers.values()]
+            *self.watchers.values(),
+            *self.org_watchers.values(),
+        ]
         tasks = [w.task for w in watchers if w.task]
         for task in tasks:
             task.cancel()

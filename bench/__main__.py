@@ -16,8 +16,10 @@ SECTIONS = [
     ("operations: migrations, readiness, metrics overhead, restart", "bench.bench_ops"),
     ("uploads: 50 files of 10 MB, time and API memory", "bench.bench_upload"),
     ("whole service vs. docbatch extract: 20 receipt scans", "bench.bench_service_ocr"),
-    ("scale-out: files per second with 1, 2, 3 workers (Temporal, PostgreSQL, S3, API and workers as processes)",
-     "bench.bench_scale"),
+    (
+        "scale-out: files per second with 1, 2, 3 workers (Temporal, PostgreSQL, S3, API and workers as processes)",
+        "bench.bench_scale",
+    ),
 ]
 
 
@@ -31,7 +33,7 @@ def main() -> int:
         started = time.perf_counter()
         try:
             importlib.import_module(module_name).main()
-        except Exception:  # noqa: BLE001 - report and go on to the next section
+        except Exception:
             traceback.print_exc()
             failed.append(module_name)
         print(f"--- {module_name} took {time.perf_counter() - started:.1f} s", flush=True)

@@ -44,9 +44,11 @@ def bench_text_pdfs(files: list[Path]) -> None:
         per_page.append((time.perf_counter() - t) / max(1, r.pages))
         pages += r.pages
     total = time.perf_counter() - started
-    print(f"text PDFs: {len(files)} files, {pages} pages in {total:.2f}s -> "
-          f"{1000 * total / pages:.1f} ms/page (median {1000 * statistics.median(per_page):.1f} ms/page, "
-          f"max {1000 * max(per_page):.1f} ms/page)")
+    print(
+        f"text PDFs: {len(files)} files, {pages} pages in {total:.2f}s -> "
+        f"{1000 * total / pages:.1f} ms/page (median {1000 * statistics.median(per_page):.1f} ms/page, "
+        f"max {1000 * max(per_page):.1f} ms/page)"
+    )
 
 
 def bench_ocr(images: list[Path]) -> None:
@@ -78,10 +80,12 @@ def bench_ocr(images: list[Path]) -> None:
         full.append(time.perf_counter() - t)
     b, e, p = sum(bare), sum(full), sum(plain)
     n = len(images)
-    print(f"OCR images: {n} images, engine {e / n:.2f} s/image; bare RapidOCR 3 call on the file {p / n:.2f} "
-          f"s/image -> ratio {e / p:.2f}; the engine's own OCR call (reduced huge scans, word boxes) "
-          f"{b / n:.2f} s/image -> ratio {e / b:.2f}, i.e. {1000 * (e - b) / n:.0f} ms/image for decoding, "
-          "respacing, layout and field finding")
+    print(
+        f"OCR images: {n} images, engine {e / n:.2f} s/image; bare RapidOCR 3 call on the file {p / n:.2f} "
+        f"s/image -> ratio {e / p:.2f}; the engine's own OCR call (reduced huge scans, word boxes) "
+        f"{b / n:.2f} s/image -> ratio {e / b:.2f}, i.e. {1000 * (e - b) / n:.0f} ms/image for decoding, "
+        "respacing, layout and field finding"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory after text PDFs and OCR (max RSS, one engine loaded): {peak:.0f} MB")
 
@@ -99,8 +103,10 @@ def bench_ocr(images: list[Path]) -> None:
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda a: engine(a[:, :, ::-1].copy()), sample * 2))
         par = (time.perf_counter() - t) / (2 * len(sample))
-        print(f"OCR intra-op threads={threads}: {seq:.2f} s/image one at a time, "
-              f"{par:.2f} s/image with 2 documents in parallel threads")
+        print(
+            f"OCR intra-op threads={threads}: {seq:.2f} s/image one at a time, "
+            f"{par:.2f} s/image with 2 documents in parallel threads"
+        )
     os.environ.pop("DOCBATCH_OCR_THREADS", None)
 
 
@@ -112,13 +118,21 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.corpus
     pdfs = sorted((corpus / "zugferd").glob("*.pdf")) if (corpus / "zugferd").is_dir() else []
     pdfs = pdfs or [FIXTURES / "invoice_text.pdf", FIXTURES / "two_pages.pdf"]
-    images = sorted((corpus / "sroie").glob("*.jpg"))[: args.images] if (corpus / "sroie").is_dir() else []
+    images = (
+        sorted((corpus / "sroie").glob("*.jpg"))[: args.images]
+        if (corpus / "sroie").is_dir()
+        else []
+    )
     images = images or [FIXTURES / "receipt.png"]
-    print(f"cores: {os.cpu_count()}, corpus: {'yes' if (corpus / 'sroie').is_dir() else 'no (fixtures)'}")
+    print(
+        f"cores: {os.cpu_count()}, corpus: {'yes' if (corpus / 'sroie').is_dir() else 'no (fixtures)'}"
+    )
     bench_text_pdfs(pdfs)
     bench_ocr(images)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory at the end (two more OCR engines loaded for the thread test): {peak:.0f} MB")
+    print(
+        f"peak memory at the end (two more OCR engines loaded for the thread test): {peak:.0f} MB"
+    )
     return 0
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from exporters.registry import available_formats, get_exporter  # noqa: E402
-from tests.exporters.samples import synthetic_invoice_batch  # noqa: E402
+from exporters.registry import available_formats, get_exporter
+from tests.exporters.samples import synthetic_invoice_batch
 
 REPEAT = 3
 ORDER = ["json", "csv", "csv-rows", "xml", "html", "text", "docx", "pdf"]
@@ -30,8 +30,8 @@ def _human(n: float) -> str:
     return f"{n:.1f} GiB"
 
 
-def _render(batch, fmt: str) -> tuple[int, int]:  # noqa: ANN001
-    name, options = (("csv", {"line_items": "rows"}) if fmt == "csv-rows" else (fmt, {}))
+def _render(batch, fmt: str) -> tuple[int, int]:
+    name, options = ("csv", {"line_items": "rows"}) if fmt == "csv-rows" else (fmt, {})
     exporter = get_exporter(name)
     assert exporter is not None, name
     size = chunks = 0
@@ -41,7 +41,7 @@ def _render(batch, fmt: str) -> tuple[int, int]:  # noqa: ANN001
     return size, chunks
 
 
-def run_one(batch, fmt: str) -> tuple[float, int, int, int]:  # noqa: ANN001
+def run_one(batch, fmt: str) -> tuple[float, int, int, int]:
     """Time one render (best of ``REPEAT`` runs), then measure its peak memory in another run:
     tracemalloc slows Python down several times, so it is kept out of the timed run."""
     best = float("inf")
@@ -101,13 +101,23 @@ def first_export(n_files: int, n_items: int, import_all: bool) -> float:
     import statistics
     import subprocess
 
-    code = FIRST_EXPORT.format(root=str(Path(__file__).resolve().parents[1]), n_files=n_files,
-                               n_items=n_items, import_all=import_all)
-    return statistics.median(float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                                                  text=True).stdout) for _ in range(3))
+    code = FIRST_EXPORT.format(
+        root=str(Path(__file__).resolve().parents[1]),
+        n_files=n_files,
+        n_items=n_items,
+        import_all=import_all,
+    )
+    return statistics.median(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    )
 
 
-def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
+def compare(batch, n_files: int, n_items: int) -> None:
     """Issue 13's figures against baselines measured now: the exporters as they were before
     (bench/baseline), the HTML report of the same batch, and the old import-everything registry."""
     from bench.baseline.docx_v1 import build_docx as docx_v1
@@ -115,7 +125,7 @@ def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
     from exporters.fmt_docx import build_docx
     from exporters.fmt_pdf import build_pdf
 
-    def best(fn) -> float:  # noqa: ANN001
+    def best(fn) -> float:
         times = []
         for _ in range(2):
             t = time.perf_counter()
@@ -127,7 +137,9 @@ def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
     pdf_old, pdf_new = best(pdf_v1), best(build_pdf)
     docx_old, docx_new = best(docx_v1), best(build_docx)
     json_old, json_new = first_export(n_files, n_items, True), first_export(n_files, n_items, False)
-    print(f"\nissue 13 figures (best of 2; baseline = previous implementation, bench/baseline/, same run)")
+    print(
+        "\nissue 13 figures (best of 2; baseline = previous implementation, bench/baseline/, same run)"
+    )
     print(f"{'what':<34}{'now':>10}{'baseline':>11}{'speed-up':>10}   target")
     for what, new, old, target in (
         ("PDF export", pdf_new, pdf_old, "<= 1.0 s"),
@@ -135,8 +147,10 @@ def compare(batch, n_files: int, n_items: int) -> None:  # noqa: ANN001
         ("first JSON export (new process)", json_new, json_old, "<= 0.05 s"),
     ):
         print(f"{what:<34}{new:>9.3f}s{old:>10.3f}s{old / new:>9.1f}x   {target}")
-    print(f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, {pdf_old / html_s:.0f}x before "
-          f"(HTML {html_s * 1000:.0f} ms)")
+    print(
+        f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, {pdf_old / html_s:.0f}x before "
+        f"(HTML {html_s * 1000:.0f} ms)"
+    )
 
     from bench.pdf_options import measure
 

@@ -30,8 +30,10 @@ def _row(label: str, r: dict, with_gt: bool) -> str:
     if "error" in r:
         return f"  {label:<10} failed: {r['error']}"
     acc = f"exact-line {r['exact']:.3f}, without spaces {r['nospace']:.3f}, " if with_gt else ""
-    return (f"  {label:<10} {acc}{r['cpu_s']:.2f} CPU-s/receipt, peak RSS {r['rss_mb']:.0f} MB "
-            f"({r['images']} receipts, {r['lines']} lines)")
+    return (
+        f"  {label:<10} {acc}{r['cpu_s']:.2f} CPU-s/receipt, peak RSS {r['rss_mb']:.0f} MB "
+        f"({r['images']} receipts, {r['lines']} lines)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,17 +48,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         if with_gt:
             folder, limit = sroie, args.receipts
-            print(f"{len(ocr_compare.receipts(sroie, limit))} corpus receipts (tools/ocr_compare.py order), "
-                  "one thread, each engine in its own process")
+            print(
+                f"{len(ocr_compare.receipts(sroie, limit))} corpus receipts (tools/ocr_compare.py order), "
+                "one thread, each engine in its own process"
+            )
         else:
             from PIL import Image
 
             folder, limit = Path(tmp), None
             with Image.open(FIXTURE) as im:
                 im.convert("RGB").save(folder / "receipt.jpg", quality=95)
-            print("no corpus: cost only, on the fixture receipt (no ground truth, no exact-line rate)")
-        rows = {name: ocr_compare.measure(name, folder, limit, need_gt=with_gt)
-                for name in ("previous", "v6-before", "current")}
+            print(
+                "no corpus: cost only, on the fixture receipt (no ground truth, no exact-line rate)"
+            )
+        rows = {
+            name: ocr_compare.measure(name, folder, limit, need_gt=with_gt)
+            for name in ("previous", "v6-before", "current")
+        }
     for name in rows:
         print(_row(name, rows[name], with_gt))
     cur = rows["current"]
@@ -64,13 +72,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for base in ("previous", "v6-before"):
         prev = rows[base]
-        print(f"  current / {base}: CPU {cur['cpu_s'] / prev['cpu_s']:.2f}x, "
-              f"memory {cur['rss_mb'] / prev['rss_mb']:.2f}x"
-              + (f", exact-line {cur['exact'] - prev['exact']:+.3f}" if with_gt else ""))
-    checks = [f"CPU <= {TARGET_CPU} s: {'met' if cur['cpu_s'] <= TARGET_CPU else 'NOT met'}",
-              f"RSS <= {TARGET_RSS} MB: {'met' if cur['rss_mb'] <= TARGET_RSS else 'NOT met'}"]
+        print(
+            f"  current / {base}: CPU {cur['cpu_s'] / prev['cpu_s']:.2f}x, "
+            f"memory {cur['rss_mb'] / prev['rss_mb']:.2f}x"
+            + (f", exact-line {cur['exact'] - prev['exact']:+.3f}" if with_gt else "")
+        )
+    checks = [
+        f"CPU <= {TARGET_CPU} s: {'met' if cur['cpu_s'] <= TARGET_CPU else 'NOT met'}",
+        f"RSS <= {TARGET_RSS} MB: {'met' if cur['rss_mb'] <= TARGET_RSS else 'NOT met'}",
+    ]
     if with_gt:
-        checks.insert(0, f"exact-line >= {TARGET_EXACT}: {'met' if cur['exact'] >= TARGET_EXACT else 'NOT met'}")
+        checks.insert(
+            0,
+            f"exact-line >= {TARGET_EXACT}: {'met' if cur['exact'] >= TARGET_EXACT else 'NOT met'}",
+        )
     print("  targets (issue 9) for the current engine: " + "; ".join(checks))
     return 0
 

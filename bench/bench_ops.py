@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "upgrade" / "pre-alembic.tar.gz"
 
 
-def _best_ms(fn, repeat: int = 3) -> float:  # noqa: ANN001
+def _best_ms(fn, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
@@ -88,9 +88,11 @@ async def bench_readiness_and_metrics() -> None:
                 live = await _per_request_ms(svc.http, "/health", 200)
                 ready = await _per_request_ms(svc.http, "/health/ready", 100)
                 print(f"/health        median {statistics.median(live):6.2f} ms")
-                print(f"/health/ready  median {statistics.median(ready):6.2f} ms, p95 "
-                      f"{sorted(ready)[94]:6.2f} ms  ({statistics.median(ready) / statistics.median(live):.1f}x "
-                      "/health; database + Temporal + storage)")
+                print(
+                    f"/health/ready  median {statistics.median(ready):6.2f} ms, p95 "
+                    f"{sorted(ready)[94]:6.2f} ms  ({statistics.median(ready) / statistics.median(live):.1f}x "
+                    "/health; database + Temporal + storage)"
+                )
     finally:
         await temporal.shutdown()
 
@@ -100,14 +102,18 @@ async def bench_readiness_and_metrics() -> None:
         app.include_router(health.router)
         if with_metrics:
             app.add_middleware(RequestMetrics)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://b"
+        ) as http:
             await _per_request_ms(http, "/health", 200)
             return statistics.median(await _per_request_ms(http, "/health", 3000))
 
     rounds = [(await one_app(False), await one_app(True)) for _ in range(3)]
     bare, metered = min(r[0] for r in rounds), min(r[1] for r in rounds)
-    print(f"request metrics middleware: {bare * 1000:6.1f} us/request without, {metered * 1000:6.1f} us with "
-          f"({metered / bare:.2f}x, +{(metered - bare) * 1000:.1f} us)")
+    print(
+        f"request metrics middleware: {bare * 1000:6.1f} us/request without, {metered * 1000:6.1f} us with "
+        f"({metered / bare:.2f}x, +{(metered - bare) * 1000:.1f} us)"
+    )
 
 
 def bench_restart() -> None:
@@ -127,15 +133,19 @@ def bench_restart() -> None:
                 os.kill(pid, signal.SIGKILL)
                 while True:
                     try:
-                        if int(re.findall(r"worker started \(pid (\d+)\)", out.text())[-1]) != pid and \
-                                httpx.get(ready_url, timeout=5).status_code == 200:
+                        if (
+                            int(re.findall(r"worker started \(pid (\d+)\)", out.text())[-1]) != pid
+                            and httpx.get(ready_url, timeout=5).status_code == 200
+                        ):
                             break
                     except httpx.TransportError:
                         pass
                     time.sleep(0.05)
                 backoff = re.findall(r"restarting in ([\d.]+) s", out.text())[-1]
-                print(f"worker SIGKILL -> new worker ready: {time.perf_counter() - killed:5.2f} s "
-                      f"({backoff} s backoff + start-up)")
+                print(
+                    f"worker SIGKILL -> new worker ready: {time.perf_counter() - killed:5.2f} s "
+                    f"({backoff} s backoff + start-up)"
+                )
         finally:
             stop(proc)
 

@@ -21,21 +21,19 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from temporalio.api.enums.v1 import EventType
-
-
 from sqlmodel import Session
+from temporalio.api.enums.v1 import EventType
 
 from activities.extract import child_pool
 from core.db import get_engine
 from core.models import Batch
 from core.settings import Settings
 from core.temporal import workflow_id
+from extraction import BUILTIN_TEMPLATES, EngineOptions, TemplateSpec, extract_file
 from extraction.child import ChildPool
+from tests.harness import DOCS, make_settings, running_service, start_dev_server
 from worker import build_worker
 from workflows.vocabulary import SETTLED_BATCH_STATUSES as FINAL_STATUSES
-from extraction import BUILTIN_TEMPLATES, EngineOptions, TemplateSpec, extract_file
-from tests.harness import DOCS, make_settings, running_service, start_dev_server
 
 FILES = 50
 ROUNDS = 3
@@ -54,23 +52,32 @@ class StatementCounter:
         self.counts: Counter[str] = Counter()
         self.on = False
 
-    def statement(self, conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    def statement(self, conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]
         # the bench's own polling for the final status runs on the main thread: not the pipeline's
         if self.on and threading.current_thread() is not threading.main_thread():
             words = statement.split()
             verb = words[0].upper()
-            table = next((w.strip('"') for prev, w in zip(words, words[1:])
-                          if prev.upper() in ("INTO", "UPDATE", "FROM")), "?")
+            table = next(
+                (
+                    w.strip('"')
+                    for prev, w in zip(words, words[1:])
+                    if prev.upper() in ("INTO", "UPDATE", "FROM")
+                ),
+                "?",
+            )
             self.counts[f"{verb} {table}"] += 1
             self.counts[verb] += 1
 
-    def commit(self, conn) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+    def commit(self, conn) -> None:  # type: ignore[no-untyped-def]
         if self.on:
             self.counts["COMMIT"] += 1
 
     def writes(self, *, api: bool) -> int:
-        return sum(n for key, n in self.counts.items()
-                   if key.split()[0] in WRITES and " " in key and (key.endswith("apitoken") == api))
+        return sum(
+            n
+            for key, n in self.counts.items()
+            if key.split()[0] in WRITES and " " in key and (key.endswith("apitoken") == api)
+        )
 
 
 COUNTER = StatementCounter()
@@ -80,19 +87,30 @@ event.listen(Engine, "commit", COUNTER.commit)
 
 async def history_costs(client, batch_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
     history = await client.get_workflow_handle(workflow_id(batch_id)).fetch_history()
-    kinds = Counter(EventType.Name(e.event_type).removeprefix("EVENT_TYPE_") for e in history.events)
-    return {"events": sum(kinds.values()), "workflow tasks": kinds["WORKFLOW_TASK_COMPLETED"],
-            "activities": kinds["ACTIVITY_TASK_SCHEDULED"], "local activities": kinds["MARKER_RECORDED"]}
+    kinds = Counter(
+        EventType.Name(e.event_type).removeprefix("EVENT_TYPE_") for e in history.events
+    )
+    return {
+        "events": sum(kinds.values()),
+        "workflow tasks": kinds["WORKFLOW_TASK_COMPLETED"],
+        "activities": kinds["ACTIVITY_TASK_SCHEDULED"],
+        "local activities": kinds["MARKER_RECORDED"],
+    }
 
 
 def make_files(folder: Path) -> list[Path]:
     sources = sorted(DOCS.glob("invoice-*.pdf"))
-    return [Path(shutil.copy(sources[i % len(sources)], folder / f"invoice-{i:02d}.pdf")) for i in range(FILES)]
+    return [
+        Path(shutil.copy(sources[i % len(sources)], folder / f"invoice-{i:02d}.pdf"))
+        for i in range(FILES)
+    ]
 
 
 def engine_in_children(paths: list[Path], concurrency: int, children: ChildPool) -> float:
     spec = BUILTIN_TEMPLATES["invoice"]
-    template = TemplateSpec(spec["name"], spec["templateSchema"], spec["instructions"], spec["engine"])
+    template = TemplateSpec(
+        spec["name"], spec["templateSchema"], spec["instructions"], spec["engine"]
+    )
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(lambda p: children.extract(p, template, EngineOptions()), paths))
@@ -101,7 +119,9 @@ def engine_in_children(paths: list[Path], concurrency: int, children: ChildPool)
 
 def engine_alone(paths: list[Path], concurrency: int) -> float:
     spec = BUILTIN_TEMPLATES["invoice"]
-    template = TemplateSpec(spec["name"], spec["templateSchema"], spec["instructions"], spec["engine"])
+    template = TemplateSpec(
+        spec["name"], spec["templateSchema"], spec["instructions"], spec["engine"]
+    )
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(lambda p: extract_file(p, template, options=EngineOptions()), paths))
@@ -123,7 +143,9 @@ async def wait_final_row(settings: Settings, batch_id: str, timeout: float = 600
 
 async def pipeline(paths: list[Path], settings: Settings, client, children: ChildPool) -> float:  # type: ignore[no-untyped-def]
     async with running_service(settings, client, with_worker=False) as svc:
-        with ThreadPoolExecutor(max_workers=max(settings.worker_threads, settings.worker_max_activities)) as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(settings.worker_threads, settings.worker_max_activities)
+        ) as pool:
             async with build_worker(client, settings, pool, children=children):
                 COUNTER.counts.clear()
                 COUNTER.on = True
@@ -137,10 +159,14 @@ async def pipeline(paths: list[Path], settings: Settings, client, children: Chil
                 COUNTER.on = False
         assert final.completed_files == FILES, final
         UPLOAD_TIMES.append(uploaded)
-        COSTS.append({"writes": COUNTER.writes(api=False) - upload_writes,
-                      "commits": COUNTER.counts["COMMIT"] - commits_before_upload,
-                      "by table": {k: v for k, v in COUNTER.counts.items() if " " in k},
-                      **await history_costs(client, batch["id"])})
+        COSTS.append(
+            {
+                "writes": COUNTER.writes(api=False) - upload_writes,
+                "commits": COUNTER.counts["COMMIT"] - commits_before_upload,
+                "by table": {k: v for k, v in COUNTER.counts.items() if " " in k},
+                **await history_costs(client, batch["id"]),
+            }
+        )
         return elapsed
 
 
@@ -164,28 +190,50 @@ async def run() -> None:
                     pipeline_times.append(await pipeline(paths, settings, env.client, children))
             finally:
                 children.close()
-            engine_s, pipeline_s = statistics.median(engine_times), statistics.median(pipeline_times)
-            print(f"files per batch              {FILES} small text PDFs, worker concurrency {concurrency}")
-            print(f"engine alone (same files)    median {engine_s:.2f} s over {ROUNDS} rounds "
-                  f"({engine_s / FILES * 1000:.0f} ms/file)")
+            engine_s, pipeline_s = (
+                statistics.median(engine_times),
+                statistics.median(pipeline_times),
+            )
+            print(
+                f"files per batch              {FILES} small text PDFs, worker concurrency {concurrency}"
+            )
+            print(
+                f"engine alone (same files)    median {engine_s:.2f} s over {ROUNDS} rounds "
+                f"({engine_s / FILES * 1000:.0f} ms/file)"
+            )
             child_s = statistics.median(child_times)
-            print(f"engine in the worker's child processes, no Temporal/DB: median {child_s:.2f} s "
-                  f"({child_s / FILES * 1000:.0f} ms/file)")
-            print(f"upload -> final status       median {pipeline_s:.2f} s over {ROUNDS} rounds "
-                  f"(rounds: {', '.join(f'{t:.2f}' for t in pipeline_times)})")
-            print(f"  of which the upload call   median {statistics.median(UPLOAD_TIMES):.2f} s "
-                  "(multipart parse, 50 files stored with fsync, credits charged, workflow started)")
-            print(f"orchestration overhead       {pipeline_s - engine_s:.2f} s, ratio pipeline/engine "
-                  f"{pipeline_s / engine_s:.2f}x")
+            print(
+                f"engine in the worker's child processes, no Temporal/DB: median {child_s:.2f} s "
+                f"({child_s / FILES * 1000:.0f} ms/file)"
+            )
+            print(
+                f"upload -> final status       median {pipeline_s:.2f} s over {ROUNDS} rounds "
+                f"(rounds: {', '.join(f'{t:.2f}' for t in pipeline_times)})"
+            )
+            print(
+                f"  of which the upload call   median {statistics.median(UPLOAD_TIMES):.2f} s "
+                "(multipart parse, 50 files stored with fsync, credits charged, workflow started)"
+            )
+            print(
+                f"orchestration overhead       {pipeline_s - engine_s:.2f} s, ratio pipeline/engine "
+                f"{pipeline_s / engine_s:.2f}x"
+            )
             cost = COSTS[-1]
-            print(f"pipeline's own cost per file {(pipeline_s - engine_s) / FILES * 1000:.1f} ms "
-                  f"(target <= 8 ms; ratio target <= 2.5x)")
-            print(f"per file (last round)        {cost['writes'] / FILES:.1f} SQL writes, {cost['commits'] / FILES:.1f} commits "
-                  f"(after the upload, API token touches excluded), {cost['events'] / FILES:.1f} history events, "
-                  f"{cost['activities'] / FILES:.2f} activities, {cost['local activities'] / FILES:.2f} local "
-                  f"activities, {cost['workflow tasks'] / FILES:.2f} workflow tasks")
-            tables = ", ".join(f"{k} {v / FILES:.2f}" for k, v in sorted(cost["by table"].items())
-                               if k.split()[0] in WRITES + ("SELECT",) and not k.endswith("apitoken"))
+            print(
+                f"pipeline's own cost per file {(pipeline_s - engine_s) / FILES * 1000:.1f} ms "
+                f"(target <= 8 ms; ratio target <= 2.5x)"
+            )
+            print(
+                f"per file (last round)        {cost['writes'] / FILES:.1f} SQL writes, {cost['commits'] / FILES:.1f} commits "
+                f"(after the upload, API token touches excluded), {cost['events'] / FILES:.1f} history events, "
+                f"{cost['activities'] / FILES:.2f} activities, {cost['local activities'] / FILES:.2f} local "
+                f"activities, {cost['workflow tasks'] / FILES:.2f} workflow tasks"
+            )
+            tables = ", ".join(
+                f"{k} {v / FILES:.2f}"
+                for k, v in sorted(cost["by table"].items())
+                if k.split()[0] in WRITES + ("SELECT",) and not k.endswith("apitoken")
+            )
             print(f"  statements per file        {tables}")
     finally:
         await env.shutdown()

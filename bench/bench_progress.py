@@ -24,12 +24,12 @@ import contextlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
-import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -40,10 +40,16 @@ from websockets.asyncio.client import connect
 from api.progress_hub import POLL_INTERVAL, ProgressHub
 from core.db import get_engine
 from core.models import BatchFile
-from tests.harness import DOCS, OWNER_TOKEN, make_settings, start_dev_server
-from tests.harness import FINAL, live_api
+from tests.harness import DOCS, FINAL, OWNER_TOKEN, live_api, make_settings, start_dev_server
 from workflows.batch import BatchWorkflow
-from workflows.contracts import BatchOutcome, ExtractInput, ExtractOutput, FileFailure, RetryCharge, WebhookEvent
+from workflows.contracts import (
+    BatchOutcome,
+    ExtractInput,
+    ExtractOutput,
+    FileFailure,
+    RetryCharge,
+    WebhookEvent,
+)
 
 FILES = 50
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,12 +58,14 @@ ROOT = Path(__file__).resolve().parents[1]
 def make_files(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     sources = [*sorted(DOCS.glob("invoice-*.pdf")), DOCS / "receipt.txt"]
-    return [Path(shutil.copy(src, folder / f"doc-{i:02d}{src.suffix}"))
-            for i, src in ((i, sources[i % len(sources)]) for i in range(FILES))]
+    return [
+        Path(shutil.copy(src, folder / f"doc-{i:02d}{src.suffix}"))
+        for i, src in ((i, sources[i % len(sources)]) for i in range(FILES))
+    ]
 
 
 def utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -65,14 +73,14 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dict[str, datetime]]:  # noqa: ANN001
+async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dict[str, datetime]]:
     """Upload one batch, follow it on its own socket to its final status."""
     batch = await live.upload_ok(paths, name=name)
     arrivals: dict[str, datetime] = {}
     subscribed: datetime | None = None
     async with connect(live.ws_url(token=OWNER_TOKEN, batchId=batch["id"], since=0)) as ws:
         async for text in ws:
-            now = datetime.now(timezone.utc)
+            now = datetime.now(UTC)
             subscribed = subscribed or now
             message = json.loads(text)
             data = message["data"]
@@ -87,12 +95,24 @@ async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dic
 @contextlib.asynccontextmanager
 async def worker_process(settings, address: str, **extra_env: str):  # type: ignore[no-untyped-def]
     """``worker.py`` in its own process with the API's settings (plus ``extra_env``); yields once it polls."""
-    env = {**os.environ, **extra_env, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": address,
-           "DOCBATCH_TASK_QUEUE": settings.task_queue, "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
-           "DOCBATCH_RETRY_WINDOW_SECONDS": str(settings.retry_window_seconds),
-           "DOCBATCH_EXTRACTION_ATTEMPTS": str(settings.extraction_attempts)}
-    proc = await asyncio.create_subprocess_exec(sys.executable, str(ROOT / "worker.py"), cwd=ROOT, env=env,
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        **extra_env,
+        "DOCBATCH_DATA_DIR": str(settings.data_dir),
+        "DOCBATCH_TEMPORAL_ADDRESS": address,
+        "DOCBATCH_TASK_QUEUE": settings.task_queue,
+        "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
+        "DOCBATCH_RETRY_WINDOW_SECONDS": str(settings.retry_window_seconds),
+        "DOCBATCH_EXTRACTION_ATTEMPTS": str(settings.extraction_attempts),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "worker.py"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stderr is not None
     try:
         while b"worker ready" not in (line := await asyncio.wait_for(proc.stderr.readline(), 120)):
@@ -110,21 +130,34 @@ async def worker_process(settings, address: str, **extra_env: str):  # type: ign
 async def measure(tmp: Path, client, batches: int, long_poll: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     settings = make_settings(tmp / "data", retry_window_seconds=60)
     paths = make_files(tmp / "docs")
-    async with live_api(settings, client) as live, \
-            worker_process(settings, client.service_client.config.target_host):
-        live.app.state.progress_hub = ProgressHub(settings, live.app.state.temporal, long_poll=long_poll)
-        results = await asyncio.gather(*(follow(live, paths, f"bench progress {i}") for i in range(batches)))
+    async with (
+        live_api(settings, client) as live,
+        worker_process(settings, client.service_client.config.target_host),
+    ):
+        live.app.state.progress_hub = ProgressHub(
+            settings, live.app.state.temporal, long_poll=long_poll
+        )
+        results = await asyncio.gather(
+            *(follow(live, paths, f"bench progress {i}") for i in range(batches))
+        )
         delays: list[float] = []
         with Session(get_engine(settings.sqlalchemy_url)) as session:
             for batch_id, subscribed, arrivals in results:
                 for row in session.exec(select(BatchFile).where(BatchFile.batch_id == batch_id)):
                     assert row.id in arrivals, f"no document event for {row.id}"
                     if row.finished_at and utc(row.finished_at) > subscribed:
-                        delays.append((arrivals[row.id] - utc(row.finished_at)).total_seconds() * 1000)
+                        delays.append(
+                            (arrivals[row.id] - utc(row.finished_at)).total_seconds() * 1000
+                        )
         await live.app.state.progress_hub.close()
     assert delays, "every file finished before its socket subscribed"
-    return {"median": statistics.median(delays), "p95": percentile(delays, 0.95),
-            "max": max(delays), "n": len(delays), "files": batches * FILES}
+    return {
+        "median": statistics.median(delays),
+        "p95": percentile(delays, 0.95),
+        "max": max(delays),
+        "n": len(delays),
+        "files": batches * FILES,
+    }
 
 
 # --- the watcher alone: stand-in activities that finish one file every STEP seconds, no engine
@@ -136,7 +169,7 @@ STANDIN_FINISHED: dict[str, datetime] = {}
 @activity.defn(name="extract_document")
 async def standin_extract(job: ExtractInput) -> ExtractOutput:
     await asyncio.sleep(STEP)
-    STANDIN_FINISHED[job.file_id] = datetime.now(timezone.utc)
+    STANDIN_FINISHED[job.file_id] = datetime.now(UTC)
     return ExtractOutput(file_id=job.file_id, fields_found=0, pages=1)
 
 
@@ -164,18 +197,41 @@ async def measure_watcher_only(tmp: Path, client, long_poll: bool) -> dict[str, 
     """Files finishing one by one with no extraction load: what the watcher itself adds."""
     settings = make_settings(tmp / "data", retry_window_seconds=60)
     paths = make_files(tmp / "docs")[:20]
-    async with live_api(settings, client) as live, \
-            Worker(client, task_queue=settings.task_queue, workflows=[BatchWorkflow], max_concurrent_activities=1,
-                   activities=[standin_extract, standin_failure, standin_charge, standin_finalize, standin_publish]):
-        live.app.state.progress_hub = ProgressHub(settings, live.app.state.temporal, long_poll=long_poll)
+    async with (
+        live_api(settings, client) as live,
+        Worker(
+            client,
+            task_queue=settings.task_queue,
+            workflows=[BatchWorkflow],
+            max_concurrent_activities=1,
+            activities=[
+                standin_extract,
+                standin_failure,
+                standin_charge,
+                standin_finalize,
+                standin_publish,
+            ],
+        ),
+    ):
+        live.app.state.progress_hub = ProgressHub(
+            settings, live.app.state.temporal, long_poll=long_poll
+        )
         _, subscribed, arrivals = await follow(live, paths, "bench watcher")
         await live.app.state.progress_hub.close()
-    delays = [(arrivals[f] - t).total_seconds() * 1000 for f, t in STANDIN_FINISHED.items()
-              if f in arrivals and t > subscribed]
+    delays = [
+        (arrivals[f] - t).total_seconds() * 1000
+        for f, t in STANDIN_FINISHED.items()
+        if f in arrivals and t > subscribed
+    ]
     STANDIN_FINISHED.clear()
     assert delays, "every file finished before the socket subscribed"
-    return {"median": statistics.median(delays), "p95": percentile(delays, 0.95),
-            "max": max(delays), "n": len(delays), "files": len(paths)}
+    return {
+        "median": statistics.median(delays),
+        "p95": percentile(delays, 0.95),
+        "max": max(delays),
+        "n": len(delays),
+        "files": len(paths),
+    }
 
 
 async def run() -> None:
@@ -194,22 +250,39 @@ async def run() -> None:
         for long_poll in (False, True):
             with tempfile.TemporaryDirectory() as tmp:
                 started = time.perf_counter()
-                alone.append((long_poll, await measure_watcher_only(Path(tmp), env.client, long_poll),
-                              time.perf_counter() - started))
+                alone.append(
+                    (
+                        long_poll,
+                        await measure_watcher_only(Path(tmp), env.client, long_poll),
+                        time.perf_counter() - started,
+                    )
+                )
     finally:
         await env.shutdown()
-    print(f"file finished -> WebSocket event, {FILES} small PDFs/texts per batch, one socket per batch")
-    print(f"baseline = query polls every {POLL_INTERVAL * 1000:.0f} ms (before issue 13); now = long-poll update")
-    print(f"{'batches':>8} {'watcher':<10}{'median':>9}{'p95':>9}{'max':>9}{'counted':>12}{'run':>8}")
+    print(
+        f"file finished -> WebSocket event, {FILES} small PDFs/texts per batch, one socket per batch"
+    )
+    print(
+        f"baseline = query polls every {POLL_INTERVAL * 1000:.0f} ms (before issue 13); now = long-poll update"
+    )
+    print(
+        f"{'batches':>8} {'watcher':<10}{'median':>9}{'p95':>9}{'max':>9}{'counted':>12}{'run':>8}"
+    )
     for batches, long_poll, f, elapsed in rows:
-        print(f"{batches:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
-              f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s")
+        print(
+            f"{batches:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
+            f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s"
+        )
     print("target: p95 <= 250 ms at 1 and at 10 batches")
-    print(f"\nthe watcher alone: 20 files finishing one every {STEP * 1000:.0f} ms from stand-in activities "
-          "(no engine load), finish -> WebSocket event")
+    print(
+        f"\nthe watcher alone: 20 files finishing one every {STEP * 1000:.0f} ms from stand-in activities "
+        "(no engine load), finish -> WebSocket event"
+    )
     for long_poll, f, elapsed in alone:
-        print(f"{1:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
-              f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s")
+        print(
+            f"{1:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
+            f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s"
+        )
 
 
 def main() -> None:

@@ -30,7 +30,9 @@ FINAL = ("completed", "partially_failed", "failed")
 async def one_round(port: int, folder: Path, tag: str) -> tuple[float, int]:
     """Seconds from the first upload to the last final status, and the files completed."""
     auth = {"Authorization": f"Bearer {OWNER_TOKEN}"}
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=auth, timeout=300) as api:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=auth, timeout=300
+    ) as api:
         me = (await api.get("/me")).json()
         org, project = me["organizationId"], me["projects"][0]["id"]
         template = {t["name"]: t["id"] for t in me["templates"]}["invoice"]
@@ -39,8 +41,11 @@ async def one_round(port: int, folder: Path, tag: str) -> tuple[float, int]:
 
         async def upload(paths: list[Path]) -> str:
             parts = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in paths]
-            answer = await api.post(f"/batch/{org}/upload", files=parts,
-                                    data={"projectId": project, "templateId": template})
+            answer = await api.post(
+                f"/batch/{org}/upload",
+                files=parts,
+                data={"projectId": project, "templateId": template},
+            )
             answer.raise_for_status()
             return answer.json()["id"]
 
@@ -60,7 +65,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Topology(Path(tmp) / "topology") as topo:
         topo.start_infrastructure(DOCBATCH_BOOTSTRAP_CREDITS="100000")
         api = topo.start_api()
-        print(f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+        print(
+            f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at the start",
+            flush=True,
+        )
         baseline = None
         for workers in (1, 2, 3):
             while len(topo.workers) < workers:
@@ -68,5 +76,8 @@ def main() -> None:
             seconds, done = asyncio.run(one_round(api.port, Path(tmp) / "docs", f"w{workers}"))
             rate = done / seconds
             baseline = baseline or rate
-            print(f"{workers} worker(s): {done} of {BATCHES * FILES} files in {seconds:.1f} s = "
-                  f"{rate:.1f} files/s ({rate / baseline:.2f}x the 1-worker baseline)", flush=True)
+            print(
+                f"{workers} worker(s): {done} of {BATCHES * FILES} files in {seconds:.1f} s = "
+                f"{rate:.1f} files/s ({rate / baseline:.2f}x the 1-worker baseline)",
+                flush=True,
+            )

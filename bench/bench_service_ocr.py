@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 from bench.bench_progress import worker_process
-from tests.harness import make_settings, start_dev_server
-from tests.harness import live_api
+from tests.harness import live_api, make_settings, start_dev_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "sroie"
@@ -27,15 +26,31 @@ FILES = 20
 
 def cli_extract(files: list[Path], out: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cli.main", "extract", *map(str, files), "--template", "receipt",
-                    "--out", str(out)], cwd=ROOT, check=False, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "extract",
+            *map(str, files),
+            "--template",
+            "receipt",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
 async def service(files: list[Path], tmp: Path, client, **worker_env: str) -> tuple[float, dict]:  # type: ignore[no-untyped-def]
     settings = make_settings(tmp, retry_window_seconds=60)
-    async with live_api(settings, client) as live, \
-            worker_process(settings, client.service_client.config.target_host, **worker_env):
+    async with (
+        live_api(settings, client) as live,
+        worker_process(settings, client.service_client.config.target_host, **worker_env),
+    ):
         started = time.perf_counter()
         batch = await live.upload_ok(files, template="receipt", name="bench receipts")
         final = await live.wait_final(batch["id"], timeout=900)
@@ -54,17 +69,22 @@ async def run() -> None:
             cli_s = cli_extract(files, tmp / "cli-out")
             svc_s, final = await service(files, tmp / "data", env.client)
             # The default before slots followed the cores: 4 extractions, whatever the machine.
-            fixed_s, fixed = await service(files, tmp / "data-fixed", env.client,
-                                           DOCBATCH_WORKER_MAX_ACTIVITIES="4")
+            fixed_s, fixed = await service(
+                files, tmp / "data-fixed", env.client, DOCBATCH_WORKER_MAX_ACTIVITIES="4"
+            )
     finally:
         await env.shutdown()
     print(f"{FILES} receipt scans (sroie), template receipt")
     print(f"docbatch extract (baseline)  {cli_s:.1f} s (one process per core, no Temporal/DB/HTTP)")
-    print(f"whole service                {svc_s:.1f} s upload to final status "
-          f"({final['completedFiles']} completed, {final['failedFiles']} failed), "
-          f"{os.cpu_count()} extractions at once (one per core, the default)")
-    print(f"  with 4 at once (old default)  {fixed_s:.1f} s ({fixed['completedFiles']} completed); "
-          f"cores-default / old = {svc_s / fixed_s:.2f}")
+    print(
+        f"whole service                {svc_s:.1f} s upload to final status "
+        f"({final['completedFiles']} completed, {final['failedFiles']} failed), "
+        f"{os.cpu_count()} extractions at once (one per core, the default)"
+    )
+    print(
+        f"  with 4 at once (old default)  {fixed_s:.1f} s ({fixed['completedFiles']} completed); "
+        f"cores-default / old = {svc_s / fixed_s:.2f}"
+    )
     print(f"ratio service/extract        {svc_s / cli_s:.2f}x (target <= 1.03x)")
 
 

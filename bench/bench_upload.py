@@ -15,8 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import OWNER_TOKEN, start_dev_server
-from tests.harness import free_socket
+from tests.harness import OWNER_TOKEN, free_socket, start_dev_server
 
 FILES = 50
 FILE_MB = 10
@@ -58,7 +57,9 @@ def copy_with_fsync(paths: list[Path], dest: Path) -> float:
 
 async def upload(port: int, paths: list[Path]) -> tuple[float, int]:
     headers = {"Authorization": f"Bearer {OWNER_TOKEN}"}
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=600) as http:
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=600
+    ) as http:
         for _ in range(300):
             try:
                 me = (await http.get("/me")).json()
@@ -68,12 +69,19 @@ async def upload(port: int, paths: list[Path]) -> tuple[float, int]:
         else:
             raise RuntimeError("the API did not start")
         template = next(t["id"] for t in me["templates"] if t["name"] == "invoice")
-        data = {"projectId": me["projects"][0]["id"], "templateId": template, "name": "bench upload"}
+        data = {
+            "projectId": me["projects"][0]["id"],
+            "templateId": template,
+            "name": "bench upload",
+        }
         handles = [p.open("rb") for p in paths]
         try:
             started = time.perf_counter()
-            resp = await http.post(f"/batch/{me['organizationId']}/upload", data=data,
-                                   files=[("files", (p.name, h, "application/pdf")) for p, h in zip(paths, handles)])
+            resp = await http.post(
+                f"/batch/{me['organizationId']}/upload",
+                data=data,
+                files=[("files", (p.name, h, "application/pdf")) for p, h in zip(paths, handles)],
+            )
             return time.perf_counter() - started, resp.status_code
         finally:
             for h in handles:
@@ -91,13 +99,30 @@ async def run() -> None:
             sock = free_socket()
             port = sock.getsockname()[1]
             sock.close()
-            envvars = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp / "data"),
-                       "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
-                       "DOCBATCH_TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-                       "DOCBATCH_TASK_QUEUE": "bench-upload-no-worker"}
-            api = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:app_factory", "--factory",
-                                    "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                   cwd=ROOT, env=envvars)
+            envvars = {
+                **os.environ,
+                "DOCBATCH_DATA_DIR": str(tmp / "data"),
+                "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
+                "DOCBATCH_TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                "DOCBATCH_TASK_QUEUE": "bench-upload-no-worker",
+            }
+            api = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "api.app:app_factory",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=envvars,
+            )
             try:
                 before = -1.0
                 elapsed, status = await upload(port, paths[:1])  # warm-up: first request's imports
@@ -112,9 +137,13 @@ async def run() -> None:
     assert status == 201, f"upload answered {status}"
     total = FILES * FILE_MB
     print(f"upload, {FILES} files x {FILE_MB} MB     {elapsed:.2f} s ({total / elapsed:.0f} MB/s)")
-    print(f"  baseline: same bytes copied with fsync {baseline:.2f} s (ratio upload/copy {elapsed / baseline:.2f}x)")
-    print(f"API resident memory          {before:.0f} MB -> {after:.0f} MB (peak {peak:.0f} MB) "
-          f"for {total} MB received")
+    print(
+        f"  baseline: same bytes copied with fsync {baseline:.2f} s (ratio upload/copy {elapsed / baseline:.2f}x)"
+    )
+    print(
+        f"API resident memory          {before:.0f} MB -> {after:.0f} MB (peak {peak:.0f} MB) "
+        f"for {total} MB received"
+    )
 
 
 def main() -> None:

@@ -28,7 +28,9 @@ _lock = threading.Lock()
 
 MAX_SIDE = 2200  # larger scans are downscaled first: same text, a fraction of the time
 SMALL_SIDE = 800  # narrower scans (low-resolution receipts) are upscaled: more lines read exactly
-SPACE_GAP = float(os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.32"))  # blank run / line height between words
+SPACE_GAP = float(
+    os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.32")
+)  # blank run / line height between words
 PUNCT_GAP = float(os.environ.get("DOCBATCH_OCR_PUNCT_GAP", "0.3"))  # the same after , ; :
 
 
@@ -54,8 +56,10 @@ def prepare(image: Image.Image) -> tuple[np.ndarray, float]:
         scale = MAX_SIDE / side
     elif min(image.size) < SMALL_SIDE:
         scale = max(1.0, min(2.0, 3000 / side))
-        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max(1, int(image.width * scale)), max(1, int(image.height * scale))),
+            Image.Resampling.LANCZOS,
+        )
     return np.asarray(image), scale
 
 
@@ -66,7 +70,7 @@ def ocr_raw(rgb: np.ndarray) -> list:
 
 
 def _blank_columns(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
-    crop = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    crop = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
     if crop.size == 0:
         return None
     lo, hi = np.percentile(crop, 5), np.percentile(crop, 95)
@@ -147,8 +151,12 @@ def _split_parens(token: str) -> list[str]:
         return [token]
     spaced = re.sub(r"(?<=[A-Za-z]{2})\((?=[^)]*\))", " (", token)
     spaced = re.sub(r"\)(?=[A-Za-z]{2})", ") ", spaced)
-    spaced = re.sub(r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced)  # 'HARDWARE&' -> 'HARDWARE &'
-    spaced = _GLUED_SDN.sub(" ", spaced)  # 'INTERNATIONALSDN' -> 'INTERNATIONAL SDN' (Sendirian Berhad)
+    spaced = re.sub(
+        r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced
+    )  # 'HARDWARE&' -> 'HARDWARE &'
+    spaced = _GLUED_SDN.sub(
+        " ", spaced
+    )  # 'INTERNATIONALSDN' -> 'INTERNATIONAL SDN' (Sendirian Berhad)
     return spaced.split()
 
 
@@ -170,8 +178,16 @@ def words_from_raw(raw: list, gray: np.ndarray, scale: float) -> list[Word]:
             x0, x1 = min(xs) / scale, max(xs) / scale
             n = max(1, len(text))
             for m in re.finditer(r"\S+", text):
-                words.append(Word(fix_confusables(m.group()), x0 + (x1 - x0) * m.start() / n,
-                                  y0, x0 + (x1 - x0) * m.end() / n, y1, conf=score))
+                words.append(
+                    Word(
+                        fix_confusables(m.group()),
+                        x0 + (x1 - x0) * m.start() / n,
+                        y0,
+                        x0 + (x1 - x0) * m.end() / n,
+                        y1,
+                        conf=score,
+                    )
+                )
             continue
         spaced = _respace(chars, boxes, gray, quad)
         # walk the spaced characters, mapping each real character to its box
@@ -208,12 +224,25 @@ def _merge_initials(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
-        if (prev is not None and _INITIAL.match(w.text) and _INITIAL.match(prev.text.rsplit(".", 2)[-1] or ".")
-                and re.fullmatch(r"[A-Za-z.]+", prev.text) and len(re.sub(r"[^A-Za-z]", "", prev.text.split()[-1])) <= 3
-                and "." in prev.text + w.text and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
-                and w.x0 - prev.x1 < 0.6 * max(1.0, prev.height) and _is_initials(prev.text + w.text)):
-            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
-                           min(prev.conf, w.conf))
+        if (
+            prev is not None
+            and _INITIAL.match(w.text)
+            and _INITIAL.match(prev.text.rsplit(".", 2)[-1] or ".")
+            and re.fullmatch(r"[A-Za-z.]+", prev.text)
+            and len(re.sub(r"[^A-Za-z]", "", prev.text.split()[-1])) <= 3
+            and "." in prev.text + w.text
+            and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+            and w.x0 - prev.x1 < 0.6 * max(1.0, prev.height)
+            and _is_initials(prev.text + w.text)
+        ):
+            out[-1] = Word(
+                prev.text + w.text,
+                prev.x0,
+                min(prev.y0, w.y0),
+                w.x1,
+                max(prev.y1, w.y1),
+                min(prev.conf, w.conf),
+            )
             continue
         out.append(w)
     return out
@@ -228,12 +257,23 @@ def _merge_split_numbers(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
-        if (prev is not None and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
-                and ((re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
-                     or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text)))
-                and w.x0 - prev.x1 < prev.height):
-            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
-                           min(prev.conf, w.conf))
+        if (
+            prev is not None
+            and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+            and (
+                (re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
+                or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text))
+            )
+            and w.x0 - prev.x1 < prev.height
+        ):
+            out[-1] = Word(
+                prev.text + w.text,
+                prev.x0,
+                min(prev.y0, w.y0),
+                w.x1,
+                max(prev.y1, w.y1),
+                min(prev.conf, w.conf),
+            )
             continue
         out.append(w)
     return out
@@ -243,4 +283,4 @@ def ocr_words(image: Image.Image) -> list[Word]:
     """OCR an image into words in the image's own pixel coordinates."""
     rgb, scale = prepare(image)
     gray = rgb.mean(axis=2)
-    return words_from_raw(ocr_raw(rgb), gray, scale)  # noqa: E501
+    return words_from_raw(ocr_raw(rgb), gray, scale)

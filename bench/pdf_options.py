@@ -34,13 +34,16 @@ from exporters.model import ExportBatch
 from exporters.report import TEMPLATES_DIR, generate_report
 
 SECTION = re.compile(r'<section class="doc".*?</section>\n', re.DOTALL)
-NO_FOOTER = ("<style>@media print { @page { @bottom-left { content: none } "
-             "@bottom-right { content: none } } }</style>\n</head>")
+NO_FOOTER = (
+    "<style>@media print { @page { @bottom-left { content: none } "
+    "@bottom-right { content: none } } }</style>\n</head>"
+)
 
 
 def _print(html: str) -> Any:
-    return report_html_class()(string=html, base_url=str(TEMPLATES_DIR),
-                               url_fetcher=refusing_fetcher()).render(font_config=font_config())
+    return report_html_class()(
+        string=html, base_url=str(TEMPLATES_DIR), url_fetcher=refusing_fetcher()
+    ).render(font_config=font_config())
 
 
 def split_report(batch: ExportBatch) -> tuple[str, str, list[str], str]:
@@ -51,16 +54,22 @@ def split_report(batch: ExportBatch) -> tuple[str, str, list[str], str]:
     head = styles.replace("</head>", NO_FOOTER, 1) + "<body>\n"
     sections = SECTION.findall(html)
     first, last = html.index(sections[0]), html.rindex(sections[-1]) + len(sections[-1])
-    before, after = html[len(html.partition("<body>")[0]) + 6:first], html[last:]
-    return styles, head + before + "</body></html>", \
-        [head + s + "</body></html>" for s in sections], head + after
+    before, after = html[len(html.partition("<body>")[0]) + 6 : first], html[last:]
+    return (
+        styles,
+        head + before + "</body></html>",
+        [head + s + "</body></html>" for s in sections],
+        head + after,
+    )
 
 
 def section_pdf(html: str) -> bytes:
     return bytes(_print(html).write_pdf())
 
 
-def join(styles: str, head_pdf: bytes, fragments: list[bytes], tail_pdf: bytes, title: str) -> bytes:
+def join(
+    styles: str, head_pdf: bytes, fragments: list[bytes], tail_pdf: bytes, title: str
+) -> bytes:
     """Pages of the head, every fragment and the tail, laid onto pages printed with the footers."""
     import html as html_lib
 
@@ -70,9 +79,12 @@ def join(styles: str, head_pdf: bytes, fragments: list[bytes], tail_pdf: bytes, 
     for data in (head_pdf, *fragments, tail_pdf):
         joined.import_pages(pdfium.PdfDocument(data))
     n = len(joined)
-    footer_html = (f"{styles}<body>"
-                   f"<h1 style='font-size:0;margin:0;height:0'>{html_lib.escape(title)}</h1>"
-                   + "<div style='break-before: page'></div>" * (n - 1) + "</body></html>")
+    footer_html = (
+        f"{styles}<body>"
+        f"<h1 style='font-size:0;margin:0;height:0'>{html_lib.escape(title)}</h1>"
+        + "<div style='break-before: page'></div>" * (n - 1)
+        + "</body></html>"
+    )
     footers = pdfium.PdfDocument(bytes(_print(footer_html).write_pdf()))
     out = pdfium.PdfDocument.new()
     width, height = joined.get_page_size(0)
@@ -106,7 +118,9 @@ def measure(batch: ExportBatch) -> None:
     styles, head, sections, tail = split_report(batch)
     frag_cpu, _, fragments = _cpu(lambda: [section_pdf(s) for s in sections])
     head_pdf, tail_pdf = section_pdf(head), section_pdf(tail)
-    join_cpu, join_wall, joined = _cpu(lambda: join(styles, head_pdf, fragments, tail_pdf, batch.name))
+    join_cpu, join_wall, joined = _cpu(
+        lambda: join(styles, head_pdf, fragments, tail_pdf, batch.name)
+    )
     with ProcessPoolExecutor(2) as pool:
         list(pool.map(_half, [batch, batch], [0, 1]))  # warm both processes
         _, par_wall, _ = _cpu(lambda: list(pool.map(_half, [batch, batch], [0, 1])))
@@ -115,19 +129,30 @@ def measure(batch: ExportBatch) -> None:
     pages_whole, pages_joined = len(pdfium.PdfDocument(whole)), len(pdfium.PdfDocument(joined))
     n = len(sections)
     print(f"\nPDF options ({n} files; CPU seconds are steadier than wall on a loaded machine)")
-    print(f"  whole document (now)            cpu {whole_cpu:6.2f} s  wall {whole_wall:6.2f} s  "
-          f"{pages_whole} pages")
-    print(f"  per-file sections, made ahead    cpu {frag_cpu:6.2f} s in all, {frag_cpu / n * 1000:.0f} ms "
-          f"per file (worker, when the file finishes)")
-    print(f"  join at export time              cpu {join_cpu:6.2f} s  wall {join_wall:6.2f} s  "
-          f"{pages_joined} pages ({whole_cpu / join_cpu:.1f}x less CPU than now); "
-          f"{len(joined) / 1024:.0f} KiB vs {len(whole) / 1024:.0f} KiB (fonts embedded per fragment)")
-    print(f"  two halves in 2 processes        wall {par_wall:6.2f} s ({whole_wall / par_wall:.1f}x)")
+    print(
+        f"  whole document (now)            cpu {whole_cpu:6.2f} s  wall {whole_wall:6.2f} s  "
+        f"{pages_whole} pages"
+    )
+    print(
+        f"  per-file sections, made ahead    cpu {frag_cpu:6.2f} s in all, {frag_cpu / n * 1000:.0f} ms "
+        f"per file (worker, when the file finishes)"
+    )
+    print(
+        f"  join at export time              cpu {join_cpu:6.2f} s  wall {join_wall:6.2f} s  "
+        f"{pages_joined} pages ({whole_cpu / join_cpu:.1f}x less CPU than now); "
+        f"{len(joined) / 1024:.0f} KiB vs {len(whole) / 1024:.0f} KiB (fonts embedded per fragment)"
+    )
+    print(
+        f"  two halves in 2 processes        wall {par_wall:6.2f} s ({whole_wall / par_wall:.1f}x)"
+    )
 
 
 if __name__ == "__main__":
     from tests.exporters.samples import synthetic_invoice_batch
 
     args = [int(a) for a in sys.argv[1:]]
-    measure(synthetic_invoice_batch(args[0] if args else 50, args[1] if len(args) > 1 else 10,
-                                    n_failed=2))
+    measure(
+        synthetic_invoice_batch(
+            args[0] if args else 50, args[1] if len(args) > 1 else 10, n_failed=2
+        )
+    )

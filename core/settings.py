@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""  # empty: SQLite file under data_dir
     storage_dir: Path | None = None  # empty: data_dir/files
-    storage_url: str = ""  # empty: local files (storage_dir); s3://bucket/prefix: an S3-compatible store
+    storage_url: str = (
+        ""  # empty: local files (storage_dir); s3://bucket/prefix: an S3-compatible store
+    )
     s3_endpoint_url: str = ""  # empty: AWS (or AWS_ENDPOINT_URL); e.g. http://minio:9000
     s3_region: str = ""  # empty: boto3's own (AWS_REGION, profile)
     s3_access_key_id: str = ""  # empty: boto3's credential chain (AWS_ACCESS_KEY_ID, roles, ...)
@@ -62,7 +64,9 @@ class Settings(BaseSettings):
     # One extraction per core keeps every core busy from the first file (OCR is CPU-bound);
     # each extraction's OCR engine then gets the cores left over (one each by default).
     worker_max_activities: int = Field(default_factory=machine_cores, gt=0)
-    ocr_threads: int | None = Field(default=None, gt=0)  # empty: cores // worker_max_activities, at least 1
+    ocr_threads: int | None = Field(
+        default=None, gt=0
+    )  # empty: cores // worker_max_activities, at least 1
     worker_threads: int = 8
     worker_health_host: str = "127.0.0.1"
     worker_health_port: int = 0  # 0: off; else the worker serves /health, /health/ready, /metrics
@@ -73,7 +77,9 @@ class Settings(BaseSettings):
     tracing_exporter: str = Field(default="otlp", pattern="^(otlp|console)$")
 
     webhook_allow_private: bool = False
-    webhook_retry_initial_seconds: float = Field(default=5.0, gt=0)  # first retry; doubles each time
+    webhook_retry_initial_seconds: float = Field(
+        default=5.0, gt=0
+    )  # first retry; doubles each time
     webhook_retry_max_interval_seconds: float = Field(default=600.0, gt=0)
     webhook_retry_hours: float = Field(default=24.0, gt=0)  # then the delivery gives up
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)  # one request
@@ -92,11 +98,18 @@ class Settings(BaseSettings):
 
     def engine_option_values(self) -> dict[str, Any]:
         """The extraction engine's options (``extraction.EngineOptions(**values)``) from these settings."""
-        return {"max_pages": self.max_pages, "llm_base_url": self.llm_base_url, "llm_api_key": self.llm_api_key,
-                "llm_model": self.llm_model, "llm_endpoints": self.llm_endpoints,
-                "llm_allow_private": self.llm_allow_private}
+        return {
+            "max_pages": self.max_pages,
+            "llm_base_url": self.llm_base_url,
+            "llm_api_key": self.llm_api_key,
+            "llm_model": self.llm_model,
+            "llm_endpoints": self.llm_endpoints,
+            "llm_allow_private": self.llm_allow_private,
+        }
 
-    max_json_body_kb: int = Field(default=1024, gt=0)  # any request body that is not a multipart upload
+    max_json_body_kb: int = Field(
+        default=1024, gt=0
+    )  # any request body that is not a multipart upload
     # WebSocket (issue 11): batches one socket may follow; how often an open socket re-checks
     # that its token is still live (also checked on every subscribe and at the token's expiry)
     ws_max_batches: int = Field(default=20, gt=0)
@@ -119,8 +132,10 @@ class Settings(BaseSettings):
         """A wrong storage URL stops every process at start-up, not at the first upload."""
         value = value.strip()
         if value and (not value.startswith("s3://") or not value[5:].split("/", 1)[0]):
-            raise ValueError(f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, "
-                             f"not {value!r}")
+            raise ValueError(
+                f"DOCBATCH_STORAGE_URL must be empty (local files) or s3://bucket/prefix, "
+                f"not {value!r}"
+            )
         return value
 
     @property

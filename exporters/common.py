@@ -274,7 +274,7 @@ def in_progress_notice(batch: ExportBatch) -> str:
     return (
         f"PARTIAL EXPORT: this batch is still processing. It holds the {len(batch.results)} "
         f"file(s) finished so far; {n} file(s) not finished yet are listed under "
-        f"\"Pending files\"."
+        f'"Pending files".'
     )
 
 

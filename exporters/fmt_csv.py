@@ -29,7 +29,9 @@ from exporters.registry import Exporter, register
 BOM = "\ufeff"
 ROWS_PER_FRAME = 20
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_AFTER_SEMICOLON = re.compile(r"(;\s*)([=+\-@])(?![\d.,]+\s*(?:;|$))")  # a plain number stays as it is
+_AFTER_SEMICOLON = re.compile(
+    r"(;\s*)([=+\-@])(?![\d.,]+\s*(?:;|$))"
+)  # a plain number stays as it is
 
 LEADING_COLUMNS = ["status", "file_name", "file_id", "pages"]
 ERROR_COLUMNS = ["error_code", "error_message"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import re
-from xml.sax.saxutils import escape as xml_escape
 from collections.abc import Iterator
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -55,8 +55,15 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(el)
 
 
-def _write(cell: Any, text: str, *, bold: bool = False, right: bool = False,
-           color: RGBColor | None = None, sub: str | None = None) -> None:
+def _write(
+    cell: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    right: bool = False,
+    color: RGBColor | None = None,
+    sub: str | None = None,
+) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(clean_text(text))
     run.font.size = TABLE_FONT
@@ -110,16 +117,24 @@ def _text_xml(text: str) -> str:
     return "".join(out)
 
 
-def _run_xml(text: str, *, bold: bool | None = False, color: RGBColor | None = None,
-             size: str = _TABLE_SZ) -> str:
+def _run_xml(
+    text: str, *, bold: bool | None = False, color: RGBColor | None = None, size: str = _TABLE_SZ
+) -> str:
     props = "" if bold is None else ("<w:b/>" if bold else '<w:b w:val="0"/>')
     if color is not None:
         props += f'<w:color w:val="{color}"/>'
-    return f"<w:r><w:rPr>{props}<w:sz w:val=\"{size}\"/></w:rPr>{_text_xml(text)}</w:r>"
+    return f'<w:r><w:rPr>{props}<w:sz w:val="{size}"/></w:rPr>{_text_xml(text)}</w:r>'
 
 
-def _cell_xml(text: str, *, right: bool = False, bold: bool = False, color: RGBColor | None = None,
-              sub: str | None = None, extra_run: str = "") -> str:
+def _cell_xml(
+    text: str,
+    *,
+    right: bool = False,
+    bold: bool = False,
+    color: RGBColor | None = None,
+    sub: str | None = None,
+    extra_run: str = "",
+) -> str:
     """One cell's paragraph, as ``_write`` produces it."""
     ppr = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
     runs = _run_xml(text, bold=bold, color=color)
@@ -134,7 +149,9 @@ class _BodyRows:
     def __init__(self, table: Any) -> None:
         self.table = table
         self.tc_prs = [
-            "<w:tcPr/>" if g.w is None else f'<w:tcPr><w:tcW w:type="dxa" w:w="{Emu(g.w).twips}"/></w:tcPr>'
+            "<w:tcPr/>"
+            if g.w is None
+            else f'<w:tcPr><w:tcW w:type="dxa" w:w="{Emu(g.w).twips}"/></w:tcPr>'
             for g in table._tbl.tblGrid.gridCol_lst
         ]
         self.rows: list[str] = []
@@ -200,14 +217,18 @@ def build_docx(batch: ExportBatch) -> bytes:
         _write(row.cells[0], label, bold=True)
         _write(row.cells[1], value)
 
-    doc.add_heading(clean_text(f"Results: template “{batch.templateName}” ({len(batch.results)})"), level=1)
+    doc.add_heading(
+        clean_text(f"Results: template “{batch.templateName}” ({len(batch.results)})"), level=1
+    )
     if not batch.results:
         doc.add_paragraph("No file has finished yet.")
     else:
         parts = _chunks(scalar, FIELDS_PER_TABLE)
         for n, part in enumerate(parts, start=1):
             if len(parts) > 1:
-                doc.add_paragraph(f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}").runs[0].italic = True
+                doc.add_paragraph(
+                    f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}"
+                ).runs[0].italic = True
             headers = ["#", "File"] + [s.name for s in part]
             numeric = [True, False] + [s.type in ("number", "integer") for s in part]
             rows = _BodyRows(_table(doc, headers, numeric))
@@ -253,10 +274,18 @@ def build_docx(batch: ExportBatch) -> bytes:
 
     doc.add_heading(f"Failed files ({len(batch.failures)})", level=1)
     if batch.failures:
-        rows = _BodyRows(_table(doc, ["#", "File", "File ID", "Reason"], [True, False, False, False]))
+        rows = _BodyRows(
+            _table(doc, ["#", "File", "File ID", "Reason"], [True, False, False, False])
+        )
         for i, f in enumerate(batch.failures, start=1):
-            rows.add([_cell_xml(str(i), right=True), _cell_xml(f.fileName), _cell_xml(f.fileId),
-                      _cell_xml(failure_reason(f), color=BAD)])
+            rows.add(
+                [
+                    _cell_xml(str(i), right=True),
+                    _cell_xml(f.fileName),
+                    _cell_xml(f.fileId),
+                    _cell_xml(failure_reason(f), color=BAD),
+                ]
+            )
         rows.close()
     else:
         doc.add_paragraph("No file failed.")
@@ -264,11 +293,17 @@ def build_docx(batch: ExportBatch) -> bytes:
     if batch.pending:
         doc.add_heading(f"Pending files ({len(batch.pending)})", level=1)
         p = doc.add_paragraph()
-        r = p.add_run("These files were not finished when the export was made; they are not in the results above.")
+        r = p.add_run(
+            "These files were not finished when the export was made; they are not in the results above."
+        )
         r.font.color.rgb = WARN
-        rows = _BodyRows(_table(doc, ["#", "File", "File ID", "Status"], [True, False, False, False]))
+        rows = _BodyRows(
+            _table(doc, ["#", "File", "File ID", "Status"], [True, False, False, False])
+        )
         for i, f in enumerate(batch.pending, start=1):
-            rows.add_values([(str(i), True), (f.fileName, False), (f.fileId, False), (f.status, False)])
+            rows.add_values(
+                [(str(i), True), (f.fileName, False), (f.fileId, False), (f.status, False)]
+            )
         rows.close()
 
     out = io.BytesIO()

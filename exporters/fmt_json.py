@@ -15,7 +15,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from exporters.common import FieldSpec, field_specs, fmt_time, in_progress_notice, rechunk, typed_field
+from exporters.common import (
+    FieldSpec,
+    field_specs,
+    fmt_time,
+    in_progress_notice,
+    rechunk,
+    typed_field,
+)
 from exporters.model import ExportBatch, ExportFile
 from exporters.registry import Exporter, register
 
@@ -52,7 +59,11 @@ def template_header(batch: ExportBatch, specs: list[FieldSpec]) -> dict[str, Any
             f["format"] = s.format
         if s.is_line_items:
             f["columns"] = [
-                {"name": c.name, "type": c.type or "any", **({"format": c.format} if c.format else {})}
+                {
+                    "name": c.name,
+                    "type": c.type or "any",
+                    **({"format": c.format} if c.format else {}),
+                }
                 for c in s.columns
             ]
         fields.append(f)
@@ -70,8 +81,17 @@ def result_record(f: ExportFile, specs: list[FieldSpec]) -> dict[str, Any]:
         "needsReview": f.needsReview,
         "reviewed": f.reviewed,
         "corrected": f.corrected,
-        **({"original": {s.name: typed_field(s, f.original.get(s.name)) for s in specs
-                         if s.name in f.original}} if f.original else {}),
+        **(
+            {
+                "original": {
+                    s.name: typed_field(s, f.original.get(s.name))
+                    for s in specs
+                    if s.name in f.original
+                }
+            }
+            if f.original
+            else {}
+        ),
     }
 
 

@@ -53,7 +53,7 @@ def report_html_class() -> Any:
     stylesheet = CSS(string=trimmed, counter_style=UA_COUNTER_STYLE)
 
     class ReportHTML(HTML):  # type: ignore[misc, valid-type]
-        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:  # noqa: ARG002 - no forms
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [stylesheet]
 
     return ReportHTML
@@ -85,12 +85,13 @@ def refusing_fetcher() -> object:
 
 def build_pdf(batch: ExportBatch) -> bytes:
     html = "".join(generate_report(batch, for_print=True))
-    document = report_html_class()(string=html, base_url=str(TEMPLATES_DIR),
-                                   url_fetcher=refusing_fetcher()).render(font_config=font_config())
+    document = report_html_class()(
+        string=html, base_url=str(TEMPLATES_DIR), url_fetcher=refusing_fetcher()
+    ).render(font_config=font_config())
     return _write(document, batch)
 
 
-def _write(document, batch: ExportBatch) -> bytes:  # noqa: ANN001
+def _write(document, batch: ExportBatch) -> bytes:
     document.metadata.title = f"{batch.name} – docbatch export"
     document.metadata.generator = "docbatch"
     return document.write_pdf()

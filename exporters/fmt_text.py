@@ -69,7 +69,9 @@ def _kv(label: str, value: str, lw: int, indent: str = "") -> Iterator[str]:
         yield f"{indent}{' ' * lw}   {more}\n"
 
 
-def _table(headers: list[str], numeric: list[bool], rows: list[list[str]], indent: str) -> Iterator[str]:
+def _table(
+    headers: list[str], numeric: list[bool], rows: list[list[str]], indent: str
+) -> Iterator[str]:
     cols = len(headers)
     wrapped = [[_wrap(_clean(c), MAX_COL) for c in r] for r in rows]
     widths = [width(h) for h in headers]
@@ -77,12 +79,18 @@ def _table(headers: list[str], numeric: list[bool], rows: list[list[str]], inden
         for i, cell in enumerate(r):
             widths[i] = max(widths[i], *(width(x) for x in cell))
     sep = "  "
-    yield indent + sep.join(pad(h, widths[i], numeric[i]) for i, h in enumerate(headers)).rstrip() + "\n"
+    yield (
+        indent
+        + sep.join(pad(h, widths[i], numeric[i]) for i, h in enumerate(headers)).rstrip()
+        + "\n"
+    )
     yield indent + sep.join("-" * widths[i] for i in range(cols)) + "\n"
     for r in wrapped:
         height = max(len(c) for c in r)
         for k in range(height):
-            parts = [pad(c[k] if k < len(c) else "", widths[i], numeric[i]) for i, c in enumerate(r)]
+            parts = [
+                pad(c[k] if k < len(c) else "", widths[i], numeric[i]) for i, c in enumerate(r)
+            ]
             yield indent + sep.join(parts).rstrip() + "\n"
 
 
@@ -121,7 +129,9 @@ def iter_text(batch: ExportBatch) -> Iterator[str]:
                     rows = []
                     for j, it in enumerate(items, start=1):
                         if isinstance(it, dict):
-                            rows.append([str(j)] + [display_text(it.get(c.name), c.type) for c in cols])
+                            rows.append(
+                                [str(j)] + [display_text(it.get(c.name), c.type) for c in cols]
+                            )
                         else:
                             rows.append([str(j), display_text(it)] + [""] * (len(cols) - 1))
                     yield from _table(headers, numeric, rows, indent="      ")

@@ -77,7 +77,9 @@ def _value_into(el: etree._Element, value: Any) -> None:
             _value_into(sub, v)
 
 
-def _field_element(parent: etree._Element, spec: FieldSpec, raw: Any, confidence: float | None) -> None:
+def _field_element(
+    parent: etree._Element, spec: FieldSpec, raw: Any, confidence: float | None
+) -> None:
     el = etree.SubElement(parent, "field")
     _set(el, "name", spec.name)
     value = typed_field(spec, raw)

@@ -34,7 +34,9 @@ class ExportBatch(BaseModel):
     name: str
     templateId: str
     templateName: str
-    templateSchema: dict[str, Any]  # JSON Schema object: properties in field order, types, line items
+    templateSchema: dict[
+        str, Any
+    ]  # JSON Schema object: properties in field order, types, line items
     projectId: str
     status: str
     totalFiles: int

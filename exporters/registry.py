@@ -57,7 +57,9 @@ def _format_modules() -> frozenset[str]:
     Only these names are ever imported, so a request's ``format`` never names a module."""
     import exporters
 
-    return frozenset(m.name[4:] for m in pkgutil.iter_modules(exporters.__path__) if m.name.startswith("fmt_"))
+    return frozenset(
+        m.name[4:] for m in pkgutil.iter_modules(exporters.__path__) if m.name.startswith("fmt_")
+    )
 
 
 def _load_all() -> None:
@@ -79,4 +81,3 @@ def render_whole(batch: ExportBatch, fmt: str, **options: object) -> bytes:
     if exporter is None:
         raise KeyError(fmt)
     return b"".join(exporter.render(batch, **options))
-

@@ -40,7 +40,9 @@ class Cell:
 
     @property
     def css(self) -> str:
-        return " ".join(c for c in ("num" if self.numeric else "", "empty" if self.empty else "") if c)
+        return " ".join(
+            c for c in ("num" if self.numeric else "", "empty" if self.empty else "") if c
+        )
 
 
 def make_cell(value: Any, type_: str = "", format_: str = "") -> Cell:

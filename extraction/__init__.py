@@ -23,4 +23,3 @@ __all__ = [
     "extract_file",
     "validate_template",
 ]
-

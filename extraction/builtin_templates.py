@@ -7,7 +7,10 @@ from typing import Any
 RECEIPT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "company": {"type": "string", "description": "Name of the shop or company that issued the receipt"},
+        "company": {
+            "type": "string",
+            "description": "Name of the shop or company that issued the receipt",
+        },
         "date": {"type": "string", "format": "date", "description": "Date of purchase"},
         "address": {"type": "string", "description": "Address of the shop"},
         "total": {"type": "number", "description": "Total amount paid, including tax"},
@@ -18,9 +21,16 @@ INVOICE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "invoice_number": {"type": "string", "description": "Invoice number"},
-        "issue_date": {"type": "string", "format": "date", "description": "Date the invoice was issued"},
+        "issue_date": {
+            "type": "string",
+            "format": "date",
+            "description": "Date the invoice was issued",
+        },
         "due_date": {"type": "string", "format": "date", "description": "Date payment is due"},
-        "seller_name": {"type": "string", "description": "Name of the company that issued the invoice"},
+        "seller_name": {
+            "type": "string",
+            "description": "Name of the company that issued the invoice",
+        },
         "buyer_name": {"type": "string", "description": "Name of the customer billed"},
         "currency": {"type": "string", "description": "ISO 4217 currency code, e.g. EUR"},
         "net_total": {"type": "number", "description": "Total before tax"},

@@ -36,7 +36,9 @@ def detect_kind(data: bytes) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
-            raise ExtractionError("CorruptFile", "The file looks like a ZIP/DOCX archive but is damaged.") from exc
+            raise ExtractionError(
+                "CorruptFile", "The file looks like a ZIP/DOCX archive but is damaged."
+            ) from exc
         if "word/document.xml" in names:
             return "docx"
         raise ExtractionError(

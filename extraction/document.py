@@ -170,7 +170,7 @@ def stored_words(doc: Document) -> list[dict[str, object]]:
     budget = MAX_STORED_WORDS_TOTAL
     for page in doc.pages:
         words: list[list[object]] = []
-        for w in page.words[:min(MAX_STORED_WORDS, budget)]:
+        for w in page.words[: min(MAX_STORED_WORDS, budget)]:
             box = page.fraction([w.x0, w.y0, w.x1, w.y1])
             if box is not None and w.text.strip():
                 words.append([w.text, *box])

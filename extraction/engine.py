@@ -49,9 +49,18 @@ def extract_file(
     if mode in ("llm", "hybrid"):
         from extraction.llm import llm_fields
 
-        missing = [n for n in template.field_names if n not in fields] if mode == "hybrid" else template.field_names
+        missing = (
+            [n for n in template.field_names if n not in fields]
+            if mode == "hybrid"
+            else template.field_names
+        )
         if missing:
             fields.update(llm_fields(doc, template, missing, options))
     ordered = {name: fields[name] for name in template.field_names if name in fields}
-    return Extraction(fields=ordered, pages=len(doc.pages), engine=mode,
-                      ocr_seconds=doc.ocr_seconds, words=stored_words(doc))
+    return Extraction(
+        fields=ordered,
+        pages=len(doc.pages),
+        engine=mode,
+        ocr_seconds=doc.ocr_seconds,
+        words=stored_words(doc),
+    )

@@ -42,7 +42,10 @@ def _amount(text: str | None) -> float | int | None:
 
 CONCEPT_PATHS: dict[str, tuple[str, ...]] = {
     "invoice_number": ("ExchangedDocument/ID", "HeaderExchangedDocument/ID"),
-    "issue_date": ("ExchangedDocument/IssueDateTime/DateTimeString", "HeaderExchangedDocument/IssueDateTime/DateTimeString"),
+    "issue_date": (
+        "ExchangedDocument/IssueDateTime/DateTimeString",
+        "HeaderExchangedDocument/IssueDateTime/DateTimeString",
+    ),
     "due_date": ("SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString",),
     "delivery_date": ("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString",),
     "seller_name": ("SellerTradeParty/Name",),
@@ -65,10 +68,15 @@ def _line_items(root: etree._Element, schema: dict[str, Any]) -> list[dict[str, 
             "unit_price": _amount(_first(item, "NetPriceProductTradePrice/ChargeAmount")),
             "amount": _amount(_first(item, "LineTotalAmount")),
         }
-        aliases = {"name": "description", "line_total": "amount", "price": "unit_price", "qty": "quantity"}
+        aliases = {
+            "name": "description",
+            "line_total": "amount",
+            "price": "unit_price",
+            "qty": "quantity",
+        }
         row = {}
         for key in props:
-            v = values.get(key, values.get(aliases.get(key, ""), None))
+            v = values.get(key, values.get(aliases.get(key, "")))
             if v is not None:
                 row[key] = v
         if row:
@@ -76,11 +84,15 @@ def _line_items(root: etree._Element, schema: dict[str, Any]) -> list[dict[str, 
     return rows
 
 
-def fields_from_xml(attachments: dict[str, bytes], template: TemplateSpec) -> dict[str, FieldResult]:
+def fields_from_xml(
+    attachments: dict[str, bytes], template: TemplateSpec
+) -> dict[str, FieldResult]:
     out: dict[str, FieldResult] = {}
     for data in attachments.values():
         try:
-            root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+            root = etree.fromstring(
+                data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+            )
         except etree.XMLSyntaxError:
             continue
         for name, sch in template.schema.get("properties", {}).items():

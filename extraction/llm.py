@@ -16,12 +16,17 @@ from typing import Any
 import httpx
 
 from core.net_guard import UrlRefused, check_url
-
 from extraction.document import Document
 from extraction.finders.locate import fold
 from extraction.normalise import find_amounts, parse_amount
 from extraction.schema_check import check_answer
-from extraction.types import EngineOptions, ExtractionError, FieldResult, TemplateSpec, TransientExtractionError
+from extraction.types import (
+    EngineOptions,
+    ExtractionError,
+    FieldResult,
+    TemplateSpec,
+    TransientExtractionError,
+)
 
 log = logging.getLogger("docbatch.llm")
 
@@ -49,13 +54,19 @@ def endpoint(template: TemplateSpec, options: EngineOptions) -> Endpoint:
     if name:
         conf = options.llm_endpoints.get(str(name))
         if conf is None:
-            raise ExtractionError("InvalidTemplate", f"The template names the LLM endpoint '{name}', which this "
-                                                     "installation does not have (DOCBATCH_LLM_ENDPOINTS).")
+            raise ExtractionError(
+                "InvalidTemplate",
+                f"The template names the LLM endpoint '{name}', which this "
+                "installation does not have (DOCBATCH_LLM_ENDPOINTS).",
+            )
         base, key = str(conf.get("base_url") or ""), str(conf.get("api_key") or "")
         model = str(eng.get("model") or conf.get("model") or "")
         own = False
     elif eng.get("base_url"):
-        base, key = str(eng["base_url"]), str(eng.get("api_key") or "")  # the author's key, never the operator's
+        base, key = (
+            str(eng["base_url"]),
+            str(eng.get("api_key") or ""),
+        )  # the author's key, never the operator's
         model = str(eng.get("model") or options.llm_model or "")
         own = True
     else:
@@ -63,8 +74,11 @@ def endpoint(template: TemplateSpec, options: EngineOptions) -> Endpoint:
         model = str(eng.get("model") or options.llm_model or "")
         own = False
     if not base or not model:
-        raise ExtractionError("InvalidTemplate", "The template uses the LLM engine but no endpoint is configured: "
-                                                 "set the base URL and model in the settings or the template's engine.")
+        raise ExtractionError(
+            "InvalidTemplate",
+            "The template uses the LLM engine but no endpoint is configured: "
+            "set the base URL and model in the settings or the template's engine.",
+        )
     return Endpoint(base.rstrip("/"), key, model, timeout, own, options.llm_allow_private)
 
 
@@ -76,14 +90,21 @@ def _post(ep: Endpoint, body: dict[str, Any], headers: dict[str, str]) -> httpx.
     try:
         target = check_url(url, ep.allow_private)
     except UrlRefused as exc:
-        raise ExtractionError("InvalidTemplate", f"The template's LLM URL is refused: {exc}") from None
+        raise ExtractionError(
+            "InvalidTemplate", f"The template's LLM URL is refused: {exc}"
+        ) from None
     parsed = httpx.URL(url)
     host_header = parsed.netloc.decode("ascii").rsplit("@", 1)[-1]
     pinned = parsed.copy_with(host=target.addresses[0])
     extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
     with httpx.Client(timeout=ep.timeout, follow_redirects=False) as client:
-        request = client.build_request("POST", pinned, json=body, headers={**headers, "Host": host_header},
-                                       extensions=extensions)
+        request = client.build_request(
+            "POST",
+            pinned,
+            json=body,
+            headers={**headers, "Host": host_header},
+            extensions=extensions,
+        )
         return client.send(request)
 
 
@@ -92,7 +113,9 @@ def sub_schema(schema: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": {k: props[k] for k in fields if k in props}}
 
 
-def build_messages(doc: Document, template: TemplateSpec, fields: list[str]) -> list[dict[str, str]]:
+def build_messages(
+    doc: Document, template: TemplateSpec, fields: list[str]
+) -> list[dict[str, str]]:
     schema = sub_schema(template.schema, fields)
     system = (
         "You extract data from business documents (invoices, receipts). Reply with ONE JSON object "
@@ -107,7 +130,10 @@ def build_messages(doc: Document, template: TemplateSpec, fields: list[str]) -> 
     text = "\n\n".join(f"--- page {p.number} ---\n{p.text}" for p in doc.pages)
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS] + "\n[... truncated]"
-    return [{"role": "system", "content": system}, {"role": "user", "content": "Document:\n" + text}]
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": "Document:\n" + text},
+    ]
 
 
 def chat(ep: Endpoint, messages: list[dict[str, str]], json_mode: bool = True) -> str:
@@ -121,21 +147,30 @@ def chat(ep: Endpoint, messages: list[dict[str, str]], json_mode: bool = True) -
     try:
         resp = _post(ep, body, headers)
     except (httpx.TimeoutException, httpx.TransportError) as exc:
-        raise TransientExtractionError(f"{where} did not answer ({exc.__class__.__name__}).") from exc
+        raise TransientExtractionError(
+            f"{where} did not answer ({exc.__class__.__name__})."
+        ) from exc
     if resp.status_code >= 400:
-        log.warning("LLM endpoint %s answered HTTP %s: %.300s", ep.base, resp.status_code, resp.text)
+        log.warning(
+            "LLM endpoint %s answered HTTP %s: %.300s", ep.base, resp.status_code, resp.text
+        )
     if resp.status_code == 429 or resp.status_code >= 500:
         raise TransientExtractionError(f"{where} answered HTTP {resp.status_code}; retrying later.")
     if resp.status_code == 400 and json_mode and "response_format" in resp.text:
         return chat(ep, messages, json_mode=False)
     if resp.status_code >= 400:
-        raise ExtractionError("LLMError", f"{where} refused the request (HTTP {resp.status_code}); "
-                                          "check the endpoint, model and key.")
+        raise ExtractionError(
+            "LLMError",
+            f"{where} refused the request (HTTP {resp.status_code}); "
+            "check the endpoint, model and key.",
+        )
     try:
         return str(resp.json()["choices"][0]["message"]["content"] or "")
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         log.warning("LLM endpoint %s sent a non-chat answer: %.300s", ep.base, resp.text)
-        raise TransientExtractionError(f"{where} sent an answer that is not chat-completions JSON.") from exc
+        raise TransientExtractionError(
+            f"{where} sent an answer that is not chat-completions JSON."
+        ) from exc
 
 
 def parse_json(content: str) -> Any:
@@ -146,7 +181,7 @@ def parse_json(content: str) -> Any:
     start, end = s.find("{"), s.rfind("}")
     if start < 0 or end < start:
         raise ValueError("no JSON object in the answer")
-    return json.loads(s[start:end + 1])
+    return json.loads(s[start : end + 1])
 
 
 def locate(doc: Document, value: Any) -> tuple[int | None, list[float] | None]:
@@ -158,14 +193,18 @@ def locate(doc: Document, value: Any) -> tuple[int | None, list[float] | None]:
     for page in doc.pages:
         for line in page.lines:
             for seg in line.segments:
-                hit = (want_amount is not None and any(a[0] == want_amount for a in find_amounts(seg.text))) \
-                    or (want_amount is None and len(needle) >= 3 and needle in fold(seg.text))
+                hit = (
+                    want_amount is not None
+                    and any(a[0] == want_amount for a in find_amounts(seg.text))
+                ) or (want_amount is None and len(needle) >= 3 and needle in fold(seg.text))
                 if hit:
                     return page.number, page.fraction(seg.box)
     return None, None
 
 
-def llm_fields(doc: Document, template: TemplateSpec, fields: list[str], options: EngineOptions) -> dict[str, FieldResult]:
+def llm_fields(
+    doc: Document, template: TemplateSpec, fields: list[str], options: EngineOptions
+) -> dict[str, FieldResult]:
     ep = endpoint(template, options)
     messages = build_messages(doc, template, fields)
     errors: list[str] = []
@@ -184,11 +223,17 @@ def llm_fields(doc: Document, template: TemplateSpec, fields: list[str], options
         if attempt == 0:  # one corrective round trip, then keep what conforms
             messages = messages + [
                 {"role": "assistant", "content": content},
-                {"role": "user", "content": "Your answer does not conform to the schema: " + "; ".join(errors[:10])
-                 + ". Reply again with only the corrected JSON object."},
+                {
+                    "role": "user",
+                    "content": "Your answer does not conform to the schema: "
+                    + "; ".join(errors[:10])
+                    + ". Reply again with only the corrected JSON object.",
+                },
             ]
     if answer is None and not values:
-        raise ExtractionError("LLMError", f"The LLM did not return JSON for the template: {'; '.join(errors)}")
+        raise ExtractionError(
+            "LLMError", f"The LLM did not return JSON for the template: {'; '.join(errors)}"
+        )
     out: dict[str, FieldResult] = {}
     for name, value in values.items():
         page, box = locate(doc, value)

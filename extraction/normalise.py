@@ -14,38 +14,184 @@ from decimal import Decimal, InvalidOperation
 
 MONTHS = {
     # English, German, French, Dutch, Spanish, Italian (first letters that identify the month)
-    "jan": 1, "janv": 1, "januar": 1, "janvier": 1, "januari": 1, "ene": 1, "enero": 1, "gen": 1, "gennaio": 1,
-    "feb": 2, "fev": 2, "fév": 2, "février": 2, "fevrier": 2, "februar": 2, "februari": 2, "febrero": 2, "febbraio": 2,
-    "mar": 3, "mär": 3, "märz": 3, "maerz": 3, "mars": 3, "maart": 3, "marzo": 3, "mrt": 3,
-    "apr": 4, "avr": 4, "avril": 4, "april": 4, "abr": 4, "abril": 4, "aprile": 4,
-    "may": 5, "mai": 5, "mei": 5, "mayo": 5, "mag": 5, "maggio": 5,
-    "jun": 6, "juin": 6, "juni": 6, "junio": 6, "giu": 6, "giugno": 6,
-    "jul": 7, "juil": 7, "juillet": 7, "juli": 7, "julio": 7, "lug": 7, "luglio": 7,
-    "aug": 8, "aoû": 8, "aout": 8, "août": 8, "august": 8, "augustus": 8, "ago": 8, "agosto": 8,
-    "sep": 9, "sept": 9, "septembre": 9, "september": 9, "septiembre": 9, "set": 9, "settembre": 9,
-    "oct": 10, "okt": 10, "octobre": 10, "oktober": 10, "octubre": 10, "ott": 10, "ottobre": 10,
-    "nov": 11, "novembre": 11, "november": 11, "noviembre": 11,
-    "dec": 12, "dez": 12, "déc": 12, "décembre": 12, "decembre": 12, "dezember": 12, "december": 12,
-    "dic": 12, "diciembre": 12, "dicembre": 12,
+    "jan": 1,
+    "janv": 1,
+    "januar": 1,
+    "janvier": 1,
+    "januari": 1,
+    "ene": 1,
+    "enero": 1,
+    "gen": 1,
+    "gennaio": 1,
+    "feb": 2,
+    "fev": 2,
+    "fév": 2,
+    "février": 2,
+    "fevrier": 2,
+    "februar": 2,
+    "februari": 2,
+    "febrero": 2,
+    "febbraio": 2,
+    "mar": 3,
+    "mär": 3,
+    "märz": 3,
+    "maerz": 3,
+    "mars": 3,
+    "maart": 3,
+    "marzo": 3,
+    "mrt": 3,
+    "apr": 4,
+    "avr": 4,
+    "avril": 4,
+    "april": 4,
+    "abr": 4,
+    "abril": 4,
+    "aprile": 4,
+    "may": 5,
+    "mai": 5,
+    "mei": 5,
+    "mayo": 5,
+    "mag": 5,
+    "maggio": 5,
+    "jun": 6,
+    "juin": 6,
+    "juni": 6,
+    "junio": 6,
+    "giu": 6,
+    "giugno": 6,
+    "jul": 7,
+    "juil": 7,
+    "juillet": 7,
+    "juli": 7,
+    "julio": 7,
+    "lug": 7,
+    "luglio": 7,
+    "aug": 8,
+    "aoû": 8,
+    "aout": 8,
+    "août": 8,
+    "august": 8,
+    "augustus": 8,
+    "ago": 8,
+    "agosto": 8,
+    "sep": 9,
+    "sept": 9,
+    "septembre": 9,
+    "september": 9,
+    "septiembre": 9,
+    "set": 9,
+    "settembre": 9,
+    "oct": 10,
+    "okt": 10,
+    "octobre": 10,
+    "oktober": 10,
+    "octubre": 10,
+    "ott": 10,
+    "ottobre": 10,
+    "nov": 11,
+    "novembre": 11,
+    "november": 11,
+    "noviembre": 11,
+    "dec": 12,
+    "dez": 12,
+    "déc": 12,
+    "décembre": 12,
+    "decembre": 12,
+    "dezember": 12,
+    "december": 12,
+    "dic": 12,
+    "diciembre": 12,
+    "dicembre": 12,
 }
-_MONTH_WORD = (r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True))
-               + r")(?:[a-zà-ÿ]*)\.?(?![A-Za-z])")
+_MONTH_WORD = (
+    r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:[a-zà-ÿ]*)\.?(?![A-Za-z])"
+)
 
 CURRENCY_SYMBOLS = {
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW", "₺": "TRY", "₪": "ILS",
-    "zł": "PLN", "kč": "CZK", "us$": "USD", "a$": "AUD", "c$": "CAD", "r$": "BRL", "rm": "MYR",
-    "rs.": "INR", "rs": "INR", "chf": "CHF", "fr.": "CHF", "kr": "SEK", "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+    "₺": "TRY",
+    "₪": "ILS",
+    "zł": "PLN",
+    "kč": "CZK",
+    "us$": "USD",
+    "a$": "AUD",
+    "c$": "CAD",
+    "r$": "BRL",
+    "rm": "MYR",
+    "rs.": "INR",
+    "rs": "INR",
+    "chf": "CHF",
+    "fr.": "CHF",
+    "kr": "SEK",
+    "$": "USD",
 }
 CURRENCY_WORDS = {
-    "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP",
-    "rupee": "INR", "rupees": "INR", "ringgit": "MYR", "zloty": "PLN", "złotych": "PLN", "pln": "PLN",
-    "franken": "CHF", "francs": "CHF",
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "rupee": "INR",
+    "rupees": "INR",
+    "ringgit": "MYR",
+    "zloty": "PLN",
+    "złotych": "PLN",
+    "pln": "PLN",
+    "franken": "CHF",
+    "francs": "CHF",
 }
 ISO_CODES = {
-    "EUR", "USD", "GBP", "CHF", "JPY", "CNY", "INR", "MYR", "SGD", "AUD", "CAD", "NZD", "SEK", "NOK",
-    "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "HRK", "RUB", "TRY", "ILS", "ZAR", "BRL", "MXN", "HKD",
-    "KRW", "THB", "IDR", "PHP", "VND", "AED", "SAR", "UAH", "ISK", "TWD", "EGP", "NGN", "KES", "ARS",
-    "CLP", "COP", "PEN",
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "JPY",
+    "CNY",
+    "INR",
+    "MYR",
+    "SGD",
+    "AUD",
+    "CAD",
+    "NZD",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "HRK",
+    "RUB",
+    "TRY",
+    "ILS",
+    "ZAR",
+    "BRL",
+    "MXN",
+    "HKD",
+    "KRW",
+    "THB",
+    "IDR",
+    "PHP",
+    "VND",
+    "AED",
+    "SAR",
+    "UAH",
+    "ISK",
+    "TWD",
+    "EGP",
+    "NGN",
+    "KES",
+    "ARS",
+    "CLP",
+    "COP",
+    "PEN",
 }
 
 # An amount: optional sign/currency, digits with thousands separators and 0-3 decimals.
@@ -99,7 +245,7 @@ def find_amounts(text: str) -> list[tuple[Decimal, int, int, bool]]:
     t = _clean(text)
     for m in AMOUNT_RE.finditer(t):
         num = m.group("num")
-        after = t[m.end():m.end() + 2]
+        after = t[m.end() : m.end() + 2]
         if "%" in after:
             continue
         val = parse_amount(num)
@@ -136,23 +282,40 @@ DATE_PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
     # (also glued to a Date label or a time, as OCR that drops spaces reads them: DATE11/30/16, 18:1524/05/18)
-    re.compile(r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
-               r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"),
+    re.compile(
+        r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
+        r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"
+    ),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*" + _MONTH_WORD
-               + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?<=\d{4})(?=\d{1,2}\s?:\s?\d{2}))", re.IGNORECASE),
+    re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*"
+        + _MONTH_WORD
+        + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?<=\d{4})(?=\d{1,2}\s?:\s?\d{2}))",
+        re.IGNORECASE,
+    ),
     # June 13, 2018 / Jun 13 2018
-    re.compile(_MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})"
-               r"(?:(?!\d)|(?=\d{1,2}\s?:\s?\d{2}))", re.IGNORECASE),
+    re.compile(
+        _MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})"
+        r"(?:(?!\d)|(?=\d{1,2}\s?:\s?\d{2}))",
+        re.IGNORECASE,
+    ),
     # 20180613
-    re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),    # OCR-damaged separators with a 4-digit year: 27:03/2018, 10~04-2018
-    re.compile(r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"),
+    re.compile(
+        r"(?<!\d)(?P<y>20\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+    ),  # OCR-damaged separators with a 4-digit year: 27:03/2018, 10~04-2018
+    re.compile(
+        r"(?<![\w.,:])(?P<d>\d{1,2})\s?[-/.~:]\s?(?P<m>\d{1,2})\s?[-/.~]\s?(?P<y>(?:19|20)\d{2})(?!\d)"
+    ),
     # OCR dropped the first separator: 2703/2018
     re.compile(r"(?<![\w.,:/-])(?P<d>[0-3]\d)(?P<m>[01]\d)[/.-](?P<y>(?:19|20)\d{2})(?![\d/.-])"),
     # OCR dropped every separator: 27032018 (day, month, a four-digit year of this era)
-    re.compile(r"(?<![\w.,/#:-])(?P<d>0[1-9]|[12]\d|3[01])(?P<m>0[1-9]|1[0-2])(?P<y>(?:19[89]|20[0-4])\d)(?![\w.,/-])"),
+    re.compile(
+        r"(?<![\w.,/#:-])(?P<d>0[1-9]|[12]\d|3[01])(?P<m>0[1-9]|1[0-2])(?P<y>(?:19[89]|20[0-4])\d)(?![\w.,/-])"
+    ),
     # glued to a number before it, with a four-digit year: #19536001/06/2018
-    re.compile(r"(?<=\d{3})(?P<d>[0-3]\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"),
+    re.compile(
+        r"(?<=\d{3})(?P<d>[0-3]\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"
+    ),
 ]
 DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8)  # numeric day and month whose order the document decides
 
@@ -235,8 +398,26 @@ def iban_valid(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
-IBAN_LENGTHS = {"DE": 22, "FR": 27, "NL": 18, "GB": 22, "AT": 20, "CH": 21, "BE": 16, "ES": 24, "IT": 27,
-                "LU": 20, "PL": 28, "DK": 18, "SE": 24, "NO": 15, "FI": 18, "IE": 22, "PT": 25, "CZ": 24}
+IBAN_LENGTHS = {
+    "DE": 22,
+    "FR": 27,
+    "NL": 18,
+    "GB": 22,
+    "AT": 20,
+    "CH": 21,
+    "BE": 16,
+    "ES": 24,
+    "IT": 27,
+    "LU": 20,
+    "PL": 28,
+    "DK": 18,
+    "SE": 24,
+    "NO": 15,
+    "FI": 18,
+    "IE": 22,
+    "PT": 25,
+    "CZ": 24,
+}
 
 
 def find_ibans(text: str, checksum: bool = True) -> list[tuple[str, int, int]]:
@@ -273,8 +454,23 @@ def clean_text(text: str) -> str:
     return s.strip(" :;,|")
 
 
-_ASCII_PUNCT = str.maketrans({"‘": "'", "’": "'", "‚": ",", "“": '"', "”": '"', "„": '"', "–": "-",
-                              "—": "-", "‐": "-", "‑": "-", "‒": "-", "·": ".", "•": "-"})
+_ASCII_PUNCT = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": ",",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "·": ".",
+        "•": "-",
+    }
+)
 
 
 def tidy_text(text: str) -> str:

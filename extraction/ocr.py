@@ -44,7 +44,9 @@ OCR_VERSION = "rapidocr3-ppocrv6s-det1280max-box35-rec160b3-respace-accents-2"
 _engines: dict[tuple, Any] = {}
 _lock = threading.Lock()
 
-SPACE_GAP = float(os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.32"))  # blank run / line height between words
+SPACE_GAP = float(
+    os.environ.get("DOCBATCH_OCR_SPACE_GAP", "0.32")
+)  # blank run / line height between words
 PUNCT_GAP = float(os.environ.get("DOCBATCH_OCR_PUNCT_GAP", "0.3"))  # the same after , ; :
 
 
@@ -59,9 +61,15 @@ class Setup:
     max_side: int = 2000  # larger scans are downscaled first
     upscale_small: bool = False  # upscale scans narrower than 800 px (what the previous engine did)
     respace: bool = True  # put back spaces where the line image shows a wide blank column run
-    fixes: bool = True  # NFKC, 0/O and 1/l confusions, date glued to time, split amounts and initials
-    split_glued: bool = False  # 'BAKERIES(KL)SDN' -> 'BAKERIES (KL) SDN' (needed by the PP-OCRv4 engine)
-    vote: bool = False  # recognise at a second scale too and keep each line's more confident reading
+    fixes: bool = (
+        True  # NFKC, 0/O and 1/l confusions, date glued to time, split amounts and initials
+    )
+    split_glued: bool = (
+        False  # 'BAKERIES(KL)SDN' -> 'BAKERIES (KL) SDN' (needed by the PP-OCRv4 engine)
+    )
+    vote: bool = (
+        False  # recognise at a second scale too and keep each line's more confident reading
+    )
     deskew: bool = False  # straighten pages whose lines lean more than 1 degree, then read again
     rotate: bool = True  # pages turned by 90 degrees are turned upright (ocr_upright only)
     classify: bool = False  # PP-OCR's per-line 0/180-degree classifier
@@ -84,10 +92,23 @@ def _threads() -> int:
 
 def get_engine(setup: Setup = DEFAULT) -> Any:
     """The shared engine for a set-up, loaded on first use."""
-    key = (setup.backend, setup.det_backend, setup.det_limit, setup.det_limit_type, setup.max_side,
-           setup.respace, setup.classify, setup.rec_batch, setup.rec_width, setup.ov_cache,
-           setup.ov_precision, setup.ort_mem_pattern, setup.text_score, setup.box_thresh,
-           _threads())
+    key = (
+        setup.backend,
+        setup.det_backend,
+        setup.det_limit,
+        setup.det_limit_type,
+        setup.max_side,
+        setup.respace,
+        setup.classify,
+        setup.rec_batch,
+        setup.rec_width,
+        setup.ov_cache,
+        setup.ov_precision,
+        setup.ort_mem_pattern,
+        setup.text_score,
+        setup.box_thresh,
+        _threads(),
+    )
     engine = _engines.get(key)
     if engine is None:
         with _lock:
@@ -124,8 +145,10 @@ def _build(setup: Setup) -> Any:
         "Rec.engine_type": kind(setup.backend),
     }
     engine = RapidOCR(params=params)
-    tasks = {"Det": (engine._load_det_model, setup.det_backend or setup.backend),
-             "Rec": (engine._load_rec_model, setup.backend)}
+    tasks = {
+        "Det": (engine._load_det_model, setup.det_backend or setup.backend),
+        "Rec": (engine._load_rec_model, setup.backend),
+    }
     if setup.classify:
         tasks["Cls"] = (engine._load_cls_model, setup.backend)
     for task, (load, backend) in tasks.items():
@@ -147,9 +170,13 @@ def _openvino_requests(model: Any, setup: Setup, threads: int) -> Any:
     width), with one infer request per thread (a request must not be shared across threads)."""
     import openvino as ov
 
-    props = {"INFERENCE_NUM_THREADS": threads, "NUM_STREAMS": 1, "PERFORMANCE_HINT": "LATENCY",
-             "CPU_RUNTIME_CACHE_CAPACITY": setup.ov_cache,
-             "INFERENCE_PRECISION_HINT": setup.ov_precision}
+    props = {
+        "INFERENCE_NUM_THREADS": threads,
+        "NUM_STREAMS": 1,
+        "PERFORMANCE_HINT": "LATENCY",
+        "CPU_RUNTIME_CACHE_CAPACITY": setup.ov_cache,
+        "INFERENCE_PRECISION_HINT": setup.ov_precision,
+    }
     return _PerThreadRequest(ov.Core().compile_model(model, "CPU", props), props)
 
 
@@ -181,9 +208,15 @@ def _model_file(engine: Any, cfg: Any) -> str:
 
     from rapidocr.inference_engine.base import FileInfo, InferSession
 
-    info = InferSession.get_model_url(FileInfo(
-        engine_type=cfg.engine_type, ocr_version=cfg.ocr_version, task_type=cfg.task_type,
-        lang_type=cfg.lang_type, model_type=cfg.model_type))
+    info = InferSession.get_model_url(
+        FileInfo(
+            engine_type=cfg.engine_type,
+            ocr_version=cfg.ocr_version,
+            task_type=cfg.task_type,
+            lang_type=cfg.lang_type,
+            model_type=cfg.model_type,
+        )
+    )
     path = Path(engine.cfg.Global.model_root_dir) / Path(info["model_dir"]).name
     if not path.exists():
         raise FileNotFoundError(f"the rapidocr package has no {path.name}: reinstall it")
@@ -219,8 +252,10 @@ def prepare(image: Image.Image, setup: Setup = DEFAULT) -> tuple[np.ndarray, flo
         scale = 1 / factor
     elif setup.upscale_small and min(image.size) < 800 and max(image.size) < setup.max_side:
         scale = max(1.0, min(2.0, 3000 / max(image.size)))
-        image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max(1, int(image.width * scale)), max(1, int(image.height * scale))),
+            Image.Resampling.LANCZOS,
+        )
     return np.asarray(image), scale
 
 
@@ -258,8 +293,15 @@ def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:
     return lines
 
 
-def _line_words(quad: list, text: str, score: float, items: Any, gray: np.ndarray | None,
-                scale: float, setup: Setup) -> list[Word]:
+def _line_words(
+    quad: list,
+    text: str,
+    score: float,
+    items: Any,
+    gray: np.ndarray | None,
+    scale: float,
+    setup: Setup,
+) -> list[Word]:
     # the quad's left/right edge midpoints give a tight vertical extent on skewed lines
     h = (abs(quad[3][1] - quad[0][1]) + abs(quad[2][1] - quad[1][1])) / 2
     mid = ((quad[0][1] + quad[3][1]) / 2 + (quad[1][1] + quad[2][1]) / 2) / 2
@@ -269,28 +311,52 @@ def _line_words(quad: list, text: str, score: float, items: Any, gray: np.ndarra
         if setup.respace:  # glyphs are single characters: group by the recogniser's spaces first
             k = 0
             for token in text.split():
-                chunk = glyphs[k:k + len(token)]
+                chunk = glyphs[k : k + len(token)]
                 k += len(token)
-                spaced = _respace([c for c, _s, _b in chunk], [b for _c, _s, b in chunk], gray, quad)
+                spaced = _respace(
+                    [c for c, _s, _b in chunk], [b for _c, _s, b in chunk], gray, quad
+                )
                 pos = 0
                 for part in "".join(spaced).split(" "):
-                    part_glyphs = chunk[pos:pos + len(part)]
+                    part_glyphs = chunk[pos : pos + len(part)]
                     pos += len(part)
                     if part_glyphs:
                         ys = [p[1] for _t, _c, b in part_glyphs for p in b]
-                        tokens.append((part, min(min(p[0] for p in b) for _t, _c, b in part_glyphs),
-                                       max(max(p[0] for p in b) for _t, _c, b in part_glyphs),
-                                       (min(ys) + max(ys)) / 2, min(c for _t, c, _b in part_glyphs)))
+                        tokens.append(
+                            (
+                                part,
+                                min(min(p[0] for p in b) for _t, _c, b in part_glyphs),
+                                max(max(p[0] for p in b) for _t, _c, b in part_glyphs),
+                                (min(ys) + max(ys)) / 2,
+                                min(c for _t, c, _b in part_glyphs),
+                            )
+                        )
         else:
             for t, c, b in glyphs:
                 ys = [p[1] for p in b]
-                tokens.append((t, min(p[0] for p in b), max(p[0] for p in b), (min(ys) + max(ys)) / 2, float(c)))
+                tokens.append(
+                    (
+                        t,
+                        min(p[0] for p in b),
+                        max(p[0] for p in b),
+                        (min(ys) + max(ys)) / 2,
+                        float(c),
+                    )
+                )
     else:  # no usable word boxes: share the line's width by character position
         xs = [p[0] for p in quad]
         x0, x1 = min(xs), max(xs)
         n = max(1, len(text))
         for m in re.finditer(r"\S+", text):
-            tokens.append((m.group(), x0 + (x1 - x0) * m.start() / n, x0 + (x1 - x0) * m.end() / n, mid, score))
+            tokens.append(
+                (
+                    m.group(),
+                    x0 + (x1 - x0) * m.start() / n,
+                    x0 + (x1 - x0) * m.end() / n,
+                    mid,
+                    score,
+                )
+            )
     words: list[Word] = []
     for token, tx0, tx1, yc, conf in tokens:
         # each word keeps its own height on a leaning line: the line's height, centred on the word
@@ -304,7 +370,9 @@ def _line_words(quad: list, text: str, score: float, items: Any, gray: np.ndarra
             px0 = tx0 + (tx1 - tx0) * pos / n
             pos += len(part)
             px1 = tx0 + (tx1 - tx0) * pos / n
-            words.append(Word(fix_confusables(part) if setup.fixes else part, px0, y0, px1, y1, conf=conf))
+            words.append(
+                Word(fix_confusables(part) if setup.fixes else part, px0, y0, px1, y1, conf=conf)
+            )
     return words
 
 
@@ -373,8 +441,12 @@ def _drop_stray_accents(words: list[Word]) -> list[Word]:
                 accented += c != _plain(c)
     if not accented or accented > STRAY_ACCENT_SHARE * letters:
         return words
-    return [Word("".join(_plain(c) for c in w.text), w.x0, w.y0, w.x1, w.y1, w.conf)
-            if any(c != _plain(c) for c in w.text) else w for w in words]
+    return [
+        Word("".join(_plain(c) for c in w.text), w.x0, w.y0, w.x1, w.y1, w.conf)
+        if any(c != _plain(c) for c in w.text)
+        else w
+        for w in words
+    ]
 
 
 def _plain(c: str) -> str:
@@ -413,7 +485,9 @@ def _quality(lines: list[Line]) -> float:
     return sum(line.score * sum(len(w.text) for w in line.words) for line in lines)
 
 
-def ocr_upright(image: Image.Image, setup: Setup = DEFAULT) -> tuple[Image.Image, list[Word], float]:
+def ocr_upright(
+    image: Image.Image, setup: Setup = DEFAULT
+) -> tuple[Image.Image, list[Word], float]:
     """OCR a page that may be turned by 90 degrees (or lean, with ``deskew``): returns the page
     as read (upright), its words in that image's coordinates, and the counter-clockwise turn in
     degrees that made it from the input (PIL's ``rotate(degrees, expand=True)``).
@@ -426,7 +500,10 @@ def ocr_upright(image: Image.Image, setup: Setup = DEFAULT) -> tuple[Image.Image
         # the recogniser turns tall line crops itself, so the sideways reading can be about as
         # confident as the upright one: the page stays sideways only if both turns read clearly less
         best_score, best = 0.9 * _quality(lines), (image, lines, 0.0)
-        for turn, degrees in ((Image.Transpose.ROTATE_90, 90.0), (Image.Transpose.ROTATE_270, 270.0)):
+        for turn, degrees in (
+            (Image.Transpose.ROTATE_90, 90.0),
+            (Image.Transpose.ROTATE_270, 270.0),
+        ):
             turned = image.transpose(turn)
             candidate = ocr_lines(turned, setup)
             if _quality(candidate) > best_score:
@@ -437,14 +514,15 @@ def ocr_upright(image: Image.Image, setup: Setup = DEFAULT) -> tuple[Image.Image
     if setup.deskew:
         lean = _lean_degrees(lines)
         if abs(lean) > 1.0:
-            straight = image.convert("RGB").rotate(lean, resample=Image.Resampling.BICUBIC, expand=True,
-                                                   fillcolor=(255, 255, 255))
+            straight = image.convert("RGB").rotate(
+                lean, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+            )
             image, lines, total = straight, ocr_lines(straight, setup), total + lean
     return image, _finish(lines, setup), total
 
 
 def _blank_columns(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray | None:
-    crop = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+    crop = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
     if crop.size == 0:
         return None
     lo, hi = np.percentile(crop, 5), np.percentile(crop, 95)
@@ -480,12 +558,14 @@ def _respace(chars: list[str], boxes: list, gray: np.ndarray, quad: list) -> lis
     return out
 
 
-
-#----
-_LOOKALIKES = str.maketrans({"×": "x", "。": ".", "・": ".", "—": "-", "–": "-", "‘": "'", "’": "'",
-                              "“": '"', "”": '"'})
-_DATE_TIME = re.compile(r"^(.*?(?:\d{4}[-/.]\d{1,2}[-/.]\d{2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})))"
-                        r"(\d{1,2}:\d{2}(?::\d{2})?(?:[AaPp][Mm])?)$")
+# ----
+_LOOKALIKES = str.maketrans(
+    {"×": "x", "。": ".", "・": ".", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"'}
+)
+_DATE_TIME = re.compile(
+    r"^(.*?(?:\d{4}[-/.]\d{1,2}[-/.]\d{2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})))"
+    r"(\d{1,2}:\d{2}(?::\d{2})?(?:[AaPp][Mm])?)$"
+)
 
 
 def normalise_token(token: str) -> str:
@@ -541,13 +621,16 @@ def _split_parens(token: str) -> list[str]:
         return [token]
     spaced = re.sub(r"(?<=[A-Za-z]{2})\((?=[^)]*\))", " (", token)
     spaced = re.sub(r"\)(?=[A-Za-z]{2})", ") ", spaced)
-    spaced = re.sub(r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced)  # 'HARDWARE&' -> 'HARDWARE &'
-    spaced = _GLUED_SDN.sub(" ", spaced)  # 'INTERNATIONALSDN' -> 'INTERNATIONAL SDN' (Sendirian Berhad)
+    spaced = re.sub(
+        r"(?<=[A-Za-z]{3})&|&(?=[A-Za-z]{3})", " & ", spaced
+    )  # 'HARDWARE&' -> 'HARDWARE &'
+    spaced = _GLUED_SDN.sub(
+        " ", spaced
+    )  # 'INTERNATIONALSDN' -> 'INTERNATIONAL SDN' (Sendirian Berhad)
     return spaced.split()
 
 
-
-#----
+# ----
 _INITIAL = re.compile(r"^\.?[A-Za-z]?\.?$")
 
 
@@ -556,12 +639,25 @@ def _merge_initials(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
-        if (prev is not None and _INITIAL.match(w.text) and _INITIAL.match(prev.text.rsplit(".", 2)[-1] or ".")
-                and re.fullmatch(r"[A-Za-z.]+", prev.text) and len(re.sub(r"[^A-Za-z]", "", prev.text.split()[-1])) <= 3
-                and "." in prev.text + w.text and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
-                and w.x0 - prev.x1 < 0.6 * max(1.0, prev.height) and _is_initials(prev.text + w.text)):
-            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.y0, w.y0), w.x1, max(prev.y1, w.y1),
-                           min(prev.conf, w.conf))
+        if (
+            prev is not None
+            and _INITIAL.match(w.text)
+            and _INITIAL.match(prev.text.rsplit(".", 2)[-1] or ".")
+            and re.fullmatch(r"[A-Za-z.]+", prev.text)
+            and len(re.sub(r"[^A-Za-z]", "", prev.text.split()[-1])) <= 3
+            and "." in prev.text + w.text
+            and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+            and w.x0 - prev.x1 < 0.6 * max(1.0, prev.height)
+            and _is_initials(prev.text + w.text)
+        ):
+            out[-1] = Word(
+                prev.text + w.text,
+                prev.x0,
+                min(prev.y0, w.y0),
+                w.x1,
+                max(prev.y1, w.y1),
+                min(prev.conf, w.conf),
+            )
             continue
         out.append(w)
     return out
@@ -576,15 +672,24 @@ def _merge_split_numbers(words: list[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         prev = out[-1] if out else None
-        if (prev is not None and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
-                and ((re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
-                     or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text)))
-                and w.x0 - prev.x1 < prev.height):
+        if (
+            prev is not None
+            and abs(prev.yc - w.yc) < 0.3 * max(1.0, prev.height)
+            and (
+                (re.search(r"\d[.,]$", prev.text) and re.fullmatch(r"\d{2}\b.*", w.text))
+                or (re.search(r"\d$", prev.text) and re.fullmatch(r"[.,]\d{2}\b.*", w.text))
+            )
+            and w.x0 - prev.x1 < prev.height
+        ):
             # the joined amount is checked again: 'RMI4.' + '00' -> 'RM14.00'
-            out[-1] = Word(fix_confusables(prev.text + w.text), prev.x0, min(prev.y0, w.y0), w.x1,
-                           max(prev.y1, w.y1), min(prev.conf, w.conf))
+            out[-1] = Word(
+                fix_confusables(prev.text + w.text),
+                prev.x0,
+                min(prev.y0, w.y0),
+                w.x1,
+                max(prev.y1, w.y1),
+                min(prev.conf, w.conf),
+            )
             continue
         out.append(w)
     return out
-
-

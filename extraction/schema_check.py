@@ -67,7 +67,9 @@ def coerce(value: Any, schema: dict[str, Any], path: str) -> tuple[Any, list[str
     return value, []
 
 
-def check_answer(answer: Any, schema: dict[str, Any], fields: list[str]) -> tuple[dict[str, Any], list[str]]:
+def check_answer(
+    answer: Any, schema: dict[str, Any], fields: list[str]
+) -> tuple[dict[str, Any], list[str]]:
     """Coerced values for ``fields`` and the list of violations found on the way."""
     if not isinstance(answer, dict):
         return {}, [f"the answer must be a JSON object, got {type(answer).__name__}"]

@@ -11,7 +11,16 @@ from extraction.types import TemplateSpec
 
 SCALAR_TYPES = {"string", "number", "integer", "boolean"}
 ENGINE_MODES = {"local", "llm", "hybrid"}
-ENGINE_KEYS = {"mode", "endpoint", "base_url", "api_key", "model", "temperature", "timeout", "max_tokens"}
+ENGINE_KEYS = {
+    "mode",
+    "endpoint",
+    "base_url",
+    "api_key",
+    "model",
+    "temperature",
+    "timeout",
+    "max_tokens",
+}
 MAX_PATTERN_CHARS = 500
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 8 << 20  # a pattern whose automaton needs more is refused, not run
@@ -39,7 +48,9 @@ def pattern_problem(pattern: str) -> str | None:
         raw = exc.args[0] if exc.args else "invalid"
         detail = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
         hint = ""
-        if any(tok in pattern for tok in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(r"\\[1-9]", pattern):
+        if any(tok in pattern for tok in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(
+            r"\\[1-9]", pattern
+        ):
             hint = " (lookahead, lookbehind and backreferences are not supported: RE2 runs in linear time)"
         return f"is not a regular expression docbatch can run: {detail}{hint}"
     return None
@@ -47,19 +58,25 @@ def pattern_problem(pattern: str) -> str | None:
 
 def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) -> None:
     if not isinstance(spec, dict):
-        errors.append(f"Field '{path}': must be an object with a 'type', got {type(spec).__name__}.")
+        errors.append(
+            f"Field '{path}': must be an object with a 'type', got {type(spec).__name__}."
+        )
         return
     typ = spec.get("type")
     types = [t for t in typ if t != "null"] if isinstance(typ, list) else [typ]
     if len(types) != 1 or types[0] is None:
-        errors.append(f"Field '{path}': 'type' is required (one of string, number, integer, boolean, array).")
+        errors.append(
+            f"Field '{path}': 'type' is required (one of string, number, integer, boolean, array)."
+        )
         return
     t = types[0]
     allowed = SCALAR_TYPES if nested else SCALAR_TYPES | {"array"}
     if t not in allowed:
         what = "a line-item property" if nested else "a field"
-        errors.append(f"Field '{path}': type '{t}' is not supported for {what}; use one of "
-                      f"{', '.join(sorted(allowed))}.")
+        errors.append(
+            f"Field '{path}': type '{t}' is not supported for {what}; use one of "
+            f"{', '.join(sorted(allowed))}."
+        )
         return
     desc = spec.get("description")
     if desc is not None and not isinstance(desc, str):
@@ -70,7 +87,9 @@ def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) 
     if fmt is not None and t != "string":
         errors.append(f"Field '{path}': format '{fmt}' needs type 'string', not '{t}'.")
     labels = spec.get("x-labels")
-    if labels is not None and (not isinstance(labels, list) or not all(isinstance(x, str) and x.strip() for x in labels)):
+    if labels is not None and (
+        not isinstance(labels, list) or not all(isinstance(x, str) and x.strip() for x in labels)
+    ):
         errors.append(f"Field '{path}': 'x-labels' must be a list of non-empty strings.")
     pattern = spec.get("x-pattern")
     if pattern is not None:
@@ -83,7 +102,9 @@ def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) 
     if t == "array":
         items = spec.get("items")
         if not isinstance(items, dict) or items.get("type") != "object":
-            errors.append(f"Field '{path}': an array field needs 'items' of type 'object' (one row per line item).")
+            errors.append(
+                f"Field '{path}': an array field needs 'items' of type 'object' (one row per line item)."
+            )
             return
         props = items.get("properties")
         if not isinstance(props, dict) or not props:
@@ -91,14 +112,18 @@ def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) 
             return
         for name, sub in props.items():
             if not FIELD_NAME.match(str(name)):
-                errors.append(f"Field '{path}.{name}': the name must be letters, digits and underscores.")
+                errors.append(
+                    f"Field '{path}.{name}': the name must be letters, digits and underscores."
+                )
             _check_field(f"{path}.{name}", sub, errors, nested=True)
 
 
 FATAL = ("templateSchema:", "engine.mode", "engine.base_url")
 
 
-def validate_template(schema: dict[str, Any], engine: dict[str, Any] | None, *, strict: bool = True) -> list[str]:
+def validate_template(
+    schema: dict[str, Any], engine: dict[str, Any] | None, *, strict: bool = True
+) -> list[str]:
     """Human-readable problems with a template, each naming the field; empty when valid.
 
     The API calls it strictly when a template is saved. The engine calls it with
@@ -116,8 +141,10 @@ def validate_template(schema: dict[str, Any], engine: dict[str, Any] | None, *, 
         props = {}
     for name, spec in props.items():
         if not FIELD_NAME.match(str(name)):
-            errors.append(f"Field '{name}': the name must start with a letter or underscore and contain only "
-                          "letters, digits and underscores (at most 64).")
+            errors.append(
+                f"Field '{name}': the name must start with a letter or underscore and contain only "
+                "letters, digits and underscores (at most 64)."
+            )
         _check_field(str(name), spec, errors)
     required = schema.get("required")
     if required is not None:
@@ -126,28 +153,40 @@ def validate_template(schema: dict[str, Any], engine: dict[str, Any] | None, *, 
         else:
             for name in required:
                 if name not in props:
-                    errors.append(f"templateSchema: required field '{name}' is not in 'properties'.")
+                    errors.append(
+                        f"templateSchema: required field '{name}' is not in 'properties'."
+                    )
     if engine is not None:
         if not isinstance(engine, dict):
-            errors.append("engine: must be an object such as {\"mode\": \"local\"}.")
+            errors.append('engine: must be an object such as {"mode": "local"}.')
         else:
             mode = engine.get("mode", "local")
             if mode not in ENGINE_MODES:
                 errors.append(f"engine.mode: '{mode}' is not one of local, llm, hybrid.")
             for key in engine:
                 if key not in ENGINE_KEYS:
-                    errors.append(f"engine.{key}: unknown setting (known: {', '.join(sorted(ENGINE_KEYS))}).")
+                    errors.append(
+                        f"engine.{key}: unknown setting (known: {', '.join(sorted(ENGINE_KEYS))})."
+                    )
             base = engine.get("base_url")
-            if base is not None and (not isinstance(base, str) or not re.match(r"^https?://", base)):
-                errors.append("engine.base_url: must be an http(s) URL such as http://localhost:11434/v1.")
+            if base is not None and (
+                not isinstance(base, str) or not re.match(r"^https?://", base)
+            ):
+                errors.append(
+                    "engine.base_url: must be an http(s) URL such as http://localhost:11434/v1."
+                )
             for key in ("model", "api_key"):
                 if key in engine and not isinstance(engine[key], str):
                     errors.append(f"engine.{key}: must be a string.")
             for key in ("temperature", "timeout"):
-                if key in engine and (isinstance(engine[key], bool) or not isinstance(engine[key], (int, float))):
+                if key in engine and (
+                    isinstance(engine[key], bool) or not isinstance(engine[key], (int, float))
+                ):
                     errors.append(f"engine.{key}: must be a number.")
     if not strict:
-        errors = [e for e in errors if e.startswith(FATAL) or "x-pattern" in e or "is not supported" in e]
+        errors = [
+            e for e in errors if e.startswith(FATAL) or "x-pattern" in e or "is not supported" in e
+        ]
     return errors
 
 

@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401  (registers the tables)
+import core.models
 import core.webhook_models  # noqa: F401
 
 config = context.config

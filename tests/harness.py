@@ -36,8 +36,8 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from core.schema import migrate
 from core.settings import Settings
-from worker import build_worker
 from core.temporal import BATCH_STATUS, ORG_ID
+from worker import build_worker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCS = FIXTURES / "docs"
@@ -180,7 +180,7 @@ def postgres_available() -> str | None:
         with psycopg.connect(PG_ADMIN_URL, connect_timeout=3) as conn:
             conn.execute("select 1")
         return None
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"{exc.__class__.__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
 
 

@@ -40,16 +40,22 @@ def moto_binary() -> str:
 def s3_server() -> Iterator[str]:
     """Start moto on a free loopback port; yields its endpoint URL; stops it afterwards."""
     port = _free_port()
-    proc = subprocess.Popen([moto_binary(), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [moto_binary(), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     try:
+
         def listening() -> bool:
             assert proc.poll() is None, f"moto_server exited with code {proc.returncode}"
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return True
 
-        eventually_sync(listening, timeout=60, ignore=(OSError,), what=f"moto_server on port {port}")
+        eventually_sync(
+            listening, timeout=60, ignore=(OSError,), what=f"moto_server on port {port}"
+        )
         yield endpoint
     finally:
         proc.terminate()
@@ -60,10 +66,14 @@ def s3_server() -> Iterator[str]:
             proc.wait()
 
 
-def client(endpoint: str):  # noqa: ANN201 (a boto3 client)
+def client(endpoint: str):
     return boto3.session.Session().client(
-        "s3", endpoint_url=endpoint, region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
 
 
 def new_bucket(endpoint: str) -> str:
@@ -74,10 +84,17 @@ def new_bucket(endpoint: str) -> str:
 
 def s3_overrides(endpoint: str, bucket: str, prefix: str = "uploads") -> dict[str, object]:
     """Settings fields that point docbatch at ``bucket`` on this server."""
-    return dict(storage_url=f"s3://{bucket}/{prefix}", s3_endpoint_url=endpoint, s3_region=REGION,
-                s3_access_key_id=ACCESS_KEY, s3_secret_access_key=SECRET_KEY)
+    return dict(
+        storage_url=f"s3://{bucket}/{prefix}",
+        s3_endpoint_url=endpoint,
+        s3_region=REGION,
+        s3_access_key_id=ACCESS_KEY,
+        s3_secret_access_key=SECRET_KEY,
+    )
 
 
 def s3_environment(endpoint: str, bucket: str, prefix: str = "uploads") -> dict[str, str]:
     """The same as environment variables, for processes started as the compose file starts them."""
-    return {f"DOCBATCH_{k.upper()}": str(v) for k, v in s3_overrides(endpoint, bucket, prefix).items()}
+    return {
+        f"DOCBATCH_{k.upper()}": str(v) for k, v in s3_overrides(endpoint, bucket, prefix).items()
+    }

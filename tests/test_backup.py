@@ -19,23 +19,39 @@ HEADERS = {"Authorization": "Bearer dbt_supervisor_test_owner"}
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cli.main", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _upload(base: str, me: dict, names: tuple[str, ...]) -> str:
-    resp = httpx.post(f"{base}/batch/{me['organizationId']}/upload", headers=HEADERS, timeout=60,
-                      files=[("files", (n, (DOCS / n).read_bytes())) for n in names],
-                      data={"projectId": me["projects"][0]["id"],
-                            "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice")})
+    resp = httpx.post(
+        f"{base}/batch/{me['organizationId']}/upload",
+        headers=HEADERS,
+        timeout=60,
+        files=[("files", (n, (DOCS / n).read_bytes())) for n in names],
+        data={
+            "projectId": me["projects"][0]["id"],
+            "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice"),
+        },
+    )
     assert resp.status_code == 201, resp.text
     return resp.json()["id"]
 
 
 def _wait(base: str, org: str, batch_id: str, until: tuple[str, ...]) -> dict:
-    return eventually_sync(lambda: httpx.get(f"{base}/batch/{org}/{batch_id}", headers=HEADERS).json(),
-                           lambda detail: detail["status"] in until, timeout=180, interval=0.2,
-                           what=f"batch {batch_id} in {until}")
+    return eventually_sync(
+        lambda: httpx.get(f"{base}/batch/{org}/{batch_id}", headers=HEADERS).json(),
+        lambda detail: detail["status"] in until,
+        timeout=180,
+        interval=0.2,
+        what=f"batch {batch_id} in {until}",
+    )
 
 
 def test_backup_while_running_then_restore_elsewhere(tmp_path: Path) -> None:
@@ -74,7 +90,9 @@ def test_backup_while_running_then_restore_elsewhere(tmp_path: Path) -> None:
         assert _wait(base, org, kept, ("partially_failed",))["files"] == detail["files"]
         assert httpx.get(f"{base}/batch/{org}/{later}", headers=HEADERS).status_code == 404
         assert httpx.get(f"{base}/credits/{org}", headers=HEADERS).json()["balance"] == balance
-        csv = httpx.get(f"{base}/batch/{org}/{kept}/export", params={"format": "csv"}, headers=HEADERS)
+        csv = httpx.get(
+            f"{base}/batch/{org}/{kept}/export", params={"format": "csv"}, headers=HEADERS
+        )
         assert csv.status_code == 200 and b"invoice-acme.pdf" in csv.content
 
         # The restored Temporal database still holds the batch's open workflow: a retry reaches it.
@@ -83,8 +101,11 @@ def test_backup_while_running_then_restore_elsewhere(tmp_path: Path) -> None:
         assert resp.status_code in (200, 202), resp.text
         record = eventually_sync(
             lambda: httpx.get(f"{base}/processing-history/{org}/{corrupt}", headers=HEADERS).json(),
-            lambda r: r["attempts"] == 2 and r["status"] == "failed", timeout=120, interval=0.2,
-            what="the retried file to fail again")
+            lambda r: r["attempts"] == 2 and r["status"] == "failed",
+            timeout=120,
+            interval=0.2,
+            what="the retried file to fail again",
+        )
         assert record["attempts"] == 2 and record["errorCode"] == "CorruptFile"
     finally:
         assert stop(proc) == 0, out.text()

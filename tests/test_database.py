@@ -5,7 +5,6 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from sqlmodel import Session, select
 from temporalio.client import Client
 
@@ -13,7 +12,6 @@ from core.credits import InsufficientCredits, apply_change
 from core.db import get_engine, session_scope
 from core.ids import new_id
 from core.models import CreditEntry, Organization
-from core.settings import Settings
 from tests.harness import DOCS, make_settings, running_service
 
 
@@ -54,14 +52,24 @@ def test_a_ledger_key_applies_once(database_url: str, tmp_path: Path) -> None:
         assert session.get(Organization, org_id).credit_balance == 6
 
 
-async def test_batch_pipeline_on_each_database(database_url: str, tmp_path: Path, temporal_client: Client) -> None:
+async def test_batch_pipeline_on_each_database(
+    database_url: str, tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path, database_url)
     async with running_service(settings, temporal_client) as svc:
-        batch = (await svc.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"], name="db check")).json()
+        batch = (
+            await svc.upload([DOCS / "invoice-acme.pdf", DOCS / "corrupt.pdf"], name="db check")
+        ).json()
         final = await svc.wait_final(batch["id"])
         assert final["status"] == "partially_failed"
-        listed = (await svc.http.get(f"/processing-history/{svc.org_id}", params={"batchId": batch["id"],
-                                                                                   "status": "failed"})).json()
+        listed = (
+            await svc.http.get(
+                f"/processing-history/{svc.org_id}",
+                params={"batchId": batch["id"], "status": "failed"},
+            )
+        ).json()
         assert [r["fileName"] for r in listed["data"]] == ["corrupt.pdf"]
         assert listed["data"][0]["errorCode"] == "CorruptFile"
-        assert (await svc.http.get(f"/credits/{svc.org_id}")).json()["balance"] == settings.bootstrap_credits - 1
+        assert (await svc.http.get(f"/credits/{svc.org_id}")).json()[
+            "balance"
+        ] == settings.bootstrap_credits - 1

@@ -20,11 +20,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start_worker_process(settings, target: str) -> subprocess.Popen:
-    env = {**os.environ, "DOCBATCH_DATA_DIR": str(settings.data_dir), "DOCBATCH_TEMPORAL_ADDRESS": target,
-           "DOCBATCH_TASK_QUEUE": settings.task_queue, "DOCBATCH_WORKER_MAX_ACTIVITIES": "1",
-           "DOCBATCH_DATABASE_URL": settings.database_url}
-    return subprocess.Popen([sys.executable, str(ROOT / "worker.py")], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(settings.data_dir),
+        "DOCBATCH_TEMPORAL_ADDRESS": target,
+        "DOCBATCH_TASK_QUEUE": settings.task_queue,
+        "DOCBATCH_WORKER_MAX_ACTIVITIES": "1",
+        "DOCBATCH_DATABASE_URL": settings.database_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "worker.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def file_rows(settings, batch_id: str) -> list[BatchFile]:
@@ -32,14 +42,20 @@ def file_rows(settings, batch_id: str) -> list[BatchFile]:
         return list(session.exec(select(BatchFile).where(BatchFile.batch_id == batch_id)).all())
 
 
-async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, temporal_client: Client) -> None:
+async def test_killing_the_worker_mid_batch_loses_nothing(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path, heartbeat_timeout_seconds=3)
     target = temporal_client.service_client.config.target_host
     docs = tmp_path / "docs"
     docs.mkdir()
     paths = []
     for i in range(20):
-        source = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"][i % 3]
+        source = [
+            DOCS / "invoice-acme.pdf",
+            DOCS / "invoice-globex.pdf",
+            DOCS / "invoice-umbrella.pdf",
+        ][i % 3]
         paths.append(shutil.copy(source, docs / f"invoice-{i:02d}.pdf"))
 
     async with running_service(settings, temporal_client, with_worker=False) as svc:
@@ -50,10 +66,15 @@ async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, tempor
             await eventually(
                 lambda: [r.status for r in file_rows(settings, batch["id"])],
                 lambda states: states.count("completed") >= 3,
-                timeout=60, interval=0.05, what="3 files completed before the kill")
+                timeout=60,
+                interval=0.05,
+                what="3 files completed before the kill",
+            )
             first.send_signal(signal.SIGKILL)
             first.wait()
-            done_at_kill = len([r for r in file_rows(settings, batch["id"]) if r.status == "completed"])
+            done_at_kill = len(
+                [r for r in file_rows(settings, batch["id"]) if r.status == "completed"]
+            )
             assert 3 <= done_at_kill < 20, "the worker must die in the middle of the batch"
             print(f"\nSIGKILL worker pid {first.pid} with {done_at_kill}/20 files completed")
         finally:
@@ -70,26 +91,38 @@ async def test_killing_the_worker_mid_batch_loses_nothing(tmp_path: Path, tempor
         assert final["status"] == "completed"
         assert (final["completedFiles"], final["failedFiles"]) == (20, 0)
         rows = file_rows(settings, batch["id"])
-        assert len(rows) == 20 and all(r.result and r.result["fields"]["invoice_number"] for r in rows)
-        export = (await svc.http.get(f"/batch/{svc.org_id}/{batch['id']}/export", params={"format": "json"})).json()
+        assert len(rows) == 20 and all(
+            r.result and r.result["fields"]["invoice_number"] for r in rows
+        )
+        export = (
+            await svc.http.get(
+                f"/batch/{svc.org_id}/{batch['id']}/export", params={"format": "json"}
+            )
+        ).json()
         exported_ids = [r["fileId"] for r in export["results"]]
         assert sorted(exported_ids) == sorted(r.id for r in rows)  # every file once in the results
         end_balance = (await svc.http.get(f"/credits/{svc.org_id}")).json()["balance"]
         assert end_balance == start_balance - 20
         with Session(get_engine(settings.sqlalchemy_url)) as session:
-            entries = session.exec(select(CreditEntry).where(CreditEntry.batch_id == batch["id"])).all()
+            entries = session.exec(
+                select(CreditEntry).where(CreditEntry.batch_id == batch["id"])
+            ).all()
         assert [(e.reason, e.delta) for e in entries] == [("batch_charge", -20)]
         attempts = sorted(r.attempts for r in rows)
-        print(f"second worker finished the batch: {final['status']}, {final['completedFiles']}/20 completed, "
-              f"{len(exported_ids)} results exported (each file once), attempts per file {attempts}, "
-              f"credits {start_balance} -> {end_balance}, ledger {[(e.reason, e.delta) for e in entries]}")
+        print(
+            f"second worker finished the batch: {final['status']}, {final['completedFiles']}/20 completed, "
+            f"{len(exported_ids)} results exported (each file once), attempts per file {attempts}, "
+            f"credits {start_balance} -> {end_balance}, ledger {[(e.reason, e.delta) for e in entries]}"
+        )
 
 
 async def test_restarting_the_api_loses_nothing(tmp_path: Path, temporal_client: Client) -> None:
     """An upload accepted while Temporal was unreachable is started by the next API process."""
     offline = make_settings(tmp_path, temporal_address="127.0.0.1:1")
     async with running_service(offline, None, with_worker=False) as svc:  # type: ignore[arg-type]
-        resp = await svc.upload([DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"], name="while offline")
+        resp = await svc.upload(
+            [DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"], name="while offline"
+        )
         assert resp.status_code == 201, resp.text
         accepted = resp.json()
         assert accepted["status"] == "uploading"

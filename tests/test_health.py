@@ -37,7 +37,10 @@ async def test_ready_names_temporal_when_the_dev_server_stops(tmp_path: Path) ->
             ready = await svc.http.get("/health/ready")
             assert ready.status_code == 200, ready.text
             assert {k: v["ok"] for k, v in ready.json()["checks"].items()} == {
-                "database": True, "temporal": True, "storage": True}
+                "database": True,
+                "temporal": True,
+                "storage": True,
+            }
 
             await temporal.shutdown()
             stopped = True
@@ -53,7 +56,9 @@ async def test_ready_names_temporal_when_the_dev_server_stops(tmp_path: Path) ->
             await temporal.shutdown()
 
 
-async def test_ready_names_storage_when_the_files_volume_is_gone(tmp_path: Path, temporal_client) -> None:
+async def test_ready_names_storage_when_the_files_volume_is_gone(
+    tmp_path: Path, temporal_client
+) -> None:
     settings = make_settings(tmp_path)
     async with running_service(settings, temporal_client, with_worker=False) as svc:
         assert (await svc.http.get("/health/ready")).status_code == 200
@@ -89,19 +94,30 @@ async def test_the_worker_serves_the_same_readiness_on_its_health_port(tmp_path:
     stopped = False
     settings = make_settings(tmp_path)
     port = free_port()
-    env = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp_path), "DOCBATCH_WORKER_HEALTH_PORT": str(port),
-           "DOCBATCH_TEMPORAL_ADDRESS": temporal.client.service_client.config.target_host,
-           "DOCBATCH_TASK_QUEUE": settings.task_queue}
+    env = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(tmp_path),
+        "DOCBATCH_WORKER_HEALTH_PORT": str(port),
+        "DOCBATCH_TEMPORAL_ADDRESS": temporal.client.service_client.config.target_host,
+        "DOCBATCH_TASK_QUEUE": settings.task_queue,
+    }
     worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+
             async def answered() -> httpx.Response:
                 assert worker.poll() is None, "the worker exited"
                 return await http.get("/health/ready")
 
-            ready = await eventually(answered, lambda r: True, timeout=60, interval=0.1,
-                                     ignore=(httpx.TransportError,), what="the worker's health port")
+            ready = await eventually(
+                answered,
+                lambda r: True,
+                timeout=60,
+                interval=0.1,
+                ignore=(httpx.TransportError,),
+                what="the worker's health port",
+            )
             assert ready.status_code == 200, ready.text
             assert set(ready.json()["checks"]) == {"database", "temporal", "storage"}
             assert (await http.get("/health")).json() == {"status": "ok"}

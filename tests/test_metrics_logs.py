@@ -33,7 +33,7 @@ def value(metrics: dict, name: str, **labels: str) -> float:
 class _Receiver(BaseHTTPRequestHandler):
     received: list[bytes] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
         self.send_response(200)
         self.end_headers()
@@ -47,8 +47,12 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     env, api, _ = _env(tmp_path)
     sdk_port = free_port()
-    env.update(DOCBATCH_LOG_FORMAT="json", DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true",
-               DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port), DOCBATCH_METRICS_TOKEN="m3trics")
+    env.update(
+        DOCBATCH_LOG_FORMAT="json",
+        DOCBATCH_WEBHOOK_ALLOW_PRIVATE="true",
+        DOCBATCH_TEMPORAL_METRICS_PORT=str(sdk_port),
+        DOCBATCH_METRICS_TOKEN="m3trics",
+    )
     proc = start(env)
     out = Output(proc)
     try:
@@ -56,49 +60,100 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
         base, headers = f"http://127.0.0.1:{api}", {"Authorization": f"Bearer {TOKEN}"}
         me = httpx.get(f"{base}/me", headers=headers).json()
         org = me["organizationId"]
-        hook = httpx.post(f"{base}/webhooks/{org}", headers=headers, json={
-            "name": "ops", "url": f"http://127.0.0.1:{receiver.server_port}/hook", "events": ["batch.completed"]})
+        hook = httpx.post(
+            f"{base}/webhooks/{org}",
+            headers=headers,
+            json={
+                "name": "ops",
+                "url": f"http://127.0.0.1:{receiver.server_port}/hook",
+                "events": ["batch.completed"],
+            },
+        )
         assert hook.status_code == 201, hook.text
-        resp = httpx.post(f"{base}/batch/{org}/upload", headers=headers, timeout=60,
-                          files=[("files", (n, (DOCS / n).read_bytes())) for n in ("invoice-acme.pdf", "corrupt.pdf")],
-                          data={"projectId": me["projects"][0]["id"],
-                                "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice")})
+        resp = httpx.post(
+            f"{base}/batch/{org}/upload",
+            headers=headers,
+            timeout=60,
+            files=[
+                ("files", (n, (DOCS / n).read_bytes())) for n in ("invoice-acme.pdf", "corrupt.pdf")
+            ],
+            data={
+                "projectId": me["projects"][0]["id"],
+                "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice"),
+            },
+        )
         assert resp.status_code == 201, resp.text
         batch_id = resp.json()["id"]
         detail = eventually_sync(
             lambda: httpx.get(f"{base}/batch/{org}/{batch_id}", headers=headers).json(),
-            lambda d: d["status"] == "partially_failed" and _Receiver.received, timeout=180, interval=0.2,
-            what="the batch to end partially_failed and its webhook to arrive")
+            lambda d: d["status"] == "partially_failed" and _Receiver.received,
+            timeout=180,
+            interval=0.2,
+            what="the batch to end partially_failed and its webhook to arrive",
+        )
         assert detail["status"] == "partially_failed" and _Receiver.received
         invoice = next(f["id"] for f in detail["files"] if f["fileName"] == "invoice-acme.pdf")
 
-        api_metrics = samples(httpx.get(f"{base}/metrics", headers={"Authorization": "Bearer m3trics"}).text)
-        assert value(api_metrics, "docbatch_http_requests_total", method="POST",
-                     route="/batch/{org_id}/upload", status="201") == 1
-        assert value(api_metrics, "docbatch_http_requests_total", method="GET",
-                     route="/batch/{org_id}/{batch_id}", status="200") >= 1
-        assert value(api_metrics, "docbatch_credits_total", direction="charged", reason="batch_charge") == 2
+        api_metrics = samples(
+            httpx.get(f"{base}/metrics", headers={"Authorization": "Bearer m3trics"}).text
+        )
+        assert (
+            value(
+                api_metrics,
+                "docbatch_http_requests_total",
+                method="POST",
+                route="/batch/{org_id}/upload",
+                status="201",
+            )
+            == 1
+        )
+        assert (
+            value(
+                api_metrics,
+                "docbatch_http_requests_total",
+                method="GET",
+                route="/batch/{org_id}/{batch_id}",
+                status="200",
+            )
+            >= 1
+        )
+        assert (
+            value(api_metrics, "docbatch_credits_total", direction="charged", reason="batch_charge")
+            == 2
+        )
 
         worker_port = env["DOCBATCH_WORKER_HEALTH_PORT"]
         # the delivery attempt is counted just after the receiver answers; the worker's loopback
         # health port: the token works there too
         worker = eventually_sync(
-            lambda: samples(httpx.get(f"http://127.0.0.1:{worker_port}/metrics",
-                                      headers={"Authorization": "Bearer m3trics"}).text),
+            lambda: samples(
+                httpx.get(
+                    f"http://127.0.0.1:{worker_port}/metrics",
+                    headers={"Authorization": "Bearer m3trics"},
+                ).text
+            ),
             lambda w: value(w, "docbatch_webhook_deliveries_total", outcome="delivered"),
-            timeout=10, what="the delivered webhook in the worker's metrics")
+            timeout=10,
+            what="the delivered webhook in the worker's metrics",
+        )
         assert value(worker, "docbatch_batches_finished_total", status="partially_failed") == 1
         assert value(worker, "docbatch_files_finished_total", status="completed") == 1
         assert value(worker, "docbatch_files_finished_total", status="failed") == 1
         assert value(worker, "docbatch_file_failures_total", code="CorruptFile") == 1
         assert value(worker, "docbatch_extraction_seconds_count", kind="pdf", engine="local") == 1
         assert value(worker, "docbatch_ocr_seconds_count") == 0  # a text layer: nothing was OCRed
-        assert value(worker, "docbatch_credits_total", direction="refunded", reason="file_refund") == 1
+        assert (
+            value(worker, "docbatch_credits_total", direction="refunded", reason="file_refund") == 1
+        )
         assert value(worker, "docbatch_webhook_deliveries_total", outcome="delivered") == 1
-        sdk = samples(httpx.get(f"http://127.0.0.1:{sdk_port}/metrics").text)  # the Temporal SDK's own
-        assert any(name == "temporal_activity_execution_latency_count" and
-                   ("activity_type", "extract_document") in labels for name, labels in sdk), sorted(
-                       {n for n, _ in sdk})
+        sdk = samples(
+            httpx.get(f"http://127.0.0.1:{sdk_port}/metrics").text
+        )  # the Temporal SDK's own
+        assert any(
+            name == "temporal_activity_execution_latency_count"
+            and ("activity_type", "extract_document") in labels
+            for name, labels in sdk
+        ), sorted({n for n, _ in sdk})
     finally:
         assert stop(proc) == 0, out.text()
         receiver.shutdown()
@@ -107,7 +162,9 @@ def test_metrics_and_json_logs_under_docbatch_run(tmp_path: Path) -> None:
     extracted = [r for r in records if r["message"].startswith("extracted invoice-acme.pdf")]
     assert extracted and extracted[0]["fileId"] == invoice and extracted[0]["batchId"] == batch_id
     assert extracted[0]["component"] == "worker" and extracted[0]["level"] == "INFO"
-    failed = [r for r in records if r["message"].startswith("file ") and "CorruptFile" in r["message"]]
+    failed = [
+        r for r in records if r["message"].startswith("file ") and "CorruptFile" in r["message"]
+    ]
     assert failed and failed[0]["batchId"] == batch_id
     assert any(r["component"] == "api" for r in records)  # uvicorn's lines are JSON too
 
@@ -136,8 +193,12 @@ async def test_metrics_are_closed_by_default(tmp_path: Path, temporal_client) ->
         assert anyone.status_code == 403
 
     for host, status in (("127.0.0.1", 200), ("::1", 200), ("0.0.0.0", 403), ("10.1.2.3", 403)):
-        app = create_health_app(settings.model_copy(update={"worker_health_host": host}), temporal_client)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://w") as http:
+        app = create_health_app(
+            settings.model_copy(update={"worker_health_host": host}), temporal_client
+        )
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://w"
+        ) as http:
             answer = await http.get("/metrics")
         assert answer.status_code == status, (host, answer.text)
         assert ("docbatch_" in answer.text) == (status == 200)

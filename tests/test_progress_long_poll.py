@@ -64,35 +64,59 @@ async def events_after_last_signal(handle: WorkflowHandle) -> list[int] | None:
     types = [e.event_type for e in (await handle.fetch_history()).events]
     signal = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
     signalled = [i for i, t in enumerate(types) if t == signal]
-    return types[signalled[-1] + 1:] if signalled else None
+    return types[signalled[-1] + 1 :] if signalled else None
 
 
-async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_client: Client) -> None:
+async def test_wait_progress_answers_with_the_next_event_and_at_close(
+    temporal_client: Client,
+) -> None:
     # imported here: the workflow sandbox re-imports this module (OlderBatchWorkflow below)
     from tests.harness import eventually
 
-    client = Client(temporal_client.service_client, namespace=temporal_client.namespace,
-                    data_converter=pydantic_data_converter)
+    client = Client(
+        temporal_client.service_client,
+        namespace=temporal_client.namespace,
+        data_converter=pydantic_data_converter,
+    )
     queue = f"long-poll-{uuid.uuid4().hex[:8]}"
     files = [f"file_lp{i}_{uuid.uuid4().hex[:6]}" for i in range(2)]
     for f in files:
         RELEASE[f] = asyncio.Event()
-    async with Worker(client, task_queue=queue, workflows=[BatchWorkflow],
-                      activities=[extract_document, record_file_failure, charge_retry, finalize_batch,
-                                  publish_event]):
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[BatchWorkflow],
+        activities=[
+            extract_document,
+            record_file_failure,
+            charge_retry,
+            finalize_batch,
+            publish_event,
+        ],
+    ):
         handle = await client.start_workflow(
             BatchWorkflow.run,
-            BatchInput(batch_id=f"batch_lp_{uuid.uuid4().hex[:8]}", org_id="org_lp", project_id="prj_lp",
-                       template_id="tpl_lp", files=[FileRef(file_id=f, name=f"{f}.pdf") for f in files],
-                       retry_window_seconds=2),
-            id=f"batch-lp-{uuid.uuid4().hex[:8]}", task_queue=queue,
-            execution_timeout=timedelta(minutes=2))
+            BatchInput(
+                batch_id=f"batch_lp_{uuid.uuid4().hex[:8]}",
+                org_id="org_lp",
+                project_id="prj_lp",
+                template_id="tpl_lp",
+                files=[FileRef(file_id=f, name=f"{f}.pdf") for f in files],
+                retry_window_seconds=2,
+            ),
+            id=f"batch-lp-{uuid.uuid4().hex[:8]}",
+            task_queue=queue,
+            execution_timeout=timedelta(minutes=2),
+        )
         start = await handle.query("progress", ProgressQuery(), result_type=BatchSnapshot)
 
         async def long_poll(since: int) -> asyncio.Task[BatchSnapshot]:
-            update = await handle.start_update("wait_progress", ProgressQuery(since_seq=since),
-                                               wait_for_stage=WorkflowUpdateStage.ACCEPTED,
-                                               result_type=BatchSnapshot)
+            update = await handle.start_update(
+                "wait_progress",
+                ProgressQuery(since_seq=since),
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                result_type=BatchSnapshot,
+            )
             return asyncio.create_task(update.result())
 
         first = await long_poll(start.seq)
@@ -101,15 +125,20 @@ async def test_wait_progress_answers_with_the_next_event_and_at_close(temporal_c
         # has completed, the update must still be open: no UpdateCompleted in the history.
         await handle.signal("retry_file", "file_not_in_this_batch")
         task_done = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-        after_signal = await eventually(lambda: events_after_last_signal(handle),
-                                        lambda after: after is not None and task_done in after,
-                                        timeout=30, what="the workflow task that handled the signal")
+        after_signal = await eventually(
+            lambda: events_after_last_signal(handle),
+            lambda after: after is not None and task_done in after,
+            timeout=30,
+            what="the workflow task that handled the signal",
+        )
         assert EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED not in (after_signal or [])
         assert not first.done(), "answered although nothing happened"
         RELEASE[files[0]].set()
         snap = await first
         assert snap.seq > start.seq
-        assert [(e.kind, e.fileId) for e in snap.events if e.fileId] == [("document_processed", files[0])]
+        assert [(e.kind, e.fileId) for e in snap.events if e.fileId] == [
+            ("document_processed", files[0])
+        ]
         assert snap.completedFiles == 1 and snap.status == "processing"
 
         second = await long_poll(snap.seq)
@@ -148,9 +177,19 @@ class OlderBatchWorkflow:
     @workflow.signal
     def finish_file(self, file_id: str) -> None:
         n = len(self.events) + 1
-        self.events.append(ProgressEvent(seq=n, kind="document_processed", fileId=file_id, fileName=file_id,
-                                         totalFiles=2, completedFiles=n, failedFiles=0, progress=n * 50,
-                                         status="processing"))
+        self.events.append(
+            ProgressEvent(
+                seq=n,
+                kind="document_processed",
+                fileId=file_id,
+                fileName=file_id,
+                totalFiles=2,
+                completedFiles=n,
+                failedFiles=0,
+                progress=n * 50,
+                status="processing",
+            )
+        )
 
     @workflow.signal
     def close(self) -> None:
@@ -159,9 +198,16 @@ class OlderBatchWorkflow:
     @workflow.query(name="progress")
     def progress(self, query: ProgressQuery | None = None) -> BatchSnapshot:
         since = query.since_seq if query else 0
-        return BatchSnapshot(batchId="b", totalFiles=2, completedFiles=len(self.events), failedFiles=0,
-                             progress=len(self.events) * 50, status="processing", seq=len(self.events),
-                             events=[e for e in self.events if e.seq > since])
+        return BatchSnapshot(
+            batchId="b",
+            totalFiles=2,
+            completedFiles=len(self.events),
+            failedFiles=0,
+            progress=len(self.events) * 50,
+            status="processing",
+            seq=len(self.events),
+            events=[e for e in self.events if e.seq > since],
+        )
 
 
 class Inbox:
@@ -175,7 +221,9 @@ class Inbox:
 
     async def documents(self, n: int) -> list[str]:
         while True:
-            found = [m["data"]["fileId"] for m in self.messages if m["event"] == "document_processed"]
+            found = [
+                m["data"]["fileId"] for m in self.messages if m["event"] == "document_processed"
+            ]
             if len(found) >= n:
                 return found
             self.changed.clear()
@@ -183,21 +231,28 @@ class Inbox:
 
 
 async def test_watcher_falls_back_to_polls_when_the_workflow_has_no_long_poll(
-        temporal_client: Client, tmp_path) -> None:
+    temporal_client: Client, tmp_path
+) -> None:
     """A run without ``wait_progress`` (older code) still gets every event, through the query."""
     from api.progress_hub import ProgressHub
-    from core.temporal import TemporalHolder
-    from core.temporal import workflow_id
+    from core.temporal import TemporalHolder, workflow_id
     from tests.harness import make_settings
 
-    client = Client(temporal_client.service_client, namespace=temporal_client.namespace,
-                    data_converter=pydantic_data_converter)
+    client = Client(
+        temporal_client.service_client,
+        namespace=temporal_client.namespace,
+        data_converter=pydantic_data_converter,
+    )
     queue = f"older-{uuid.uuid4().hex[:8]}"
     batch_id = f"batch_old_{uuid.uuid4().hex[:8]}"
     settings = make_settings(tmp_path, task_queue=queue)
     async with Worker(client, task_queue=queue, workflows=[OlderBatchWorkflow]):
-        handle = await client.start_workflow(OlderBatchWorkflow.run, id=workflow_id(batch_id), task_queue=queue,
-                                             execution_timeout=timedelta(minutes=2))
+        handle = await client.start_workflow(
+            OlderBatchWorkflow.run,
+            id=workflow_id(batch_id),
+            task_queue=queue,
+            execution_timeout=timedelta(minutes=2),
+        )
         hub = ProgressHub(settings, TemporalHolder(settings, client), poll_interval=0.05)
         inbox = Inbox()
         try:

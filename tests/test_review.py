@@ -575,7 +575,10 @@ async def test_webhooks_carry_the_review_state_and_announce_reviews(
             confirmed = await svc.http.post(f"/processing-history/{svc.org_id}/{file_id}/review")
             assert confirmed.status_code == 200
             await eventually(
-                receiver.events, lambda got: len(got) >= 3, interval=0.05, what="second document.reviewed"
+                receiver.events,
+                lambda got: len(got) >= 3,
+                interval=0.05,
+                what="second document.reviewed",
             )
             assert receiver.events()[2]["payload"]["action"] == "confirmed"
     finally:

@@ -36,7 +36,7 @@ class Generated(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         n = min(len(buffer), self.left, 256 * 1024)
         block = hashlib.sha256(str(self.counter).encode()).digest() * (n // 32 + 1)
         buffer[:n] = block[:n]
@@ -46,7 +46,7 @@ class Generated(io.RawIOBase):
         return n
 
 
-def _peak(run) -> int:  # noqa: ANN001
+def _peak(run) -> int:
     tracemalloc.start()
     try:
         run()
@@ -55,7 +55,9 @@ def _peak(run) -> int:  # noqa: ANN001
         tracemalloc.stop()
 
 
-async def test_a_batch_with_files_only_in_s3(tmp_path: Path, temporal_client, s3_endpoint: str) -> None:
+async def test_a_batch_with_files_only_in_s3(
+    tmp_path: Path, temporal_client, s3_endpoint: str
+) -> None:
     bucket = new_bucket(s3_endpoint)
     settings = make_settings(tmp_path, **s3_overrides(s3_endpoint, bucket, prefix="tenant-a/docs"))
     docs = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "receipt.txt"]
@@ -69,7 +71,9 @@ async def test_a_batch_with_files_only_in_s3(tmp_path: Path, temporal_client, s3
         assert final["status"] == "completed", final
         assert {f["fileName"] for f in final["files"]} == {d.name for d in docs}
 
-        export = await svc.http.get(f"/batch/{svc.org_id}/{final['id']}/export", params={"format": "csv"})
+        export = await svc.http.get(
+            f"/batch/{svc.org_id}/{final['id']}/export", params={"format": "csv"}
+        )
         assert export.status_code == 200, export.text
         assert "ACME" in export.text.upper()
 
@@ -82,18 +86,27 @@ async def test_a_batch_with_files_only_in_s3(tmp_path: Path, temporal_client, s3
     assert all(o["Key"].startswith("tenant-a/docs/" + svc.org_id + "/") for o in listed)
     for doc in docs:
         assert stored[doc.name]["Size"] == doc.stat().st_size
-    on_disk = [p for p in settings.files_dir.rglob("*") if p.is_file()] if settings.files_dir.exists() else []
+    on_disk = (
+        [p for p in settings.files_dir.rglob("*") if p.is_file()]
+        if settings.files_dir.exists()
+        else []
+    )
     assert on_disk == []  # the data directory holds no uploaded file
 
 
-async def test_ready_names_storage_when_the_bucket_is_missing(tmp_path: Path, temporal_client,
-                                                              s3_endpoint: str) -> None:
-    settings = make_settings(tmp_path, **s3_overrides(s3_endpoint, f"missing-{uuid.uuid4().hex[:8]}"))
+async def test_ready_names_storage_when_the_bucket_is_missing(
+    tmp_path: Path, temporal_client, s3_endpoint: str
+) -> None:
+    settings = make_settings(
+        tmp_path, **s3_overrides(s3_endpoint, f"missing-{uuid.uuid4().hex[:8]}")
+    )
     async with running_service(settings, temporal_client, with_worker=False) as svc:
         ready = await svc.http.get("/health/ready")
         assert ready.status_code == 503, ready.text
         body = ready.json()
-        assert body["message"].startswith("Not ready: storage (StorageError: cannot write to s3://missing-")
+        assert body["message"].startswith(
+            "Not ready: storage (StorageError: cannot write to s3://missing-"
+        )
         assert "NoSuchBucket" in body["message"]
         assert body["checks"]["database"]["ok"] and body["checks"]["temporal"]["ok"]
 
@@ -114,12 +127,21 @@ def test_memory_does_not_grow_with_the_file_size(s3_endpoint: str) -> None:
             with storage.local_copy(f"big/{size}.bin") as path:
                 assert path.stat().st_size == size
                 with open(path, "rb") as fh:
-                    assert hashlib.file_digest(fh, "sha256").hexdigest() == source.digest.hexdigest()
+                    assert (
+                        hashlib.file_digest(fh, "sha256").hexdigest() == source.digest.hexdigest()
+                    )
+
         peaks[f"down{size}"] = _peak(download)
     small, large = (3 * PART + 123, 9 * PART + 45)
     # Three times the bytes, about the same memory: a few parts' worth at most, never the file.
-    assert peaks[f"up{large}"] < 4 * PART and peaks[f"up{large}"] < peaks[f"up{small}"] * 1.3 + PART / 4, peaks
-    assert peaks[f"down{large}"] < 2 * PART and peaks[f"down{large}"] < peaks[f"down{small}"] * 1.3 + PART / 4, peaks
+    assert (
+        peaks[f"up{large}"] < 4 * PART
+        and peaks[f"up{large}"] < peaks[f"up{small}"] * 1.3 + PART / 4
+    ), peaks
+    assert (
+        peaks[f"down{large}"] < 2 * PART
+        and peaks[f"down{large}"] < peaks[f"down{small}"] * 1.3 + PART / 4
+    ), peaks
 
 
 def test_a_too_large_upload_leaves_nothing_in_the_bucket(s3_endpoint: str) -> None:
@@ -130,7 +152,9 @@ def test_a_too_large_upload_leaves_nothing_in_the_bucket(s3_endpoint: str) -> No
     s3 = client(s3_endpoint)
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
     assert not s3.list_multipart_uploads(Bucket=bucket).get("Uploads")  # aborted, no orphan parts
-    exact = storage.save_stream("x/exact.bin", Generated(2 * PART), 2 * PART)  # the limit itself is fine
+    exact = storage.save_stream(
+        "x/exact.bin", Generated(2 * PART), 2 * PART
+    )  # the limit itself is fine
     assert exact[0] == 2 * PART and storage.exists("x/exact.bin")
     with pytest.raises(ValueError):
         storage.object_key("../other-tenant/file")
@@ -140,7 +164,9 @@ def test_a_wrong_storage_url_is_refused_at_start_up() -> None:
     from pydantic import ValidationError
 
     for wrong in ("minio://bucket/x", "s3://", "/data/files"):
-        with pytest.raises(ValidationError, match="must be empty \\(local files\\) or s3://bucket/prefix"):
+        with pytest.raises(
+            ValidationError, match="must be empty \\(local files\\) or s3://bucket/prefix"
+        ):
             Settings(storage_url=wrong)
     assert Settings(storage_url=" s3://b ").storage_url == "s3://b"
 

@@ -28,8 +28,10 @@ from tests.topology import Topology, invoices
 BATCHES, FILES = 4, 50
 FINAL = ("completed", "partially_failed", "failed")
 
-pytestmark = pytest.mark.skipif(bool(postgres_available()),
-                                reason=f"PostgreSQL not reachable at 127.0.0.1:5432 ({postgres_available()})")
+pytestmark = pytest.mark.skipif(
+    bool(postgres_available()),
+    reason=f"PostgreSQL not reachable at 127.0.0.1:5432 ({postgres_available()})",
+)
 
 
 class Listener:
@@ -49,11 +51,16 @@ class Listener:
             self.messages.append(json.loads(raw))
 
     def finished(self) -> set[str]:
-        return {m["data"]["batchId"] for m in self.messages
-                if m["event"] == "batch_progress_updated" and m["data"]["status"] in FINAL}
+        return {
+            m["data"]["batchId"]
+            for m in self.messages
+            if m["event"] == "batch_progress_updated" and m["data"]["status"] in FINAL
+        }
 
     def processed(self) -> Counter:
-        return Counter(m["data"]["fileId"] for m in self.messages if m["event"] == "document_processed")
+        return Counter(
+            m["data"]["fileId"] for m in self.messages if m["event"] == "document_processed"
+        )
 
     async def close(self) -> None:
         await self.socket.close()
@@ -66,9 +73,11 @@ async def _running_on(temporal: Client, batch_ids: list[str], pid: int) -> bool:
     for batch_id in batch_ids:
         described = await temporal.get_workflow_handle(workflow_id(batch_id)).describe()
         for pending in described.raw_description.pending_activities:
-            if (pending.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-                    and pending.activity_type.name == "extract_document"
-                    and pending.last_worker_identity.startswith(f"{pid}@")):
+            if (
+                pending.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                and pending.activity_type.name == "extract_document"
+                and pending.last_worker_identity.startswith(f"{pid}@")
+            ):
                 return True
     return False
 
@@ -81,17 +90,22 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
     with Topology(tmp_path) as topo:
         # Four extractions per worker (the default before it followed the cores): the killed worker
         # holds several, so one of them is surely cut off before its result is stored.
-        await asyncio.to_thread(topo.start_infrastructure, DOCBATCH_HEARTBEAT_TIMEOUT_SECONDS="5",
-                                DOCBATCH_WORKER_MAX_ACTIVITIES="4",
-                                DOCBATCH_RETRY_WINDOW_SECONDS="600")
+        await asyncio.to_thread(
+            topo.start_infrastructure,
+            DOCBATCH_HEARTBEAT_TIMEOUT_SECONDS="5",
+            DOCBATCH_WORKER_MAX_ACTIVITIES="4",
+            DOCBATCH_RETRY_WINDOW_SECONDS="600",
+        )
         for _ in range(2):
             await asyncio.to_thread(topo.start_api)
         for _ in range(3):
             await asyncio.to_thread(topo.start_worker)
 
         auth = {"Authorization": f"Bearer {OWNER_TOKEN}"}
-        apis = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p.port}", headers=auth, timeout=120)
-                for p in topo.apis]
+        apis = [
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{p.port}", headers=auth, timeout=120)
+            for p in topo.apis
+        ]
         try:
             me = (await apis[1].get("/me")).json()
             org, project = me["organizationId"], me["projects"][0]["id"]
@@ -105,8 +119,11 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             async def upload(n: int) -> str:
                 paths = invoices(tmp_path / "docs", FILES, tag=f"b{n}")
                 files = [("files", (p.name, p.read_bytes(), "application/pdf")) for p in paths]
-                answer = await apis[n % 2].post(f"/batch/{org}/upload", files=files, data={
-                    "projectId": project, "templateId": template, "name": f"scale {n}"})
+                answer = await apis[n % 2].post(
+                    f"/batch/{org}/upload",
+                    files=files,
+                    data={"projectId": project, "templateId": template, "name": f"scale {n}"},
+                )
                 assert answer.status_code == 201, answer.text
                 return answer.json()["id"]
 
@@ -118,9 +135,12 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             # holding cannot finish between the answer and the kill.
             temporal = await Client.connect(topo.env["DOCBATCH_TEMPORAL_ADDRESS"])
             victim = topo.workers[0]
+
             async def kill_when_holding_work() -> int:
                 """Files done when the victim was killed holding an extraction; 0 while not yet."""
-                done = sum(b["completedFiles"] + b["failedFiles"] for b in await _counts(apis, org, ids))
+                done = sum(
+                    b["completedFiles"] + b["failedFiles"] for b in await _counts(apis, org, ids)
+                )
                 if done >= BATCHES * FILES // 5:
                     victim.popen.send_signal(signal.SIGSTOP)
                     if await _running_on(temporal, ids, victim.popen.pid):
@@ -129,22 +149,35 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
                     victim.popen.send_signal(signal.SIGCONT)
                 return 0
 
-            done_at_kill = await eventually(kill_when_holding_work, timeout=900, interval=0.1,
-                                            what="a fifth of the files done and the victim holding one")
-            assert done_at_kill < BATCHES * FILES, "every file finished before the worker was killed"
+            done_at_kill = await eventually(
+                kill_when_holding_work,
+                timeout=900,
+                interval=0.1,
+                what="a fifth of the files done and the victim holding one",
+            )
+            assert done_at_kill < BATCHES * FILES, (
+                "every file finished before the worker was killed"
+            )
 
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 900
-            batches = await eventually(lambda: _counts(apis, org, ids),
-                                       lambda bs: all(b["status"] in FINAL for b in bs),
-                                       timeout=900, interval=0.5, what="every batch to finish")
+            batches = await eventually(
+                lambda: _counts(apis, org, ids),
+                lambda bs: all(b["status"] in FINAL for b in bs),
+                timeout=900,
+                interval=0.5,
+                what="every batch to finish",
+            )
 
             # Exactly once: every file completed, once, counted once, charged once, never refunded.
             assert [(b["status"], b["completedFiles"], b["failedFiles"]) for b in batches] == [
-                ("completed", FILES, 0)] * BATCHES
+                ("completed", FILES, 0)
+            ] * BATCHES
             file_ids = {f["id"] for b in batches for f in b["files"]}
-            print(f"killed {victim.name} at {done_at_kill}/{BATCHES * FILES} files; attempts per file "
-                  f"{dict(Counter(f['attempts'] for b in batches for f in b['files']))}")
+            print(
+                f"killed {victim.name} at {done_at_kill}/{BATCHES * FILES} files; attempts per file "
+                f"{dict(Counter(f['attempts'] for b in batches for f in b['files']))}"
+            )
             assert len(file_ids) == BATCHES * FILES
             assert all(f["status"] == "completed" for b in batches for f in b["files"])
             # What the killed worker held was picked up elsewhere, at most once more. (Whether a second
@@ -155,14 +188,19 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             assert credits["balance"] == balance - BATCHES * FILES
             reasons = Counter((e["reason"], e["delta"]) for e in credits["data"])
             assert reasons[("batch_charge", -FILES)] == BATCHES
-            assert not [e for e in credits["data"] if e["delta"] > 0 and e["reason"] != "grant"], reasons
+            assert not [e for e in credits["data"] if e["delta"] > 0 and e["reason"] != "grant"], (
+                reasons
+            )
 
             # Both API processes' sockets saw every file's event once and every batch's end.
             for listener in listeners:
-                await eventually(lambda: (len(listener.processed()), listener.finished()),  # noqa: B023
-                                 lambda got: got[1] == set(ids) and got[0] >= len(file_ids),
-                                 timeout=max(1.0, deadline - loop.time()), interval=0.2,
-                                 what="every file's event and every batch's end on the socket")
+                await eventually(
+                    lambda: (len(listener.processed()), listener.finished()),  # noqa: B023
+                    lambda got: got[1] == set(ids) and got[0] >= len(file_ids),
+                    timeout=max(1.0, deadline - loop.time()),
+                    interval=0.2,
+                    what="every file's event and every batch's end on the socket",
+                )
                 seen = listener.processed()
                 assert set(seen) == file_ids
                 assert max(seen.values()) == 1, [f for f, n in seen.items() if n > 1][:5]
@@ -172,8 +210,13 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
 
             # Files only in the bucket: no process's data directory holds one.
             assert topo.data_files() == []
-            keys = [o["Key"] for page in s3_client(topo.endpoint).get_paginator("list_objects_v2")
-                    .paginate(Bucket=topo.bucket) for o in page.get("Contents", [])]
+            keys = [
+                o["Key"]
+                for page in s3_client(topo.endpoint)
+                .get_paginator("list_objects_v2")
+                .paginate(Bucket=topo.bucket)
+                for o in page.get("Contents", [])
+            ]
             assert len(keys) == BATCHES * FILES
             assert all(p.alive() for p in [*topo.apis, *topo.workers[1:]])
         finally:

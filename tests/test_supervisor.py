@@ -65,23 +65,39 @@ def alive(pid: int) -> bool:
 
 def _env(tmp_path: Path) -> tuple[dict[str, str], int, int]:
     api, temporal = free_port(), free_port()
-    env = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp_path / "data"), "DOCBATCH_API_PORT": str(api),
-           "DOCBATCH_TEMPORAL_PORT": str(temporal), "DOCBATCH_TEMPORAL_UI_PORT": str(free_port()),
-           "DOCBATCH_WORKER_HEALTH_PORT": str(free_port()),
-           "DOCBATCH_BOOTSTRAP_TOKEN": "dbt_supervisor_test_owner"}
+    env = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(tmp_path / "data"),
+        "DOCBATCH_API_PORT": str(api),
+        "DOCBATCH_TEMPORAL_PORT": str(temporal),
+        "DOCBATCH_TEMPORAL_UI_PORT": str(free_port()),
+        "DOCBATCH_WORKER_HEALTH_PORT": str(free_port()),
+        "DOCBATCH_BOOTSTRAP_TOKEN": "dbt_supervisor_test_owner",
+    }
     return env, api, temporal
 
 
 def _upload_and_wait(base: str, headers: dict[str, str], me: dict) -> str:
-    resp = httpx.post(f"{base}/batch/{me['organizationId']}/upload", headers=headers, timeout=60,
-                      files=[("files", ("r.txt", (DOCS / "receipt.txt").read_bytes()))],
-                      data={"projectId": me["projects"][0]["id"],
-                            "templateId": next(t["id"] for t in me["templates"] if t["name"] == "receipt")})
+    resp = httpx.post(
+        f"{base}/batch/{me['organizationId']}/upload",
+        headers=headers,
+        timeout=60,
+        files=[("files", ("r.txt", (DOCS / "receipt.txt").read_bytes()))],
+        data={
+            "projectId": me["projects"][0]["id"],
+            "templateId": next(t["id"] for t in me["templates"] if t["name"] == "receipt"),
+        },
+    )
     assert resp.status_code == 201, resp.text
     return eventually_sync(
-        lambda: httpx.get(f"{base}/batch/{me['organizationId']}/{resp.json()['id']}", headers=headers,
-                          timeout=30).json()["status"],
-        lambda status: status in FINAL, timeout=180, interval=0.2, what="the batch to finish")
+        lambda: httpx.get(
+            f"{base}/batch/{me['organizationId']}/{resp.json()['id']}", headers=headers, timeout=30
+        ).json()["status"],
+        lambda status: status in FINAL,
+        timeout=180,
+        interval=0.2,
+        what="the batch to finish",
+    )
 
 
 def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_path: Path) -> None:
@@ -91,7 +107,10 @@ def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_
     try:
         out.wait_for("Ctrl-C stops everything")
         assert re.search(r"migrated from empty to \w+", out.text())
-        base, headers = f"http://127.0.0.1:{api}", {"Authorization": "Bearer dbt_supervisor_test_owner"}
+        base, headers = (
+            f"http://127.0.0.1:{api}",
+            {"Authorization": "Bearer dbt_supervisor_test_owner"},
+        )
         me = httpx.get(f"{base}/me", headers=headers).json()
         api_pid = int(out.wait_for(r"api started \(pid (\d+)\)").group(1))
 
@@ -103,8 +122,13 @@ def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_
         new_worker = int(out.wait_for(r"worker started \(pid (\d+)\)", after=mark).group(1))
         assert new_worker != worker_pid
         worker_ready = f"http://127.0.0.1:{env['DOCBATCH_WORKER_HEALTH_PORT']}/health/ready"
-        eventually_sync(lambda: httpx.get(worker_ready, timeout=10).status_code, lambda code: code == 200,
-                        timeout=60, ignore=(httpx.TransportError,), what="the new worker to be ready")
+        eventually_sync(
+            lambda: httpx.get(worker_ready, timeout=10).status_code,
+            lambda code: code == 200,
+            timeout=60,
+            ignore=(httpx.TransportError,),
+            what="the new worker to be ready",
+        )
         assert httpx.get(worker_ready, timeout=10).status_code == 200  # the new worker is ready
         assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
         assert _upload_and_wait(base, headers, me) == "completed"
@@ -114,16 +138,22 @@ def test_a_killed_worker_temporal_or_api_is_restarted_and_the_rest_stays_up(tmp_
         os.kill(temporal_pid, signal.SIGKILL)
         out.wait_for(r"temporal exited unexpectedly \(code -9\).*restarting in", after=mark)
         out.wait_for(r"temporal started \(pid (\d+)\)", after=mark)
-        assert _upload_and_wait(base, headers, me) == "completed"  # same database file, same history
+        assert (
+            _upload_and_wait(base, headers, me) == "completed"
+        )  # same database file, same history
         assert alive(api_pid)  # never restarted
 
         mark = len(out.lines)
         os.kill(api_pid, signal.SIGKILL)
         out.wait_for(r"api exited unexpectedly \(code -9\).*restarting in", after=mark)
         out.wait_for(r"api started \(pid (\d+)\)", after=mark)
-        eventually_sync(lambda: httpx.get(f"{base}/health/ready", timeout=10).status_code,
-                        lambda code: code == 200, timeout=60, ignore=(httpx.TransportError,),
-                        what="the restarted API to be ready")
+        eventually_sync(
+            lambda: httpx.get(f"{base}/health/ready", timeout=10).status_code,
+            lambda code: code == 200,
+            timeout=60,
+            ignore=(httpx.TransportError,),
+            what="the restarted API to be ready",
+        )
         assert _upload_and_wait(base, headers, me) == "completed"
     finally:
         assert stop(proc) == 0, out.text()
@@ -151,9 +181,16 @@ def test_a_failed_start_stops_every_child_it_started(tmp_path: Path) -> None:
 
 def test_repeated_fast_failures_give_up_and_a_healthy_child_is_stopped(tmp_path: Path) -> None:
     crash = Child("crasher", [sys.executable, "-c", "import sys; sys.exit(3)"], dict(os.environ))
-    steady = Child("steady", [sys.executable, "-c", "import time; time.sleep(600)"], dict(os.environ))
-    sup = Supervisor([steady, crash], backoff_initial=0.05, backoff_max=0.1, max_fast_failures=3,
-                     poll_interval=0.05)
+    steady = Child(
+        "steady", [sys.executable, "-c", "import time; time.sleep(600)"], dict(os.environ)
+    )
+    sup = Supervisor(
+        [steady, crash],
+        backoff_initial=0.05,
+        backoff_max=0.1,
+        max_fast_failures=3,
+        poll_interval=0.05,
+    )
     sup.start()
     try:
         assert sup.watch(lambda: False) == 1
@@ -165,8 +202,13 @@ def test_repeated_fast_failures_give_up_and_a_healthy_child_is_stopped(tmp_path:
 
 def test_a_child_that_never_opens_its_port_fails_the_start(tmp_path: Path) -> None:
     first = Child("first", [sys.executable, "-c", "import time; time.sleep(600)"], dict(os.environ))
-    silent = Child("silent", [sys.executable, "-c", "import time; time.sleep(600)"], dict(os.environ),
-                   ready_port=("127.0.0.1", free_port()), ready_timeout=1)
+    silent = Child(
+        "silent",
+        [sys.executable, "-c", "import time; time.sleep(600)"],
+        dict(os.environ),
+        ready_port=("127.0.0.1", free_port()),
+        ready_timeout=1,
+    )
     sup = Supervisor([first, silent])
     try:
         sup.start()

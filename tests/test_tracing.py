@@ -26,11 +26,17 @@ def _provider() -> TracerProvider:
     return provider
 
 
-async def test_an_upload_its_workflow_and_activities_are_one_trace(tmp_path: Path, temporal_env) -> None:
+async def test_an_upload_its_workflow_and_activities_are_one_trace(
+    tmp_path: Path, temporal_env
+) -> None:
     _provider()
     EXPORTER.clear()
     settings = make_settings(tmp_path, tracing=True)
-    client = await connect(settings.model_copy(update={"temporal_address": temporal_env.client.service_client.config.target_host}))
+    client = await connect(
+        settings.model_copy(
+            update={"temporal_address": temporal_env.client.service_client.config.target_host}
+        )
+    )
     async with running_service(settings, client) as svc:
         created = await svc.upload([DOCS / "invoice-acme.pdf", DOCS / "receipt.txt"])
         assert created.status_code == 201, created.text
@@ -38,13 +44,20 @@ async def test_an_upload_its_workflow_and_activities_are_one_trace(tmp_path: Pat
         assert final["status"] == "completed"
 
     spans = EXPORTER.get_finished_spans()
-    uploads = [s for s in spans if s.name.startswith("POST /batch/{org_id}/upload")
-               and s.kind == trace.SpanKind.SERVER]
+    uploads = [
+        s
+        for s in spans
+        if s.name.startswith("POST /batch/{org_id}/upload") and s.kind == trace.SpanKind.SERVER
+    ]
     assert len(uploads) == 1, sorted({s.name for s in spans})
     trace_id = uploads[0].context.trace_id
     in_trace = {s.name for s in spans if s.context.trace_id == trace_id}
-    for expected in ("StartWorkflow:BatchWorkflow", "RunWorkflow:BatchWorkflow",
-                     "StartActivity:extract_document", "RunActivity:extract_document"):
+    for expected in (
+        "StartWorkflow:BatchWorkflow",
+        "RunWorkflow:BatchWorkflow",
+        "StartActivity:extract_document",
+        "RunActivity:extract_document",
+    ):
         assert expected in in_trace, (expected, sorted(in_trace))
     extracts = [s for s in spans if s.name == "RunActivity:extract_document"]
     assert len(extracts) == 2 and {s.context.trace_id for s in extracts} == {trace_id}

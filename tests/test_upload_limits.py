@@ -20,7 +20,9 @@ def test_stored_names_are_sanitised() -> None:
     assert sanitize_filename("ใบเสร็จ 2026.pdf") == "ใบเสร็จ 2026.pdf"
 
 
-async def test_large_upload_is_streamed_not_held_in_memory(tmp_path: Path, temporal_client: Client) -> None:
+async def test_large_upload_is_streamed_not_held_in_memory(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path)
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
@@ -45,8 +47,9 @@ async def test_large_upload_is_streamed_not_held_in_memory(tmp_path: Path, tempo
         assert peak < size / 3, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.1f} MB upload"
 
 
-async def test_an_oversized_request_is_refused_before_its_body_is_read(tmp_path: Path,
-                                                                      temporal_client: Client) -> None:
+async def test_an_oversized_request_is_refused_before_its_body_is_read(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path, max_file_size_mb=0.01, max_files_per_batch=2)
     async with running_service(settings, temporal_client, with_worker=False) as svc:
         body_read = False
@@ -56,9 +59,14 @@ async def test_an_oversized_request_is_refused_before_its_body_is_read(tmp_path:
             body_read = True
             yield b"x" * 10
 
-        resp = await svc.http.post(f"/batch/{svc.org_id}/upload", content=body(),
-                                   headers={"content-length": str(50 * 1024 * 1024),
-                                            "content-type": "multipart/form-data; boundary=x"})
+        resp = await svc.http.post(
+            f"/batch/{svc.org_id}/upload",
+            content=body(),
+            headers={
+                "content-length": str(50 * 1024 * 1024),
+                "content-type": "multipart/form-data; boundary=x",
+            },
+        )
         assert resp.status_code == 413
         assert resp.json()["statusCode"] == 413 and "Split it" in resp.json()["message"]
         assert not body_read

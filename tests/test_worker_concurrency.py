@@ -26,8 +26,9 @@ def _extraction_slots(client: Client, settings: Settings) -> int:
         return group.workers[0].config()["max_concurrent_activities"]
 
 
-async def test_concurrency_follows_the_cores_when_unset(tmp_path: Path, temporal_client: Client,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_concurrency_follows_the_cores_when_unset(
+    tmp_path: Path, temporal_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("DOCBATCH_WORKER_MAX_ACTIVITIES", raising=False)
     monkeypatch.delenv("DOCBATCH_OCR_THREADS", raising=False)
     settings = make_settings(tmp_path)
@@ -38,8 +39,9 @@ async def test_concurrency_follows_the_cores_when_unset(tmp_path: Path, temporal
     assert _extraction_slots(temporal_client, make_settings(tmp_path / "six")) == 6
 
 
-async def test_settings_override_the_cores(tmp_path: Path, temporal_client: Client,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_settings_override_the_cores(
+    tmp_path: Path, temporal_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setenv("DOCBATCH_WORKER_MAX_ACTIVITIES", "3")
     monkeypatch.delenv("DOCBATCH_OCR_THREADS", raising=False)
@@ -51,19 +53,32 @@ async def test_settings_override_the_cores(tmp_path: Path, temporal_client: Clie
     assert Settings().engine_threads == 4
 
 
-async def test_the_worker_loads_the_ocr_model_before_it_takes_work(tmp_path: Path, temporal_client: Client) -> None:
+async def test_the_worker_loads_the_ocr_model_before_it_takes_work(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path)
-    env = {**os.environ, "DOCBATCH_DATA_DIR": str(tmp_path), "DOCBATCH_LOG_FORMAT": "text",
-           "DOCBATCH_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
-           "DOCBATCH_TASK_QUEUE": settings.task_queue}
+    env = {
+        **os.environ,
+        "DOCBATCH_DATA_DIR": str(tmp_path),
+        "DOCBATCH_LOG_FORMAT": "text",
+        "DOCBATCH_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
+        "DOCBATCH_TASK_QUEUE": settings.task_queue,
+    }
     env.pop("DOCBATCH_OCR_THREADS", None)
-    worker = await asyncio.create_subprocess_exec(sys.executable, "worker.py", cwd=ROOT, env=env,
-                                                  stdout=asyncio.subprocess.DEVNULL,
-                                                  stderr=asyncio.subprocess.PIPE)
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "worker.py",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     lines: list[str] = []
     try:
         assert worker.stderr is not None
-        while line := (await asyncio.wait_for(worker.stderr.readline(), 300)).decode():  # hang guard only
+        while line := (
+            await asyncio.wait_for(worker.stderr.readline(), 300)
+        ).decode():  # hang guard only
             lines.append(line)
             if "worker ready" in line:
                 break

@@ -35,16 +35,26 @@ def six_files(tmp: Path) -> list[Path]:
     return [*INVOICES, DOCS / "receipt.txt", extra, DOCS / "corrupt.pdf"]
 
 
-def make_token(live: Service, *, org_id: str | None = None, permissions: list[str] | None = None,
-               project_id: str | None = None) -> str:
+def make_token(
+    live: Service,
+    *,
+    org_id: str | None = None,
+    permissions: list[str] | None = None,
+    project_id: str | None = None,
+) -> str:
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         if org_id is None:
             org_id = live.org_id
         elif session.get(Organization, org_id) is None:
             session.add(Organization(id=org_id, name="Other organization"))
             session.flush()
-        _, value = create_token(session, org_id, name="test", project_id=project_id,
-                                permissions=permissions if permissions is not None else ["read"])
+        _, value = create_token(
+            session,
+            org_id,
+            name="test",
+            project_id=project_id,
+            permissions=permissions if permissions is not None else ["read"],
+        )
         session.commit()
     return value
 
@@ -62,7 +72,9 @@ async def close_code(url: str, **kwargs: object) -> tuple[int, list[str]]:
 
 @pytest.fixture
 async def live(tmp_path: Path, temporal_client: Client):
-    async with live_service(make_settings(tmp_path, worker_max_activities=2), temporal_client) as svc:
+    async with live_service(
+        make_settings(tmp_path, worker_max_activities=2), temporal_client
+    ) as svc:
         yield svc
 
 
@@ -76,8 +88,13 @@ async def live_any_db(tmp_path: Path, temporal_client: Client, database_url: str
 async def watchers_gone(live: Service) -> None:
     """Once every socket is closed, the hub stops polling (no watcher left behind)."""
     hub = live.app.state.progress_hub
-    await eventually(lambda: (list(hub.watchers), list(hub.org_watchers)), lambda w: w == ([], []),
-                     timeout=10, interval=0.05, what="every watcher to stop (batch, org)")
+    await eventually(
+        lambda: (list(hub.watchers), list(hub.org_watchers)),
+        lambda w: w == ([], []),
+        timeout=10,
+        interval=0.05,
+        what="every watcher to stop (batch, org)",
+    )
 
 
 async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: Service, tmp_path: Path) -> None:
@@ -85,9 +102,13 @@ async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: Service, tmp_
     async with recording(live.ws_url(token=OWNER_TOKEN)) as org_socket:
         batch = await live.upload_ok(six_files(tmp_path), name="WS batch")
         # A second socket joins once the first file is done: it starts from the current state.
-        await org_socket.wait_for(lambda r: any(m["event"].startswith("document_") for m in r.of(batch["id"])))
-        async with recording(live.ws_url(batchId=batch["id"]),
-                             additional_headers={"Authorization": f"Bearer {OWNER_TOKEN}"}) as late:
+        await org_socket.wait_for(
+            lambda r: any(m["event"].startswith("document_") for m in r.of(batch["id"]))
+        )
+        async with recording(
+            live.ws_url(batchId=batch["id"]),
+            additional_headers={"Authorization": f"Bearer {OWNER_TOKEN}"},
+        ) as late:
             seen_before = progress_counts(org_socket.of(batch["id"]))[-1]
             messages = await org_socket.wait_final(batch["id"])
             late_messages = await late.wait_final(batch["id"])
@@ -96,10 +117,22 @@ async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: Service, tmp_
     first = messages[0]["data"]
     # "uploading" when the org scan found the batch before its workflow had started
     assert first["status"] in ("uploading", "processing")
-    assert first == {"batchId": batch["id"], "totalFiles": 6, "completedFiles": 0, "failedFiles": 0,
-                     "progress": 0, "status": first["status"]}
-    assert messages[-1]["data"] == {"batchId": batch["id"], "totalFiles": 6, "completedFiles": 5,
-                                    "failedFiles": 1, "progress": 100, "status": "partially_failed"}
+    assert first == {
+        "batchId": batch["id"],
+        "totalFiles": 6,
+        "completedFiles": 0,
+        "failedFiles": 0,
+        "progress": 0,
+        "status": first["status"],
+    }
+    assert messages[-1]["data"] == {
+        "batchId": batch["id"],
+        "totalFiles": 6,
+        "completedFiles": 5,
+        "failedFiles": 1,
+        "progress": 100,
+        "status": "partially_failed",
+    }
     failed = next(m for m in messages if m["event"] == "document_failed")["data"]
     assert failed["errorCode"] == "CorruptFile" and failed["status"] == "failed"
 
@@ -108,13 +141,15 @@ async def test_a_socket_sees_the_whole_batch_in_order(live_any_db: Service, tmp_
     late_counts = progress_counts(late_messages)
     assert late_counts[0] >= seen_before and late_counts == sorted(late_counts)
     assert late_messages[-1] == messages[-1]
-    tail = messages[len(messages) - len(late_messages) + 1:]
+    tail = messages[len(messages) - len(late_messages) + 1 :]
     assert late_messages[1:] == tail  # exactly the org socket's messages after that point
 
     # A reloaded page after the end: the final state at once; since=0 replays the whole batch.
     async with recording(live.ws_url(batchId=batch["id"], token=OWNER_TOKEN)) as reloaded:
         await reloaded.wait_for(lambda r: len(r.messages) >= 1)
-        async with recording(live.ws_url(batchId=batch["id"], token=OWNER_TOKEN, since=0)) as replay:
+        async with recording(
+            live.ws_url(batchId=batch["id"], token=OWNER_TOKEN, since=0)
+        ) as replay:
             replayed = await replay.wait_final(batch["id"])
     assert reloaded.messages[0] == messages[-1]
     # either may open with the database's "uploading" snapshot of a batch whose workflow had not
@@ -151,17 +186,23 @@ async def test_refusals_have_clear_close_codes(live: Service) -> None:
         await rec.wait_for(lambda r: len(r.of(batch["id"])) >= 1 and len(r.messages) >= 3)
         events = [m["event"] for m in rec.messages]
         assert "pong" in events
-        assert any(m["event"] == "error" and m["data"].get("batchId") == "batch_nope" for m in rec.messages)
+        assert any(
+            m["event"] == "error" and m["data"].get("batchId") == "batch_nope" for m in rec.messages
+        )
         await live.wait_final(batch["id"])
         await rec.wait_final(batch["id"])
 
 
 async def test_project_token_sees_only_its_project(live: Service) -> None:
-    other_project = (await live.http.post(f"/projects/{live.org_id}", json={"name": "Other"})).json()["id"]
+    other_project = (
+        await live.http.post(f"/projects/{live.org_id}", json={"name": "Other"})
+    ).json()["id"]
     scoped = make_token(live, project_id=other_project)
     async with recording(live.ws_url(token=scoped)) as rec:
         hidden = await live.upload_ok([DOCS / "receipt.txt"], template="receipt")
-        shown = await live.upload_ok([DOCS / "receipt.txt"], template="receipt", project_id=other_project)
+        shown = await live.upload_ok(
+            [DOCS / "receipt.txt"], template="receipt", project_id=other_project
+        )
         await rec.wait_final(shown["id"])
         await live.wait_final(hidden["id"])
         code, _ = await close_code(live.ws_url(token=scoped, batchId=hidden["id"]))
@@ -170,11 +211,18 @@ async def test_project_token_sees_only_its_project(live: Service) -> None:
     assert_whole_batch(rec.of(shown["id"]), 1, set())
 
 
-async def test_two_api_processes_each_serve_their_sockets(tmp_path: Path, temporal_client: Client) -> None:
+async def test_two_api_processes_each_serve_their_sockets(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path, worker_max_activities=2)
-    async with live_service(settings, temporal_client) as first, live_api(settings, temporal_client) as second:
-        async with recording(first.ws_url(token=OWNER_TOKEN)) as a, \
-                recording(second.ws_url(token=OWNER_TOKEN)) as b:
+    async with (
+        live_service(settings, temporal_client) as first,
+        live_api(settings, temporal_client) as second,
+    ):
+        async with (
+            recording(first.ws_url(token=OWNER_TOKEN)) as a,
+            recording(second.ws_url(token=OWNER_TOKEN)) as b,
+        ):
             batch = await second.upload_ok(six_files(tmp_path))
             on_a = await a.wait_final(batch["id"])
             on_b = await b.wait_final(batch["id"])
@@ -188,6 +236,10 @@ async def test_two_api_processes_each_serve_their_sockets(tmp_path: Path, tempor
 
 def without_uploading_snapshot(messages: list[dict]) -> list[dict]:
     first = messages[0] if messages else None
-    if first and first["event"] == "batch_progress_updated" and first["data"]["status"] == "uploading":
+    if (
+        first
+        and first["event"] == "batch_progress_updated"
+        and first["data"]["status"] == "uploading"
+    ):
         return messages[1:]
     return messages

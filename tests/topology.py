@@ -68,46 +68,85 @@ class Topology:
     def start_infrastructure(self, **settings: str) -> None:
         """Temporal, PostgreSQL database, S3 bucket, then the schema (the compose file's order)."""
         temporal_port = free_port()
-        self._spawn("temporal", [temporal_binary(), "server", "start-dev", "--ip", "127.0.0.1",
-                                 "--port", str(temporal_port), "--headless",
-                                 "--db-filename", str(self.root / "temporal.db"),
-                                 "--search-attribute", "OrgId=Keyword",
-                                 "--search-attribute", "BatchStatus=Keyword"],
-                    into=self.others)
+        self._spawn(
+            "temporal",
+            [
+                temporal_binary(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                str(temporal_port),
+                "--headless",
+                "--db-filename",
+                str(self.root / "temporal.db"),
+                "--search-attribute",
+                "OrgId=Keyword",
+                "--search-attribute",
+                "BatchStatus=Keyword",
+            ],
+            into=self.others,
+        )
         database = fresh_postgres_database()
         self._stack.callback(drop_postgres_database, database)
         endpoint = self._stack.enter_context(s3_server())
         self.bucket = new_bucket(endpoint)
         self.endpoint = endpoint
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DOCBATCH_", "AWS_"))}
-        self.env.update({
-            "DOCBATCH_DATABASE_URL": database,
-            "DOCBATCH_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
-            "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
-            "DOCBATCH_LOG_FORMAT": "json",
-            **s3_environment(endpoint, self.bucket),
-            **settings,
-        })
+        self.env.update(
+            {
+                "DOCBATCH_DATABASE_URL": database,
+                "DOCBATCH_TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_port}",
+                "DOCBATCH_BOOTSTRAP_TOKEN": OWNER_TOKEN,
+                "DOCBATCH_LOG_FORMAT": "json",
+                **s3_environment(endpoint, self.bucket),
+                **settings,
+            }
+        )
         _wait_port(temporal_port, 60, self.others[-1])
-        migrate = subprocess.run([str(BIN / "docbatch"), "migrate"], cwd=ROOT, env=self._env("migrate"),
-                                 capture_output=True, text=True, timeout=300)
+        migrate = subprocess.run(
+            [str(BIN / "docbatch"), "migrate"],
+            cwd=ROOT,
+            env=self._env("migrate"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if migrate.returncode:
             raise RuntimeError(f"docbatch migrate failed: {migrate.stdout}{migrate.stderr}")
 
     # --- docbatch processes ---------------------------------------------------------------
     def start_api(self) -> Proc:
         port = free_port()
-        proc = self._spawn("api", [str(BIN / "uvicorn"), "api.app:app_factory", "--factory",
-                                   "--host", "127.0.0.1", "--port", str(port),
-                                   "--proxy-headers", "--forwarded-allow-ips", "*"], into=self.apis)
+        proc = self._spawn(
+            "api",
+            [
+                str(BIN / "uvicorn"),
+                "api.app:app_factory",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--proxy-headers",
+                "--forwarded-allow-ips",
+                "*",
+            ],
+            into=self.apis,
+        )
         proc.port = port
         _wait_ready(proc, 180)
         return proc
 
     def start_worker(self) -> Proc:
         port = free_port()
-        proc = self._spawn("worker", [sys.executable, "worker.py"], into=self.workers,
-                           extra={"DOCBATCH_WORKER_HEALTH_PORT": str(port)})
+        proc = self._spawn(
+            "worker",
+            [sys.executable, "worker.py"],
+            into=self.workers,
+            extra={"DOCBATCH_WORKER_HEALTH_PORT": str(port)},
+        )
         proc.port = port
         _wait_ready(proc, 180)
         return proc
@@ -144,15 +183,22 @@ class Topology:
         data_dir.mkdir(parents=True, exist_ok=True)
         return {**self.env, "DOCBATCH_DATA_DIR": str(data_dir), **(extra or {})}
 
-    def _spawn(self, kind: str, argv: list[str], *, into: list[Proc],
-               extra: dict[str, str] | None = None) -> Proc:
+    def _spawn(
+        self, kind: str, argv: list[str], *, into: list[Proc], extra: dict[str, str] | None = None
+    ) -> Proc:
         self._count += 1
         name = f"{kind}{len(into) + 1}"
         log = self.root / f"{name}-{self._count}.log"
         env = self._env(name, extra) if kind != "temporal" else dict(os.environ)
         with open(log, "wb") as out:
-            popen = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+            popen = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         proc = Proc(name, popen, log)
         into.append(proc)
         return proc
@@ -171,22 +217,36 @@ def _wait_port(port: int, timeout: float, proc: Proc) -> None:
         return True
 
     try:
-        eventually_sync(listening, timeout=timeout, interval=0.2, ignore=(OSError,),
-                        what=f"{proc.name} to open port {port}")
+        eventually_sync(
+            listening,
+            timeout=timeout,
+            interval=0.2,
+            ignore=(OSError,),
+            what=f"{proc.name} to open port {port}",
+        )
     except AssertionError as exc:
-        raise RuntimeError(f"{proc.name} did not open port {port} ({exc}):\n{proc.tail()}") from None
+        raise RuntimeError(
+            f"{proc.name} did not open port {port} ({exc}):\n{proc.tail()}"
+        ) from None
 
 
 def _wait_ready(proc: Proc, timeout: float) -> None:
     """Until ``/health/ready`` answers 200, as the compose health checks wait."""
+
     def answer() -> httpx.Response:
         if not proc.alive():
             raise RuntimeError(f"{proc.name} exited ({proc.popen.returncode}):\n{proc.tail()}")
         return httpx.get(f"http://127.0.0.1:{proc.port}/health/ready", timeout=10)
 
     try:
-        eventually_sync(answer, lambda a: a.status_code == 200, timeout=timeout, interval=0.3,
-                        ignore=(httpx.HTTPError,), what=f"{proc.name} /health/ready")
+        eventually_sync(
+            answer,
+            lambda a: a.status_code == 200,
+            timeout=timeout,
+            interval=0.3,
+            ignore=(httpx.HTTPError,),
+            what=f"{proc.name} /health/ready",
+        )
     except AssertionError as exc:
         raise RuntimeError(f"{exc}:\n{proc.tail()}") from None
 
@@ -196,5 +256,7 @@ def invoices(folder: Path, count: int, tag: str) -> list[Path]:
     whose extraction takes long enough that a worker killed mid-way is holding some of them."""
     folder.mkdir(parents=True, exist_ok=True)
     sources = sorted(DOCS.glob("invoice-*.pdf"))
-    return [Path(shutil.copy(sources[i % len(sources)], folder / f"{tag}-invoice-{i:03d}.pdf"))
-            for i in range(count)]
+    return [
+        Path(shutil.copy(sources[i % len(sources)], folder / f"{tag}-invoice-{i:03d}.pdf"))
+        for i in range(count)
+    ]

@@ -70,13 +70,29 @@ class Receiver:
                 await self.hold.wait()
             finally:
                 self.holding -= 1
-        await send({"type": "http.response.start", "status": record.status,
-                    "headers": [(b"content-type", b"text/plain")]})
-        await send({"type": "http.response.body", "body": b"ok" if record.status < 300 else b"receiver says no"})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": record.status,
+                "headers": [(b"content-type", b"text/plain")],
+            }
+        )
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"ok" if record.status < 300 else b"receiver says no",
+            }
+        )
 
     async def start(self) -> None:
         self._sock.listen(64)
-        config = uvicorn.Config(self.app, interface="asgi3", lifespan="off", log_level="warning", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app,
+            interface="asgi3",
+            lifespan="off",
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[self._sock]))
         server, task = self._server, self._task
@@ -102,5 +118,7 @@ class Receiver:
         lines = []
         for r in self.log:
             e = r.event
-            lines.append(f"t+{r.at - self.started_at:6.2f}s  {e['eventType']:<19} {e['eventId']}  -> {r.status}")
+            lines.append(
+                f"t+{r.at - self.started_at:6.2f}s  {e['eventType']:<19} {e['eventId']}  -> {r.status}"
+            )
         return "\n".join(lines)

@@ -57,10 +57,19 @@ def ocr_document(path: Path) -> Document:
     doc = read_image(data, EngineOptions())
     cached.parent.mkdir(parents=True, exist_ok=True)
     partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")  # readers never see half a file
-    partial.write_text(json.dumps([
-        {"number": p.number, "width": p.width, "height": p.height,
-         "words": [[w.text, w.x0, w.y0, w.x1, w.y1, w.conf] for w in p.words]} for p in doc.pages
-    ]))
+    partial.write_text(
+        json.dumps(
+            [
+                {
+                    "number": p.number,
+                    "width": p.width,
+                    "height": p.height,
+                    "words": [[w.text, w.x0, w.y0, w.x1, w.y1, w.conf] for w in p.words],
+                }
+                for p in doc.pages
+            ]
+        )
+    )
     os.replace(partial, cached)
     return doc
 
@@ -76,7 +85,11 @@ def gt_document(csv_path: Path, width: float, height: float) -> Document:
         x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         n = max(1, len(text))
         for m in re.finditer(r"\S+", text):
-            words.append(Word(m.group(), x0 + (x1 - x0) * m.start() / n, y0, x0 + (x1 - x0) * m.end() / n, y1))
+            words.append(
+                Word(
+                    m.group(), x0 + (x1 - x0) * m.start() / n, y0, x0 + (x1 - x0) * m.end() / n, y1
+                )
+            )
     page = Page(1, width, height, words, source="ocr")
     page.build_lines()
     return Document([page], "image")

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import tools.train_ranker as tr  # noqa: E402
+import tools.train_ranker as tr
 
 
 def closest(gold: str, values: list[str], field: str, scorer) -> tuple[str, float]:
@@ -71,8 +71,17 @@ def main(argv: list[str] | None = None) -> int:
         near, ratio = closest(gold, values, name, scorer)
         kind = "ranking" if in_cands else ("ocr" if in_gt else "candidates")
         kinds.setdefault(name, Counter())[kind] += 1
-        out.append({"field": name, "file": file, "kind": kind, "gold": gold, "picked": picked,
-                    "closest": near, "closest_ratio": round(ratio, 3)})
+        out.append(
+            {
+                "field": name,
+                "file": file,
+                "kind": kind,
+                "gold": gold,
+                "picked": picked,
+                "closest": near,
+                "closest_ratio": round(ratio, 3),
+            }
+        )
     if "date" in wanted:
         for d in docs:
             if d["gt"] or d.get("date_ok", True):
@@ -81,19 +90,34 @@ def main(argv: list[str] | None = None) -> int:
             gt = gt_by_file.get(d["file"], {})
             kind = "ocr" if gt.get("date_ok") else "rules"
             kinds.setdefault("date", Counter())[kind] += 1
-            out.append({"field": "date", "file": d["file"], "kind": kind, "gold": label["fields"]["date"],
-                        "picked": d.get("date_value", "?"), "closest": "", "closest_ratio": 0.0})
+            out.append(
+                {
+                    "field": "date",
+                    "file": d["file"],
+                    "kind": kind,
+                    "gold": label["fields"]["date"],
+                    "picked": d.get("date_value", "?"),
+                    "closest": "",
+                    "closest_ratio": 0.0,
+                }
+            )
     for m in out:
-        print(f"{m['field']:8s} {m['kind']:10s} {m['file']:18s} gold={m['gold']!r}\n"
-              f"{'':38s} picked={m['picked']!r}\n{'':38s} closest={m['closest']!r} ({m['closest_ratio']})")
+        print(
+            f"{m['field']:8s} {m['kind']:10s} {m['file']:18s} gold={m['gold']!r}\n"
+            f"{'':38s} picked={m['picked']!r}\n{'':38s} closest={m['closest']!r} ({m['closest_ratio']})"
+        )
     print()
     for name, f in figures.items():
-        print(f"{name:8s} ranker {f['ranker']:.3f} rules {f['rules']:.3f} ceiling {f['ceiling']:.3f}  "
-              f"misses: {dict(kinds.get(name, {}))}")
+        print(
+            f"{name:8s} ranker {f['ranker']:.3f} rules {f['rules']:.3f} ceiling {f['ceiling']:.3f}  "
+            f"misses: {dict(kinds.get(name, {}))}"
+        )
     if "date" in kinds:
         print(f"date     misses: {dict(kinds['date'])}")
     if args.json:
-        args.json.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in out), encoding="utf-8")
+        args.json.write_text(
+            "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in out), encoding="utf-8"
+        )
     return 0
 
 

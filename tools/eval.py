@@ -20,14 +20,33 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tools.corpus_docs import labelled_documents  # noqa: E402
+from tools.corpus_docs import labelled_documents
 
-INVOICE_HEADER = ["invoice_number", "issue_date", "due_date", "seller_name", "buyer_name", "currency",
-                  "net_total", "tax_total", "grand_total", "iban"]
+INVOICE_HEADER = [
+    "invoice_number",
+    "issue_date",
+    "due_date",
+    "seller_name",
+    "buyer_name",
+    "currency",
+    "net_total",
+    "tax_total",
+    "grand_total",
+    "iban",
+]
 # invoice2data label name -> invoice template field (its partner_name is the issuing company)
-I2D_MAP = {"invoice_number": "invoice_number", "date": "issue_date", "date_due": "due_date",
-           "issuer": "seller_name", "partner_name": "seller_name", "currency": "currency",
-           "amount_untaxed": "net_total", "amount_tax": "tax_total", "amount": "grand_total", "iban": "iban"}
+I2D_MAP = {
+    "invoice_number": "invoice_number",
+    "date": "issue_date",
+    "date_due": "due_date",
+    "issuer": "seller_name",
+    "partner_name": "seller_name",
+    "currency": "currency",
+    "amount_untaxed": "net_total",
+    "amount_tax": "tax_total",
+    "amount": "grand_total",
+    "iban": "iban",
+}
 
 DATASETS = [
     # name, template, score.py flags, fields scored
@@ -39,7 +58,16 @@ DATASETS = [
 
 def run_extract(files: list[Path], template: str, out: Path) -> float:
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "cli.extract", *map(str, files), "--template", template, "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cli.extract",
+        *map(str, files),
+        "--template",
+        template,
+        "--out",
+        str(out),
+    ]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     failures = [line for line in proc.stdout.splitlines() if "FAILED" in line]
     for line in failures:
@@ -69,7 +97,9 @@ def documents(folder: Path) -> list[tuple[Path, Path]]:
     return [(lp, doc) for lp, _label, doc in labelled_documents(folder)]
 
 
-def evaluate(corpus: Path, score_py: Path, misses: int, cached_ocr: bool = False) -> dict[str, dict]:
+def evaluate(
+    corpus: Path, score_py: Path, misses: int, cached_ocr: bool = False
+) -> dict[str, dict]:
     results: dict[str, dict] = {}
     for name, template, flags, fields in DATASETS:
         folder = corpus / name
@@ -95,17 +125,41 @@ def evaluate(corpus: Path, score_py: Path, misses: int, cached_ocr: bool = False
                     seconds += run_extract([d for _l, d in group], template, out)
                 for lp, doc in group:
                     pred_file = out / (doc.stem + ".json")
-                    pred = json.loads(pred_file.read_text())["fields"] if pred_file.is_file() else {}
+                    pred = (
+                        json.loads(pred_file.read_text())["fields"] if pred_file.is_file() else {}
+                    )
                     if name == "invoice2data":
                         pred = {label: pred.get(ours) for label, ours in I2D_MAP.items()}
                     (preds / lp.name).write_text(json.dumps({"fields": pred}, ensure_ascii=False))
-            cmd = [sys.executable, str(score_py), str(folder), str(preds), "--json",
-                   "--fields", ",".join(fields), *flags]
-            summary = json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+            cmd = [
+                sys.executable,
+                str(score_py),
+                str(folder),
+                str(preds),
+                "--json",
+                "--fields",
+                ",".join(fields),
+                *flags,
+            ]
+            summary = json.loads(
+                subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+            )
             if misses:
-                text = subprocess.run([sys.executable, str(score_py), str(folder), str(preds), "--fields",
-                                       ",".join(fields), "--show-misses", str(misses), *flags],
-                                      capture_output=True, text=True).stdout
+                text = subprocess.run(
+                    [
+                        sys.executable,
+                        str(score_py),
+                        str(folder),
+                        str(preds),
+                        "--fields",
+                        ",".join(fields),
+                        "--show-misses",
+                        str(misses),
+                        *flags,
+                    ],
+                    capture_output=True,
+                    text=True,
+                ).stdout
                 print("\n".join(line for line in text.splitlines() if line.startswith("miss:")))
         summary["seconds"] = round(seconds, 1)
         summary["docs"] = len(pairs)
@@ -115,8 +169,10 @@ def evaluate(corpus: Path, score_py: Path, misses: int, cached_ocr: bool = False
 
 
 def print_table(name: str, template: str, flags: list[str], s: dict) -> None:
-    print(f"\n{name} (template {template}{', ' + ' '.join(flags) if flags else ''}): "
-          f"{s['docs']} documents in {s['seconds']}s")
+    print(
+        f"\n{name} (template {template}{', ' + ' '.join(flags) if flags else ''}): "
+        f"{s['docs']} documents in {s['seconds']}s"
+    )
     print(f"  {'field':20s} {'correct':>7s} {'total':>5s} {'accuracy':>8s}")
     for field, f in s["per_field"].items():
         print(f"  {field:20s} {f['correct']:7d} {f['total']:5d} {f['accuracy']:8.3f}")
@@ -126,15 +182,22 @@ def print_table(name: str, template: str, flags: list[str], s: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus")
-    ap.add_argument("--score", type=Path, default=None, help="score.py (default: CORPUS/../eval/score.py)")
+    ap.add_argument(
+        "--score", type=Path, default=None, help="score.py (default: CORPUS/../eval/score.py)"
+    )
     ap.add_argument("--only", help="comma-separated datasets to run (sroie, zugferd, invoice2data)")
     ap.add_argument("--show-misses", type=int, default=0, metavar="N")
-    ap.add_argument("--cached-ocr", action="store_true",
-                    help="receipts: read the OCR cache that make train fills instead of running docbatch extract")
+    ap.add_argument(
+        "--cached-ocr",
+        action="store_true",
+        help="receipts: read the OCR cache that make train fills instead of running docbatch extract",
+    )
     args = ap.parse_args(argv)
     corpus = args.corpus.resolve()
     if not corpus.is_dir():
-        print(f"No corpus at {corpus}: nothing to evaluate (the corpus is not part of the repository).")
+        print(
+            f"No corpus at {corpus}: nothing to evaluate (the corpus is not part of the repository)."
+        )
         return 0
     score_py = args.score or corpus.parent / "eval" / "score.py"
     if not score_py.is_file():
@@ -158,8 +221,11 @@ def kfold_figures(corpus: Path) -> None:
     except ImportError:
         print("  skipped: lightgbm is not installed (make eval installs it)")
         return
-    subprocess.run([sys.executable, str(REPO / "tools" / "train_ranker.py"), str(corpus), "--dry-run"],
-                   cwd=REPO, check=False)
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "train_ranker.py"), str(corpus), "--dry-run"],
+        cwd=REPO,
+        check=False,
+    )
 
 
 if __name__ == "__main__":

@@ -36,12 +36,24 @@ def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         api = free_port()
-        env = {**os.environ, "DOCBATCH_DATA_DIR": str(data), "DOCBATCH_API_PORT": str(api),
-               "DOCBATCH_TEMPORAL_PORT": str(free_port()), "DOCBATCH_TEMPORAL_UI_PORT": str(free_port()),
-               "DOCBATCH_BOOTSTRAP_TOKEN": TOKEN, "DOCBATCH_RETRY_WINDOW_SECONDS": str(10 * 365 * 86400)}
-        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "run"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                start_new_session=True)
+        env = {
+            **os.environ,
+            "DOCBATCH_DATA_DIR": str(data),
+            "DOCBATCH_API_PORT": str(api),
+            "DOCBATCH_TEMPORAL_PORT": str(free_port()),
+            "DOCBATCH_TEMPORAL_UI_PORT": str(free_port()),
+            "DOCBATCH_BOOTSTRAP_TOKEN": TOKEN,
+            "DOCBATCH_RETRY_WINDOW_SECONDS": str(10 * 365 * 86400),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli.main", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         try:
             for line in proc.stdout:  # type: ignore[union-attr]
                 print(line, end="")
@@ -51,21 +63,41 @@ def main(out: Path) -> None:
             me = httpx.get(f"{base}/me", headers=headers).json()
             docs = ROOT / "tests" / "fixtures" / "docs"
             resp = httpx.post(
-                f"{base}/batch/{me['organizationId']}/upload", headers=headers, timeout=60,
-                files=[("files", (n, (docs / n).read_bytes())) for n in ("invoice-acme.pdf", "corrupt.pdf")],
-                data={"projectId": me["projects"][0]["id"], "name": "Before Alembic",
-                      "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice")})
+                f"{base}/batch/{me['organizationId']}/upload",
+                headers=headers,
+                timeout=60,
+                files=[
+                    ("files", (n, (docs / n).read_bytes()))
+                    for n in ("invoice-acme.pdf", "corrupt.pdf")
+                ],
+                data={
+                    "projectId": me["projects"][0]["id"],
+                    "name": "Before Alembic",
+                    "templateId": next(t["id"] for t in me["templates"] if t["name"] == "invoice"),
+                },
+            )
             resp.raise_for_status()
             batch_id = resp.json()["id"]
             for _ in range(600):
-                detail = httpx.get(f"{base}/batch/{me['organizationId']}/{batch_id}", headers=headers).json()
+                detail = httpx.get(
+                    f"{base}/batch/{me['organizationId']}/{batch_id}", headers=headers
+                ).json()
                 if detail["status"] in ("completed", "partially_failed", "failed"):
                     break
                 time.sleep(0.2)
             print(json.dumps(detail, indent=1))
-            (data / "fixture.json").write_text(json.dumps(
-                {"token": TOKEN, "orgId": me["organizationId"], "batchId": batch_id, "status": detail["status"],
-                 "files": {f["fileName"]: f["id"] for f in detail["files"]}}, indent=1))
+            (data / "fixture.json").write_text(
+                json.dumps(
+                    {
+                        "token": TOKEN,
+                        "orgId": me["organizationId"],
+                        "batchId": batch_id,
+                        "status": detail["status"],
+                        "files": {f["fileName"]: f["id"] for f in detail["files"]},
+                    },
+                    indent=1,
+                )
+            )
         finally:
             os.killpg(proc.pid, signal.SIGINT)
             proc.wait(timeout=90)

@@ -47,14 +47,17 @@ Box = tuple[str, float, float, float, float]
 OcrFn = Callable[[object], list[Box]]
 
 
-def receipts(corpus: Path, limit: int | None = None, need_gt: bool = True,
-             shard: tuple[int, int] = (0, 1)) -> list[Path]:
+def receipts(
+    corpus: Path, limit: int | None = None, need_gt: bool = True, shard: tuple[int, int] = (0, 1)
+) -> list[Path]:
     """Receipt images with ground truth, in a fixed order spread over vendors; ``shard`` (i, n)
     keeps every n-th from the i-th, to measure a set in several processes at once."""
-    files = [p for p in corpus.glob("*.jpg") if not need_gt or p.with_suffix(".ocr-gt.csv").exists()]
+    files = [
+        p for p in corpus.glob("*.jpg") if not need_gt or p.with_suffix(".ocr-gt.csv").exists()
+    ]
     files.sort(key=lambda p: hashlib.sha1(p.name.encode()).hexdigest())
     files = files[:limit] if limit else files
-    return files[shard[0]::shard[1]]
+    return files[shard[0] :: shard[1]]
 
 
 # A ground-truth line: its text and quadrilateral (four corners, clockwise from top-left).
@@ -118,6 +121,7 @@ def score(words: list[Box], gt: list[Gt]) -> tuple[int, int, int]:
 
 # --- configurations -------------------------------------------------------------------------
 
+
 def _from_words(words) -> list[Box]:
     return [(w.text, w.x0, w.y0, w.x1, w.y1) for w in words]
 
@@ -176,44 +180,82 @@ def _tesseract(psm: int) -> OcrFn:
 
 
 CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
-    "previous": ("rapidocr_onnxruntime PP-OCRv4 + space restoration + fixes (engine before issue 9)",
-                 _previous),
+    "previous": (
+        "rapidocr_onnxruntime PP-OCRv4 + space restoration + fixes (engine before issue 9)",
+        _previous,
+    ),
     "current": ("the engine as shipped (extraction.ocr defaults)", lambda: _engine()),
-    "v6-before": ("the rapidocr 3 set-up before: recogniser inputs of at least 320 px, box "
-                  "threshold 0.5, ONNX Runtime memory patterns on, accents kept",
-                  lambda: _engine(rec_width=320, rec_batch=6, ort_mem_pattern=True,
-                                  stray_accents=False, box_thresh=0.5)),
-    "v6-raw": ("rapidocr 3 defaults (det short side >= 736, 180-degree classifier), its own words only",
-               lambda: _engine(det_limit=736, det_limit_type="min", classify=True, respace=False,
-                               fixes=False, rotate=False)),
+    "v6-before": (
+        "the rapidocr 3 set-up before: recogniser inputs of at least 320 px, box "
+        "threshold 0.5, ONNX Runtime memory patterns on, accents kept",
+        lambda: _engine(
+            rec_width=320, rec_batch=6, ort_mem_pattern=True, stray_accents=False, box_thresh=0.5
+        ),
+    ),
+    "v6-raw": (
+        "rapidocr 3 defaults (det short side >= 736, 180-degree classifier), its own words only",
+        lambda: _engine(
+            det_limit=736,
+            det_limit_type="min",
+            classify=True,
+            respace=False,
+            fixes=False,
+            rotate=False,
+        ),
+    ),
     "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
-    "v6-ov-bf16": ("current through OpenVINO in bf16 (where the CPU has it)",
-                   lambda: _engine(backend="openvino", ov_precision="bf16")),
-    "v6-ov-rec": ("current, recognition through OpenVINO bf16, detection on ONNX Runtime",
-                  lambda: _engine(backend="openvino", det_backend="onnxruntime",
-                                  ov_precision="bf16")),
+    "v6-ov-bf16": (
+        "current through OpenVINO in bf16 (where the CPU has it)",
+        lambda: _engine(backend="openvino", ov_precision="bf16"),
+    ),
+    "v6-ov-rec": (
+        "current, recognition through OpenVINO bf16, detection on ONNX Runtime",
+        lambda: _engine(backend="openvino", det_backend="onnxruntime", ov_precision="bf16"),
+    ),
     "v6-b1": ("current, one text line per recogniser call", lambda: _engine(rec_batch=1)),
-    "v6-b6": ("current, six text lines per recogniser call (rapidocr's)", lambda: _engine(rec_batch=6)),
-    "v6-w320": ("current, recogniser inputs padded to 320 px (rapidocr's)",
-                lambda: _engine(rec_width=320)),
-    "v6-box50": ("current, detection box threshold 0.5 (rapidocr's)",
-                 lambda: _engine(box_thresh=0.5)),
-    "v6-nospace": ("current without the blank-column space restoration", lambda: _engine(respace=False)),
+    "v6-b6": (
+        "current, six text lines per recogniser call (rapidocr's)",
+        lambda: _engine(rec_batch=6),
+    ),
+    "v6-w320": (
+        "current, recogniser inputs padded to 320 px (rapidocr's)",
+        lambda: _engine(rec_width=320),
+    ),
+    "v6-box50": (
+        "current, detection box threshold 0.5 (rapidocr's)",
+        lambda: _engine(box_thresh=0.5),
+    ),
+    "v6-nospace": (
+        "current without the blank-column space restoration",
+        lambda: _engine(respace=False),
+    ),
     "v6-nofix": ("current without the character fixes", lambda: _engine(fixes=False)),
     "v6-cls": ("current + the per-line 180-degree classifier", lambda: _engine(classify=True)),
-    "v6-split": ("current + splitting glued '(', '&', 'SDN' (the previous engine needed it)",
-                 lambda: _engine(split_glued=True)),
+    "v6-split": (
+        "current + splitting glued '(', '&', 'SDN' (the previous engine needed it)",
+        lambda: _engine(split_glued=True),
+    ),
     "v6-det960": ("current, detection at long side <= 960", lambda: _engine(det_limit=960)),
-    "v6-det736min": ("current, detection at short side >= 736 (rapidocr's default)",
-                     lambda: _engine(det_limit=736, det_limit_type="min")),
-    "v6-upscale": ("current with small scans upscaled as the previous engine did",
-                   lambda: _engine(upscale_small=True)),
-    "v6-vote": ("current, recognition at two scales (1x, 1.5x), the more confident reading per line",
-                lambda: _engine(vote=True)),
-    "v6-deskew": ("current, deskewed and read again when the lines lean more than 1 degree",
-                  lambda: _engine(deskew=True)),
-    "tess-psm3": ("Tesseract 5 LSTM (Debian eng tessdata) via tesserocr, automatic layout",
-                  lambda: _tesseract(3)),
+    "v6-det736min": (
+        "current, detection at short side >= 736 (rapidocr's default)",
+        lambda: _engine(det_limit=736, det_limit_type="min"),
+    ),
+    "v6-upscale": (
+        "current with small scans upscaled as the previous engine did",
+        lambda: _engine(upscale_small=True),
+    ),
+    "v6-vote": (
+        "current, recognition at two scales (1x, 1.5x), the more confident reading per line",
+        lambda: _engine(vote=True),
+    ),
+    "v6-deskew": (
+        "current, deskewed and read again when the lines lean more than 1 degree",
+        lambda: _engine(deskew=True),
+    ),
+    "tess-psm3": (
+        "Tesseract 5 LSTM (Debian eng tessdata) via tesserocr, automatic layout",
+        lambda: _tesseract(3),
+    ),
     "tess-psm6": ("Tesseract 5 via tesserocr, one uniform block", lambda: _tesseract(6)),
 }
 DEFAULT_CONFIGS = ["previous", "current"]
@@ -233,7 +275,7 @@ def _parse_value(text: str) -> object:
 def config(name: str) -> tuple[str, Callable[[], OcrFn]]:
     """A named configuration, or ``engine:key=value+key=value`` for any ``extraction.ocr.Setup``."""
     if name.startswith("engine:"):
-        options = dict(kv.split("=", 1) for kv in name[len("engine:"):].split("+") if kv)
+        options = dict(kv.split("=", 1) for kv in name[len("engine:") :].split("+") if kv)
         parsed = {k: _parse_value(v) for k, v in options.items()}
         return f"the engine with {parsed}", lambda: _engine(**parsed)
     return CONFIGS[name]
@@ -275,15 +317,32 @@ def run_one(name: str, files: list[Path]) -> dict:
         e, n, k = score(words, load_gt(f.with_suffix(".ocr-gt.csv")))
         exact, nospace, lines = exact + e, nospace + n, lines + k
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"config": name, "images": len(files), "lines": lines, "exact": exact / max(1, lines),
-            "nospace": nospace / max(1, lines), "cpu_s": cpu / max(1, len(files)), "rss_mb": rss}
+    return {
+        "config": name,
+        "images": len(files),
+        "lines": lines,
+        "exact": exact / max(1, lines),
+        "nospace": nospace / max(1, lines),
+        "cpu_s": cpu / max(1, len(files)),
+        "rss_mb": rss,
+    }
 
 
-def measure(name: str, corpus: Path, limit: int | None, need_gt: bool = True,
-            shard: tuple[int, int] = (0, 1)) -> dict:
+def measure(
+    name: str,
+    corpus: Path,
+    limit: int | None,
+    need_gt: bool = True,
+    shard: tuple[int, int] = (0, 1),
+) -> dict:
     """Run one configuration in a child process with one thread everywhere."""
-    env = dict(os.environ, DOCBATCH_OCR_THREADS="1", OMP_NUM_THREADS="1", OMP_THREAD_LIMIT="1",
-               OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        DOCBATCH_OCR_THREADS="1",
+        OMP_NUM_THREADS="1",
+        OMP_THREAD_LIMIT="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--corpus", str(corpus)]
     if limit:
         cmd += ["--limit", str(limit)]
@@ -305,8 +364,18 @@ def merge(rows: list[dict]) -> list[dict]:
         if "error" in r:
             out[r["config"]] = r
             continue
-        m = out.setdefault(r["config"], {"config": r["config"], "images": 0, "lines": 0,
-                                         "exact": 0.0, "nospace": 0.0, "cpu_s": 0.0, "rss_mb": 0.0})
+        m = out.setdefault(
+            r["config"],
+            {
+                "config": r["config"],
+                "images": 0,
+                "lines": 0,
+                "exact": 0.0,
+                "nospace": 0.0,
+                "cpu_s": 0.0,
+                "rss_mb": 0.0,
+            },
+        )
         if "error" in m:
             continue
         lines, images = m["lines"] + r["lines"], m["images"] + r["images"]
@@ -325,8 +394,10 @@ def table(rows: list[dict]) -> str:
         if "error" in r:
             out.append(f"{r['config']:<15} failed: {r['error']}")
             continue
-        out.append(f"{r['config']:<15} {r['exact']:>6.3f} {r['nospace']:>7.3f} {r['cpu_s']:>9.2f} "
-                   f"{r['rss_mb']:>7.0f}  {config(r['config'])[0]}")
+        out.append(
+            f"{r['config']:<15} {r['exact']:>6.3f} {r['nospace']:>7.3f} {r['cpu_s']:>9.2f} "
+            f"{r['rss_mb']:>7.0f}  {config(r['config'])[0]}"
+        )
     return "\n".join(out)
 
 
@@ -334,19 +405,30 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None, help="first N receipts of the fixed order")
-    ap.add_argument("--configs", default=",".join(DEFAULT_CONFIGS),
-                    help=f"comma-separated, from: {', '.join(CONFIGS)}, 'all', or "
-                         "engine:OPTION=VALUE+... for any extraction.ocr.Setup")
-    ap.add_argument("--shard", default="0/1", help="I/N: measure every N-th receipt from the I-th "
-                    "(print --json rows and merge them with --merge)")
+    ap.add_argument(
+        "--configs",
+        default=",".join(DEFAULT_CONFIGS),
+        help=f"comma-separated, from: {', '.join(CONFIGS)}, 'all', or "
+        "engine:OPTION=VALUE+... for any extraction.ocr.Setup",
+    )
+    ap.add_argument(
+        "--shard",
+        default="0/1",
+        help="I/N: measure every N-th receipt from the I-th "
+        "(print --json rows and merge them with --merge)",
+    )
     ap.add_argument("--json", action="store_true", help="print each row as JSON too")
     ap.add_argument("--merge", nargs="+", type=Path, help="files of --json rows: one table")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--no-gt", action="store_true", help=argparse.SUPPRESS)  # timing only
     args = ap.parse_args(argv)
     if args.merge:
-        rows = [json.loads(line) for f in args.merge for line in f.read_text().splitlines()
-                if line.startswith("{")]
+        rows = [
+            json.loads(line)
+            for f in args.merge
+            for line in f.read_text().splitlines()
+            if line.startswith("{")
+        ]
         print(table(merge(rows)))
         return 0
     i, n = (int(v) for v in args.shard.split("/"))
@@ -358,11 +440,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(run_one(args.child, files)))
         return 0
-    names = list(CONFIGS) if args.configs == "all" else [c.strip() for c in args.configs.split(",") if c.strip()]
+    names = (
+        list(CONFIGS)
+        if args.configs == "all"
+        else [c.strip() for c in args.configs.split(",") if c.strip()]
+    )
     unknown = [n for n in names if n not in CONFIGS and not n.startswith("engine:")]
     if unknown:
         ap.error(f"unknown configuration(s): {', '.join(unknown)}")
-    print(f"{len(files)} receipts from {args.corpus}, one configuration at a time, one thread", flush=True)
+    print(
+        f"{len(files)} receipts from {args.corpus}, one configuration at a time, one thread",
+        flush=True,
+    )
     rows = []
     for name in names:
         rows.append(measure(name, args.corpus, args.limit, shard=(i, n)))

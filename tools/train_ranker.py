@@ -26,16 +26,29 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extraction.builtin_templates import RECEIPT_SCHEMA  # noqa: E402
-from extraction.ranker.model import MODEL_PATH, Trees  # noqa: E402
+from extraction.builtin_templates import RECEIPT_SCHEMA
+from extraction.ranker.model import MODEL_PATH, Trees
 
-FIELDS = {"company": "company", "address": "address", "total": "total"}  # ranked field -> label name
+FIELDS = {
+    "company": "company",
+    "address": "address",
+    "total": "total",
+}  # ranked field -> label name
 # LambdaMART ranks each receipt's candidates together; in the vendor-grouped k-fold it beat a
 # pointwise boosted classifier (scikit-learn) on company, address and total, which did not beat
 # the rules on company and address. Override for experiments with DOCBATCH_LGBM_PARAMS (JSON).
-LGBM_PARAMS = {"objective": "lambdarank", "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 8,
-               "min_child_samples": 5, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
-               "random_state": 0, "verbose": -1}
+LGBM_PARAMS = {
+    "objective": "lambdarank",
+    "n_estimators": 200,
+    "learning_rate": 0.05,
+    "num_leaves": 8,
+    "min_child_samples": 5,
+    "subsample": 0.8,
+    "subsample_freq": 1,
+    "colsample_bytree": 0.8,
+    "random_state": 0,
+    "verbose": -1,
+}
 LGBM_PARAMS.update(json.loads(os.environ.get("DOCBATCH_LGBM_PARAMS", "{}")))
 ATTRIBUTION = [
     "SROIE 2019 scanned receipts (Huang et al., ICDAR 2019, doi:10.1109/ICDAR.2019.00244), CC BY 4.0",
@@ -75,8 +88,12 @@ def doc_rows(args: tuple[str, str, bool]) -> dict:
     finder = Finder(doc, specs)
     cands = document_candidates(finder)
     rules = find_fields(doc, template, use_ranker=False)
-    out = {"vendor": label["meta"].get("vendor_key") or label["file"], "gt": use_gt, "file": label["file"],
-           "fields": {}}
+    out = {
+        "vendor": label["meta"].get("vendor_key") or label["file"],
+        "gt": use_gt,
+        "file": label["file"],
+        "fields": {},
+    }
     for name, label_name in FIELDS.items():
         gold = label["fields"].get(label_name)
         if not gold:
@@ -84,13 +101,19 @@ def doc_rows(args: tuple[str, str, bool]) -> dict:
         found = cands.get(name, [])
         rows = [(c.features, bool(scorer.same(label_name, gold, c.value))) for c in found]
         rule_value = rules[label_name].value if label_name in rules else None
-        out["fields"][name] = {"rows": rows, "rules_ok": bool(scorer.same(label_name, gold, rule_value)),
-                               "values": [str(c.value) for c in found], "gold": str(gold),
-                               "rule_value": str(rule_value)}
+        out["fields"][name] = {
+            "rows": rows,
+            "rules_ok": bool(scorer.same(label_name, gold, rule_value)),
+            "values": [str(c.value) for c in found],
+            "gold": str(gold),
+            "rule_value": str(rule_value),
+        }
     gold = label["fields"].get("date")
     if gold:
         out["date_value"] = str(rules["date"].value) if "date" in rules else ""
-        out["date_ok"] = bool(scorer.same("date", gold, rules["date"].value if "date" in rules else None))
+        out["date_ok"] = bool(
+            scorer.same("date", gold, rules["date"].value if "date" in rules else None)
+        )
     return out
 
 
@@ -114,8 +137,11 @@ def fit(docs: list[dict], name: str, features: list[str]) -> Trees:
     trees = [_flatten(t["tree_structure"]) for t in booster.dump_model()["tree_info"]]
     model = Trees(features, 0.0, 1.0, trees)
     raw = booster.predict(x[:50])
-    assert all(abs(r - math.log(m / (1 - m))) < 1e-4 for r, m in zip(raw, [model.score(dict(zip(features, row)))
-                                                                         for row in x[:50]]) if 0 < m < 1)
+    assert all(
+        abs(r - math.log(m / (1 - m))) < 1e-4
+        for r, m in zip(raw, [model.score(dict(zip(features, row))) for row in x[:50]])
+        if 0 < m < 1
+    )
     return model
 
 
@@ -157,13 +183,17 @@ def pick_ok(model: Trees, doc: dict, name: str) -> bool:
         return False
     best = max(range(len(rows)), key=lambda i: model.score(rows[i][0]))
     if not rows[best][1]:
-        MISSES.append((name, doc["file"], field["gold"], field["values"][best], field["rule_value"]))
+        MISSES.append(
+            (name, doc["file"], field["gold"], field["values"][best], field["rule_value"])
+        )
     return rows[best][1]
 
 
 def kfold(docs: list[dict], folds: int) -> dict[str, dict[str, float]]:
     """Vendor-grouped k-fold: accuracy per field on vendors held out of training."""
-    vendors = sorted({d["vendor"] for d in docs}, key=lambda v: hashlib.sha256(v.encode()).hexdigest())
+    vendors = sorted(
+        {d["vendor"] for d in docs}, key=lambda v: hashlib.sha256(v.encode()).hexdigest()
+    )
     fold_of = {v: i % folds for i, v in enumerate(vendors)}
     result: dict[str, dict[str, float]] = {}
     for name in FIELDS:
@@ -172,7 +202,9 @@ def kfold(docs: list[dict], folds: int) -> dict[str, dict[str, float]]:
         per_fold = []
         for k in range(folds):
             train = [d for d in docs if fold_of[d["vendor"]] != k and name in d["fields"]]
-            test = [d for d in docs if fold_of[d["vendor"]] == k and not d["gt"] and name in d["fields"]]
+            test = [
+                d for d in docs if fold_of[d["vendor"]] == k and not d["gt"] and name in d["fields"]
+            ]
             model = fit(train, name, features)
             ok = [pick_ok(model, d, name) for d in test]
             per_fold.append(sum(ok) / max(1, len(ok)))
@@ -180,8 +212,13 @@ def kfold(docs: list[dict], folds: int) -> dict[str, dict[str, float]]:
             rules += sum(d["fields"][name]["rules_ok"] for d in test)
             ceiling += sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test)
             n += len(test)
-        result[name] = {"ranker": hits / n, "rules": rules / n, "ceiling": ceiling / n, "documents": n,
-                        "folds": [round(a, 3) for a in per_fold]}
+        result[name] = {
+            "ranker": hits / n,
+            "rules": rules / n,
+            "ceiling": ceiling / n,
+            "documents": n,
+            "folds": [round(a, 3) for a in per_fold],
+        }
     return result
 
 
@@ -190,7 +227,9 @@ def feature_names(docs: list[dict], name: str) -> list[str]:
     for d in docs:
         for feats, _ok in d["fields"].get(name, {}).get("rows", [])[:1]:
             names.update(feats)
-    drop = tuple(filter(None, os.environ.get("DOCBATCH_RANKER_DROP", "").split(",")))  # for ablations
+    drop = tuple(
+        filter(None, os.environ.get("DOCBATCH_RANKER_DROP", "").split(","))
+    )  # for ablations
     return sorted(n for n in names if not (drop and n.startswith(drop)))
 
 
@@ -200,16 +239,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-gt", action="store_true", help="train on OCR readings only")
-    ap.add_argument("--gt-only", action="store_true",
-                    help="train and test on the perfect transcriptions only (fast, no OCR; for diagnosis)")
+    ap.add_argument(
+        "--gt-only",
+        action="store_true",
+        help="train and test on the perfect transcriptions only (fast, no OCR; for diagnosis)",
+    )
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--show-misses", type=int, default=0, metavar="N",
-                    help="list N held-out misses: field | file | label | ranker's value | rules' value")
-    ap.add_argument("--dry-run", action="store_true", help="print the k-fold figures, write nothing")
+    ap.add_argument(
+        "--show-misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="list N held-out misses: field | file | label | ranker's value | rules' value",
+    )
+    ap.add_argument(
+        "--dry-run", action="store_true", help="print the k-fold figures, write nothing"
+    )
     args = ap.parse_args(argv)
     folder = args.corpus.resolve() / "sroie"
     if not folder.is_dir():
-        print(f"No receipts at {folder}: nothing to train on (the corpus is not part of the repository).")
+        print(
+            f"No receipts at {folder}: nothing to train on (the corpus is not part of the repository)."
+        )
         return 0
     labels = sorted(str(p) for p in folder.glob("*.json"))
     jobs = [] if args.gt_only else [(p, str(args.corpus.resolve()), False) for p in labels]
@@ -221,10 +272,14 @@ def main(argv: list[str] | None = None) -> int:
         for d in docs:
             d["gt"] = False
     figures = kfold(docs, args.folds)
-    print(f"vendor-grouped {args.folds}-fold on {folder} (accuracy on held-out vendors' OCR readings)")
+    print(
+        f"vendor-grouped {args.folds}-fold on {folder} (accuracy on held-out vendors' OCR readings)"
+    )
     print(f"  {'field':10s} {'ranker':>7s} {'rules':>7s} {'ceiling':>8s} {'docs':>5s}  per fold")
     for name, f in figures.items():
-        print(f"  {name:10s} {f['ranker']:7.3f} {f['rules']:7.3f} {f['ceiling']:8.3f} {f['documents']:5d}  {f['folds']}")
+        print(
+            f"  {name:10s} {f['ranker']:7.3f} {f['rules']:7.3f} {f['ceiling']:8.3f} {f['documents']:5d}  {f['folds']}"
+        )
     tested = [d for d in docs if not d["gt"]]
     dates = [d["date_ok"] for d in tested if "date_ok" in d]
     hits = sum(f["ranker"] * f["documents"] for f in figures.values()) + sum(dates)
@@ -237,7 +292,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # a field keeps the rules when the ranker does not beat them on held-out vendors
     kept = [name for name, f in figures.items() if f["ranker"] > f["rules"]]
-    models = {name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name)) for name in kept}
+    models = {
+        name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name))
+        for name in kept
+    }
     today = dt.date.today().isoformat()
     body = {
         "version": f"ranker-{today}-{len(docs)}docs",
@@ -249,8 +307,10 @@ def main(argv: list[str] | None = None) -> int:
         "fields": {name: m.to_json() for name, m in models.items()},
     }
     args.out.write_text(json.dumps(body, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): ranker for {', '.join(models) or 'no field'}"
-          f"; rules kept for {', '.join(body['rules_kept_for']) or 'no field'}")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): ranker for {', '.join(models) or 'no field'}"
+        f"; rules kept for {', '.join(body['rules_kept_for']) or 'no field'}"
+    )
     return 0
 
 

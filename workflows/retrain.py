@@ -44,4 +44,3 @@ class RetrainWorkflow:
             ),
         )
         return result
-

@@ -110,7 +110,7 @@ async def _announce(
     try:
         client = await temporal.get()
         await asyncio.wait_for(publish_reviewed(client, settings, session, file, how), timeout=15)
-    except Exception as exc:  # noqa: BLE001 - logged; the correction itself is stored
+    except Exception as exc:
         log.warning("document.reviewed for %s not sent: %s", file.id, exc)
 
 

@@ -109,7 +109,9 @@ class SocketClient:
         self.pinned: set[str] = set()  # subscribed by batchId or a subscribe message
         self.following: set[str] = set()  # followed because the socket follows the org
         self.muted: set[str] = set()  # unsubscribed by the client: the org scan leaves them alone
-        self.dropped: dict[str, Any] = {}  # batch -> row.updated_at when dropped after its final status
+        self.dropped: dict[
+            str, Any
+        ] = {}  # batch -> row.updated_at when dropped after its final status
         self.last_seq: dict[str, int] = {}
         self.last_status: dict[str, str] = {}
         self.capped: set[str] = set()  # org batches over the cap, reported once
@@ -146,9 +148,17 @@ class SocketClient:
         return len(self.pinned | self.following)
 
     def too_many(self, batch_id: str) -> Message:
-        return {"event": "error", "data": {"batchId": batch_id, "code": TOO_MANY_BATCHES, "message": (
-            f"This socket already follows {self.max_batches} batches (DOCBATCH_WS_MAX_BATCHES); "
-            f"unsubscribe from one or open another socket to follow {batch_id}.")}}
+        return {
+            "event": "error",
+            "data": {
+                "batchId": batch_id,
+                "code": TOO_MANY_BATCHES,
+                "message": (
+                    f"This socket already follows {self.max_batches} batches (DOCBATCH_WS_MAX_BATCHES); "
+                    f"unsubscribe from one or open another socket to follow {batch_id}."
+                ),
+            },
+        }
 
     # --- following the organization ----------------------------------------------------
 
@@ -158,7 +168,9 @@ class SocketClient:
         by_id = {r.id: r for r in rows}
         for batch_id in list(self.following):
             row = by_id.get(batch_id)
-            if self.last_status.get(batch_id) in FINAL_STATUSES and (row is None or row.status not in ACTIVE_STATUSES):
+            if self.last_status.get(batch_id) in FINAL_STATUSES and (
+                row is None or row.status not in ACTIVE_STATUSES
+            ):
                 self.following.discard(batch_id)
                 self.dropped[batch_id] = row.updated_at if row is not None else None
                 self.hub.unsubscribe(batch_id, self)
@@ -189,8 +201,11 @@ class SocketClient:
 
     async def pin(self, batch_id: str, since: int | None) -> bool:
         """Follow ``batch_id``; False (and an error message) when the socket is at its cap."""
-        if batch_id not in self.pinned and batch_id not in self.following \
-                and self.followed >= self.max_batches:
+        if (
+            batch_id not in self.pinned
+            and batch_id not in self.following
+            and self.followed >= self.max_batches
+        ):
             self.send_soon(self.too_many(batch_id))
             return False
         self.muted.discard(batch_id)
@@ -219,8 +234,9 @@ class SocketClient:
 # --- the endpoint ----------------------------------------------------------------------
 
 
-def _authorize(settings: Settings, token: str | None, org_id: str, batch_id: str | None
-               ) -> tuple[Principal | None, int, str]:
+def _authorize(
+    settings: Settings, token: str | None, org_id: str, batch_id: str | None
+) -> tuple[Principal | None, int, str]:
     """The access rule of ``core.access``: a live token, its organization, ``read``, the batch."""
     with Session(get_engine(settings.sqlalchemy_url), expire_on_commit=False) as session:
         try:
@@ -229,7 +245,9 @@ def _authorize(settings: Settings, token: str | None, org_id: str, batch_id: str
             if batch_id:
                 access.batch(session, principal, batch_id)
         except access.AccessDenied as exc:
-            code = {401: CLOSE_BAD_TOKEN, 403: CLOSE_FORBIDDEN}.get(exc.status_code, CLOSE_NOT_FOUND)
+            code = {401: CLOSE_BAD_TOKEN, 403: CLOSE_FORBIDDEN}.get(
+                exc.status_code, CLOSE_NOT_FOUND
+            )
             return None, code, exc.message
     return principal, 0, ""
 
@@ -257,7 +275,9 @@ def _token_state(settings: Settings, principal: Principal) -> tuple[str | None, 
         return None, expires
 
 
-async def _token_still_live(client: SocketClient, settings: Settings) -> tuple[bool, datetime | None]:
+async def _token_still_live(
+    client: SocketClient, settings: Settings
+) -> tuple[bool, datetime | None]:
     """Check now; on a dead token, close the socket with 4401 (the sender sends the reason)."""
     reason, expires = await asyncio.to_thread(_token_state, settings, client.principal)
     if reason is not None:
@@ -357,8 +377,14 @@ async def _handle(text: str, client: SocketClient, settings: Settings) -> None:
         client.send_soon({"event": "pong", "data": {}})
         return
     if action not in ("subscribe", "unsubscribe"):
-        client.send_soon({"event": "error", "data": {
-            "message": 'Send {"action": "subscribe"|"unsubscribe", "batchId": "batch_…"} or {"action": "ping"}.'}})
+        client.send_soon(
+            {
+                "event": "error",
+                "data": {
+                    "message": 'Send {"action": "subscribe"|"unsubscribe", "batchId": "batch_…"} or {"action": "ping"}.'
+                },
+            }
+        )
         return
     batch_id = message.get("batchId")
     if not isinstance(batch_id, str) or not batch_id:
@@ -370,13 +396,28 @@ async def _handle(text: str, client: SocketClient, settings: Settings) -> None:
     try:
         since = _since(message.get("since"))
     except (TypeError, ValueError):
-        client.send_soon({"event": "error", "data": {"batchId": batch_id,
-                                                     "message": "since must be a whole number of 0 or more."}})
+        client.send_soon(
+            {
+                "event": "error",
+                "data": {
+                    "batchId": batch_id,
+                    "message": "since must be a whole number of 0 or more.",
+                },
+            }
+        )
         return
     if not (await _token_still_live(client, settings))[0]:
         return  # closed with 4401
     if not await asyncio.to_thread(_visible_batch, settings, client.principal, batch_id):
-        client.send_soon({"event": "error", "data": {"batchId": batch_id, "code": CLOSE_NOT_FOUND,
-                                                     "message": f"Batch {batch_id} not found."}})
+        client.send_soon(
+            {
+                "event": "error",
+                "data": {
+                    "batchId": batch_id,
+                    "code": CLOSE_NOT_FOUND,
+                    "message": f"Batch {batch_id} not found.",
+                },
+            }
+        )
         return
     await client.pin(batch_id, since)

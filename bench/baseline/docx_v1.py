@@ -13,7 +13,6 @@ Built whole (python-docx keeps the document in memory), then yielded in chunks.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 from docx import Document
@@ -33,7 +32,6 @@ from exporters.common import (
     in_progress_notice,
     is_numeric,
     item_columns,
-    split_bytes,
     summary_items,
     typed_field,
 )
@@ -60,8 +58,15 @@ def _no_split(row: Any) -> None:
     tr_pr.append(el)
 
 
-def _write(cell: Any, text: str, *, bold: bool = False, right: bool = False,
-           color: RGBColor | None = None, sub: str | None = None) -> None:
+def _write(
+    cell: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    right: bool = False,
+    color: RGBColor | None = None,
+    sub: str | None = None,
+) -> None:
     p = cell.paragraphs[0]
     run = p.add_run(clean_text(text))
     run.font.size = TABLE_FONT
@@ -146,14 +151,18 @@ def build_docx(batch: ExportBatch) -> bytes:
         _write(row.cells[0], label, bold=True)
         _write(row.cells[1], value)
 
-    doc.add_heading(clean_text(f"Results: template “{batch.templateName}” ({len(batch.results)})"), level=1)
+    doc.add_heading(
+        clean_text(f"Results: template “{batch.templateName}” ({len(batch.results)})"), level=1
+    )
     if not batch.results:
         doc.add_paragraph("No file has finished yet.")
     else:
         parts = _chunks(scalar, FIELDS_PER_TABLE)
         for n, part in enumerate(parts, start=1):
             if len(parts) > 1:
-                doc.add_paragraph(f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}").runs[0].italic = True
+                doc.add_paragraph(
+                    f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}"
+                ).runs[0].italic = True
             headers = ["#", "File"] + [s.name for s in part]
             numeric = [True, False] + [s.type in ("number", "integer") for s in part]
             table = _table(doc, headers, numeric)
@@ -214,11 +223,15 @@ def build_docx(batch: ExportBatch) -> bytes:
     if batch.pending:
         doc.add_heading(f"Pending files ({len(batch.pending)})", level=1)
         p = doc.add_paragraph()
-        r = p.add_run("These files were not finished when the export was made; they are not in the results above.")
+        r = p.add_run(
+            "These files were not finished when the export was made; they are not in the results above."
+        )
         r.font.color.rgb = WARN
         table = _table(doc, ["#", "File", "File ID", "Status"], [True, False, False, False])
         for i, f in enumerate(batch.pending, start=1):
-            _add_row(table, [(str(i), True), (f.fileName, False), (f.fileId, False), (f.status, False)])
+            _add_row(
+                table, [(str(i), True), (f.fileName, False), (f.fileId, False), (f.status, False)]
+            )
 
     out = io.BytesIO()
     doc.save(out)

@@ -13,7 +13,6 @@ French text renders with real glyphs. The PDF is built whole, then yielded in ch
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 from exporters.model import ExportBatch
 from exporters.report import TEMPLATES_DIR, generate_report
@@ -31,7 +30,7 @@ def build_pdf(batch: ExportBatch) -> bytes:
     return _write(document, batch)
 
 
-def _write(document, batch: ExportBatch) -> bytes:  # noqa: ANN001
+def _write(document, batch: ExportBatch) -> bytes:
     document.metadata.title = f"{batch.name} – docbatch export"
     document.metadata.generator = "docbatch"
     return document.write_pdf()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from extraction.document import Document, Line
@@ -85,8 +85,14 @@ class Finder:
         parse = self.parser(spec)
         out = []
         for hit in self.hits_for(spec):
-            for cand in values_near(hit, parse, self.lines_by_page, below=below, stop=self.stop,
-                                    rightmost=spec.kind == "amount"):
+            for cand in values_near(
+                hit,
+                parse,
+                self.lines_by_page,
+                below=below,
+                stop=self.stop,
+                rightmost=spec.kind == "amount",
+            ):
                 cand.score *= hit.weight
                 cand.how = f"{cand.how}:{hit.label}"
                 cand.line_order = self.order(hit.line)
@@ -141,7 +147,9 @@ class Finder:
                 for seg in line.segments:
                     found = find_ibans(seg.text)
                     if found:
-                        return Candidate(found[0][0], 0.7, line.page, seg.box, seg.text, "iban-anywhere")
+                        return Candidate(
+                            found[0][0], 0.7, line.page, seg.box, seg.text, "iban-anywhere"
+                        )
         return None
 
     def first_free_date(self) -> Candidate | None:
@@ -160,16 +168,23 @@ class Finder:
         return None
 
     def due_from_terms(self) -> Candidate | None:
-        rx = re.compile(r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen|überweisen|remit|transfer|"
-                        r"virement|payer|due)", re.IGNORECASE)
+        rx = re.compile(
+            r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen|überweisen|remit|transfer|"
+            r"virement|payer|due)",
+            re.IGNORECASE,
+        )
         for line in self.doc.lines:
             text = line.text
             if not rx.search(text):
                 continue
-            m = re.search(r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on)\b", text, re.IGNORECASE)
+            m = re.search(
+                r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on)\b",
+                text,
+                re.IGNORECASE,
+            )
             if not m:
                 continue
-            found = find_dates(text[m.end():], self.day_first)
+            found = find_dates(text[m.end() :], self.day_first)
             if found:
                 return Candidate(found[0][0], 0.45, line.page, line.box, text, "payment-terms")
         return None
@@ -193,7 +208,11 @@ class Finder:
     def party(self, spec: FieldSpec) -> Candidate | None:
         cands: list[Candidate] = []
         for hit in self.hits_for(spec):
-            if spec.name not in spec.labels and hit.label in ("from", "client", "customer", "kunde") and not hit.at_start:
+            if (
+                spec.name not in spec.labels
+                and hit.label in ("from", "client", "customer", "kunde")
+                and not hit.at_start
+            ):
                 continue
             cand = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
             if cand and not self.is_label_text(str(cand.value)):
@@ -213,7 +232,11 @@ class Finder:
             if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)
             top = parties.top_name(self.doc)
-            if top and fold(str(top.value)) not in other_names and not self.is_label_text(str(top.value)):
+            if (
+                top
+                and fold(str(top.value)) not in other_names
+                and not self.is_label_text(str(top.value))
+            ):
                 cands.append(top)
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
@@ -254,13 +277,13 @@ def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(lab) for lab in labels)
 
 
-US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-             "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+US_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
 # 'Springfield, IL 62704': a city, a comma, the state, the ZIP code ('DE 40235' alone is a German
 # postcode with its country code)
 US_ADDRESS = re.compile(r"[A-Za-z],\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
-US_DOLLAR = re.compile(r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b")  # '$7.00', not '$4'
-
+US_DOLLAR = re.compile(
+    r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
+)  # '$7.00', not '$4'
 
 
 def day_first_document(doc: Document) -> bool:
@@ -269,7 +292,9 @@ def day_first_document(doc: Document) -> bool:
     votes = 0
     text = doc.text
     # one separator throughout, not inside a code ('SP-nu11-18/06/09-1018481' is no date)
-    for m in re.finditer(r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})\2(?:19|20)?\d{2}(?![\d/-])", text):
+    for m in re.finditer(
+        r"(?<![\w.,/-])(\d{1,2})([/.-])(\d{1,2})\2(?:19|20)?\d{2}(?![\d/-])", text
+    ):
         a, b = int(m.group(1)), int(m.group(3))
         if a > 12 >= b:
             votes += 1
@@ -300,13 +325,13 @@ def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
         m = TITLE.match(folded)
         if not m or not m.group("rest"):
             continue
-        rest = seg.text[m.start("rest"):]
+        rest = seg.text[m.start("rest") :]
         got = parse_id(rest)
         if not got or (not m.group("nr") and not re.search(r"\d", got[0])):
             continue
         score = 0.95 if m.group("nr") else 0.8
         out["invoice_number"] = Candidate(got[0], score, line.page, seg.box, rest, "title")
-        tail = " ".join(s.text for s in line.segments)[m.start("rest") + got[2]:]
+        tail = " ".join(s.text for s in line.segments)[m.start("rest") + got[2] :]
         dates = find_dates(tail, day_first)
         if not dates and line.index + 1 < len(doc.pages[0].lines):
             dates = find_dates(doc.pages[0].lines[line.index + 1].text[:20], day_first)
@@ -328,8 +353,13 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = True,
-                learned: Learned | None = None) -> dict[str, FieldResult]:
+def find_fields(
+    doc: Document,
+    template: TemplateSpec,
+    *,
+    use_ranker: bool = True,
+    learned: Learned | None = None,
+) -> dict[str, FieldResult]:
     """Run the local engine over a read document (``use_ranker=False``: the rules alone;
     ``learned``: what the organisation's corrections taught, see ``extraction.learning``)."""
     from extraction.ranker import ranked_fields
@@ -337,16 +367,28 @@ def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = Tru
     props: dict[str, Any] = template.schema.get("properties", {}) or {}
     specs = [field_spec(name, sch if isinstance(sch, dict) else {}) for name, sch in props.items()]
     finder = Finder(doc, specs)
-    totals = finder.totals() if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs) else {}
-    plain = [s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")]
-    ranked = ranked_fields(finder, {s.concept for s in plain if s.concept}, learned) if use_ranker else {}
+    totals = (
+        finder.totals()
+        if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs)
+        else {}
+    )
+    plain = [
+        s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")
+    ]
+    ranked = (
+        ranked_fields(finder, {s.concept for s in plain if s.concept}, learned)
+        if use_ranker
+        else {}
+    )
     pages = {p.number: p for p in doc.pages}
     out: dict[str, FieldResult] = {}
     for spec in specs:
         if spec.kind == "items":
             rows, conf, page, box = find_line_items(doc, spec.schema)
             if rows:
-                out[spec.name] = FieldResult(rows, conf, page, pages[page].fraction(box) if box else None)
+                out[spec.name] = FieldResult(
+                    rows, conf, page, pages[page].fraction(box) if box else None
+                )
             continue
         cand = ranked.get(spec.concept or "") if spec in plain else None
         if cand is None and spec.kind == "amount":
@@ -358,8 +400,14 @@ def find_fields(doc: Document, template: TemplateSpec, *, use_ranker: bool = Tru
         page = pages.get(cand.page)
         ocr_conf = 1.0
         if page is not None and page.source == "ocr" and cand.box is not None:
-            confs = [w.conf for w in page.words if w.x0 >= cand.box[0] - 1 and w.x1 <= cand.box[2] + 1
-                     and w.y0 >= cand.box[1] - 1 and w.y1 <= cand.box[3] + 1]
+            confs = [
+                w.conf
+                for w in page.words
+                if w.x0 >= cand.box[0] - 1
+                and w.x1 <= cand.box[2] + 1
+                and w.y0 >= cand.box[1] - 1
+                and w.y1 <= cand.box[3] + 1
+            ]
             ocr_conf = min(confs) if confs else 0.9
         conf = round(max(0.05, min(0.99, cand.score * (0.5 + 0.5 * ocr_conf))), 3)
         box = page.fraction(cand.box) if page is not None and cand.box is not None else None

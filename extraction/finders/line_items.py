@@ -15,16 +15,83 @@ from extraction.finders.locate import fold
 from extraction.normalise import amount_json, find_amounts
 
 HEADER_WORDS: dict[str, list[str]] = {
-    "description": ["description", "item", "items", "article", "artikel", "bezeichnung", "beschreibung",
-                    "artikelbeschreibung", "artikelbezeichnung", "designation", "libelle", "produkt", "product",
-                    "leistung", "omschrijving", "descripcion", "service", "services", "particulars", "details"],
-    "quantity": ["qty", "quantity", "menge", "qte", "quantite", "anzahl", "aantal", "cantidad", "units", "hours",
-                 "hrs", "stk", "pcs"],
-    "unit_price": ["unit price", "price", "preis", "einzelpreis", "prix unitaire", "prix", "rate", "unit cost",
-                   "nettopreis", "stuckpreis", "p.u.", "pu", "price/unit", "precio", "prijs", "u/price"],
-    "amount": ["amount", "total", "betrag", "gesamt", "gesamtpreis", "montant", "line total", "nettobetrag",
-               "summe", "net", "bedrag", "importe", "prix ht", "montant ht", "nettowert", "gesamtbetrag", "amt",
-               "total price", "ext. price", "extended"],
+    "description": [
+        "description",
+        "item",
+        "items",
+        "article",
+        "artikel",
+        "bezeichnung",
+        "beschreibung",
+        "artikelbeschreibung",
+        "artikelbezeichnung",
+        "designation",
+        "libelle",
+        "produkt",
+        "product",
+        "leistung",
+        "omschrijving",
+        "descripcion",
+        "service",
+        "services",
+        "particulars",
+        "details",
+    ],
+    "quantity": [
+        "qty",
+        "quantity",
+        "menge",
+        "qte",
+        "quantite",
+        "anzahl",
+        "aantal",
+        "cantidad",
+        "units",
+        "hours",
+        "hrs",
+        "stk",
+        "pcs",
+    ],
+    "unit_price": [
+        "unit price",
+        "price",
+        "preis",
+        "einzelpreis",
+        "prix unitaire",
+        "prix",
+        "rate",
+        "unit cost",
+        "nettopreis",
+        "stuckpreis",
+        "p.u.",
+        "pu",
+        "price/unit",
+        "precio",
+        "prijs",
+        "u/price",
+    ],
+    "amount": [
+        "amount",
+        "total",
+        "betrag",
+        "gesamt",
+        "gesamtpreis",
+        "montant",
+        "line total",
+        "nettobetrag",
+        "summe",
+        "net",
+        "bedrag",
+        "importe",
+        "prix ht",
+        "montant ht",
+        "nettowert",
+        "gesamtbetrag",
+        "amt",
+        "total price",
+        "ext. price",
+        "extended",
+    ],
 }
 ROLE_OF_PROPERTY = [
     ("quantity", re.compile(r"qty|quant|menge|count|units?$", re.I)),
@@ -41,7 +108,11 @@ STOP = re.compile(
 
 
 _ROLE_RX = {
-    role: re.compile(r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?![a-z])")
+    role: re.compile(
+        r"(?<![a-z])("
+        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        + r")(?![a-z])"
+    )
     for role, words in HEADER_WORDS.items()
 }
 
@@ -64,7 +135,11 @@ def _find_header(doc: Document) -> tuple[Line, dict[str, Segment]] | None:
             role = _header_role(seg.text)
             if role and role not in roles and len(seg.text) < 40:
                 roles[role] = seg
-        if len(roles) >= 2 and ("description" in roles or "amount" in roles) and len(line.segments) <= 10:
+        if (
+            len(roles) >= 2
+            and ("description" in roles or "amount" in roles)
+            and len(line.segments) <= 10
+        ):
             return line, roles
     return None
 
@@ -79,7 +154,11 @@ def parse_quantity(text: str) -> float | int | None:
         return None
     s = m.group()
     if "," in s and "." in s:
-        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+        s = (
+            s.replace(".", "").replace(",", ".")
+            if s.rfind(",") > s.rfind(".")
+            else s.replace(",", "")
+        )
     else:
         s = s.replace(",", ".")
         if s.count(".") > 1:
@@ -93,7 +172,7 @@ def parse_quantity(text: str) -> float | int | None:
 
 
 def _roles_for(schema: dict[str, Any]) -> dict[str, str]:
-    props = ((schema.get("items") or {}).get("properties") or {})
+    props = (schema.get("items") or {}).get("properties") or {}
     out: dict[str, str] = {}
     for name, sub in props.items():
         for role, rx in ROLE_OF_PROPERTY:
@@ -101,12 +180,18 @@ def _roles_for(schema: dict[str, Any]) -> dict[str, str]:
                 out[name] = role
                 break
         else:
-            if isinstance(sub, dict) and sub.get("type") == "string" and "description" not in out.values():
+            if (
+                isinstance(sub, dict)
+                and sub.get("type") == "string"
+                and "description" not in out.values()
+            ):
                 out[name] = "description"
     return out
 
 
-def find_line_items(doc: Document, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], float, int, list[float] | None]:
+def find_line_items(
+    doc: Document, schema: dict[str, Any]
+) -> tuple[list[dict[str, Any]], float, int, list[float] | None]:
     """Rows for an array-of-objects field, with a confidence, the page and the table's box."""
     found = _find_header(doc)
     if not found:
@@ -149,15 +234,26 @@ def find_line_items(doc: Document, schema: dict[str, Any]) -> tuple[list[dict[st
             up = find_amounts(" ".join(cells["unit_price"]))
             values["unit_price"] = amount_json(up[-1][0]) if up else None
         if not values["description"]:
-            texts = [s.text for s in line.segments if not find_amounts(s.text) and re.search(r"[A-Za-z]{3}", s.text)]
+            texts = [
+                s.text
+                for s in line.segments
+                if not find_amounts(s.text) and re.search(r"[A-Za-z]{3}", s.text)
+            ]
             values["description"] = texts[0] if texts else None
         if not values["description"]:
             continue
-        row = {name: values.get(role) for name, role in roles.items() if values.get(role) is not None}
+        row = {
+            name: values.get(role) for name, role in roles.items() if values.get(role) is not None
+        }
         if row:
             rows.append(row)
             boxes.append(line.box)
     if not rows:
         return [], 0.0, header.page, None
-    box = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    box = [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
     return rows, 0.7, header.page, box

@@ -12,9 +12,38 @@ from typing import Any
 from extraction.document import Document, Line, Segment
 
 GENERIC_LABELS = {
-    "date", "datum", "vom", "nr", "no", "n°", "number", "numéro", "invoice", "rechnung", "facture",
-    "factuur", "total", "amount", "summe", "gesamt", "tax", "steuer", "due", "from", "customer",
-    "client", "netto", "ust", "ust.", "items", "paid", "payment", "price", "qty", "kunde", "address",
+    "date",
+    "datum",
+    "vom",
+    "nr",
+    "no",
+    "n°",
+    "number",
+    "numéro",
+    "invoice",
+    "rechnung",
+    "facture",
+    "factuur",
+    "total",
+    "amount",
+    "summe",
+    "gesamt",
+    "tax",
+    "steuer",
+    "due",
+    "from",
+    "customer",
+    "client",
+    "netto",
+    "ust",
+    "ust.",
+    "items",
+    "paid",
+    "payment",
+    "price",
+    "qty",
+    "kunde",
+    "address",
 }
 
 
@@ -65,8 +94,19 @@ class LabelHit:
 
 
 # characters OCR confuses; used for labels of 5+ letters on OCR pages ("Totaf" is "Total")
-CONFUSABLE = {"o": "[o0q]", "l": "[l1i|!f]", "i": "[i1l|!]", "t": "[tf]", "a": "[a4]", "s": "[s5]",
-              "e": "[ec]", "g": "[g9]", "b": "[b8]", "c": "[ce]", "f": "[ft]"}
+CONFUSABLE = {
+    "o": "[o0q]",
+    "l": "[l1i|!f]",
+    "i": "[i1l|!]",
+    "t": "[tf]",
+    "a": "[a4]",
+    "s": "[s5]",
+    "e": "[ec]",
+    "g": "[g9]",
+    "b": "[b8]",
+    "c": "[ce]",
+    "f": "[ft]",
+}
 
 
 def _label_re(label: str, fuzzy: bool = False) -> str:
@@ -80,8 +120,9 @@ def _label_re(label: str, fuzzy: bool = False) -> str:
 
 
 @lru_cache(maxsize=64)
-def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = False
-             ) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:
+def _compile(
+    labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = False
+) -> tuple[re.Pattern[str], dict[str, tuple[str, frozenset[str]]]]:
     owners: dict[str, set[str]] = {}
     for label, who in labels:
         owners.setdefault(fold(label), set()).update(who)
@@ -94,10 +135,12 @@ def _compile(labels: tuple[tuple[str, tuple[str, ...]], ...], fuzzy: bool = Fals
         pattern = _label_re(lab, fuzzy)
         head = re.match(r"\[[^\]]*\]|\\.|.", pattern, re.DOTALL)
         key = head.group() if head else ""
-        groups.setdefault(key, []).append(f"(?P<{n}>{pattern[len(key):]})")
+        groups.setdefault(key, []).append(f"(?P<{n}>{pattern[len(key) :]})")
     body = "|".join(f"{head}(?:{'|'.join(alts)})" for head, alts in groups.items())
     rx = re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z])")
-    canon: dict[str, tuple[str, frozenset[str]]] = {n: (lab, frozenset(owners[lab])) for n, lab in names.items()}
+    canon: dict[str, tuple[str, frozenset[str]]] = {
+        n: (lab, frozenset(owners[lab])) for n, lab in names.items()
+    }
     return rx, canon
 
 
@@ -115,9 +158,15 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                     found = canon.get(m.lastgroup or "")
                     if found is None:
                         continue
-                    if (previous is not None and COMPOUND_HEADS & previous.owners
-                            and COMPOUND_TAILS & found[1] and not text[previous.end:m.start()].strip(" .:(")):
-                        previous.end = m.end()  # "Total incl. GST": one label, not a total then a tax
+                    if (
+                        previous is not None
+                        and COMPOUND_HEADS & previous.owners
+                        and COMPOUND_TAILS & found[1]
+                        and not text[previous.end : m.start()].strip(" .:(")
+                    ):
+                        previous.end = (
+                            m.end()
+                        )  # "Total incl. GST": one label, not a total then a tax
                         continue
                     previous = LabelHit(found[0], found[1], line, si, m.start(), m.end())
                     hits.append(previous)
@@ -140,7 +189,9 @@ class Candidate:
 
 Parser = Callable[[str], "tuple[Any, int, int] | None"]
 
-SEP = re.compile(r"^(?:[\s:#.–=|*>]|-(?!\s?(?:[A-Z]{2,3}|[€$£])?\s?\d))*")  # separators, not a minus sign
+SEP = re.compile(
+    r"^(?:[\s:#.–=|*>]|-(?!\s?(?:[A-Z]{2,3}|[€$£])?\s?\d))*"
+)  # separators, not a minus sign
 
 
 def _overlap(a: list[float], b: list[float]) -> float:
@@ -159,12 +210,22 @@ def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
             words.append(w)
         pos += len(w.text) + 1
     words = words or seg.words
-    return [min(w.x0 for w in words), min(w.y0 for w in words), max(w.x1 for w in words), max(w.y1 for w in words)]
+    return [
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    ]
 
 
-def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line]],
-                below: int = 3, stop: Callable[[int, int], int] | None = None,
-                rightmost: bool = False) -> Iterator[Candidate]:
+def values_near(
+    hit: LabelHit,
+    parse: Parser,
+    lines_by_page: dict[int, list[Line]],
+    below: int = 3,
+    stop: Callable[[int, int], int] | None = None,
+    rightmost: bool = False,
+) -> Iterator[Candidate]:
     """Values after the label in its segment, then right of it on the line, then below it.
 
     ``stop(seg_id, start)`` may return where the value text must end (the next label).
@@ -176,15 +237,17 @@ def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line
     rest_start += m.end() if m else 0
     rest = text[rest_start:]
     if stop:
-        rest = text[rest_start:stop(id(seg), rest_start)]
+        rest = text[rest_start : stop(id(seg), rest_start)]
     if rest.strip():
         got = parse(rest)
         if got:
             value, s, _e = got
-            yield Candidate(value, 1.0, hit.line.page, _seg_box_from(seg, rest_start + s), rest, "same")
+            yield Candidate(
+                value, 1.0, hit.line.page, _seg_box_from(seg, rest_start + s), rest, "same"
+            )
     # segments to the right on the same line; amounts take the rightmost of a run of values
     found: Candidate | None = None
-    for k, right in enumerate(hit.line.segments[hit.seg_index + 1:]):
+    for k, right in enumerate(hit.line.segments[hit.seg_index + 1 :]):
         rtext = right.text
         if stop:
             end = stop(id(right), 0)
@@ -204,7 +267,7 @@ def values_near(hit: LabelHit, parse: Parser, lines_by_page: dict[int, list[Line
     lines = lines_by_page.get(hit.line.page, [])
     lbox = seg.box
     label_h = max(1e-6, lbox[3] - lbox[1])
-    for dist, line in enumerate(lines[hit.line.index + 1: hit.line.index + 1 + below], 1):
+    for dist, line in enumerate(lines[hit.line.index + 1 : hit.line.index + 1 + below], 1):
         if line.box[1] - lbox[3] > 4 * label_h * dist:
             break
         for bseg in line.segments:

@@ -6,9 +6,28 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from extraction.normalise import clean_text, find_amounts, find_dates, find_ibans, normalise_currency
+from extraction.normalise import (
+    clean_text,
+    find_amounts,
+    find_dates,
+    find_ibans,
+    normalise_currency,
+)
 
-ID_STOP = {"no", "nr", "number", "date", "datum", "vom", "of", "du", "the", "invoice", "rechnung", "facture"}
+ID_STOP = {
+    "no",
+    "nr",
+    "number",
+    "date",
+    "datum",
+    "vom",
+    "of",
+    "du",
+    "the",
+    "invoice",
+    "rechnung",
+    "facture",
+}
 ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._#]*")
 
 
@@ -50,15 +69,24 @@ def parse_id(text: str):
         tok = m.group().rstrip("._-/#")
         if tok.lower() in ID_STOP:
             continue
-        if text[max(0, m.start() - 1):m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+        if text[max(0, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
             continue  # "(380)": a document type code, not the number
         if any(s <= m.start() < e for s, e in dates):
             return None
-        if re.match(r"[.,]\d", text[m.start() + len(tok):m.start() + len(tok) + 2]) or "%" in text[m.end():m.end() + 2]:
+        if (
+            re.match(r"[.,]\d", text[m.start() + len(tok) : m.start() + len(tok) + 2])
+            or "%" in text[m.end() : m.end() + 2]
+        ):
             continue  # an amount or a rate, not an identifier
         if re.search(r"\d", tok) and len(tok) >= 2 and not re.fullmatch(r"\d{1,2}[.,]\d{2}", tok):
             return tok, m.start(), m.start() + len(tok)
-        if len(tok) >= 4 and tok.isupper() and k == 0 and re.search(r"[A-Z]{2}", tok) and "-" in tok:
+        if (
+            len(tok) >= 4
+            and tok.isupper()
+            and k == 0
+            and re.search(r"[A-Z]{2}", tok)
+            and "-" in tok
+        ):
             return tok, m.start(), m.start() + len(tok)
     return None
 
@@ -95,7 +123,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def with_pattern(parse: Callable[[str], Any], pattern: re.Pattern[str] | None) -> Callable[[str], Any]:
+def with_pattern(
+    parse: Callable[[str], Any], pattern: re.Pattern[str] | None
+) -> Callable[[str], Any]:
     """Restrict a parser to values matching the template's ``x-pattern``."""
     if pattern is None:
         return parse

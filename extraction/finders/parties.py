@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
 from extraction.document import Document, Line, Segment
@@ -38,8 +37,10 @@ ADDRESS_WORD = re.compile(
     r"straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|place|cedex|laan|straat|via\b|calle)",
     re.IGNORECASE,
 )
-REG_NO_ONLY = re.compile(r"^\s*(\(.*\)|\[.*\]|[\w.\s]*\b(reg|roc|br|company|co|gst|sst)\b.*|\d{4,}-?[a-z]?)\s*[.,]?$",
-                         re.IGNORECASE)
+REG_NO_ONLY = re.compile(
+    r"^\s*(\(.*\)|\[.*\]|[\w.\s]*\b(reg|roc|br|company|co|gst|sst)\b.*|\d{4,}-?[a-z]?)\s*[.,]?$",
+    re.IGNORECASE,
+)
 PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
@@ -53,8 +54,11 @@ GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 
-TITLE_AFTER_NAME = re.compile(r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt|rechnung|facture|factuur|fattura|"
-                              r"factura|quittung|credit\s+note|gutschrift|avoir)\s*[:#.]?\s*$", re.IGNORECASE)
+TITLE_AFTER_NAME = re.compile(
+    r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt|rechnung|facture|factuur|fattura|"
+    r"factura|quittung|credit\s+note|gutschrift|avoir)\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def fix_legal_form(text: str) -> str:
@@ -69,19 +73,27 @@ def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
     title = TITLE_AFTER_NAME.search(s)
-    if title and _letters(s[:title.start()]) >= 2:
-        s = s[:title.start()]  # 'Amazon Web Services Invoice': the document's title is no part of the name
+    if title and _letters(s[: title.start()]) >= 2:
+        s = s[
+            : title.start()
+        ]  # 'Amazon Web Services Invoice': the document's title is no part of the name
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
-    s = re.sub(r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE)
-    s = re.sub(r"\s*\(\s*[A-Z]{0,3}\d{4,}-?[A-Z]?\s*\).*$", "", s)  # "(306295-X) FKA ...": registration no.
+    s = re.sub(
+        r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE
+    )
+    s = re.sub(
+        r"\s*\(\s*[A-Z]{0,3}\d{4,}-?[A-Z]?\s*\).*$", "", s
+    )  # "(306295-X) FKA ...": registration no.
     forms = list(LEGAL_FORM.finditer(s))
     if forms:
-        tail = s[forms[-1].end():]
+        tail = s[forms[-1].end() :]
         if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
-            s = s[:forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
+            s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
     s = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", s)  # "(728515-M)"
     s = re.sub(r"\s*\b(co\.?\s?reg|reg\.?\s?no|gst).*$", "", s, flags=re.IGNORECASE)
-    s = re.sub(r"\s*\([^)]{0,6}$", "", s)  # 'NAME SDN BHD (CO.': a registration note cut by the line end
+    s = re.sub(
+        r"\s*\([^)]{0,6}$", "", s
+    )  # 'NAME SDN BHD (CO.': a registration note cut by the line end
     return s.strip(" ,;:-")
 
 
@@ -101,7 +113,9 @@ def _is_name_like(text: str) -> bool:
     return digits <= max(2, _letters(t) // 3)
 
 
-def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction: float = 0.45) -> Candidate | None:
+def legal_form_name(
+    doc: Document, exclude: set[str] | None = None, top_fraction: float = 0.45
+) -> Candidate | None:
     """The first line in the top of the first page that carries a legal form (GmbH, SDN BHD, Ltd ...)."""
     if not doc.pages or not doc.pages[0].lines:
         return None
@@ -119,13 +133,18 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
                 continue
             name = clean_name(seg.text)
             if name and LEGAL_FORM.search(name) and _letters(LEGAL_FORM.sub("", name)) < 2:
-                name = _join_name_lines(lines, line, seg, name)  # "SDN BHD" alone: the name is above
+                name = _join_name_lines(
+                    lines, line, seg, name
+                )  # "SDN BHD" alone: the name is above
             if not name or _letters(LEGAL_FORM.sub("", name)) < 2 or not LEGAL_FORM.search(name):
                 continue
             if exclude and fold(name) in exclude:
                 continue
-            if re.search(r"formerly|licensee|capital|kapital|registered|handelsregister|\(c\)|©|copyright",
-                         seg.text, re.IGNORECASE):
+            if re.search(
+                r"formerly|licensee|capital|kapital|registered|handelsregister|\(c\)|©|copyright",
+                seg.text,
+                re.IGNORECASE,
+            ):
                 continue
             name = _join_name_lines(lines, line, seg, name)
             if STRONG_FORM.search(name):
@@ -135,8 +154,10 @@ def legal_form_name(doc: Document, exclude: set[str] | None = None, top_fraction
     return weak
 
 
-STRONG_FORM = re.compile(r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
-                         re.IGNORECASE)
+STRONG_FORM = re.compile(
+    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
+    re.IGNORECASE,
+)
 
 
 def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> str:
@@ -144,7 +165,9 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
     h = max(1e-6, seg.box[3] - seg.box[1])
 
     def near(other: Line, below: bool) -> Segment | None:
-        cands = [s for s in other.segments if min(s.box[2], seg.box[2]) - max(s.box[0], seg.box[0]) > 0]
+        cands = [
+            s for s in other.segments if min(s.box[2], seg.box[2]) - max(s.box[0], seg.box[0]) > 0
+        ]
         if not cands:
             return None
         s = cands[0]
@@ -154,14 +177,20 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
     starts_with_form = LEGAL_FORM.match(name) or re.match(r"\(", name)
     if starts_with_form and line.index > 0:
         above = near(lines[line.index - 1], below=False)
-        if above is not None and _is_name_like(above.text) and not re.search(r"\d", above.text) \
-                and not LEGAL_FORM.search(above.text):
+        if (
+            above is not None
+            and _is_name_like(above.text)
+            and not re.search(r"\d", above.text)
+            and not LEGAL_FORM.search(above.text)
+        ):
             return f"{clean_text(above.text)} {name}"
     if line.index + 1 < len(lines):
         below = near(lines[line.index + 1], below=True)
         if below is not None:
             nxt = clean_name(below.text)
-            only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
+            only_form = (
+                nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
+            )
             if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
                 return f"{name} {nxt}"
     return name
@@ -183,7 +212,7 @@ def heading_accepts(hit: LabelHit) -> bool:
     if not hit.at_start:
         return False
     text = hit.segment.text
-    after = text[hit.end:]
+    after = text[hit.end :]
     if not after.strip(" :"):
         return True
     if re.match(r"\s*/\s*\w+\s*:?\s*$", after):
@@ -193,34 +222,48 @@ def heading_accepts(hit: LabelHit) -> bool:
     return " " in hit.label and len(hit.label) >= 6 and bool(re.match(r"\s*[A-Z0-9]", after))
 
 
-def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]],
-                       is_label: Callable[[Segment], bool] | None = None) -> Candidate | None:
+def name_under_heading(
+    hit: LabelHit,
+    lines_by_page: dict[int, list[Line]],
+    is_label: Callable[[Segment], bool] | None = None,
+) -> Candidate | None:
     """A party heading (Seller, Bill to, Käufer ...) followed by its block: take the name in it."""
     if not heading_accepts(hit):
         return None
     seg = hit.segment
     text = seg.text
-    rest = re.sub(r"^\s*/\s*\w+", "", text[hit.end:]).strip(" :#-")
-    if rest and _is_name_like(rest) and not re.match(r"(nummer|number|no\b|nr\b|id\b|/)", rest.lower()):
+    rest = re.sub(r"^\s*/\s*\w+", "", text[hit.end :]).strip(" :#-")
+    if (
+        rest
+        and _is_name_like(rest)
+        and not re.match(r"(nummer|number|no\b|nr\b|id\b|/)", rest.lower())
+    ):
         return Candidate(clean_name(rest), 0.85, hit.line.page, seg.box, rest, "heading-same")
-    for right in hit.line.segments[hit.seg_index + 1: hit.seg_index + 2]:
-        if right.box[0] - seg.box[2] < 6 * (seg.box[3] - seg.box[1]) and _is_name_like(right.text) \
-                and not (is_label and is_label(right)):
-            return Candidate(clean_name(right.text), 0.8, hit.line.page, right.box, right.text, "heading-right")
+    for right in hit.line.segments[hit.seg_index + 1 : hit.seg_index + 2]:
+        if (
+            right.box[0] - seg.box[2] < 6 * (seg.box[3] - seg.box[1])
+            and _is_name_like(right.text)
+            and not (is_label and is_label(right))
+        ):
+            return Candidate(
+                clean_name(right.text), 0.8, hit.line.page, right.box, right.text, "heading-right"
+            )
     lines = lines_by_page.get(hit.line.page, [])
     box = seg.box
     h = max(1e-6, box[3] - box[1])
-    for dist, line in enumerate(lines[hit.line.index + 1: hit.line.index + 8], 1):
+    for dist, line in enumerate(lines[hit.line.index + 1 : hit.line.index + 8], 1):
         if line.box[1] - box[3] > 3 * h * dist:
             break
-        segs = [s for s in line.segments if s.box[2] > box[0] - 2 * h and s.box[0] < box[0] + 12 * h]
+        segs = [
+            s for s in line.segments if s.box[2] > box[0] - 2 * h and s.box[0] < box[0] + 12 * h
+        ]
         if not segs:
             continue
         first = segs[0]
         low = fold(first.text)
         m = re.match(r"(name|firma|company|raison sociale|nom|naam)\s*:?\s*(.*)", low)
         if m:
-            value = first.text[m.start(2):].strip()
+            value = first.text[m.start(2) :].strip()
             vseg = first
             if not value:
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
@@ -236,23 +279,31 @@ def name_under_heading(hit: LabelHit, lines_by_page: dict[int, list[Line]],
                 break  # another party's heading: this block is over
             continue
         if _is_name_like(first.text):
-            text = _continue_name(first, lines[line.index + 1: line.index + 2])
-            return Candidate(clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below")
+            text = _continue_name(first, lines[line.index + 1 : line.index + 2])
+            return Candidate(
+                clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below"
+            )
     return None
 
 
 def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> str:
     """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein ...'."""
     h = max(1e-6, vseg.box[3] - vseg.box[1])
-    for other, before in ((lines[line.index - 1] if line.index > 0 else None, True),
-                          (lines[line.index + 1] if line.index + 1 < len(lines) else None, False)):
+    for other, before in (
+        (lines[line.index - 1] if line.index > 0 else None, True),
+        (lines[line.index + 1] if line.index + 1 < len(lines) else None, False),
+    ):
         if other is None or len(other.segments) != 1:
             continue
         seg = other.segments[0]
         gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
         if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not _is_name_like(seg.text):
             continue
-        if re.match(r"[\w .\-/]{0,30}:", seg.text) or POSTCODE_CITY.search(seg.text) or STREET.search(seg.text):
+        if (
+            re.match(r"[\w .\-/]{0,30}:", seg.text)
+            or POSTCODE_CITY.search(seg.text)
+            or STREET.search(seg.text)
+        ):
             continue
         if before:
             value = f"{seg.text.strip()} {value}"
@@ -261,7 +312,9 @@ def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> 
     return value
 
 
-SALUTATION = re.compile(r"^(herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|m\.|mme|messrs\.?|attn\.?:?)$", re.IGNORECASE)
+SALUTATION = re.compile(
+    r"^(herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|m\.|mme|messrs\.?|attn\.?:?)$", re.IGNORECASE
+)
 
 
 def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
@@ -276,23 +329,34 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
     nxt = below[0].text.strip()
     if SALUTATION.match(text) and _is_name_like(nxt):
         return f"{text} {nxt}"
-    if (not LEGAL_FORM.search(text) and LEGAL_FORM.search(nxt) and _is_name_like(nxt)
-            and not POSTCODE_CITY.search(nxt) and not STREET.search(nxt)):
+    if (
+        not LEGAL_FORM.search(text)
+        and LEGAL_FORM.search(nxt)
+        and _is_name_like(nxt)
+        and not POSTCODE_CITY.search(nxt)
+        and not STREET.search(nxt)
+    ):
         return f"{text} {nxt}"
     return text
 
 
 POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?\d{4,5}\s+[A-Za-zÀ-ÿ]{3,}")
-STREET = re.compile(r"(straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|avenue|road|street|\bst\.?$|"
-                    r"lane|drive|laan|straat|\d+[a-z]?$|^\d+\s)", re.IGNORECASE)
+STREET = re.compile(
+    r"(straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|avenue|road|street|\bst\.?$|"
+    r"lane|drive|laan|straat|\d+[a-z]?$|^\d+\s)",
+    re.IGNORECASE,
+)
 
 
-OTHER_PARTY = re.compile(r"deliver|ship|liefer|livraison|entrega|aflever|represent|vertreter|vertegenwoordiger",
-                         re.IGNORECASE)
+OTHER_PARTY = re.compile(
+    r"deliver|ship|liefer|livraison|entrega|aflever|represent|vertreter|vertegenwoordiger",
+    re.IGNORECASE,
+)
 
 
-def address_block_name(doc: Document, exclude: set[str],
-                       is_label: Callable[[Segment], bool] | None = None) -> Candidate | None:
+def address_block_name(
+    doc: Document, exclude: set[str], is_label: Callable[[Segment], bool] | None = None
+) -> Candidate | None:
     """The recipient block of a letter: name line above a street and a postcode/city line."""
     if not doc.pages or not doc.pages[0].lines:
         return None
@@ -308,7 +372,7 @@ def address_block_name(doc: Document, exclude: set[str],
             h = max(1e-6, seg.box[3] - seg.box[1])
             block: list[Segment] = []
             last_top = seg.box[1]
-            for prev in reversed(lines[max(0, i - 6):i]):
+            for prev in reversed(lines[max(0, i - 6) : i]):
                 col = [s for s in prev.segments if abs(s.box[0] - seg.box[0]) < 2.5 * h]
                 if not col:
                     continue
@@ -324,10 +388,14 @@ def address_block_name(doc: Document, exclude: set[str],
             texts = [fold(clean_name(s.text)) for s in block]
             if not block or any(t in exclude for t in texts):
                 continue
-            names = [s for s in block if _is_name_like(s.text) and not STREET.search(s.text.strip())]
+            names = [
+                s for s in block if _is_name_like(s.text) and not STREET.search(s.text.strip())
+            ]
             if names:
                 first = names[0]
-                return Candidate(clean_name(first.text), 0.5, line.page, first.box, first.text, "address-block")
+                return Candidate(
+                    clean_name(first.text), 0.5, line.page, first.box, first.text, "address-block"
+                )
     return None
 
 
@@ -344,7 +412,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
                 break
     parts: list[str] = []
     boxes: list[list[float]] = []
-    for line in lines[start:start + 10]:
+    for line in lines[start : start + 10]:
         text = re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
         if not text:
             continue
@@ -354,12 +422,17 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
             if parts:
                 break
             continue
-        if ADDRESS_STOP.search(text) and not (parts == [] and ADDRESS_WORD.search(text) and
-                                              not re.search(r"tel|phone|fax|gst|reg", text, re.I)):
+        if ADDRESS_STOP.search(text) and not (
+            parts == []
+            and ADDRESS_WORD.search(text)
+            and not re.search(r"tel|phone|fax|gst|reg", text, re.I)
+        ):
             if parts:
                 break
             continue
-        if not parts and (REG_NO_ONLY.match(text) or LEGAL_FORM.search(text) and not ADDRESS_WORD.search(text)):
+        if not parts and (
+            REG_NO_ONLY.match(text) or (LEGAL_FORM.search(text) and not ADDRESS_WORD.search(text))
+        ):
             continue  # registration number or a second company line before the address
         if not parts and re.search(r"formerly|licensee|known as", text, re.IGNORECASE):
             continue
@@ -373,8 +446,17 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
             break
     if not parts:
         return None
-    box = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    box = [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
     value = " ".join(parts)
-    if doc.pages[0].source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
+    if (
+        doc.pages[0].source == "ocr"
+    ):  # OCR reads the comma after a house or lot number as a full stop
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
-    return Candidate(value, 0.6, lines[start].page if start < len(lines) else 1, box, value, "after-name")
+    return Candidate(
+        value, 0.6, lines[start].page if start < len(lines) else 1, box, value, "after-name"
+    )

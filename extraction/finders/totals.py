@@ -22,7 +22,9 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
     decimals_seen = any(a[3] for line in f.doc.lines for a in find_amounts(line.text))
     options: dict[str, list[Candidate]] = {}
     for concept in TOTAL_CONCEPTS:
-        spec = next((s for s in f.specs if s.concept == concept), None) or field_spec(concept, {"type": "number"})
+        spec = next((s for s in f.specs if s.concept == concept), None) or field_spec(
+            concept, {"type": "number"}
+        )
         cands = []
         for cand in f.labelled(spec):
             hit = cand.hit
@@ -37,9 +39,11 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
             n_amounts = len(find_amounts(hit.line.text))
             if n_amounts >= 3 and cand.how.startswith("right"):
                 cand.score *= 0.8  # a row of a table, not a total line
-            if "%" in hit.segment.text[hit.end:] and concept != "tax_total":
+            if "%" in hit.segment.text[hit.end :] and concept != "tax_total":
                 cand.score *= 0.7
-            if concept == "grand_total" and re.search(r"excl|exclud|before|ohne|hors|w/o|without|netto\b", seg_text):
+            if concept == "grand_total" and re.search(
+                r"excl|exclud|before|ohne|hors|w/o|without|netto\b", seg_text
+            ):
                 cand.score *= 0.3
             if concept == "net_total" and re.search(r"\bincl|inclus|inkl|brutto|ttc", seg_text):
                 cand.score *= 0.3
@@ -60,7 +64,11 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
         for n in options.get("net_total", [])[:4]:
             for t in options.get("tax_total", [])[:4] or [None]:  # type: ignore[list-item]
                 tax = t.value if t else Decimal(0)
-                if abs(n.value + tax - g.value) < Decimal("0.015") and n.value != 0 and g.value != 0:
+                if (
+                    abs(n.value + tax - g.value) < Decimal("0.015")
+                    and n.value != 0
+                    and g.value != 0
+                ):
                     score = g.score + n.score + (t.score if t else 0.0)
                     if score > best_score:
                         best_combo, best_score = (g, n, t), score
@@ -76,12 +84,15 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
     grand = chosen.get("grand_total")
     if net is not None and (grand is None or grand.score < 0.45 < net.score):
         # a subtotal is the best evidence of the total left (receipts without a readable TOTAL)
-        chosen["grand_total"] = Candidate(net.value, 0.4, net.page, net.box, net.text, "net-as-total")
+        chosen["grand_total"] = Candidate(
+            net.value, 0.4, net.page, net.box, net.text, "net-as-total"
+        )
     if "grand_total" not in chosen:
         biggest = largest_amount(f)
         if biggest:
             chosen["grand_total"] = biggest
     return chosen
+
 
 def _rounding(f: Finder, grand: list[Candidate]) -> None:
     """A printed rounding adjustment turns the best total into the rounded one, when printed."""
@@ -94,8 +105,9 @@ def _rounding(f: Finder, grand: list[Candidate]) -> None:
         if "_other_amount" in hit.owners and hit.label.startswith(("round", "rounding")):
             if f.order(hit.line) < best_order:
                 return  # the best total is printed after the rounding: it is already rounded
-            for cand in values_near(hit, PARSERS["amount"], f.lines_by_page, below=1, stop=f.stop,
-                                    rightmost=True):
+            for cand in values_near(
+                hit, PARSERS["amount"], f.lines_by_page, below=1, stop=f.stop, rightmost=True
+            ):
                 if isinstance(cand.value, Decimal) and 0 < abs(cand.value) < 1:
                     rounding = cand.value
             break
@@ -103,21 +115,32 @@ def _rounding(f: Finder, grand: list[Candidate]) -> None:
         return
     target = best.value + rounding
     if any(abs(c.value - target) < Decimal("0.005") for c in grand[1:]) or any(
-            abs(a[0] - target) < Decimal("0.005") for line in f.doc.lines for a in find_amounts(line.text)):
-        grand.insert(0, Candidate(target, best.score, best.page, best.box, best.text, best.how + "+rounding"))
+        abs(a[0] - target) < Decimal("0.005")
+        for line in f.doc.lines
+        for a in find_amounts(line.text)
+    ):
+        grand.insert(
+            0, Candidate(target, best.score, best.page, best.box, best.text, best.how + "+rounding")
+        )
+
 
 def cash_minus_change(f: Finder) -> tuple[Decimal, Candidate] | None:
     """Cash tendered minus the change given back, when both are printed."""
+
     def first(words: tuple[str, ...]) -> Candidate | None:
         for hit in f.hits:
             if "_other_amount" in hit.owners and hit.label in words:
-                for cand in values_near(hit, PARSERS["amount"], f.lines_by_page, below=1, stop=f.stop,
-                                        rightmost=True):
+                for cand in values_near(
+                    hit, PARSERS["amount"], f.lines_by_page, below=1, stop=f.stop, rightmost=True
+                ):
                     if isinstance(cand.value, Decimal) and cand.value.as_tuple().exponent < 0:
                         return cand
         return None
 
-    cash, change = first(("cash", "tendered", "cash tendered", "pay", "paid", "tunai")), first(("change", "baki"))
+    cash, change = (
+        first(("cash", "tendered", "cash tendered", "pay", "paid", "tunai")),
+        first(("change", "baki")),
+    )
     if cash is None or change is None or change.value >= cash.value:
         return None
     return cash.value - change.value, cash

@@ -165,10 +165,10 @@ def evaluate(
 ) -> Evaluation:
     """k-fold over the organisation's documents (k = min(folds, documents))."""
     k = max(2, min(folds, len(docs)))
-    tested = {f: 0 for f in fields}
-    base = {f: 0 for f in fields}
-    learned = {f: 0 for f in fields}
-    memory = {f: 0 for f in fields}
+    tested = dict.fromkeys(fields, 0)
+    base = dict.fromkeys(fields, 0)
+    learned = dict.fromkeys(fields, 0)
+    memory = dict.fromkeys(fields, 0)
     for fold in range(k):
         test = [d for i, d in enumerate(docs) if i % k == fold]
         train = [d for i, d in enumerate(docs) if i % k != fold]

@@ -23,8 +23,8 @@ from extraction.ranker.candidates import (
 from extraction.ranker.model import load_model
 
 if TYPE_CHECKING:
-    from extraction.learning import Learned
     from extraction.finders.fields import Finder
+    from extraction.learning import Learned
 
 # concept of the template field -> name of the ranked field in the model
 RANKED = {"seller_name": "company", "address": "address", "grand_total": "total"}
@@ -43,25 +43,40 @@ def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
     seller = finder.party(field_spec("seller_name", {"type": "string"}))
     legal = parties.legal_form_name(doc)
     top = parties.top_name(doc)
-    rules = {"legal": str(legal.value) if legal else "", "top": str(top.value) if top else "",
-             "chosen": str(seller.value) if seller else ""}
+    rules = {
+        "legal": str(legal.value) if legal else "",
+        "top": str(top.value) if top else "",
+        "chosen": str(seller.value) if seller else "",
+    }
     company_line = -1
     if seller is not None and seller.box is not None and doc.pages:
-        company_line = next((ln.index for ln in doc.pages[0].lines
-                             if ln.box[1] - 1e-6 <= seller.box[1] <= ln.box[3] + 1e-6), -1)
+        company_line = next(
+            (
+                ln.index
+                for ln in doc.pages[0].lines
+                if ln.box[1] - 1e-6 <= seller.box[1] <= ln.box[3] + 1e-6
+            ),
+            -1,
+        )
     address_rule = finder.address(field_spec("address", {"type": "string"}))
     totals = finder.totals()
     grand = totals.get("grand_total")
     cash = cash_minus_change(finder)
     found = {
         "company": company_candidates(doc, rules),
-        "address": address_candidates(doc, company_line, str(address_rule.value) if address_rule else None),
-        "total": total_candidates(doc, finder.hits, grand.value if grand else None, cash[0] if cash else None),
+        "address": address_candidates(
+            doc, company_line, str(address_rule.value) if address_rule else None
+        ),
+        "total": total_candidates(
+            doc, finder.hits, grand.value if grand else None, cash[0] if cash else None
+        ),
     }
     return {name: add_relative(name, cands) for name, cands in found.items()}
 
 
-def ranked_fields(finder: Finder, concepts: set[str], learned: Learned | None = None) -> dict[str, Candidate]:
+def ranked_fields(
+    finder: Finder, concepts: set[str], learned: Learned | None = None
+) -> dict[str, Candidate]:
     """The model's best candidate for each wanted concept it can rank (concept -> candidate);
     ``learned``: an organisation's own model and vendor memory (``extraction.learning``)."""
     from extraction.learning import pick
@@ -77,5 +92,7 @@ def ranked_fields(finder: Finder, concepts: set[str], learned: Learned | None = 
         if chosen is None:
             continue
         prob, best = chosen
-        out[concept] = Candidate(best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}")
+        out[concept] = Candidate(
+            best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}"
+        )
     return out

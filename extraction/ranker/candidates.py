@@ -33,9 +33,15 @@ from extraction.normalise import find_amounts, find_dates, tidy_text
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
 ADDRESS_SPAN = 6
-POSTCODE = re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)")
-PHONE = re.compile(r"(\btel\b|\bphone\b|\bfax\b|\bh/?p\b|\bmobile\b)|\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]\d{3,4}", re.I)
-CURRENCY_MARK = re.compile(r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b")
+POSTCODE = re.compile(
+    r"(?<![\d-])\d{5}(?:-\d{4})?(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|(?<!\d)\d{4}(?!\d)"
+)
+PHONE = re.compile(
+    r"(\btel\b|\bphone\b|\bfax\b|\bh/?p\b|\bmobile\b)|\(?\d{2,4}\)?[\s-]?\d{3,4}[\s-]\d{3,4}", re.I
+)
+CURRENCY_MARK = re.compile(
+    r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b"
+)
 
 
 @dataclass
@@ -57,7 +63,9 @@ def _mostly_ascii(page: Page) -> bool:
 
 
 def _unaccent(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
 
 
 def _letters(text: str) -> int:
@@ -70,7 +78,12 @@ def _upper_ratio(text: str) -> float:
 
 
 def _union(boxes: list[list[float]]) -> list[float]:
-    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
 
 
 def _line_text(line: Line) -> str:
@@ -127,8 +140,14 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     page = doc.pages[0]
     med_h = _median_height(page)
     lines = page.lines[:COMPANY_LINES]
-    first_addr = next((i for i, ln in enumerate(page.lines[:ADDRESS_LINES])
-                       if ADDRESS_WORD.search(_line_text(ln)) and POSTCODE.search(_line_text(ln))), -1)
+    first_addr = next(
+        (
+            i
+            for i, ln in enumerate(page.lines[:ADDRESS_LINES])
+            if ADDRESS_WORD.search(_line_text(ln)) and POSTCODE.search(_line_text(ln))
+        ),
+        -1,
+    )
     heights = [ln.box[3] - ln.box[1] for ln in lines]
     tallest = max(heights) if heights else 1.0
     rule_folded = {k: fold(v) for k, v in rule_values.items() if v}
@@ -147,7 +166,11 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             nxt = page.lines[i + extra]
             if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]):
                 break
-            joined_text, joined_segs, last = joined_text + " " + _line_text(nxt), joined_segs + nxt.segments, nxt
+            joined_text, joined_segs, last = (
+                joined_text + " " + _line_text(nxt),
+                joined_segs + nxt.segments,
+                nxt,
+            )
             pieces.append((joined_text, list(joined_segs), extra))
         for text, segs, _joined in list(pieces):
             if ":" in text and _letters(text.split(":", 1)[1]) >= 3:  # 'OWNED BY: NAME SDN BHD'
@@ -157,7 +180,12 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             value = tidy_text(clean_name(text)).strip("'\"` ")
             if plain:
                 value = _unaccent(value)
-            if _letters(value) < 2 or len(value) > 90 or BROKEN_START.match(value) or _closes_first(value):
+            if (
+                _letters(value) < 2
+                or len(value) > 90
+                or BROKEN_START.match(value)
+                or _closes_first(value)
+            ):
                 continue  # '& TEA LEAF SDN BHD', 'ALAM) SDN BHD': the start of the name is on a line above
             key = fold(value)
             if key in out:
@@ -165,27 +193,29 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             box = _union([s.box for s in segs])
             feats = {**_text_features(value), **_geometry(page, box, med_h)}
             raw = _text_features(text)
-            feats.update({
-                "idx": float(i),
-                "name_rank": float(name_rank),
-                "joined": float(joined),
-                "h_tallest": (line.box[3] - line.box[1]) / max(1e-6, tallest),
-                "raw_stop": raw["stop"],
-                "raw_digit_ratio": raw["digit_ratio"],
-                "cleaned_share": len(value) / max(1, len(text)),
-                "to_first_addr": float(first_addr - i) if first_addr >= 0 else -99.0,
-                "repeated": float(sum(key in t for t in all_text) - 1 - joined),
-                "conf": min((s.conf for s in segs), default=1.0),
-                "n_segments": float(len(line.segments)),
-                "rule_legal": float(rule_folded.get("legal") == key),
-                "rule_top": float(rule_folded.get("top") == key),
-                "rule_chosen": float(rule_folded.get("chosen") == key),
-                "legal_end": float(bool(re.search(LEGAL_FORM.pattern + r"\W*$", value, re.I))),
-                "paren_unbalanced": float(value.count("(") != value.count(")")),
-                "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
-                "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
-                "colon": float(":" in text),
-            })
+            feats.update(
+                {
+                    "idx": float(i),
+                    "name_rank": float(name_rank),
+                    "joined": float(joined),
+                    "h_tallest": (line.box[3] - line.box[1]) / max(1e-6, tallest),
+                    "raw_stop": raw["stop"],
+                    "raw_digit_ratio": raw["digit_ratio"],
+                    "cleaned_share": len(value) / max(1, len(text)),
+                    "to_first_addr": float(first_addr - i) if first_addr >= 0 else -99.0,
+                    "repeated": float(sum(key in t for t in all_text) - 1 - joined),
+                    "conf": min((s.conf for s in segs), default=1.0),
+                    "n_segments": float(len(line.segments)),
+                    "rule_legal": float(rule_folded.get("legal") == key),
+                    "rule_top": float(rule_folded.get("top") == key),
+                    "rule_chosen": float(rule_folded.get("chosen") == key),
+                    "legal_end": float(bool(re.search(LEGAL_FORM.pattern + r"\W*$", value, re.I))),
+                    "paren_unbalanced": float(value.count("(") != value.count(")")),
+                    "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
+                    "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
+                    "colon": float(":" in text),
+                }
+            )
             out[key] = Ranked(value, line.page, box, feats)
         if line_name_like:
             name_rank += 1
@@ -214,13 +244,19 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
 
 
 # a label or a registration number printed before the address on its first line
-ADDRESS_LABEL = re.compile(r"^.{0,12}?\b(?:add|addr|address|alamat|adresse|anschrift|adres)\b\s*[:.]\s*", re.I)
+ADDRESS_LABEL = re.compile(
+    r"^.{0,12}?\b(?:add|addr|address|alamat|adresse|anschrift|adres)\b\s*[:.]\s*", re.I
+)
 LEADING_REG = re.compile(r"^\s*[(\[]\s*[A-Z]{0,3}\s?\d[\d\s.-]{3,}-?\s?[A-Z]?\s*[)\]]\s*")
-LEADING_TAX_NO = re.compile(r"^.{0,30}?\b(?:gst|sst|reg|roc|vat|tax|co|company)\b[^0-9]{0,20}\d[\d-]{5,}[A-Z]?\b\W*",
-                            re.I)
+LEADING_TAX_NO = re.compile(
+    r"^.{0,30}?\b(?:gst|sst|reg|roc|vat|tax|co|company)\b[^0-9]{0,20}\d[\d-]{5,}[A-Z]?\b\W*", re.I
+)
 # where a phone, fax, tax or web part starts inside an address line ('JOHOR, TEL NO.: 07-387 3322')
-TAIL_STOP = re.compile(r"\s(?:tel\b|tel[.:]|phone|fax\b|h/?p\b|mobile|gst\b|sst\b|reg\b|co\.?\s?reg|e-?mail|"
-                       r"www\.|http|\S+@)", re.I)
+TAIL_STOP = re.compile(
+    r"\s(?:tel\b|tel[.:]|phone|fax\b|h/?p\b|mobile|gst\b|sst\b|reg\b|co\.?\s?reg|e-?mail|"
+    r"www\.|http|\S+@)",
+    re.I,
+)
 
 
 def _letter_address(text: str) -> bool:
@@ -232,24 +268,33 @@ def address_start(segments: list[str]) -> str:
     """The first line of an address without what is printed before it on that line: a label
     ('ADD:'), a registration number '(1219716-T)' or a tax number in a segment of its own."""
     segs = [t.strip() for t in segments if t.strip()]
-    while len(segs) > 1 and (ADDRESS_STOP.search(segs[0]) or REG_NO_ONLY.match(segs[0])
-                             or PHONE_ONLY.match(segs[0])) and not _letter_address(segs[0]):
+    while (
+        len(segs) > 1
+        and (
+            ADDRESS_STOP.search(segs[0]) or REG_NO_ONLY.match(segs[0]) or PHONE_ONLY.match(segs[0])
+        )
+        and not _letter_address(segs[0])
+    ):
         segs = segs[1:]
     text = " ".join(segs)
     for rx in (ADDRESS_LABEL, LEADING_REG, LEADING_TAX_NO):
         m = rx.match(text)
-        if m and _letters(text[m.end():]) >= 3:
-            text = text[m.end():]
+        if m and _letters(text[m.end() :]) >= 3:
+            text = text[m.end() :]
     return text
 
 
 def address_end(text: str) -> str | None:
     """An address line cut where a phone, fax or tax part starts, or None when none does."""
     m = TAIL_STOP.search(text)
-    if m is None or _letters(text[:m.start()]) < 3 or ADDRESS_STOP.search(text[:m.start()]) \
-            or not ADDRESS_WORD.search(text[:m.start()]):
+    if (
+        m is None
+        or _letters(text[: m.start()]) < 3
+        or ADDRESS_STOP.search(text[: m.start()])
+        or not ADDRESS_WORD.search(text[: m.start()])
+    ):
         return None
-    return text[:m.start()].rstrip(" ,;:-")
+    return text[: m.start()].rstrip(" ,;:-")
 
 
 def address_candidates(doc: Document, company_line: int, rule_value: str | None) -> list[Ranked]:
@@ -265,20 +310,22 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     for ln, t in zip(lines, texts):
         letters_addr = _letter_address(t)
         post = bool(POSTCODE.search(t))
-        info.append({
-            "addr": bool(ADDRESS_WORD.search(t)),
-            "addr_word": letters_addr,
-            "post": post,
-            "stop": bool(ADDRESS_STOP.search(t)),
-            "phone": bool(PHONE.search(t)) or bool(PHONE_ONLY.match(t)),
-            "date": bool(find_dates(t)),
-            "legal": bool(LEGAL_FORM.search(t)),
-            "reg": bool(REG_NO_ONLY.match(t)),
-            "name": _is_name_like(t),
-            # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
-            "amount": any(a[3] for a in find_amounts(t)) and not letters_addr and not post,
-            "first": address_start([s.text for s in ln.segments]),
-        })
+        info.append(
+            {
+                "addr": bool(ADDRESS_WORD.search(t)),
+                "addr_word": letters_addr,
+                "post": post,
+                "stop": bool(ADDRESS_STOP.search(t)),
+                "phone": bool(PHONE.search(t)) or bool(PHONE_ONLY.match(t)),
+                "date": bool(find_dates(t)),
+                "legal": bool(LEGAL_FORM.search(t)),
+                "reg": bool(REG_NO_ONLY.match(t)),
+                "name": _is_name_like(t),
+                # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
+                "amount": any(a[3] for a in find_amounts(t)) and not letters_addr and not post,
+                "first": address_start([s.text for s in ln.segments]),
+            }
+        )
         info[-1]["last"] = address_end(t)
         info[-1]["first_last"] = address_end(info[-1]["first"])
     rule_key = fold(rule_value) if rule_value else None
@@ -289,8 +336,14 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
         if not info[start]["addr"] and not info[start]["post"]:
             # a first line with no address word ('OASIS VILLAGE') above one that has one
             nxt0 = info[start + 1] if start + 1 < len(info) else None
-            if not (nxt0 and (nxt0["addr_word"] or nxt0["post"])) or info[start]["stop"] or info[start]["phone"] \
-                    or info[start]["reg"] or info[start]["date"] or info[start]["amount"]:
+            if (
+                not (nxt0 and (nxt0["addr_word"] or nxt0["post"]))
+                or info[start]["stop"]
+                or info[start]["phone"]
+                or info[start]["reg"]
+                or info[start]["date"]
+                or info[start]["amount"]
+            ):
                 continue
             plain_start = True
         for length in range(1, ADDRESS_SPAN + 1):
@@ -301,25 +354,46 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
             ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
             if any(s["amount"] for s in span) or any(e is not None for e in ends[:-1]):
                 break  # an amount line, or a phone or tax part inside the run: the address ended
-            parts = [span[0]["first"]] + texts[start + 1:end]
+            parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, 0.0)]
             if ends[-1] is not None:
                 cut = parts[:-1] + [address_end(parts[-1]) or ""]
                 if cut[-1]:
                     variants.append((cut, 1.0))
             for texts_used, cut_tail in variants:
-                out += _address_ranked(texts_used, lines, info, start, end, page, med_h, company_line,
-                                       rule_key, plain, {
-                                           "cut_tail": cut_tail,
-                                           "start_plain": float(plain_start),
-                                           "lead_trim": float(span[0]["first"] != texts[start]),
-                                       })
+                out += _address_ranked(
+                    texts_used,
+                    lines,
+                    info,
+                    start,
+                    end,
+                    page,
+                    med_h,
+                    company_line,
+                    rule_key,
+                    plain,
+                    {
+                        "cut_tail": cut_tail,
+                        "start_plain": float(plain_start),
+                        "lead_trim": float(span[0]["first"] != texts[start]),
+                    },
+                )
     return out
 
 
-def _address_ranked(parts: list[str], lines: list[Line], info: list[dict], start: int, end: int, page: Page,
-                    med_h: float, company_line: int, rule_key: str | None, plain: bool,
-                    extra: dict[str, float]) -> list[Ranked]:
+def _address_ranked(
+    parts: list[str],
+    lines: list[Line],
+    info: list[dict],
+    start: int,
+    end: int,
+    page: Page,
+    med_h: float,
+    company_line: int,
+    rule_key: str | None,
+    plain: bool,
+    extra: dict[str, float],
+) -> list[Ranked]:
     value = address_value(parts, page.source, plain)
     if len(value) < 8:
         return []
@@ -374,8 +448,18 @@ def _address_ranked(parts: list[str], lines: list[Line], info: list[dict], start
     # and let the model learn when it is the better one
     commas, n = WORD_DOT.subn(",", value)
     if n:
-        out.append(Ranked(commas, lines[start].page, box,
-                          {**feats, "dots_to_commas": float(n), "rule_match": float(rule_key == fold(commas))}))
+        out.append(
+            Ranked(
+                commas,
+                lines[start].page,
+                box,
+                {
+                    **feats,
+                    "dots_to_commas": float(n),
+                    "rule_match": float(rule_key == fold(commas)),
+                },
+            )
+        )
     return out
 
 
@@ -388,8 +472,12 @@ WORD_DOT = re.compile(r"(?<=[A-Za-z]{4})\.(?=\s+\S)")
 TOTAL_OWNERS = ("grand_total", "net_total", "tax_total", "_other_amount")
 
 
-def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | None,
-                     cash_minus_change: Decimal | None) -> list[Ranked]:
+def total_candidates(
+    doc: Document,
+    hits: list[LabelHit],
+    rule_value: Decimal | None,
+    cash_minus_change: Decimal | None,
+) -> list[Ranked]:
     """Every amount with cents (or every amount when the document prints none)."""
     by_line: dict[int, list[LabelHit]] = {}
     for hit in hits:
@@ -400,7 +488,7 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
     for k, line in enumerate(all_lines):
         for seg in line.segments:
             for val, s, _e, has_dec in find_amounts(seg.text):
-                found.append((val, line, seg, k, has_dec, seg.text[max(0, s - 4):s]))
+                found.append((val, line, seg, k, has_dec, seg.text[max(0, s - 4) : s]))
     decimals_seen = any(f[4] for f in found)
     values = sorted({f[0] for f in found if f[0] > 0}, reverse=True)
     counts: dict[Decimal, int] = {}
@@ -409,7 +497,11 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
     value_set = set(values)
     pages = {p.number: p for p in doc.pages}
     # amounts on lines labelled as net and as tax: net + tax = total checks a candidate
-    labelled: dict[str, set[Decimal]] = {"net_total": set(), "tax_total": set(), "grand_total": set()}
+    labelled: dict[str, set[Decimal]] = {
+        "net_total": set(),
+        "tax_total": set(),
+        "grand_total": set(),
+    }
     grand_lines: list[int] = []
     for val, line, _seg, k, has_dec, _b in found:
         owners_here = {o for h in by_line.get(id(line), []) for o in h.owners}
@@ -419,7 +511,9 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
         if "grand_total" in owners_here:
             grand_lines.append(k)
     last_grand = max(grand_lines, default=-1)
-    net_tax = {n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0}
+    net_tax = {
+        n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0
+    }
     out: dict[tuple[Decimal, int], Ranked] = {}
     for val, line, seg, k, has_dec, before in found:
         if val <= 0 or (decimals_seen and not has_dec):
@@ -428,7 +522,11 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
         if key in out:
             continue
         line_hits = by_line.get(id(line), [])
-        prev_hits = by_line.get(id(all_lines[k - 1]), []) if k > 0 and all_lines[k - 1].page == line.page else []
+        prev_hits = (
+            by_line.get(id(all_lines[k - 1]), [])
+            if k > 0 and all_lines[k - 1].page == line.page
+            else []
+        )
         owners = {o for h in line_hits for o in h.owners}
         prev_owners = {o for h in prev_hits for o in h.owners}
         label_text = " ".join(fold(h.label) for h in line_hits)
@@ -448,7 +546,9 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "l_incl": float(bool(re.search(r"incl|inc\b|inclusive", label_text))),
             "l_excl": float(bool(re.search(r"excl|before|without|sub", label_text))),
             "l_due": float(bool(re.search(r"due|payable|balance|pay", label_text))),
-            "l_cash": float(bool(re.search(r"cash|tender|tunai|paid|card|visa|master", label_text))),
+            "l_cash": float(
+                bool(re.search(r"cash|tender|tunai|paid|card|visa|master", label_text))
+            ),
             "l_change": float(bool(re.search(r"change|baki", label_text))),
             "p_grand": float("grand_total" in prev_owners),
             "p_other": float("_other_amount" in prev_owners),
@@ -457,14 +557,21 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "is_max": float(bool(values) and val == values[0]),
             "count": float(counts.get(val, 0)),
             "has_dec": float(has_dec),
-            "currency": float(bool(CURRENCY_MARK.search(seg.text)) or bool(re.search(r"[$€£]|RM|[A-Z]{3}", before))),
+            "currency": float(
+                bool(CURRENCY_MARK.search(seg.text))
+                or bool(re.search(r"[$€£]|RM|[A-Z]{3}", before))
+            ),
             "n_amounts_line": float(len(line_amounts)),
             "rightmost": float(bool(rightmost)),
             "pct_line": float("%" in line.text),
             "mult05": float((val * 100) % 5 == 0),
             "near_other": float(any(0 < abs(val - v) < Decimal("0.05") for v in values[:60])),
-            "near_above": float(any(0 < abs(val - f2[0]) < Decimal("0.05") and f2[3] < k for f2 in found)),
-            "cash_change": float(cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")),
+            "near_above": float(
+                any(0 < abs(val - f2[0]) < Decimal("0.05") and f2[3] < k for f2 in found)
+            ),
+            "cash_change": float(
+                cash_minus_change is not None and abs(val - cash_minus_change) < Decimal("0.015")
+            ),
             "sum_of_two": float(_sum_of_two(val, values)),
             "rule_match": float(rule_value is not None and val == rule_value),
             "net_plus_tax": float(val in net_tax),
@@ -472,7 +579,9 @@ def total_candidates(doc: Document, hits: list[LabelHit], rule_value: Decimal | 
             "last_grand_line": float(k == last_grand),
             "below_last_grand": float(last_grand >= 0 and k > last_grand),
             "n_grand_same": float(sum(1 for v in labelled["grand_total"] if v == val)),
-            "line_currency": float(bool(re.search(r"[$€£¥₹]|\bRM\b|\b(?:USD|EUR|GBP|MYR|SGD)\b", line.text))),
+            "line_currency": float(
+                bool(re.search(r"[$€£¥₹]|\bRM\b|\b(?:USD|EUR|GBP|MYR|SGD)\b", line.text))
+            ),
             "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
             "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
         }
@@ -498,7 +607,9 @@ def add_relative(field: str, cands: list[Ranked]) -> list[Ranked]:
     """Each candidate compared with the document's others: how far below the best it is, and
     whether it is the first (top-most) candidate that has the feature at its best value."""
     names = RELATIVE.get(field, ())
-    order = sorted(range(len(cands)), key=lambda i: (cands[i].page, cands[i].box[1], cands[i].box[0]))
+    order = sorted(
+        range(len(cands)), key=lambda i: (cands[i].page, cands[i].box[1], cands[i].box[0])
+    )
     for name in names:
         values = [c.features.get(name, 0.0) for c in cands]
         if not values:

@@ -40,12 +40,18 @@ class Trees:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": self.features, "init": self.init, "rate": self.rate,
-                "trees": [list(t) for t in self.trees]}
+        return {
+            "features": self.features,
+            "init": self.init,
+            "rate": self.rate,
+            "trees": [list(t) for t in self.trees],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trees:
-        trees = [(list(t[0]), list(t[1]), list(t[2]), list(t[3]), list(t[4])) for t in data["trees"]]
+        trees = [
+            (list(t[0]), list(t[1]), list(t[2]), list(t[3]), list(t[4])) for t in data["trees"]
+        ]
         return cls(list(data["features"]), float(data["init"]), float(data["rate"]), trees)
 
 

@@ -9,7 +9,9 @@ from extraction.document import Document
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 
-def read_document(path: Path, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
+def read_document(
+    path: Path, options: EngineOptions, on_page: PageCallback | None = None
+) -> Document:
     """Read any supported file; raise ExtractionError with a reason a person understands."""
     try:
         data = Path(path).read_bytes()

@@ -34,7 +34,9 @@ def _rows_of(doc) -> list[list[str]]:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+                    cells.append(
+                        " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+                    )
                 if any(cells):
                     rows.append(cells)
         else:
@@ -58,13 +60,18 @@ def check_inflated_size(data: bytes) -> None:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise ExtractionError("CorruptFile", f"The Word document cannot be read: {exc}.") from exc
     if len(members) > MAX_MEMBERS:
-        raise ExtractionError("ResourceLimit", f"The Word document has {len(members)} parts; "
-                                               f"the limit is {MAX_MEMBERS}.")
+        raise ExtractionError(
+            "ResourceLimit",
+            f"The Word document has {len(members)} parts; the limit is {MAX_MEMBERS}.",
+        )
     total = sum(m.file_size for m in members)
     if total > MAX_INFLATED_BYTES:
-        raise ExtractionError("ResourceLimit", f"The Word document unpacks to {total / 1024 / 1024:.0f} MB; "
-                                               f"the limit is {MAX_INFLATED_BYTES // 1024 // 1024} MB "
-                                               "(remove large embedded files, or export it as PDF).")
+        raise ExtractionError(
+            "ResourceLimit",
+            f"The Word document unpacks to {total / 1024 / 1024:.0f} MB; "
+            f"the limit is {MAX_INFLATED_BYTES // 1024 // 1024} MB "
+            "(remove large embedded files, or export it as PDF).",
+        )
 
 
 def read_docx(data: bytes) -> Document:
@@ -86,11 +93,21 @@ def read_docx(data: bytes) -> Document:
             if not cell.strip():
                 continue
             x = c * 100.0
-            words = [Word(t, x + i, r * 2.0, x + i + 1, r * 2.0 + 1.6) for i, t in enumerate(cell.split())]
+            words = [
+                Word(t, x + i, r * 2.0, x + i + 1, r * 2.0 + 1.6)
+                for i, t in enumerate(cell.split())
+            ]
             words_all.extend(words)
             segments.append(Segment(words, 1))
         if segments:
             lines.append(Line(segments, 1, len(lines)))
-    page = Page(1, 100.0 * max((len(c) for c in rows), default=1), 2.0 * max(1, len(lines)),
-                words_all, source="docx", geometric=False, lines=lines)
+    page = Page(
+        1,
+        100.0 * max((len(c) for c in rows), default=1),
+        2.0 * max(1, len(lines)),
+        words_all,
+        source="docx",
+        geometric=False,
+        lines=lines,
+    )
     return Document([page], "docx")

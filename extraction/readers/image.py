@@ -11,7 +11,6 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from extraction.document import Document, Page
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
-
 REDUCE_ABOVE = 4000  # px: JPEGs larger than this are decoded at a fraction of their size
 
 
@@ -24,7 +23,9 @@ def decode_reduced(img: Image.Image) -> None:
         img.draft("RGB", (max(1, int(img.width * k)), max(1, int(img.height * k))))
 
 
-def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
+def read_image(
+    data: bytes, options: EngineOptions, on_page: PageCallback | None = None
+) -> Document:
     from extraction.ocr import ocr_upright
 
     # WeasyPrint (the PDF export) turns this Pillow switch on for the whole process when it is
@@ -38,10 +39,14 @@ def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None
     except (UnidentifiedImageError, OSError) as exc:
         raise ExtractionError("CorruptFile", f"The image cannot be read: {exc}.") from exc
     except Image.DecompressionBombError as exc:
-        raise ExtractionError("ImageTooLarge", f"The image is too large to process: {exc}.") from exc
+        raise ExtractionError(
+            "ImageTooLarge", f"The image is too large to process: {exc}."
+        ) from exc
     frames = getattr(img, "n_frames", 1) or 1
     if frames > options.max_pages:
-        raise ExtractionError("TooManyPages", f"The image has {frames} pages; the limit is {options.max_pages}.")
+        raise ExtractionError(
+            "TooManyPages", f"The image has {frames} pages; the limit is {options.max_pages}."
+        )
     pages: list[Page] = []
     ocr_seconds = 0.0
     for i in range(frames):
@@ -67,9 +72,13 @@ def read_image(data: bytes, options: EngineOptions, on_page: PageCallback | None
                 frame.load()
                 frame = ImageOps.exif_transpose(frame) if frames == 1 else frame
         except Image.DecompressionBombError as exc:
-            raise ExtractionError("ImageTooLarge", f"The image is too large to process: {exc}.") from exc
+            raise ExtractionError(
+                "ImageTooLarge", f"The image is too large to process: {exc}."
+            ) from exc
         except (OSError, SyntaxError, ValueError) as exc:
-            raise ExtractionError("CorruptFile", f"The image is damaged or truncated: {exc}.") from exc
+            raise ExtractionError(
+                "CorruptFile", f"The image is damaged or truncated: {exc}."
+            ) from exc
         if frame.mode in ("RGBA", "LA", "P"):
             frame = frame.convert("RGBA")
             bg = Image.new("RGB", frame.size, "white")

@@ -18,17 +18,18 @@ OCR_DPI = 200
 PDFIUM_LOCK = threading.RLock()
 
 
-
 def _open(data: bytes) -> pypdfium2.PdfDocument:
     try:
         return pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         text = str(exc).lower()
         if "password" in text or "security" in text:
-            raise ExtractionError("EncryptedFile",
-                                  "The PDF is encrypted with a password; upload an unprotected copy.") from exc
-        raise ExtractionError("CorruptFile", "The PDF is damaged and cannot be opened "
-                                             f"({str(exc).rstrip('.')}).") from exc
+            raise ExtractionError(
+                "EncryptedFile", "The PDF is encrypted with a password; upload an unprotected copy."
+            ) from exc
+        raise ExtractionError(
+            "CorruptFile", f"The PDF is damaged and cannot be opened ({str(exc).rstrip('.')})."
+        ) from exc
 
 
 def page_words(textpage, height: float) -> list[Word]:
@@ -44,8 +45,15 @@ def page_words(textpage, height: float) -> list[Word]:
 
     def flush() -> None:
         if chars:
-            words.append(Word("".join(c[0] for c in chars), min(c[1] for c in chars),
-                              min(c[2] for c in chars), max(c[3] for c in chars), max(c[4] for c in chars)))
+            words.append(
+                Word(
+                    "".join(c[0] for c in chars),
+                    min(c[1] for c in chars),
+                    min(c[2] for c in chars),
+                    max(c[3] for c in chars),
+                    max(c[4] for c in chars),
+                )
+            )
             chars.clear()
 
     for i, ch in enumerate(text):
@@ -57,7 +65,11 @@ def page_words(textpage, height: float) -> list[Word]:
         if chars:
             prev = chars[-1]
             h = max(prev[4] - prev[2], y1 - y0, 1.0)
-            if left - prev[3] > 0.25 * h or left < prev[1] - 0.5 * h or abs((y0 + y1) - (prev[2] + prev[4])) > h:
+            if (
+                left - prev[3] > 0.25 * h
+                or left < prev[1] - 0.5 * h
+                or abs((y0 + y1) - (prev[2] + prev[4])) > h
+            ):
                 flush()
         chars.append((ch, left, y0, right, y1))
     flush()
@@ -88,8 +100,9 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
         if count == 0:
             raise ExtractionError("CorruptFile", "The PDF has no pages.")
         if count > options.max_pages:
-            raise ExtractionError("TooManyPages",
-                                  f"The PDF has {count} pages; the limit is {options.max_pages}.")
+            raise ExtractionError(
+                "TooManyPages", f"The PDF has {count} pages; the limit is {options.max_pages}."
+            )
         with PDFIUM_LOCK:
             indexes = _attachment_indexes(pdf)
         attachments = unpack(data, indexes)  # in a child process with a memory limit

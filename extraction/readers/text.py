@@ -26,5 +26,9 @@ def text_page(text: str, number: int = 1, source: str = "plain") -> Page:
 
 def read_text(data: bytes) -> Document:
     text = decode_text(data)
-    pages = [text_page(chunk, i + 1) for i, chunk in enumerate(text.split("\f")) if chunk.strip() or i == 0]
+    pages = [
+        text_page(chunk, i + 1)
+        for i, chunk in enumerate(text.split("\f"))
+        if chunk.strip() or i == 0
+    ]
     return Document(pages, "text")

@@ -57,7 +57,7 @@ def make_batch(in_progress: bool = False) -> ExportBatch:
                 "notes": MULTILINE,
                 "issue_date": "2024-04-30",
                 "1st total/€": 1234.5,
-                "formula": "=HYPERLINK(\"http://x\")",
+                "formula": '=HYPERLINK("http://x")',
                 "paid": True,
                 "line_items": [
                     {"description": THAI, "quantity": 2, "amount": 10.25},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import Session, SQLModel, create_engine
@@ -12,11 +12,11 @@ from core.ids import iso
 from core.models import Batch, BatchFile, Organization, Template
 from exporters.build import content_disposition, export_filename, load_export_batch
 from exporters.registry import get_exporter, render_whole
-from tests.exporters.samples import synthetic_invoice_batch
 from extraction.builtin_templates import INVOICE_SCHEMA
+from tests.exporters.samples import synthetic_invoice_batch
 
 FIELDS = list(INVOICE_SCHEMA["properties"])
-UTC = timezone.utc
+UTC = UTC
 
 
 def _utc(dt: datetime) -> datetime:
@@ -33,14 +33,24 @@ def session(tmp_path):
     engine.dispose()
 
 
-def _seed(session: Session, *, template: bool = True, statuses=("completed", "failed", "completed")):
+def _seed(
+    session: Session, *, template: bool = True, statuses=("completed", "failed", "completed")
+):
     session.add(Organization(id="org_1", name="Org"))
     if template:
-        session.add(Template(id="tpl_inv", org_id="org_1", name="invoice", template_schema=INVOICE_SCHEMA))
+        session.add(
+            Template(id="tpl_inv", org_id="org_1", name="invoice", template_schema=INVOICE_SCHEMA)
+        )
     batch = Batch(
-        id="batch_1", org_id="org_1", project_id="proj_1", template_id="tpl_inv",
-        template_name="invoice", name="April ✓", status="processing",
-        created_at=datetime(2024, 5, 1, 9, tzinfo=UTC), finished_at=None,
+        id="batch_1",
+        org_id="org_1",
+        project_id="proj_1",
+        template_id="tpl_inv",
+        template_name="invoice",
+        name="April ✓",
+        status="processing",
+        created_at=datetime(2024, 5, 1, 9, tzinfo=UTC),
+        finished_at=None,
     )
     session.add(batch)
     # inserted out of order: the export follows ``position``
@@ -50,7 +60,9 @@ def _seed(session: Session, *, template: bool = True, statuses=("completed", "fa
         if st == "completed":
             result = {
                 "fields": {  # engine order differs from the template's
-                    "grand_total": 12.5 + pos, "invoice_number": f"INV-{pos}", "seller_name": "ใบเสร็จ",
+                    "grand_total": 12.5 + pos,
+                    "invoice_number": f"INV-{pos}",
+                    "seller_name": "ใบเสร็จ",
                     "line_items": [{"description": "发票", "quantity": 1, "amount": 12.5}],
                 },
                 "confidence": {"grand_total": 0.9},
@@ -60,12 +72,21 @@ def _seed(session: Session, *, template: bool = True, statuses=("completed", "fa
             }
         session.add(
             BatchFile(
-                id=f"file_{pos}", batch_id="batch_1", org_id="org_1", project_id="proj_1",
-                template_id="tpl_inv", position=pos, file_name=f"doc-{pos}.pdf", storage_key=f"k{pos}",
-                status=st, result=result,
+                id=f"file_{pos}",
+                batch_id="batch_1",
+                org_id="org_1",
+                project_id="proj_1",
+                template_id="tpl_inv",
+                position=pos,
+                file_name=f"doc-{pos}.pdf",
+                storage_key=f"k{pos}",
+                status=st,
+                result=result,
                 error_code="unreadable" if st == "failed" else None,
                 error_message="Too blurry" if st == "failed" else None,
-                finished_at=datetime(2024, 5, 1, 10, pos, tzinfo=UTC) if st in ("completed", "failed") else None,
+                finished_at=datetime(2024, 5, 1, 10, pos, tzinfo=UTC)
+                if st in ("completed", "failed")
+                else None,
             )
         )
     session.commit()
@@ -76,12 +97,19 @@ def test_load_export_batch(session):
     batch = _seed(session)
     eb = load_export_batch(session, batch)
     assert (eb.id, eb.name, eb.templateId, eb.templateName, eb.projectId) == (
-        "batch_1", "April ✓", "tpl_inv", "invoice", "proj_1")
+        "batch_1",
+        "April ✓",
+        "tpl_inv",
+        "invoice",
+        "proj_1",
+    )
     assert eb.field_names == FIELDS  # the template's order
     assert [f.fileId for f in eb.results] == ["file_0", "file_2"]  # by position
     assert eb.results[0].fields["grand_total"] == 12.5 and eb.results[0].pages == 2
     assert eb.results[0].confidence == {"grand_total": 0.9}
-    assert [(f.fileId, f.errorCode, f.errorMessage) for f in eb.failures] == [("file_1", "unreadable", "Too blurry")]
+    assert [(f.fileId, f.errorCode, f.errorMessage) for f in eb.failures] == [
+        ("file_1", "unreadable", "Too blurry")
+    ]
     assert (eb.totalFiles, eb.completedFiles, eb.failedFiles) == (3, 2, 1)
     assert eb.inProgress is False and eb.pending == []
     assert iso(eb.createdAt) == "2024-05-01T09:00:00.000Z"
@@ -95,7 +123,10 @@ def test_load_export_batch_in_progress_and_file_ids(session):
     batch = _seed(session, statuses=("completed", "processing", "queued", "failed"))
     eb = load_export_batch(session, batch)
     assert eb.inProgress is True
-    assert [(f.fileId, f.status) for f in eb.pending] == [("file_1", "processing"), ("file_2", "queued")]
+    assert [(f.fileId, f.status) for f in eb.pending] == [
+        ("file_1", "processing"),
+        ("file_2", "queued"),
+    ]
     doc = json.loads(render_whole(eb, "json"))
     assert doc["batch"]["inProgress"] is True and len(doc["pending"]) == 2
 
@@ -111,7 +142,10 @@ def test_load_export_batch_template_gone(session):
     names = eb.field_names
     assert names == ["grand_total", "invoice_number", "seller_name", "line_items"]
     assert eb.templateSchema["properties"]["line_items"]["items"]["properties"] == {
-        "description": {}, "quantity": {}, "amount": {}}
+        "description": {},
+        "quantity": {},
+        "amount": {},
+    }
     assert json.loads(render_whole(eb, "json"))["results"][1]["fields"]["invoice_number"] == "INV-2"
 
 
@@ -132,7 +166,7 @@ def test_load_export_batch_template_gone(session):
 def test_export_filename(name, ext, expected):
     got = export_filename(name, ext)
     assert got == expected
-    assert got.isascii() and not any(c in got for c in '/\\"\';\r\n')
+    assert got.isascii() and not any(c in got for c in "/\\\"';\r\n")
 
 
 def test_content_disposition_has_both_names():

@@ -39,10 +39,21 @@ def test_registry_has_all_seven_formats():
 
 def test_json_typed_values_and_order(batch):
     doc = json.loads(render_whole(batch, "json"))
-    assert list(doc) == ["format", "formatVersion", "batch", "template", "results", "failures", "pending"]
+    assert list(doc) == [
+        "format",
+        "formatVersion",
+        "batch",
+        "template",
+        "results",
+        "failures",
+        "pending",
+    ]
     b = doc["batch"]
     assert b["name"] == batch.name and b["id"] == batch.id
-    assert b["createdAt"] == "2024-05-01T09:30:15.250Z" and b["finishedAt"] == "2024-05-01T14:30:15.250Z"
+    assert (
+        b["createdAt"] == "2024-05-01T09:30:15.250Z"
+        and b["finishedAt"] == "2024-05-01T14:30:15.250Z"
+    )
     assert (b["totalFiles"], b["completedFiles"], b["failedFiles"]) == (4, 3, 1)
     assert b["inProgress"] is False and b["notice"] is None
     assert doc["template"]["name"] == "Hostile invoice ✓"
@@ -112,7 +123,7 @@ def test_csv_one_row_per_document(batch):
     assert df.iloc[1]["file_name"] == f"{THAI}.png"
     assert df.iloc[2]["seller_name"] == f"{CHINESE} {THAI}" and df.iloc[2]["notes"] == EMOJI
     # formula-injection guard; plain negative numbers stay numbers
-    assert r0["formula"] == "'=HYPERLINK(\"http://x\")"
+    assert r0["formula"] == '\'=HYPERLINK("http://x")'
     assert df.iloc[1]["invoice_number"] == "'@INV-002"
     assert df.iloc[1]["formula"] == "'-cmd|' /C calc'!A0"
     assert df.iloc[2]["formula"] == "'+1+1"
@@ -131,7 +142,12 @@ def test_csv_one_row_per_document(batch):
 def test_csv_line_item_rows(batch):
     df = _read_csv(render_whole(batch, "csv", line_items="rows"))
     assert "line_items" not in df.columns
-    for col in ["line_item_index", "line_items.description", "line_items.quantity", "line_items.amount"]:
+    for col in [
+        "line_item_index",
+        "line_items.description",
+        "line_items.quantity",
+        "line_items.amount",
+    ]:
         assert col in df.columns
     done = df[df["status"] == "completed"]
     assert len(done) == 3 + 1 + 1  # 3 items, a document with none, 1 item
@@ -190,7 +206,9 @@ def _field(doc, name):
 
 def test_xml_validates_and_round_trips(batch, xsd):
     data, root = _xml(batch, xsd)
-    assert data.startswith(b"<?xml") and b"encoding='utf-8'" in data.split(b"\n")[0].lower().replace(b'"', b"'")
+    assert data.startswith(b"<?xml") and b"encoding='utf-8'" in data.split(b"\n")[
+        0
+    ].lower().replace(b'"', b"'")
     assert root.findtext("batch/name") == batch.name
     assert root.findtext("batch/id") == batch.id
     assert root.findtext("batch/inProgress") == "false"
@@ -232,21 +250,34 @@ def test_xml_in_progress_validates(partial_batch, xsd):
     assert root.findtext("batch/inProgress") == "true"
     assert "PARTIAL EXPORT" in root.findtext("batch/notice")
     assert root.find("batch/finishedAt") is None
-    assert [p.get("fileName") for p in root.findall("pending/pendingFile")] == ["later-1.pdf", "later-2.pdf"]
+    assert [p.get("fileName") for p in root.findall("pending/pendingFile")] == [
+        "later-1.pdf",
+        "later-2.pdf",
+    ]
 
 
 def test_xml_any_field_name_and_nested_values_validate(batch, xsd):
     schema = {
         "type": "object",
         "properties": {
-            "": {}, "<tag>": {}, "a b": {}, "xml:lang": {}, "tags": {"type": "array"},
-            "address": {"type": "object"}, "ctrl": {},
+            "": {},
+            "<tag>": {},
+            "a b": {},
+            "xml:lang": {},
+            "tags": {"type": "array"},
+            "address": {"type": "object"},
+            "ctrl": {},
         },
     }
     b = batch.model_copy(update={"templateSchema": schema})
     b.results[0].fields.update(
-        {"": "empty name", "<tag>": "x", "tags": ["a", 1, None, True], "address": {"city": "Zürich", "zip": 8000},
-         "ctrl": "bell\x07 nul\x00 end"}
+        {
+            "": "empty name",
+            "<tag>": "x",
+            "tags": ["a", 1, None, True],
+            "address": {"city": "Zürich", "zip": 8000},
+            "ctrl": "bell\x07 nul\x00 end",
+        }
     )
     _, root = _xml(b, xsd)
     d0 = root.find("results/document")
@@ -254,7 +285,10 @@ def test_xml_any_field_name_and_nested_values_validate(batch, xsd):
     tags = _field(d0, "tags")
     assert tags.get("type") == "list"
     assert [(v.get("type"), v.text) for v in tags.findall("value")] == [
-        ("string", "a"), ("integer", "1"), ("null", None), ("boolean", "true"),
+        ("string", "a"),
+        ("integer", "1"),
+        ("null", None),
+        ("boolean", "true"),
     ]
     addr = _field(d0, "address")
     assert addr.get("type") == "object" and _field(addr, "city").text == "Zürich"

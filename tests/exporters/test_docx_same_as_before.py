@@ -10,8 +10,8 @@ import pytest
 
 from bench.baseline.docx_v1 import build_docx as build_docx_v1
 from exporters.fmt_docx import build_docx
-from tests.exporters.samples import synthetic_invoice_batch
 from tests.exporters.conftest import make_batch
+from tests.exporters.samples import synthetic_invoice_batch
 
 
 def _document_xml(data: bytes) -> bytes:
@@ -30,12 +30,16 @@ def _odd_batch():
     return b
 
 
-@pytest.mark.parametrize("make", [
-    lambda: synthetic_invoice_batch(4, 3, n_failed=2, n_pending=2),
-    make_batch,
-    lambda: make_batch(in_progress=True),
-    _odd_batch,
-], ids=["synthetic", "hostile", "partial", "odd"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: synthetic_invoice_batch(4, 3, n_failed=2, n_pending=2),
+        make_batch,
+        lambda: make_batch(in_progress=True),
+        _odd_batch,
+    ],
+    ids=["synthetic", "hostile", "partial", "odd"],
+)
 def test_docx_document_identical_to_previous_exporter(make):
     batch = make()
     assert _document_xml(build_docx(batch)) == _document_xml(build_docx_v1(batch))

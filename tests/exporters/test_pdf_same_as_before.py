@@ -13,8 +13,10 @@ from tests.exporters.conftest import make_batch
 
 def _pages(data: bytes) -> list[tuple[str, bytes]]:
     pdf = pdfium.PdfDocument(data)
-    return [(pdf[i].get_textpage().get_text_range(), pdf[i].render(scale=1).to_pil().tobytes())
-            for i in range(len(pdf))]
+    return [
+        (pdf[i].get_textpage().get_text_range(), pdf[i].render(scale=1).to_pil().tobytes())
+        for i in range(len(pdf))
+    ]
 
 
 def test_pdf_pages_identical_to_previous_exporter():

@@ -22,7 +22,9 @@ assert get_exporter("exe") is None and get_exporter("../json") is None and get_e
 
 
 def test_json_export_imports_no_other_format() -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     first, after = out.stdout.splitlines()
     assert first == "[]"  # nothing of csv, docx or pdf loaded for a JSON export
     assert after == "[]"  # getting the CSV exporter does not import pandas either: rendering does

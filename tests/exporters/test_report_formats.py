@@ -41,7 +41,11 @@ def test_html_escaped_standalone_report(batch):
     for s in HOSTILE + [EMOJI, "2024-05-01T09:30:15.250Z", batch.id]:
         assert s in body, s
     sections = tree.xpath("//section[@class='doc']")
-    assert [s.get("data-file-id") for s in sections] == ["file_hostile01", "file_hostile02", "file_hostile03"]
+    assert [s.get("data-file-id") for s in sections] == [
+        "file_hostile01",
+        "file_hostile02",
+        "file_hostile03",
+    ]
     cells = {
         th.text_content(): th.getnext().text_content()
         for th in sections[0].xpath(".//table[@class='fields']//th")
@@ -51,7 +55,11 @@ def test_html_escaped_standalone_report(batch):
     assert cells["notes"] == MULTILINE
     assert cells["1st total/€"] == "1234.5"
     items = sections[0].xpath(".//table[@data-field='line_items']/tbody/tr")
-    assert [r.xpath("./td")[1].text_content() for r in items] == [THAI, f"{CHINESE} {EMOJI}", "+SUM(A1)"]
+    assert [r.xpath("./td")[1].text_content() for r in items] == [
+        THAI,
+        f"{CHINESE} {EMOJI}",
+        "+SUM(A1)",
+    ]
     assert "thead" in {e.tag for e in sections[0].iter()}
     fail = tree.xpath("//table[@class='failures']//td[@class='reason']")[0].text_content()
     assert fail == 'unreadable: The file could not be read: "corrupt" <xref> & trailer'
@@ -90,8 +98,16 @@ def pdf_partial():
 def test_pdf_text_reads_back(pdf_partial):
     pdf, text = pdf_partial
     flat = _norm(text)
-    for s in HOSTILE + ["PARTIAL EXPORT", "later-1.pdf", "later-2.pdf", "Failed files (1)",
-                        "The file could not be read", "INV-001", "1234.5", "2024-05-01T09:30:15.250Z"]:
+    for s in HOSTILE + [
+        "PARTIAL EXPORT",
+        "later-1.pdf",
+        "later-2.pdf",
+        "Failed files (1)",
+        "The file could not be read",
+        "INV-001",
+        "1234.5",
+        "2024-05-01T09:30:15.250Z",
+    ]:
         assert _norm(s) in flat, s
     for line in MULTILINE.split("\n"):
         assert line in text
@@ -163,7 +179,9 @@ def test_docx_in_progress_and_wide_template(partial_batch):
     b.results[0].fields.update({f"field {i}": f"value {i}" for i in range(20)})
     d = _docx(b)
     assert d.sections[0].page_width > d.sections[0].page_height  # landscape
-    parts = [t for t in d.tables if _table_rows(t)[0][2:3] and _table_rows(t)[0][2].startswith("field ")]
+    parts = [
+        t for t in d.tables if _table_rows(t)[0][2:3] and _table_rows(t)[0][2].startswith("field ")
+    ]
     assert len(parts) == 3  # 8 + 8 + 4 field columns
     assert sum(len(t.columns) - 2 for t in parts) == 20
     assert _table_rows(parts[2])[1][-1] == "value 19"
@@ -174,7 +192,13 @@ def test_docx_in_progress_and_wide_template(partial_batch):
 
 def test_text_aligned_and_complete(partial_batch):
     text = render_whole(partial_batch, "text").decode("utf-8")
-    for s in HOSTILE + [EMOJI, "PARTIAL EXPORT", "later-2.pdf", "FAILED FILES (1)", "PENDING FILES (2)"]:
+    for s in HOSTILE + [
+        EMOJI,
+        "PARTIAL EXPORT",
+        "later-2.pdf",
+        "FAILED FILES (1)",
+        "PENDING FILES (2)",
+    ]:
         assert s in text, s
     lines = text.splitlines()
     # multi-line value: continuation lines are indented under the first one

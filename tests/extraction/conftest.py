@@ -24,7 +24,9 @@ def fixtures() -> Path:
 
 def spec(name: str, **engine: Any) -> TemplateSpec:
     t = BUILTIN_TEMPLATES[name]
-    return TemplateSpec(t["name"], t["templateSchema"], t["instructions"], {**t["engine"], **engine})
+    return TemplateSpec(
+        t["name"], t["templateSchema"], t["instructions"], {**t["engine"], **engine}
+    )
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ class FakeLLM:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append(body)
@@ -61,11 +63,21 @@ class FakeLLM:
                 if status != 200:
                     return self._send(status, {"error": {"message": str(content)}})
                 text = content if isinstance(content, str) else json.dumps(content)
-                self._send(200, {
-                    "id": "chatcmpl-test", "object": "chat.completion", "model": body.get("model"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": text}}],
-                })
+                self._send(
+                    200,
+                    {
+                        "id": "chatcmpl-test",
+                        "object": "chat.completion",
+                        "model": body.get("model"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "finish_reason": "stop",
+                                "message": {"role": "assistant", "content": text},
+                            }
+                        ],
+                    },
+                )
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

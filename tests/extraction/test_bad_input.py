@@ -36,7 +36,9 @@ def test_too_many_pages(fixtures: Path, invoice: TemplateSpec) -> None:
 
 def test_image_pixel_limit_is_a_setting(fixtures: Path, receipt: TemplateSpec) -> None:
     with pytest.raises(ExtractionError) as info:
-        extract_file(fixtures / "receipt.png", receipt, options=EngineOptions(max_image_pixels=10_000))
+        extract_file(
+            fixtures / "receipt.png", receipt, options=EngineOptions(max_image_pixels=10_000)
+        )
     assert info.value.code == "ImageTooLarge"
     assert "megapixels" in info.value.message
 

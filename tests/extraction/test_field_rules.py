@@ -32,28 +32,54 @@ def _page(lines: list[str | list[str]]) -> Document:
 def _candidates(doc: Document) -> dict[str, list[str]]:
     specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
     specs.append(field_spec("total", {"type": "number"}))
-    return {k: [str(c.value) for c in v] for k, v in document_candidates(Finder(doc, specs)).items()}
+    return {
+        k: [str(c.value) for c in v] for k, v in document_candidates(Finder(doc, specs)).items()
+    }
 
 
 def test_address_with_numbers_like_amounts_is_one_candidate() -> None:
     # '31,31A' and '01&02,1ST' read like amounts with cents; the lines are still address lines
-    doc = _page(["KEDAI BUKU MAJU", "31,31A, JALAN MERANTI 9,", "LOT 1F-01&02,1ST FLR, PLAZA",
-                 "81300 SKUDAI, JOHOR", "TOTAL 12.50"])
-    assert "31,31A, JALAN MERANTI 9, LOT 1F-01&02,1ST FLR, PLAZA 81300 SKUDAI, JOHOR" in _candidates(doc)["address"]
+    doc = _page(
+        [
+            "KEDAI BUKU MAJU",
+            "31,31A, JALAN MERANTI 9,",
+            "LOT 1F-01&02,1ST FLR, PLAZA",
+            "81300 SKUDAI, JOHOR",
+            "TOTAL 12.50",
+        ]
+    )
+    assert (
+        "31,31A, JALAN MERANTI 9, LOT 1F-01&02,1ST FLR, PLAZA 81300 SKUDAI, JOHOR"
+        in _candidates(doc)["address"]
+    )
 
 
 def test_address_stops_at_phone_and_tax_parts_on_its_own_line() -> None:
-    doc = _page(["KEDAI BUKU MAJU", "NO.1, JALAN PERMAS 10/5,", "81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322",
-                 "GST ID: 000123456789"])
+    doc = _page(
+        [
+            "KEDAI BUKU MAJU",
+            "NO.1, JALAN PERMAS 10/5,",
+            "81750 JOHOR BAHRU, JOHOR, TEL NO.: 07-387 3322",
+            "GST ID: 000123456789",
+        ]
+    )
     found = _candidates(doc)["address"]
     assert "NO.1, JALAN PERMAS 10/5, 81750 JOHOR BAHRU, JOHOR" in found
     assert not any("GST" in v for v in found if v.startswith("NO.1"))
 
 
 def test_address_after_a_label_or_registration_number() -> None:
-    doc = _page(["KEDAI BUKU MAJU SDN BHD", "HQ ADD: LOT 11, BATU 2, JALAN KAPAR", "41400 KLANG, SELANGOR"])
+    doc = _page(
+        ["KEDAI BUKU MAJU SDN BHD", "HQ ADD: LOT 11, BATU 2, JALAN KAPAR", "41400 KLANG, SELANGOR"]
+    )
     assert "LOT 11, BATU 2, JALAN KAPAR 41400 KLANG, SELANGOR" in _candidates(doc)["address"]
-    doc = _page(["KEDAI BUKU MAJU", ["GST REG NO. 000947339264", "PLAZA UTAMA, JALAN SS 7"], "47301 PETALING JAYA"])
+    doc = _page(
+        [
+            "KEDAI BUKU MAJU",
+            ["GST REG NO. 000947339264", "PLAZA UTAMA, JALAN SS 7"],
+            "47301 PETALING JAYA",
+        ]
+    )
     assert "PLAZA UTAMA, JALAN SS 7 47301 PETALING JAYA" in _candidates(doc)["address"]
     assert address_start(["(1219716-T) PARADIGM MALL LOT 4"]) == "PARADIGM MALL LOT 4"
     assert address_start(["12 JALAN MERANTI"]) == "12 JALAN MERANTI"
@@ -62,7 +88,14 @@ def test_address_after_a_label_or_registration_number() -> None:
 
 
 def test_address_whose_first_line_has_no_street_word() -> None:
-    doc = _page(["STESEN MINYAK SETIA", "AUTOROUTE RABAT MEKNES", "15000 KHEMISSET", "TEL. : 05.22.95.66.66"])
+    doc = _page(
+        [
+            "STESEN MINYAK SETIA",
+            "AUTOROUTE RABAT MEKNES",
+            "15000 KHEMISSET",
+            "TEL. : 05.22.95.66.66",
+        ]
+    )
     assert "AUTOROUTE RABAT MEKNES 15000 KHEMISSET" in _candidates(doc)["address"]
 
 
@@ -74,14 +107,19 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert fix_legal_form("ESDN BHDX") == "ESDN BHDX"  # inside a word: no legal form
     assert clean_name("CASH & CARRY SDN 3HD 28-05") == "CASH & CARRY SDN BHD"
     assert fix_legal_form("HARDWARE SDNBHD") == "HARDWARE SDN BHD"
-    assert fix_legal_form("KEDAI-0 MAJU") == "KEDAI-O MAJU" and fix_legal_form("GOLDEN_LEAF") == "GOLDEN LEAF"
+    assert (
+        fix_legal_form("KEDAI-0 MAJU") == "KEDAI-O MAJU"
+        and fix_legal_form("GOLDEN_LEAF") == "GOLDEN LEAF"
+    )
     assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
 
 
 def test_dates_whose_separators_ocr_lost_or_glued() -> None:
     assert [d.isoformat() for d, _s, _e in find_dates("27032018 No :CS-20243")] == ["2018-03-27"]
     assert [d.isoformat() for d, _s, _e in find_dates("#19536001/06/2018 6:31")] == ["2018-06-01"]
-    assert [d.isoformat() for d, _s, _e in find_dates("02102016", day_first=False)] == ["2016-02-10"]
+    assert [d.isoformat() for d, _s, _e in find_dates("02102016", day_first=False)] == [
+        "2016-02-10"
+    ]
     assert find_dates("INV 12345678") == []
     assert find_dates("TEL 0312345678") == []
 
@@ -93,8 +131,17 @@ def test_document_title_after_a_name_is_no_part_of_it() -> None:
 
 
 def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
-    doc = _page(["KEDAI MAJU", "ROTI 2 X 1.50 3.00", "SUBTOTAL 10.00", "SST 6% 0.60", "AMOUNT DUE $10.60",
-                 "CASH 20.00", "CHANGE 9.40"])
+    doc = _page(
+        [
+            "KEDAI MAJU",
+            "ROTI 2 X 1.50 3.00",
+            "SUBTOTAL 10.00",
+            "SST 6% 0.60",
+            "AMOUNT DUE $10.60",
+            "CASH 20.00",
+            "CHANGE 9.40",
+        ]
+    )
     specs = [field_spec("total", {"type": "number"})]
     feats = {str(c.value): c.features for c in document_candidates(Finder(doc, specs))["total"]}
     assert feats["10.60"]["net_plus_tax"] == 1.0 and feats["10.60"]["last_grand_line"] == 1.0
@@ -105,14 +152,22 @@ def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
 
 def test_short_sample_iban_next_to_its_label(tmp_path: Path, invoice: TemplateSpec) -> None:
     path = tmp_path / "inv.txt"
-    path.write_text("Nordwind Handel GmbH\nRechnung Nr. R-1\nDatum: 02.05.2024\nIBAN :   DE12 1234 4321 9876 00\n"
-                    "Gesamtbetrag 119,00 EUR\nRef DE12 1234 4321 9876 00\n", encoding="utf-8")
+    path.write_text(
+        "Nordwind Handel GmbH\nRechnung Nr. R-1\nDatum: 02.05.2024\nIBAN :   DE12 1234 4321 9876 00\n"
+        "Gesamtbetrag 119,00 EUR\nRef DE12 1234 4321 9876 00\n",
+        encoding="utf-8",
+    )
     assert extract_file(path, invoice).values()["iban"] == "DE1212344321987600"
-    assert find_ibans("Ref DE12 1234 4321 9876 00") == []  # without a label the length must be right
+    assert (
+        find_ibans("Ref DE12 1234 4321 9876 00") == []
+    )  # without a label the length must be right
 
 
 def test_hyphenated_german_date_labels(tmp_path: Path, invoice: TemplateSpec) -> None:
     path = tmp_path / "inv.txt"
-    path.write_text("Nordwind Handel GmbH\nRechnung\nBeleg-Nr. : 471102\nLeistungs-Datum : 05.08.2013\n"
-                    "Beleg-Datum : 16.09.2013\nGesamtbetrag 119,00 EUR\n", encoding="utf-8")
+    path.write_text(
+        "Nordwind Handel GmbH\nRechnung\nBeleg-Nr. : 471102\nLeistungs-Datum : 05.08.2013\n"
+        "Beleg-Datum : 16.09.2013\nGesamtbetrag 119,00 EUR\n",
+        encoding="utf-8",
+    )
     assert extract_file(path, invoice).values()["issue_date"] == "2013-09-16"

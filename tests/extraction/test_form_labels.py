@@ -11,7 +11,9 @@ INVOICE = BUILTIN_TEMPLATES["invoice"]
 
 
 def test_party_name_labels_are_not_part_of_the_value() -> None:
-    spec = TemplateSpec(INVOICE["name"], INVOICE["templateSchema"], INVOICE["instructions"], INVOICE["engine"])
+    spec = TemplateSpec(
+        INVOICE["name"], INVOICE["templateSchema"], INVOICE["instructions"], INVOICE["engine"]
+    )
     fields = extract_file(DOCS / "invoice-acme.pdf", spec).values()
     assert fields["seller_name"] == "Acme Supplies GmbH"
     assert fields["buyer_name"] == "Northwind Traders"

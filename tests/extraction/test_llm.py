@@ -10,10 +10,19 @@ from extraction import EngineOptions, ExtractionError, TransientExtractionError,
 from tests.extraction.conftest import FakeLLM, spec
 
 FULL_ANSWER = {
-    "invoice_number": "INV-2024-0042", "issue_date": "15.03.2024", "due_date": "2024-04-14",
-    "seller_name": "Nordlicht Software GmbH", "buyer_name": "Acme Trading Ltd", "currency": "EUR",
-    "net_total": "2.200,00", "tax_total": 418, "grand_total": 2618.0, "iban": "DE89370400440532013000",
-    "line_items": [{"description": "Consulting services", "quantity": 10, "unit_price": 120, "amount": 1200}],
+    "invoice_number": "INV-2024-0042",
+    "issue_date": "15.03.2024",
+    "due_date": "2024-04-14",
+    "seller_name": "Nordlicht Software GmbH",
+    "buyer_name": "Acme Trading Ltd",
+    "currency": "EUR",
+    "net_total": "2.200,00",
+    "tax_total": 418,
+    "grand_total": 2618.0,
+    "iban": "DE89370400440532013000",
+    "line_items": [
+        {"description": "Consulting services", "quantity": 10, "unit_price": 120, "amount": 1200}
+    ],
 }
 
 
@@ -46,7 +55,9 @@ def test_rate_limit_is_transient_then_a_retry_succeeds(fixtures: Path, fake_llm:
     fake_llm.script = [(429, "slow down"), (200, FULL_ANSWER)]
     with pytest.raises(TransientExtractionError, match="429"):
         extract_file(fixtures / "invoice_text.pdf", llm_template(fake_llm), options=LOCAL)
-    result = extract_file(fixtures / "invoice_text.pdf", llm_template(fake_llm), options=LOCAL)  # the caller's retry
+    result = extract_file(
+        fixtures / "invoice_text.pdf", llm_template(fake_llm), options=LOCAL
+    )  # the caller's retry
     assert result.values()["grand_total"] == 2618
 
 
@@ -69,9 +80,15 @@ def test_auth_failure_is_permanent(fixtures: Path, fake_llm: FakeLLM) -> None:
     assert info.value.code == "LLMError" and "401" in info.value.message
 
 
-def test_schema_violation_gets_one_correction_then_keeps_what_conforms(fixtures: Path, fake_llm: FakeLLM) -> None:
-    bad = {"invoice_number": "INV-2024-0042", "grand_total": "a lot", "issue_date": "someday",
-           "line_items": "three things"}
+def test_schema_violation_gets_one_correction_then_keeps_what_conforms(
+    fixtures: Path, fake_llm: FakeLLM
+) -> None:
+    bad = {
+        "invoice_number": "INV-2024-0042",
+        "grand_total": "a lot",
+        "issue_date": "someday",
+        "line_items": "three things",
+    }
     fake_llm.script = [(200, bad), (200, bad)]
     result = extract_file(fixtures / "invoice_text.pdf", llm_template(fake_llm), options=LOCAL)
     assert len(fake_llm.requests) == 2
@@ -82,7 +99,10 @@ def test_schema_violation_gets_one_correction_then_keeps_what_conforms(fixtures:
 
 
 def test_schema_violation_corrected_on_second_answer(fixtures: Path, fake_llm: FakeLLM) -> None:
-    fake_llm.script = [(200, "Sure! Here it is: not json"), (200, "```json\n" + '{"grand_total": 2618}' + "\n```")]
+    fake_llm.script = [
+        (200, "Sure! Here it is: not json"),
+        (200, "```json\n" + '{"grand_total": 2618}' + "\n```"),
+    ]
     result = extract_file(fixtures / "invoice_text.pdf", llm_template(fake_llm), options=LOCAL)
     assert result.values() == {"grand_total": 2618}
 
@@ -94,7 +114,10 @@ def test_hybrid_asks_the_llm_only_for_missing_fields(fixtures: Path, fake_llm: F
     asked = fake_llm.requests[0]["messages"][0]["content"]
     assert '"iban"' in asked and '"grand_total"' not in asked  # the local engine found the totals
     assert result.fields["grand_total"].source == "local"
-    assert result.fields["iban"].source == "llm" and result.fields["iban"].value == "GB82WEST12345698765432"
+    assert (
+        result.fields["iban"].source == "llm"
+        and result.fields["iban"].value == "GB82WEST12345698765432"
+    )
     assert result.engine == "hybrid"
 
 

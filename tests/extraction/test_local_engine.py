@@ -29,7 +29,12 @@ def test_text_pdf_invoice(fixtures: Path, invoice: TemplateSpec) -> None:
 def test_line_items_from_a_pdf_table(fixtures: Path, invoice: TemplateSpec) -> None:
     items = extract_file(fixtures / "invoice_text.pdf", invoice).values()["line_items"]
     assert items == [
-        {"description": "Consulting services", "quantity": 10, "unit_price": 120.0, "amount": 1200.0},
+        {
+            "description": "Consulting services",
+            "quantity": 10,
+            "unit_price": 120.0,
+            "amount": 1200.0,
+        },
         {"description": "Software licence", "quantity": 2, "unit_price": 450.5, "amount": 901.0},
         {"description": "Support hotline", "quantity": 1, "unit_price": 99.0, "amount": 99.0},
     ]
@@ -53,7 +58,12 @@ def test_plain_text_french_invoice(fixtures: Path, invoice: TemplateSpec) -> Non
     assert v["invoice_number"] == "FA-2023-118"
     assert v["issue_date"] == "2023-09-05" and v["due_date"] == "2023-10-05"
     assert v["seller_name"] == "Atelier Dupont SARL"
-    assert (v["net_total"], v["tax_total"], v["grand_total"], v["currency"]) == (62, 12.4, 74.4, "EUR")
+    assert (v["net_total"], v["tax_total"], v["grand_total"], v["currency"]) == (
+        62,
+        12.4,
+        74.4,
+        "EUR",
+    )
     assert len(v["line_items"]) == 2
 
 
@@ -76,12 +86,22 @@ def test_embedded_facturx_xml_wins(fixtures: Path, invoice: TemplateSpec) -> Non
 
 
 def test_custom_template_with_labels_and_pattern(fixtures: Path) -> None:
-    template = TemplateSpec("custom", {"type": "object", "properties": {
-        "reference": {"type": "string", "description": "Our invoice reference",
-                      "x-labels": ["invoice number"], "x-pattern": r"INV-\d{4}-\d+"},
-        "payment_days": {"type": "integer", "x-labels": ["within"]},
-        "paid": {"type": "boolean"},
-    }})
+    template = TemplateSpec(
+        "custom",
+        {
+            "type": "object",
+            "properties": {
+                "reference": {
+                    "type": "string",
+                    "description": "Our invoice reference",
+                    "x-labels": ["invoice number"],
+                    "x-pattern": r"INV-\d{4}-\d+",
+                },
+                "payment_days": {"type": "integer", "x-labels": ["within"]},
+                "paid": {"type": "boolean"},
+            },
+        },
+    )
     v = extract_file(fixtures / "invoice_text.pdf", template).values()
     assert v["reference"] == "INV-2024-0042"
     assert v["payment_days"] == 30

@@ -71,8 +71,14 @@ def test_month_first_when_asked() -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("Total 23,54 €", "EUR"), ("£2,208.60", "GBP"), ("RM 12.60", "MYR"), ("Amount in USD", "USD"),
-     ("Rs. 1939", "INR"), ("$5.00", "USD")],
+    [
+        ("Total 23,54 €", "EUR"),
+        ("£2,208.60", "GBP"),
+        ("RM 12.60", "MYR"),
+        ("Amount in USD", "USD"),
+        ("Rs. 1939", "INR"),
+        ("$5.00", "USD"),
+    ],
 )
 def test_currency_symbols_to_iso(text: str, code: str) -> None:
     assert find_currency(text) == code
@@ -85,5 +91,8 @@ def test_normalise_currency_words() -> None:
 
 
 def test_iban_checksum() -> None:
-    assert find_ibans("IBAN: DE89 3704 0044 0532 0130 00 BIC: COBADEFFXXX")[0][0] == "DE89370400440532013000"
+    assert (
+        find_ibans("IBAN: DE89 3704 0044 0532 0130 00 BIC: COBADEFFXXX")[0][0]
+        == "DE89370400440532013000"
+    )
     assert find_ibans("IBAN DE00 3704 0044 0532 0130 00") == []

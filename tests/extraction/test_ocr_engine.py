@@ -26,8 +26,9 @@ def _compare_tool():
 
 
 @pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
-def test_receipt_photographed_sideways_is_read_upright(fixtures: Path, tmp_path: Path,
-                                                        turn: Image.Transpose) -> None:
+def test_receipt_photographed_sideways_is_read_upright(
+    fixtures: Path, tmp_path: Path, turn: Image.Transpose
+) -> None:
     with Image.open(fixtures / "receipt.png") as im:
         upright_size = im.size
         im.convert("RGB").transpose(turn).save(tmp_path / "sideways.png")
@@ -69,25 +70,42 @@ def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
 
 def test_compare_tool_scores_lines_by_word_centres() -> None:
     tool = _compare_tool()
-    gt = [("TOTAL 16.80", [(100, 100), (300, 100), (300, 120), (100, 120)]),
-          ("SUNRISE MART", [(100, 10), (300, 10), (300, 30), (100, 30)])]
-    words = [("16.80", 200, 100, 260, 120), ("Total", 100, 101, 150, 119),  # out of order, mixed case
-             ("SUNRISEMART", 100, 10, 290, 30)]  # glued: right only when spaces are ignored
+    gt = [
+        ("TOTAL 16.80", [(100, 100), (300, 100), (300, 120), (100, 120)]),
+        ("SUNRISE MART", [(100, 10), (300, 10), (300, 30), (100, 30)]),
+    ]
+    words = [
+        ("16.80", 200, 100, 260, 120),
+        ("Total", 100, 101, 150, 119),  # out of order, mixed case
+        ("SUNRISEMART", 100, 10, 290, 30),
+    ]  # glued: right only when spaces are ignored
     assert tool.score(words, gt) == (1, 2, 2)
     assert tool.score([], gt) == (0, 0, 2)
     # a leaning line: its quadrilateral, not its bounding box, decides what belongs to it
     leaning = [("A B", [(0, 0), (200, 40), (200, 60), (0, 20)])]
-    assert tool.score([("A", 0, 0, 20, 20), ("B", 180, 40, 200, 60), ("X", 0, 40, 20, 60)], leaning) == (1, 1, 1)
+    assert tool.score(
+        [("A", 0, 0, 20, 20), ("B", 180, 40, 200, 60), ("X", 0, 40, 20, 60)], leaning
+    ) == (1, 1, 1)
 
 
 def test_compare_tool_without_corpus(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "ocr_compare.py"), "--corpus",
-                           str(tmp_path / "absent")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "ocr_compare.py"),
+            "--corpus",
+            str(tmp_path / "absent"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0
     assert "nothing to compare" in proc.stdout
 
 
-def test_ocr_time_is_reported_for_scans_only(fixtures: Path, receipt: TemplateSpec, invoice: TemplateSpec) -> None:
+def test_ocr_time_is_reported_for_scans_only(
+    fixtures: Path, receipt: TemplateSpec, invoice: TemplateSpec
+) -> None:
     assert extract_file(fixtures / "receipt.png", receipt).ocr_seconds > 0
     assert extract_file(fixtures / "receipt_scan.pdf", receipt).ocr_seconds > 0
     assert extract_file(fixtures / "invoice_text.pdf", invoice).ocr_seconds == 0
@@ -95,14 +113,34 @@ def test_ocr_time_is_reported_for_scans_only(fixtures: Path, receipt: TemplateSp
 
 def test_compare_tool_merges_shards_and_splits_the_set() -> None:
     tool = _compare_tool()
-    rows = [{"config": "a", "images": 2, "lines": 100, "exact": 0.9, "nospace": 0.95, "cpu_s": 1.0,
-             "rss_mb": 500.0},
-            {"config": "a", "images": 1, "lines": 300, "exact": 0.5, "nospace": 0.55, "cpu_s": 4.0,
-             "rss_mb": 600.0},
-            {"config": "b", "error": "failed"}]
+    rows = [
+        {
+            "config": "a",
+            "images": 2,
+            "lines": 100,
+            "exact": 0.9,
+            "nospace": 0.95,
+            "cpu_s": 1.0,
+            "rss_mb": 500.0,
+        },
+        {
+            "config": "a",
+            "images": 1,
+            "lines": 300,
+            "exact": 0.5,
+            "nospace": 0.55,
+            "cpu_s": 4.0,
+            "rss_mb": 600.0,
+        },
+        {"config": "b", "error": "failed"},
+    ]
     a, b = tool.merge(rows)
     assert (a["images"], a["lines"], a["rss_mb"]) == (3, 400, 600.0)
-    assert abs(a["exact"] - 0.6) < 1e-9 and abs(a["nospace"] - 0.65) < 1e-9 and abs(a["cpu_s"] - 2.0) < 1e-9
+    assert (
+        abs(a["exact"] - 0.6) < 1e-9
+        and abs(a["nospace"] - 0.65) < 1e-9
+        and abs(a["cpu_s"] - 2.0) < 1e-9
+    )
     assert b == {"config": "b", "error": "failed"}
     corpus = tool.DEFAULT_CORPUS
     if corpus.is_dir() and tool.receipts(corpus, 4):

@@ -79,7 +79,12 @@ def _words(*texts: str) -> list[Word]:
 
 def test_stray_accents_go_on_a_plain_page_only() -> None:
     plain = _words("TOTAL", "QÚANTITY", "SETIA", "ÁLAM", *["GOODS SOLD ARE NOT RETURNABLE"] * 30)
-    assert [w.text for w in _drop_stray_accents(plain)][:4] == ["TOTAL", "QUANTITY", "SETIA", "ALAM"]
+    assert [w.text for w in _drop_stray_accents(plain)][:4] == [
+        "TOTAL",
+        "QUANTITY",
+        "SETIA",
+        "ALAM",
+    ]
     french = _words("Société", "Générale", "Désignation", "Quantité", "Prix", "unitaire", "Total")
     assert [w.text for w in _drop_stray_accents(french)] == [w.text for w in french]
     cjk = _words("谢谢", "TOTAL", *["THANK YOU PLEASE COME AGAIN"] * 30)

@@ -32,13 +32,23 @@ def test_glued_words_are_split() -> None:
 def test_split_amounts_and_initials_are_joined() -> None:
     words = [Word("14.", 0, 0, 30, 20), Word("10", 34, 0, 50, 20)]
     assert [w.text for w in _merge_split_numbers(words)] == ["14.10"]
-    words = [Word("MR", 0, 0, 30, 20), Word("D.", 40, 0, 55, 20), Word("I", 57, 0, 62, 20), Word(".Y.", 64, 0, 80, 20)]
+    words = [
+        Word("MR", 0, 0, 30, 20),
+        Word("D.", 40, 0, 55, 20),
+        Word("I", 57, 0, 62, 20),
+        Word(".Y.", 64, 0, 80, 20),
+    ]
     assert [w.text for w in _merge_initials(words)] == ["MR", "D.I.Y."]
 
 
 def test_threads_share_the_engine_safely(fixtures: Path, invoice: TemplateSpec) -> None:
-    files = [fixtures / "invoice_text.pdf", fixtures / "receipt.png", fixtures / "two_pages.pdf",
-             fixtures / "receipt_scan.pdf", fixtures / "invoice.docx"] * 2
+    files = [
+        fixtures / "invoice_text.pdf",
+        fixtures / "receipt.png",
+        fixtures / "two_pages.pdf",
+        fixtures / "receipt_scan.pdf",
+        fixtures / "invoice.docx",
+    ] * 2
     sequential = [extract_file(f, invoice).values() for f in files]
     with ThreadPoolExecutor(4) as pool:
         parallel = list(pool.map(lambda f: extract_file(f, invoice).values(), files))
@@ -47,7 +57,10 @@ def test_threads_share_the_engine_safely(fixtures: Path, invoice: TemplateSpec) 
 
 def test_eval_tool_without_corpus(tmp_path: Path) -> None:
     repo = Path(__file__).resolve().parents[2]
-    proc = subprocess.run([sys.executable, str(repo / "tools" / "eval.py"), str(tmp_path / "absent")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(repo / "tools" / "eval.py"), str(tmp_path / "absent")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0
     assert "No corpus" in proc.stdout

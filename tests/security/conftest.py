@@ -39,7 +39,7 @@ class SlowLLM:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 slow.calls += 1
                 time.sleep(ANSWER_AFTER)

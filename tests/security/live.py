@@ -55,9 +55,12 @@ class ApiProcess:
 
 
 @contextmanager
-def api_process(tmp: Path, temporal_target: str, log_level: str = "warning", **env: str
-                ) -> Iterator[ApiProcess]:
-    migrate(Settings(data_dir=tmp).sqlalchemy_url)  # what `docbatch migrate` does before the API starts
+def api_process(
+    tmp: Path, temporal_target: str, log_level: str = "warning", **env: str
+) -> Iterator[ApiProcess]:
+    migrate(
+        Settings(data_dir=tmp).sqlalchemy_url
+    )  # what `docbatch migrate` does before the API starts
     port = free_port()
     environ = {
         **os.environ,
@@ -89,6 +92,7 @@ def api_process(tmp: Path, temporal_target: str, log_level: str = "warning", **e
     )
     api = ApiProcess(proc, port)
     try:
+
         def me_answer() -> httpx.Response:
             if proc.poll() is not None:
                 raise AssertionError(f"the API exited: {(tmp / 'api.log').read_text()[-2000:]}")
@@ -183,7 +187,7 @@ def send_chunked(
             if not got:
                 break
             data += got
-    except (ConnectionResetError, socket.timeout):
+    except (TimeoutError, ConnectionResetError):
         pass
     finally:
         sock.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -27,7 +27,10 @@ from tests.harness import Service, make_settings, running_service
 PUBLIC = {  # open on purpose: the reference, liveness, sign-in, static assets
     ("GET", "/health"),
     ("GET", "/health/ready"),  # readiness probes: says which dependency is down, nothing else
-    ("GET", "/metrics"),  # Prometheus: needs DOCBATCH_METRICS_TOKEN on the API (403 unset, 401 wrong)
+    (
+        "GET",
+        "/metrics",
+    ),  # Prometheus: needs DOCBATCH_METRICS_TOKEN on the API (403 unset, 401 wrong)
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
@@ -136,7 +139,7 @@ async def build_world(svc: Service) -> World:
 
     reader, writer = await token(["read"]), await token(["write"])
     scoped = await token(["admin"], projectId=p2)
-    past = (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
     expired = await token(["admin"], expiresAt=past)
     revoked = await token(["admin"])
     assert (await http.delete(f"/tokens/{org}/{revoked['id']}")).status_code == 200

@@ -50,7 +50,7 @@ def test_the_pdf_renderer_fetches_no_url() -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             hits.append(self.path)
             self.send_response(404)
             self.end_headers()

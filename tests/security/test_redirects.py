@@ -36,7 +36,7 @@ class Listener:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            do_GET = do_POST = _answer  # noqa: N815
+            do_GET = do_POST = _answer
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -101,6 +101,7 @@ async def test_redirects_are_not_followed(
     sent = await svc.http.post(f"/webhooks/{svc.org_id}/{hook['id']}/test")
     assert sent.status_code == 202
     event_id = sent.json()["eventId"]
+
     async def attempts() -> list[dict]:
         path = f"/webhooks/{svc.org_id}/{hook['id']}/deliveries"
         return (await svc.http.get(path, params={"eventId": event_id})).json()["data"]

@@ -79,14 +79,21 @@ async def test_a_sample_runs_on_a_worker_and_costs_one_credit(sample_service: Se
     assert status == 200 and body["fields"]["total"], body
     assert await balance(svc) == start - 1
     status, body = await sample(svc, DOCS / "corrupt.pdf", {"mode": "local"})
-    assert status == 400 and body["message"].startswith("CorruptFile:") and "refunded" in body["message"]
+    assert (
+        status == 400
+        and body["message"].startswith("CorruptFile:")
+        and "refunded" in body["message"]
+    )
     assert await balance(svc) == start - 1  # the failed sample was refunded
     query = f"WorkflowType='TemplateTestWorkflow' AND TaskQueue='{svc.settings.task_queue}'"
+
     async def listed() -> list[object]:
         return [w async for w in svc.temporal.list_workflows(query)]
 
     # visibility is eventually consistent
-    ran = await eventually(listed, lambda found: len(found) >= 2, timeout=10, what="both sample runs")
+    ran = await eventually(
+        listed, lambda found: len(found) >= 2, timeout=10, what="both sample runs"
+    )
     assert len(ran) == 2  # both ran as workflows on the worker's task queue
     from sqlmodel import Session, select
 
@@ -94,8 +101,12 @@ async def test_a_sample_runs_on_a_worker_and_costs_one_credit(sample_service: Se
     from core.models import CreditEntry, Organization
 
     with Session(get_engine(svc.settings.sqlalchemy_url)) as session:
-        reasons = sorted(e.reason for e in session.exec(
-            select(CreditEntry).where(CreditEntry.reason.startswith("template_test"))).all())  # type: ignore[attr-defined]
+        reasons = sorted(
+            e.reason
+            for e in session.exec(
+                select(CreditEntry).where(CreditEntry.reason.startswith("template_test"))
+            ).all()
+        )  # type: ignore[attr-defined]
         assert reasons == ["template_test", "template_test", "template_test_refund"]
         org = session.get(Organization, svc.org_id)
         assert org is not None
@@ -103,4 +114,6 @@ async def test_a_sample_runs_on_a_worker_and_costs_one_credit(sample_service: Se
         session.add(org)
         session.commit()
     status, body = await sample(svc, DOCS / "receipt.txt", {"mode": "local"})
-    assert status == 402 and "costs 1 credit" in body["message"] and "balance is 0" in body["message"]
+    assert (
+        status == 402 and "costs 1 credit" in body["message"] and "balance is 0" in body["message"]
+    )

@@ -85,12 +85,15 @@ async def test_an_abandoned_attempt_does_not_overwrite_the_current_one(
         env = ActivityEnvironment()
         job = ExtractInput(batch_id=batch["id"], file_id=file_id)
         old = asyncio.create_task(asyncio.to_thread(env.run, activities.extract_document, job))
+
         def llm_called() -> int:
             assert not old.done(), old.exception()
             return slow_llm.calls
 
         # the old attempt is waiting for the LLM's answer
-        await eventually(llm_called, timeout=60, interval=0.05, what="the old attempt to call the LLM")
+        await eventually(
+            llm_called, timeout=60, interval=0.05, what="the old attempt to call the LLM"
+        )
         with session_scope(settings.sqlalchemy_url) as session:  # a newer attempt takes the file
             row = session.get(BatchFile, file_id)
             row.attempts += 1

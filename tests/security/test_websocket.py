@@ -27,8 +27,9 @@ READ_LIMIT = 60  # seconds a test waits for an answer before it fails (never a s
 
 async def new_token(live: Service, **body: object) -> tuple[str, str]:
     """A read-only token made through the API: (id, value)."""
-    resp = await live.http.post(f"/tokens/{live.org_id}",
-                                json={"name": "socket", "permissions": ["read"], **body})
+    resp = await live.http.post(
+        f"/tokens/{live.org_id}", json={"name": "socket", "permissions": ["read"], **body}
+    )
     assert resp.status_code == 201, resp.text
     return resp.json()["id"], resp.json()["token"]
 
@@ -55,7 +56,9 @@ async def pong(ws: ClientConnection) -> None:
 # --- the token never reaches a log -------------------------------------------------------------
 
 
-def test_token_in_the_url_is_never_logged(tmp_path: Path, temporal_env: WorkflowEnvironment) -> None:
+def test_token_in_the_url_is_never_logged(
+    tmp_path: Path, temporal_env: WorkflowEnvironment
+) -> None:
     """uvicorn at info level logs every request line; ?token= must still work, and never appear."""
     target = temporal_env.client.service_client.config.target_host
     bad = "dbt_" + "Q" * 40  # a wrong token is a secret too (someone's typo of a real one)
@@ -85,12 +88,18 @@ def test_token_in_the_url_is_never_logged(tmp_path: Path, temporal_env: Workflow
 # --- a socket does not outlive its token --------------------------------------------------------
 
 
-async def test_revoked_token_closes_its_open_socket(tmp_path: Path, temporal_client: Client) -> None:
+async def test_revoked_token_closes_its_open_socket(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     settings = make_settings(tmp_path, ws_token_recheck_seconds=0.3)
     async with live_api(settings, temporal_client) as live:
         token_id, value = await new_token(live)
-        async with connect(live.ws_url(), additional_headers={"Authorization": f"Bearer {value}"}) as ws, \
-                connect(live.ws_url(), additional_headers={"Authorization": f"Bearer {OWNER_TOKEN}"}) as other:
+        async with (
+            connect(live.ws_url(), additional_headers={"Authorization": f"Bearer {value}"}) as ws,
+            connect(
+                live.ws_url(), additional_headers={"Authorization": f"Bearer {OWNER_TOKEN}"}
+            ) as other,
+        ):
             await pong(ws)
             revoked = await live.http.delete(f"/tokens/{live.org_id}/{token_id}")
             assert revoked.status_code == 200, revoked.text
@@ -104,7 +113,9 @@ async def test_revoked_token_closes_its_open_socket(tmp_path: Path, temporal_cli
             assert code == 4401
 
 
-async def test_subscribe_and_expiry_check_the_token(tmp_path: Path, temporal_client: Client) -> None:
+async def test_subscribe_and_expiry_check_the_token(
+    tmp_path: Path, temporal_client: Client
+) -> None:
     """With the periodic check an hour away: a subscribe after revocation is refused at once, and an
     expiring token's socket closes at its expiry."""
     settings = make_settings(tmp_path, ws_token_recheck_seconds=3600)
@@ -113,8 +124,10 @@ async def test_subscribe_and_expiry_check_the_token(tmp_path: Path, temporal_cli
         expires = utcnow() + timedelta(seconds=3)
         _, short = await new_token(live, expiresAt=expires.isoformat())
         auth = {"Authorization": f"Bearer {value}"}
-        async with connect(live.ws_url(), additional_headers=auth) as ws, \
-                connect(live.ws_url(), subprotocols=["bearer", short]) as expiring:
+        async with (
+            connect(live.ws_url(), additional_headers=auth) as ws,
+            connect(live.ws_url(), subprotocols=["bearer", short]) as expiring,
+        ):
             await pong(ws)
             await pong(expiring)
             assert (await live.http.delete(f"/tokens/{live.org_id}/{token_id}")).status_code == 200
@@ -135,11 +148,18 @@ def add_batches(live: Service, count: int, status: str) -> list[str]:
     ids = []
     with Session(get_engine(live.settings.sqlalchemy_url)) as session:
         for i in range(count):
-            batch = Batch(id=new_id("batch"), org_id=live.org_id, project_id=live.project_id,
-                          template_id=live.templates["receipt"], template_name="receipt",
-                          name=f"cap {status} {i}", status=status, total_files=1,
-                          completed_files=int(status == "completed"),
-                          progress=100 if status == "completed" else 0)
+            batch = Batch(
+                id=new_id("batch"),
+                org_id=live.org_id,
+                project_id=live.project_id,
+                template_id=live.templates["receipt"],
+                template_name="receipt",
+                name=f"cap {status} {i}",
+                status=status,
+                total_files=1,
+                completed_files=int(status == "completed"),
+                progress=100 if status == "completed" else 0,
+            )
             session.add(batch)
             ids.append(batch.id)
         session.commit()
@@ -173,10 +193,17 @@ async def test_one_socket_follows_at_most_the_cap(tmp_path: Path, temporal_clien
         running = add_batches(live, 3, "processing")
         async with connect(live.ws_url(token=OWNER_TOKEN)) as ws:
             seen: list[dict] = []
-            while not any(m["event"] == "error" for m in seen) or len(
-                    {m["data"]["batchId"] for m in seen if m["event"] == "batch_progress_updated"}) < 2:
+            while (
+                not any(m["event"] == "error" for m in seen)
+                or len(
+                    {m["data"]["batchId"] for m in seen if m["event"] == "batch_progress_updated"}
+                )
+                < 2
+            ):
                 seen.append(await next_message(ws))
-            followed = {m["data"]["batchId"] for m in seen if m["event"] == "batch_progress_updated"}
+            followed = {
+                m["data"]["batchId"] for m in seen if m["event"] == "batch_progress_updated"
+            }
             errors = [m for m in seen if m["event"] == "error"]
             assert followed == set(running[:2]) and len(errors) == 1, seen
             assert errors[0]["data"]["batchId"] == running[2] and errors[0]["data"]["code"] == 4429

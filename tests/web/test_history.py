@@ -75,12 +75,12 @@ async def test_progress_moves_live_without_reload(page: Page, web: Service) -> N
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen) and len(seen) >= 3, seen
     assert await page.evaluate("window.__sameDocument === true")
     assert any(f"/ws/{web.org_id}" in url for url in sockets), sockets
-    assert not any("token" in url for url in sockets), sockets  # the cookie, never the URL (issue 11)
+    assert not any("token" in url for url in sockets), (
+        sockets
+    )  # the cookie, never the URL (issue 11)
 
 
-async def test_polling_takes_over_without_websocket(
-    context: BrowserContext, web: Service
-) -> None:
+async def test_polling_takes_over_without_websocket(context: BrowserContext, web: Service) -> None:
     """A browser (or proxy) without WebSockets still sees the batch move: the page polls the API."""
     await context.add_init_script("delete window.WebSocket")
     page = await context.new_page()

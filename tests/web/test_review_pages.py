@@ -49,9 +49,7 @@ async def record(web: Service, file_id: str) -> dict:
     return (await web.http.get(f"/processing-history/{web.org_id}/{file_id}")).json()
 
 
-async def test_the_queue_is_driven_by_the_keyboard(
-    page: Page, web: Service, queue: dict
-) -> None:
+async def test_the_queue_is_driven_by_the_keyboard(page: Page, web: Service, queue: dict) -> None:
     batch = next(b for b in await web.batches() if b["name"] == "To review")
     await sign_in(page, web, then=f"/ui/batches/{batch['id']}")
     await expect(page.locator("#needs-review-count")).to_have_text("3 files")

@@ -25,7 +25,9 @@ UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), s
 async def some_batch(web: Service) -> dict:
     batches = await web.batches()
     return (
-        batches[0] if batches else await web.upload_ok([DOCS / "invoice-acme.pdf"], name="Any batch")
+        batches[0]
+        if batches
+        else await web.upload_ok([DOCS / "invoice-acme.pdf"], name="Any batch")
     )
 
 
@@ -38,9 +40,7 @@ def watch_uploads(page: Page) -> list[str]:
     return sent
 
 
-async def test_51_files_are_refused_in_the_page(
-    page: Page, web: Service, tmp_path: Path
-) -> None:
+async def test_51_files_are_refused_in_the_page(page: Page, web: Service, tmp_path: Path) -> None:
     files = []
     for i in range(51):
         path = tmp_path / f"note-{i:02d}.txt"
