@@ -22,16 +22,18 @@ DOWNLOAD: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The export file (``X-Export-Partial: true`` while the batch processes).",
         "content": {
-            media: {"schema": {"type": "string", "format": "binary"}}
-            for media in (
-                "application/json",
-                "text/csv",
-                "application/pdf",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                "application/xml",
-                "text/html",
-                "text/plain",
-            )
+            "application/json": {"schema": {"type": "object"}},  # the JSON export document
+            **{
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in (
+                    "text/csv",
+                    "application/pdf",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    "application/xml",
+                    "text/html",
+                    "text/plain",
+                )
+            },
         },
     }
 }

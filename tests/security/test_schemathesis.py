@@ -1,5 +1,6 @@
 """Schemathesis over /openapi.json against the API in its own process: whatever the schema
-allows a client to send, authenticated as the owner, the API never answers 5xx.
+allows a client to send, authenticated as the owner, the API never answers 5xx, and every
+successful JSON answer matches the response model the route declares.
 
 (The cases are drawn with Hypothesis from each operation's strategy; schemathesis' own pytest
 plugin does not load under this pytest version.)
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import response_schema_conformance
+from schemathesis.core.failures import Failure, FailureGroup
 from temporalio.testing import WorkflowEnvironment
 
 from tests.harness import OWNER_TOKEN
@@ -25,7 +28,8 @@ def test_no_server_errors(tmp_path: Path, temporal_env: WorkflowEnvironment) -> 
     with api_process(tmp_path, target) as api:
         schema = schemathesis.openapi.from_url(api.url + "/openapi.json")
         failures: list[str] = []
-        calls = 0
+        mismatches: list[str] = []
+        calls = validated = 0
         operations = [result.ok() for result in schema.get_all_operations()]
         for operation in operations:
 
@@ -38,7 +42,7 @@ def test_no_server_errors(tmp_path: Path, temporal_env: WorkflowEnvironment) -> 
                 database=None,
             )
             def run(case) -> None:  # type: ignore[no-untyped-def]
-                nonlocal calls
+                nonlocal calls, validated
                 response = case.call(base_url=api.url, headers=AUTH)
                 calls += 1
                 if response.status_code >= 500:
@@ -46,11 +50,20 @@ def test_no_server_errors(tmp_path: Path, temporal_env: WorkflowEnvironment) -> 
                         f"{case.method} {case.formatted_path} -> {response.status_code}: "
                         f"{response.text[:200]} (curl: {case.as_curl_command()})"
                     )
+                elif response.status_code < 300:
+                    validated += 1
+                    try:
+                        case.validate_response(response, checks=[response_schema_conformance])
+                    except (Failure, FailureGroup) as exc:  # the failed checks, alone or grouped
+                        mismatches.append(f"{case.method} {case.formatted_path}: {exc}"[:400])
 
             run()
         print(
             f"\nschemathesis: {len(operations)} operations, {calls} requests, "
-            f"{len(failures)} server errors"
+            f"{len(failures)} server errors, {validated} successful answers checked, "
+            f"{len(mismatches)} off their schema"
         )
         assert not failures, "\n".join(failures[:20])
+        assert not mismatches, "\n".join(mismatches[:20])
         assert calls > len(operations)
+        assert validated > len(operations), "too few successful answers to check the schemas"
