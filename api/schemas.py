@@ -424,3 +424,20 @@ class TestEventSent(Public):
     event_id: str
     event_type: str
     endpoint_id: str
+
+
+# --- template test ----------------------------------------------------------------------------
+
+
+class TemplateTestResult(Public):
+    """What a template test found on its sample: the engine's result and the empty fields."""
+
+    model_config = ConfigDict(extra="allow")  # whatever else the engine reports stays in
+
+    fields: dict[str, Any]
+    confidence: dict[str, float]
+    details: dict[str, dict[str, Any]]
+    pages: int
+    engine: str
+    file_name: str
+    missing: list[str]

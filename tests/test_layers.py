@@ -109,7 +109,7 @@ def json_answers(spec: dict) -> list[tuple[str, dict]]:  # type: ignore[type-arg
 
 
 #: Routes another change owns; remove an entry once its route names a model.
-NOT_YET = {"POST /ui/templates/test"}
+NOT_YET: set[str] = set()
 
 
 def test_every_json_route_names_a_response_model() -> None:

@@ -20,6 +20,7 @@ from temporalio.service import RPCError
 import extraction
 from api.deps import SessionDep, SessionWriter, SettingsDep, TemporalDep
 from api.errors import ApiError
+from api.schemas import TemplateTestResult
 from core.credits import InsufficientCredits, apply_change
 from core.credits import refund_template_test as refund
 from core.credits import template_test_charge_key as charge_key
@@ -52,7 +53,7 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
     return value
 
 
-@router.post("/ui/templates/test")
+@router.post("/ui/templates/test", response_model=TemplateTestResult, response_model_by_alias=True)
 async def test_template(
     principal: SessionWriter,
     settings: SettingsDep,
@@ -63,7 +64,7 @@ async def test_template(
     name: Annotated[str, Form()] = "test",
     instructions: Annotated[str, Form()] = "",
     engine: Annotated[str, Form()] = "",
-) -> dict[str, Any]:
+) -> TemplateTestResult:
     """Run the engine (on a worker, one credit) with a (possibly unsaved) template on a sample."""
     schema = _json_object(templateSchema, "templateSchema")
     engine_settings = _json_object(engine, "engine") or {"mode": "local"}
@@ -119,7 +120,9 @@ async def test_template(
         for f in job.template_schema.get("properties", {})
         if outcome.result["fields"].get(f) in (None, "", [])
     ]
-    return {**outcome.result, "fileName": job.file_name, "missing": missing}
+    return TemplateTestResult.model_validate(
+        {**outcome.result, "fileName": job.file_name, "missing": missing}
+    )
 
 
 async def _run_sample(
