@@ -54,7 +54,8 @@ class BatchStoreActivities:
     @activity.defn(name="charge_retry")
     @logs_ids
     def charge_retry(self, charge: RetryCharge) -> bool:
-        """Charge one credit for a re-run and queue the file again; False if the balance is short."""
+        """Charge one credit for a re-run and queue the file again; False if the balance is
+        short."""
         with session_scope(self.db_url) as session:
             row = session.get(BatchFile, charge.file_id)
             batch = session.get(Batch, charge.batch_id)

@@ -38,7 +38,8 @@ log = logging.getLogger("docbatch.extract")
 
 
 def document_kind(path: Path) -> str:
-    """pdf, image, docx or text (a metrics label): from the file's first bytes, as the readers decide."""
+    """pdf, image, docx or text (a metrics label): from the file's first bytes, as the readers
+    decide."""
     with open(path, "rb") as fh:
         head = fh.read(8192)
     if head.startswith(b"PK\x03\x04"):
@@ -200,7 +201,8 @@ class ExtractActivities:
         spec: TemplateSpec,
         learned: dict[str, Any] | None = None,
     ):
-        """The engine on one file, its errors turned into Temporal's: permanent, transient, cancelled."""
+        """The engine on one file, its errors turned into Temporal's: permanent, transient,
+        cancelled."""
         try:
             options = replace(self.options, learning=learned) if learned else self.options
             with heartbeating(

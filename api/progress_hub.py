@@ -195,7 +195,8 @@ class BatchWatcher:
             self._emit(seq, message)
 
     async def _from_database(self, *, gone: bool) -> None:
-        """No workflow to ask (not started yet, or past retention): the database row is the truth."""
+        """No workflow to ask (not started yet, or past retention): the database row is the
+        truth."""
         row = await asyncio.to_thread(self.hub.load_batch, self.batch_id)
         if row is None or row.deleted_at is not None:
             self.closed = True

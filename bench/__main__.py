@@ -17,7 +17,8 @@ SECTIONS = [
     ("uploads: 50 files of 10 MB, time and API memory", "bench.bench_upload"),
     ("whole service vs. docbatch extract: 20 receipt scans", "bench.bench_service_ocr"),
     (
-        "scale-out: files per second with 1, 2, 3 workers (Temporal, PostgreSQL, S3, API and workers as processes)",
+        "scale-out: files per second with 1, 2, 3 workers "
+        "(Temporal, PostgreSQL, S3, API and workers as processes)",
         "bench.bench_scale",
     ),
 ]

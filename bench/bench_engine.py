@@ -46,7 +46,8 @@ def bench_text_pdfs(files: list[Path]) -> None:
     total = time.perf_counter() - started
     print(
         f"text PDFs: {len(files)} files, {pages} pages in {total:.2f}s -> "
-        f"{1000 * total / pages:.1f} ms/page (median {1000 * statistics.median(per_page):.1f} ms/page, "
+        f"{1000 * total / pages:.1f} ms/page "
+        f"(median {1000 * statistics.median(per_page):.1f} ms/page, "
         f"max {1000 * max(per_page):.1f} ms/page)"
     )
 
@@ -81,9 +82,11 @@ def bench_ocr(images: list[Path]) -> None:
     b, e, p = sum(bare), sum(full), sum(plain)
     n = len(images)
     print(
-        f"OCR images: {n} images, engine {e / n:.2f} s/image; bare RapidOCR 3 call on the file {p / n:.2f} "
+        f"OCR images: {n} images, engine {e / n:.2f} s/image; "
+        f"bare RapidOCR 3 call on the file {p / n:.2f} "
         f"s/image -> ratio {e / p:.2f}; the engine's own OCR call (reduced huge scans, word boxes) "
-        f"{b / n:.2f} s/image -> ratio {e / b:.2f}, i.e. {1000 * (e - b) / n:.0f} ms/image for decoding, "
+        f"{b / n:.2f} s/image -> ratio {e / b:.2f}, "
+        f"i.e. {1000 * (e - b) / n:.0f} ms/image for decoding, "
         "respacing, layout and field finding"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -101,7 +104,7 @@ def bench_ocr(images: list[Path]) -> None:
         seq = (time.perf_counter() - t) / len(sample)
         t = time.perf_counter()
         with ThreadPoolExecutor(2) as pool:
-            list(pool.map(lambda a: engine(a[:, :, ::-1].copy()), sample * 2))
+            list(pool.map(lambda a, engine=engine: engine(a[:, :, ::-1].copy()), sample * 2))
         par = (time.perf_counter() - t) / (2 * len(sample))
         print(
             f"OCR intra-op threads={threads}: {seq:.2f} s/image one at a time, "
@@ -125,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     images = images or [FIXTURES / "receipt.png"]
     print(
-        f"cores: {os.cpu_count()}, corpus: {'yes' if (corpus / 'sroie').is_dir() else 'no (fixtures)'}"
+        f"cores: {os.cpu_count()}, "
+        f"corpus: {'yes' if (corpus / 'sroie').is_dir() else 'no (fixtures)'}"
     )
     bench_text_pdfs(pdfs)
     bench_ocr(images)

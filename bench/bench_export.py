@@ -138,7 +138,8 @@ def compare(batch, n_files: int, n_items: int) -> None:
     docx_old, docx_new = best(docx_v1), best(build_docx)
     json_old, json_new = first_export(n_files, n_items, True), first_export(n_files, n_items, False)
     print(
-        "\nissue 13 figures (best of 2; baseline = previous implementation, bench/baseline/, same run)"
+        "\nissue 13 figures "
+        "(best of 2; baseline = previous implementation, bench/baseline/, same run)"
     )
     print(f"{'what':<34}{'now':>10}{'baseline':>11}{'speed-up':>10}   target")
     for what, new, old, target in (
@@ -148,7 +149,8 @@ def compare(batch, n_files: int, n_items: int) -> None:
     ):
         print(f"{what:<34}{new:>9.3f}s{old:>10.3f}s{old / new:>9.1f}x   {target}")
     print(
-        f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, {pdf_old / html_s:.0f}x before "
+        f"PDF / HTML of the same batch       {pdf_new / html_s:.0f}x now, "
+        f"{pdf_old / html_s:.0f}x before "
         f"(HTML {html_s * 1000:.0f} ms)"
     )
 

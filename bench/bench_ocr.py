@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         if with_gt:
             folder, limit = sroie, args.receipts
             print(
-                f"{len(ocr_compare.receipts(sroie, limit))} corpus receipts (tools/ocr_compare.py order), "
+                f"{len(ocr_compare.receipts(sroie, limit))} corpus receipts "
+                "(tools/ocr_compare.py order), "
                 "one thread, each engine in its own process"
             )
         else:

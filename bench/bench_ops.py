@@ -90,7 +90,8 @@ async def bench_readiness_and_metrics() -> None:
                 print(f"/health        median {statistics.median(live):6.2f} ms")
                 print(
                     f"/health/ready  median {statistics.median(ready):6.2f} ms, p95 "
-                    f"{sorted(ready)[94]:6.2f} ms  ({statistics.median(ready) / statistics.median(live):.1f}x "
+                    f"{sorted(ready)[94]:6.2f} ms  "
+                    f"({statistics.median(ready) / statistics.median(live):.1f}x "
                     "/health; database + Temporal + storage)"
                 )
     finally:
@@ -111,7 +112,8 @@ async def bench_readiness_and_metrics() -> None:
     rounds = [(await one_app(False), await one_app(True)) for _ in range(3)]
     bare, metered = min(r[0] for r in rounds), min(r[1] for r in rounds)
     print(
-        f"request metrics middleware: {bare * 1000:6.1f} us/request without, {metered * 1000:6.1f} us with "
+        f"request metrics middleware: {bare * 1000:6.1f} us/request without, "
+        f"{metered * 1000:6.1f} us with "
         f"({metered / bare:.2f}x, +{(metered - bare) * 1000:.1f} us)"
     )
 

@@ -17,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import event
@@ -60,7 +61,7 @@ class StatementCounter:
             table = next(
                 (
                     w.strip('"')
-                    for prev, w in zip(words, words[1:])
+                    for prev, w in pairwise(words)
                     if prev.upper() in ("INTO", "UPDATE", "FROM")
                 ),
                 "?",
@@ -195,7 +196,8 @@ async def run() -> None:
                 statistics.median(pipeline_times),
             )
             print(
-                f"files per batch              {FILES} small text PDFs, worker concurrency {concurrency}"
+                f"files per batch              {FILES} small text PDFs, "
+                f"worker concurrency {concurrency}"
             )
             print(
                 f"engine alone (same files)    median {engine_s:.2f} s over {ROUNDS} rounds "
@@ -215,8 +217,8 @@ async def run() -> None:
                 "(multipart parse, 50 files stored with fsync, credits charged, workflow started)"
             )
             print(
-                f"orchestration overhead       {pipeline_s - engine_s:.2f} s, ratio pipeline/engine "
-                f"{pipeline_s / engine_s:.2f}x"
+                f"orchestration overhead       {pipeline_s - engine_s:.2f} s, "
+                f"ratio pipeline/engine {pipeline_s / engine_s:.2f}x"
             )
             cost = COSTS[-1]
             print(
@@ -224,9 +226,12 @@ async def run() -> None:
                 f"(target <= 8 ms; ratio target <= 2.5x)"
             )
             print(
-                f"per file (last round)        {cost['writes'] / FILES:.1f} SQL writes, {cost['commits'] / FILES:.1f} commits "
-                f"(after the upload, API token touches excluded), {cost['events'] / FILES:.1f} history events, "
-                f"{cost['activities'] / FILES:.2f} activities, {cost['local activities'] / FILES:.2f} local "
+                f"per file (last round)        {cost['writes'] / FILES:.1f} SQL writes, "
+                f"{cost['commits'] / FILES:.1f} commits "
+                "(after the upload, API token touches excluded), "
+                f"{cost['events'] / FILES:.1f} history events, "
+                f"{cost['activities'] / FILES:.2f} activities, "
+                f"{cost['local activities'] / FILES:.2f} local "
                 f"activities, {cost['workflow tasks'] / FILES:.2f} workflow tasks"
             )
             tables = ", ".join(

@@ -94,7 +94,8 @@ async def follow(live, paths: list[Path], name: str) -> tuple[str, datetime, dic
 
 @contextlib.asynccontextmanager
 async def worker_process(settings, address: str, **extra_env: str):  # type: ignore[no-untyped-def]
-    """``worker.py`` in its own process with the API's settings (plus ``extra_env``); yields once it polls."""
+    """``worker.py`` in its own process with the API's settings (plus ``extra_env``); yields once it
+    polls."""
     env = {
         **os.environ,
         **extra_env,
@@ -260,27 +261,32 @@ async def run() -> None:
     finally:
         await env.shutdown()
     print(
-        f"file finished -> WebSocket event, {FILES} small PDFs/texts per batch, one socket per batch"
+        f"file finished -> WebSocket event, {FILES} small PDFs/texts per batch, "
+        "one socket per batch"
     )
     print(
-        f"baseline = query polls every {POLL_INTERVAL * 1000:.0f} ms (before issue 13); now = long-poll update"
+        f"baseline = query polls every {POLL_INTERVAL * 1000:.0f} ms (before issue 13); "
+        "now = long-poll update"
     )
     print(
         f"{'batches':>8} {'watcher':<10}{'median':>9}{'p95':>9}{'max':>9}{'counted':>12}{'run':>8}"
     )
     for batches, long_poll, f, elapsed in rows:
         print(
-            f"{batches:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
+            f"{batches:>8} {'long-poll' if long_poll else 'baseline':<10}"
+            f"{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
             f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s"
         )
     print("target: p95 <= 250 ms at 1 and at 10 batches")
     print(
-        f"\nthe watcher alone: 20 files finishing one every {STEP * 1000:.0f} ms from stand-in activities "
+        f"\nthe watcher alone: 20 files finishing one every {STEP * 1000:.0f} ms "
+        "from stand-in activities "
         "(no engine load), finish -> WebSocket event"
     )
     for long_poll, f, elapsed in alone:
         print(
-            f"{1:>8} {'long-poll' if long_poll else 'baseline':<10}{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
+            f"{1:>8} {'long-poll' if long_poll else 'baseline':<10}"
+            f"{f['median']:>7.0f}ms{f['p95']:>7.0f}ms"
             f"{f['max']:>7.0f}ms{f['n']:>6.0f}/{f['files']:<5.0f}{elapsed:>7.1f}s"
         )
 

@@ -138,7 +138,8 @@ async def run() -> None:
     total = FILES * FILE_MB
     print(f"upload, {FILES} files x {FILE_MB} MB     {elapsed:.2f} s ({total / elapsed:.0f} MB/s)")
     print(
-        f"  baseline: same bytes copied with fsync {baseline:.2f} s (ratio upload/copy {elapsed / baseline:.2f}x)"
+        f"  baseline: same bytes copied with fsync {baseline:.2f} s "
+        f"(ratio upload/copy {elapsed / baseline:.2f}x)"
     )
     print(
         f"API resident memory          {before:.0f} MB -> {after:.0f} MB (peak {peak:.0f} MB) "

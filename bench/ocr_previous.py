@@ -1,5 +1,6 @@
-"""The engine's OCR before issue 9 (``rapidocr_onnxruntime``, PP-OCRv4), kept verbatim as the baseline
-that ``make bench`` and ``tools/ocr_compare.py`` measure the current engine against in the same run.
+"""The engine's OCR before issue 9 (``rapidocr_onnxruntime``, PP-OCRv4), kept verbatim as the
+baseline that ``make bench`` and ``tools/ocr_compare.py`` measure the current engine against in the
+same run.
 Not used by the service.
 
 One engine per process, created lazily under a lock; onnxruntime releases the GIL, so worker

@@ -134,8 +134,8 @@ def measure(batch: ExportBatch) -> None:
         f"{pages_whole} pages"
     )
     print(
-        f"  per-file sections, made ahead    cpu {frag_cpu:6.2f} s in all, {frag_cpu / n * 1000:.0f} ms "
-        f"per file (worker, when the file finishes)"
+        f"  per-file sections, made ahead    cpu {frag_cpu:6.2f} s in all, "
+        f"{frag_cpu / n * 1000:.0f} ms per file (worker, when the file finishes)"
     )
     print(
         f"  join at export time              cpu {join_cpu:6.2f} s  wall {join_wall:6.2f} s  "

@@ -82,7 +82,8 @@ class CreditEntry(SQLModel, table=True):
 
 
 class UploadKey(SQLModel, table=True):
-    """An ``Idempotency-Key`` an upload was accepted with: the same key again gets the same batch."""
+    """An ``Idempotency-Key`` an upload was accepted with: the same key again gets the same
+    batch."""
 
     __tablename__ = "upload_key"
     __table_args__ = (UniqueConstraint("org_id", "key"),)

@@ -89,7 +89,8 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_model: str = ""
     # Named endpoints a template may pick with engine.endpoint, as JSON:
-    # {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "sk-...", "model": "gpt-4o-mini"}}
+    # {"openai": {"base_url": "https://api.openai.com/v1", "api_key": "sk-...",
+    #             "model": "gpt-4o-mini"}}
     llm_endpoints: dict[str, dict[str, str]] = Field(default_factory=dict)
     # A template's own engine.base_url may reach loopback/private hosts (never metadata).
     llm_allow_private: bool = False
@@ -97,7 +98,8 @@ class Settings(BaseSettings):
     secret_key: str = ""  # encrypts stored secrets; empty: generated into data_dir/secret.key
 
     def engine_option_values(self) -> dict[str, Any]:
-        """The extraction engine's options (``extraction.EngineOptions(**values)``) from these settings."""
+        """The extraction engine's options (``extraction.EngineOptions(**values)``) from these
+        settings."""
         return {
             "max_pages": self.max_pages,
             "llm_base_url": self.llm_base_url,
@@ -157,7 +159,8 @@ class Settings(BaseSettings):
 
     @property
     def webhook_task_queue(self) -> str:
-        """Deliveries have their own queue and worker slots: a slow receiver never blocks extraction."""
+        """Deliveries have their own queue and worker slots: a slow receiver never blocks
+        extraction."""
         return f"{self.task_queue}-webhooks"
 
     @property

@@ -227,7 +227,8 @@ def build_docx(batch: ExportBatch) -> bytes:
         for n, part in enumerate(parts, start=1):
             if len(parts) > 1:
                 doc.add_paragraph(
-                    f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}"
+                    f"Fields {FIELDS_PER_TABLE * (n - 1) + 1}–"
+                    f"{FIELDS_PER_TABLE * (n - 1) + len(part)} of {len(scalar)}"
                 ).runs[0].italic = True
             headers = ["#", "File"] + [s.name for s in part]
             numeric = [True, False] + [s.type in ("number", "integer") for s in part]
@@ -294,7 +295,8 @@ def build_docx(batch: ExportBatch) -> bytes:
         doc.add_heading(f"Pending files ({len(batch.pending)})", level=1)
         p = doc.add_paragraph()
         r = p.add_run(
-            "These files were not finished when the export was made; they are not in the results above."
+            "These files were not finished when the export was made; "
+            "they are not in the results above."
         )
         r.font.color.rgb = WARN
         rows = _BodyRows(

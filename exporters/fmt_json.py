@@ -4,7 +4,8 @@ Shape (documented in exporters/README.md)::
 
     {"format": "docbatch-export", "formatVersion": 1,
      "batch": {...header...}, "template": {"id", "name", "fields": [...]},
-     "results": [{"fileId", "fileName", "pages", "finishedAt", "fields": {...}, "confidence": {...}}],
+     "results": [{"fileId", "fileName", "pages", "finishedAt",
+                  "fields": {...}, "confidence": {...}}],
      "failures": [{"fileId", "fileName", "errorCode", "errorMessage", "finishedAt"}],
      "pending": [{"fileId", "fileName", "status"}]}
 """

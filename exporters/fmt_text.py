@@ -146,7 +146,10 @@ def iter_text(batch: ExportBatch) -> Iterator[str]:
         yield from _kv("reason", failure_reason(f), 6, indent="    ")
 
     if batch.pending:
-        yield f"\n\nPENDING FILES ({len(batch.pending)}): not finished when exported, not in the results\n"
+        yield (
+            f"\n\nPENDING FILES ({len(batch.pending)}): "
+            "not finished when exported, not in the results\n"
+        )
         yield "=" * RULE + "\n"
         for i, f in enumerate(batch.pending, start=1):
             yield f"[{i}] {_clean(f.fileName)}  ({f.status}, file id {f.fileId})\n"

@@ -36,7 +36,8 @@ LLM_CONFIDENCE = 0.7  # the model gives no calibrated confidence; found verbatim
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the chat request goes. ``own`` is a template's own URL: guarded, never the operator's key."""
+    """Where the chat request goes. ``own`` is a template's own URL: guarded, never the operator's
+    key."""
 
     base: str
     key: str
@@ -47,7 +48,8 @@ class Endpoint:
 
 
 def endpoint(template: TemplateSpec, options: EngineOptions) -> Endpoint:
-    """The template's choice among the operator's endpoints, or its own URL with its own key only."""
+    """The template's choice among the operator's endpoints, or its own URL with its own key
+    only."""
     eng = template.engine or {}
     timeout = float(eng.get("timeout") or 120)
     name = eng.get("endpoint")
@@ -119,11 +121,11 @@ def build_messages(
     schema = sub_schema(template.schema, fields)
     system = (
         "You extract data from business documents (invoices, receipts). Reply with ONE JSON object "
-        "and nothing else. It must conform to this JSON Schema; each property's description says what "
-        "to extract:\n" + json.dumps(schema, ensure_ascii=False) + "\n"
-        "Rules: use null for a value that is not in the document; dates as YYYY-MM-DD; amounts as plain "
-        "numbers without currency symbols or thousands separators; currency as an ISO 4217 code; "
-        "copy names and identifiers exactly as printed."
+        "and nothing else. It must conform to this JSON Schema; each property's description says "
+        "what to extract:\n" + json.dumps(schema, ensure_ascii=False) + "\n"
+        "Rules: use null for a value that is not in the document; dates as YYYY-MM-DD; amounts as "
+        "plain numbers without currency symbols or thousands separators; currency as an ISO 4217 "
+        "code; copy names and identifiers exactly as printed."
     )
     if template.instructions:
         system += "\nInstructions for this template: " + template.instructions

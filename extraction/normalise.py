@@ -281,7 +281,8 @@ DATE_PATTERNS = [
     # 2018-06-13, 2018/06/13, 2018.06.13
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     # 13.06.2018, 13/06/18, 13-06-2018, 13 06 2018
-    # (also glued to a Date label or a time, as OCR that drops spaces reads them: DATE11/30/16, 18:1524/05/18)
+    # (also glued to a Date label or a time, as OCR that drops spaces reads them: DATE11/30/16,
+    # 18:1524/05/18)
     re.compile(
         r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
         r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"

@@ -475,7 +475,7 @@ def _lean_degrees(lines: list[Line]) -> float:
     angles = []
     for line in lines:
         (ax, ay), (bx, by) = line.quad[0], line.quad[1]
-        x0, y0, x1, y1 = _box(line.quad)
+        _x0, y0, _x1, y1 = _box(line.quad)
         if bx - ax > 3 * max(1.0, y1 - y0):
             angles.append(math.degrees(math.atan2(by - ay, bx - ax)))
     return float(np.median(angles)) if len(angles) >= 3 else 0.0

@@ -28,9 +28,9 @@ def coerce(value: Any, schema: dict[str, Any], path: str) -> tuple[Any, list[str
             return (code, []) if code else (None, [f"{path}: '{text}' is not a currency code"])
         return text, []
     if typ in ("number", "integer"):
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if isinstance(value, (bool, dict, list)):
             return None, [f"{path}: expected a {typ}, got {type(value).__name__}"]
-        amount = parse_amount(value) if isinstance(value, str) else parse_amount(value)
+        amount = parse_amount(value)
         if amount is None:
             return None, [f"{path}: '{value}' is not a {typ}"]
         if typ == "integer":

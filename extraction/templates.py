@@ -51,7 +51,10 @@ def pattern_problem(pattern: str) -> str | None:
         if any(tok in pattern for tok in ("(?=", "(?!", "(?<=", "(?<!")) or re.search(
             r"\\[1-9]", pattern
         ):
-            hint = " (lookahead, lookbehind and backreferences are not supported: RE2 runs in linear time)"
+            hint = (
+                " (lookahead, lookbehind and backreferences are not supported: "
+                "RE2 runs in linear time)"
+            )
         return f"is not a regular expression docbatch can run: {detail}{hint}"
     return None
 
@@ -103,7 +106,8 @@ def _check_field(path: str, spec: Any, errors: list[str], nested: bool = False) 
         items = spec.get("items")
         if not isinstance(items, dict) or items.get("type") != "object":
             errors.append(
-                f"Field '{path}': an array field needs 'items' of type 'object' (one row per line item)."
+                f"Field '{path}': an array field needs 'items' of type 'object' "
+                "(one row per line item)."
             )
             return
         props = items.get("properties")

@@ -34,7 +34,8 @@ class EngineOptions:
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = ""
-    #: Operator-configured endpoints a template names with ``engine.endpoint`` (name -> base_url, api_key, model).
+    #: Operator-configured endpoints a template names with ``engine.endpoint`` (name -> base_url,
+    #: api_key, model).
     llm_endpoints: dict[str, dict[str, str]] = field(default_factory=dict)
     #: A template's own ``engine.base_url`` may reach private/loopback hosts (never metadata).
     llm_allow_private: bool = False
@@ -45,7 +46,8 @@ class EngineOptions:
 
 @dataclass
 class FieldResult:
-    """One extracted value. ``box`` is [x0, y0, x1, y1] as fractions of the page, origin top-left."""
+    """One extracted value. ``box`` is [x0, y0, x1, y1] as fractions of the page, origin
+    top-left."""
 
     value: Any
     confidence: float

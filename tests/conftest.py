@@ -24,7 +24,10 @@ _PG_REASON = postgres_available()
 
 def pytest_report_header(config: pytest.Config) -> str:
     if _PG_REASON:
-        return f"PostgreSQL at 127.0.0.1:5432 is NOT reachable ({_PG_REASON}): its half of the database tests is skipped"
+        return (
+            f"PostgreSQL at 127.0.0.1:5432 is NOT reachable ({_PG_REASON}): "
+            "its half of the database tests is skipped"
+        )
     return "PostgreSQL at 127.0.0.1:5432 reachable: database tests run on SQLite and PostgreSQL"
 
 

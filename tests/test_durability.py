@@ -110,9 +110,11 @@ async def test_killing_the_worker_mid_batch_loses_nothing(
         assert [(e.reason, e.delta) for e in entries] == [("batch_charge", -20)]
         attempts = sorted(r.attempts for r in rows)
         print(
-            f"second worker finished the batch: {final['status']}, {final['completedFiles']}/20 completed, "
+            f"second worker finished the batch: {final['status']}, "
+            f"{final['completedFiles']}/20 completed, "
             f"{len(exported_ids)} results exported (each file once), attempts per file {attempts}, "
-            f"credits {start_balance} -> {end_balance}, ledger {[(e.reason, e.delta) for e in entries]}"
+            f"credits {start_balance} -> {end_balance}, "
+            f"ledger {[(e.reason, e.delta) for e in entries]}"
         )
 
 

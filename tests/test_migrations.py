@@ -84,7 +84,8 @@ def _unpack_fixture(tmp_path: Path) -> tuple[Path, dict]:
 
 
 def _copy_rows(sqlite_file: Path, target_url: str) -> None:
-    """Every row of the old SQLite installation into the target database (reflected, so old columns)."""
+    """Every row of the old SQLite installation into the target database (reflected, so old
+    columns)."""
     source = create_engine(f"sqlite:///{sqlite_file}")
     old = MetaData()
     old.reflect(source)
@@ -232,7 +233,8 @@ def test_a_later_revision_applies_on_top_of_a_stamped_installation(tmp_path: Pat
     shutil.copytree(Path(migrations.__file__).parent, scripts)
     (scripts / "versions" / "9999_note.py").write_text(
         "from alembic import op\nimport sqlalchemy as sa\n"
-        f"revision = '9999'\ndown_revision = '{head_revision()}'\nbranch_labels = depends_on = None\n"
+        f"revision = '9999'\ndown_revision = '{head_revision()}'\n"
+        "branch_labels = depends_on = None\n"
         "def upgrade():\n"
         "    with op.batch_alter_table('batch', recreate='always') as b:\n"  # a full SQLite rebuild
         "        b.add_column(sa.Column('note', sa.String(), nullable=True))\n"

@@ -121,9 +121,11 @@ def test_memory_does_not_grow_with_the_file_size(s3_endpoint: str) -> None:
     peaks = {}
     for size in (3 * PART + 123, 9 * PART + 45):
         source = Generated(size)
-        peaks[f"up{size}"] = _peak(lambda: storage.save_stream(f"big/{size}.bin", source, size))
+        peaks[f"up{size}"] = _peak(
+            lambda size=size, source=source: storage.save_stream(f"big/{size}.bin", source, size)
+        )
 
-        def download() -> None:
+        def download(size: int = size, source: Generated = source) -> None:
             with storage.local_copy(f"big/{size}.bin") as path:
                 assert path.stat().st_size == size
                 with open(path, "rb") as fh:

@@ -69,7 +69,8 @@ class Listener:
 
 
 async def _running_on(temporal: Client, batch_ids: list[str], pid: int) -> bool:
-    """Whether the worker process ``pid`` holds a started extraction (worker identity ``pid@host``)."""
+    """Whether the worker process ``pid`` holds a started extraction (worker identity
+    ``pid@host``)."""
     for batch_id in batch_ids:
         described = await temporal.get_workflow_handle(workflow_id(batch_id)).describe()
         for pending in described.raw_description.pending_activities:
@@ -175,14 +176,15 @@ async def test_two_apis_three_workers_one_killed(tmp_path: Path) -> None:
             ] * BATCHES
             file_ids = {f["id"] for b in batches for f in b["files"]}
             print(
-                f"killed {victim.name} at {done_at_kill}/{BATCHES * FILES} files; attempts per file "
+                f"killed {victim.name} at {done_at_kill}/{BATCHES * FILES} files; "
+                "attempts per file "
                 f"{dict(Counter(f['attempts'] for b in batches for f in b['files']))}"
             )
             assert len(file_ids) == BATCHES * FILES
             assert all(f["status"] == "completed" for b in batches for f in b["files"])
-            # What the killed worker held was picked up elsewhere, at most once more. (Whether a second
-            # attempt shows depends on whether its last completion reached Temporal before the kill:
-            # seen both ways in full runs, so the count is printed above, not asserted.)
+            # What the killed worker held was picked up elsewhere, at most once more. (Whether a
+            # second attempt shows depends on whether its last completion reached Temporal before
+            # the kill: seen both ways in full runs, so the count is printed above, not asserted.)
             assert all(f["attempts"] <= 2 for b in batches for f in b["files"])
             credits = (await apis[1].get(f"/credits/{org}", params={"limit": 100})).json()
             assert credits["balance"] == balance - BATCHES * FILES

@@ -1,4 +1,5 @@
-"""`docbatch run` heals itself: a killed child is restarted, a failed start leaves nothing behind."""
+"""`docbatch run` heals itself: a killed child is restarted, a failed start leaves nothing
+behind."""
 
 from __future__ import annotations
 

@@ -300,7 +300,8 @@ async def test_endpoint_crud_validation_and_visibility(service: Service) -> None
         "total"
     ] == 0
 
-    # A project-scoped admin token sees only endpoints limited to its project; a reader cannot write.
+    # A project-scoped admin token sees only endpoints limited to its project; a reader cannot
+    # write.
     scoped = (
         await service.http.post(
             f"/tokens/{service.org_id}",
@@ -418,7 +419,8 @@ async def test_batch_events_are_signed_filtered_and_verifiable(
     with pytest.raises(WebhookVerificationError):
         Webhook(done["secret"]).verify(sample.body, sample.headers)
 
-    # Filters: the batch.completed-only endpoint got just that; other project and paused got nothing.
+    # Filters: the batch.completed-only endpoint got just that; other project and paused got
+    # nothing.
     assert [r.event["eventType"] for r in receiver.log if r.path == "/hooks/completed"] == [
         "batch.completed"
     ]
@@ -433,7 +435,8 @@ async def test_batch_events_are_signed_filtered_and_verifiable(
 async def test_outage_every_event_arrives_with_the_same_event_id(
     hooks: Service, receiver: Receiver
 ) -> None:
-    """Down (connection refused), then answering 503, then back: everything arrives, nothing twice."""
+    """Down (connection refused), then answering 503, then back: everything arrives, nothing
+    twice."""
     phase = {"name": "down"}
     receiver.answer = lambda r: 503 if phase["name"] == "failing" else 200
     endpoint = await create_endpoint(hooks, receiver.url)
@@ -480,7 +483,8 @@ async def test_outage_every_event_arrives_with_the_same_event_id(
     for d in sorted(await deliveries(hooks, endpoint["id"]), key=lambda d: d["id"]):
         print(
             f"  {d['createdAt']}  {d['eventType']:<19} {d['eventId']}  attempt {d['attempt']}  "
-            f"{d['statusCode']}  {d['outcome']:<9} {d['durationMs']:>4} ms  {(d['error'] or '')[:60]}"
+            f"{d['statusCode']}  {d['outcome']:<9} {d['durationMs']:>4} ms  "
+            f"{(d['error'] or '')[:60]}"
         )
 
     delivered = receiver.events(200)
@@ -503,7 +507,7 @@ async def test_outage_every_event_arrives_with_the_same_event_id(
     for d in sorted(log, key=lambda d: d["id"]):
         by_event[d["eventId"]].append(d)
     assert set(by_event) == set(attempts)
-    for event_id, rows in by_event.items():
+    for _event_id, rows in by_event.items():
         assert [d["attempt"] for d in rows] == list(range(1, len(rows) + 1))
         assert rows[-1]["outcome"] == "delivered" and rows[-1]["statusCode"] == 200
         refused = [d for d in rows if d["statusCode"] is None]
@@ -588,7 +592,8 @@ async def test_410_gone_disables_the_endpoint(hooks: Service, receiver: Receiver
 
 
 async def test_slow_receiver_does_not_slow_the_batch(hooks: Service, receiver: Receiver) -> None:
-    """The receiver holds every request; the batch (on a worker with 2 activity slots) still ends."""
+    """The receiver holds every request; the batch (on a worker with 2 activity slots) still
+    ends."""
     receiver.hold = asyncio.Event()
     await receiver.start()
     endpoint = await create_endpoint(hooks, receiver.url)
@@ -621,7 +626,8 @@ async def test_slow_receiver_does_not_slow_the_batch(hooks: Service, receiver: R
 async def test_delivery_time_guard_refuses_an_address_that_turned_private(
     service: Service, receiver: Receiver
 ) -> None:
-    """Created with a public address, later pointing at 127.0.0.1 (as a changed DNS answer would)."""
+    """Created with a public address, later pointing at 127.0.0.1 (as a changed DNS answer
+    would)."""
     await receiver.start()
     endpoint = await create_endpoint(service, "https://93.184.215.14/hooks")
     with session_scope(service.settings.sqlalchemy_url) as session:

@@ -61,7 +61,8 @@ async def test_current_histories_replay_without_nondeterminism(service: Service)
 
 
 async def test_recorded_histories_still_replay() -> None:
-    """Histories recorded from earlier versions: a change that breaks them needs workflow.patched."""
+    """Histories recorded from earlier versions: a change that breaks them needs
+    workflow.patched."""
     replayer = Replayer(workflows=[BatchWorkflow], data_converter=pydantic_data_converter)
     files = sorted(HISTORIES.glob("*.json"))
     assert files, "no recorded histories"

@@ -119,6 +119,7 @@ class Receiver:
         for r in self.log:
             e = r.event
             lines.append(
-                f"t+{r.at - self.started_at:6.2f}s  {e['eventType']:<19} {e['eventId']}  -> {r.status}"
+                f"t+{r.at - self.started_at:6.2f}s  {e['eventType']:<19} {e['eventId']}  "
+                f"-> {r.status}"
             )
         return "\n".join(lines)

@@ -104,12 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     for m in out:
         print(
             f"{m['field']:8s} {m['kind']:10s} {m['file']:18s} gold={m['gold']!r}\n"
-            f"{'':38s} picked={m['picked']!r}\n{'':38s} closest={m['closest']!r} ({m['closest_ratio']})"
+            f"{'':38s} picked={m['picked']!r}\n"
+            f"{'':38s} closest={m['closest']!r} ({m['closest_ratio']})"
         )
     print()
     for name, f in figures.items():
         print(
-            f"{name:8s} ranker {f['ranker']:.3f} rules {f['rules']:.3f} ceiling {f['ceiling']:.3f}  "
+            f"{name:8s} ranker {f['ranker']:.3f} rules {f['rules']:.3f} "
+            f"ceiling {f['ceiling']:.3f}  "
             f"misses: {dict(kinds.get(name, {}))}"
         )
     if "date" in kinds:

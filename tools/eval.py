@@ -190,13 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--cached-ocr",
         action="store_true",
-        help="receipts: read the OCR cache that make train fills instead of running docbatch extract",
+        help=(
+            "receipts: read the OCR cache that make train fills instead of running docbatch extract"
+        ),
     )
     args = ap.parse_args(argv)
     corpus = args.corpus.resolve()
     if not corpus.is_dir():
         print(
-            f"No corpus at {corpus}: nothing to evaluate (the corpus is not part of the repository)."
+            f"No corpus at {corpus}: nothing to evaluate "
+            "(the corpus is not part of the repository)."
         )
         return 0
     score_py = args.score or corpus.parent / "eval" / "score.py"

@@ -91,7 +91,8 @@ def run(
 
 
 def cross(results: dict[str, tuple[dict[str, Any] | None, list[Receipt]]]) -> None:
-    """Each switched model on the other layouts' new receipts: what it costs a vendor it never saw."""
+    """Each switched model on the other layouts' new receipts: what it costs a vendor it never
+    saw."""
     for name, (model, _mine) in results.items():
         if model is None:
             continue

@@ -6,8 +6,8 @@ For the SROIE receipts in ``../shared/corpus/sroie`` (``*.jpg`` + ``*.ocr-gt.csv
 
 - exact: the share of ground-truth lines read exactly. The engine's words whose box centre falls
   inside a ground-truth line's quadrilateral (grown by a quarter of the line height on each side)
-  are joined in order along the line with single spaces and compared after collapsing whitespace and case
-  (the ground truth is all upper case, the receipts are not);
+  are joined in order along the line with single spaces and compared after collapsing whitespace
+  and case (the ground truth is all upper case, the receipts are not);
 - nospace: the same with all spaces ignored;
 - CPU seconds per image: ``time.process_time`` around the OCR call only (model loading and a
   warm-up call excluded), one intra-op thread;

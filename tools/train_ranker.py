@@ -51,7 +51,8 @@ LGBM_PARAMS = {
 }
 LGBM_PARAMS.update(json.loads(os.environ.get("DOCBATCH_LGBM_PARAMS", "{}")))
 ATTRIBUTION = [
-    "SROIE 2019 scanned receipts (Huang et al., ICDAR 2019, doi:10.1109/ICDAR.2019.00244), CC BY 4.0",
+    "SROIE 2019 scanned receipts "
+    "(Huang et al., ICDAR 2019, doi:10.1109/ICDAR.2019.00244), CC BY 4.0",
 ]
 
 
@@ -259,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.corpus.resolve() / "sroie"
     if not folder.is_dir():
         print(
-            f"No receipts at {folder}: nothing to train on (the corpus is not part of the repository)."
+            f"No receipts at {folder}: nothing to train on "
+            "(the corpus is not part of the repository)."
         )
         return 0
     labels = sorted(str(p) for p in folder.glob("*.json"))
@@ -278,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'field':10s} {'ranker':>7s} {'rules':>7s} {'ceiling':>8s} {'docs':>5s}  per fold")
     for name, f in figures.items():
         print(
-            f"  {name:10s} {f['ranker']:7.3f} {f['rules']:7.3f} {f['ceiling']:8.3f} {f['documents']:5d}  {f['folds']}"
+            f"  {name:10s} {f['ranker']:7.3f} {f['rules']:7.3f} {f['ceiling']:8.3f} "
+            f"{f['documents']:5d}  {f['folds']}"
         )
     tested = [d for d in docs if not d["gt"]]
     dates = [d["date_ok"] for d in tested if "date_ok" in d]
@@ -308,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.write_text(json.dumps(body, separators=(",", ":")) + "\n", encoding="utf-8")
     print(
-        f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): ranker for {', '.join(models) or 'no field'}"
+        f"wrote {args.out} ({args.out.stat().st_size // 1024} KB): "
+        f"ranker for {', '.join(models) or 'no field'}"
         f"; rules kept for {', '.join(body['rules_kept_for']) or 'no field'}"
     )
     return 0

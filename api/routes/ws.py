@@ -154,7 +154,8 @@ class SocketClient:
                 "batchId": batch_id,
                 "code": TOO_MANY_BATCHES,
                 "message": (
-                    f"This socket already follows {self.max_batches} batches (DOCBATCH_WS_MAX_BATCHES); "
+                    f"This socket already follows {self.max_batches} batches "
+                    "(DOCBATCH_WS_MAX_BATCHES); "
                     f"unsubscribe from one or open another socket to follow {batch_id}."
                 ),
             },
@@ -163,7 +164,8 @@ class SocketClient:
     # --- following the organization ----------------------------------------------------
 
     async def offer(self, rows: list[Batch]) -> None:
-        """Called by the org watcher (and once at connect) with active and recently changed batches."""
+        """Called by the org watcher (and once at connect) with active and recently changed
+        batches."""
         rows = access.visible(self.principal, rows, lambda r: r.project_id)
         by_id = {r.id: r for r in rows}
         for batch_id in list(self.following):
@@ -381,7 +383,10 @@ async def _handle(text: str, client: SocketClient, settings: Settings) -> None:
             {
                 "event": "error",
                 "data": {
-                    "message": 'Send {"action": "subscribe"|"unsubscribe", "batchId": "batch_…"} or {"action": "ping"}.'
+                    "message": (
+                        'Send {"action": "subscribe"|"unsubscribe", "batchId": "batch_…"} '
+                        'or {"action": "ping"}.'
+                    )
                 },
             }
         )

@@ -47,7 +47,7 @@ def _json_object(text: str, name: str) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ApiError(
             400, f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-        )
+        ) from exc
     if not isinstance(value, dict):
         raise ApiError(400, f"{name} must be a JSON object.")
     return value

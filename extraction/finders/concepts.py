@@ -596,7 +596,8 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
         + [
             f"{head}{tail}"
             for head in (
-                # references to an earlier invoice (credit notes, corrections) are not this invoice's number
+                # references to an earlier invoice (credit notes, corrections) are not this
+                # invoice's number
                 "original invoice",
                 "preceding invoice",
                 "previous invoice",

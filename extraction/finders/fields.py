@@ -277,7 +277,14 @@ def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(lab) for lab in labels)
 
 
-US_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY"]
+# fmt: off
+US_STATES = [
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID",
+    "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO",
+    "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA",
+    "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+]
+# fmt: on
 # 'Springfield, IL 62704': a city, a comma, the state, the ZIP code ('DE 40235' alone is a German
 # postcode with its country code)
 US_ADDRESS = re.compile(r"[A-Za-z],\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
@@ -306,14 +313,16 @@ def day_first_document(doc: Document) -> bool:
 
 
 TITLE = re.compile(
-    r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|facture|"
+    r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
+    r"facture|"
     r"avoir|factuur|fattura|factura)(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
 
 
 def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
-    """'Handelsrechnung (380) Nr. 471113 vom 13.06.2018', 'Invoice FA-2017-0008': number and date."""
+    """'Handelsrechnung (380) Nr. 471113 vom 13.06.2018', 'Invoice FA-2017-0008': number and
+    date."""
     from extraction.finders.parsers import parse_id
 
     out: dict[str, Candidate] = {}

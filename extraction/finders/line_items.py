@@ -101,7 +101,8 @@ ROLE_OF_PROPERTY = [
 ]
 STOP = re.compile(
     r"^\W*(sub\s?-?total|total|net total|summe|zwischensumme|gesamt|nettobetrag|rechnungssumme|"
-    r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|amount due|"
+    r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|"
+    r"amount due|"
     r"balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban)\b",
     re.IGNORECASE,
 )

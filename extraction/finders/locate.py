@@ -145,7 +145,8 @@ def _compile(
 
 
 def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
-    """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats ``total``)."""
+    """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats
+    ``total``)."""
     key = tuple(sorted((lab, tuple(sorted(who))) for lab, who in labels.items()))
     hits: list[LabelHit] = []
     for page in doc.pages:

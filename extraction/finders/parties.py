@@ -19,7 +19,8 @@ LEGAL_FORM = re.compile(
     re.IGNORECASE,
 )
 NOT_A_NAME = re.compile(
-    r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|credit\s+note|avoir|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
+    r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|credit\s+note|"
+    r"avoir|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
     r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite)\b",
     re.IGNORECASE,
 )
@@ -62,7 +63,8 @@ TITLE_AFTER_NAME = re.compile(
 
 
 def fix_legal_form(text: str) -> str:
-    """A legal form read with OCR's usual confusions, spelled as printed ('SDN DHD' -> 'SDN BHD')."""
+    """A legal form read with OCR's usual confusions, spelled as printed ('SDN DHD' -> 'SDN
+    BHD')."""
     # 'SDNBHD' and 'SDN.BHD' are spaced as names are written ('SDN BHD', 'SDN. BHD')
     text = SDN_BHD_READ.sub(lambda m: f"SDN{m.group(1).strip() or ''} BHD", text)
     text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
@@ -116,7 +118,8 @@ def _is_name_like(text: str) -> bool:
 def legal_form_name(
     doc: Document, exclude: set[str] | None = None, top_fraction: float = 0.45
 ) -> Candidate | None:
-    """The first line in the top of the first page that carries a legal form (GmbH, SDN BHD, Ltd ...)."""
+    """The first line in the top of the first page that carries a legal form (GmbH, SDN BHD, Ltd
+    ...)."""
     if not doc.pages or not doc.pages[0].lines:
         return None
     page = doc.pages[0]
@@ -287,7 +290,8 @@ def name_under_heading(
 
 
 def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> str:
-    """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein ...'."""
+    """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein
+    ...'."""
     h = max(1e-6, vseg.box[3] - vseg.box[1])
     for other, before in (
         (lines[line.index - 1] if line.index > 0 else None, True),
@@ -318,7 +322,8 @@ SALUTATION = re.compile(
 
 
 def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
-    """Join a name printed over two lines: a bare salutation, or a name whose legal form is below."""
+    """Join a name printed over two lines: a bare salutation, or a name whose legal form is
+    below."""
     text = seg.text.strip()
     if not next_lines:
         return text

@@ -186,7 +186,8 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 or BROKEN_START.match(value)
                 or _closes_first(value)
             ):
-                continue  # '& TEA LEAF SDN BHD', 'ALAM) SDN BHD': the start of the name is on a line above
+                # '& TEA LEAF SDN BHD', 'ALAM) SDN BHD': the start of the name is on a line above
+                continue
             key = fold(value)
             if key in out:
                 continue
@@ -321,7 +322,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 "legal": bool(LEGAL_FORM.search(t)),
                 "reg": bool(REG_NO_ONLY.match(t)),
                 "name": _is_name_like(t),
-                # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
+                # an amount line (an item or a total), not '31,31A, JALAN ...'
+                # nor 'LOT 1F-01&02,1ST FLR'
                 "amount": any(a[3] for a in find_amounts(t)) and not letters_addr and not post,
                 "first": address_start([s.text for s in ln.segments]),
             }

@@ -19,7 +19,8 @@ def _document_xml(data: bytes) -> bytes:
 
 
 def _odd_batch():
-    """No items, a non-dict item, tabs, CR, control characters, spaces to preserve, a wide template."""
+    """No items, a non-dict item, tabs, CR, control characters, spaces to preserve, a wide
+    template."""
     b = make_batch(in_progress=True)
     many = {f"field {i}": {"type": "string"} for i in range(11)}
     schema = {"type": "object", "properties": {**b.templateSchema["properties"], **many}}

@@ -17,7 +17,11 @@ print(sorted(m for m in ("pandas", "docx", "weasyprint", "exporters.fmt_csv") if
 assert get_exporter("csv") is not None and get_exporter("CSV") is get_exporter("csv")
 print(sorted(m for m in ("pandas", "docx") if m in sys.modules))
 # a name that is no format is refused (and only then is every format loaded, for the 400's list)
-assert get_exporter("exe") is None and get_exporter("../json") is None and get_exporter("registry") is None
+assert (
+    get_exporter("exe") is None
+    and get_exporter("../json") is None
+    and get_exporter("registry") is None
+)
 """
 
 

@@ -96,7 +96,7 @@ def pdf_partial():
 
 
 def test_pdf_text_reads_back(pdf_partial):
-    pdf, text = pdf_partial
+    _pdf, text = pdf_partial
     flat = _norm(text)
     for s in HOSTILE + [
         "PARTIAL EXPORT",
@@ -115,7 +115,8 @@ def test_pdf_text_reads_back(pdf_partial):
 
 
 def test_pdf_thai_and_chinese_use_real_fonts(pdf_partial):
-    """Each Thai / Chinese character is drawn with a font that has the script, not a fallback box."""
+    """Each Thai / Chinese character is drawn with a font that has the script, not a fallback
+    box."""
     pdf, _ = pdf_partial
     page = pdf[0]
     tp = page.get_textpage()
@@ -202,14 +203,16 @@ def test_text_aligned_and_complete(partial_batch):
         assert s in text, s
     lines = text.splitlines()
     # multi-line value: continuation lines are indented under the first one
-    i = next(k for k, l in enumerate(lines) if l.strip().startswith("notes") and "line one" in l)
+    i = next(
+        k for k, line in enumerate(lines) if line.strip().startswith("notes") and "line one" in line
+    )
     assert lines[i + 1].strip() == "line two, with comma"
     assert lines[i + 1].index("line two") == lines[i].index("line one")
     # summary labels aligned: the ':' in the same column
-    summary = [l for l in lines[:25] if " : " in l]
-    assert len({l.index(" : ") for l in summary}) == 1
+    summary = [line for line in lines[:25] if " : " in line]
+    assert len({line.index(" : ") for line in summary}) == 1
     # line-item table: every row as wide as the header, by display width (Thai, CJK, emoji)
-    j = next(k for k, l in enumerate(lines) if "description" in l and "quantity" in l)
+    j = next(k for k, line in enumerate(lines) if "description" in line and "quantity" in line)
     rows = lines[j : j + 5]
     ends = {width(r) for r in rows}
     assert len(ends) == 1, [(r, width(r)) for r in rows]

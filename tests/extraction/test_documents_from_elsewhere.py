@@ -17,7 +17,8 @@ def test_logo_placeholder_is_not_part_of_the_seller(tmp_path: Path, invoice: Tem
     v = _extract(
         tmp_path,
         "LOGO LE FOURNISSEUR\n12 rue de la Paix\n75002 Paris\n\nFACTURE N° FA-2024-118\n"
-        "Date de facture : 14/03/2024\n\nClient\nBoulangerie Martin SAS\n8 place du Marché\n69001 Lyon\n\n"
+        "Date de facture : 14/03/2024\n\nClient\nBoulangerie Martin SAS\n"
+        "8 place du Marché\n69001 Lyon\n\n"
         "Total HT 100,00\nTVA 20 % 20,00\nTotal TTC 120,00\n",
         invoice,
     )

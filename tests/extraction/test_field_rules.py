@@ -153,7 +153,8 @@ def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
 def test_short_sample_iban_next_to_its_label(tmp_path: Path, invoice: TemplateSpec) -> None:
     path = tmp_path / "inv.txt"
     path.write_text(
-        "Nordwind Handel GmbH\nRechnung Nr. R-1\nDatum: 02.05.2024\nIBAN :   DE12 1234 4321 9876 00\n"
+        "Nordwind Handel GmbH\nRechnung Nr. R-1\nDatum: 02.05.2024\n"
+        "IBAN :   DE12 1234 4321 9876 00\n"
         "Gesamtbetrag 119,00 EUR\nRef DE12 1234 4321 9876 00\n",
         encoding="utf-8",
     )

@@ -139,9 +139,7 @@ def test_month_first_only_where_the_document_shows_it() -> None:
 
 
 def test_dates_glued_to_their_label_but_not_to_codes() -> None:
-    assert [d for d, _s, _e in find_dates("DATE11/30/16 3:12PM", day_first=False)][
-        0
-    ].isoformat() == "2016-11-30"
+    assert find_dates("DATE11/30/16 3:12PM", day_first=False)[0][0].isoformat() == "2016-11-30"
     assert find_dates("HC03-7 - 15") == []
     assert find_dates("INV12/05/18") == []
     assert [d.isoformat() for d, _s, _e in find_dates("2703/2018 No.:CS-20242")] == [

@@ -49,7 +49,8 @@ async def web(
 async def browser(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: run scripts/install-system.sh (installs Debian's chromium; make test runs it)"
+            f"{CHROMIUM} is missing: run scripts/install-system.sh "
+            "(installs Debian's chromium; make test runs it)"
         )
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(

@@ -67,7 +67,8 @@ async def test_upload_watch_retry_and_export(page: Page, web: Service) -> None:
             "Completed"
         )
 
-    # Retry the failed file from the page: accepted, then it fails again (it is corrupt) with one more attempt.
+    # Retry the failed file from the page: accepted, then it fails again (it is corrupt) with one
+    # more attempt.
     await corrupt_row.get_by_role("button", name="Retry corrupt.pdf").click()
     await expect(page.locator("#action-notice")).to_contain_text("Retry of corrupt.pdf accepted")
     await expect(corrupt_row.locator(".attempts")).to_have_text(

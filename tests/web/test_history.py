@@ -1,4 +1,5 @@
-"""Processing History: the empty state, a batch's progress moving live, filters and the batch page states."""
+"""Processing History: the empty state, a batch's progress moving live, filters and the batch page
+states."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from tests.harness import DOCS, Service
 from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
-# One extraction at a time, so a batch spends long enough in progress for the page to show each step.
+# One extraction at a time, so a batch spends long enough in progress for the page to show each
+# step.
 WEB_SETTINGS = {"worker_max_activities": 1}
 
 # Records, in the page, every progress value the history table shows (the rows are re-drawn live).
@@ -17,7 +19,8 @@ RECORD_PROGRESS = """(batchId) => {
   const read = () => {
     const bar = document.querySelector(`#batch-${batchId} [role=progressbar]`);
     const value = bar ? Number(bar.getAttribute('aria-valuenow')) : null;
-    if (value !== null && window.__progress[window.__progress.length - 1] !== value) window.__progress.push(value);
+    if (value !== null && window.__progress[window.__progress.length - 1] !== value)
+      window.__progress.push(value);
   };
   new MutationObserver(read).observe(document.getElementById('history'),
     {subtree: true, childList: true, attributes: true});
@@ -45,8 +48,8 @@ async def test_progress_moves_live_without_reload(page: Page, web: Service) -> N
         batch = await web.upload_ok(INVOICES * 3, name="Live progress batch")
         row = page.locator(f"#batch-{batch['id']}")
         await expect(row).to_be_visible(timeout=WAIT_MS)  # appears without a reload
-        # (Without a worker the batch's progress query cannot be answered: the page's slow safety poll
-        # of the API brings "uploading" -> "processing" then, so allow for it.)
+        # (Without a worker the batch's progress query cannot be answered: the page's slow safety
+        # poll of the API brings "uploading" -> "processing" then, so allow for it.)
         await expect(row.locator(".badge")).to_have_text("Processing", timeout=WAIT_MS)
         await expect(row).to_contain_text("0 of 9 done")
         await expect(row).to_contain_text("Live progress batch")

@@ -1,4 +1,5 @@
-"""Signing in and out: the cookies, a refused token, an expired session, and forms from other sites."""
+"""Signing in and out: the cookies, a refused token, an expired session, and forms from other
+sites."""
 
 from __future__ import annotations
 

@@ -11,13 +11,16 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from tests.harness import DOCS, Service
 from tests.web.conftest import WAIT_MS, screenshot, sign_in
 
-# A small per-file limit, so an over-size file is small to make; few credits, so the server can refuse.
+# A small per-file limit, so an over-size file is small to make; few credits, so the server can
+# refuse.
 WEB_SETTINGS = {"max_file_size_mb": 1.0, "bootstrap_credits": 8}
 
-UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, summary, a[href]')]
+UNLABELLED = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]), select, textarea, button, summary, a[href]')]
   .filter((el) => {
     const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
-    if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return !(el.labels && el.labels.length) && !named;
+    if (['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName))
+      return !(el.labels && el.labels.length) && !named;
     return !(el.textContent.trim() || named);
   }).map((el) => el.outerHTML.slice(0, 120))"""
 
