@@ -102,8 +102,10 @@ def json_answers(spec: dict) -> list[tuple[str, dict]]:  # type: ignore[type-arg
     for path, item in spec["paths"].items():
         for method, op in item.items():
             for code, response in op.get("responses", {}).items():
-                content = response.get("content", {}).get("application/json")
-                if code.startswith("2") and content and "binary" not in str(content):
+                media = response.get("content", {})
+                content = media.get("application/json")
+                download = len(media) > 1  # an export: a file in the asked format, not a model
+                if code.startswith("2") and content and not download:
                     out.append((f"{method.upper()} {path}", content.get("schema", {})))
     return out
 

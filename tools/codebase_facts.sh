@@ -22,7 +22,7 @@ def typed(op):
                     return True
     return False
 def json_route(op):  # a download (a binary file in several types) is not a JSON answer
-    return any(media == "application/json" and "binary" not in str(c.get("schema"))
+    return any(media == "application/json" and len(r.get("content", {})) == 1
                for code, r in op.get("responses", {}).items()
                if code.startswith("2") for media, c in r.get("content", {}).items())
 jr = [o for o in ops if json_route(o[2])]
