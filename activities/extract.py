@@ -176,7 +176,8 @@ class ExtractActivities:
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
-            mark_needs_review(session, job.file_id)  # issue 14: flags the file for a person
+            # issue 14: flags the file for a person (the template's schema is already in hand)
+            mark_needs_review(session, job.file_id, spec.schema)
             refresh_counts_now_and_then(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)

@@ -113,15 +113,21 @@ def _template_schema(session: Session, file: BatchFile) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
-def mark_needs_review(session: Session, file_id: str) -> None:
-    """Decide whether a just-completed file needs review (the extract activity calls this)."""
+def mark_needs_review(session: Session, file_id: str, schema: dict[str, Any] | None = None) -> None:
+    """Decide whether a just-completed file needs review (the extract activity calls this).
+
+    ``schema`` is the template's schema when the caller already holds it (no second read).
+    """
     file = session.get(BatchFile, file_id)
     if file is None or file.status != "completed":
         return
     conf = as_dict(as_dict(file.result).get("confidence"))
     corrected = {c.field for c in corrections_for_file(session, file.id)}
     fields = fields_needing_review(
-        _template_schema(session, file), extracted_fields(file), conf, corrected
+        schema if schema is not None else _template_schema(session, file),
+        extracted_fields(file),
+        conf,
+        corrected,
     )
     file.needs_review = bool(fields) and file.reviewed_at is None
     file.review_fields = fields
