@@ -11,8 +11,9 @@ usual labels that end an address block.
 from __future__ import annotations
 
 import re
+from statistics import median
 
-from extraction.document import Document, Line, Page
+from extraction.document import Document, Line, Page, Segment, Word
 from extraction.finders.locate import fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -39,189 +40,39 @@ from extraction.ranker.candidates import (
 
 ADDRESS_LINES = 22
 ADDRESS_SPAN = 6
+READING_ORDER = True
 
 # street, building and unit words, spelled out and abbreviated (English, Malay, German, French,
 # Dutch, Italian, Spanish, Portuguese); used to recognise address lines and to put back words
 # OCR misread with its usual confusions ('JIn' for 'JLN', 'Ma11' for 'MALL')
-STREET_WORDS = frozenset(
-    [
-        "street",
-        "st",
-        "road",
-        "rd",
-        "avenue",
-        "ave",
-        "av",
-        "boulevard",
-        "blvd",
-        "lane",
-        "ln",
-        "drive",
-        "dr",
-        "highway",
-        "hwy",
-        "freeway",
-        "fwy",
-        "parkway",
-        "pkwy",
-        "place",
-        "pl",
-        "court",
-        "ct",
-        "circle",
-        "cir",
-        "square",
-        "sq",
-        "terrace",
-        "ter",
-        "trail",
-        "trl",
-        "way",
-        "route",
-        "rte",
-        "suite",
-        "ste",
-        "unit",
-        "apt",
-        "building",
-        "bldg",
-        "floor",
-        "flr",
-        "fl",
-        "level",
-        "lvl",
-        "block",
-        "blk",
-        "center",
-        "centre",
-        "ctr",
-        "plaza",
-        "mall",
-        "tower",
-        "lot",
-        "po",
-        "box",
-        "north",
-        "south",
-        "east",
-        "west",
-        "jalan",
-        "jln",
-        "lorong",
-        "lrg",
-        "taman",
-        "tmn",
-        "lebuh",
-        "persiaran",
-        "kawasan",
-        "bandar",
-        "kampung",
-        "kg",
-        "batu",
-        "tingkat",
-        "bangunan",
-        "menara",
-        "kompleks",
-        "pusat",
-        "seksyen",
-        "medan",
-        "desa",
-        "simpang",
-        "off",
-        "strasse",
-        "str",
-        "weg",
-        "platz",
-        "allee",
-        "gasse",
-        "ring",
-        "damm",
-        "ufer",
-        "rue",
-        "chemin",
-        "quai",
-        "impasse",
-        "allee",
-        "route",
-        "laan",
-        "straat",
-        "plein",
-        "gracht",
-        "kade",
-        "via",
-        "viale",
-        "piazza",
-        "corso",
-        "calle",
-        "avenida",
-        "carrera",
-        "paseo",
-        "rua",
-    ]
+_STREET_EN = (
+    "street st road rd avenue ave av boulevard blvd lane ln drive dr highway hwy freeway fwy "
+    "parkway pkwy place pl court ct circle cir square sq terrace ter trail trl way route rte "
+    "suite ste unit apt building bldg floor flr fl level lvl block blk center centre ctr plaza "
+    "mall tower lot po box north south east west"
 )
+_STREET_MS = (
+    "jalan jln lorong lrg taman tmn lebuh persiaran kawasan bandar kampung kg batu tingkat "
+    "bangunan menara kompleks pusat seksyen medan desa simpang off"
+)
+_STREET_EU = (
+    "strasse str weg platz allee gasse ring damm ufer rue chemin quai impasse route laan straat "
+    "plein gracht kade via viale piazza corso calle avenida carrera paseo rua"
+)
+STREET_WORDS = frozenset(f"{_STREET_EN} {_STREET_MS} {_STREET_EU}".split())
 STREET_WORD = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(STREET_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])",
     re.I,
 )
-US_STATES = [
-    "AL",
-    "AK",
-    "AZ",
-    "AR",
-    "CA",
-    "CO",
-    "CT",
-    "DE",
-    "DC",
-    "FL",
-    "GA",
-    "HI",
-    "ID",
-    "IL",
-    "IN",
-    "IA",
-    "KS",
-    "KY",
-    "LA",
-    "ME",
-    "MD",
-    "MA",
-    "MI",
-    "MN",
-    "MS",
-    "MO",
-    "MT",
-    "NE",
-    "NV",
-    "NH",
-    "NJ",
-    "NM",
-    "NY",
-    "NC",
-    "ND",
-    "OH",
-    "OK",
-    "OR",
-    "PA",
-    "RI",
-    "SC",
-    "SD",
-    "TN",
-    "TX",
-    "UT",
-    "VT",
-    "VA",
-    "WA",
-    "WV",
-    "WI",
-    "WY",
-    "PR",
-]
-CA_PROVINCES = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"]
+US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+)
+CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
 # 'Springfield, IL 62704', 'Toronto, ON M5V 2T6'
 STATE_ZIP = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(US_STATES) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
-    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+    r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
+    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
 # postcode shapes beyond the plain 4 or 5 digits: '1234 AB' (NL), '12345-678' (BR),
 # '123-4567' (JP), 'SW1A 1AA' (UK), 'M5V 2T6' (CA), '75002' (FR/DE/US/MY)
@@ -367,6 +218,65 @@ def tail_cut(text: str) -> str | None:
     return None
 
 
+# ----------------------------------------------------------------------------- reading order
+
+
+def reading_lines(page: Page) -> list[Line]:
+    """The page's lines rebuilt from the OCR's own text lines, so that a leaning receipt does not
+    interleave the words of two printed lines ('No: 28, BUKIT JALAN RAJA, ASTANA 41050 1C').
+
+    OCR words come in reading order, one detected text line after another: a run of words that
+    moves right at about the same height is one printed line. Runs side by side (cells of one
+    row) are joined into a line; a page whose words give no such runs keeps its lines."""
+    runs: list[list[Word]] = []
+    for w in page.words:
+        prev = runs[-1][-1] if runs else None
+        h = max(1e-6, min(w.height, prev.height)) if prev else 1.0
+        if (
+            prev is not None
+            and w.x0 >= prev.x1 - 0.5 * h
+            and w.x0 - prev.x1 < 3 * h
+            and abs(w.yc - prev.yc) < 0.6 * h
+        ):
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    if not runs or len(runs) >= len(page.words):
+        return page.lines
+    # a row: runs whose centres (at their own middle) are within half a line height
+    runs.sort(key=lambda r: median(w.yc for w in r))
+    rows: list[list[list[Word]]] = []
+    for run in runs:
+        yc = median(w.yc for w in run)
+        h = median(w.height for w in run)
+        if rows:
+            last = rows[-1]
+            last_yc = median(w.yc for r in last for w in r)
+            overlaps = any(min(r[-1].x1, run[-1].x1) - max(r[0].x0, run[0].x0) > 0 for r in last)
+            if abs(yc - last_yc) < 0.5 * h and not overlaps:
+                last.append(run)
+                continue
+        rows.append([run])
+    lines = []
+    for idx, row in enumerate(rows):
+        row.sort(key=lambda r: r[0].x0)
+        lines.append(Line([Segment(r, page.number) for r in row], page.number, idx))
+    return lines
+
+
+def _same_line(lines: list[Line], box: list[float]) -> int:
+    """The index of the line that holds most of a box (the company line), or -1."""
+    best, at = 0.0, -1
+    for ln in lines:
+        b = ln.box
+        overlap = max(0.0, min(b[3], box[3]) - max(b[1], box[1])) * max(
+            0.0, min(b[2], box[2]) - max(b[0], box[0])
+        )
+        if overlap > best:
+            best, at = overlap, ln.index
+    return at
+
+
 # ----------------------------------------------------------------------------- candidates
 
 
@@ -407,6 +317,10 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     page = doc.pages[0]
     med_h = _median_height(page)
     lines = page.lines[:ADDRESS_LINES]
+    if READING_ORDER:
+        company_box = lines[company_line].box if 0 <= company_line < len(lines) else None
+        lines = reading_lines(page)[:ADDRESS_LINES]
+        company_line = _same_line(lines, company_box) if company_box else -1
     texts = [_line_text(ln) for ln in lines]
     info = [_line_info(ln, t) for ln, t in zip(lines, texts)]
     company_h = (
