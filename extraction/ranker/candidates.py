@@ -362,7 +362,7 @@ def _sum_of_two(val: Decimal, values: list[Decimal]) -> bool:
 
 RELATIVE = {
     "company": ("h_rel", "h_tallest", "legal", "strong_form", "name_like", "letters", "conf"),
-    "address": ("post_any", "addr_frac", "length", "n_chars"),
+    "address": ("post_any", "addr_frac", "length", "n_chars", "street_words", "addr_word_frac"),
     "total": ("l_grand", "l_weight", "line_rel", "h_rel", "count"),
 }
 
