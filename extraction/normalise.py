@@ -370,7 +370,7 @@ def find_currency(text: str) -> str | None:
             return code
     if re.search(r"(?<![a-z])rm\s?\d", low):
         return "MYR"
-    if re.search(r"(?<![a-z])rs\.?\s?\d", low):
+    if re.search(r"(?<![a-z])rs\.?\s?-?\d", low):
         return "INR"
     if "$" in t:
         return "USD"

@@ -15,13 +15,23 @@ from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
-from extraction.normalise import amount_json, find_currency, find_dates, find_ibans
+from extraction.normalise import (
+    IBAN_LENGTHS,
+    amount_json,
+    find_currency,
+    find_dates,
+    find_ibans,
+)
 from extraction.types import FieldResult, TemplateSpec
 
 if TYPE_CHECKING:
     from extraction.learning import Learned
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
+NEGATION = re.compile(
+    r"(?<![a-z])(?:ohne|exkl|excl|exclusive|excluding|without|w/o|before|vor|hors|sans|avant|"
+    r"senza|sin|zonder|net of)\.?\s*$"
+)
 
 
 class Finder:
@@ -85,6 +95,8 @@ class Finder:
         parse = self.parser(spec)
         out = []
         for hit in self.hits_for(spec):
+            if spec.concept == "tax_total" and self.negated(hit):
+                continue  # 'Ohne MwSt.', 'excl. VAT': a net amount's heading
             for cand in values_near(
                 hit,
                 parse,
@@ -100,6 +112,23 @@ class Finder:
                 out.append(cand)
                 break
         return out
+
+    def negated(self, hit: LabelHit) -> bool:
+        """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
+        in a heading wrapped over two lines ('Ohne' above 'MwSt.')."""
+        before = fold(hit.segment.text)[: hit.start]
+        if NEGATION.search(before):
+            return True
+        if before.strip(" :.(") or hit.line.index == 0:
+            return False
+        above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
+        box = hit.segment.box
+        h = max(1e-6, box[3] - box[1])
+        for seg in above.segments:
+            close = box[1] - seg.box[3] < 0.8 * h
+            if close and min(seg.box[2], box[2]) - max(seg.box[0], box[0]) > 0:
+                return bool(NEGATION.search(fold(seg.text)))
+        return False
 
     def pattern_anywhere(self, spec: FieldSpec) -> Candidate | None:
         if spec.pattern is None:
@@ -143,13 +172,20 @@ class Finder:
         if spec.kind == "currency":
             return self.currency_anywhere()
         if spec.kind == "iban":
+            return self.iban_anywhere()
+        return None
+
+    def iban_anywhere(self) -> Candidate | None:
+        """An IBAN printed without its label: one whose check digits hold, else one of exactly
+        its country's length (sample and test invoices print made-up numbers)."""
+        for checksum, score in ((True, 0.7), (False, 0.45)):
             for line in self.doc.lines:
                 for seg in line.segments:
-                    found = find_ibans(seg.text)
-                    if found:
-                        return Candidate(
-                            found[0][0], 0.7, line.page, seg.box, seg.text, "iban-anywhere"
-                        )
+                    for value, _s, _e in find_ibans(seg.text, checksum=checksum):
+                        if checksum or len(value) == IBAN_LENGTHS.get(value[:2]):
+                            return Candidate(
+                                value, score, line.page, seg.box, seg.text, "iban-anywhere"
+                            )
         return None
 
     def first_free_date(self) -> Candidate | None:
@@ -315,9 +351,37 @@ def day_first_document(doc: Document) -> bool:
 TITLE = re.compile(
     r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
     r"facture|"
-    r"avoir|factuur|fattura|factura)(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
+    r"avoir|factuur|fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
+
+
+# a title inside a line ('Buchungshilfe - KEINE Rechnung Nr. 471102 vom 05.03.2020'): only with
+# a number word after it, and not a reference to another invoice ('zur Rechnung Nr.')
+TITLE_INSIDE = re.compile(
+    r"(?<![a-z])(?:[a-z]*rechnung|invoice|facture|factuur|fattura|factura)\s*"
+    r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)\s*:?\s*(?P<rest>.*)$"
+)
+# words that make an invoice title a reference to an earlier invoice
+REFERENCE_BEFORE = re.compile(
+    r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gem[aä]ß|laut|original|preceding|previous|"
+    r"corrected|related|referenced|ursprüngliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
+    r"de la|à la|d'origine|initiale|rectifiée|référence)\s*$"
+)
+REFERENCE_COMPOUND = re.compile(r"^\W*(?:ursprungs|bezugs|referenz|vor|original|storno)rechnung")
+
+
+def _title_match(folded: str) -> re.Match[str] | None:
+    if REFERENCE_COMPOUND.match(folded):
+        return None
+    m = TITLE.match(folded)
+    if m and m.group("rest"):
+        return m
+    for m in TITLE_INSIDE.finditer(folded):
+        before = folded[: m.start()]
+        if m.group("rest") and not REFERENCE_BEFORE.search(before):
+            return m
+    return None
 
 
 def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
@@ -331,8 +395,8 @@ def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
     for line in doc.pages[0].lines[:25]:
         seg = line.segments[0]
         folded = fold(seg.text)
-        m = TITLE.match(folded)
-        if not m or not m.group("rest"):
+        m = _title_match(folded)
+        if not m:
             continue
         rest = seg.text[m.start("rest") :]
         got = parse_id(rest)
@@ -381,6 +445,10 @@ def find_fields(
         if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs)
         else {}
     )
+    if any(s.concept in ("net_total", "tax_total") and s.kind == "amount" for s in specs):
+        from extraction.finders.reconcile import reconcile_totals
+
+        totals = reconcile_totals(finder, totals)  # invoices: net + tax = grand
     plain = [
         s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")
     ]
