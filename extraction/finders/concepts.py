@@ -537,6 +537,30 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "fiscaal vertegenwoordiger",
         ],
     ),
+    # the holder of the account to pay: on an invoice, the seller
+    "_payee": (
+        "party",
+        [
+            "account holder",
+            "account name",
+            "beneficiary",
+            "payee",
+            "payable to",
+            "in favour of",
+            "in favor of",
+            "kontoinhaber",
+            "begünstigter",
+            "zahlungsempfänger",
+            "titulaire du compte",
+            "titulaire",
+            "bénéficiaire",
+            "intestatario",
+            "beneficiario",
+            "titular",
+            "rekeninghouder",
+            "ten name van",
+        ],
+    ),
     # numbers that are not the invoice number
     "_other_id": (
         "id",

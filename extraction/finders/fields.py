@@ -18,6 +18,7 @@ from extraction.finders.parsers import PARSERS, parse_date, with_pattern
 from extraction.normalise import (
     IBAN_LENGTHS,
     amount_json,
+    find_amounts,
     find_currency,
     find_dates,
     find_ibans,
@@ -274,13 +275,59 @@ class Finder:
                 and not self.is_label_text(str(top.value))
             ):
                 cands.append(top)
+            if self.text_layer:  # scans: the learned ranker weighs the seller's evidence
+                cands += self.seller_evidence(other_names)
+                cands = [
+                    c for c in cands if not parties.is_sentence(str(c.value)) and not self.in_row(c)
+                ]
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
-        return max(cands, key=lambda c: c.score, default=None)
+        best = max(cands, key=lambda c: c.score, default=None)
+        if (
+            best is not None
+            and best.how in ("legal-form", "top", "letterhead")
+            and self.text_layer
+            and self.doc.pages[0].geometric
+        ):
+            best = parties.wrapped_name_above(self.lines_by_page.get(best.page, []), best)
+        return best
+
+    @property
+    def text_layer(self) -> bool:
+        """Read from a text layer (PDF text, DOCX, plain text), not by OCR."""
+        return bool(self.doc.pages) and self.doc.pages[0].source != "ocr"
+
+    def seller_evidence(self, other_names: set[str]) -> list[Candidate]:
+        """Invoice evidence of the seller beyond its heading and legal form: the holder of the
+        account to pay, the legal identity line, the name heading its own address."""
+        out = []
+        for hit in self.hits:
+            if "_payee" in hit.owners:
+                got = parties.payee_name(hit, self.lines_by_page)
+                if got and fold(str(got.value)) not in other_names:
+                    out.append(got)
+                    break
+        for got in (
+            parties.capital_line_name(self.doc),
+            parties.letterhead_block(self.doc, other_names),
+        ):
+            if got and not self.is_label_text(str(got.value)):
+                out.append(got)
+        return out
+
+    def in_row(self, cand: Candidate) -> bool:
+        """A name candidate on a table row (amounts in other cells) is an item, not a party."""
+        if cand.box is None:
+            return False
+        for line in self.lines_by_page.get(cand.page, []):
+            if line.box[1] - 1e-6 <= cand.box[1] <= line.box[3] + 1e-6:
+                others = [s for s in line.segments if s.box[0] > cand.box[2]]
+                return sum(1 for s in others if find_amounts(s.text)) >= 2
+        return False
 
     def is_label(self, seg) -> bool:
         """True when a segment is mostly a label (a heading), not a value."""
