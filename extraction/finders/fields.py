@@ -323,11 +323,16 @@ class Finder:
         """A name candidate on a table row (amounts in other cells) is an item, not a party."""
         if cand.box is None:
             return False
-        for line in self.lines_by_page.get(cand.page, []):
-            if line.box[1] - 1e-6 <= cand.box[1] <= line.box[3] + 1e-6:
-                others = [s for s in line.segments if s.box[0] > cand.box[2]]
-                return sum(1 for s in others if find_amounts(s.text)) >= 2
-        return False
+        box = cand.box
+        line = min(
+            self.lines_by_page.get(cand.page, []),
+            key=lambda ln: abs(ln.box[1] - box[1]),
+            default=None,
+        )
+        if line is None:
+            return False
+        others = [s for s in line.segments if s.box[0] > box[2]]
+        return sum(1 for s in others if find_amounts(s.text)) >= 2
 
     def is_label(self, seg) -> bool:
         """True when a segment is mostly a label (a heading), not a value."""

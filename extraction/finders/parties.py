@@ -560,8 +560,8 @@ def wrapped_name_above(lines: list[Line], cand: Candidate) -> Candidate:
         return cand
     box = cand.box
     h = max(1e-6, box[3] - box[1])
-    at = next((ln for ln in lines if ln.box[1] - 1e-6 <= box[1] <= ln.box[3] + 1e-6), None)
-    if at is None or at.index == 0:
+    at = min(lines, key=lambda ln: abs(ln.box[1] - box[1]), default=None)
+    if at is None or at.index == 0 or abs(at.box[1] - box[1]) > 0.5 * h:
         return cand
     above = lines[at.index - 1]
     if len(above.segments) != 1:
@@ -572,7 +572,7 @@ def wrapped_name_above(lines: list[Line], cand: Candidate) -> Candidate:
     text = seg.text.strip()
     if (
         abs(seg.box[0] - box[0]) > 0.5 * h
-        or not (0 <= gap < 0.6 * h and 0.85 < ratio < 1.15)
+        or not (-0.3 * h <= gap < 0.6 * h and 0.85 < ratio < 1.15)
         or not _is_name_like(text)
         or re.search(r"\d|[:@]", text)
         or LEGAL_FORM.search(text)

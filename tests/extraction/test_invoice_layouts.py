@@ -1,0 +1,276 @@
+"""Invoice layouts read from a PDF text layer: small invoices rendered here with weasyprint.
+
+Each page exercises one piece of layout reasoning (a rate's base beside the tax, a VAT
+breakdown with its sum row, net + tax = grand, the payee as the seller, a name set over two
+lines, an address block under a letterhead) or the labels of another language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extraction import TemplateSpec, extract_file
+
+STYLE = """
+<style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap }
+ p { margin: 0 }
+</style>
+"""
+
+
+def _at(x: float, y: float, text: str) -> str:
+    """Text placed at x, y millimetres from the top left (one cell of the layout)."""
+    return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
+
+
+def _extract(tmp_path: Path, template: TemplateSpec, *cells: str) -> dict[str, Any]:
+    from weasyprint import HTML
+
+    path = tmp_path / "invoice.pdf"
+    HTML(string=f"<html><head>{STYLE}</head><body>{''.join(cells)}</body></html>").write_pdf(path)
+    return extract_file(path, template).values()
+
+
+def _rows(x: float, y: float, lines: list[str], step: float = 4.5) -> list[str]:
+    return [_at(x, y + step * k, line) for k, line in enumerate(lines)]
+
+
+def test_tax_beside_its_base_and_totals_with_symbols(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Lakeside Paper Co", "88 Harbor Road", "Portland, OR 97201"]),
+        _at(15, 40, "Invoice INV-5521"),
+        _at(15, 48, "Invoice Date: 03/21/2024"),
+        _at(120, 80, "Subtotal"),
+        _at(175, 80, "$ 262.90"),
+        _at(120, 86, "Tax 15% on $ 112.90"),
+        _at(175, 86, "$ 16.94"),
+        _at(120, 92, "Balance due"),
+        _at(175, 92, "$ 279.84"),
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (262.9, 16.94, 279.84)
+    assert v["currency"] == "USD"
+    assert v["issue_date"] == "2024-03-21"
+    assert v["invoice_number"] == "INV-5521"
+
+
+def test_vat_breakdown_total_row_is_the_total(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A footer table with one row per VAT rate and a sum row: the sum row holds the totals."""
+    head = ["Warenwert", "Nettobetrag", "MwSt-Betrag", "MwSt-%", "Endbetrag"]
+    rows = [
+        ["100,00", "100,00", "19,00", "19,0", "119,00"],
+        ["50,00", "50,00", "3,50", "7,0", "53,50"],
+        ["150,00", "150,00", "22,50", "EUR", "172,50"],
+    ]
+    xs = [15, 50, 85, 120, 150]
+    cells = [_at(x, 120, h) for x, h in zip(xs, head, strict=True)]
+    for k, row in enumerate(rows):
+        y = 125 + 4.5 * k + (2 if k == 2 else 0)  # the sum row a little apart
+        cells += [_at(x, y, c) for x, c in zip(xs, row, strict=True)]
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Kontor Feldmann GmbH", "Am Markt 3", "24103 Kiel"]),
+        _at(15, 40, "Rechnung Nr. 2024-118 vom 04.06.2024"),
+        *cells,
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (150, 22.5, 172.5)
+    assert v["invoice_number"] == "2024-118"
+    assert v["issue_date"] == "2024-06-04"
+
+
+def test_missing_net_follows_from_grand_and_tax(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Cloudwise Hosting Ltd"),
+        _at(15, 30, "Invoice Number: 7781"),
+        _at(15, 36, "Invoice Date: 12 May 2024"),
+        _at(15, 60, "Service charges"),
+        _at(170, 60, "£48.20"),
+        _at(15, 66, "VAT"),
+        _at(170, 66, "£0.00"),
+        _at(15, 72, "Total due"),
+        _at(170, 72, "£48.20"),
+    )
+    assert (v["grand_total"], v["tax_total"], v["net_total"]) == (48.2, 0, 48.2)
+    assert v["currency"] == "GBP"
+
+
+def test_without_vat_heading_is_no_tax(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'Ohne MwSt.' heads a net column; with no tax printed, the total is also the net."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Datenwerk AG - Uferstraße 4 - 60311 Frankfurt"),
+        *_rows(15, 25, ["Pine Labs Ltd.", "12 Queen's Road", "Hong Kong"]),
+        _at(15, 50, "Rechnungsnr."),
+        _at(50, 50, "884120"),
+        _at(15, 55, "Rechnungsdatum"),
+        _at(50, 55, "7. Mai 2024"),
+        _at(30, 70, "Beschreibung"),
+        _at(150, 70, "Preis"),
+        _at(175, 70, "Betrag"),
+        _at(150, 74, "Ohne"),
+        _at(175, 74, "Ohne MwSt."),
+        _at(150, 78, "MwSt."),
+        _at(30, 84, "Exchange Postfach"),
+        _at(150, 84, "5,39"),
+        _at(175, 84, "5,39"),
+        _at(30, 90, "Exchange Archiv"),
+        _at(150, 90, "3,89"),
+        _at(175, 90, "3,89"),
+        _at(140, 100, "Total EUR"),
+        _at(175, 100, "9,28"),
+    )
+    assert v.get("tax_total") is None
+    assert (v["grand_total"], v["net_total"]) == (9.28, 9.28)
+    assert v["seller_name"] == "Datenwerk AG"
+
+
+def test_account_holder_is_the_seller(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """The recipient's block is the only one at the top; the seller is named as the holder of
+    the account to pay."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(120, 30, ["ATELIER VERDIER", "Jeanne Verdier", "14 rue des Lilas", "69003 Lyon"]),
+        _at(80, 60, "Facture n° 2024-3310"),
+        _at(20, 66, "Date : 28/11/2024"),
+        _at(120, 90, "Total HT :"),
+        _at(175, 90, "46,68 €"),
+        _at(120, 95, "TVA 20% :"),
+        _at(175, 95, "9,34 €"),
+        _at(120, 100, "Total TTC :"),
+        _at(175, 100, "56,02 €"),
+        _at(20, 120, "Virement"),
+        _at(50, 120, "Banque Populaire – Titulaire du compte : PRESSELIEN"),
+    )
+    assert v["seller_name"] == "PRESSELIEN"
+    assert v["buyer_name"] == "ATELIER VERDIER"
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (46.68, 9.34, 56.02)
+
+
+def test_name_over_two_lines_and_salutation(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 25, ["Nordstern Gegenseitige", "Versicherungskasse Kiel a.G."]),
+        *_rows(20, 40, ["Frau", "Erika Beispiel", "Lindenweg 5", "24103 Kiel"]),
+        *_rows(20, 62, ["Geschäftsstelle", "Holstenstraße 2", "24103 Kiel"]),
+        _at(20, 85, "Beitragsrechnung Nr. 77.120.5"),
+        _at(130, 85, "11. März 2024"),
+        _at(20, 90, "Fälligkeitstag: 01.04.2024"),
+        _at(20, 110, "Beitrag"),
+        _at(150, 110, "220,00 €"),
+        _at(20, 130, "Bitte überweisen Sie auf DE75123456780000001234, BIC WELADED1KIE."),
+    )
+    assert v["seller_name"] == "Nordstern Gegenseitige Versicherungskasse Kiel a.G."
+    assert v["buyer_name"] == "Frau Erika Beispiel"
+    assert v["due_date"] == "2024-04-01"
+    assert v["iban"] == "DE75123456780000001234"  # made-up account: right length, no label
+
+
+def test_letterhead_with_address_beats_a_tagline(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(150, 8, "Fine Furniture Since 1990"),
+        *_rows(15, 14, ["Birchwood Interiors", "4557 Oak Street", "Fremont CA 94538"]),
+        *_rows(120, 40, ["Harbor Office Supply", "215 Vine St", "Scranton PA 18503"]),
+        _at(15, 62, "Invoice INV/2024/03/0008"),
+        _at(120, 90, "Total"),
+        _at(170, 90, "$ 279.84"),
+    )
+    assert v["seller_name"] == "Birchwood Interiors"
+    assert v["buyer_name"] == "Harbor Office Supply"
+    assert v["invoice_number"] == "INV/2024/03/0008"
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            [
+                "Cedente/prestatore: Officine Rossi S.r.l.",
+                "Cessionario/committente: Bar Centrale di Luca Bini",
+                "Fattura n. 118/2024 del 15/03/2024",
+                "Totale imponibile 100,00",
+                "Totale IVA 22,00",
+                "Totale documento 122,00",
+            ],
+            ("Officine Rossi S.r.l.", "Bar Centrale di Luca Bini", 100, 22, 122),
+        ),
+        (
+            [
+                "Emisor: Talleres Ruiz S.L.",
+                "Cliente: Panadería La Espiga",
+                "Factura nº F-2024-77",
+                "Base imponible 200,00",
+                "Cuota IVA 42,00",
+                "Total factura 242,00",
+            ],
+            ("Talleres Ruiz S.L.", "Panadería La Espiga", 200, 42, 242),
+        ),
+    ],
+)
+def test_italian_and_spanish_labels(
+    tmp_path: Path, invoice: TemplateSpec, lines: list[str], expected: tuple
+) -> None:
+    v = _extract(tmp_path, invoice, *_rows(15, 15, lines, step=6))
+    assert (
+        v["seller_name"],
+        v["buyer_name"],
+        v["net_total"],
+        v["tax_total"],
+        v["grand_total"],
+    ) == expected
+
+
+def test_provider_heading_skips_a_note(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Invoice Number: 42183017"),
+        _at(15, 21, "Invoice Date: August 3, 2024"),
+        _at(15, 40, "Total for this invoice"),
+        _at(170, 40, "$4.11"),
+        *_rows(
+            120,
+            80,
+            [
+                "Service Provider:",
+                "(Not to be used for payment remittance)",
+                "Northwind Cloud Services, Inc.",
+                "410 Terry Ave North",
+                "Seattle, WA 98109",
+            ],
+            step=4,
+        ),
+    )
+    assert v["seller_name"] == "Northwind Cloud Services, Inc."
+    assert v["grand_total"] == 4.11
+
+
+def test_snake_case_number_and_reference_to_earlier_invoice(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Maple Repairs"),
+        _at(150, 15, "INVOICE"),
+        _at(150, 22, "# invoice_number_7"),
+        _at(15, 40, "Correction to invoice no. 6 of 01/12/2023"),
+        _at(120, 60, "Amount Due:"),
+        _at(170, 60, "$127.50"),
+    )
+    assert v["invoice_number"] == "invoice_number_7"
+    assert v["grand_total"] == 127.5
