@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from extraction.learning import Learned
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
+OTHER_PARTIES = frozenset({"buyer_name", "_delivery"})
 NEGATION = re.compile(
     r"(?<![a-z])(?:ohne|exkl|excl|exclusive|excluding|without|w/o|before|vor|hors|sans|avant|"
     r"senza|sin|zonder|net of)\.?\s*$"
@@ -278,7 +279,11 @@ class Finder:
             if self.text_layer:  # scans: the learned ranker weighs the seller's evidence
                 cands += self.seller_evidence(other_names)
                 cands = [
-                    c for c in cands if not parties.is_sentence(str(c.value)) and not self.in_row(c)
+                    c
+                    for c in cands
+                    if not parties.is_sentence(str(c.value))
+                    and not self.in_row(c)
+                    and not self.under_heading(c, OTHER_PARTIES)
                 ]
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
@@ -293,7 +298,8 @@ class Finder:
             and self.text_layer
             and self.doc.pages[0].geometric
         ):
-            best = parties.wrapped_name_above(self.lines_by_page.get(best.page, []), best)
+            lines = self.lines_by_page.get(best.page, [])
+            best = parties.wrapped_name_above(lines, best, self.is_label)
         return best
 
     @property
@@ -318,6 +324,30 @@ class Finder:
             if got and not self.is_label_text(str(got.value)):
                 out.append(got)
         return out
+
+    def under_heading(self, cand: Candidate, owners: frozenset[str]) -> bool:
+        """A name in a block headed by one of ``owners``' labels ('Bill to', 'Fiscal
+        representative' ...): that party's name, not the one asked for."""
+        if cand.box is None or cand.how.startswith("heading"):
+            return False
+        box = cand.box
+        lines = self.lines_by_page.get(cand.page, [])
+        at = min(lines, key=lambda ln: abs(ln.box[1] - box[1]), default=None)
+        if at is None:
+            return False
+        h = max(1e-6, box[3] - box[1])
+        top = box[1]
+        for line in reversed(lines[max(0, at.index - 6) : at.index]):
+            col = [s for s in line.segments if s.box[0] < box[2] and s.box[2] > box[0]]
+            if not col:
+                continue
+            if top - col[0].box[3] > 2.5 * h:
+                return False
+            hits = [x for x in self._by_seg.get(id(col[0]), []) if x.at_start]
+            if hits and self.is_label(col[0]):
+                return any(x.owners & owners for x in hits)
+            top = col[0].box[1]
+        return False
 
     def in_row(self, cand: Candidate) -> bool:
         """A name candidate on a table row (amounts in other cells) is an item, not a party."""

@@ -267,9 +267,11 @@ def name_under_heading(
     lines = lines_by_page.get(hit.line.page, [])
     box = seg.box
     h = max(1e-6, box[3] - box[1])
+    last = box[3]
     for dist, line in enumerate(lines[hit.line.index + 1 : hit.line.index + 8], 1):
-        if line.box[1] - box[3] > 3 * h * dist:
+        if line.box[1] - box[3] > 3 * h * dist or line.box[1] - last > 2.5 * h:
             break
+        last = line.box[3]
         segs = [
             s for s in line.segments if s.box[2] > box[0] - 2 * h and s.box[0] < box[0] + 12 * h
         ]
@@ -279,7 +281,7 @@ def name_under_heading(
         if NOTE.match(first.text):
             continue  # '(Not to be used for payment remittance)': a note, not the name
         low = fold(first.text)
-        m = re.match(r"(name|firma|company|raison sociale|nom|naam)\s*:?\s*(.*)", low)
+        m = NAME_FIELD.match(low)
         if m:
             value = first.text[m.start(2) :].strip()
             vseg = first
@@ -331,6 +333,12 @@ def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> 
     return value
 
 
+# a 'Name:' row inside a party's block
+NAME_FIELD = re.compile(
+    r"(firmenname|firmierung|company name|business name|trading name|raison sociale|"
+    r"denomination|ragione sociale|denominazione|razon social|nombre|nome|name|firma|company|"
+    r"nom|naam)\s*:?\s*(.*)"
+)
 NOTE = re.compile(r"^\s*[(\[].*[)\]]\s*$")
 
 SALUTATION = re.compile(
@@ -553,7 +561,9 @@ def is_sentence(text: str) -> bool:
     return len(words) >= 5 and len(lower) >= 0.6 * len(words)
 
 
-def wrapped_name_above(lines: list[Line], cand: Candidate) -> Candidate:
+def wrapped_name_above(
+    lines: list[Line], cand: Candidate, is_label: Callable[[Segment], bool] | None = None
+) -> Candidate:
     """A letterhead name set over two lines in one font ('MVM Musterhafter' above
     'Versicherungsverein Musterstadt a.G.'): the whole name. Text layers only (exact positions)."""
     if cand.box is None:
@@ -577,6 +587,7 @@ def wrapped_name_above(lines: list[Line], cand: Candidate) -> Candidate:
         or re.search(r"\d|[:@]", text)
         or LEGAL_FORM.search(text)
         or fold(text) in fold(str(cand.value))
+        or (is_label is not None and is_label(seg))
     ):
         return cand
     if at.index >= 2:  # the line above must open the block

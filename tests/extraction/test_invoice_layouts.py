@@ -274,3 +274,56 @@ def test_snake_case_number_and_reference_to_earlier_invoice(
     )
     assert v["invoice_number"] == "invoice_number_7"
     assert v["grand_total"] == 127.5
+
+
+def test_logo_cell_and_fiscal_representative(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A 'LOGO' placeholder cell beside the seller, and a fiscal representative's block whose
+    registered company is neither the seller nor the buyer."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "LOGO"),
+        _at(30, 10, "LE FOURNISSEUR"),
+        *_rows(15, 16, ["12 rue de la Paix", "75002 Paris"]),
+        *_rows(110, 30, ["Représentant fiscal du vendeur", "TAXREP SAS", "5 avenue Foch"]),
+        *_rows(15, 55, ["Acheteur", "LE CLIENT SA", "3 quai des Docs", "13002 Marseille"]),
+        _at(15, 80, "FACTURE N° F20240023"),
+        _at(15, 86, "Date : 12/02/2024"),
+        _at(120, 110, "Total HT"),
+        _at(170, 110, "1 000,00 €"),
+        _at(120, 115, "TVA 20 %"),
+        _at(170, 115, "200,00 €"),
+        _at(120, 120, "Total TTC"),
+        _at(170, 120, "1 200,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("LE FOURNISSEUR", "LE CLIENT SA")
+    assert v["grand_total"] == 1200
+
+
+def test_party_blocks_with_name_rows(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """Seller and buyer sections whose names sit in 'Firmenname:' rows, totals below them."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 20, "Rechnung"),
+        _at(15, 28, "Rechnungsnummer: 123456XX"),
+        _at(15, 33, "Rechnungsdatum: 05.11.2024"),
+        _at(15, 45, "Verkäufer"),
+        _at(15, 51, "Firmenname:"),
+        _at(60, 51, "Lieferant & Partner"),
+        _at(15, 56, "Straße:"),
+        _at(60, 56, "Lieferantengasse 1"),
+        _at(110, 45, "Käufer"),
+        _at(110, 51, "Firmenname:"),
+        _at(150, 51, "Kundenhaus Nord"),
+        _at(110, 56, "Straße:"),
+        _at(150, 56, "Kundenweg 3"),
+        _at(15, 80, "Summe Nettobeträge"),
+        _at(80, 80, "314,86"),
+        _at(15, 85, "Umsatzsteuer"),
+        _at(80, 85, "22,04"),
+        _at(15, 90, "Gesamtbetrag"),
+        _at(80, 90, "336,90"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Lieferant & Partner", "Kundenhaus Nord")
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (314.86, 22.04, 336.9)
