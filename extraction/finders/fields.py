@@ -318,6 +318,7 @@ class Finder:
                     out.append(got)
                     break
         for got in (
+            parties.sender_line_name(self.doc),
             parties.capital_line_name(self.doc),
             parties.letterhead_block(self.doc, other_names),
         ):

@@ -424,6 +424,8 @@ def address_block_name(
             names = [
                 s for s in block if _party_name_like(s.text) and not STREET.search(s.text.strip())
             ]
+            # 'Firma' over the company, 'z. Hd.' lines: no names of their own
+            names = [s for s in names if not COMPANY_SALUTATION.match(s.text.strip())]
             if names:
                 first = names[0]
                 text = first.text
@@ -434,6 +436,9 @@ def address_block_name(
     return None
 
 
+COMPANY_SALUTATION = re.compile(
+    r"^(?:firma|messrs\.?|attn\.?:?|z\.\s?hd\.?.*|zu händen.*|c/o.*|à l'attention.*)$", re.I
+)
 PERSON_TITLE = re.compile(r"^(herrn?|frau|mr\.?|mrs\.?|ms\.?|m\.|mme\.?|monsieur|madame)$", re.I)
 # the last line of a postal address: '12345 Stadt', '88802Spielkreis' (text layers glue them),
 # '3500 MJ Utrecht', 'Fremont CA 94538', 'Springfield, IL 62704', 'London EC1A 1AA'
@@ -629,4 +634,26 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
             if fold(clean_name(text)) in exclude:
                 continue
             return Candidate(clean_name(text), 0.45, line.page, seg.box, text, "letterhead")
+    return None
+
+
+SENDER_SEPARATOR = re.compile(r"\s[·•●|–-]\s|\s*[·•●|]\s*")
+
+
+def sender_line_name(doc: Document) -> Candidate | None:
+    """The sender's line printed above a letter's address window ('Müller Elektrotechnik ·
+    Hauptstr. 5 · 80331 München'): its first part names the seller."""
+    if not doc.pages or not doc.pages[0].lines:
+        return None
+    page = doc.pages[0]
+    for line in page.lines[:15]:
+        if line.box[1] > page.height * 0.4:
+            break
+        for seg in line.segments:
+            parts = [p.strip() for p in SENDER_SEPARATOR.split(seg.text) if p.strip()]
+            if len(parts) < 3 or not any(CITY_LINE.search(p) for p in parts[1:]):
+                continue
+            name = clean_name(parts[0])
+            if _party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):
+                return Candidate(name, 0.7, line.page, seg.box, seg.text, "sender-line")
     return None

@@ -9,10 +9,12 @@ sign). With no tax printed at all, the grand total is also the net total.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from extraction.finders.locate import Candidate
+from extraction.finders.locate import Candidate, fold, values_near
+from extraction.finders.parsers import PARSERS
 from extraction.normalise import find_amounts
 
 if TYPE_CHECKING:
@@ -42,9 +44,36 @@ def _tax_printed(finder: Finder) -> bool:
     )
 
 
+INCLUSIVE = re.compile(
+    r"(?<![a-z])(?:incl|inkl|inklusive|including|inclusive|einschl|einschließlich|incluse|"
+    r"comprise|compris|incluida|incluido|inclusa|inclusa)\.?[\s\d.,%]*$"
+)
+
+
+def _inclusive_total(finder: Finder) -> Candidate | None:
+    """An amount printed as including the tax ('Beitrag inklusive 19 % Versicherungsteuer',
+    'Amount incl. VAT'): a grand total when no total label was found."""
+    for hit in finder.hits:
+        if "tax_total" not in hit.owners or not INCLUSIVE.search(
+            fold(hit.segment.text)[: hit.start]
+        ):
+            continue
+        for cand in values_near(
+            hit, PARSERS["amount"], finder.lines_by_page, below=0, stop=finder.stop, rightmost=True
+        ):
+            if isinstance(cand.value, Decimal) and cand.value.as_tuple().exponent < 0:
+                return _derived(cand.value, cand, "incl-tax", 0.5)
+    return None
+
+
 def reconcile_totals(finder: Finder, totals: dict[str, Candidate]) -> dict[str, Candidate]:
     """The chosen totals, completed or corrected by net + tax = grand (a new dict)."""
     out = dict(totals)
+    grand = out.get("grand_total")
+    if grand is None or grand.how in ("largest", "net-as-total"):
+        inclusive = _inclusive_total(finder)
+        if inclusive is not None:
+            out["grand_total"] = inclusive
     net, tax, grand = (out.get(k) for k in ("net_total", "tax_total", "grand_total"))
     printed = _printed(finder)
 

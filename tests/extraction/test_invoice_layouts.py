@@ -327,3 +327,48 @@ def test_party_blocks_with_name_rows(tmp_path: Path, invoice: TemplateSpec) -> N
     )
     assert (v["seller_name"], v["buyer_name"]) == ("Lieferant & Partner", "Kundenhaus Nord")
     assert (v["net_total"], v["tax_total"], v["grand_total"]) == (314.86, 22.04, 336.9)
+
+
+def test_sender_line_above_the_window(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A letter: the sender's line above the window names the seller (no legal form); the
+    window block under it is the buyer, whose legal form must not make it the seller."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 8, "Müller Elektrotechnik · Hauptstr. 5 · 80331 München"),
+        *_rows(15, 15, ["Firma", "Schneider Bau GmbH", "z. Hd. Herrn Schneider", "Bahnhofstr. 10"]),
+        _at(15, 33, "80335 München"),
+        *_rows(130, 10, ["Müller Elektrotechnik", "Inh. Peter Müller", "Hauptstr. 5"]),
+        _at(130, 23.5, "80331 München"),
+        _at(15, 50, "Rechnung"),
+        _at(130, 50, "Datum: 14.03.2024"),
+        _at(15, 56, "Rechnungsnummer: 2024-0311"),
+        _at(110, 90, "Nettobetrag"),
+        _at(170, 90, "1.000,00 €"),
+        _at(110, 95, "zzgl. 19% MwSt."),
+        _at(170, 95, "190,00 €"),
+        _at(110, 100, "Rechnungsbetrag"),
+        _at(170, 100, "1.190,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Müller Elektrotechnik", "Schneider Bau GmbH")
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (1000, 190, 1190)
+
+
+def test_customer_details_heading_and_total_including_tax(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Distribuciones Sol"),
+        *_rows(15, 15, ["Calle Mayor 12", "28013 Madrid"]),
+        _at(110, 40, "Datos del cliente"),
+        *_rows(110, 45, ["Hotel Las Palmas", "Avenida del Mar 3", "35001 Las Palmas"]),
+        _at(15, 60, "Factura Nº: 2024/118"),
+        _at(15, 65, "Fecha: 15/02/2024"),
+        _at(15, 90, "Importe a pagar (incl. 21 % IVA)"),
+        _at(170, 90, "1.210,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Distribuciones Sol", "Hotel Las Palmas")
+    assert v["grand_total"] == 1210
+    assert v["invoice_number"] == "2024/118"
