@@ -282,6 +282,7 @@ class Finder:
                     c
                     for c in cands
                     if not parties.is_sentence(str(c.value))
+                    and not parties.is_address_line(str(c.value))
                     and not self.in_row(c)
                     and not self.under_heading(c, OTHER_PARTIES)
                 ]

@@ -657,3 +657,17 @@ def sender_line_name(doc: Document) -> Candidate | None:
             if _party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):
                 return Candidate(name, 0.7, line.page, seg.box, seg.text, "sender-line")
     return None
+
+
+def is_address_line(text: str) -> bool:
+    """A postcode and city ('1234 AB Lutjebroek': 'AB' is no legal form there) or a street."""
+    t = text.strip()
+    return bool(CITY_LINE.search(t) or HOUSE_NUMBER.search(t))
+
+
+# a street with its number: '12 rue de la Paix', 'Hauptstr. 5', 'Via Roma 1'
+HOUSE_NUMBER = re.compile(
+    r"^\d+[a-z]?,?\s|(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|rue|avenue|road|street|lane|"
+    r"drive|laan|straat|via|calle)\s*\d",
+    re.IGNORECASE,
+)

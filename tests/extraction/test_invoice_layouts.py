@@ -372,3 +372,25 @@ def test_customer_details_heading_and_total_including_tax(
     assert (v["seller_name"], v["buyer_name"]) == ("Distribuciones Sol", "Hotel Las Palmas")
     assert v["grand_total"] == 1210
     assert v["invoice_number"] == "2024/118"
+
+
+def test_postcode_letters_are_no_legal_form(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'1234 AB Lutjebroek' is a Dutch postcode, not a company ('AB' is also a legal form)."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Bakkerij De Molen"),
+        *_rows(15, 15, ["Dorpsstraat 4", "1234 AB Lutjebroek"]),
+        _at(110, 35, "Factuuradres"),
+        *_rows(110, 40, ["Café Het Hoekje", "Kerkplein 2", "1611 AA Bovenkarspel"]),
+        _at(15, 60, "Factuurnummer: 2024-0077"),
+        _at(15, 65, "Factuurdatum: 05-03-2024"),
+        _at(110, 90, "Subtotaal"),
+        _at(170, 90, "S$ 300,00"),
+        _at(110, 95, "BTW 9%"),
+        _at(170, 95, "S$ 27,00"),
+        _at(110, 100, "Totaal"),
+        _at(170, 100, "S$ 327,00"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Bakkerij De Molen", "Café Het Hoekje")
+    assert (v["grand_total"], v["currency"]) == (327, "SGD")
