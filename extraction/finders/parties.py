@@ -227,7 +227,7 @@ def heading_accepts(hit: LabelHit) -> bool:
     if not hit.at_start:
         return False
     text = hit.segment.text
-    after = text[hit.end :]
+    after = re.sub(r"^\s*\([^)]*\)", "", text[hit.end :])  # 'Cedente/prestatore (fornitore)'
     if not after.strip(" :"):
         return True
     if re.match(r"\s*/\s*\w+\s*:?\s*$", after):
@@ -247,7 +247,7 @@ def name_under_heading(
         return None
     seg = hit.segment
     text = seg.text
-    rest = re.sub(r"^\s*/\s*\w+", "", text[hit.end :]).strip(" :#-")
+    rest = re.sub(r"^\s*/\s*\w+|^\s*\([^)]*\)", "", text[hit.end :]).strip(" :#-")
     if (
         rest
         and _party_name_like(rest)

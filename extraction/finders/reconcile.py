@@ -75,6 +75,9 @@ def reconcile_totals(finder: Finder, totals: dict[str, Candidate]) -> dict[str, 
         if inclusive is not None:
             out["grand_total"] = inclusive
     net, tax, grand = (out.get(k) for k in ("net_total", "tax_total", "grand_total"))
+    if tax and grand and grand.value and abs(tax.value) >= abs(grand.value):
+        del out["tax_total"]  # a tax as large as the total is some other number (an id)
+        tax = None
     printed = _printed(finder)
 
     def seen(value: Decimal) -> bool:

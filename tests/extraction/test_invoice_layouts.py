@@ -394,3 +394,34 @@ def test_postcode_letters_are_no_legal_form(tmp_path: Path, invoice: TemplateSpe
     )
     assert (v["seller_name"], v["buyer_name"]) == ("Bakkerij De Molen", "Café Het Hoekje")
     assert (v["grand_total"], v["currency"]) == (327, "SGD")
+
+
+def test_italian_e_invoice_rendering(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """Party sections with a remark after the heading and 'Denominazione:' rows; the VAT id
+    under 'Identificativo fiscale ai fini IVA' is no tax amount."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 20, "Cedente/prestatore (fornitore)"),
+        *_rows(
+            15,
+            25,
+            [
+                "Identificativo fiscale ai fini IVA: IT01234567890",
+                "Denominazione: ALPHA SRL",
+                "Indirizzo: VIALE ROMA 543",
+            ],
+        ),
+        _at(110, 20, "Cessionario/committente (cliente)"),
+        *_rows(110, 25, ["Codice fiscale: 09876543210", "Denominazione: BETA GAMMA"]),
+        _at(15, 60, "Numero documento"),
+        _at(60, 60, "Data documento"),
+        _at(15, 65, "123"),
+        _at(60, 65, "18-12-2014"),
+        _at(110, 100, "Importo totale documento"),
+        _at(170, 100, "36,08"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("ALPHA SRL", "BETA GAMMA")
+    assert (v["invoice_number"], v["issue_date"]) == ("123", "2014-12-18")
+    assert v["grand_total"] == 36.08
+    assert v.get("tax_total") is None
