@@ -115,6 +115,15 @@ class Finder:
                 break
         return out
 
+    @staticmethod
+    def about_earlier_invoice(cand: Candidate) -> bool:
+        """A number or date printed after a reference to another invoice ('Gutschrift zur
+        Rechnung Nr. 4000 vom 02.01.2024'): that invoice's, not this one's."""
+        if cand.hit is None:
+            return False
+        before = fold(cand.hit.segment.text)[: cand.hit.start]
+        return bool(REFERENCE_IN.search(before))
+
     def negated(self, hit: LabelHit) -> bool:
         """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
         in a heading wrapped over two lines ('Ohne' above 'MwSt.')."""
@@ -155,6 +164,8 @@ class Finder:
         if kind == "amount" and spec.concept in TOTAL_CONCEPTS:
             return None  # resolved together in totals()
         cands = self.labelled(spec)
+        if spec.concept in ("invoice_number", "issue_date"):
+            cands = [c for c in cands if not self.about_earlier_invoice(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
             cand = self.title.get(spec.concept)
             if cand is not None and (spec.pattern is None or spec.pattern.search(str(cand.value))):
@@ -446,11 +457,21 @@ TITLE_INSIDE = re.compile(
     r"(?<![a-z])(?:[a-z]*rechnung|invoice|facture|factuur|fattura|factura)\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)\s*:?\s*(?P<rest>.*)$"
 )
-# words that make an invoice title a reference to an earlier invoice
+# words that make an invoice title a reference to an earlier invoice (matched on folded text:
+# no accents)
 REFERENCE_BEFORE = re.compile(
-    r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gem[aä]ß|laut|original|preceding|previous|"
-    r"corrected|related|referenced|ursprüngliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|à la|d'origine|initiale|rectifiée|référence)\s*$"
+    r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
+    r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
+    r"de la|a la|d'origine|initiale|rectifiee|reference)\s*$"
+)
+REFERENCE_AFTER = re.compile(
+    r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|"
+    r"laut|bezuglich)\s+(?:der\s+|the\s+|la\s+)?(?:[a-z]*rechnung|invoice|facture|factuur|"
+    r"fattura|factura)"
+)
+REFERENCE_IN = re.compile(
+    r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
+    r"(?:original|previous|preceding|corrected) invoice)"
 )
 REFERENCE_COMPOUND = re.compile(r"^\W*(?:ursprungs|bezugs|referenz|vor|original|storno)rechnung")
 
@@ -460,7 +481,8 @@ def _title_match(folded: str) -> re.Match[str] | None:
         return None
     m = TITLE.match(folded)
     if m and m.group("rest"):
-        return m
+        # 'Gutschrift zur Rechnung Nr. 4000': the number after is the earlier invoice's
+        return None if REFERENCE_AFTER.match(m.group("rest")) else m
     for m in TITLE_INSIDE.finditer(folded):
         before = folded[: m.start()]
         if m.group("rest") and not REFERENCE_BEFORE.search(before):

@@ -6,10 +6,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from extraction.document import Document, Line, Segment
+from extraction.normalise import find_amounts
 
 GENERIC_LABELS = {
     "date",
@@ -253,8 +255,6 @@ BASE_BEFORE = re.compile(
 def _maybe_not_the_line_value(rest: str, start: int) -> bool:
     """An amount inside the label's cell that may be a rate's base ('Tax 15% on $ 112.90') or a
     number of the label's wording ('due on August 3'): a value in a cell to the right wins."""
-    from extraction.normalise import find_amounts
-
     if BASE_BEFORE.search(rest[:start]):
         return True
     found = find_amounts(rest)
@@ -274,7 +274,7 @@ def _column_sum_row(
             break
         cells = [c for c in line.segments if _overlap(seg.box, c.box) > 0.3]
         got = parse(cells[0].text) if cells else None
-        if not got or not hasattr(got[0], "as_tuple"):
+        if not got or not isinstance(got[0], Decimal):
             break
         if len(values) >= 2 and got[0] == sum(values) and got[0] != 0:
             return Candidate(

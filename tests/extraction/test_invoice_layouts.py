@@ -425,3 +425,21 @@ def test_italian_e_invoice_rendering(tmp_path: Path, invoice: TemplateSpec) -> N
     assert (v["invoice_number"], v["issue_date"]) == ("123", "2014-12-18")
     assert v["grand_total"] == 36.08
     assert v.get("tax_total") is None
+
+
+def test_credit_note_title_naming_the_earlier_invoice(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Werkzeug Lenz GmbH"),
+        *_rows(15, 15, ["Ringstraße 9", "50667 Köln"]),
+        _at(15, 40, "Gutschrift zur Rechnung Nr. 4000 vom 02.01.2024"),
+        _at(15, 46, "Gutschriftsnummer: G-17"),
+        _at(15, 51, "Datum: 15.01.2024"),
+        _at(110, 80, "Gesamtbetrag"),
+        _at(170, 80, "-59,50 €"),
+    )
+    assert v["invoice_number"] == "G-17"
+    assert v["issue_date"] == "2024-01-15"
