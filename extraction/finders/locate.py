@@ -140,7 +140,8 @@ def _compile(
         key = head.group() if head else ""
         groups.setdefault(key, []).append(f"(?P<{n}>{pattern[len(key) :]})")
     body = "|".join(f"{head}(?:{'|'.join(alts)})" for head, alts in groups.items())
-    rx = re.compile(r"(?<![a-z0-9_])(?:" + body + r")(?![a-z_])")  # "invoice_number_1" is no label
+    # "invoice_number_1" holds no label; OCR's stray "_" ("SUB-TOTAL_(GST)") ends one
+    rx = re.compile(r"(?<![a-z0-9])(?<![a-z0-9]_)(?:" + body + r")(?![a-z]|_[a-z0-9])")
     canon: dict[str, tuple[str, frozenset[str]]] = {
         n: (lab, frozenset(owners[lab])) for n, lab in names.items()
     }
