@@ -8,25 +8,24 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session
+from sqlalchemy import false, update
+from sqlmodel import Session, col
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
+from activities.batch_context import BatchContexts
 from core.batches import refresh_counts
 from core.db import session_scope
 from core.ids import utcnow
-from core.learning import learning_payload
 from core.logs import logs_ids
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
-from core.models import Batch, BatchFile, Template
-from core.review import mark_needs_review
-from core.secret_box import unseal_engine
+from core.models import Batch, BatchFile
+from core.review import corrected_fields, review_fields_for
 from core.settings import Settings
 from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
@@ -70,6 +69,24 @@ def heartbeating(every: float) -> Iterator[None]:
         thread.join()
 
 
+class Heartbeats:
+    """The extraction's wait loop calls this every 0.1 s (``ChildPool.extract(cancelled=...)``):
+    it heartbeats when one is due and says whether the activity was cancelled. The activity's
+    own thread beats, so no helper thread is started per file (``heartbeating`` is for waits
+    that do not poll)."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.due = time.monotonic() + every
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now >= self.due:
+            activity.heartbeat("waiting")
+            self.due = now + self.every
+        return activity.is_cancelled()
+
+
 def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
     """One child process per concurrent extraction, limited as the settings say."""
     return ChildPool(
@@ -80,21 +97,65 @@ def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
     )
 
 
-#: While files finish, the batch row's counters (REST progress) are recounted at most this often;
-#: the live progress comes from the workflow, and settling the batch recounts exactly.
+#: While files finish, the batch row's counters (REST progress) are recounted at most this often
+#: by each worker; the live progress comes from the workflow, and settling the batch recounts
+#: exactly.
 COUNTS_EVERY = timedelta(seconds=0.5)
 
 
-def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
-    """Recount the batch's files unless another file did so within COUNTS_EVERY (one read)."""
-    batch = session.get(Batch, batch_id)
-    assert batch is not None
-    if batch.updated_at is None or utcnow() - _aware(batch.updated_at) >= COUNTS_EVERY:
-        refresh_counts(session, batch)
+class CountRefresher:
+    """Recounts a batch's files when this worker has not done so within COUNTS_EVERY (the time
+    is kept in memory, so the files in between read nothing)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def due(self, batch_id: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(batch_id, -1e9) < COUNTS_EVERY.total_seconds():
+                return False
+            if len(self._last) > 256:  # forget batches not seen for a while
+                self._last = {b: t for b, t in self._last.items() if now - t < 60}
+            self._last[batch_id] = now
+            return True
+
+    def refresh(self, session: Session, batch_id: str) -> None:
+        if self.due(batch_id):
+            batch = session.get(Batch, batch_id)
+            if batch is not None:
+                refresh_counts(session, batch)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+@dataclass(frozen=True)
+class Attempt:
+    """A file's row as the attempt that just started it left it (one UPDATE ... RETURNING)."""
+
+    batch_id: str
+    org_id: str
+    template_id: str
+    storage_key: str
+    file_name: str
+    number: int  # the row's attempts counter: 1 on the file's first extraction ever
+
+
+def start_attempt(session: Session, file_id: str) -> Attempt | None:
+    """Mark the file processing and count the attempt; None when the file is not there."""
+    row = session.exec(
+        update(BatchFile)
+        .where(BatchFile.id == file_id)  # type: ignore[arg-type]
+        .values(status="processing", attempts=BatchFile.attempts + 1, started_at=utcnow())
+        .returning(
+            BatchFile.batch_id,  # type: ignore[arg-type]
+            BatchFile.org_id,
+            BatchFile.template_id,
+            BatchFile.storage_key,
+            BatchFile.file_name,
+            BatchFile.attempts,
+        )
+    ).first()
+    return Attempt(*row) if row is not None else None
 
 
 class ExtractActivities:
@@ -105,69 +166,74 @@ class ExtractActivities:
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
         self.children = children or child_pool(settings)  # started at the first document
+        self.contexts = BatchContexts(settings)
+        self.counts = CountRefresher()
 
     @activity.defn(name="extract_document")
     @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
         """Runs in the worker's thread pool; the document itself is read in a child process
-        (``extraction.child``) while a thread heartbeats, so cancels and crashes show."""
+        (``extraction.child``) while this thread heartbeats, so cancels and crashes show.
+
+        Per file: one write to start the attempt (no read: UPDATE ... RETURNING), one to store
+        the result with its review flag; the template and the organisation's model are read
+        once per batch (``BatchContexts``)."""
         with session_scope(self.db_url) as session:
-            row = session.get(BatchFile, job.file_id)
-            if row is None:
+            attempt = start_attempt(session, job.file_id)
+            if attempt is None:
                 raise ApplicationError(
                     f"File {job.file_id} is not in the database.",
                     type="FileMissing",
                     non_retryable=True,
                 )
-            template = session.get(Template, row.template_id)
-            if template is None:
-                raise ApplicationError(
-                    "The batch's template was deleted.", type="InvalidTemplate", non_retryable=True
-                )
-            spec = TemplateSpec(
-                name=template.name,
-                schema=template.template_schema,
-                instructions=template.instructions,
-                engine=unseal_engine(self.settings, template.engine),
+            # read once per batch; a file's second run reads the current template and model
+            context = self.contexts.get(
+                session,
+                attempt.batch_id,
+                attempt.org_id,
+                attempt.template_id,
+                fresh=attempt.number > 1,
             )
-            learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
-            row.status = "processing"
-            row.attempts += 1
-            row.started_at = utcnow()
-            session.add(row)
-            key = row.storage_key
-            attempt = row.attempts
-        if not self.storage.exists(key):
+        spec = context.spec
+        if not self.storage.exists(attempt.storage_key):
             raise ApplicationError(
                 "The uploaded file is missing from storage.", type="FileMissing", non_retryable=True
             )
 
-        with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
+        with self.storage.local_copy(attempt.storage_key) as path:  # streamed from S3
             started = time.perf_counter()
-            result = self._extract(path, spec, learned)
+            result = self._extract(path, spec, context.learned)
             duration_ms = int((time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
             raise CancelledError("Cancelled")
 
+        stored = result.to_dict()
         with session_scope(self.db_url) as session:
+            # issue 14: flags the file for a person. Corrections exist only for a file that was
+            # completed before, so a file's first extraction reads none.
+            corrected = corrected_fields(session, job.file_id) if attempt.number > 1 else set()
+            review = review_fields_for(spec.schema, stored, corrected)
             # Only the current attempt writes: one abandoned (timed out, then retried) must not
             # overwrite what a later attempt is doing or did.
             written = session.exec(
                 update(BatchFile)
                 .where(  # type: ignore[call-overload]
                     BatchFile.id == job.file_id,
-                    BatchFile.attempts == attempt,  # type: ignore[arg-type]
+                    BatchFile.attempts == attempt.number,  # type: ignore[arg-type]
                 )
                 .values(
                     status="completed",
-                    result=result.to_dict(),
+                    result=stored,
                     pages=result.pages,
                     engine=result.engine,
                     error_code=None,
                     error_message=None,
                     duration_ms=duration_ms,
                     finished_at=utcnow(),
+                    # needs review unless a person already reviewed it
+                    needs_review=col(BatchFile.reviewed_at).is_(None) if review else false(),
+                    review_fields=review,
                 )
             )
             if written.rowcount != 1:
@@ -176,16 +242,14 @@ class ExtractActivities:
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
-            # issue 14: flags the file for a person (the template's schema is already in hand)
-            mark_needs_review(session, job.file_id, spec.schema)
-            refresh_counts_now_and_then(session, job.batch_id)
+            self.counts.refresh(session, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
             OCR_SECONDS.observe(result.ocr_seconds)
         log.info(
             "extracted %s (%s, %d pages, engine %s) in %d ms: %d fields",
-            row.file_name,
+            attempt.file_name,
             kind,
             result.pages,
             result.engine,
@@ -206,10 +270,10 @@ class ExtractActivities:
         cancelled."""
         try:
             options = replace(self.options, learning=learned) if learned else self.options
-            with heartbeating(
-                self.heartbeat_every
-            ):  # the child cannot heartbeat: beat while it works
-                return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
+            # the child cannot heartbeat: this thread beats while it waits for the child
+            return self.children.extract(
+                path, spec, options, cancelled=Heartbeats(self.heartbeat_every)
+            )
         except ExtractionCancelled:
             raise CancelledError("Cancelled") from None
         except ExtractionError as err:

@@ -48,8 +48,9 @@ class WebhookActivities:
         Repeating it for the same event starts nothing new (the workflow ids are per event and
         endpoint), so a retried attempt cannot deliver twice.
         """
-        event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         endpoint_ids = await asyncio.to_thread(self._subscribed_endpoints, event)
+        if endpoint_ids:  # the review state is read only for an event somebody receives
+            event = await asyncio.to_thread(with_review_state, self.settings.sqlalchemy_url, event)
         for endpoint_id in endpoint_ids:
             await start_delivery(
                 self.client,
