@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from temporalio.api.enums.v1 import EventType
 
 from activities.extract import child_pool
+from bench.timeline import SlotUse, slot_use
 from core.db import get_engine
 from core.settings import Settings
 from core.temporal import workflow_id
@@ -39,6 +40,7 @@ FILES = 50
 ROUNDS = 3
 UPLOAD_TIMES: list[float] = []
 COSTS: list[dict[str, int]] = []  # per round: database statements and history events
+SLOTS: list[SlotUse] = []  # per round: how busy the extraction slots were
 CPU: list[dict[str, float]] = []  # per round: CPU seconds of this process and of Temporal
 
 
@@ -198,6 +200,7 @@ async def pipeline(paths: list[Path], settings: Settings, client, children: Chil
                 **await history_costs(client, batch["id"]),
             }
         )
+        SLOTS.append(await slot_use(client, batch["id"], settings.worker_max_activities))
         return elapsed
 
 
@@ -279,6 +282,7 @@ async def run() -> None:
                 f"pipeline: API + worker process {process_ms:.1f} ms (the engine runs in "
                 f"child processes, not counted), Temporal dev server {temporal_ms:.1f} ms"
             )
+            print(f"slots (last round)           {SLOTS[-1].line()}")
             print(f"load average at the end      {os.getloadavg()[0]:.1f} (1 min)")
     finally:
         await env.shutdown()
