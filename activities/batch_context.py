@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from temporalio.exceptions import ApplicationError
 
@@ -44,16 +45,18 @@ class BatchContexts:
         self._lock = threading.Lock()
 
     def get(
-        self, session: Session, batch_id: str, org_id: str, template_id: str, *, fresh: bool
+        self, conn: Connection, batch_id: str, org_id: str, template_id: str, *, fresh: bool
     ) -> BatchContext:
-        """The batch's context; read from the database when ``fresh`` or not remembered."""
+        """The batch's context; read from the database (on ``conn``, in its transaction) when
+        ``fresh`` or not remembered."""
         key = (batch_id, org_id, template_id)
         now = time.monotonic()
         with self._lock:
             known = self._entries.get(key)
         if known is not None and not fresh and now - known.read_at < CONTEXT_SECONDS:
             return known
-        context = self._read(session, org_id, template_id, now)
+        with Session(bind=conn) as session:  # in the caller's transaction
+            context = self._read(session, org_id, template_id, now)
         with self._lock:
             self._entries[key] = context
             self._entries.move_to_end(key)

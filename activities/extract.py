@@ -13,19 +13,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import false, update
-from sqlmodel import Session, col
+from sqlalchemy import Boolean, and_, bindparam, update
+from sqlalchemy.engine import Connection
+from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from activities.batch_context import BatchContexts
 from core.batches import refresh_counts
-from core.db import session_scope
+from core.db import get_engine, session_scope
 from core.ids import utcnow
 from core.logs import logs_ids
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
-from core.models import Batch, BatchFile
-from core.review import corrected_fields, review_fields_for
+from core.models import Batch, BatchFile, FieldCorrection
+from core.review import review_fields_for
 from core.settings import Settings
 from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
@@ -121,11 +122,12 @@ class CountRefresher:
             self._last[batch_id] = now
             return True
 
-    def refresh(self, session: Session, batch_id: str) -> None:
+    def refresh(self, db_url: str, batch_id: str) -> None:
         if self.due(batch_id):
-            batch = session.get(Batch, batch_id)
-            if batch is not None:
-                refresh_counts(session, batch)
+            with session_scope(db_url) as session:  # derived counts: safe on their own
+                batch = session.get(Batch, batch_id)
+                if batch is not None:
+                    refresh_counts(session, batch)
 
 
 @dataclass(frozen=True)
@@ -140,21 +142,51 @@ class Attempt:
     number: int  # the row's attempts counter: 1 on the file's first extraction ever
 
 
-def start_attempt(session: Session, file_id: str) -> Attempt | None:
+# The activity's statements, built once and run on a plain connection: per file they are the
+# pipeline's whole database cost, and an ORM session with a statement built per call costs
+# several times the statement itself.
+_START = (
+    update(BatchFile)
+    .where(col(BatchFile.id) == bindparam("file_id"))
+    .values(status="processing", attempts=col(BatchFile.attempts) + 1, started_at=bindparam("now"))
+    .returning(
+        col(BatchFile.batch_id),
+        col(BatchFile.org_id),
+        col(BatchFile.template_id),
+        col(BatchFile.storage_key),
+        col(BatchFile.file_name),
+        col(BatchFile.attempts),
+    )
+)
+# Only the current attempt writes: one abandoned (timed out, then retried) must not overwrite
+# what a later attempt is doing or did. The file needs review unless a person reviewed it.
+_COMPLETE = (
+    update(BatchFile)
+    .where(
+        col(BatchFile.id) == bindparam("file_id"),
+        col(BatchFile.attempts) == bindparam("attempt"),
+    )
+    .values(
+        status="completed",
+        result=bindparam("result"),
+        pages=bindparam("pages"),
+        engine=bindparam("engine"),
+        error_code=None,
+        error_message=None,
+        duration_ms=bindparam("duration_ms"),
+        finished_at=bindparam("now"),
+        needs_review=and_(bindparam("flag", type_=Boolean), col(BatchFile.reviewed_at).is_(None)),
+        review_fields=bindparam("review_fields"),
+    )
+)
+_CORRECTED = select(FieldCorrection.field).where(
+    col(FieldCorrection.file_id) == bindparam("file_id")
+)
+
+
+def start_attempt(conn: Connection, file_id: str) -> Attempt | None:
     """Mark the file processing and count the attempt; None when the file is not there."""
-    row = session.exec(
-        update(BatchFile)
-        .where(BatchFile.id == file_id)  # type: ignore[arg-type]
-        .values(status="processing", attempts=BatchFile.attempts + 1, started_at=utcnow())
-        .returning(
-            BatchFile.batch_id,  # type: ignore[arg-type]
-            BatchFile.org_id,
-            BatchFile.template_id,
-            BatchFile.storage_key,
-            BatchFile.file_name,
-            BatchFile.attempts,
-        )
-    ).first()
+    row = conn.execute(_START, {"file_id": file_id, "now": utcnow()}).first()
     return Attempt(*row) if row is not None else None
 
 
@@ -163,6 +195,7 @@ class ExtractActivities:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
+        self.engine = get_engine(self.db_url)
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
         self.children = children or child_pool(settings)  # started at the first document
@@ -178,8 +211,8 @@ class ExtractActivities:
         Per file: one write to start the attempt (no read: UPDATE ... RETURNING), one to store
         the result with its review flag; the template and the organisation's model are read
         once per batch (``BatchContexts``)."""
-        with session_scope(self.db_url) as session:
-            attempt = start_attempt(session, job.file_id)
+        with self.engine.begin() as conn:
+            attempt = start_attempt(conn, job.file_id)
             if attempt is None:
                 raise ApplicationError(
                     f"File {job.file_id} is not in the database.",
@@ -188,7 +221,7 @@ class ExtractActivities:
                 )
             # read once per batch; a file's second run reads the current template and model
             context = self.contexts.get(
-                session,
+                conn,
                 attempt.batch_id,
                 attempt.org_id,
                 attempt.template_id,
@@ -209,32 +242,28 @@ class ExtractActivities:
             raise CancelledError("Cancelled")
 
         stored = result.to_dict()
-        with session_scope(self.db_url) as session:
+        with self.engine.begin() as conn:
             # issue 14: flags the file for a person. Corrections exist only for a file that was
             # completed before, so a file's first extraction reads none.
-            corrected = corrected_fields(session, job.file_id) if attempt.number > 1 else set()
+            corrected = (
+                set(conn.execute(_CORRECTED, {"file_id": job.file_id}).scalars())
+                if attempt.number > 1
+                else set()
+            )
             review = review_fields_for(spec.schema, stored, corrected)
-            # Only the current attempt writes: one abandoned (timed out, then retried) must not
-            # overwrite what a later attempt is doing or did.
-            written = session.exec(
-                update(BatchFile)
-                .where(  # type: ignore[call-overload]
-                    BatchFile.id == job.file_id,
-                    BatchFile.attempts == attempt.number,  # type: ignore[arg-type]
-                )
-                .values(
-                    status="completed",
-                    result=stored,
-                    pages=result.pages,
-                    engine=result.engine,
-                    error_code=None,
-                    error_message=None,
-                    duration_ms=duration_ms,
-                    finished_at=utcnow(),
-                    # needs review unless a person already reviewed it
-                    needs_review=col(BatchFile.reviewed_at).is_(None) if review else false(),
-                    review_fields=review,
-                )
+            written = conn.execute(
+                _COMPLETE,
+                {
+                    "file_id": job.file_id,
+                    "attempt": attempt.number,
+                    "result": stored,
+                    "pages": result.pages,
+                    "engine": result.engine,
+                    "duration_ms": duration_ms,
+                    "now": utcnow(),
+                    "flag": bool(review),
+                    "review_fields": review,
+                },
             )
             if written.rowcount != 1:
                 raise ApplicationError(
@@ -242,7 +271,7 @@ class ExtractActivities:
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
-            self.counts.refresh(session, job.batch_id)
+        self.counts.refresh(self.db_url, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
