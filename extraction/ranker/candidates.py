@@ -29,6 +29,7 @@ from extraction.finders.parties import (
     clean_name,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
+from extraction.ranker import totals as total_checks
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
@@ -516,6 +517,8 @@ def total_candidates(
     net_tax = {
         n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0
     }
+    per_line = total_checks.line_amounts(all_lines)
+    pay = total_checks.payment(all_lines, per_line)
     out: dict[tuple[Decimal, int], Ranked] = {}
     for val, line, seg, k, has_dec, before in found:
         if val <= 0 or (decimals_seen and not has_dec):
@@ -586,6 +589,7 @@ def total_candidates(
             ),
             "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
             "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
+            **total_checks.total_features(val, k, all_lines, per_line, pay, value_set),
         }
         out[key] = Ranked(val, line.page, seg.box, feats)
     return list(out.values())
