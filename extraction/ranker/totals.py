@@ -17,7 +17,7 @@ from decimal import Decimal
 from extraction.document import Line
 from extraction.normalise import find_amounts
 
-CENT = Decimal("0.015")
+CENT = Decimal("0.005")  # amounts agree to the cent
 CHANGE = re.compile(r"\b(?:change|baki|kembali)\b", re.IGNORECASE)
 TENDER = re.compile(
     r"\b(?:cash|tender(?:ed)?|paid|payment|pay|received|tunai|card|visa|master\w*|amex|credit|"
@@ -33,9 +33,32 @@ DUE_WORD = re.compile(r"\b(?:due|payable|balance|to\s+pay|to\s+be\s+paid)\b", re
 WORD = re.compile(r"[A-Za-z0-9]+")
 
 
+# an amount after a currency mark with a digit read as a letter: 'RMI5.40', 'RMI0.00', '$O.99'
+MARKED_AMOUNT = re.compile(r"(RM|MYR|USD|[$€£])(\s?)([0-9IlO|]{1,6}[.,][0-9O]{2})(?!\d)")
+DIGIT_READ = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
+
+
+def ocr_digits(text: str) -> str:
+    """Amounts printed after a currency mark, with OCR's letter-for-digit readings undone (and
+    a space before a mark glued to the label: 'TotalRMI5.40' -> 'Total RM15.40')."""
+
+    def fix(m: re.Match[str]) -> str:
+        if not re.search(r"\d", m.group(3)):
+            return m.group()
+        glued = m.start() > 0 and text[m.start() - 1].isalpha()
+        return (" " if glued else "") + m.group(1) + m.group(2) + m.group(3).translate(DIGIT_READ)
+
+    return MARKED_AMOUNT.sub(fix, text)
+
+
+def amounts_in(text: str) -> list[tuple[Decimal, int, int, bool]]:
+    """``find_amounts`` on the text with OCR's letter-for-digit readings undone."""
+    return find_amounts(ocr_digits(text))
+
+
 def line_amounts(lines: list[Line]) -> list[list[Decimal]]:
     """The amounts on each line, left to right: those with cents when the document prints any."""
-    raw = [[(a[0], a[3]) for s in ln.segments for a in find_amounts(s.text)] for ln in lines]
+    raw = [[(a[0], a[3]) for s in ln.segments for a in amounts_in(s.text)] for ln in lines]
     cents = any(d for row in raw for _v, d in row)
     return [[v for v, d in row if d or not cents] for row in raw]
 
@@ -72,6 +95,7 @@ class Payment:
     tender_line: int = -1
     change_line: int = -1
     rounding: list[Decimal] = field(default_factory=list)
+    last_total_line: int = -1  # the last line with a total word and an amount (before payment)
 
 
 def payment(lines: list[Line], amounts: list[list[Decimal]]) -> Payment:
@@ -98,7 +122,14 @@ def payment(lines: list[Line], amounts: list[list[Decimal]]) -> Payment:
             tendered = abs(amounts[j][-1])
             if tendered > change:
                 out.paid, out.tender_line, out.change_line = tendered - change, j, k
-                return out
+                break
+        if out.paid is not None:
+            break
+    end = out.tender_line if out.tender_line >= 0 else len(lines)
+    for k in range(end):
+        exact, fuzzy = total_word(lines[k].text)
+        if (exact or fuzzy) and (amounts[k] or (k + 1 < end and amounts[k + 1])):
+            out.last_total_line = k if amounts[k] else k + 1
     return out
 
 
@@ -109,7 +140,7 @@ def sum_above(val: Decimal, k: int, amounts: list[list[Decimal]], reach: int = 8
     for j in range(k - 1, max(-1, k - 1 - reach), -1):
         if not amounts[j]:
             continue
-        total += abs(amounts[j][-1])
+        total += amounts[j][-1]  # signed: '-0.01' of a rounding line is taken off
         n += 1
         if n >= 2 and abs(total - val) < CENT:
             return True
@@ -161,6 +192,8 @@ def total_features(
         "t_paid_near": float(
             paid is not None and CENT <= abs(val - paid) <= Decimal("0.05") + Decimal("0.005")
         ),
+        "t_last_total": float(k == pay.last_total_line),
+        "t_pay_block": float(pay.tender_line >= 0),
         "t_is_tender": float(k == pay.tender_line),
         "t_is_change": float(k == pay.change_line),
         "t_before_tender": float(pay.tender_line >= 0 and k < pay.tender_line),
