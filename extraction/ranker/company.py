@@ -37,7 +37,9 @@ def company_features(
     key = fold(value).strip()
     return {
         "c_line_notice": float(bool(NOT_A_NAME.match(line_text.strip()))),
-        "c_in_next_lines": float(bool(key) and len(key) >= 6 and any(key in fold(t) for t in below)),
+        "c_in_next_lines": float(
+            bool(key) and len(key) >= 6 and any(key in fold(t) for t in below)
+        ),
         "c_odd_words": sum(_odd_word(w) for w in words) / max(1, len(words)),
         "c_after_colon": float(after_colon),
         # 'OWN BY: CHEF LEE SDN BHD': a label inside the candidate

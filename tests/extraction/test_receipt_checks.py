@@ -15,7 +15,8 @@ from extraction.finders.parties import NOT_A_NAME, clean_name
 from extraction.finders.totals import cash_minus_change
 from extraction.normalise import find_dates
 from extraction.ranker import document_candidates
-from extraction.ranker.totals import line_amounts, payment, sum_above, total_word
+from extraction.ranker.company import company_features
+from extraction.ranker.totals import amounts_in, line_amounts, payment, sum_above, total_word
 
 
 def _page(lines: list[str]) -> Document:
@@ -38,7 +39,14 @@ def _total_features(lines: list[str]) -> dict[str, dict[str, float]]:
 
 
 def test_change_printed_negative_is_change_given() -> None:
-    lines = ["SUBTOTAL 33.00", "TAX 1.98", "ROUNDING 0.02", "TOTAL 35.00", "CASH 55.00", "CHANGE 20.00-"]
+    lines = [
+        "SUBTOTAL 33.00",
+        "TAX 1.98",
+        "ROUNDING 0.02",
+        "TOTAL 35.00",
+        "CASH 55.00",
+        "CHANGE 20.00-",
+    ]
     doc = _page(lines)
     pay = payment(doc.lines, line_amounts(doc.lines))
     assert pay.paid == Decimal("35.00") and pay.change_line == 5 and pay.tender_line == 4
@@ -83,6 +91,38 @@ def test_rounded_total_and_the_amount_before_rounding() -> None:
     )
     assert feats["19.00"]["t_rounded_of"] == 1.0
     assert feats["19.01"]["t_pre_rounding"] == 1.0
+
+
+def test_amount_after_a_currency_mark_read_with_letters() -> None:
+    assert [a[0] for a in amounts_in("Grand TotalRMI5.40")] == [Decimal("15.40")]
+    assert [a[0] for a in amounts_in("Change | RMI0.00")] == [Decimal("10.00")]
+    assert [a[0] for a in amounts_in("TOTAL $O.99")] == [Decimal("0.99")]
+    assert amounts_in("MOLDY RMIX") == []
+    feats = _total_features(["Total (Incl GST) RMI5.39", "Rounding RM0.01", "Grand TotalRMI5.40"])
+    assert feats["15.40"]["t_rounded_of"] == 1.0
+
+
+def test_company_features_from_the_lines_around_a_name() -> None:
+    place = company_features(
+        "OASIS VILLAGE", "OASIS VILLAGE", ["LOUNGE 2, OASIS VILLAGE, NO 2"], False
+    )
+    assert place["c_in_next_lines"] == 1.0
+    logo = company_features("VELCITY n'As", "VELCITY n'As", [], False)
+    assert logo["c_odd_words"] == 0.5
+    owned = company_features("OWN BY: CHEF LEE SDN BHD", "OWN BY: CHEF LEE SDN BHD", [], False)
+    assert owned["c_label_inside"] == 1.0
+    notice = company_features("THANK YOU", "THANK YOU FOR SHOPPING", [], False)
+    assert notice["c_line_notice"] == 1.0
+    shop = company_features(
+        "Maple Street Grocery", "Maple Street Grocery", ["1450 Maple Street"], False
+    )
+    assert shop == {
+        "c_line_notice": 0.0,
+        "c_in_next_lines": 0.0,
+        "c_odd_words": 0.0,
+        "c_after_colon": 0.0,
+        "c_label_inside": 0.0,
+    }
 
 
 def test_slogans_and_notices_are_not_names() -> None:
