@@ -12,7 +12,7 @@ from extraction.normalise import clean_text, find_dates
 LEGAL_FORM = re.compile(
     r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|eurl|sprl|bv|b\.v|nv|n\.v|"
     r"ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|sb|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -75,17 +75,9 @@ def fix_legal_form(text: str) -> str:
     return S_B_READ.sub("S/B", text)
 
 
-OWNER_LABEL = re.compile(
-    r"^\W*(?:owned|own|operated|managed|run)\s+by\s*[:.-]\s*", re.IGNORECASE
-)
-
-
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
-    owner = OWNER_LABEL.match(s)
-    if owner and _letters(s[owner.end() :]) >= 3:
-        s = s[owner.end() :]  # 'OWN BY: CHEF LEE SDN BHD': the label is no part of the name
     title = TITLE_AFTER_NAME.search(s)
     if title and _letters(s[: title.start()]) >= 2:
         s = s[
@@ -173,7 +165,7 @@ def legal_form_name(
 
 
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|\bsb\b|plc|b\.?v\b|srl|spa\b|\bkg\b",
+    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
     re.IGNORECASE,
 )
 
