@@ -284,7 +284,7 @@ DATE_PATTERNS = [
     # (also glued to a Date label or a time, as OCR that drops spaces reads them: DATE11/30/16,
     # 18:1524/05/18)
     re.compile(
-        r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
+        r"(?:(?<![\w.,\-/])|(?<=[Dd][Aa][Tt][Ee])|(?<=[Dd][Tt])|(?<=\d:\d\d)|(?<=\d[AaPp][Mm]))(?P<d>\d{1,2})\s?(?P<sep>[-/.])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)?\d{2})"
         r"(?:(?!\d|[.,]\d|-\d)|(?=\d{1,2}\s?:\s?\d{2}))"
     ),
     # 13 June 2018, 13-Jun-18, 13. Juni 2018, 1st of May 2019
@@ -296,7 +296,7 @@ DATE_PATTERNS = [
     ),
     # June 13, 2018 / Jun 13 2018
     re.compile(
-        _MONTH_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})"
+        _MONTH_WORD + r"[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[,.\-/]?\s*(?P<y>(?:19|20)\d{2})"
         r"(?:(?!\d)|(?=\d{1,2}\s?:\s?\d{2}))",
         re.IGNORECASE,
     ),
@@ -317,8 +317,12 @@ DATE_PATTERNS = [
     re.compile(
         r"(?<=\d{3})(?P<d>[0-3]\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"
     ),
+    # OCR read the first separator as a space and lost the second: 27 032018
+    re.compile(
+        r"(?<![\w.,/:-])(?P<d>[0-3]\d) (?P<m>0[1-9]|1[0-2])(?P<y>(?:19[89]|20[0-4])\d)(?![\w.,/-])"
+    ),
 ]
-DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8)  # numeric day and month whose order the document decides
+DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8, 9)  # numeric day and month whose order the document decides
 
 
 def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, int]]:

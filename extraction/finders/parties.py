@@ -21,7 +21,11 @@ LEGAL_FORM = re.compile(
 NOT_A_NAME = re.compile(
     r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|credit\s+note|"
     r"avoir|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
-    r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite)\b",
+    r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite|"
+    # slogans and notices printed at a receipt's top or bottom
+    r"goods\s+sold|.*\b(?:returnable|refundable|exchangeable)\b|have\s+a\s+(?:nice|good|great)|"
+    r"see\s+you|come\s+again|visit\s+us|follow\s+us|like\s+us|customer\s+copy|merchant\s+copy|"
+    r"store\s+(?:copy|hours)|open\s+(?:daily|\d)|served\s+by|your\s+(?:receipt|order))\b",
     re.IGNORECASE,
 )
 ADDRESS_STOP = re.compile(
@@ -91,6 +95,9 @@ def clean_name(text: str) -> str:
         tail = s[forms[-1].end() :]
         if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
             s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
+        stray = re.fullmatch(r"(\.?)\s+[A-Za-z]", tail)
+        if stray and STRONG_FORM.search(forms[-1].group()):
+            s = s[: forms[-1].end()] + stray.group(1)  # 'SDN. BHD. P': one letter read from a mark
     s = re.sub(r"\s*[(\[][^)\]]*\d[^)\]]*[)\]]?\s*$", "", s)  # "(728515-M)"
     s = re.sub(r"\s*\b(co\.?\s?reg|reg\.?\s?no|gst).*$", "", s, flags=re.IGNORECASE)
     s = re.sub(

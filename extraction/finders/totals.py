@@ -138,12 +138,12 @@ def cash_minus_change(f: Finder) -> tuple[Decimal, Candidate] | None:
         return None
 
     cash, change = (
-        first(("cash", "tendered", "cash tendered", "pay", "paid", "tunai")),
+        first(("cash", "tendered", "cash tendered", "pay", "paid", "payment", "tunai")),
         first(("change", "baki")),
     )
-    if cash is None or change is None or change.value >= cash.value:
+    if cash is None or change is None or abs(change.value) >= cash.value:
         return None
-    return cash.value - change.value, cash
+    return cash.value - abs(change.value), cash  # '20.00-': change given back, printed negative
 
 
 def _cash_check(f: Finder, grand: list[Candidate]) -> None:

@@ -27,6 +27,8 @@ from extraction.finders.parties import (
     clean_name,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
+from extraction.ranker import totals as total_checks
+from extraction.ranker.company import company_features
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
@@ -170,9 +172,12 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 nxt,
             )
             pieces.append((joined_text, list(joined_segs), extra))
+        after_colon: set[str] = set()
         for text, segs, _joined in list(pieces):
             if ":" in text and _letters(text.split(":", 1)[1]) >= 3:  # 'OWNED BY: NAME SDN BHD'
                 pieces.append((text.split(":", 1)[1], segs, _joined))
+                after_colon.add(text.split(":", 1)[1])
+        below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
         line_name_like = _is_name_like(_line_text(line))
         for text, segs, joined in pieces:
             value = tidy_text(clean_name(text)).strip("'\"` ")
@@ -213,6 +218,9 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
                     "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
                     "colon": float(":" in text),
+                    **company_features(
+                        value, _line_text(line), below[joined:], text in after_colon
+                    ),
                 }
             )
             out[key] = Ranked(value, line.page, box, feats)
@@ -251,8 +259,9 @@ def total_candidates(
     found: list[tuple[Decimal, Line, Segment, int, bool, str]] = []
     for k, line in enumerate(all_lines):
         for seg in line.segments:
-            for val, s, _e, has_dec in find_amounts(seg.text):
-                found.append((val, line, seg, k, has_dec, seg.text[max(0, s - 4) : s]))
+            text = total_checks.ocr_digits(seg.text)
+            for val, s, _e, has_dec in find_amounts(text):
+                found.append((val, line, seg, k, has_dec, text[max(0, s - 4) : s]))
     decimals_seen = any(f[4] for f in found)
     values = sorted({f[0] for f in found if f[0] > 0}, reverse=True)
     counts: dict[Decimal, int] = {}
@@ -278,6 +287,8 @@ def total_candidates(
     net_tax = {
         n + t for n in labelled["net_total"] for t in labelled["tax_total"] if n > 0 and t >= 0
     }
+    per_line = total_checks.line_amounts(all_lines)
+    pay = total_checks.payment(all_lines, per_line)
     out: dict[tuple[Decimal, int], Ranked] = {}
     for val, line, seg, k, has_dec, before in found:
         if val <= 0 or (decimals_seen and not has_dec):
@@ -348,6 +359,7 @@ def total_candidates(
             ),
             "h_rel": (line.box[3] - line.box[1]) / max(1e-6, med_h),
             "x_rel": seg.box[2] / max(1.0, page.width if page else 1.0),
+            **total_checks.total_features(val, k, all_lines, per_line, pay, value_set),
         }
         out[key] = Ranked(val, line.page, seg.box, feats)
     return list(out.values())
