@@ -19,6 +19,8 @@ import fcntl
 import hashlib
 import os
 import random
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,15 +45,15 @@ _CHARS = "0123456789.,:-/()&@#%*+"
 
 def quantised_detector(source: str) -> str:
     """Path of the 8-bit detector made from ``source`` (made now if not yet cached)."""
-    return _cached(source, "det", _make_detector)
+    return _cached(source, "det")
 
 
 def quantised_recogniser(source: str) -> str:
     """Path of the recogniser with 8-bit matrix products made from ``source``."""
-    return _cached(source, "rec", _make_recogniser)
+    return _cached(source, "rec")
 
 
-def _cached(source: str, kind: str, make: Any) -> str:
+def _cached(source: str, kind: str) -> str:
     import onnx
     import onnxruntime
 
@@ -66,9 +68,27 @@ def _cached(source: str, kind: str, make: Any) -> str:
         if not target.exists():
             with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
                 out = Path(tmp) / "model.onnx"
-                make(source, out, Path(tmp))
+                # in a child process: calibrating the detector peaks at several GB once, and
+                # the worker that asked for the model should not keep that memory
+                done = subprocess.run(
+                    [sys.executable, "-m", "extraction.ocr_models", kind, source, str(out)],
+                    cwd=Path(__file__).resolve().parent.parent,
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode != 0:
+                    raise RuntimeError(
+                        f"making the 8-bit {kind} model failed: {done.stderr[-2000:]}"
+                    )
                 os.replace(out, target)
     return str(target)
+
+
+def make(kind: str, source: str, out: Path) -> None:
+    """Write the 8-bit ``kind`` ('det' or 'rec') model made from ``source`` to ``out``."""
+    work = out.parent / f"{kind}-work"
+    work.mkdir(exist_ok=True)
+    (_make_detector if kind == "det" else _make_recogniser)(source, out, work)
 
 
 def _make_recogniser(source: str, out: Path, _tmp: Path) -> None:
@@ -167,3 +187,7 @@ def synthetic_page(seed: int) -> Any:
         image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.2)))
     noise = np.random.default_rng(seed).normal(0, rng.uniform(2, 12), (height, width, 1))
     return Image.fromarray(np.clip(np.asarray(image) + noise, 0, 255).astype(np.uint8))
+
+
+if __name__ == "__main__":  # the child process of _cached
+    make(sys.argv[1], sys.argv[2], Path(sys.argv[3]))
