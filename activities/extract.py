@@ -8,25 +8,25 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session
+from sqlalchemy import Boolean, and_, bindparam, update
+from sqlalchemy.engine import Connection
+from sqlmodel import col, select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
+from activities.batch_context import BatchContexts
 from core.batches import refresh_counts
-from core.db import session_scope
+from core.db import get_engine, session_scope
 from core.ids import utcnow
-from core.learning import learning_payload
 from core.logs import logs_ids
 from core.metrics import EXTRACTION_SECONDS, FILES_FINISHED, OCR_SECONDS
-from core.models import Batch, BatchFile, Template
-from core.review import mark_needs_review
-from core.secret_box import unseal_engine
+from core.models import Batch, BatchFile, FieldCorrection
+from core.review import review_fields_for
 from core.settings import Settings
 from core.storage import open_storage
 from extraction import EngineOptions, ExtractionError, TemplateSpec, TransientExtractionError
@@ -70,6 +70,24 @@ def heartbeating(every: float) -> Iterator[None]:
         thread.join()
 
 
+class Heartbeats:
+    """The extraction's wait loop calls this every 0.1 s (``ChildPool.extract(cancelled=...)``):
+    it heartbeats when one is due and says whether the activity was cancelled. The activity's
+    own thread beats, so no helper thread is started per file (``heartbeating`` is for waits
+    that do not poll)."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self.due = time.monotonic() + every
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if now >= self.due:
+            activity.heartbeat("waiting")
+            self.due = now + self.every
+        return activity.is_cancelled()
+
+
 def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
     """One child process per concurrent extraction, limited as the settings say."""
     return ChildPool(
@@ -80,21 +98,96 @@ def child_pool(settings: Settings, *, preload_ocr: bool = False) -> ChildPool:
     )
 
 
-#: While files finish, the batch row's counters (REST progress) are recounted at most this often;
-#: the live progress comes from the workflow, and settling the batch recounts exactly.
+#: While files finish, the batch row's counters (REST progress) are recounted at most this often
+#: by each worker; the live progress comes from the workflow, and settling the batch recounts
+#: exactly.
 COUNTS_EVERY = timedelta(seconds=0.5)
 
 
-def refresh_counts_now_and_then(session: Session, batch_id: str) -> None:
-    """Recount the batch's files unless another file did so within COUNTS_EVERY (one read)."""
-    batch = session.get(Batch, batch_id)
-    assert batch is not None
-    if batch.updated_at is None or utcnow() - _aware(batch.updated_at) >= COUNTS_EVERY:
-        refresh_counts(session, batch)
+class CountRefresher:
+    """Recounts a batch's files when this worker has not done so within COUNTS_EVERY (the time
+    is kept in memory, so the files in between read nothing)."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def due(self, batch_id: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(batch_id, -1e9) < COUNTS_EVERY.total_seconds():
+                return False
+            if len(self._last) > 256:  # forget batches not seen for a while
+                self._last = {b: t for b, t in self._last.items() if now - t < 60}
+            self._last[batch_id] = now
+            return True
+
+    def refresh(self, db_url: str, batch_id: str) -> None:
+        if self.due(batch_id):
+            with session_scope(db_url) as session:  # derived counts: safe on their own
+                batch = session.get(Batch, batch_id)
+                if batch is not None:
+                    refresh_counts(session, batch)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+@dataclass(frozen=True)
+class Attempt:
+    """A file's row as the attempt that just started it left it (one UPDATE ... RETURNING)."""
+
+    batch_id: str
+    org_id: str
+    template_id: str
+    storage_key: str
+    file_name: str
+    number: int  # the row's attempts counter: 1 on the file's first extraction ever
+
+
+# The activity's statements, built once and run on a plain connection: per file they are the
+# pipeline's whole database cost, and an ORM session with a statement built per call costs
+# several times the statement itself.
+_START = (
+    update(BatchFile)
+    .where(col(BatchFile.id) == bindparam("file_id"))
+    .values(status="processing", attempts=col(BatchFile.attempts) + 1, started_at=bindparam("now"))
+    .returning(
+        col(BatchFile.batch_id),
+        col(BatchFile.org_id),
+        col(BatchFile.template_id),
+        col(BatchFile.storage_key),
+        col(BatchFile.file_name),
+        col(BatchFile.attempts),
+    )
+)
+# Only the current attempt writes: one abandoned (timed out, then retried) must not overwrite
+# what a later attempt is doing or did. The file needs review unless a person reviewed it.
+_COMPLETE = (
+    update(BatchFile)
+    .where(
+        col(BatchFile.id) == bindparam("file_id"),
+        col(BatchFile.attempts) == bindparam("attempt"),
+    )
+    .values(
+        status="completed",
+        result=bindparam("result"),
+        pages=bindparam("pages"),
+        engine=bindparam("engine"),
+        error_code=None,
+        error_message=None,
+        duration_ms=bindparam("duration_ms"),
+        finished_at=bindparam("now"),
+        needs_review=and_(bindparam("flag", type_=Boolean), col(BatchFile.reviewed_at).is_(None)),
+        review_fields=bindparam("review_fields"),
+    )
+)
+_CORRECTED = select(FieldCorrection.field).where(
+    col(FieldCorrection.file_id) == bindparam("file_id")
+)
+
+
+def start_attempt(conn: Connection, file_id: str) -> Attempt | None:
+    """Mark the file processing and count the attempt; None when the file is not there."""
+    row = conn.execute(_START, {"file_id": file_id, "now": utcnow()}).first()
+    return Attempt(*row) if row is not None else None
 
 
 class ExtractActivities:
@@ -102,73 +195,75 @@ class ExtractActivities:
         self.settings = settings
         self.heartbeat_every = max(0.2, settings.heartbeat_timeout_seconds / 4)
         self.db_url = settings.sqlalchemy_url
+        self.engine = get_engine(self.db_url)
         self.storage = open_storage(settings)
         self.options = EngineOptions(**settings.engine_option_values())
         self.children = children or child_pool(settings)  # started at the first document
+        self.contexts = BatchContexts(settings)
+        self.counts = CountRefresher()
 
     @activity.defn(name="extract_document")
     @logs_ids
     def extract_document(self, job: ExtractInput) -> ExtractOutput:
         """Runs in the worker's thread pool; the document itself is read in a child process
-        (``extraction.child``) while a thread heartbeats, so cancels and crashes show."""
-        with session_scope(self.db_url) as session:
-            row = session.get(BatchFile, job.file_id)
-            if row is None:
+        (``extraction.child``) while this thread heartbeats, so cancels and crashes show.
+
+        Per file: one write to start the attempt (no read: UPDATE ... RETURNING), one to store
+        the result with its review flag; the template and the organisation's model are read
+        once per batch (``BatchContexts``)."""
+        with self.engine.begin() as conn:
+            attempt = start_attempt(conn, job.file_id)
+            if attempt is None:
                 raise ApplicationError(
                     f"File {job.file_id} is not in the database.",
                     type="FileMissing",
                     non_retryable=True,
                 )
-            template = session.get(Template, row.template_id)
-            if template is None:
-                raise ApplicationError(
-                    "The batch's template was deleted.", type="InvalidTemplate", non_retryable=True
-                )
-            spec = TemplateSpec(
-                name=template.name,
-                schema=template.template_schema,
-                instructions=template.instructions,
-                engine=unseal_engine(self.settings, template.engine),
+            # read once per batch; a file's second run reads the current template and model
+            context = self.contexts.get(
+                conn,
+                attempt.batch_id,
+                attempt.org_id,
+                attempt.template_id,
+                fresh=attempt.number > 1,
             )
-            learned = learning_payload(session, row.org_id, row.template_id)  # issue 14: org model
-            row.status = "processing"
-            row.attempts += 1
-            row.started_at = utcnow()
-            session.add(row)
-            key = row.storage_key
-            attempt = row.attempts
-        if not self.storage.exists(key):
+        spec = context.spec
+        if not self.storage.exists(attempt.storage_key):
             raise ApplicationError(
                 "The uploaded file is missing from storage.", type="FileMissing", non_retryable=True
             )
 
-        with self.storage.local_copy(key) as path:  # streamed to a temporary file from S3
+        with self.storage.local_copy(attempt.storage_key) as path:  # streamed from S3
             started = time.perf_counter()
-            result = self._extract(path, spec, learned)
+            result = self._extract(path, spec, context.learned)
             duration_ms = int((time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
             raise CancelledError("Cancelled")
 
-        with session_scope(self.db_url) as session:
-            # Only the current attempt writes: one abandoned (timed out, then retried) must not
-            # overwrite what a later attempt is doing or did.
-            written = session.exec(
-                update(BatchFile)
-                .where(  # type: ignore[call-overload]
-                    BatchFile.id == job.file_id,
-                    BatchFile.attempts == attempt,  # type: ignore[arg-type]
-                )
-                .values(
-                    status="completed",
-                    result=result.to_dict(),
-                    pages=result.pages,
-                    engine=result.engine,
-                    error_code=None,
-                    error_message=None,
-                    duration_ms=duration_ms,
-                    finished_at=utcnow(),
-                )
+        stored = result.to_dict()
+        with self.engine.begin() as conn:
+            # issue 14: flags the file for a person. Corrections exist only for a file that was
+            # completed before, so a file's first extraction reads none.
+            corrected = (
+                set(conn.execute(_CORRECTED, {"file_id": job.file_id}).scalars())
+                if attempt.number > 1
+                else set()
+            )
+            review = review_fields_for(spec.schema, stored, corrected)
+            written = conn.execute(
+                _COMPLETE,
+                {
+                    "file_id": job.file_id,
+                    "attempt": attempt.number,
+                    "result": stored,
+                    "pages": result.pages,
+                    "engine": result.engine,
+                    "duration_ms": duration_ms,
+                    "now": utcnow(),
+                    "flag": bool(review),
+                    "review_fields": review,
+                },
             )
             if written.rowcount != 1:
                 raise ApplicationError(
@@ -176,16 +271,14 @@ class ExtractActivities:
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
-            # issue 14: flags the file for a person (the template's schema is already in hand)
-            mark_needs_review(session, job.file_id, spec.schema)
-            refresh_counts_now_and_then(session, job.batch_id)
+        self.counts.refresh(self.db_url, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
         if result.ocr_seconds:
             OCR_SECONDS.observe(result.ocr_seconds)
         log.info(
             "extracted %s (%s, %d pages, engine %s) in %d ms: %d fields",
-            row.file_name,
+            attempt.file_name,
             kind,
             result.pages,
             result.engine,
@@ -206,10 +299,10 @@ class ExtractActivities:
         cancelled."""
         try:
             options = replace(self.options, learning=learned) if learned else self.options
-            with heartbeating(
-                self.heartbeat_every
-            ):  # the child cannot heartbeat: beat while it works
-                return self.children.extract(path, spec, options, cancelled=activity.is_cancelled)
+            # the child cannot heartbeat: this thread beats while it waits for the child
+            return self.children.extract(
+                path, spec, options, cancelled=Heartbeats(self.heartbeat_every)
+            )
         except ExtractionCancelled:
             raise CancelledError("Cancelled") from None
         except ExtractionError as err:

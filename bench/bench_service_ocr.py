@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench.bench_progress import worker_process
+from bench.timeline import SlotUse, slot_use
 from tests.harness import live_api, make_settings, start_dev_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,9 @@ def cli_extract(files: list[Path], out: Path) -> float:
     return time.perf_counter() - started
 
 
-async def service(files: list[Path], tmp: Path, client, **worker_env: str) -> tuple[float, dict]:  # type: ignore[no-untyped-def]
+async def service(  # type: ignore[no-untyped-def]
+    files: list[Path], tmp: Path, client, **worker_env: str
+) -> tuple[float, dict, SlotUse]:
     settings = make_settings(tmp, retry_window_seconds=60)
     async with (
         live_api(settings, client) as live,
@@ -54,7 +57,12 @@ async def service(files: list[Path], tmp: Path, client, **worker_env: str) -> tu
         started = time.perf_counter()
         batch = await live.upload_ok(files, template="receipt", name="bench receipts")
         final = await live.wait_final(batch["id"], timeout=900)
-        return time.perf_counter() - started, final
+        elapsed = time.perf_counter() - started
+        slots = (
+            int(worker_env.get("DOCBATCH_WORKER_MAX_ACTIVITIES", 0))
+            or settings.worker_max_activities
+        )
+        return elapsed, final, await slot_use(client, batch["id"], slots)
 
 
 async def run() -> None:
@@ -67,9 +75,9 @@ async def run() -> None:
         with tempfile.TemporaryDirectory() as tmp_name:
             tmp = Path(tmp_name)
             cli_s = cli_extract(files, tmp / "cli-out")
-            svc_s, final = await service(files, tmp / "data", env.client)
+            svc_s, final, svc_slots = await service(files, tmp / "data", env.client)
             # The default before slots followed the cores: 4 extractions, whatever the machine.
-            fixed_s, fixed = await service(
+            fixed_s, fixed, _ = await service(
                 files, tmp / "data-fixed", env.client, DOCBATCH_WORKER_MAX_ACTIVITIES="4"
             )
     finally:
@@ -81,6 +89,7 @@ async def run() -> None:
         f"({final['completedFiles']} completed, {final['failedFiles']} failed), "
         f"{os.cpu_count()} extractions at once (one per core, the default)"
     )
+    print(f"  {svc_slots.line()}")
     print(
         f"  with 4 at once (old default)  {fixed_s:.1f} s ({fixed['completedFiles']} completed); "
         f"cores-default / old = {svc_s / fixed_s:.2f}"

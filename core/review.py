@@ -114,24 +114,42 @@ def _template_schema(session: Session, file: BatchFile) -> dict[str, Any]:
 
 
 def mark_needs_review(session: Session, file_id: str, schema: dict[str, Any] | None = None) -> None:
-    """Decide whether a just-completed file needs review (the extract activity calls this).
+    """Decide whether a just-completed file needs review (the file row is read here; the
+    extract activity uses :func:`review_fields_for` with the result it holds instead).
 
     ``schema`` is the template's schema when the caller already holds it (no second read).
     """
     file = session.get(BatchFile, file_id)
     if file is None or file.status != "completed":
         return
-    conf = as_dict(as_dict(file.result).get("confidence"))
-    corrected = {c.field for c in corrections_for_file(session, file.id)}
-    fields = fields_needing_review(
+    fields = review_fields_for(
         schema if schema is not None else _template_schema(session, file),
-        extracted_fields(file),
-        conf,
-        corrected,
+        file.result,
+        corrected_fields(session, file.id),
     )
     file.needs_review = bool(fields) and file.reviewed_at is None
     file.review_fields = fields
     session.add(file)
+
+
+def review_fields_for(schema: Any, result: Any, corrected: set[str]) -> list[str]:
+    """The fields of an extraction ``result`` (as stored: fields and confidence) that need a
+    person; the file needs review when there are any and nobody reviewed it yet."""
+    result = as_dict(result)
+    fields = result.get("fields")
+    return fields_needing_review(
+        schema if isinstance(schema, dict) else {},
+        dict(fields) if isinstance(fields, dict) else {},
+        as_dict(result.get("confidence")),
+        corrected,
+    )
+
+
+def corrected_fields(session: Session, file_id: str) -> set[str]:
+    """The fields of a file a person corrected (one read)."""
+    return set(
+        session.exec(select(FieldCorrection.field).where(FieldCorrection.file_id == file_id)).all()
+    )
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from temporalio.client import Client
 
-from core.db import session_scope
+from core.db import get_engine
 from core.ids import iso, utcnow
 from core.models import BatchFile
 from core.review import corrections_for_file, effective_fields, review_public
@@ -40,7 +40,7 @@ def with_review_state(db_url: str, event: WebhookEvent) -> WebhookEvent:
     file_id = event.payload.get("fileId")
     if event.eventType != "document.processed" or not isinstance(file_id, str):
         return event
-    with session_scope(db_url) as session:
+    with Session(get_engine(db_url)) as session:  # read-only: nothing to commit
         file = session.get(BatchFile, file_id)
         if file is None or file.org_id != event.organizationId:
             return event

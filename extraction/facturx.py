@@ -40,21 +40,48 @@ def _amount(text: str | None) -> float | int | None:
     return amount_json(d) if d is not None else None
 
 
+# CII (Factur-X, ZUGFeRD, XRechnung CII) first, then UBL (XRechnung UBL, Peppol BIS)
 CONCEPT_PATHS: dict[str, tuple[str, ...]] = {
-    "invoice_number": ("ExchangedDocument/ID", "HeaderExchangedDocument/ID"),
+    "invoice_number": (
+        "ExchangedDocument/ID",
+        "HeaderExchangedDocument/ID",
+        "Invoice/ID",
+        "CreditNote/ID",
+    ),
     "issue_date": (
         "ExchangedDocument/IssueDateTime/DateTimeString",
         "HeaderExchangedDocument/IssueDateTime/DateTimeString",
+        "Invoice/IssueDate",
+        "CreditNote/IssueDate",
     ),
-    "due_date": ("SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString",),
-    "delivery_date": ("ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString",),
-    "seller_name": ("SellerTradeParty/Name",),
-    "buyer_name": ("BuyerTradeParty/Name",),
-    "currency": ("InvoiceCurrencyCode",),
-    "net_total": ("TaxBasisTotalAmount", "LineTotalAmount"),
-    "tax_total": ("TaxTotalAmount",),
-    "grand_total": ("GrandTotalAmount",),
-    "iban": ("PayeePartyCreditorFinancialAccount/IBANID",),
+    "due_date": (
+        "SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString",
+        "Invoice/DueDate",
+        "PaymentMeans/PaymentDueDate",
+    ),
+    "delivery_date": (
+        "ActualDeliverySupplyChainEvent/OccurrenceDateTime/DateTimeString",
+        "Delivery/ActualDeliveryDate",
+    ),
+    "seller_name": (
+        "SellerTradeParty/Name",
+        "AccountingSupplierParty/Party/PartyLegalEntity/RegistrationName",
+        "AccountingSupplierParty/Party/PartyName/Name",
+    ),
+    "buyer_name": (
+        "BuyerTradeParty/Name",
+        "AccountingCustomerParty/Party/PartyLegalEntity/RegistrationName",
+        "AccountingCustomerParty/Party/PartyName/Name",
+    ),
+    "currency": ("InvoiceCurrencyCode", "DocumentCurrencyCode"),
+    "net_total": (
+        "TaxBasisTotalAmount",
+        "LineTotalAmount",
+        "LegalMonetaryTotal/TaxExclusiveAmount",
+    ),
+    "tax_total": ("TaxTotalAmount", "Invoice/TaxTotal/TaxAmount", "CreditNote/TaxTotal/TaxAmount"),
+    "grand_total": ("GrandTotalAmount", "LegalMonetaryTotal/TaxInclusiveAmount"),
+    "iban": ("PayeePartyCreditorFinancialAccount/IBANID", "PayeeFinancialAccount/ID"),
 }
 
 

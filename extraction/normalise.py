@@ -365,12 +365,15 @@ def find_currency(text: str) -> str | None:
     for sym in ("€", "£", "₹", "¥", "zł", "us$", "a$", "c$", "r$"):
         if sym in low:
             return CURRENCY_SYMBOLS[sym]
+    m = re.search(r"(?<![a-z])(s|hk|nz)\$", low)  # Singapore, Hong Kong, New Zealand dollars
+    if m:
+        return {"s": "SGD", "hk": "HKD", "nz": "NZD"}[m.group(1)]
     for word, code in CURRENCY_WORDS.items():
         if re.search(rf"(?<![a-zà-ÿ]){re.escape(word)}(?![a-zà-ÿ])", low):
             return code
     if re.search(r"(?<![a-z])rm\s?\d", low):
         return "MYR"
-    if re.search(r"(?<![a-z])rs\.?\s?\d", low):
+    if re.search(r"(?<![a-z])rs\.?\s?-?\d", low):
         return "INR"
     if "$" in t:
         return "USD"

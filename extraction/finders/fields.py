@@ -15,13 +15,25 @@ from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
-from extraction.normalise import amount_json, find_currency, find_dates, find_ibans
+from extraction.normalise import (
+    IBAN_LENGTHS,
+    amount_json,
+    find_amounts,
+    find_currency,
+    find_dates,
+    find_ibans,
+)
 from extraction.types import FieldResult, TemplateSpec
 
 if TYPE_CHECKING:
     from extraction.learning import Learned
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
+OTHER_PARTIES = frozenset({"buyer_name", "_delivery"})
+NEGATION = re.compile(
+    r"(?<![a-z])(?:ohne|exkl|excl|exclusive|excluding|without|w/o|before|vor|hors|sans|avant|"
+    r"senza|sin|zonder|net of)\.?\s*$"
+)
 
 
 class Finder:
@@ -85,6 +97,8 @@ class Finder:
         parse = self.parser(spec)
         out = []
         for hit in self.hits_for(spec):
+            if spec.concept == "tax_total" and self.negated(hit):
+                continue  # 'Ohne MwSt.', 'excl. VAT': a net amount's heading
             for cand in values_near(
                 hit,
                 parse,
@@ -100,6 +114,32 @@ class Finder:
                 out.append(cand)
                 break
         return out
+
+    @staticmethod
+    def about_earlier_invoice(cand: Candidate) -> bool:
+        """A number or date printed after a reference to another invoice ('Gutschrift zur
+        Rechnung Nr. 4000 vom 02.01.2024'): that invoice's, not this one's."""
+        if cand.hit is None:
+            return False
+        before = fold(cand.hit.segment.text)[: cand.hit.start]
+        return bool(REFERENCE_IN.search(before))
+
+    def negated(self, hit: LabelHit) -> bool:
+        """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
+        in a heading wrapped over two lines ('Ohne' above 'MwSt.')."""
+        before = fold(hit.segment.text)[: hit.start]
+        if NEGATION.search(before):
+            return True
+        if before.strip(" :.(") or hit.line.index == 0:
+            return False
+        above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
+        box = hit.segment.box
+        h = max(1e-6, box[3] - box[1])
+        for seg in above.segments:
+            close = box[1] - seg.box[3] < 0.8 * h
+            if close and min(seg.box[2], box[2]) - max(seg.box[0], box[0]) > 0:
+                return bool(NEGATION.search(fold(seg.text)))
+        return False
 
     def pattern_anywhere(self, spec: FieldSpec) -> Candidate | None:
         if spec.pattern is None:
@@ -124,6 +164,8 @@ class Finder:
         if kind == "amount" and spec.concept in TOTAL_CONCEPTS:
             return None  # resolved together in totals()
         cands = self.labelled(spec)
+        if spec.concept in ("invoice_number", "issue_date"):
+            cands = [c for c in cands if not self.about_earlier_invoice(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
             cand = self.title.get(spec.concept)
             if cand is not None and (spec.pattern is None or spec.pattern.search(str(cand.value))):
@@ -143,13 +185,20 @@ class Finder:
         if spec.kind == "currency":
             return self.currency_anywhere()
         if spec.kind == "iban":
+            return self.iban_anywhere()
+        return None
+
+    def iban_anywhere(self) -> Candidate | None:
+        """An IBAN printed without its label: one whose check digits hold, else one of exactly
+        its country's length (sample and test invoices print made-up numbers)."""
+        for checksum, score in ((True, 0.7), (False, 0.45)):
             for line in self.doc.lines:
                 for seg in line.segments:
-                    found = find_ibans(seg.text)
-                    if found:
-                        return Candidate(
-                            found[0][0], 0.7, line.page, seg.box, seg.text, "iban-anywhere"
-                        )
+                    for value, _s, _e in find_ibans(seg.text, checksum=checksum):
+                        if checksum or len(value) == IBAN_LENGTHS.get(value[:2]):
+                            return Candidate(
+                                value, score, line.page, seg.box, seg.text, "iban-anywhere"
+                            )
         return None
 
     def first_free_date(self) -> Candidate | None:
@@ -238,13 +287,95 @@ class Finder:
                 and not self.is_label_text(str(top.value))
             ):
                 cands.append(top)
+            if self.text_layer:  # scans: the learned ranker weighs the seller's evidence
+                cands += self.seller_evidence(other_names)
+                cands = [
+                    c
+                    for c in cands
+                    if not parties.is_sentence(str(c.value))
+                    and not parties.is_address_line(str(c.value))
+                    and not self.in_row(c)
+                    and not self.under_heading(c, OTHER_PARTIES)
+                ]
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
-        return max(cands, key=lambda c: c.score, default=None)
+        best = max(cands, key=lambda c: c.score, default=None)
+        if (
+            best is not None
+            and best.how in ("legal-form", "top", "letterhead")
+            and self.text_layer
+            and self.doc.pages[0].geometric
+        ):
+            lines = self.lines_by_page.get(best.page, [])
+            best = parties.wrapped_name_above(lines, best, self.is_label)
+        return best
+
+    @property
+    def text_layer(self) -> bool:
+        """Read from a text layer (PDF text, DOCX, plain text), not by OCR."""
+        return bool(self.doc.pages) and self.doc.pages[0].source != "ocr"
+
+    def seller_evidence(self, other_names: set[str]) -> list[Candidate]:
+        """Invoice evidence of the seller beyond its heading and legal form: the holder of the
+        account to pay, the legal identity line, the name heading its own address."""
+        out = []
+        for hit in self.hits:
+            if "_payee" in hit.owners:
+                got = parties.payee_name(hit, self.lines_by_page)
+                if got and fold(str(got.value)) not in other_names:
+                    out.append(got)
+                    break
+        for got in (
+            parties.sender_line_name(self.doc),
+            parties.capital_line_name(self.doc),
+            parties.letterhead_block(self.doc, other_names),
+        ):
+            if got and not self.is_label_text(str(got.value)):
+                out.append(got)
+        return out
+
+    def under_heading(self, cand: Candidate, owners: frozenset[str]) -> bool:
+        """A name in a block headed by one of ``owners``' labels ('Bill to', 'Fiscal
+        representative' ...): that party's name, not the one asked for."""
+        if cand.box is None or cand.how.startswith("heading"):
+            return False
+        box = cand.box
+        lines = self.lines_by_page.get(cand.page, [])
+        at = min(lines, key=lambda ln: abs(ln.box[1] - box[1]), default=None)
+        if at is None:
+            return False
+        h = max(1e-6, box[3] - box[1])
+        top = box[1]
+        for line in reversed(lines[max(0, at.index - 6) : at.index]):
+            col = [s for s in line.segments if s.box[0] < box[2] and s.box[2] > box[0]]
+            if not col:
+                continue
+            if top - col[0].box[3] > 2.5 * h:
+                return False
+            hits = [x for x in self._by_seg.get(id(col[0]), []) if x.at_start]
+            if hits and self.is_label(col[0]):
+                return any(x.owners & owners for x in hits)
+            top = col[0].box[1]
+        return False
+
+    def in_row(self, cand: Candidate) -> bool:
+        """A name candidate on a table row (amounts in other cells) is an item, not a party."""
+        if cand.box is None:
+            return False
+        box = cand.box
+        line = min(
+            self.lines_by_page.get(cand.page, []),
+            key=lambda ln: abs(ln.box[1] - box[1]),
+            default=None,
+        )
+        if line is None:
+            return False
+        others = [s for s in line.segments if s.box[0] > box[2]]
+        return sum(1 for s in others if find_amounts(s.text)) >= 2
 
     def is_label(self, seg) -> bool:
         """True when a segment is mostly a label (a heading), not a value."""
@@ -315,9 +446,48 @@ def day_first_document(doc: Document) -> bool:
 TITLE = re.compile(
     r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
     r"facture|"
-    r"avoir|factuur|fattura|factura)(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
+    r"avoir|factuur|fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
+
+
+# a title inside a line ('Buchungshilfe - KEINE Rechnung Nr. 471102 vom 05.03.2020'): only with
+# a number word after it, and not a reference to another invoice ('zur Rechnung Nr.')
+TITLE_INSIDE = re.compile(
+    r"(?<![a-z])(?:[a-z]*rechnung|invoice|facture|factuur|fattura|factura)\s*"
+    r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)\s*:?\s*(?P<rest>.*)$"
+)
+# words that make an invoice title a reference to an earlier invoice (matched on folded text:
+# no accents)
+REFERENCE_BEFORE = re.compile(
+    r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
+    r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
+    r"de la|a la|d'origine|initiale|rectifiee|reference)\s*$"
+)
+REFERENCE_AFTER = re.compile(
+    r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|"
+    r"laut|bezuglich)\s+(?:der\s+|the\s+|la\s+)?(?:[a-z]*rechnung|invoice|facture|factuur|"
+    r"fattura|factura)"
+)
+REFERENCE_IN = re.compile(
+    r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
+    r"(?:original|previous|preceding|corrected) invoice)"
+)
+REFERENCE_COMPOUND = re.compile(r"^\W*(?:ursprungs|bezugs|referenz|vor|original|storno)rechnung")
+
+
+def _title_match(folded: str) -> re.Match[str] | None:
+    if REFERENCE_COMPOUND.match(folded):
+        return None
+    m = TITLE.match(folded)
+    if m and m.group("rest"):
+        # 'Gutschrift zur Rechnung Nr. 4000': the number after is the earlier invoice's
+        return None if REFERENCE_AFTER.match(m.group("rest")) else m
+    for m in TITLE_INSIDE.finditer(folded):
+        before = folded[: m.start()]
+        if m.group("rest") and not REFERENCE_BEFORE.search(before):
+            return m
+    return None
 
 
 def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
@@ -331,8 +501,8 @@ def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
     for line in doc.pages[0].lines[:25]:
         seg = line.segments[0]
         folded = fold(seg.text)
-        m = TITLE.match(folded)
-        if not m or not m.group("rest"):
+        m = _title_match(folded)
+        if not m:
             continue
         rest = seg.text[m.start("rest") :]
         got = parse_id(rest)
@@ -381,6 +551,10 @@ def find_fields(
         if any(s.concept in TOTAL_CONCEPTS and s.kind == "amount" for s in specs)
         else {}
     )
+    if any(s.concept in ("net_total", "tax_total") and s.kind == "amount" for s in specs):
+        from extraction.finders.reconcile import reconcile_totals
+
+        totals = reconcile_totals(finder, totals)  # invoices: net + tax = grand
     plain = [
         s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")
     ]

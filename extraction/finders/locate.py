@@ -6,10 +6,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from extraction.document import Document, Line, Segment
+from extraction.normalise import find_amounts
 
 GENERIC_LABELS = {
     "date",
@@ -116,7 +118,8 @@ def _label_re(label: str, fuzzy: bool = False) -> str:
         parts = ["".join(CONFUSABLE.get(ch, re.escape(ch)) for ch in p) for p in parts]
     else:
         parts = [re.escape(p) for p in parts]
-    return r"[\s.\-(]*".join(parts)
+    # 'Montant EUR HT', 'Summe € netto': a currency may sit between a label's words
+    return r"[\s.\-(]*(?:(?:eur|usd|gbp|chf|€|\$|£)[\s.\-()]*)?".join(parts)
 
 
 @lru_cache(maxsize=64)
@@ -137,7 +140,8 @@ def _compile(
         key = head.group() if head else ""
         groups.setdefault(key, []).append(f"(?P<{n}>{pattern[len(key) :]})")
     body = "|".join(f"{head}(?:{'|'.join(alts)})" for head, alts in groups.items())
-    rx = re.compile(r"(?<![a-z0-9])(?:" + body + r")(?![a-z])")
+    # "invoice_number_1" holds no label; OCR's stray "_" ("SUB-TOTAL_(GST)") ends one
+    rx = re.compile(r"(?<![a-z0-9])(?<![a-z0-9]_)(?:" + body + r")(?![a-z]|_[a-z0-9])")
     canon: dict[str, tuple[str, frozenset[str]]] = {
         n: (lab, frozenset(owners[lab])) for n, lab in names.items()
     }
@@ -163,6 +167,7 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                         previous is not None
                         and COMPOUND_HEADS & previous.owners
                         and COMPOUND_TAILS & found[1]
+                        and " " not in found[0]  # 'Grondslag | BTW bedrag': two labels
                         and not text[previous.end : m.start()].strip(" .:(")
                     ):
                         previous.end = (
@@ -202,6 +207,28 @@ def _overlap(a: list[float], b: list[float]) -> float:
     return inter / width
 
 
+def _label_box(hit: LabelHit) -> list[float]:
+    """Box of the label's words: the whole cell when the label fills it."""
+    seg = hit.segment
+    text = fold(seg.text)
+    if not text[: hit.start].strip(" :") and not text[hit.end :].strip(" :.#"):
+        return seg.box
+    pos = 0
+    words = []
+    for w in seg.words:
+        if pos < hit.end and pos + len(w.text) > hit.start:
+            words.append(w)
+        pos += len(w.text) + 1
+    if not words:
+        return seg.box
+    return [
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    ]
+
+
 def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
     """Box of the words of ``seg`` from character ``start_char`` on."""
     pos = 0
@@ -217,6 +244,46 @@ def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
         max(w.x1 for w in words),
         max(w.y1 for w in words),
     ]
+
+
+BASE_BEFORE = re.compile(
+    r"(?:%|\b(?:on|of|from|auf|von|sur|de|su|sobre|base|basis))\s*[(\[]?\s*"
+    r"(?:[A-Z]{3}|[€$£])?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _maybe_not_the_line_value(rest: str, start: int) -> bool:
+    """An amount inside the label's cell that may be a rate's base ('Tax 15% on $ 112.90') or a
+    number of the label's wording ('due on August 3'): a value in a cell to the right wins."""
+    if BASE_BEFORE.search(rest[:start]):
+        return True
+    found = find_amounts(rest)
+    return bool(found) and not any(a[3] for a in found)
+
+
+def _column_sum_row(
+    first: Candidate, seg: Segment, later: list[Line], parse: Parser
+) -> Candidate | None:
+    """A column of amounts under a heading whose last row sums the rows above (a VAT breakdown
+    and its total line): the sum row is the column's total, not its first row."""
+    values = [first.value]
+    h = max(1e-6, seg.box[3] - seg.box[1])
+    bottom = seg.box[3]
+    for line in later[:8]:
+        if line.box[1] - bottom > 3 * h:
+            break
+        cells = [c for c in line.segments if _overlap(seg.box, c.box) > 0.3]
+        got = parse(cells[0].text) if cells else None
+        if not got or not isinstance(got[0], Decimal):
+            break
+        if len(values) >= 2 and got[0] == sum(values) and got[0] != 0:
+            return Candidate(
+                got[0], first.score, line.page, cells[0].box, cells[0].text, "below-sum"
+            )
+        values.append(got[0])
+        bottom = line.box[3]
+    return None
 
 
 def values_near(
@@ -239,13 +306,17 @@ def values_near(
     rest = text[rest_start:]
     if stop:
         rest = text[rest_start : stop(id(seg), rest_start)]
+    same: Candidate | None = None
     if rest.strip():
         got = parse(rest)
         if got:
             value, s, _e = got
-            yield Candidate(
+            same = Candidate(
                 value, 1.0, hit.line.page, _seg_box_from(seg, rest_start + s), rest, "same"
             )
+            if not (rightmost and _maybe_not_the_line_value(rest, s)):
+                yield same
+                same = None
     # segments to the right on the same line; amounts take the rightmost of a run of values
     found: Candidate | None = None
     for k, right in enumerate(hit.line.segments[hit.seg_index + 1 :]):
@@ -264,14 +335,17 @@ def values_near(
             break
     if found is not None:
         yield found
-    # below, in the same column
+    if same is not None:
+        yield same
+    # below, in the same column (the label's own words when its cell holds more than the label:
+    # 'Grondslag BTW bedrag' heads two columns)
     lines = lines_by_page.get(hit.line.page, [])
-    lbox = seg.box
+    lbox = _label_box(hit)
     label_h = max(1e-6, lbox[3] - lbox[1])
     for dist, line in enumerate(lines[hit.line.index + 1 : hit.line.index + 1 + below], 1):
         if line.box[1] - lbox[3] > 4 * label_h * dist:
             break
-        for bseg in line.segments:
+        for bseg in sorted(line.segments, key=lambda b: -_overlap(lbox, b.box)):
             if _overlap(lbox, bseg.box) <= 0.3:
                 continue
             btext = bseg.text
@@ -282,5 +356,8 @@ def values_near(
                 btext = btext[:end]
             got = parse(btext)
             if got:
-                yield Candidate(got[0], 0.8 - 0.08 * dist, line.page, bseg.box, btext, "below")
+                cand = Candidate(got[0], 0.8 - 0.08 * dist, line.page, bseg.box, btext, "below")
+                if rightmost:
+                    cand = _column_sum_row(cand, bseg, lines[line.index + 1 :], parse) or cand
+                yield cand
                 return

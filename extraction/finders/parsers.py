@@ -28,7 +28,7 @@ ID_STOP = {
     "rechnung",
     "facture",
 }
-ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/._#]*")
+ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.#]*")  # snake_case ids ("invoice_number_1") too
 
 
 def parse_date(text: str, day_first: bool = True):

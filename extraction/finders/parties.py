@@ -210,18 +210,30 @@ def top_name(doc: Document) -> Candidate | None:
     return None
 
 
+def _party_name_like(text: str) -> bool:
+    """A party's name: as ``_is_name_like``, and a name ending in an abbreviated legal form
+    ('Amazon Web Services, Inc.') is no sentence."""
+    t = text.strip()
+    if _is_name_like(t):
+        return True
+    return bool(ABBREVIATION_END.search(t)) and _is_name_like(t[:-1])
+
+
+ABBREVIATION_END = re.compile(r"(?<![A-Za-z])(?:[A-Za-z]{1,4}\.){1,3}$")  # 'Inc.', 'S.A.', 'a.G.'
+
+
 def heading_accepts(hit: LabelHit) -> bool:
     """A party label is a heading ("Seller", "Bill to:"), not a word inside a name."""
     if not hit.at_start:
         return False
     text = hit.segment.text
-    after = text[hit.end :]
+    after = re.sub(r"^\s*\([^)]*\)", "", text[hit.end :])  # 'Cedente/prestatore (fornitore)'
     if not after.strip(" :"):
         return True
     if re.match(r"\s*/\s*\w+\s*:?\s*$", after):
         return True
     if re.match(r"\s*:", after):
-        return _is_name_like(after.strip(" :"))  # "Customer: 2" is a number, not a heading
+        return _party_name_like(after.strip(" :"))  # "Customer: 2" is a number, not a heading
     return " " in hit.label and len(hit.label) >= 6 and bool(re.match(r"\s*[A-Z0-9]", after))
 
 
@@ -235,17 +247,18 @@ def name_under_heading(
         return None
     seg = hit.segment
     text = seg.text
-    rest = re.sub(r"^\s*/\s*\w+", "", text[hit.end :]).strip(" :#-")
+    rest = re.sub(r"^\s*/\s*\w+|^\s*\([^)]*\)", "", text[hit.end :]).strip(" :#-")
     if (
         rest
-        and _is_name_like(rest)
+        and _party_name_like(rest)
         and not re.match(r"(nummer|number|no\b|nr\b|id\b|/)", rest.lower())
     ):
         return Candidate(clean_name(rest), 0.85, hit.line.page, seg.box, rest, "heading-same")
     for right in hit.line.segments[hit.seg_index + 1 : hit.seg_index + 2]:
         if (
             right.box[0] - seg.box[2] < 6 * (seg.box[3] - seg.box[1])
-            and _is_name_like(right.text)
+            and _party_name_like(right.text)
+            and not NOTE.match(right.text)
             and not (is_label and is_label(right))
         ):
             return Candidate(
@@ -254,24 +267,28 @@ def name_under_heading(
     lines = lines_by_page.get(hit.line.page, [])
     box = seg.box
     h = max(1e-6, box[3] - box[1])
+    last = box[3]
     for dist, line in enumerate(lines[hit.line.index + 1 : hit.line.index + 8], 1):
-        if line.box[1] - box[3] > 3 * h * dist:
+        if line.box[1] - box[3] > 3 * h * dist or line.box[1] - last > 2.5 * h:
             break
+        last = line.box[3]
         segs = [
             s for s in line.segments if s.box[2] > box[0] - 2 * h and s.box[0] < box[0] + 12 * h
         ]
         if not segs:
             continue
         first = segs[0]
+        if NOTE.match(first.text):
+            continue  # '(Not to be used for payment remittance)': a note, not the name
         low = fold(first.text)
-        m = re.match(r"(name|firma|company|raison sociale|nom|naam)\s*:?\s*(.*)", low)
+        m = NAME_FIELD.match(low)
         if m:
             value = first.text[m.start(2) :].strip()
             vseg = first
             if not value:
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
                 value, vseg = (later[0].text, later[0]) if later else ("", first)
-            if _is_name_like(value):
+            if _party_name_like(value):
                 value = _wrapped_value(vseg, value, lines, line)
                 return Candidate(clean_name(value), 0.9, line.page, vseg.box, value, "heading-name")
             continue
@@ -281,7 +298,7 @@ def name_under_heading(
             if re.search(r"(empf|recipient|deliver|liefer|livraison|ship)", low):
                 break  # another party's heading: this block is over
             continue
-        if _is_name_like(first.text):
+        if _party_name_like(first.text):
             text = _continue_name(first, lines[line.index + 1 : line.index + 2])
             return Candidate(
                 clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below"
@@ -315,6 +332,14 @@ def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> 
             value = f"{value} {seg.text.strip()}"
     return value
 
+
+# a 'Name:' row inside a party's block
+NAME_FIELD = re.compile(
+    r"(firmenname|firmierung|company name|business name|trading name|raison sociale|"
+    r"denomination|ragione sociale|denominazione|razon social|nombre|nome|name|firma|company|"
+    r"nom|naam)\s*:?\s*(.*)"
+)
+NOTE = re.compile(r"^\s*[(\[].*[)\]]\s*$")
 
 SALUTATION = re.compile(
     r"^(herrn?|frau|firma|mr\.?|mrs\.?|ms\.?|m\.|mme|messrs\.?|attn\.?:?)$", re.IGNORECASE
@@ -372,17 +397,20 @@ def address_block_name(
         if line.box[1] > limit:
             break
         for seg in line.segments:
-            if not POSTCODE_CITY.search(seg.text) or re.search(r"[●•·|]| - ", seg.text):
+            if not CITY_LINE.search(seg.text) or re.search(r"[●•·|]| - ", seg.text):
                 continue
             h = max(1e-6, seg.box[3] - seg.box[1])
             block: list[Segment] = []
             last_top = seg.box[1]
+            step: float | None = None
             for prev in reversed(lines[max(0, i - 6) : i]):
                 col = [s for s in prev.segments if abs(s.box[0] - seg.box[0]) < 2.5 * h]
                 if not col:
                     continue
-                if last_top - col[0].box[3] > 2.5 * h:
-                    break
+                gap = last_top - col[0].box[3]
+                if gap > 2.5 * h or (step is not None and gap > 1.6 * step + 0.3 * h):
+                    break  # a wider gap than between the block's lines: another block
+                step = gap if step is None else min(step, gap)
                 if is_label and is_label(col[0]) and OTHER_PARTY.search(col[0].text):
                     block = []  # a delivery address or a fiscal representative: not the buyer
                     break
@@ -394,14 +422,33 @@ def address_block_name(
             if not block or any(t in exclude for t in texts):
                 continue
             names = [
-                s for s in block if _is_name_like(s.text) and not STREET.search(s.text.strip())
+                s for s in block if _party_name_like(s.text) and not STREET.search(s.text.strip())
             ]
+            # 'Firma' over the company, 'z. Hd.' lines: no names of their own
+            names = [s for s in names if not COMPANY_SALUTATION.match(s.text.strip())]
             if names:
                 first = names[0]
-                return Candidate(
-                    clean_name(first.text), 0.5, line.page, first.box, first.text, "address-block"
-                )
+                text = first.text
+                later = block[block.index(first) + 1 :]
+                if PERSON_TITLE.match(text.strip()) and later and _party_name_like(later[0].text):
+                    text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
+                return Candidate(clean_name(text), 0.5, line.page, first.box, text, "address-block")
     return None
+
+
+COMPANY_SALUTATION = re.compile(
+    r"^(?:firma|messrs\.?|attn\.?:?|z\.\s?hd\.?.*|zu händen.*|c/o.*|à l'attention.*)$", re.I
+)
+PERSON_TITLE = re.compile(r"^(herrn?|frau|mr\.?|mrs\.?|ms\.?|m\.|mme\.?|monsieur|madame)$", re.I)
+# the last line of a postal address: '12345 Stadt', '88802Spielkreis' (text layers glue them),
+# '3500 MJ Utrecht', 'Fremont CA 94538', 'Springfield, IL 62704', 'London EC1A 1AA'
+CITY_LINE = re.compile(
+    POSTCODE_CITY.pattern
+    + r"|(?:^|\s)\d{5}(?=[A-ZÄÖÜ][a-zäöüß]{2,})"
+    + r"|(?:^|\s)\d{4}\s?[A-Z]{2}\s+[A-Za-z]{3,}"
+    + r"|[A-Za-z],?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    + r"|[A-Za-z]\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
+)
 
 
 def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
@@ -465,3 +512,162 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
     return Candidate(
         value, 0.6, lines[start].page if start < len(lines) else 1, box, value, "after-name"
     )
+
+
+# ----------------------------------------------------------------- invoice seller evidence
+def payee_name(hit: LabelHit, lines_by_page: dict[int, list[Line]]) -> Candidate | None:
+    """The account holder of the bank account to pay ('Titulaire du compte : NETPRESSE',
+    'Kontoinhaber', 'payable to'): on an invoice, the seller."""
+    seg = hit.segment
+    rest = seg.text[hit.end :].strip(" :-–")
+    where = seg
+    if not rest:
+        right = hit.line.segments[hit.seg_index + 1 : hit.seg_index + 2]
+        below = [
+            s
+            for ln in lines_by_page.get(hit.line.page, [])[hit.line.index + 1 : hit.line.index + 2]
+            for s in ln.segments
+            if s.box[0] < seg.box[2] and s.box[2] > seg.box[0]
+        ]
+        where = (right or below or [seg])[0]
+        rest = where.text.strip() if where is not seg else ""
+    rest = re.split(r"\s[-–|•]\s|,\s*(?:iban|bic|bank)\b", rest, flags=re.IGNORECASE)[0]
+    if not rest or not _party_name_like(rest) or is_sentence(rest):
+        return None
+    return Candidate(clean_name(rest), 0.55, hit.line.page, where.box, rest, "payee")
+
+
+CAPITAL_LINE = re.compile(
+    r"^\W*(?P<name>[^\d:;,()]{2,60}?)\s*,?\s+(?P<form>sas|sasu|sarl|eurl|sa|sca|snc|s\.?a\.?s\.?|"
+    r"gmbh|ag|s\.?p\.?a\.?|s\.?r\.?l\.?|s\.?l\.?|s\.?a\.?|ltd|limited|bv|b\.v\.)\s*,?\s+"
+    r"(?:au capital|à capital|capital social|con capitale|mit einem stammkapital|"
+    r"stammkapital|share capital|with a capital)",
+    re.IGNORECASE,
+)
+
+
+def capital_line_name(doc: Document) -> Candidate | None:
+    """The company's legal identity line ('Free SAS au capital de 3.441.812 Euros'): the name
+    and its legal form before the stated capital."""
+    for page in doc.pages[:1]:
+        for line in page.lines:
+            for seg in line.segments:
+                m = CAPITAL_LINE.match(seg.text)
+                if m and _letters(m.group("name")) >= 2 and _is_name_like(m.group("name")):
+                    name = clean_text(f"{m.group('name')} {m.group('form')}")
+                    return Candidate(name, 0.6, line.page, seg.box, seg.text, "capital-line")
+    return None
+
+
+def is_sentence(text: str) -> bool:
+    """Running text ('The issuer encapsulated their company data in the image below')."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*", text)
+    lower = [w for w in words if w[0].islower()]
+    return len(words) >= 5 and len(lower) >= 0.6 * len(words)
+
+
+def wrapped_name_above(
+    lines: list[Line], cand: Candidate, is_label: Callable[[Segment], bool] | None = None
+) -> Candidate:
+    """A letterhead name set over two lines in one font ('MVM Musterhafter' above
+    'Versicherungsverein Musterstadt a.G.'): the whole name. Text layers only (exact positions)."""
+    if cand.box is None:
+        return cand
+    box = cand.box
+    h = max(1e-6, box[3] - box[1])
+    at = min(lines, key=lambda ln: abs(ln.box[1] - box[1]), default=None)
+    if at is None or at.index == 0 or abs(at.box[1] - box[1]) > 0.5 * h:
+        return cand
+    above = lines[at.index - 1]
+    if len(above.segments) != 1:
+        return cand
+    seg = above.segments[0]
+    gap = box[1] - seg.box[3]
+    ratio = (seg.box[3] - seg.box[1]) / h
+    text = seg.text.strip()
+    if (
+        abs(seg.box[0] - box[0]) > 0.5 * h
+        or not (-0.3 * h <= gap < 0.6 * h and 0.85 < ratio < 1.15)
+        or not _is_name_like(text)
+        or re.search(r"\d|[:@]", text)
+        or LEGAL_FORM.search(text)
+        or fold(text) in fold(str(cand.value))
+        or (is_label is not None and is_label(seg))
+    ):
+        return cand
+    if at.index >= 2:  # the line above must open the block
+        top = lines[at.index - 2]
+        if seg.box[1] - top.box[3] < 1.5 * max(gap, 0.2 * h):
+            return cand
+    value = clean_name(f"{text} {cand.value}")
+    return Candidate(value, cand.score, cand.page, box, f"{text} {cand.text}", cand.how + "+above")
+
+
+def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
+    """The first name at the top of page 1 that heads its own postal address (a street, then a
+    postcode and city, in its column), unless a sender line shows the block is the recipient's
+    window."""
+    if not doc.pages or not doc.pages[0].lines:
+        return None
+    page = doc.pages[0]
+    lines = page.lines
+    for i, line in enumerate(lines[:12]):
+        if line.box[1] > page.height * 0.4:
+            break
+        for seg in line.segments:
+            text = seg.text.strip()
+            if not _is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
+                continue
+            if i > 0 and any(re.search(r"[●•·|]| - ", s.text) for s in lines[i - 1].segments):
+                continue  # under a sender line: the recipient's window
+            h = max(1e-6, seg.box[3] - seg.box[1])
+            col = [
+                s
+                for ln in lines[i + 1 : i + 5]
+                for s in ln.segments
+                if abs(s.box[0] - seg.box[0]) < 1.5 * h
+            ]
+            street = next((k for k, s in enumerate(col) if STREET.search(s.text)), None)
+            city = next((k for k, s in enumerate(col) if CITY_LINE.search(s.text)), None)
+            if street is None or city is None or city < street or street > 1:
+                continue
+            if fold(clean_name(text)) in exclude:
+                continue
+            return Candidate(clean_name(text), 0.45, line.page, seg.box, text, "letterhead")
+    return None
+
+
+SENDER_SEPARATOR = re.compile(r"\s[·•●|–-]\s|\s*[·•●|]\s*")
+
+
+def sender_line_name(doc: Document) -> Candidate | None:
+    """The sender's line printed above a letter's address window ('Müller Elektrotechnik ·
+    Hauptstr. 5 · 80331 München'): its first part names the seller."""
+    if not doc.pages or not doc.pages[0].lines:
+        return None
+    page = doc.pages[0]
+    for line in page.lines[:15]:
+        if line.box[1] > page.height * 0.4:
+            break
+        for seg in line.segments:
+            parts = [p.strip() for p in SENDER_SEPARATOR.split(seg.text) if p.strip()]
+            if len(parts) < 3 or not any(CITY_LINE.search(p) for p in parts[1:]):
+                continue
+            name = clean_name(parts[0])
+            if _party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):
+                return Candidate(name, 0.7, line.page, seg.box, seg.text, "sender-line")
+    return None
+
+
+def is_address_line(text: str) -> bool:
+    """A postcode and city ('1234 AB Lutjebroek': 'AB' is no legal form there) or a street."""
+    t = text.strip()
+    return bool(CITY_LINE.search(t) or HOUSE_NUMBER.search(t))
+
+
+# a street with its number: '12 rue de la Paix', 'Hauptstr. 5', 'Via Roma 1'
+HOUSE_NUMBER = re.compile(
+    r"^\d+[a-z]?,?\s|(?:stra(?:ß|ss)e|str\.|weg|platz|allee|gasse|rue|avenue|road|street|lane|"
+    r"drive|laan|straat|via|calle)\s*\d",
+    re.IGNORECASE,
+)

@@ -1,0 +1,445 @@
+"""Invoice layouts read from a PDF text layer: small invoices rendered here with weasyprint.
+
+Each page exercises one piece of layout reasoning (a rate's base beside the tax, a VAT
+breakdown with its sum row, net + tax = grand, the payee as the seller, a name set over two
+lines, an address block under a letterhead) or the labels of another language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extraction import TemplateSpec, extract_file
+
+STYLE = """
+<style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap }
+ p { margin: 0 }
+</style>
+"""
+
+
+def _at(x: float, y: float, text: str) -> str:
+    """Text placed at x, y millimetres from the top left (one cell of the layout)."""
+    return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
+
+
+def _extract(tmp_path: Path, template: TemplateSpec, *cells: str) -> dict[str, Any]:
+    from weasyprint import HTML
+
+    path = tmp_path / "invoice.pdf"
+    HTML(string=f"<html><head>{STYLE}</head><body>{''.join(cells)}</body></html>").write_pdf(path)
+    return extract_file(path, template).values()
+
+
+def _rows(x: float, y: float, lines: list[str], step: float = 4.5) -> list[str]:
+    return [_at(x, y + step * k, line) for k, line in enumerate(lines)]
+
+
+def test_tax_beside_its_base_and_totals_with_symbols(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Lakeside Paper Co", "88 Harbor Road", "Portland, OR 97201"]),
+        _at(15, 40, "Invoice INV-5521"),
+        _at(15, 48, "Invoice Date: 03/21/2024"),
+        _at(120, 80, "Subtotal"),
+        _at(175, 80, "$ 262.90"),
+        _at(120, 86, "Tax 15% on $ 112.90"),
+        _at(175, 86, "$ 16.94"),
+        _at(120, 92, "Balance due"),
+        _at(175, 92, "$ 279.84"),
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (262.9, 16.94, 279.84)
+    assert v["currency"] == "USD"
+    assert v["issue_date"] == "2024-03-21"
+    assert v["invoice_number"] == "INV-5521"
+
+
+def test_vat_breakdown_total_row_is_the_total(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A footer table with one row per VAT rate and a sum row: the sum row holds the totals."""
+    head = ["Warenwert", "Nettobetrag", "MwSt-Betrag", "MwSt-%", "Endbetrag"]
+    rows = [
+        ["100,00", "100,00", "19,00", "19,0", "119,00"],
+        ["50,00", "50,00", "3,50", "7,0", "53,50"],
+        ["150,00", "150,00", "22,50", "EUR", "172,50"],
+    ]
+    xs = [15, 50, 85, 120, 150]
+    cells = [_at(x, 120, h) for x, h in zip(xs, head, strict=True)]
+    for k, row in enumerate(rows):
+        y = 125 + 4.5 * k + (2 if k == 2 else 0)  # the sum row a little apart
+        cells += [_at(x, y, c) for x, c in zip(xs, row, strict=True)]
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Kontor Feldmann GmbH", "Am Markt 3", "24103 Kiel"]),
+        _at(15, 40, "Rechnung Nr. 2024-118 vom 04.06.2024"),
+        *cells,
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (150, 22.5, 172.5)
+    assert v["invoice_number"] == "2024-118"
+    assert v["issue_date"] == "2024-06-04"
+
+
+def test_missing_net_follows_from_grand_and_tax(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Cloudwise Hosting Ltd"),
+        _at(15, 30, "Invoice Number: 7781"),
+        _at(15, 36, "Invoice Date: 12 May 2024"),
+        _at(15, 60, "Service charges"),
+        _at(170, 60, "£48.20"),
+        _at(15, 66, "VAT"),
+        _at(170, 66, "£0.00"),
+        _at(15, 72, "Total due"),
+        _at(170, 72, "£48.20"),
+    )
+    assert (v["grand_total"], v["tax_total"], v["net_total"]) == (48.2, 0, 48.2)
+    assert v["currency"] == "GBP"
+
+
+def test_without_vat_heading_is_no_tax(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'Ohne MwSt.' heads a net column; with no tax printed, the total is also the net."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Datenwerk AG - Uferstraße 4 - 60311 Frankfurt"),
+        *_rows(15, 25, ["Pine Labs Ltd.", "12 Queen's Road", "Hong Kong"]),
+        _at(15, 50, "Rechnungsnr."),
+        _at(50, 50, "884120"),
+        _at(15, 55, "Rechnungsdatum"),
+        _at(50, 55, "7. Mai 2024"),
+        _at(30, 70, "Beschreibung"),
+        _at(150, 70, "Preis"),
+        _at(175, 70, "Betrag"),
+        _at(150, 74, "Ohne"),
+        _at(175, 74, "Ohne MwSt."),
+        _at(150, 78, "MwSt."),
+        _at(30, 84, "Exchange Postfach"),
+        _at(150, 84, "5,39"),
+        _at(175, 84, "5,39"),
+        _at(30, 90, "Exchange Archiv"),
+        _at(150, 90, "3,89"),
+        _at(175, 90, "3,89"),
+        _at(140, 100, "Total EUR"),
+        _at(175, 100, "9,28"),
+    )
+    assert v.get("tax_total") is None
+    assert (v["grand_total"], v["net_total"]) == (9.28, 9.28)
+    assert v["seller_name"] == "Datenwerk AG"
+
+
+def test_account_holder_is_the_seller(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """The recipient's block is the only one at the top; the seller is named as the holder of
+    the account to pay."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(120, 30, ["ATELIER VERDIER", "Jeanne Verdier", "14 rue des Lilas", "69003 Lyon"]),
+        _at(80, 60, "Facture n° 2024-3310"),
+        _at(20, 66, "Date : 28/11/2024"),
+        _at(120, 90, "Total HT :"),
+        _at(175, 90, "46,68 €"),
+        _at(120, 95, "TVA 20% :"),
+        _at(175, 95, "9,34 €"),
+        _at(120, 100, "Total TTC :"),
+        _at(175, 100, "56,02 €"),
+        _at(20, 120, "Virement"),
+        _at(50, 120, "Banque Populaire – Titulaire du compte : PRESSELIEN"),
+    )
+    assert v["seller_name"] == "PRESSELIEN"
+    assert v["buyer_name"] == "ATELIER VERDIER"
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (46.68, 9.34, 56.02)
+
+
+def test_name_over_two_lines_and_salutation(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 25, ["Nordstern Gegenseitige", "Versicherungskasse Kiel a.G."]),
+        *_rows(20, 40, ["Frau", "Erika Beispiel", "Lindenweg 5", "24103 Kiel"]),
+        *_rows(20, 62, ["Geschäftsstelle", "Holstenstraße 2", "24103 Kiel"]),
+        _at(20, 85, "Beitragsrechnung Nr. 77.120.5"),
+        _at(130, 85, "11. März 2024"),
+        _at(20, 90, "Fälligkeitstag: 01.04.2024"),
+        _at(20, 110, "Beitrag"),
+        _at(150, 110, "220,00 €"),
+        _at(20, 130, "Bitte überweisen Sie auf DE75123456780000001234, BIC WELADED1KIE."),
+    )
+    assert v["seller_name"] == "Nordstern Gegenseitige Versicherungskasse Kiel a.G."
+    assert v["buyer_name"] == "Frau Erika Beispiel"
+    assert v["due_date"] == "2024-04-01"
+    assert v["iban"] == "DE75123456780000001234"  # made-up account: right length, no label
+
+
+def test_letterhead_with_address_beats_a_tagline(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(150, 8, "Fine Furniture Since 1990"),
+        *_rows(15, 14, ["Birchwood Interiors", "4557 Oak Street", "Fremont CA 94538"]),
+        *_rows(120, 40, ["Harbor Office Supply", "215 Vine St", "Scranton PA 18503"]),
+        _at(15, 62, "Invoice INV/2024/03/0008"),
+        _at(120, 90, "Total"),
+        _at(170, 90, "$ 279.84"),
+    )
+    assert v["seller_name"] == "Birchwood Interiors"
+    assert v["buyer_name"] == "Harbor Office Supply"
+    assert v["invoice_number"] == "INV/2024/03/0008"
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            [
+                "Cedente/prestatore: Officine Rossi S.r.l.",
+                "Cessionario/committente: Bar Centrale di Luca Bini",
+                "Fattura n. 118/2024 del 15/03/2024",
+                "Totale imponibile 100,00",
+                "Totale IVA 22,00",
+                "Totale documento 122,00",
+            ],
+            ("Officine Rossi S.r.l.", "Bar Centrale di Luca Bini", 100, 22, 122),
+        ),
+        (
+            [
+                "Emisor: Talleres Ruiz S.L.",
+                "Cliente: Panadería La Espiga",
+                "Factura nº F-2024-77",
+                "Base imponible 200,00",
+                "Cuota IVA 42,00",
+                "Total factura 242,00",
+            ],
+            ("Talleres Ruiz S.L.", "Panadería La Espiga", 200, 42, 242),
+        ),
+    ],
+)
+def test_italian_and_spanish_labels(
+    tmp_path: Path, invoice: TemplateSpec, lines: list[str], expected: tuple
+) -> None:
+    v = _extract(tmp_path, invoice, *_rows(15, 15, lines, step=6))
+    assert (
+        v["seller_name"],
+        v["buyer_name"],
+        v["net_total"],
+        v["tax_total"],
+        v["grand_total"],
+    ) == expected
+
+
+def test_provider_heading_skips_a_note(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Invoice Number: 42183017"),
+        _at(15, 21, "Invoice Date: August 3, 2024"),
+        _at(15, 40, "Total for this invoice"),
+        _at(170, 40, "$4.11"),
+        *_rows(
+            120,
+            80,
+            [
+                "Service Provider:",
+                "(Not to be used for payment remittance)",
+                "Northwind Cloud Services, Inc.",
+                "410 Terry Ave North",
+                "Seattle, WA 98109",
+            ],
+            step=4,
+        ),
+    )
+    assert v["seller_name"] == "Northwind Cloud Services, Inc."
+    assert v["grand_total"] == 4.11
+
+
+def test_snake_case_number_and_reference_to_earlier_invoice(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Maple Repairs"),
+        _at(150, 15, "INVOICE"),
+        _at(150, 22, "# invoice_number_7"),
+        _at(15, 40, "Correction to invoice no. 6 of 01/12/2023"),
+        _at(120, 60, "Amount Due:"),
+        _at(170, 60, "$127.50"),
+    )
+    assert v["invoice_number"] == "invoice_number_7"
+    assert v["grand_total"] == 127.5
+
+
+def test_logo_cell_and_fiscal_representative(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A 'LOGO' placeholder cell beside the seller, and a fiscal representative's block whose
+    registered company is neither the seller nor the buyer."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "LOGO"),
+        _at(30, 10, "LE FOURNISSEUR"),
+        *_rows(15, 16, ["12 rue de la Paix", "75002 Paris"]),
+        *_rows(110, 30, ["Représentant fiscal du vendeur", "TAXREP SAS", "5 avenue Foch"]),
+        *_rows(15, 55, ["Acheteur", "LE CLIENT SA", "3 quai des Docs", "13002 Marseille"]),
+        _at(15, 80, "FACTURE N° F20240023"),
+        _at(15, 86, "Date : 12/02/2024"),
+        _at(120, 110, "Total HT"),
+        _at(170, 110, "1 000,00 €"),
+        _at(120, 115, "TVA 20 %"),
+        _at(170, 115, "200,00 €"),
+        _at(120, 120, "Total TTC"),
+        _at(170, 120, "1 200,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("LE FOURNISSEUR", "LE CLIENT SA")
+    assert v["grand_total"] == 1200
+
+
+def test_party_blocks_with_name_rows(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """Seller and buyer sections whose names sit in 'Firmenname:' rows, totals below them."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 20, "Rechnung"),
+        _at(15, 28, "Rechnungsnummer: 123456XX"),
+        _at(15, 33, "Rechnungsdatum: 05.11.2024"),
+        _at(15, 45, "Verkäufer"),
+        _at(15, 51, "Firmenname:"),
+        _at(60, 51, "Lieferant & Partner"),
+        _at(15, 56, "Straße:"),
+        _at(60, 56, "Lieferantengasse 1"),
+        _at(110, 45, "Käufer"),
+        _at(110, 51, "Firmenname:"),
+        _at(150, 51, "Kundenhaus Nord"),
+        _at(110, 56, "Straße:"),
+        _at(150, 56, "Kundenweg 3"),
+        _at(15, 80, "Summe Nettobeträge"),
+        _at(80, 80, "314,86"),
+        _at(15, 85, "Umsatzsteuer"),
+        _at(80, 85, "22,04"),
+        _at(15, 90, "Gesamtbetrag"),
+        _at(80, 90, "336,90"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Lieferant & Partner", "Kundenhaus Nord")
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (314.86, 22.04, 336.9)
+
+
+def test_sender_line_above_the_window(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A letter: the sender's line above the window names the seller (no legal form); the
+    window block under it is the buyer, whose legal form must not make it the seller."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 8, "Müller Elektrotechnik · Hauptstr. 5 · 80331 München"),
+        *_rows(15, 15, ["Firma", "Schneider Bau GmbH", "z. Hd. Herrn Schneider", "Bahnhofstr. 10"]),
+        _at(15, 33, "80335 München"),
+        *_rows(130, 10, ["Müller Elektrotechnik", "Inh. Peter Müller", "Hauptstr. 5"]),
+        _at(130, 23.5, "80331 München"),
+        _at(15, 50, "Rechnung"),
+        _at(130, 50, "Datum: 14.03.2024"),
+        _at(15, 56, "Rechnungsnummer: 2024-0311"),
+        _at(110, 90, "Nettobetrag"),
+        _at(170, 90, "1.000,00 €"),
+        _at(110, 95, "zzgl. 19% MwSt."),
+        _at(170, 95, "190,00 €"),
+        _at(110, 100, "Rechnungsbetrag"),
+        _at(170, 100, "1.190,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Müller Elektrotechnik", "Schneider Bau GmbH")
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (1000, 190, 1190)
+
+
+def test_customer_details_heading_and_total_including_tax(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Distribuciones Sol"),
+        *_rows(15, 15, ["Calle Mayor 12", "28013 Madrid"]),
+        _at(110, 40, "Datos del cliente"),
+        *_rows(110, 45, ["Hotel Las Palmas", "Avenida del Mar 3", "35001 Las Palmas"]),
+        _at(15, 60, "Factura Nº: 2024/118"),
+        _at(15, 65, "Fecha: 15/02/2024"),
+        _at(15, 90, "Importe a pagar (incl. 21 % IVA)"),
+        _at(170, 90, "1.210,00 €"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Distribuciones Sol", "Hotel Las Palmas")
+    assert v["grand_total"] == 1210
+    assert v["invoice_number"] == "2024/118"
+
+
+def test_postcode_letters_are_no_legal_form(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'1234 AB Lutjebroek' is a Dutch postcode, not a company ('AB' is also a legal form)."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Bakkerij De Molen"),
+        *_rows(15, 15, ["Dorpsstraat 4", "1234 AB Lutjebroek"]),
+        _at(110, 35, "Factuuradres"),
+        *_rows(110, 40, ["Café Het Hoekje", "Kerkplein 2", "1611 AA Bovenkarspel"]),
+        _at(15, 60, "Factuurnummer: 2024-0077"),
+        _at(15, 65, "Factuurdatum: 05-03-2024"),
+        _at(110, 90, "Subtotaal"),
+        _at(170, 90, "S$ 300,00"),
+        _at(110, 95, "BTW 9%"),
+        _at(170, 95, "S$ 27,00"),
+        _at(110, 100, "Totaal"),
+        _at(170, 100, "S$ 327,00"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Bakkerij De Molen", "Café Het Hoekje")
+    assert (v["grand_total"], v["currency"]) == (327, "SGD")
+
+
+def test_italian_e_invoice_rendering(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """Party sections with a remark after the heading and 'Denominazione:' rows; the VAT id
+    under 'Identificativo fiscale ai fini IVA' is no tax amount."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 20, "Cedente/prestatore (fornitore)"),
+        *_rows(
+            15,
+            25,
+            [
+                "Identificativo fiscale ai fini IVA: IT01234567890",
+                "Denominazione: ALPHA SRL",
+                "Indirizzo: VIALE ROMA 543",
+            ],
+        ),
+        _at(110, 20, "Cessionario/committente (cliente)"),
+        *_rows(110, 25, ["Codice fiscale: 09876543210", "Denominazione: BETA GAMMA"]),
+        _at(15, 60, "Numero documento"),
+        _at(60, 60, "Data documento"),
+        _at(15, 65, "123"),
+        _at(60, 65, "18-12-2014"),
+        _at(110, 100, "Importo totale documento"),
+        _at(170, 100, "36,08"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("ALPHA SRL", "BETA GAMMA")
+    assert (v["invoice_number"], v["issue_date"]) == ("123", "2014-12-18")
+    assert v["grand_total"] == 36.08
+    assert v.get("tax_total") is None
+
+
+def test_credit_note_title_naming_the_earlier_invoice(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "Werkzeug Lenz GmbH"),
+        *_rows(15, 15, ["Ringstraße 9", "50667 Köln"]),
+        _at(15, 40, "Gutschrift zur Rechnung Nr. 4000 vom 02.01.2024"),
+        _at(15, 46, "Gutschriftsnummer: G-17"),
+        _at(15, 51, "Datum: 15.01.2024"),
+        _at(110, 80, "Gesamtbetrag"),
+        _at(170, 80, "-59,50 €"),
+    )
+    assert v["invoice_number"] == "G-17"
+    assert v["issue_date"] == "2024-01-15"
