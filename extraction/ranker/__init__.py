@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from extraction.finders import parties
 from extraction.finders.concepts import field_spec
 from extraction.finders.locate import Candidate
+from extraction.ranker.address import address_candidates
 from extraction.ranker.candidates import (
     Ranked,
     add_relative,
-    address_candidates,
     company_candidates,
     total_candidates,
 )

@@ -11,7 +11,7 @@ from extraction.finders.fields import Finder
 from extraction.finders.parties import clean_name, fix_legal_form
 from extraction.normalise import find_dates, find_ibans
 from extraction.ranker import document_candidates
-from extraction.ranker.candidates import address_end, address_start
+from extraction.ranker.address import address_end, address_start
 
 
 def _page(lines: list[str | list[str]]) -> Document:

@@ -1,0 +1,499 @@
+"""Address candidates for the ranker: runs of lines near the top of page 1, with features.
+
+A receipt prints its shop's address under the shop's name, over one to six lines, often followed
+by phone, fax or tax-number lines (or parts of lines) that are no part of it. Candidates are every
+run of consecutive lines that could be an address, with and without a phone, label or tax part
+cut from its end; the shipped model picks one. Nothing here names a vendor: the vocabulary is
+street and building words of several languages, postcode shapes of several countries and the
+usual labels that end an address block.
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from extraction.document import Document, Line, Page, Segment, Word
+from extraction.finders.locate import fold
+from extraction.finders.parties import (
+    ADDRESS_STOP,
+    ADDRESS_WORD,
+    LEGAL_FORM,
+    PHONE_ONLY,
+    REG_NO_ONLY,
+    _is_name_like,
+)
+from extraction.normalise import find_amounts, find_dates, tidy_text
+from extraction.ranker.candidates import (
+    PHONE,
+    POSTCODE,
+    Ranked,
+    _geometry,
+    _letters,
+    _line_text,
+    _median_height,
+    _mostly_ascii,
+    _unaccent,
+    _union,
+    _upper_ratio,
+)
+
+ADDRESS_LINES = 22
+ADDRESS_SPAN = 6
+READING_ORDER = True
+
+# street, building and unit words, spelled out and abbreviated (English, Malay, German, French,
+# Dutch, Italian, Spanish, Portuguese); used to recognise address lines and to put back words
+# OCR misread with its usual confusions ('JIn' for 'JLN', 'Ma11' for 'MALL')
+_STREET_EN = (
+    "street st road rd avenue ave av boulevard blvd lane ln drive dr highway hwy freeway fwy "
+    "parkway pkwy place pl court ct circle cir square sq terrace ter trail trl way route rte "
+    "suite ste unit apt building bldg floor flr fl level lvl block blk center centre ctr plaza "
+    "mall tower lot po box north south east west"
+)
+_STREET_MS = (
+    "jalan jln lorong lrg taman tmn lebuh persiaran kawasan bandar kampung kg batu tingkat "
+    "bangunan menara kompleks pusat seksyen medan desa simpang off"
+)
+_STREET_EU = (
+    "strasse str weg platz allee gasse ring damm ufer rue chemin quai impasse route laan straat "
+    "plein gracht kade via viale piazza corso calle avenida carrera paseo rua"
+)
+STREET_WORDS = frozenset(f"{_STREET_EN} {_STREET_MS} {_STREET_EU}".split())
+STREET_WORD = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(STREET_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])",
+    re.I,
+)
+US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+)
+CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+# 'Springfield, IL 62704', 'Toronto, ON M5V 2T6'
+STATE_ZIP = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
+    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
+# postcode shapes beyond the plain 4 or 5 digits: '1234 AB' (NL), '12345-678' (BR),
+# '123-4567' (JP), 'SW1A 1AA' (UK), 'M5V 2T6' (CA), '75002' (FR/DE/US/MY)
+POSTCODE_ANY = re.compile(
+    POSTCODE.pattern + r"|(?<!\d)\d{4}\s?[A-Z]{2}\b|(?<![\d-])\d{5}-\d{3}(?![\d-])"
+    r"|(?<![\d-])\d{3}-\d{4}(?![\d-])|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
+
+# a label or a registration number printed before the address on its first line
+ADDRESS_LABEL = re.compile(
+    r"^.{0,12}?\b(?:add|addr|address|alamat|adresse|anschrift|adres|direcci[oó]n|indirizzo)\b"
+    r"\s*[:.]\s*",
+    re.I,
+)
+LEADING_REG = re.compile(r"^\s*[(\[]\s*[A-Z]{0,3}\s?\d[\d\s.-]{3,}-?\s?[A-Z]?\s*[)\]]\s*")
+LEADING_TAX_NO = re.compile(
+    r"^.{0,30}?\b(?:gst|sst|reg|roc|vat|tax|co|company)\b[^0-9]{0,20}\d[\d-]{5,}[A-Z]?\b\W*", re.I
+)
+# where a phone, fax, tax or web part starts inside an address line ('JOHOR, TEL NO.: 07-387 3322')
+TAIL_STOP = re.compile(
+    r"\s(?:tel\b|tel[.:]|phone|ph\b|fax\b|h/?p\b|mobile|whats\s?app|gst\b|sst\b|reg\b|co\.?\s?reg|"
+    r"e-?mail|www\.|http|\S+@)",
+    re.I,
+)
+# a label with a number after it at the end of a line ('... KL Site: 2076', '... Store #1234')
+LABEL_TAIL = re.compile(
+    r"\s+[A-Za-z][A-Za-z.'/]{1,15}\s?(?::|#|no\.?\s?:?)\s?\+?\d[\d\s/-]*$", re.I
+)
+# a bare phone number at the end of a line ('Springfield, IL 62704 (217) 555-0199')
+PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]\d{3,4}$")
+
+
+# lines that end an address block besides those of ``ADDRESS_STOP`` (contact lines)
+CONTACT = re.compile(r"mobile|whats\s?app|telephone|\bph\b|\bcall\b", re.I)
+
+
+def _is_address_line(text: str) -> bool:
+    return bool(ADDRESS_WORD.search(text) or STREET_WORD.search(text))
+
+
+def _letter_address(text: str) -> bool:
+    """An address word that is a word (a street type, a state), not just a digit."""
+    return any(not m.group().isdigit() for m in ADDRESS_WORD.finditer(text)) or bool(
+        STREET_WORD.search(text) or STATE_ZIP.search(text)
+    )
+
+
+# ----------------------------------------------------------------------------- OCR confusions
+
+# characters OCR confuses with each other in print fonts, each mapped to one representative
+_CONFUSABLE = str.maketrans({"i": "l", "1": "l", "|": "l", "!": "l", ":": "l", "0": "o"})
+_STREET_BY_SHAPE = {w.translate(_CONFUSABLE): w for w in STREET_WORDS if len(w) >= 3}
+_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9|!]+(?::[A-Za-z0-9|!]+)?(?![A-Za-z0-9])")
+# 'Nol', 'NO.l': a number designator followed by a digit read as a letter
+_NUMBER_AFTER_NO = re.compile(
+    r"(?<![A-Za-z])(no\.?\s?)([lI|]|[lI|]?[0-9][0-9lIO]*)(?![A-Za-z])", re.I
+)
+
+
+def fix_address_words(text: str) -> tuple[str, int]:
+    """Street and building words read with OCR's letter/digit confusions, spelled as printed
+    ('JIn' -> 'JLN', 'BIk' -> 'BLK', 'Ma11' -> 'MALL', 'Nol' -> 'No1'); with the number of fixes."""
+    fixes = 0
+
+    def word(m: re.Match[str]) -> str:
+        nonlocal fixes
+        token = m.group()
+        low = token.lower()
+        if low in STREET_WORDS or len(token) < 3:
+            return token
+        known = _STREET_BY_SHAPE.get(low.translate(_CONFUSABLE))
+        if known is None or _letters(token) < 2:
+            return token
+        fixes += 1
+        letters = [c for c in token if c.isalpha()]
+        upper = sum(c.isupper() for c in letters) >= len(letters) / 2
+        return known.upper() if upper else known.capitalize()
+
+    def number(m: re.Match[str]) -> str:
+        nonlocal fixes
+        digits = m.group(2).translate(str.maketrans("lI|O", "1110"))
+        if digits != m.group(2):
+            fixes += 1
+        return m.group(1) + digits
+
+    text = _TOKEN.sub(word, text)
+    text = _NUMBER_AFTER_NO.sub(number, text)
+    return text, fixes
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def address_value(texts: list[str], source: str, plain: bool = False) -> str:
+    value = tidy_text(" ".join(texts))
+    if plain:
+        value = _unaccent(value)
+    if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
+        value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
+    return value
+
+
+def address_start(segments: list[str]) -> str:
+    """The first line of an address without what is printed before it on that line: a label
+    ('ADD:'), a registration number '(1219716-T)' or a tax number in a segment of its own."""
+    segs = [t.strip() for t in segments if t.strip()]
+    while (
+        len(segs) > 1
+        and (
+            ADDRESS_STOP.search(segs[0]) or REG_NO_ONLY.match(segs[0]) or PHONE_ONLY.match(segs[0])
+        )
+        and not _letter_address(segs[0])
+    ):
+        segs = segs[1:]
+    text = " ".join(segs)
+    for rx in (ADDRESS_LABEL, LEADING_REG, LEADING_TAX_NO):
+        m = rx.match(text)
+        if m and _letters(text[m.end() :]) >= 3:
+            text = text[m.end() :]
+    return text
+
+
+def address_end(text: str) -> str | None:
+    """An address line cut where a phone, fax or tax part starts, or None when none does."""
+    m = TAIL_STOP.search(text)
+    if (
+        m is None
+        or _letters(text[: m.start()]) < 3
+        or ADDRESS_STOP.search(text[: m.start()])
+        or not _is_address_line(text[: m.start()])
+    ):
+        return None
+    return text[: m.start()].rstrip(" ,;:-")
+
+
+def tail_cut(text: str) -> str | None:
+    """The last line of an address without a labelled number ('Site: 2076', 'Store #12') or a
+    bare phone number printed after it, or None when it ends with neither."""
+    for rx in (LABEL_TAIL, PHONE_TAIL):
+        m = rx.search(text)
+        if m and _letters(text[: m.start()]) >= 3 and len(text[: m.start()].strip()) >= 6:
+            return text[: m.start()].rstrip(" ,;:-")
+    return None
+
+
+# ----------------------------------------------------------------------------- reading order
+
+
+def reading_lines(page: Page) -> list[Line]:
+    """The page's lines rebuilt from the OCR's own text lines, so that a leaning receipt does not
+    interleave the words of two printed lines ('No: 28, BUKIT JALAN RAJA, ASTANA 41050 1C').
+
+    OCR words come in reading order, one detected text line after another: a run of words that
+    moves right at about the same height is one printed line. Runs side by side (cells of one
+    row) are joined into a line; a page whose words give no such runs keeps its lines."""
+    runs: list[list[Word]] = []
+    for w in page.words:
+        prev = runs[-1][-1] if runs else None
+        h = max(1e-6, min(w.height, prev.height)) if prev else 1.0
+        if (
+            prev is not None
+            and w.x0 >= prev.x1 - 0.5 * h
+            and w.x0 - prev.x1 < 3 * h
+            and abs(w.yc - prev.yc) < 0.6 * h
+        ):
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    if not runs or len(runs) >= len(page.words):
+        return page.lines
+    # a row: runs whose centres (at their own middle) are within half a line height
+    runs.sort(key=lambda r: median(w.yc for w in r))
+    rows: list[list[list[Word]]] = []
+    for run in runs:
+        yc = median(w.yc for w in run)
+        h = median(w.height for w in run)
+        if rows:
+            last = rows[-1]
+            last_yc = median(w.yc for r in last for w in r)
+            overlaps = any(min(r[-1].x1, run[-1].x1) - max(r[0].x0, run[0].x0) > 0 for r in last)
+            if abs(yc - last_yc) < 0.5 * h and not overlaps:
+                last.append(run)
+                continue
+        rows.append([run])
+    lines = []
+    for idx, row in enumerate(rows):
+        row.sort(key=lambda r: r[0].x0)
+        lines.append(Line([Segment(r, page.number) for r in row], page.number, idx))
+    return lines
+
+
+def _same_line(lines: list[Line], box: list[float]) -> int:
+    """The index of the line that holds most of a box (the company line), or -1."""
+    best, at = 0.0, -1
+    for ln in lines:
+        b = ln.box
+        overlap = max(0.0, min(b[3], box[3]) - max(b[1], box[1])) * max(
+            0.0, min(b[2], box[2]) - max(b[0], box[0])
+        )
+        if overlap > best:
+            best, at = overlap, ln.index
+    return at
+
+
+# ----------------------------------------------------------------------------- candidates
+
+
+def _line_info(line: Line, text: str) -> dict:
+    letters_addr = _letter_address(text)
+    post = bool(POSTCODE_ANY.search(text))
+    first = address_start([s.text for s in line.segments])
+    return {
+        "addr": _is_address_line(text),
+        "addr_word": letters_addr,
+        "street": len(STREET_WORD.findall(text)),
+        "state_zip": bool(STATE_ZIP.search(text)),
+        "post": post,
+        "stop": bool(ADDRESS_STOP.search(text) or CONTACT.search(text)),
+        "phone": bool(PHONE.search(text)) or bool(PHONE_ONLY.match(text)),
+        "date": bool(find_dates(text)),
+        "legal": bool(LEGAL_FORM.search(text)),
+        "reg": bool(REG_NO_ONLY.match(text)),
+        "name": _is_name_like(text),
+        # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
+        "amount": any(a[3] for a in find_amounts(text)) and not letters_addr and not post,
+        "first": first,
+        "last": address_end(text),
+        "first_last": address_end(first),
+        "conf": min((w.conf for w in line.words), default=1.0),
+        "h": line.box[3] - line.box[1],
+        "upper": _upper_ratio(text),
+        "colon": ":" in text,
+        "xc": (line.box[0] + line.box[2]) / 2,
+    }
+
+
+def address_candidates(doc: Document, company_line: int, rule_value: str | None) -> list[Ranked]:
+    """Runs of 1 to 6 consecutive lines near the top of page 1, in reading order; the first line
+    without a label or number printed before the address, the last without a phone or tax part."""
+    if not doc.pages or not doc.pages[0].lines:
+        return []
+    page = doc.pages[0]
+    med_h = _median_height(page)
+    lines = page.lines[:ADDRESS_LINES]
+    if READING_ORDER:
+        company_box = lines[company_line].box if 0 <= company_line < len(lines) else None
+        lines = reading_lines(page)[:ADDRESS_LINES]
+        company_line = _same_line(lines, company_box) if company_box else -1
+    texts = [_line_text(ln) for ln in lines]
+    info = [_line_info(ln, t) for ln, t in zip(lines, texts)]
+    company_h = (
+        lines[company_line].box[3] - lines[company_line].box[1]
+        if 0 <= company_line < len(lines)
+        else 0.0
+    )
+    ctx = {
+        "rule_key": fold(rule_value) if rule_value else None,
+        "plain": _mostly_ascii(page),
+        "company_line": company_line,
+        "company_h": company_h,
+        "med_h": med_h,
+    }
+    out: list[Ranked] = []
+    for start in range(len(lines)):
+        plain_start = False
+        if not info[start]["addr"] and not info[start]["post"]:
+            # a first line with no address word ('OASIS VILLAGE') above one that has one
+            nxt0 = info[start + 1] if start + 1 < len(info) else None
+            if (
+                not (nxt0 and (nxt0["addr_word"] or nxt0["post"]))
+                or info[start]["stop"]
+                or info[start]["phone"]
+                or info[start]["reg"]
+                or info[start]["date"]
+                or info[start]["amount"]
+            ):
+                continue
+            plain_start = True
+        for length in range(1, ADDRESS_SPAN + 1):
+            end = start + length
+            if end > len(lines):
+                break
+            span = info[start:end]
+            ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
+            if any(s["amount"] for s in span) or any(e is not None for e in ends[:-1]):
+                break  # an amount line, or a phone or tax part inside the run: the address ended
+            parts = [span[0]["first"]] + texts[start + 1 : end]
+            variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]
+            if ends[-1] is not None:
+                cut = parts[:-1] + [address_end(parts[-1]) or ""]
+                if cut[-1]:
+                    variants.append((cut, {"cut_tail": 1.0, "label_tail": 0.0}))
+            tail = tail_cut(parts[-1])
+            if tail:
+                variants.append((parts[:-1] + [tail], {"cut_tail": 0.0, "label_tail": 1.0}))
+            for texts_used, cuts in variants:
+                out += _address_ranked(
+                    texts_used,
+                    lines,
+                    info,
+                    start,
+                    end,
+                    page,
+                    ctx,
+                    {
+                        **cuts,
+                        "start_plain": float(plain_start),
+                        "lead_trim": float(span[0]["first"] != texts[start]),
+                    },
+                )
+    return out
+
+
+WORD_DOT = re.compile(r"(?<=[A-Za-z]{4})\.(?=\s+\S)")
+
+
+def _address_ranked(
+    parts: list[str],
+    lines: list[Line],
+    info: list[dict],
+    start: int,
+    end: int,
+    page: Page,
+    ctx: dict,
+    extra: dict[str, float],
+) -> list[Ranked]:
+    raw = address_value(parts, page.source, ctx["plain"])
+    value, fixes = fix_address_words(raw) if page.source == "ocr" else (raw, 0)
+    if len(value) < 8:
+        return []
+    med_h = ctx["med_h"]
+    company_line = ctx["company_line"]
+    rule_key = ctx["rule_key"]
+    length = end - start
+    span = info[start:end]
+    box = _union([ln.box for ln in lines[start:end]])
+    heights = [s["h"] for s in span]
+    gaps = [lines[k + 1].box[1] - lines[k].box[3] for k in range(start, end - 1)]
+    prev = info[start - 1] if start > 0 else None
+    nxt = info[end] if end < len(info) else None
+    feats = {
+        "start": float(start),
+        "length": float(length),
+        "from_company": float(start - company_line) if company_line >= 0 else -99.0,
+        "addr_frac": sum(s["addr"] for s in span) / length,
+        "addr_word_frac": sum(s["addr_word"] for s in span) / length,
+        "addr_last": float(span[-1]["addr"]),
+        "street_words": float(sum(s["street"] for s in span)),
+        "street_first": float(span[0]["street"] > 0),
+        "state_zip_any": float(any(s["state_zip"] for s in span)),
+        "state_zip_last": float(span[-1]["state_zip"]),
+        "post_any": float(any(s["post"] for s in span)),
+        "post_last": float(span[-1]["post"]),
+        "stop_any": float(any(s["stop"] for s in span)),
+        "phone_any": float(any(s["phone"] for s in span)),
+        "date_any": float(any(s["date"] for s in span)),
+        "legal_any": float(any(s["legal"] for s in span)),
+        "reg_any": float(any(s["reg"] for s in span)),
+        "prev_none": float(prev is None),
+        "prev_name": float(bool(prev and prev["name"])),
+        "prev_legal": float(bool(prev and prev["legal"])),
+        "prev_addr": float(bool(prev and prev["addr"])),
+        "prev_reg": float(bool(prev and prev["reg"])),
+        "prev_stop": float(bool(prev and prev["stop"])),
+        "prev_post": float(bool(prev and prev["post"])),
+        "next_none": float(nxt is None),
+        "next_addr": float(bool(nxt and nxt["addr"])),
+        "next_post": float(bool(nxt and nxt["post"])),
+        "next_stop": float(bool(nxt and nxt["stop"])),
+        "next_phone": float(bool(nxt and nxt["phone"])),
+        "next_date": float(bool(nxt and nxt["date"])),
+        "next_legal": float(bool(nxt and nxt["legal"])),
+        "next_street": float(bool(nxt and nxt["street"])),
+        "ends_comma": float(value.endswith(",")),
+        "ends_dot": float(value.endswith(".")),
+        "h_spread": max(heights) / max(1e-6, min(heights)),
+        "h_vs_company": max(heights) / ctx["company_h"] if ctx["company_h"] > 0 else 0.0,
+        "max_gap": (max(gaps) if gaps else 0.0) / max(1e-6, med_h),
+        "n_chars": float(len(value)),
+        "digit_ratio": sum(ch.isdigit() for ch in value) / max(1, len(value)),
+        "rule_match": float(rule_key == fold(value)),
+        "stop_in_value": float(bool(ADDRESS_STOP.search(value))),
+        "conf_min": min(s["conf"] for s in span),
+        "conf_last": span[-1]["conf"],
+        "first_addr_word": float(span[0]["addr_word"]),
+        "last_addr_word": float(span[-1]["addr_word"]),
+        "last_colon": float(span[-1]["colon"]),
+        "last_upper_diff": (
+            abs(span[-1]["upper"] - sum(s["upper"] for s in span[:-1]) / (length - 1))
+            if length > 1
+            else 0.0
+        ),
+        "last_xc_diff": (
+            abs(span[-1]["xc"] - sum(s["xc"] for s in span[:-1]) / (length - 1))
+            / max(1.0, page.width)
+            if length > 1
+            else 0.0
+        ),
+        "prev_addr_word": float(bool(prev and prev["addr_word"])),
+        "next_addr_word": float(bool(nxt and nxt["addr_word"])),
+        "next_colon": float(bool(nxt and nxt["colon"])),
+        "ocr_fixes": float(fixes),
+        "dots_to_commas": 0.0,
+        **extra,
+        **_geometry(page, box, med_h),
+    }
+    out = [Ranked(value, lines[start].page, box, feats)]
+    # OCR reads a comma after a word as a full stop: offer the reading with commas too,
+    # and let the model learn when it is the better one
+    commas, n = WORD_DOT.subn(",", value)
+    if n:
+        out.append(
+            Ranked(
+                commas,
+                lines[start].page,
+                box,
+                {
+                    **feats,
+                    "dots_to_commas": float(n),
+                    "rule_match": float(rule_key == fold(commas)),
+                },
+            )
+        )
+    return out
