@@ -189,7 +189,13 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
         "the rapidocr 3 set-up before: recogniser inputs of at least 320 px, box "
         "threshold 0.5, ONNX Runtime memory patterns on, accents kept",
         lambda: _engine(
-            rec_width=320, rec_batch=6, ort_mem_pattern=True, stray_accents=False, box_thresh=0.5
+            rec_width=320,
+            rec_batch=6,
+            ort_mem_pattern=True,
+            stray_accents=False,
+            box_thresh=0.5,
+            det_int8=False,
+            rec_int8=False,
         ),
     ),
     "v6-raw": (
@@ -201,7 +207,21 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
             respace=False,
             fixes=False,
             rotate=False,
+            det_int8=False,
+            rec_int8=False,
         ),
+    ),
+    "v6-fp32": (
+        "current with the wheel's float models (no 8-bit detector or matrix products)",
+        lambda: _engine(det_int8=False, rec_int8=False),
+    ),
+    "v6-det8": (
+        "current with only the detector in 8 bits",
+        lambda: _engine(rec_int8=False),
+    ),
+    "v6-rec8": (
+        "current with only the recogniser's matrix products in 8 bits",
+        lambda: _engine(det_int8=False),
     ),
     "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
     "v6-ov-bf16": (

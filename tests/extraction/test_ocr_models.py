@@ -1,0 +1,77 @@
+"""The 8-bit OCR models: made from the wheel's own files, once per cache, the same every time,
+run by the default engine, and reading the fixture receipt as the float models do."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from PIL import Image
+
+from extraction import ocr, ocr_models
+from extraction.ocr import DEFAULT, Setup, get_engine
+
+
+def _ops(path: str) -> Counter[str]:
+    return Counter(node.op_type for node in onnx.load(path).graph.node)
+
+
+def _wheel_model(task: str) -> str:
+    engine = get_engine(DEFAULT)
+    cfg = engine.cfg[task]
+    return ocr._model_file(engine, cfg)
+
+
+def _fixture(fixtures: Path) -> Image.Image:
+    with Image.open(fixtures / "receipt.png") as im:
+        return im.convert("RGB")
+
+
+def test_default_models_are_8_bit_versions_of_the_wheels() -> None:
+    assert DEFAULT.det_int8 and DEFAULT.rec_int8
+    det = ocr_models.quantised_detector(_wheel_model("Det"))
+    rec = ocr_models.quantised_recogniser(_wheel_model("Rec"))
+    assert Path(det).parent == ocr_models.CACHE and Path(rec).parent == ocr_models.CACHE
+    det_ops, rec_ops = _ops(det), _ops(rec)
+    # every convolution of the detector reads 8-bit input; the recogniser's convolutions stay float
+    assert det_ops["DequantizeLinear"] > det_ops["Conv"] > 0
+    assert rec_ops["DynamicQuantizeLinear"] > 0 and rec_ops["MatMulInteger"] > 0
+    assert rec_ops["Conv"] == _ops(_wheel_model("Rec"))["Conv"]
+    # the recogniser keeps its character list (rapidocr reads it from the model's metadata)
+    assert any(p.key == "character" for p in onnx.load(rec).metadata_props)
+
+
+def test_models_are_made_once_and_the_same_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = ocr_models.quantised_detector(_wheel_model("Det"))
+    monkeypatch.setattr(ocr_models, "CACHE", tmp_path)
+    made = ocr_models.quantised_detector(_wheel_model("Det"))
+    assert Path(made).parent == tmp_path
+    assert Path(made).read_bytes() == Path(shared).read_bytes()  # reproducible
+    stamp = Path(made).stat().st_mtime_ns
+    assert ocr_models.quantised_detector(_wheel_model("Det")) == made
+    assert Path(made).stat().st_mtime_ns == stamp  # reused, not made again
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".onnx"] == [Path(made).name]
+
+
+def test_calibration_pages_are_seeded_and_detector_sized() -> None:
+    a, b = ocr_models.synthetic_page(3), ocr_models.synthetic_page(3)
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert not np.array_equal(np.asarray(a), np.asarray(ocr_models.synthetic_page(4)))
+    assert a.width % 32 == 0 and a.height % 32 == 0
+    assert np.asarray(a).min() < 100 < np.asarray(a).max()  # dark text on light paper
+
+
+def test_8_bit_models_read_the_receipt_as_the_float_ones(fixtures: Path) -> None:
+    image = _fixture(fixtures)
+    quantised = [w.text for w in ocr.ocr_words(image, DEFAULT)]
+    float_ = [w.text for w in ocr.ocr_words(image, Setup(det_int8=False, rec_int8=False))]
+    text = " ".join(quantised).upper()
+    for expected in ("SUNRISE MART", "43300", "25/12/2018", "16.80", "THANK YOU"):
+        assert expected in text
+    same = sum((Counter(quantised) & Counter(float_)).values())
+    assert same >= 0.9 * len(float_)
