@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 
+from extraction.ocr_models import ensure_default_models
 from extraction.types import (
     EngineOptions,
     Extraction,
@@ -144,6 +145,13 @@ class ChildPool:
         """Start the children now (they load the OCR model if asked) instead of at first use."""
         with self._lock:
             if self._pool is None:
+                # before the children: they run under a memory limit a model maker would inherit
+                try:
+                    ensure_default_models()
+                except RuntimeError:
+                    logging.getLogger("docbatch.extract").exception(
+                        "could not make the 8-bit OCR models; scans fail until they can be made"
+                    )
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(PRELOAD)
                 self._pool = ProcessPool(

@@ -84,6 +84,36 @@ def _cached(source: str, kind: str) -> str:
     return str(target)
 
 
+def ensure_default_models() -> None:
+    """Make the default OCR set-up's 8-bit models now, in a process of its own.
+
+    Called by a parent before it starts memory-limited extraction children: a child that made
+    them itself would pass its RLIMIT_AS on to the maker, and calibrating the detector peaks at
+    several GB. The process loads the OCR engine once (which makes any missing model); a marker
+    file per OCR version and library versions makes every later call a file check.
+    """
+    import onnx
+    import onnxruntime
+
+    from extraction.ocr import OCR_VERSION
+
+    marker = (
+        CACHE / f"ready-{RECIPE}-{OCR_VERSION}-ort{onnxruntime.__version__}-onnx{onnx.__version__}"
+    )
+    if marker.exists():
+        return
+    done = subprocess.run(
+        [sys.executable, "-c", "from extraction.ocr import get_engine; get_engine()"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"making the 8-bit OCR models failed: {done.stderr[-2000:]}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+
+
 def make(kind: str, source: str, out: Path) -> None:
     """Write the 8-bit ``kind`` ('det' or 'rec') model made from ``source`` to ``out``."""
     work = out.parent / f"{kind}-work"
