@@ -113,5 +113,7 @@ def reconcile_totals(finder: Finder, totals: dict[str, Candidate]) -> dict[str, 
         if seen(value):
             out["grand_total"] = _derived(value, net, "net+tax", 0.8 * min(net.score, tax.score))
     elif grand and not net and not tax and not _tax_printed(finder):
-        out["net_total"] = _derived(grand.value, grand, "no-tax", 0.5 * grand.score)
+        # as sure as the other derivations: with no tax anywhere on the page the total is net
+        # (at half the total's score every invoice without tax was sent to review for it)
+        out["net_total"] = _derived(grand.value, grand, "no-tax", 0.8 * grand.score)
     return out
