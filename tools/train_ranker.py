@@ -293,8 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         print("miss:", " | ".join(miss))
     if args.dry_run:
         return 0
-    # a field keeps the rules when the ranker does not beat them on held-out vendors
-    kept = [name for name, f in figures.items() if f["ranker"] > f["rules"]]
+    # a field keeps the rules when the ranker does worse than them on held-out vendors; on a tie
+    # the ranker stays, since per-organisation learning (extraction/learning) builds on it
+    kept = [name for name, f in figures.items() if f["ranker"] >= f["rules"]]
     models = {
         name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name))
         for name in kept
