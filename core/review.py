@@ -113,25 +113,6 @@ def _template_schema(session: Session, file: BatchFile) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
-def mark_needs_review(session: Session, file_id: str, schema: dict[str, Any] | None = None) -> None:
-    """Decide whether a just-completed file needs review (the file row is read here; the
-    extract activity uses :func:`review_fields_for` with the result it holds instead).
-
-    ``schema`` is the template's schema when the caller already holds it (no second read).
-    """
-    file = session.get(BatchFile, file_id)
-    if file is None or file.status != "completed":
-        return
-    fields = review_fields_for(
-        schema if schema is not None else _template_schema(session, file),
-        file.result,
-        corrected_fields(session, file.id),
-    )
-    file.needs_review = bool(fields) and file.reviewed_at is None
-    file.review_fields = fields
-    session.add(file)
-
-
 def review_fields_for(schema: Any, result: Any, corrected: set[str]) -> list[str]:
     """The fields of an extraction ``result`` (as stored: fields and confidence) that need a
     person; the file needs review when there are any and nobody reviewed it yet."""
