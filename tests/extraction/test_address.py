@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word, group_lines
 from extraction.ranker.address import (
@@ -14,6 +12,7 @@ from extraction.ranker.address import (
     reading_lines,
     tail_cut,
 )
+from tests.extraction.receipt_images import receipt_image
 
 
 def _page(lines: list[str], lean: float = 0.0) -> Document:
@@ -96,26 +95,11 @@ def test_a_leaning_receipt_keeps_each_printed_line_in_reading_order() -> None:
     assert "NO 28, JALAN ASTANA 1C, BANDAR BUKIT RAJA, 41050 KLANG" in _values(doc)
 
 
-def _receipt_image(lines: list[str], path: Path) -> Path:
-    try:
-        font = ImageFont.truetype("DejaVuSans.ttf", 24)
-    except OSError:
-        font = ImageFont.load_default(size=26)
-    img = Image.new("L", (640, 60 + 44 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, text in enumerate(lines):
-        width = draw.textlength(text, font=font)
-        x = (img.width - width) / 2 if i < 5 else 40
-        draw.text((x, 30 + 44 * i), text, fill=0, font=font)
-    img.save(path)
-    return path
-
-
 def test_us_receipt_image_address_without_phone_and_fax(
     tmp_path: Path, receipt: TemplateSpec
 ) -> None:
     """A generated US receipt: suite number, state and ZIP, phone and fax lines under it."""
-    image = _receipt_image(
+    image = receipt_image(
         [
             "Corner Hardware",
             "1234 N Main St Ste 5",

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word
@@ -17,6 +16,7 @@ from extraction.finders.fields import Finder, day_first_document
 from extraction.normalise import find_dates, tidy_text
 from extraction.ranker import RANKED, document_candidates
 from extraction.ranker.model import MODEL_PATH, Trees, load_model
+from tests.extraction.receipt_images import receipt_image
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -88,24 +88,9 @@ def test_candidates_hold_the_right_values_with_features() -> None:
     assert all(c.features["phone_any"] == 1.0 for c in cands["address"] if "TEL" in str(c.value))
 
 
-def _receipt_image(lines: list[str], path: Path) -> Path:
-    try:
-        font = ImageFont.truetype("DejaVuSans.ttf", 24)
-    except OSError:
-        font = ImageFont.load_default(size=26)
-    img = Image.new("L", (640, 60 + 44 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, text in enumerate(lines):
-        width = draw.textlength(text, font=font)
-        x = (img.width - width) / 2 if i < 4 else 40
-        draw.text((x, 30 + 44 * i), text, fill=0, font=font)
-    img.save(path)
-    return path
-
-
 def test_unseen_us_receipt_through_ocr(tmp_path: Path, receipt: TemplateSpec) -> None:
     """A shop with no legal form, a US address, a month-first date and dollar totals."""
-    image = _receipt_image(
+    image = receipt_image(
         [
             "Maple Street Grocery",
             "1450 Maple Street",
@@ -121,6 +106,7 @@ def test_unseen_us_receipt_through_ocr(tmp_path: Path, receipt: TemplateSpec) ->
             "Change                $3.00",
         ],
         tmp_path / "us.png",
+        centred=4,
     )
     v = extract_file(image, receipt).values()
     assert v["company"] == "Maple Street Grocery"

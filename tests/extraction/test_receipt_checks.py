@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
@@ -17,6 +15,7 @@ from extraction.normalise import find_dates
 from extraction.ranker import document_candidates
 from extraction.ranker.company import company_features
 from extraction.ranker.totals import amounts_in, line_amounts, payment, sum_above, total_word
+from tests.extraction.receipt_images import receipt_image
 
 
 def _page(lines: list[str]) -> Document:
@@ -157,26 +156,11 @@ def test_dates_as_receipts_print_them() -> None:
     assert iso("11/30/16 11:45", day_first=False) == ["2016-11-30"]
 
 
-def _receipt_image(lines: list[str], path: Path) -> Path:
-    try:
-        font = ImageFont.truetype("DejaVuSans.ttf", 24)
-    except OSError:
-        font = ImageFont.load_default(size=26)
-    img = Image.new("L", (640, 60 + 44 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, text in enumerate(lines):
-        width = draw.textlength(text, font=font)
-        x = (img.width - width) / 2 if i < 5 else 40
-        draw.text((x, 30 + 44 * i), text, fill=0, font=font)
-    img.save(path)
-    return path
-
-
 def test_us_receipt_with_a_welcome_line_and_cash_tendered(
     tmp_path: Path, receipt: TemplateSpec
 ) -> None:
     """A slogan above the shop's name, a short US date, and cash tendered larger than the total."""
-    image = _receipt_image(
+    image = receipt_image(
         [
             "WELCOME",
             "Lakeside Hardware",
