@@ -20,6 +20,7 @@ from core.models import Batch
 from core.settings import Settings
 from core.storage import open_storage
 from exporters.build import load_export_batch
+from exporters.cache import delete_prepared
 from services.exports import prepare_export
 
 log = logging.getLogger("docbatch.exports")
@@ -49,4 +50,8 @@ class ExportActivities:
                 if prepare_export(storage, org_id, data, fmt):
                     rendered.append(fmt)
                     log.info("%s export prepared in %.2f s", fmt, time.perf_counter() - started)
+            with session_scope(self.settings.sqlalchemy_url) as session:
+                batch = session.get(Batch, batch_id)
+                if batch is not None and batch.deleted_at is not None:  # deleted meanwhile
+                    delete_prepared(storage, org_id, batch_id)
         return rendered

@@ -70,6 +70,15 @@ def storage_key(org_id: str, batch_id: str, fmt: str) -> str:
     return f"{org_id}/{batch_id}/exports/batch.{fmt}"
 
 
+def delete_prepared(storage: Storage, org_id: str, batch_id: str) -> None:
+    """Remove the batch's prepared exports (the batch was deleted); missing ones are fine."""
+    for fmt in sorted(CACHED_FORMATS):
+        try:
+            storage.delete(storage_key(org_id, batch_id, fmt))
+        except OSError as exc:
+            log.warning("prepared export of deleted batch %s not removed: %s", batch_id, exc)
+
+
 def read(storage: Storage, key: str, digest: str) -> bytes | None:
     """The stored export if it was made from this content key, else None (a miss)."""
     try:

@@ -81,6 +81,10 @@ async def test_a_settled_batch_pdf_is_prepared_and_served_as_a_fresh_render(
     fresh = current_content(service, batch["id"]).model_copy(update={"exportedAt": at})
     assert build_pdf(fresh) == body
     assert "INV-1001" in pdf_text(body) and "corrupt.pdf" in pdf_text(body)
+    # Deleting the batch removes its prepared export (a copy of its results).
+    resp = await service.http.delete(f"/batch/{service.org_id}/{batch['id']}")
+    assert resp.status_code == 200, resp.text
+    assert not path.exists()
 
 
 async def test_a_correction_or_a_retry_gives_a_new_key_and_the_new_value(
