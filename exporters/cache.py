@@ -48,7 +48,8 @@ def renderer_version() -> str:
     templates, and the printing libraries' versions (an upgrade gives new keys)."""
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    sources = [*root.glob("*.py"), *(p for p in (root / "templates").rglob("*") if p.is_file())]
+    for path in sorted(sources):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     for name in _LIBRARIES:
         try:
