@@ -142,6 +142,18 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("prepare_exports")
+    @classmethod
+    def _prepare_exports(cls, value: str) -> str:
+        """Only the slow formats are prepared (exporters/cache.CACHED_FORMATS); a typo stops
+        the worker at start-up, not each batch's preparation."""
+        wrong = {f.strip().lower() for f in value.split(",") if f.strip()} - {"pdf", "docx"}
+        if wrong:
+            raise ValueError(
+                f"DOCBATCH_PREPARE_EXPORTS takes pdf and/or docx, not {', '.join(sorted(wrong))}"
+            )
+        return value
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -12,7 +12,14 @@ import pytest
 from core.settings import Settings
 from core.storage import LocalStorage, S3Storage, open_storage
 from exporters import get_exporter
-from exporters.cache import content_key, delete_prepared, prepare, serve, storage_key
+from exporters.cache import (
+    CACHED_FORMATS,
+    content_key,
+    delete_prepared,
+    prepare,
+    serve,
+    storage_key,
+)
 from tests.exporters.samples import synthetic_invoice_batch
 from tests.s3_server import new_bucket, s3_overrides, s3_server
 
@@ -31,6 +38,13 @@ def storage(request: pytest.FixtureRequest, tmp_path: Path) -> LocalStorage | S3
         return LocalStorage(tmp_path / "files")
     endpoint = request.getfixturevalue("s3_endpoint")
     return open_storage(Settings(**s3_overrides(endpoint, new_bucket(endpoint))))  # type: ignore[arg-type]
+
+
+def test_the_setting_names_the_cached_formats() -> None:
+    assert set(Settings(prepare_exports=" PDF, docx").prepared_formats) == CACHED_FORMATS
+    assert Settings(prepare_exports="").prepared_formats == []
+    with pytest.raises(ValueError, match="json"):
+        Settings(prepare_exports="pdf,json")
 
 
 def test_the_key_follows_the_content_not_the_export_time() -> None:
