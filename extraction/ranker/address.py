@@ -172,7 +172,28 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = _unaccent(value)
     if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
+        # and loses the gap between a postcode and the town ('47400Petaling')
+        value = GLUED_POSTCODE.sub(r"\1 ", value)
     return value
+
+
+GLUED_POSTCODE = re.compile(r"(?<![\dA-Za-z-])(\d{5})(?=[A-Za-z]{3})")
+# a line that ends with punctuation of its own; others may have lost a small comma to OCR
+_ENDS_PUNCT = re.compile(r"[,.;:&/-]\s*$")
+_STARTS_POSTCODE = re.compile(r"\s*\d{5}(?!\d)")
+
+
+def comma_joined(parts: list[str]) -> tuple[list[str], int]:
+    """The lines of a block with the comma put back at the end of a line that ends without
+    punctuation before a line that starts with a postcode ('TAMAN SRI PUTRA' + '81200 JOHOR
+    BAHRU'): OCR often misses a small comma printed at a line's end; with the number added."""
+    out = [
+        p + ","
+        if k + 1 < len(parts) and not _ENDS_PUNCT.search(p) and _STARTS_POSTCODE.match(parts[k + 1])
+        else p
+        for k, p in enumerate(parts)
+    ]
+    return out, sum(a != b for a, b in zip(out, parts))
 
 
 def address_start(segments: list[str]) -> str:
@@ -399,6 +420,37 @@ def _address_ranked(
     ctx: dict,
     extra: dict[str, float],
 ) -> list[Ranked]:
+    joins = len(parts) - 1
+    ended = sum(bool(_ENDS_PUNCT.search(p)) for p in parts[:-1])
+    blocks = [(parts, {"comma_joins": 0.0})]
+    with_commas, added = comma_joined(parts)
+    if added:
+        blocks.append((with_commas, {"comma_joins": float(added)}))
+    out: list[Ranked] = []
+    for block, joined in blocks:
+        out += _address_readings(
+            block,
+            lines,
+            info,
+            start,
+            end,
+            page,
+            ctx,
+            {**extra, **joined, "line_end_punct": ended / joins if joins else -1.0},
+        )
+    return out
+
+
+def _address_readings(
+    parts: list[str],
+    lines: list[Line],
+    info: list[dict],
+    start: int,
+    end: int,
+    page: Page,
+    ctx: dict,
+    extra: dict[str, float],
+) -> list[Ranked]:
     raw = address_value(parts, page.source, ctx["plain"])
     value, fixes = fix_address_words(raw) if page.source == "ocr" else (raw, 0)
     if len(value) < 8:
@@ -479,21 +531,13 @@ def _address_ranked(
         **extra,
         **_geometry(page, box, med_h),
     }
-    out = [Ranked(value, lines[start].page, box, feats)]
+    readings = [(value, feats)]
     # OCR reads a comma after a word as a full stop: offer the reading with commas too,
     # and let the model learn when it is the better one
     commas, n = WORD_DOT.subn(",", value)
     if n:
-        out.append(
-            Ranked(
-                commas,
-                lines[start].page,
-                box,
-                {
-                    **feats,
-                    "dots_to_commas": float(n),
-                    "rule_match": float(rule_key == fold(commas)),
-                },
-            )
-        )
-    return out
+        readings.append((commas, {**feats, "dots_to_commas": float(n)}))
+    return [
+        Ranked(text, lines[start].page, box, {**base, "rule_match": float(rule_key == fold(text))})
+        for text, base in readings
+    ]

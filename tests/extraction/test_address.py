@@ -8,6 +8,8 @@ from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word, group_lines
 from extraction.ranker.address import (
     address_candidates,
+    address_value,
+    comma_joined,
     fix_address_words,
     reading_lines,
     tail_cut,
@@ -83,6 +85,30 @@ def test_phone_on_the_city_line_gives_a_candidate_without_it() -> None:
     found = _values(doc)
     assert "88 Harbour Road Brighton BN1 1AA" in found
     assert found["88 Harbour Road Brighton BN1 1AA"]["cut_tail"] == 1.0
+
+
+def test_a_comma_lost_before_the_postcode_line_is_offered_back() -> None:
+    lines = ["NO.53 JALAN PUTRA 1,", "TAMAN SRI PUTRA", "81200 JOHOR BAHRU", "JOHOR"]
+    # only before a line that starts with a postcode: 'JOHOR BAHRU JOHOR' is printed so
+    assert comma_joined(lines) == (
+        ["NO.53 JALAN PUTRA 1,", "TAMAN SRI PUTRA,", "81200 JOHOR BAHRU", "JOHOR"],
+        1,
+    )
+    assert comma_joined(["12 HIGH ST,", "81200 JOHOR BAHRU"])[1] == 0
+    found = _values(_page(["SOON HUAT MACHINERY", *lines, "TEL: 07-5547360"]))
+    as_read = "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA 81200 JOHOR BAHRU JOHOR"
+    with_comma = "NO.53 JALAN PUTRA 1, TAMAN SRI PUTRA, 81200 JOHOR BAHRU JOHOR"
+    assert found[as_read]["comma_joins"] == 0.0
+    assert found[with_comma]["comma_joins"] == 1.0
+    assert found[with_comma]["line_end_punct"] == found[as_read]["line_end_punct"] == 1 / 3
+
+
+def test_a_postcode_glued_to_the_town_is_parted_on_ocr_pages() -> None:
+    glued = ["Jalan SS21/39,47400Petaling Jaya"]
+    assert address_value(glued, "ocr") == "Jalan SS21/39,47400 Petaling Jaya"
+    assert address_value(glued, "text") == glued[0]  # a text layer is taken as printed
+    # a code that only holds five digits is no postcode
+    assert address_value(["UNIT A12345BCD, JALAN 2"], "ocr") == "UNIT A12345BCD, JALAN 2"
 
 
 def test_a_leaning_receipt_keeps_each_printed_line_in_reading_order() -> None:
