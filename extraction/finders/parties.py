@@ -52,8 +52,10 @@ PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 
 
-# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', '5/B'
-SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0O]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', '5/B'
+SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OB]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+# 'PRINTSDN BHD': the legal form glued to the word before it (no word ends in 'sdn')
+GLUED_SDN_BHD = re.compile(r"(?<=[A-Za-z]{3})(?=[S5$][D0O]N\.?\s?[B83][HN][D0O](?![A-Za-z0-9]))")
 LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
 GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a space read as '_'
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
@@ -70,7 +72,9 @@ def fix_legal_form(text: str) -> str:
     """A legal form read with OCR's usual confusions, spelled as printed ('SDN DHD' -> 'SDN
     BHD')."""
     # 'SDNBHD' and 'SDN.BHD' are spaced as names are written ('SDN BHD', 'SDN. BHD')
-    text = SDN_BHD_READ.sub(lambda m: f"SDN{m.group(1).strip() or ''} BHD", text)
+    text = SDN_BHD_READ.sub(
+        lambda m: f"SDN{m.group(1).strip() or ''} BHD", GLUED_SDN_BHD.sub(" ", text)
+    )
     text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
     return S_B_READ.sub("S/B", text)
 

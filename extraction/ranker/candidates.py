@@ -29,6 +29,7 @@ from extraction.finders.parties import (
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
 from extraction.ranker.company import company_features
+from extraction.ranker.respell import readings, unknown_share
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
@@ -223,10 +224,27 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     ),
                 }
             )
+            feats.update({"c_unknown": unknown_share(value), "c_unknown_fixed": 0.0})
+            feats.update({"c_split": 0.0, "c_join": 0.0, "c_digits": 0.0})
             out[key] = Ranked(value, line.page, box, feats)
+            for other, kind in readings(value):  # 'PRINTSDN BHD' read as 'PRINT SDN BHD'
+                if fold(other) not in out:
+                    out[fold(other)] = Ranked(other, line.page, box, _reread(feats, other, kind))
         if line_name_like:
             name_rank += 1
     return list(out.values())
+
+
+def _reread(feats: dict[str, float], value: str, kind: str) -> dict[str, float]:
+    """Features of another reading of a candidate: those of the line it was read from, its own
+    text's, and which repair made it."""
+    return {
+        **feats,
+        **_text_features(value),
+        "c_unknown": unknown_share(value),
+        "c_unknown_fixed": feats["c_unknown"] - unknown_share(value),
+        f"c_{kind}": 1.0,
+    }
 
 
 BROKEN_START = re.compile(r"(?:[&),.\-]|and\s|of\s)", re.IGNORECASE)

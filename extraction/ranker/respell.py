@@ -1,0 +1,114 @@
+"""Other readings of a name line whose spacing OCR got wrong, offered as extra candidates.
+
+OCR runs words together ('PRINTSDN BHD'), breaks one word in two ('GA RDENIA') or reads a
+letter as a digit ('F00D'). A general word-frequency model of English and Malay (``wordfreq``,
+the languages of the receipts we see; no list of our own) tells a word from a fragment: a
+reading is offered only when it turns unknown fragments into known words. The original reading
+always stays a candidate; the ranker weighs both with the features ``repair_features`` gives.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import pairwise
+
+from wordfreq import zipf_frequency
+
+LANGUAGES = ("en", "ms")
+KNOWN = 3.0  # Zipf frequency (log10 per billion words) of a short word a split may produce
+KNOWN_LONG = 2.0  # ... of a word of six letters or more (rarer, but seldom there by chance)
+UNKNOWN = 1.0  # below this in every language a token is a fragment, not a word
+DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
+TOKEN = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    """How common ``word`` is in the most fitting language (0 for no word at all)."""
+    w = word.lower()
+    return max(zipf_frequency(w, lang) for lang in LANGUAGES) if w.isalpha() else 0.0
+
+
+def split_glued(word: str) -> list[str] | None:
+    """'PRINTSDN' -> ['PRINT', 'SDN']: the most likely split of an unknown run of letters into
+    common words (each of three letters or more), or None when there is none."""
+    if not word.isalpha() or len(word) < 6 or zipf(word) >= UNKNOWN:
+        return None
+    n = len(word)
+    # best[i]: (cost, split) for word[:i]; a part costs more the rarer it is
+    best: list[tuple[float, list[int]] | None] = [None] * (n + 1)
+    best[0] = (0.0, [])
+    for i in range(3, n + 1):
+        for j in range(max(0, i - 20), i - 2):
+            prev = best[j]
+            z = zipf(word[j:i])
+            if prev is None or z < (KNOWN_LONG if i - j >= 6 else KNOWN):
+                continue
+            cost = prev[0] + 10.0 - z
+            here = best[i]
+            if here is None or cost < here[0]:
+                best[i] = (cost, prev[1] + [i])
+    end = best[n]
+    if end is None or len(end[1]) < 2:
+        return None
+    cuts = [0, *end[1]]
+    return [word[a:b] for a, b in pairwise(cuts)]
+
+
+def readings(value: str) -> list[tuple[str, str]]:
+    """Other readings of ``value`` with their kind: 'split' (glued words parted), 'join' (a
+    broken word joined) and 'digits' (digits inside a word read as the letters they resemble)."""
+    words = TOKEN.findall(value)
+    out: list[tuple[str, str]] = []
+    fixed = [_digits_to_letters(w) for w in words]
+    if fixed != words:
+        out.append((" ".join(fixed), "digits"))
+    parts = [split_glued(w) for w in words]
+    glued = [k for k, p in enumerate(parts) if p]
+    # each glued word parted alone ('ARTRANGE' may be a name), and all of them together
+    for k in glued[:3]:
+        out.append((" ".join(words[:k] + (parts[k] or []) + words[k + 1 :]), "split"))
+    if len(glued) > 1:
+        out.append((" ".join(" ".join(p) if p else w for p, w in zip(parts, words)), "split"))
+    joined = _join_broken(words)
+    if joined != words:
+        out.append((" ".join(joined), "join"))
+    return out
+
+
+def _digits_to_letters(word: str) -> str:
+    """'F00DICIOUS' -> 'FOODICIOUS': a word of letters with a few digits among them."""
+    letters = sum(ch.isalpha() for ch in word)
+    if letters < 3 or not re.fullmatch(r"[A-Za-z]+[0158][A-Za-z0158]*", word):
+        return word
+    return word.translate(DIGIT_AS_LETTER)
+
+
+def _join_broken(words: list[str]) -> list[str]:
+    """'GA RDENIA' -> 'GARDENIA': two neighbours of which one is no word while together they
+    are a known one."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        a = words[i]
+        b = words[i + 1] if i + 1 < len(words) else ""
+        if (
+            b
+            and a.isalpha()
+            and b.isalpha()
+            and min(zipf(a), zipf(b)) < UNKNOWN
+            and zipf(a + b) >= 2.0
+        ):
+            out.append(a + b)
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def unknown_share(value: str) -> float:
+    """Share of the words of three letters or more that no language model knows."""
+    words = [w for w in re.findall(r"[A-Za-z]+", value) if len(w) >= 3]
+    return sum(zipf(w) < UNKNOWN for w in words) / max(1, len(words))

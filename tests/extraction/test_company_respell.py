@@ -1,0 +1,66 @@
+"""Other readings of a receipt's name line when OCR glued, broke or misread its words."""
+
+from __future__ import annotations
+
+from extraction.document import Document, Page, Word
+from extraction.finders.concepts import field_spec
+from extraction.finders.fields import Finder
+from extraction.finders.parties import clean_name
+from extraction.ranker import document_candidates
+from extraction.ranker.respell import readings, split_glued, unknown_share
+
+
+def test_glued_words_are_parted_one_word_at_a_time() -> None:
+    assert split_glued("PRINTSDN") == ["PRINT", "SDN"]
+    assert split_glued("GARDENIABAKERIES") == ["GARDENIA", "BAKERIES"]
+    assert split_glued("STATIONERY") is None  # a word is no glued pair
+    assert split_glued("SDN") is None
+    found = [value for value, kind in readings("ARTRANGE STATIONERS & PRINTSDN BHD")]
+    # a name may itself be an unknown word ('ARTRANGE'): each glued word is also parted alone
+    assert "ARTRANGE STATIONERS & PRINT SDN BHD" in found
+    assert "ART RANGE STATIONERS & PRINT SDN BHD" in found
+
+
+def test_broken_words_are_joined_and_digits_read_as_letters() -> None:
+    assert ("GARDENIA BAKERIES (KL) SDN BHD", "join") in readings("GA RDENIA BAKERIES (KL) SDN BHD")
+    assert ("KMF FOODICIOUS SDN BHD", "digits") in readings("KMF F00DICIOUS SDN BHD")
+    assert readings("LIAN HING STATIONERY SDN BHD") == []  # nothing to repair
+    assert readings("7-ELEVEN MALAYSIA") == []  # a number is no misread word
+
+
+def test_legal_form_glued_or_misread_is_spelled_as_printed() -> None:
+    assert clean_name("ARTRANGE STATIONERS & PRINTSDN BHD") == "ARTRANGE STATIONERS & PRINT SDN BHD"
+    assert (
+        clean_name("SUPER.SEVEN CASH & CARRY SBN 3HD 28-05") == "SUPER.SEVEN CASH & CARRY SDN BHD"
+    )
+    assert clean_name("XYZ SDN.BHD.") == "XYZ SDN. BHD."
+    assert clean_name("MISDN BHD TRADING") == "MISDN BHD TRADING"  # too short to be glued
+
+
+def test_unknown_share_counts_fragments() -> None:
+    assert unknown_share("PRINTSDN BHD") == 0.5
+    assert unknown_share("PRINT SDN BHD") == 0.0
+
+
+def _page(lines: list[str]) -> Document:
+    words = []
+    for i, text in enumerate(lines):
+        x = 40.0
+        for token in text.split():
+            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
+            x += 14 * len(token) + 12
+    page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
+    page.build_lines()
+    return Document([page], "image")
+
+
+def test_repaired_reading_is_a_candidate_beside_the_printed_one() -> None:
+    doc = _page(["GARDENIABAKERIES (KL) SDN BHD", "12 JALAN MERANTI 3,", "TOTAL 10.60"])
+    specs = [field_spec("company", {"type": "string"})]
+    cands = {c.value: c.features for c in document_candidates(Finder(doc, specs))["company"]}
+    printed = cands["GARDENIABAKERIES (KL) SDN BHD"]
+    repaired = cands["GARDENIA BAKERIES (KL) SDN BHD"]
+    assert printed["c_split"] == 0.0 and repaired["c_split"] == 1.0
+    assert repaired["c_unknown"] < printed["c_unknown"]
+    assert repaired["c_unknown_fixed"] > 0
+    assert repaired["idx"] == printed["idx"]  # read from the same line
