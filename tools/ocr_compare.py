@@ -211,6 +211,11 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
             rec_int8=False,
         ),
     ),
+    "rapidocr-boxes": (
+        "current with rapidocr's own line crops and character-box mapping (before "
+        "extraction/ocr_boxes.py; the same words)",
+        lambda: _engine(fast_boxes=False),
+    ),
     "v6-fp32": (
         "current with the wheel's float models (no 8-bit detector or matrix products)",
         lambda: _engine(det_int8=False, rec_int8=False),
