@@ -19,6 +19,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.batch_store import BatchStoreActivities
+from activities.exports import ExportActivities
 from activities.extract import ExtractActivities, child_pool
 from activities.retrain import RetrainActivities
 from activities.template_test import TemplateTestActivities
@@ -91,6 +92,7 @@ def build_worker(
             *hooks.batch_activities(),
             *samples.activities(),
             RetrainActivities(settings).retrain,
+            ExportActivities(settings).prepare_exports,
         ],
         activity_executor=executor,
         max_concurrent_activities=settings.worker_max_activities,

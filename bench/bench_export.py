@@ -3,6 +3,8 @@
 Prints, per format: wall time (best of 3), output size, number of chunks and peak memory
 allocated by Python while rendering (tracemalloc, in a separate untimed run; native memory
 of WeasyPrint/lxml/pango is not counted).
+Then issue 13's figures against the previous exporters, the PDF options (bench/pdf_options.py)
+and the PDF download of a settled batch, prepared by the worker (bench/prepared_export.py).
 Run: ``python bench/bench_export.py [n_files] [n_items]`` (``make bench`` calls ``main()``).
 """
 
@@ -161,6 +163,10 @@ def compare(batch, n_files: int, n_items: int) -> None:
     from bench.pdf_options import measure
 
     measure(batch)  # where the PDF's time could go instead (issue 13): fragments, join, processes
+
+    from bench.prepared_export import report
+
+    report(batch)  # the download of a settled batch: prepared by the worker, served from storage
 
 
 if __name__ == "__main__":

@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     # corrections, from at most this many of its latest reviewed documents
     retrain_after_corrections: int = Field(default=20, gt=0)
     retrain_max_documents: int = Field(default=200, gt=0)
+    # formats rendered and stored when a batch settles, comma-separated (pdf, docx; empty: none)
+    prepare_exports: str = "pdf"
 
     # Each document is extracted in a child process with these limits (extraction/child.py); a
     # document over either fails alone with ResourceLimit. Address space, not resident memory:
@@ -140,6 +142,18 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("prepare_exports")
+    @classmethod
+    def _prepare_exports(cls, value: str) -> str:
+        """Only the slow formats are prepared (exporters/cache.CACHED_FORMATS); a typo stops
+        the worker at start-up, not each batch's preparation."""
+        wrong = {f.strip().lower() for f in value.split(",") if f.strip()} - {"pdf", "docx"}
+        if wrong:
+            raise ValueError(
+                f"DOCBATCH_PREPARE_EXPORTS takes pdf and/or docx, not {', '.join(sorted(wrong))}"
+            )
+        return value
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:
@@ -148,6 +162,11 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
         return f"sqlite:///{(self.data_dir / 'docbatch.db').resolve()}"
+
+    @property
+    def prepared_formats(self) -> list[str]:
+        """``prepare_exports`` as a list of lower-case format names."""
+        return [f.strip().lower() for f in self.prepare_exports.split(",") if f.strip()]
 
     @property
     def files_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from core.errors import ServiceError
 from core.ids import utcnow
 from core.models import Batch, BatchFile
 from core.review import batch_needs_review_count
+from core.storage import Storage
 from core.temporal import TemporalHolder, cancel_batch, live_snapshot, signal_open_batch
+from exporters.cache import delete_prepared
 from services.intake import batch_files
 from services.paging import Page, paged
 from workflows.vocabulary import ACTIVE_BATCH_STATUSES, BatchStatus, FileStatus
@@ -75,9 +78,14 @@ def batch_detail(session: Session, principal: Principal, batch_id: str) -> Detai
 
 
 async def delete_batch(
-    session: Session, principal: Principal, temporal: TemporalHolder, batch_id: str
+    session: Session,
+    principal: Principal,
+    temporal: TemporalHolder,
+    batch_id: str,
+    storage: Storage | None = None,
 ) -> Batch:
-    """Soft-delete: the batch leaves lists and detail; a processing one is cancelled first."""
+    """Soft-delete: the batch leaves lists and detail; a processing one is cancelled first.
+    Its prepared exports (copies of its results) are removed from ``storage``."""
     batch = access.batch(session, principal, batch_id)
     if batch.status == BatchStatus.PROCESSING:
         try:
@@ -87,6 +95,8 @@ async def delete_batch(
     batch.deleted_at = utcnow()
     session.add(batch)
     session.commit()
+    if storage is not None:
+        await asyncio.to_thread(delete_prepared, storage, batch.org_id, batch.id)
     return batch
 
 

@@ -1,4 +1,8 @@
-"""Exports: a batch's or one file's results, rendered by a registered exporter."""
+"""Exports: a batch's or one file's results, rendered by a registered exporter.
+
+A whole batch's PDF or DOCX is served from the export the worker prepared when the batch
+settled, when its content key still matches (exporters/cache.py); else rendered and stored.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from core import access
 from core.access import Principal
 from core.errors import ServiceError
 from core.models import Batch
-from exporters import get_exporter
+from core.settings import Settings
+from core.storage import Storage, open_storage
+from exporters import cache, get_exporter
 from exporters.build import content_disposition, load_export_batch
+from exporters.model import ExportBatch
 from exporters.registry import Exporter, available_formats
 
 LINE_ITEM_LAYOUTS = (None, "", "columns", "rows")
@@ -36,7 +43,9 @@ def _render(
     file_ids: list[str] | None,
     line_items: str | None,
     original: bool,
+    storage: Storage | None = None,
 ) -> Download:
+    """``storage``: where prepared exports are kept (whole-batch exports only; None: render)."""
     exporter: Exporter | None = get_exporter(fmt)
     if exporter is None:
         raise ServiceError(
@@ -48,8 +57,12 @@ def _render(
         )
     data = load_export_batch(session, batch, file_ids, with_original=original)
     options = {"line_items": "rows"} if line_items == "rows" else {}
+    if storage is not None and file_ids is None and exporter.format in cache.CACHED_FORMATS:
+        chunks = cache.serve(storage, batch.org_id, data, exporter, options)
+    else:
+        chunks = exporter.render(data, **options)
     return Download(
-        chunks=exporter.render(data, **options),
+        chunks=chunks,
         media_type=exporter.media_type,
         disposition=content_disposition(name, exporter.extension),
         partial=data.inProgress,
@@ -63,11 +76,24 @@ def export_batch(
     fmt: str,
     line_items: str | None,
     original: bool = False,
+    settings: Settings | None = None,
 ) -> Download:
     """Combined results of a batch; a processing batch exports what is finished so far.
-    ``original``: also the extracted values of the fields a person corrected (JSON)."""
+    ``original``: also the extracted values of the fields a person corrected (JSON).
+    ``settings``: their storage keeps prepared exports (None: every download renders)."""
     batch = access.batch(session, principal, batch_id)
-    return _render(session, batch, fmt, batch.name, None, line_items, original)
+    storage = open_storage(settings) if settings is not None else None
+    return _render(session, batch, fmt, batch.name, None, line_items, original, storage)
+
+
+def prepare_export(storage: Storage, org_id: str, data: ExportBatch, fmt: str) -> bool:
+    """Render and store the export a download of the whole batch would serve (``data`` from
+    ``load_export_batch(session, batch)``, no options); True when it rendered, False when the
+    same content was stored already."""
+    exporter = get_exporter(fmt)
+    if exporter is None or exporter.format not in cache.CACHED_FORMATS:
+        raise ValueError(f"{fmt!r} is not a format exports are prepared in")
+    return cache.prepare(storage, org_id, data, exporter, {})
 
 
 def export_file(

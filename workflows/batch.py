@@ -43,6 +43,7 @@ PERMANENT_ERRORS: list[str] = [code.value for code in ErrorCode if code.permanen
 SETTLED_MEMO = "settled-memo"  # a settled memo with the final counts; removed while a retry runs
 # document.processed is published only when the extraction says a webhook endpoint wants it
 PUBLISH_IF_WANTED = "publish-if-wanted"
+PREPARE_EXPORTS = "prepare-exports-1"  # the settled batch's PDF rendered ahead of its download
 
 CANCELLED = "The batch was cancelled before this file finished."
 
@@ -358,6 +359,24 @@ class BatchWorkflow:
                 "cancelled": self._cancelled,
             },
         )
+        if workflow.patched(PREPARE_EXPORTS):
+            published = self._background[-1]
+            self._background.append(asyncio.create_task(self._prepare_exports(published)))
+
+    async def _prepare_exports(self, published: asyncio.Task[None]) -> None:
+        """After ``batch.completed`` is out, render the exports its download will want; a
+        failure costs only the speed of that download (it renders then)."""
+        await published
+        try:
+            await workflow.execute_activity(
+                "prepare_exports",
+                self._input.batch_id,
+                start_to_close_timeout=timedelta(minutes=10),
+                retry_policy=RetryPolicy(maximum_attempts=2),
+                summary="prepare exports",
+            )
+        except ActivityError as exc:
+            workflow.logger.warning("exports not prepared: %s", exc)
 
     # --- state helpers ------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from api.schemas import (
     PageOf,
     page_of,
 )
+from core.storage import open_storage
 from services import batches, intake
 from services.batches import BatchFilter
 
@@ -105,11 +106,19 @@ def get_batch(org_id: str, batch_id: str, principal: Reader, session: SessionDep
 
 @router.delete("/{org_id}/{batch_id}", response_model=Deleted)
 async def delete_batch(
-    org_id: str, batch_id: str, principal: Writer, session: SessionDep, temporal: TemporalHolderDep
+    org_id: str,
+    batch_id: str,
+    principal: Writer,
+    session: SessionDep,
+    temporal: TemporalHolderDep,
+    settings: SettingsDep,
 ) -> Deleted:
     """Soft-delete a batch: it leaves lists and detail; its rows are kept. A batch still
-    processing is cancelled first, so its unprocessed files are refunded."""
-    batch = await batches.delete_batch(session, principal, temporal, batch_id)
+    processing is cancelled first, so its unprocessed files are refunded. Its prepared
+    exports are removed."""
+    batch = await batches.delete_batch(
+        session, principal, temporal, batch_id, open_storage(settings)
+    )
     return Deleted(id=batch.id)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import Reader, SessionDep
+from api.deps import Reader, SessionDep, SettingsDep
 from services import exports
 from services.exports import Download
 
@@ -60,13 +60,16 @@ def export_batch(
     batch_id: str,
     principal: Reader,
     session: SessionDep,
+    settings: SettingsDep,
     format: Annotated[str, Query(description=FORMAT_HELP)] = "json",
     lineItems: Annotated[str | None, Query(description=LINE_ITEMS_HELP)] = None,
     original: Annotated[bool, Query(description=ORIGINAL_HELP)] = False,
 ) -> StreamingResponse:
     """Combined results of a batch in one download. A batch still processing exports what is
     finished so far and says so (in the document, and ``X-Export-Partial: true``)."""
-    return _stream(exports.export_batch(session, principal, batch_id, format, lineItems, original))
+    return _stream(
+        exports.export_batch(session, principal, batch_id, format, lineItems, original, settings)
+    )
 
 
 @router.get(
