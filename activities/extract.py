@@ -20,6 +20,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from activities.batch_context import BatchContexts
+from activities.webhooks import may_want
 from core.batches import refresh_counts
 from core.db import get_engine, session_scope
 from core.ids import utcnow
@@ -271,6 +272,7 @@ class ExtractActivities:
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
+            notify = may_want(conn, attempt.org_id, "document.processed")
         self.counts.refresh(self.db_url, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)
@@ -286,7 +288,10 @@ class ExtractActivities:
             len(result.fields),
         )
         return ExtractOutput(
-            file_id=job.file_id, fields_found=len(result.fields), pages=result.pages
+            file_id=job.file_id,
+            fields_found=len(result.fields),
+            pages=result.pages,
+            notify=notify,
         )
 
     def _extract(

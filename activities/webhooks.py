@@ -12,6 +12,7 @@ import time
 
 import httpx
 from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 from temporalio import activity
 from temporalio.client import Client
@@ -50,6 +51,23 @@ _ACTIVE_ENDPOINTS = (
     )
     .order_by(col(WebhookEndpoint.created_at))
 )
+
+
+# Which event types the organisation's endpoints list, whatever their status or projects.
+_LISTED_EVENTS = select(col(WebhookEndpoint.events)).where(
+    col(WebhookEndpoint.org_id) == bindparam("org_id"), col(WebhookEndpoint.deleted_at).is_(None)
+)
+
+
+def may_want(conn: Connection, org_id: str, event_type: str) -> bool:
+    """Some endpoint of the organisation lists this event type. The extract activity asks as it
+    stores a result, so the batch workflow runs the fan-out (``publish_event``, which applies
+    the exact filter: status, projects) only when someone may receive the event. Asked per
+    file, an endpoint added mid-batch gets the events of the files that finish after it."""
+    return any(
+        event_type in events
+        for events in conn.execute(_LISTED_EVENTS, {"org_id": org_id}).scalars()
+    )
 
 
 class WebhookActivities:

@@ -1,6 +1,6 @@
 """What the pipeline reads and writes per file (issue 13): the template and the organisation's
 model once per batch, no file read, two row writes per file; a file's second run reads the
-template as it is now."""
+template as it is now; no webhook fan-out per file when no endpoint lists the event."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from typing import Any
 
 from sqlalchemy import event
 from temporalio import activity
+from temporalio.api.enums.v1 import EventType
+from temporalio.contrib.pydantic import pydantic_data_converter
 
 from core.db import get_engine, session_scope
 from core.models import Template
+from core.temporal import workflow_id
 from tests.harness import DOCS, Service, eventually
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "invoice-umbrella.pdf"]
@@ -106,3 +109,51 @@ async def test_a_retried_file_is_extracted_with_the_template_as_it_is_now(
     # the repaired template was used: with the one read at the first run it would fail again
     assert detail["status"] == "completed", detail
     assert detail["files"][0]["status"] == "completed", detail
+
+
+async def published(service: Service, batch_id: str) -> list[str]:
+    """The event types the batch workflow handed to its webhook fan-out: ``publish_event`` local
+    activities, recorded as markers summarised "<event type>[ · <file>]" in its history."""
+    history = await service.temporal.get_workflow_handle(workflow_id(batch_id)).fetch_history()
+    summaries = [
+        e.user_metadata.summary
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+        and e.HasField("user_metadata")
+        and e.user_metadata.HasField("summary")
+    ]
+    texts = await pydantic_data_converter.decode(summaries, [str] * len(summaries))
+    return sorted(text.split(" · ")[0] for text in texts)
+
+
+async def test_document_events_are_published_only_when_an_endpoint_lists_them(
+    service: Service,
+) -> None:
+    batch = (await service.upload(INVOICES)).json()
+    await service.wait_final(batch["id"])
+    # no endpoint: the batch's own events only, no fan-out per file
+    assert await published(service, batch["id"]) == ["batch.completed", "batch.uploaded"]
+
+    # An endpoint added later gets the next files' events (asked per file, nothing remembered).
+    # Paused, so nothing is sent to its address; the fan-out's exact filter skips it.
+    created = await service.http.post(
+        f"/webhooks/{service.org_id}",
+        json={
+            "name": "later",
+            "url": "https://93.184.215.14/hooks/docbatch",
+            "events": ["document.processed"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    endpoint = created.json()["id"]
+    paused = await service.http.patch(
+        f"/webhooks/{service.org_id}/{endpoint}", json={"status": "paused"}
+    )
+    assert paused.status_code == 200, paused.text
+    batch = (await service.upload(INVOICES)).json()
+    await service.wait_final(batch["id"])
+    assert await published(service, batch["id"]) == [
+        "batch.completed",
+        "batch.uploaded",
+        *["document.processed"] * len(INVOICES),
+    ]

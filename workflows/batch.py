@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         BatchOutcome,
         BatchSnapshot,
         ExtractInput,
+        ExtractOutput,
         FileFailure,
         FileState,
         ProgressEvent,
@@ -40,6 +41,8 @@ PERMANENT_ERRORS: list[str] = [code.value for code in ErrorCode if code.permanen
 # Versions of the commands the workflow issues (workflow.patched): open workflows recorded
 # before a patch replay without it (tests/fixtures/histories).
 SETTLED_MEMO = "settled-memo"  # a settled memo with the final counts; removed while a retry runs
+# document.processed is published only when the extraction says a webhook endpoint wants it
+PUBLISH_IF_WANTED = "publish-if-wanted"
 PREPARE_EXPORTS = "prepare-exports-1"  # the settled batch's PDF rendered ahead of its download
 
 CANCELLED = "The batch was cancelled before this file finished."
@@ -230,6 +233,7 @@ class BatchWorkflow:
             handle = workflow.start_activity(
                 "extract_document",
                 ExtractInput(batch_id=self._input.batch_id, file_id=file_id),
+                result_type=ExtractOutput,
                 start_to_close_timeout=timedelta(minutes=10),
                 heartbeat_timeout=timedelta(seconds=self._input.heartbeat_timeout_seconds),
                 cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -244,11 +248,15 @@ class BatchWorkflow:
             )
             self._activities[file_id] = handle
             try:
-                await handle
+                output = await handle
             finally:
                 self._activities.pop(file_id, None)
             state.status = FileStatus.COMPLETED
             self._record("document_processed", state)
+            # With no endpoint listing the event, the fan-out's local activity is a lookup that
+            # finds nobody, per file: skip it (the activity asked as it stored the result).
+            if not output.notify and workflow.patched(PUBLISH_IF_WANTED):
+                return
             self._publish(
                 "document.processed",
                 {

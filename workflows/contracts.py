@@ -63,6 +63,9 @@ class ExtractOutput(BaseModel):
     file_id: str
     fields_found: int
     pages: int
+    # Some webhook endpoint wants this file's document.processed event (asked as the result was
+    # stored). True when unknown: results recorded before the field existed were published.
+    notify: bool = True
 
 
 class FileFailure(BaseModel):
