@@ -13,8 +13,9 @@ The defaults of ``Setup`` are the measured winner: ONNX Runtime without its memo
 memory-pattern planning (sessions opened here, so the models load once), the detector quantised to
 8 bits and the recogniser's matrix products too (``extraction/ocr_models.py`` makes both from the
 wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and 469 instead
-of 614 MB peak at 0.841 instead of 0.843 exact; the recogniser's convolutions in 8 bits lost 2-3
-points), detection at a long side
+of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the detector's
+weights are unsigned bytes, see ``ocr_models.detector_weights``; the recogniser's convolutions in
+8 bits lost 2-3 points), detection at a long side
 of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such as a lone '1'),
 recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines cost half as
 much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line 180-degree
@@ -41,12 +42,16 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from extraction import ocr_models
 from extraction.document import Word
 from extraction.ocr_boxes import FastRecBoxes, crop_lines
 
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
-OCR_VERSION = "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-3"
+OCR_VERSION = (
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-3"
+    + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
+)
 
 _engines: dict[tuple, Any] = {}
 _lock = threading.Lock()
@@ -251,8 +256,6 @@ class _PerThreadRequest:
 def _model_path(engine: Any, cfg: Any, task: str, setup: Setup) -> str:
     """The model file ONNX Runtime loads for a task: the set-up's own, the wheel's, or an 8-bit
     version made from the wheel's."""
-    from extraction import ocr_models
-
     if task == "Det":
         if setup.det_model:
             return setup.det_model

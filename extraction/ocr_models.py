@@ -30,6 +30,28 @@ import numpy as np
 
 RECIPE = "1"  # change when the quantisation below changes: the cache keys on it
 
+
+def detector_weights() -> str:
+    """The 8-bit detector's weight type for this CPU: signed ("s8") where the CPU multiplies
+    unsigned by signed bytes in one instruction (AVX-VNNI, AVX512-VNNI, AMX), unsigned ("u8")
+    elsewhere.
+
+    Without VNNI, ONNX Runtime's unsigned-by-signed kernel adds byte pairs in 16 bits and can
+    saturate (its quantisation guide names the issue): on an AMD EPYC with AVX2 only, the signed
+    detector read 0.792 of 40 corpus receipts' lines exactly against 0.847 for the float one,
+    while unsigned weights read 0.846 at 537 MB (float: 603 MB). Where VNNI exists the signed
+    detector was measured at 0.841 on all 250 receipts with 1.05 CPU-s per receipt.
+    """
+    override = os.environ.get("DOCBATCH_OCR_DET_WEIGHTS", "")
+    if override in ("s8", "u8"):
+        return override
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "u8"
+    vnni = ("avx512_vnni", "avx_vnni", "amx_int8")
+    return "s8" if any(f" {flag}" in flags for flag in vnni) else "u8"
+
 CACHE = Path(os.environ.get("DOCBATCH_MODEL_CACHE", Path.home() / ".cache" / "docbatch" / "models"))
 
 # generic receipt words (English and Malay, the languages of the corpus's receipts, though no
@@ -59,7 +81,8 @@ def _cached(source: str, kind: str) -> str:
 
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16]
     versions = f"{RECIPE}-ort{onnxruntime.__version__}-onnx{onnx.__version__}"
-    target = CACHE / f"{Path(source).stem}-{kind}-int8-{digest}-{versions}.onnx"
+    precision = f"int8{detector_weights()}" if kind == "det" else "int8"
+    target = CACHE / f"{Path(source).stem}-{kind}-{precision}-{digest}-{versions}.onnx"
     if target.exists():
         return str(target)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -177,7 +200,7 @@ def _make_detector(source: str, out: Path, tmp: Path) -> None:
         quant_format=QuantFormat.QDQ,
         per_channel=True,
         activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QInt8,
+        weight_type=QuantType.QInt8 if detector_weights() == "s8" else QuantType.QUInt8,
         op_types_to_quantize=_DET_OPS,
         calibrate_method=CalibrationMethod.MinMax,
     )
