@@ -52,6 +52,7 @@ def detector_weights() -> str:
     vnni = ("avx512_vnni", "avx_vnni", "amx_int8")
     return "s8" if any(f" {flag}" in flags for flag in vnni) else "u8"
 
+
 CACHE = Path(os.environ.get("DOCBATCH_MODEL_CACHE", Path.home() / ".cache" / "docbatch" / "models"))
 
 # generic receipt words (English and Malay, the languages of the corpus's receipts, though no
