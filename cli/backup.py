@@ -37,10 +37,13 @@ def sqlite_copy(source: Path, target: Path) -> None:
 
 
 def _copy_tree(source: Path, target: Path) -> int:
-    """Copy finished files (never ``*.part`` uploads in progress); returns how many."""
+    """Copy finished files (never ``*.part`` uploads in progress, nor the exports prepared when
+    a batch settled: ``<org>/<batch>/exports/``, a cache the next download makes again);
+    returns how many."""
     count = 0
     for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.name.endswith(".part"):
+        prepared = path.relative_to(source).parts[2:3] == ("exports",)
+        if path.is_file() and not path.name.endswith(".part") and not prepared:
             dest = target / path.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, dest)
