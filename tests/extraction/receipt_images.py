@@ -1,10 +1,13 @@
-"""Receipt images drawn for the OCR tests: the text lines of a made-up shop on a white page."""
+"""Receipts made for the extraction tests: the text lines of a made-up shop drawn on a white page
+(for the OCR), or laid out as an OCR page's words (for the field finders)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from extraction.document import Document, Page, Word
 
 
 def receipt_image(lines: list[str], path: Path, *, centred: int = 5) -> Path:
@@ -22,3 +25,17 @@ def receipt_image(lines: list[str], path: Path, *, centred: int = 5) -> Path:
         draw.text((x, 30 + 44 * i), text, fill=0, font=font)
     img.save(path)
     return path
+
+
+def ocr_page(lines: list[str]) -> Document:
+    """A one-page OCR document whose words are ``lines``, one line below the other, each word
+    14 units wide per letter."""
+    words = []
+    for i, text in enumerate(lines):
+        x = 40.0
+        for token in text.split():
+            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
+            x += 14 * len(token) + 12
+    page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
+    page.build_lines()
+    return Document([page], "image")

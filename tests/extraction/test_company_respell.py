@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder
 from extraction.finders.parties import clean_name
 from extraction.ranker import document_candidates
 from extraction.ranker.respell import readings, split_glued, unknown_share
+from tests.extraction.receipt_images import ocr_page
 
 
 def test_glued_words_are_parted_one_word_at_a_time() -> None:
@@ -42,20 +42,8 @@ def test_unknown_share_counts_fragments() -> None:
     assert unknown_share("PRINT SDN BHD") == 0.0
 
 
-def _page(lines: list[str]) -> Document:
-    words = []
-    for i, text in enumerate(lines):
-        x = 40.0
-        for token in text.split():
-            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
-            x += 14 * len(token) + 12
-    page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
-    page.build_lines()
-    return Document([page], "image")
-
-
 def test_repaired_reading_is_a_candidate_beside_the_printed_one() -> None:
-    doc = _page(["GARDENIABAKERIES (KL) SDN BHD", "12 JALAN MERANTI 3,", "TOTAL 10.60"])
+    doc = ocr_page(["GARDENIABAKERIES (KL) SDN BHD", "12 JALAN MERANTI 3,", "TOTAL 10.60"])
     specs = [field_spec("company", {"type": "string"})]
     cands = {c.value: c.features for c in document_candidates(Finder(doc, specs))["company"]}
     printed = cands["GARDENIABAKERIES (KL) SDN BHD"]

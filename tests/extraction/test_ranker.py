@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from extraction import TemplateSpec, extract_file
-from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
 from extraction.normalise import find_dates, tidy_text
 from extraction.ranker import RANKED, document_candidates
 from extraction.ranker.model import MODEL_PATH, Trees, load_model
-from tests.extraction.receipt_images import receipt_image
+from tests.extraction.receipt_images import ocr_page, receipt_image
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -50,20 +49,8 @@ def test_tree_inference_follows_thresholds() -> None:
     assert stump.score({}) == low  # a missing feature counts as 0
 
 
-def _page(lines: list[str]) -> Document:
-    words = []
-    for i, text in enumerate(lines):
-        x = 40.0
-        for token in text.split():
-            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
-            x += 14 * len(token) + 12
-    page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
-    page.build_lines()
-    return Document([page], "image")
-
-
 def test_candidates_hold_the_right_values_with_features() -> None:
-    doc = _page(
+    doc = ocr_page(
         [
             "THANK YOU FOR SHOPPING",
             "KEDAI RUNCIT MAJU SDN BHD",
@@ -116,11 +103,11 @@ def test_unseen_us_receipt_through_ocr(tmp_path: Path, receipt: TemplateSpec) ->
 
 
 def test_month_first_only_where_the_document_shows_it() -> None:
-    assert day_first_document(_page(["SHOP", "01/02/2019", "TOTAL 5.00"]))
-    assert not day_first_document(_page(["SHOP", "Austin, TX 78701", "01/02/2019"]))
-    assert not day_first_document(_page(["SHOP", "11/30/16", "TOTAL $5.00"]))
+    assert day_first_document(ocr_page(["SHOP", "01/02/2019", "TOTAL 5.00"]))
+    assert not day_first_document(ocr_page(["SHOP", "Austin, TX 78701", "01/02/2019"]))
+    assert not day_first_document(ocr_page(["SHOP", "11/30/16", "TOTAL $5.00"]))
     assert day_first_document(
-        _page(["SHOP", "Austin, TX 78701", "30/11/2016"])
+        ocr_page(["SHOP", "Austin, TX 78701", "30/11/2016"])
     )  # the date itself wins
 
 

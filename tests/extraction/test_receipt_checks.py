@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from extraction import TemplateSpec, extract_file
-from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder
 from extraction.finders.parties import NOT_A_NAME, clean_name
@@ -15,23 +14,11 @@ from extraction.normalise import find_dates
 from extraction.ranker import document_candidates
 from extraction.ranker.company import company_features
 from extraction.ranker.totals import amounts_in, line_amounts, payment, sum_above, total_word
-from tests.extraction.receipt_images import receipt_image
-
-
-def _page(lines: list[str]) -> Document:
-    words = []
-    for i, text in enumerate(lines):
-        x = 40.0
-        for token in text.split():
-            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
-            x += 14 * len(token) + 12
-    page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
-    page.build_lines()
-    return Document([page], "image")
+from tests.extraction.receipt_images import ocr_page, receipt_image
 
 
 def _total_features(lines: list[str]) -> dict[str, dict[str, float]]:
-    doc = _page(lines)
+    doc = ocr_page(lines)
     specs = [field_spec("total", {"type": "number"})]
     cands = document_candidates(Finder(doc, specs))["total"]
     return {str(c.value): c.features for c in cands}
@@ -46,7 +33,7 @@ def test_change_printed_negative_is_change_given() -> None:
         "CASH 55.00",
         "CHANGE 20.00-",
     ]
-    doc = _page(lines)
+    doc = ocr_page(lines)
     pay = payment(doc.lines, line_amounts(doc.lines))
     assert pay.paid == Decimal("35.00") and pay.change_line == 5 and pay.tender_line == 4
     got = cash_minus_change(Finder(doc, [field_spec("total", {"type": "number"})]))
@@ -58,18 +45,20 @@ def test_change_printed_negative_is_change_given() -> None:
 
 def test_tendered_amount_without_a_readable_label() -> None:
     # 'Pay' read as 'Fay': the amount just above the change line is still what was tendered
-    doc = _page(["Due 7.50", "Fay 20.00", "Change 12.50"])
+    doc = ocr_page(["Due 7.50", "Fay 20.00", "Change 12.50"])
     pay = payment(doc.lines, line_amounts(doc.lines))
     assert pay.paid == Decimal("7.50") and pay.tender_line == 1
 
 
 def test_no_change_line_no_payment_check() -> None:
-    doc = _page(["TOTAL 4.50", "CASH 4.50"])
+    doc = ocr_page(["TOTAL 4.50", "CASH 4.50"])
     assert payment(doc.lines, line_amounts(doc.lines)).paid is None
 
 
 def test_total_is_the_sum_of_the_lines_above_it() -> None:
-    doc = _page(["Gross Amt 47.80", "Svr Tax 2.87", "GST (6%): 2.88", "Net Amt 53.55", "THANK YOU"])
+    doc = ocr_page(
+        ["Gross Amt 47.80", "Svr Tax 2.87", "GST (6%): 2.88", "Net Amt 53.55", "THANK YOU"]
+    )
     amounts = line_amounts(doc.lines)
     assert sum_above(Decimal("53.55"), 3, amounts)
     assert not sum_above(Decimal("2.87"), 1, amounts)  # one line above is no sum
