@@ -126,18 +126,23 @@ async def published(service: Service, batch_id: str) -> list[str]:
     return sorted(text.split(" · ")[0] for text in texts)
 
 
+async def published_when_settled(service: Service, batch_id: str) -> list[str]:
+    """``published`` once the batch has settled and its batch.completed is handed over (just
+    after the final status is stored, so it is waited for)."""
+    await service.wait_final(batch_id)
+    return await eventually(
+        lambda: published(service, batch_id),
+        lambda p: "batch.completed" in p,
+        what="batch.completed to be published",
+    )
+
+
 async def test_document_events_are_published_only_when_an_endpoint_lists_them(
     service: Service,
 ) -> None:
     batch = (await service.upload(INVOICES)).json()
-    await service.wait_final(batch["id"])
-    # no endpoint: the batch's own events only, no fan-out per file (batch.completed is handed
-    # over just after the final status is stored: wait for it)
-    events = await eventually(
-        lambda: published(service, batch["id"]),
-        lambda p: "batch.completed" in p,
-        what="batch.completed to be published",
-    )
+    events = await published_when_settled(service, batch["id"])
+    # no endpoint: the batch's own events only, no fan-out per file
     assert events == ["batch.completed", "batch.uploaded"]
 
     # An endpoint added later gets the next files' events (asked per file, nothing remembered).
@@ -157,12 +162,7 @@ async def test_document_events_are_published_only_when_an_endpoint_lists_them(
     )
     assert paused.status_code == 200, paused.text
     batch = (await service.upload(INVOICES)).json()
-    await service.wait_final(batch["id"])
-    events = await eventually(
-        lambda: published(service, batch["id"]),
-        lambda p: "batch.completed" in p,
-        what="batch.completed to be published",
-    )
+    events = await published_when_settled(service, batch["id"])
     assert events == [
         "batch.completed",
         "batch.uploaded",
