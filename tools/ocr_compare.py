@@ -10,7 +10,8 @@ For the SROIE receipts in ``../shared/corpus/sroie`` (``*.jpg`` + ``*.ocr-gt.csv
   and case (the ground truth is all upper case, the receipts are not);
 - nospace: the same with all spaces ignored;
 - CPU seconds per image: ``time.process_time`` around the OCR call only (model loading and a
-  warm-up call excluded), one intra-op thread;
+  warm-up call excluded), one intra-op thread; and of it the kernel's share ("sys": page faults
+  of freshly allocated buffers, mostly);
 - peak resident memory (max RSS) of the process that ran the configuration.
 
 Each configuration runs in its own child process, one after the other, so the memory figures do
@@ -192,6 +193,7 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
             rec_width=320,
             rec_batch=6,
             ort_mem_pattern=True,
+            ort_arena=False,
             stray_accents=False,
             box_thresh=0.5,
             det_int8=False,
@@ -209,6 +211,7 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
             rotate=False,
             det_int8=False,
             rec_int8=False,
+            ort_arena=False,
         ),
     ),
     "rapidocr-boxes": (
@@ -236,6 +239,10 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
     "v6-ov-rec": (
         "current, recognition through OpenVINO bf16, detection on ONNX Runtime",
         lambda: _engine(backend="openvino", det_backend="onnxruntime", ov_precision="bf16"),
+    ),
+    "v6-noarena": (
+        "current with ONNX Runtime's memory arena off (every tensor a fresh allocation)",
+        lambda: _engine(ort_arena=False),
     ),
     "v6-b1": ("current, one text line per recogniser call", lambda: _engine(rec_batch=1)),
     "v6-b6": (
@@ -332,12 +339,13 @@ def run_one(name: str, files: list[Path]) -> dict:
     ocr = config(name)[1]()
     ocr(_load(files[0])[0])  # warm-up: lazy model loading is not part of the figures
     exact = nospace = lines = 0
-    cpu = 0.0
+    cpu = system = 0.0
     for f in files:
         image, factor = _load(f)  # decoding is the reader's work, not the OCR's
-        t = time.process_time()
+        t, s = time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_stime
         words = ocr(image)
         cpu += time.process_time() - t
+        system += resource.getrusage(resource.RUSAGE_SELF).ru_stime - s
         words = _scaled(words, factor)  # back to the ground truth's pixels
         e, n, k = score(words, load_gt(f.with_suffix(".ocr-gt.csv")))
         exact, nospace, lines = exact + e, nospace + n, lines + k
@@ -349,6 +357,7 @@ def run_one(name: str, files: list[Path]) -> dict:
         "exact": exact / max(1, lines),
         "nospace": nospace / max(1, lines),
         "cpu_s": cpu / max(1, len(files)),
+        "sys_s": system / max(1, len(files)),
         "rss_mb": rss,
     }
 
@@ -398,6 +407,7 @@ def merge(rows: list[dict]) -> list[dict]:
                 "exact": 0.0,
                 "nospace": 0.0,
                 "cpu_s": 0.0,
+                "sys_s": 0.0,
                 "rss_mb": 0.0,
             },
         )
@@ -407,13 +417,17 @@ def merge(rows: list[dict]) -> list[dict]:
         m["exact"] = (m["exact"] * m["lines"] + r["exact"] * r["lines"]) / lines
         m["nospace"] = (m["nospace"] * m["lines"] + r["nospace"] * r["lines"]) / lines
         m["cpu_s"] = (m["cpu_s"] * m["images"] + r["cpu_s"] * r["images"]) / images
+        m["sys_s"] = (m["sys_s"] * m["images"] + r.get("sys_s", 0.0) * r["images"]) / images
         m["images"], m["lines"] = images, lines
         m["rss_mb"] = max(m["rss_mb"], r["rss_mb"])
     return list(out.values())
 
 
 def table(rows: list[dict]) -> str:
-    head = f"{'config':<15} {'exact':>6} {'nospace':>7} {'CPU-s/img':>9} {'RSS MB':>7}  set-up"
+    head = (
+        f"{'config':<15} {'exact':>6} {'nospace':>7} {'CPU-s/img':>9} {'of it sys':>9} "
+        f"{'RSS MB':>7}  set-up"
+    )
     out = [head, "-" * len(head)]
     for r in rows:
         if "error" in r:
@@ -421,7 +435,7 @@ def table(rows: list[dict]) -> str:
             continue
         out.append(
             f"{r['config']:<15} {r['exact']:>6.3f} {r['nospace']:>7.3f} {r['cpu_s']:>9.2f} "
-            f"{r['rss_mb']:>7.0f}  {config(r['config'])[0]}"
+            f"{r.get('sys_s', 0.0):>9.2f} {r['rss_mb']:>7.0f}  {config(r['config'])[0]}"
         )
     return "\n".join(out)
 

@@ -121,6 +121,7 @@ def test_compare_tool_merges_shards_and_splits_the_set() -> None:
             "exact": 0.9,
             "nospace": 0.95,
             "cpu_s": 1.0,
+            "sys_s": 0.1,
             "rss_mb": 500.0,
         },
         {
@@ -130,12 +131,14 @@ def test_compare_tool_merges_shards_and_splits_the_set() -> None:
             "exact": 0.5,
             "nospace": 0.55,
             "cpu_s": 4.0,
+            "sys_s": 0.4,
             "rss_mb": 600.0,
         },
         {"config": "b", "error": "failed"},
     ]
     a, b = tool.merge(rows)
     assert (a["images"], a["lines"], a["rss_mb"]) == (3, 400, 600.0)
+    assert abs(a["sys_s"] - 0.2) < 1e-9  # the kernel's part, weighted by images as CPU-s is
     assert (
         abs(a["exact"] - 0.6) < 1e-9
         and abs(a["nospace"] - 0.65) < 1e-9

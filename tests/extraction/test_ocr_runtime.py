@@ -41,10 +41,21 @@ def test_default_engine_runs_the_measured_sessions(fixtures: Path) -> None:
             assert isinstance(session, ort.InferenceSession)
             options = session.get_session_options()
             assert options.enable_mem_pattern is DEFAULT.ort_mem_pattern
-            assert options.enable_cpu_mem_arena is False
+            assert options.enable_cpu_mem_arena is DEFAULT.ort_arena
             assert options.intra_op_num_threads == ocr._threads()
             assert session.get_providers() == ["CPUExecutionProvider"]
     assert "SUNRISE MART" in _text(_fixture(fixtures), DEFAULT).upper()
+
+
+def test_memory_arena_changes_the_cost_not_the_words(fixtures: Path) -> None:
+    image = _fixture(fixtures)
+    with_arena = ocr.ocr_words(image, Setup(ort_arena=True))
+    without = ocr.ocr_words(image, Setup(ort_arena=False))
+    assert with_arena and [(w.text, w.x0, w.y0, w.conf) for w in with_arena] == [
+        (w.text, w.x0, w.y0, w.conf) for w in without
+    ]
+    opened = _session(get_engine(Setup(ort_arena=False))._load_rec_model())
+    assert opened.get_session_options().enable_cpu_mem_arena is False  # type: ignore[attr-defined]
 
 
 def test_openvino_threads_read_in_parallel_with_their_own_requests(fixtures: Path) -> None:
