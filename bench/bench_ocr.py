@@ -31,7 +31,8 @@ def _row(label: str, r: dict, with_gt: bool) -> str:
         return f"  {label:<10} failed: {r['error']}"
     acc = f"exact-line {r['exact']:.3f}, without spaces {r['nospace']:.3f}, " if with_gt else ""
     return (
-        f"  {label:<10} {acc}{r['cpu_s']:.2f} CPU-s/receipt, peak RSS {r['rss_mb']:.0f} MB "
+        f"  {label:<10} {acc}{r['cpu_s']:.2f} CPU-s/receipt ({r.get('sys_s', 0.0):.2f} in the "
+        f"kernel), peak RSS {r['rss_mb']:.0f} MB "
         f"({r['images']} receipts, {r['lines']} lines)"
     )
 

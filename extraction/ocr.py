@@ -13,9 +13,9 @@ The defaults of ``Setup`` are the measured winner: ONNX Runtime with its memory 
 memory-pattern planning (sessions opened here, so the models load once; without the arena every
 intermediate tensor is a fresh allocation whose pages the kernel faults in and zeroes again on
 each call: on an AMD EPYC with AVX2, 40 corpus receipts cost 2.89 CPU-s each of which 0.24 in the
-kernel, against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), the detector quantised to
-8 bits and the recogniser's matrix products too (``extraction/ocr_models.py`` makes both from the
-wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and 469 instead
+kernel, against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), the
+detector quantised to 8 bits and the recogniser's matrix products too
+(``extraction/ocr_models.py`` makes both from the wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and 469 instead
 of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the detector's
 weights are unsigned bytes, see ``ocr_models.detector_weights``; the recogniser's convolutions in
 8 bits lost 2-3 points), detection at a long side

@@ -49,7 +49,11 @@ OcrFn = Callable[[object], list[Box]]
 
 
 def receipts(
-    corpus: Path, limit: int | None = None, need_gt: bool = True, shard: tuple[int, int] = (0, 1)
+    corpus: Path,
+    limit: int | None = None,
+    need_gt: bool = True,
+    shard: tuple[int, int] = (0, 1),
+    skip: int = 0,
 ) -> list[Path]:
     """Receipt images with ground truth, in a fixed order spread over vendors; ``shard`` (i, n)
     keeps every n-th from the i-th, to measure a set in several processes at once."""
@@ -57,6 +61,7 @@ def receipts(
         p for p in corpus.glob("*.jpg") if not need_gt or p.with_suffix(".ocr-gt.csv").exists()
     ]
     files.sort(key=lambda p: hashlib.sha1(p.name.encode()).hexdigest())
+    files = files[skip:]  # a confirmation set apart from the receipts a scan chose on
     files = files[:limit] if limit else files
     return files[shard[0] :: shard[1]]
 
@@ -368,6 +373,7 @@ def measure(
     limit: int | None,
     need_gt: bool = True,
     shard: tuple[int, int] = (0, 1),
+    skip: int = 0,
 ) -> dict:
     """Run one configuration in a child process with one thread everywhere."""
     env = dict(
@@ -380,6 +386,8 @@ def measure(
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--corpus", str(corpus)]
     if limit:
         cmd += ["--limit", str(limit)]
+    if skip:
+        cmd += ["--skip", str(skip)]
     if not need_gt:
         cmd.append("--no-gt")
     if shard != (0, 1):
@@ -444,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None, help="first N receipts of the fixed order")
+    ap.add_argument("--skip", type=int, default=0, help="leave out the first N of the order first")
     ap.add_argument(
         "--configs",
         default=",".join(DEFAULT_CONFIGS),
@@ -472,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     i, n = (int(v) for v in args.shard.split("/"))
     found = args.corpus.is_dir()
-    files = receipts(args.corpus, args.limit, not args.no_gt, (i, n)) if found else []
+    files = receipts(args.corpus, args.limit, not args.no_gt, (i, n), args.skip) if found else []
     if not files:
         print(f"no receipts with ground truth in {args.corpus}: nothing to compare")
         return 0
@@ -493,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = []
     for name in names:
-        rows.append(measure(name, args.corpus, args.limit, shard=(i, n)))
+        rows.append(measure(name, args.corpus, args.limit, shard=(i, n), skip=args.skip))
         print(table(rows[-1:]).splitlines()[-1], flush=True)
         if args.json:
             print(json.dumps(rows[-1]), flush=True)

@@ -150,3 +150,16 @@ def test_compare_tool_merges_shards_and_splits_the_set() -> None:
         whole = tool.receipts(corpus, 10)
         parts = [tool.receipts(corpus, 10, shard=(i, 3)) for i in range(3)]
         assert sorted(p for part in parts for p in part) == sorted(whole)
+
+
+def test_compare_tool_confirms_on_receipts_the_scan_did_not_see(tmp_path: Path) -> None:
+    tool = _compare_tool()
+    for i in range(12):
+        (tmp_path / f"r{i}.jpg").write_bytes(b"")
+        if i != 5:  # a receipt without ground truth is not measured
+            (tmp_path / f"r{i}.ocr-gt.csv").write_text("0,0,1,0,1,1,0,1,A\n")
+    ordered = tool.receipts(tmp_path)
+    assert len(ordered) == 11 and tmp_path / "r5.jpg" not in ordered
+    scanned, confirmed = tool.receipts(tmp_path, 4), tool.receipts(tmp_path, 5, skip=4)
+    assert confirmed == ordered[4:9] and not set(scanned) & set(confirmed)
+    assert tool.receipts(tmp_path, skip=4, shard=(1, 2)) == ordered[4:][1::2]
