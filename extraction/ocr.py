@@ -11,23 +11,22 @@ document using both cores, measured in bench/bench_engine.py).
 
 The defaults of ``Setup`` are the measured winner: ONNX Runtime with its memory arena but without
 memory-pattern planning (sessions opened here, so the models load once; without the arena every
-intermediate tensor is a fresh allocation whose pages the kernel faults in and zeroes again on
-each call: on an AMD EPYC with AVX2, 40 corpus receipts cost 2.89 CPU-s each of which 0.24 in the
-kernel, against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), the
-detector quantised to 8 bits and the recogniser's matrix products too
-(``extraction/ocr_models.py`` makes both from the wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and 469 instead
-of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the detector's
-weights are unsigned bytes, see ``ocr_models.detector_weights``; the recogniser's convolutions in
-8 bits lost 2-3 points), detection at a long side
-of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such as a lone '1'),
-recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines cost half as
-much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line 180-degree
-classifier, the blank-column space restoration, the character fixes and stray accents dropped on
-unaccented pages. The other options lost on accuracy, cost or memory: OpenVINO (bf16 where the
-CPU has it: 40 % less CPU, but 800+ MB resident even with its shape cache bounded, also with
-detection left on ONNX Runtime), other detection sizes, upscaling, two-scale voting, deskew,
-growing detected regions more (unclip ratio 1.8 or 2.0 instead of 1.6: 0.790 and 0.789 instead
-of 0.792 exact on 40 receipts).
+intermediate tensor is a fresh allocation whose pages the kernel faults in and zeroes again on each
+call: on an AMD EPYC with AVX2, 40 corpus receipts cost 2.89 CPU-s each of which 0.24 in the kernel,
+against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), the detector
+quantised to 8 bits and the recogniser's matrix products too (``extraction/ocr_models.py`` makes
+both from the wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and
+469 instead of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the
+detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; the recogniser's
+convolutions in 8 bits lost 2-3 points), detection at a long side of at most 1280 px with a box
+threshold of 0.35 (0.5 drops short lines such as a lone '1'), recogniser inputs padded to 160 px
+rather than rapidocr's 320 (short receipt lines cost half as much) in batches of 3 lines (6: more
+memory, 1: fewer lines exact), no per-line 180-degree classifier, the blank-column space
+restoration, the character fixes and stray accents dropped on unaccented pages. The other options
+lost on accuracy, cost or memory: OpenVINO (bf16 where the CPU has it: 40 % less CPU, but 800+ MB
+resident even with its shape cache bounded, also with detection left on ONNX Runtime), other
+detection sizes, upscaling, two-scale voting, deskew, growing detected regions more (unclip ratio
+1.8 or 2.0 instead of 1.6: 0.790 and 0.789 instead of 0.792 exact on 40 receipts).
 They stay switchable so ``tools/ocr_compare.py`` can measure them again.
 """
 
