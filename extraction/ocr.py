@@ -27,6 +27,13 @@ lost on accuracy, cost or memory: OpenVINO (bf16 where the CPU has it: 40 % less
 resident even with its shape cache bounded, also with detection left on ONNX Runtime), other
 detection sizes, upscaling, two-scale voting, deskew, growing detected regions more (unclip ratio
 1.8 or 2.0 instead of 1.6: 0.790 and 0.789 instead of 0.792 exact on 40 receipts).
+Measured on that AMD EPYC (AVX2, no VNNI) and dropped: detection at 1152 px with recogniser inputs
+from 112 px (0.856 and 0.848 exact on 40 receipts, alone, but with both 0.842 against 0.844 on 60
+others, at 10 % less CPU), batches of 6 with the arena (649 MB), and per model call: OpenVINO f32
+(recogniser 161 against 136 ms, detector 590 against 635 ms, but its memory, above), the float
+recogniser (144 ms) and a tanh Gelu (no faster). There the cost is the models' arithmetic: the
+recogniser is 3 G multiply-adds per 3 lines of 320 px and its convolutions already run near the
+core's float peak; 8-bit kernels without VNNI gain little.
 They stay switchable so ``tools/ocr_compare.py`` can measure them again.
 """
 
