@@ -226,7 +226,9 @@ async def run() -> None:
                     pipeline_times.append(await pipeline(paths, settings, env.client, children))
             finally:
                 children.close()
-            floor = await floor_costs(env.client, temporal_cpu_seconds, files=FILES, slots=concurrency)
+            floor = await floor_costs(
+                env.client, temporal_cpu_seconds, files=FILES, slots=concurrency
+            )
             engine_s, pipeline_s = (
                 statistics.median(engine_times),
                 statistics.median(pipeline_times),
