@@ -1,8 +1,14 @@
 """Temporal's own cost per file, with no database and no engine: a workflow that fans out one
-no-op activity per file, as a regular activity (what the batch workflow does) and as a local
-activity, on the server and worker set-up the pipeline bench uses. The gap between these two
-lines is what moving work to local activities could save; the regular line is the floor of a
-pipeline that keeps one regular activity per file."""
+no-op activity per file, on the server and worker set-up the pipeline bench uses, three ways:
+
+- ``regular``: one regular activity per file (what the batch workflow does): the floor of any
+  pipeline that keeps one regular activity per file;
+- ``local``: every file a local activity at once: the whole batch holds one workflow task, so
+  queries and updates wait for the batch (not usable as is, the lower bound);
+- ``rounds``: local activities a few files at a time (``ROUND``); the round's last activity
+  signals the workflow, whose next round starts in the workflow task that signal creates, so no
+  workflow task is held longer than a round (a timer cannot close a round: the server's timers
+  have a resolution of a second)."""
 
 from __future__ import annotations
 
@@ -19,12 +25,13 @@ from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-MODES = ("regular", "local")
+MODES = ("regular", "local", "rounds")
+ROUND = 4  # files per round of local activities
 
 
 class FloorInput(BaseModel):
     files: int
-    mode: str  # regular | local
+    mode: str  # regular | local | rounds
 
 
 @activity.defn(name="floor_noop")
@@ -32,10 +39,27 @@ def floor_noop(index: int) -> int:
     return index
 
 
+@activity.defn(name="floor_tick")
+async def floor_tick(index: int) -> int:
+    """The round's last file: tells the workflow that the round is over."""
+    await activity.client().get_workflow_handle(activity.info().workflow_id).signal("tick")
+    return index
+
+
 @workflow.defn(name="FloorWorkflow")
 class FloorWorkflow:
+    def __init__(self) -> None:
+        self._ticks = 0
+
+    @workflow.signal(name="tick")
+    def tick(self) -> None:
+        self._ticks += 1
+
     @workflow.run
     async def run(self, input: FloorInput) -> int:
+        if input.mode == "rounds":
+            return await self._rounds(input.files)
+
         async def one(index: int) -> int:
             if input.mode == "local":
                 return await workflow.execute_local_activity(
@@ -46,6 +70,26 @@ class FloorWorkflow:
             )
 
         return len(await asyncio.gather(*(one(i) for i in range(input.files))))
+
+    async def _rounds(self, files: int) -> int:
+        done = 0
+        for start in range(0, files, ROUND):
+            indices = range(start, min(files, start + ROUND))
+            wanted = self._ticks + 1
+            done += len(
+                await asyncio.gather(
+                    *(
+                        workflow.execute_local_activity(
+                            floor_tick if i == indices[-1] else floor_noop,
+                            i,
+                            start_to_close_timeout=timedelta(seconds=30),
+                        )
+                        for i in indices
+                    )
+                )
+            )
+            await workflow.wait_condition(lambda wanted=wanted: self._ticks >= wanted)
+        return done
 
 
 @dataclass(frozen=True)
@@ -73,7 +117,7 @@ async def floor_costs(
                 client,
                 task_queue=queue,
                 workflows=[FloorWorkflow],
-                activities=[floor_noop],
+                activities=[floor_noop, floor_tick],
                 activity_executor=pool,
                 max_concurrent_activities=slots,
             ):
