@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from temporalio.api.enums.v1 import EventType
 
 from activities.extract import child_pool
+from bench.temporal_floor import floor_costs
 from bench.timeline import SlotUse, slot_use
 from core.db import get_engine
 from core.settings import Settings
@@ -225,6 +226,9 @@ async def run() -> None:
                     pipeline_times.append(await pipeline(paths, settings, env.client, children))
             finally:
                 children.close()
+            floor = await floor_costs(
+                env.client, temporal_cpu_seconds, files=FILES, slots=concurrency
+            )
             engine_s, pipeline_s = (
                 statistics.median(engine_times),
                 statistics.median(pipeline_times),
@@ -281,6 +285,10 @@ async def run() -> None:
                 f"CPU per file (median round)  engine alone {engine_ms:.1f} ms; "
                 f"pipeline: API + worker process {process_ms:.1f} ms (the engine runs in "
                 f"child processes, not counted), Temporal dev server {temporal_ms:.1f} ms"
+            )
+            print(
+                "Temporal alone per file      (no-op activity per file, no DB, no engine, same "
+                f"server): {'; '.join(f.text() for f in floor)}"
             )
             print(f"slots (last round)           {SLOTS[-1].line()}")
             print(f"load average at the end      {os.getloadavg()[0]:.1f} (1 min)")
