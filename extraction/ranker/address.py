@@ -531,12 +531,8 @@ def _address_readings(
         **extra,
         **_geometry(page, box, med_h),
     }
-    readings = [(value, feats)]
-    # OCR reads a comma after a word as a full stop: offer the reading with commas too,
-    # and let the model learn when it is the better one
     commas, n = WORD_DOT.subn(",", value)
-    if n:
-        readings.append((commas, {**feats, "dots_to_commas": float(n)}))
+    readings = [(commas, {**feats, "dots_to_commas": float(n)})]
     return [
         Ranked(text, lines[start].page, box, {**base, "rule_match": float(rule_key == fold(text))})
         for text, base in readings
