@@ -74,6 +74,31 @@ STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
     r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
+# the names that end an address: countries and the states or provinces of several countries,
+# spelled out (a line after one is usually a branch name, a phone or a tax line)
+_COUNTRIES = (
+    "malaysia, singapore, indonesia, thailand, philippines, vietnam, brunei, china, hong kong, "
+    "taiwan, japan, korea, india, australia, new zealand, canada, usa, u.s.a, united states, "
+    "america, mexico, brazil, united kingdom, uk, england, scotland, wales, ireland, france, "
+    "germany, deutschland, netherlands, belgium, luxembourg, switzerland, austria, italy, italia, "
+    "spain, espana, portugal, morocco"
+)
+_STATES = (
+    # Malaysia's states and federal territories
+    "johor, kedah, kelantan, melaka, malacca, negeri sembilan, pahang, perak, perlis, "
+    "pulau pinang, penang, sabah, sarawak, selangor, terengganu, kuala lumpur, labuan, putrajaya, "
+    "darul ehsan, darul takzim, darul aman, darul naim, darul makmur, darul ridzuan, "
+    # larger states and provinces of Australia, Canada and the United States
+    "new south wales, victoria, queensland, tasmania, ontario, quebec, alberta, manitoba, "
+    "british columbia, nova scotia, california, texas, florida, new york, illinois, washington"
+)
+REGION_NAMES = tuple(n.strip() for n in f"{_COUNTRIES}, {_STATES}".split(","))
+REGION_END = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(REGION_NAMES, key=len, reverse=True))
+    + r")[\s.,;)]*$",
+    re.I,
+)
 # postcode shapes beyond the plain 4 or 5 digits: '1234 AB' (NL), '12345-678' (BR),
 # '123-4567' (JP), 'SW1A 1AA' (UK), 'M5V 2T6' (CA), '75002' (FR/DE/US/MY)
 POSTCODE_ANY = re.compile(
@@ -311,6 +336,7 @@ def _line_info(line: Line, text: str) -> dict:
         "street": len(STREET_WORD.findall(text)),
         "state_zip": bool(STATE_ZIP.search(text)),
         "post": post,
+        "region": bool(REGION_END.search(text)),
         "stop": bool(ADDRESS_STOP.search(text) or CONTACT.search(text)),
         "phone": bool(PHONE.search(text)) or bool(PHONE_ONLY.match(text)),
         "date": bool(find_dates(text)),
@@ -527,6 +553,10 @@ def _address_readings(
         "next_addr_word": float(bool(nxt and nxt["addr_word"])),
         "next_colon": float(bool(nxt and nxt["colon"])),
         "ocr_fixes": float(fixes),
+        "region_last": float(span[-1]["region"]),
+        "region_inside": float(any(s["region"] for s in span[:-1])),
+        "prev_region": float(bool(prev and prev["region"])),
+        "next_region": float(bool(nxt and nxt["region"])),
         "dots_to_commas": 0.0,
         **extra,
         **_geometry(page, box, med_h),
