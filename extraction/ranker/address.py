@@ -24,6 +24,7 @@ from extraction.finders.parties import (
     _is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
+from extraction.ranker.address_respell import respell_address
 from extraction.ranker.candidates import (
     PHONE,
     POSTCODE,
@@ -479,6 +480,9 @@ def _address_readings(
 ) -> list[Ranked]:
     raw = address_value(parts, page.source, ctx["plain"])
     value, fixes = fix_address_words(raw) if page.source == "ocr" else (raw, 0)
+    respelt = 0
+    if page.source == "ocr":
+        value, respelt = respell_address(value)
     if len(value) < 8:
         return []
     med_h = ctx["med_h"]
@@ -553,6 +557,18 @@ def _address_readings(
         "next_addr_word": float(bool(nxt and nxt["addr_word"])),
         "next_colon": float(bool(nxt and nxt["colon"])),
         "ocr_fixes": float(fixes),
+        "respelt": float(respelt),
+        "gap_before": (lines[start].box[1] - lines[start - 1].box[3]) / max(1e-6, med_h)
+        if start > 0
+        else -1.0,
+        "gap_after": (lines[end].box[1] - lines[end - 1].box[3]) / max(1e-6, med_h)
+        if end < len(lines)
+        else -1.0,
+        "h_next": nxt["h"] / max(1e-6, span[-1]["h"]) if nxt else -1.0,
+        "h_prev": prev["h"] / max(1e-6, span[0]["h"]) if prev else -1.0,
+        "lines_after_post": float(
+            next((k for k, s in enumerate(reversed(span)) if s["post"]), -1)
+        ),
         "region_last": float(span[-1]["region"]),
         "region_inside": float(any(s["region"] for s in span[:-1])),
         "prev_region": float(bool(prev and prev["region"])),
