@@ -558,17 +558,6 @@ def _address_readings(
         "next_colon": float(bool(nxt and nxt["colon"])),
         "ocr_fixes": float(fixes),
         "respelt": float(respelt),
-        "gap_before": (lines[start].box[1] - lines[start - 1].box[3]) / max(1e-6, med_h)
-        if start > 0
-        else -1.0,
-        "gap_after": (lines[end].box[1] - lines[end - 1].box[3]) / max(1e-6, med_h)
-        if end < len(lines)
-        else -1.0,
-        "h_next": nxt["h"] / max(1e-6, span[-1]["h"]) if nxt else -1.0,
-        "h_prev": prev["h"] / max(1e-6, span[0]["h"]) if prev else -1.0,
-        "lines_after_post": float(
-            next((k for k, s in enumerate(reversed(span)) if s["post"]), -1)
-        ),
         "region_last": float(span[-1]["region"]),
         "region_inside": float(any(s["region"] for s in span[:-1])),
         "prev_region": float(bool(prev and prev["region"])),
