@@ -16,6 +16,7 @@ from itertools import combinations, product
 from extraction.ranker.respell import UNKNOWN, zipf
 
 KNOWN = 3.0  # Zipf frequency a respelling must reach: a common word, not a rare look-alike
+JOIN_GAIN = 2.0  # how much more common a joined word must be than the rarer of its parts
 # what OCR reads a printed letter as (read -> printed), for print fonts
 LOOK_ALIKES: dict[str, tuple[str, ...]] = {
     "i": ("l",),
@@ -43,7 +44,8 @@ LOOK_ALIKES: dict[str, tuple[str, ...]] = {
 # look-alikes of two characters read for one ('PETALINCi' for 'PETALING')
 PAIRS = {"ci": "g", "rn": "m", "cl": "d", "vv": "w"}
 THIN = frozenset("i|!'")  # strokes OCR adds where the print has none ('DIARUL', 'BIARU')
-WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z0-9_|!]{3,}(?![\w'])")
+# a word, and a word with a number glued to its end ('Uptowin3'), whose letters are respelled
+WORD = re.compile(r"(?<![A-Za-z0-9'])[A-Za-z][A-Za-z0-9_|!]{2,}[A-Za-z_|!](?![A-Za-z'])")
 
 
 def respell_address(text: str) -> tuple[str, int]:
@@ -63,7 +65,28 @@ def respell_address(text: str) -> tuple[str, int]:
             return fixed.upper()
         return fixed.capitalize() if token[0].isupper() else fixed
 
-    return WORD.sub(word, text), fixes
+    text = WORD.sub(word, text)
+    tokens = text.split(" ")
+    joined = _join_broken(tokens)
+    fixes += len(tokens) - len(joined)
+    return " ".join(joined), fixes
+
+
+def _join_broken(tokens: list[str]) -> list[str]:
+    """'PE TALING' -> 'PETALING': two neighbours of which one is a rare word at best while
+    together they are a common one, far more common than the rarer part."""
+    out: list[str] = []
+    for tok in tokens:
+        prev = out[-1] if out else ""
+        if (
+            prev.isalpha()
+            and tok.isalpha()
+            and zipf(prev + tok) >= max(KNOWN, min(zipf(prev), zipf(tok)) + JOIN_GAIN)
+        ):
+            out[-1] = prev + tok
+        else:
+            out.append(tok)
+    return out
 
 
 @lru_cache(maxsize=16384)
