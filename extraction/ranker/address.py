@@ -200,9 +200,14 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
         # and loses the gap between a postcode and the town ('47400Petaling')
         value = GLUED_POSTCODE.sub(r"\1 ", value)
+        # a letter O among the digits of a number ('G3O' for 'G30') and a stray mark between a
+        # word and its number ("Level'6")
+        value = DIGIT_O.sub("0", value)
+        value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
 
 
+DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")
 GLUED_POSTCODE = re.compile(r"(?<![\dA-Za-z-])(\d{5})(?=[A-Za-z]{3})")
 # a line that ends with punctuation of its own; others may have lost a small comma to OCR
 _ENDS_PUNCT = re.compile(r"[,.;:&/-]\s*$")
