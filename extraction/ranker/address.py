@@ -131,6 +131,8 @@ LABEL_TAIL = re.compile(
 PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]\d{3,4}$")
 
 
+# a price at the end of an item line, maybe with a tax code after it ('18.00 SR', '4.45 S')
+PRICE_END = re.compile(r"\d[.,]\d{2}(?:\s+[A-Z*#]{1,3})?\s*$")
 # lines that end an address block besides those of ``ADDRESS_STOP`` (contact lines)
 CONTACT = re.compile(r"mobile|whats\s?app|telephone|\bph\b|\bcall\b", re.I)
 
@@ -350,7 +352,10 @@ def _line_info(line: Line, text: str) -> dict:
         "reg": bool(REG_NO_ONLY.match(text)),
         "name": _is_name_like(text),
         # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
-        "amount": any(a[3] for a in find_amounts(text)) and not letters_addr and not post,
+        # (an item line whose code looks like a postcode still ends with its price)
+        "amount": any(a[3] for a in find_amounts(text))
+        and not letters_addr
+        and (not post or bool(PRICE_END.search(text))),
         "first": first,
         "last": address_end(text),
         "first_last": address_end(first),
