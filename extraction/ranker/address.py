@@ -96,7 +96,9 @@ _STATES = (
 REGION_NAMES = tuple(n.strip() for n in f"{_COUNTRIES}, {_STATES}".split(","))
 REGION_END = re.compile(
     r"(?<![A-Za-z])(?:"
-    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(REGION_NAMES, key=len, reverse=True))
+    + "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(REGION_NAMES, key=len, reverse=True)
+    )
     + r")[\s.,;)]*$",
     re.I,
 )
