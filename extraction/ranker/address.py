@@ -24,6 +24,7 @@ from extraction.finders.parties import (
     _is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
+from extraction.ranker.address_respell import respell_address
 from extraction.ranker.candidates import (
     PHONE,
     POSTCODE,
@@ -74,6 +75,33 @@ STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
     r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
+# the names that end an address: countries and the states or provinces of several countries,
+# spelled out (a line after one is usually a branch name, a phone or a tax line)
+_COUNTRIES = (
+    "malaysia, singapore, indonesia, thailand, philippines, vietnam, brunei, china, hong kong, "
+    "taiwan, japan, korea, india, australia, new zealand, canada, usa, u.s.a, united states, "
+    "america, mexico, brazil, united kingdom, uk, england, scotland, wales, ireland, france, "
+    "germany, deutschland, netherlands, belgium, luxembourg, switzerland, austria, italy, italia, "
+    "spain, espana, portugal, morocco"
+)
+_STATES = (
+    # Malaysia's states and federal territories
+    "johor, kedah, kelantan, melaka, malacca, negeri sembilan, pahang, perak, perlis, "
+    "pulau pinang, penang, sabah, sarawak, selangor, terengganu, kuala lumpur, labuan, putrajaya, "
+    "darul ehsan, darul takzim, darul aman, darul naim, darul makmur, darul ridzuan, "
+    # larger states and provinces of Australia, Canada and the United States
+    "new south wales, victoria, queensland, tasmania, ontario, quebec, alberta, manitoba, "
+    "british columbia, nova scotia, california, texas, florida, new york, illinois, washington"
+)
+REGION_NAMES = tuple(n.strip() for n in f"{_COUNTRIES}, {_STATES}".split(","))
+REGION_END = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(
+        re.escape(n).replace(r"\ ", r"\s+") for n in sorted(REGION_NAMES, key=len, reverse=True)
+    )
+    + r")[\s.,;)]*$",
+    re.I,
+)
 # postcode shapes beyond the plain 4 or 5 digits: '1234 AB' (NL), '12345-678' (BR),
 # '123-4567' (JP), 'SW1A 1AA' (UK), 'M5V 2T6' (CA), '75002' (FR/DE/US/MY)
 POSTCODE_ANY = re.compile(
@@ -105,6 +133,8 @@ LABEL_TAIL = re.compile(
 PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]\d{3,4}$")
 
 
+# a price at the end of an item line, maybe with a tax code after it ('18.00 SR', '4.45 S')
+PRICE_END = re.compile(r"\d[.,]\d{2}(?:\s+[A-Z*#]{1,3})?\s*$")
 # lines that end an address block besides those of ``ADDRESS_STOP`` (contact lines)
 CONTACT = re.compile(r"mobile|whats\s?app|telephone|\bph\b|\bcall\b", re.I)
 
@@ -174,9 +204,14 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
         # and loses the gap between a postcode and the town ('47400Petaling')
         value = GLUED_POSTCODE.sub(r"\1 ", value)
+        # a letter O among the digits of a number ('G3O' for 'G30') and a stray mark between a
+        # word and its number ("Level'6")
+        value = DIGIT_O.sub("0", value)
+        value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
 
 
+DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")
 GLUED_POSTCODE = re.compile(r"(?<![\dA-Za-z-])(\d{5})(?=[A-Za-z]{3})")
 # a line that ends with punctuation of its own; others may have lost a small comma to OCR
 _ENDS_PUNCT = re.compile(r"[,.;:&/-]\s*$")
@@ -311,6 +346,7 @@ def _line_info(line: Line, text: str) -> dict:
         "street": len(STREET_WORD.findall(text)),
         "state_zip": bool(STATE_ZIP.search(text)),
         "post": post,
+        "region": bool(REGION_END.search(text)),
         "stop": bool(ADDRESS_STOP.search(text) or CONTACT.search(text)),
         "phone": bool(PHONE.search(text)) or bool(PHONE_ONLY.match(text)),
         "date": bool(find_dates(text)),
@@ -318,7 +354,10 @@ def _line_info(line: Line, text: str) -> dict:
         "reg": bool(REG_NO_ONLY.match(text)),
         "name": _is_name_like(text),
         # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
-        "amount": any(a[3] for a in find_amounts(text)) and not letters_addr and not post,
+        # (an item line whose code looks like a postcode still ends with its price)
+        "amount": any(a[3] for a in find_amounts(text))
+        and not letters_addr
+        and (not post or bool(PRICE_END.search(text))),
         "first": first,
         "last": address_end(text),
         "first_last": address_end(first),
@@ -453,6 +492,9 @@ def _address_readings(
 ) -> list[Ranked]:
     raw = address_value(parts, page.source, ctx["plain"])
     value, fixes = fix_address_words(raw) if page.source == "ocr" else (raw, 0)
+    respelt = 0
+    if page.source == "ocr":
+        value, respelt = respell_address(value)
     if len(value) < 8:
         return []
     med_h = ctx["med_h"]
@@ -527,16 +569,17 @@ def _address_readings(
         "next_addr_word": float(bool(nxt and nxt["addr_word"])),
         "next_colon": float(bool(nxt and nxt["colon"])),
         "ocr_fixes": float(fixes),
+        "respelt": float(respelt),
+        "region_last": float(span[-1]["region"]),
+        "region_inside": float(any(s["region"] for s in span[:-1])),
+        "prev_region": float(bool(prev and prev["region"])),
+        "next_region": float(bool(nxt and nxt["region"])),
         "dots_to_commas": 0.0,
         **extra,
         **_geometry(page, box, med_h),
     }
-    readings = [(value, feats)]
-    # OCR reads a comma after a word as a full stop: offer the reading with commas too,
-    # and let the model learn when it is the better one
     commas, n = WORD_DOT.subn(",", value)
-    if n:
-        readings.append((commas, {**feats, "dots_to_commas": float(n)}))
+    readings = [(commas, {**feats, "dots_to_commas": float(n)})]
     return [
         Ranked(text, lines[start].page, box, {**base, "rule_match": float(rule_key == fold(text))})
         for text, base in readings

@@ -7,6 +7,7 @@ from pathlib import Path
 from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word, group_lines
 from extraction.ranker.address import (
+    REGION_END,
     address_candidates,
     address_value,
     comma_joined,
@@ -14,6 +15,7 @@ from extraction.ranker.address import (
     reading_lines,
     tail_cut,
 )
+from extraction.ranker.address_respell import respell_address
 from tests.extraction.receipt_images import receipt_image
 
 
@@ -144,3 +146,61 @@ def test_us_receipt_image_address_without_phone_and_fax(
     v = extract_file(image, receipt).values()
     # compared as the unseen US receipts are labelled: without spaces
     assert str(v["address"]).replace(" ", "") == "1234NMainStSte5Springfield,IL62704"
+
+
+def test_misread_words_are_respelled_as_the_common_word_and_rare_names_stay() -> None:
+    # look-alikes swapped ('_' for 'L', 'Ci' for 'G', 'l' for 'i', 'n' for 'm'), a stroke added
+    assert respell_address("SE_ANGOR DIARUL EHSAN") == ("SELANGOR DARUL EHSAN", 2)
+    assert respell_address("47400 PETALINCi JAYA") == ("47400 PETALING JAYA", 1)
+    assert respell_address("Jalan Dlnar G, Jalan Sultan Isnail") == (
+        "Jalan Dinar G, Jalan Sultan Ismail",
+        2,
+    )
+    # a number glued to the word, and a word broken in two
+    assert respell_address("Damansara Uptowin3") == ("Damansara Uptown3", 1)
+    assert respell_address("47800 PE TALING JAYA.") == ("47800 PETALING JAYA.", 1)
+    # names no word model knows, and common words, are left as printed
+    kept = "BATANG BERJUNTAI, AEON MALL TEBRAU CITY, KUALA LUMPUR, BANDAR BARU, SS21/39"
+    assert respell_address(kept) == (kept, 0)
+    # two common words equally near ('butch', 'buloh'): nothing says which was printed
+    assert respell_address("Sungai Bulch") == ("Sungai Bulch", 0)
+
+
+def test_ocr_digit_and_mark_confusions_in_address_numbers() -> None:
+    assert address_value(["LOT G29 & G3O, AEON MALL"], "ocr") == "LOT G29 & G30, AEON MALL"
+    assert address_value(["Level'6, Bangunan TH"], "ocr") == "Level 6, Bangunan TH"
+    # an O that starts or ends a word stays a letter
+    assert address_value(["NO 3OTH FLOOR, 10NO. 5"], "ocr") == "NO 3OTH FLOOR, 10NO. 5"
+
+
+def test_a_full_stop_after_a_word_inside_an_address_is_read_as_a_comma() -> None:
+    doc = _page(["KEDAI BUKU ABC", "NO.23 BATU 10, TAMAN SENTOSA. JALAN KAPAR,", "42200 KLANG"])
+    found = _values(doc)
+    assert "NO.23 BATU 10, TAMAN SENTOSA, JALAN KAPAR, 42200 KLANG" in found
+    assert not any("SENTOSA. JALAN" in v for v in found)
+
+
+def test_a_block_that_runs_past_the_country_line_says_so() -> None:
+    assert REGION_END.search("56000 Kuala Lumpur, Malaysia")
+    assert REGION_END.search("SELANGOR DARUL EHSAN.")
+    assert not REGION_END.search("Jalan Selangor 5")
+    doc = _page(
+        [
+            "POPULAR STATIONERY SDN BHD",
+            "No 8, Jalan 7/118B, Desa Tun Razak",
+            "56000 Kuala Lumpur, Malaysia",
+            "MID VALLEY MEGAMALL",
+            "Tel : 03-9201 6281",
+        ]
+    )
+    found = _values(doc)
+    block = "No 8, Jalan 7/118B, Desa Tun Razak 56000 Kuala Lumpur, Malaysia"
+    assert found[block]["region_last"] == 1.0 and found[block]["region_inside"] == 0.0
+    assert found[block + " MID VALLEY MEGAMALL"]["region_inside"] == 1.0
+
+
+def test_an_item_line_with_a_postcode_like_code_ends_the_block() -> None:
+    doc = _page(
+        ["KEDAI RUNCIT", "USJ Summit, Subang Jaya", "22241 SCISSORS 18.00 SR", "TOTAL 18.00"]
+    )
+    assert not any("SCISSORS" in v for v in _values(doc))
