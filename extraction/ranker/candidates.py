@@ -28,8 +28,8 @@ from extraction.finders.parties import (
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
-from extraction.ranker.company import company_features
-from extraction.ranker.respell import readings, unknown_share
+from extraction.ranker.company import company_features, neighbour_features
+from extraction.ranker.respell import readings, respace, unknown_share
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
@@ -181,7 +181,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
         below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
         line_name_like = _is_name_like(_line_text(line))
         for text, segs, joined in pieces:
-            value = tidy_text(clean_name(text)).strip("'\"` ")
+            value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
                 value = _unaccent(value)
             if (
@@ -222,10 +222,11 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     **company_features(
                         value, _line_text(line), below[joined:], text in after_colon
                     ),
+                    **neighbour_features(page.lines, i, value),
                 }
             )
             feats.update({"c_unknown": unknown_share(value), "c_unknown_fixed": 0.0})
-            feats.update({"c_split": 0.0, "c_join": 0.0, "c_digits": 0.0})
+            feats.update({"c_split": 0.0, "c_join": 0.0, "c_digits": 0.0, "c_all": 0.0})
             out[key] = Ranked(value, line.page, box, feats)
             for other, kind in readings(value):  # 'PRINTSDN BHD' read as 'PRINT SDN BHD'
                 if fold(other) not in out:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from extraction.document import Line
 from extraction.finders.locate import fold
-from extraction.finders.parties import NOT_A_NAME
+from extraction.finders.parties import NOT_A_NAME, STRONG_FORM, _is_name_like
 
 WORDS = re.compile(r"[A-Za-z']+")
 VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
@@ -44,4 +45,34 @@ def company_features(
         "c_after_colon": float(after_colon),
         # 'OWN BY: CHEF LEE SDN BHD': a label inside the candidate
         "c_label_inside": float(bool(re.search(r"\b(?:by|of|from|name)\s*:", value, re.I))),
+    }
+
+
+FORM_END = re.compile(r"(?:" + STRONG_FORM.pattern + r")\W*$", re.IGNORECASE)
+
+
+def _text(line: Line) -> str:
+    return " ".join(s.text for s in line.segments)
+
+
+def neighbour_features(lines: list[Line], i: int, value: str) -> dict[str, float]:
+    """Whether a candidate read from ``lines[i]`` (alone or joined with lines below) starts where
+    its name starts: a close name-like line above it without a legal form of its own is the first
+    part of a name printed over several lines ('AIK HUAT HARDWARE' over 'ENTERPRISE (SETIA' over
+    'ALAM) SDN BHD'), so a candidate under it is cut."""
+    line = lines[i]
+    above = lines[i - 1] if i > 0 else None
+    above_text = _text(above) if above else ""
+    height = max(1e-6, line.box[3] - line.box[1])
+    above_namey = (
+        above is not None
+        and (line.box[1] - above.box[3]) / height < 1.0
+        and _is_name_like(above_text)
+        and not re.search(r"\d", above_text)
+        and not STRONG_FORM.search(above_text)
+    )
+    return {
+        "c_above_namey": float(above_namey),
+        # a whole name block: from its first line down to the legal form that ends it
+        "c_complete": float(not above_namey and bool(FORM_END.search(value))),
     }

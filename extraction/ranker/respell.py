@@ -58,7 +58,8 @@ def split_glued(word: str) -> list[str] | None:
 
 def readings(value: str) -> list[tuple[str, str]]:
     """Other readings of ``value`` with their kind: 'split' (glued words parted), 'join' (a
-    broken word joined) and 'digits' (digits inside a word read as the letters they resemble)."""
+    broken word joined), 'digits' (digits inside a word read as the letters they resemble) and
+    'all' (every repair at once, for a line with more than one kind of error)."""
     words = TOKEN.findall(value)
     out: list[tuple[str, str]] = []
     fixed = [_digits_to_letters(w) for w in words]
@@ -74,7 +75,27 @@ def readings(value: str) -> list[tuple[str, str]]:
     joined = _join_broken(words)
     if joined != words:
         out.append((" ".join(joined), "join"))
+    # 'WESTERNEASTERN STAT IONERY': glued and broken words on one line
+    every = _join_broken([p for k, w in enumerate(fixed) for p in (parts[k] or [w])])
+    text = " ".join(every)
+    if text != " ".join(words) and all(text != o for o, _k in out):
+        out.append((text, "all"))
     return out
+
+
+GLUED_MARKS = (
+    (re.compile(r"\)\s*[.,]?(?=[A-Za-z])"), ") "),  # 'ALAM)SDN BHD', 'ALAM).SDN BHD'
+    (re.compile(r"(?<=[A-Za-z])\((?=[A-Za-z])"), " ("),  # 'HYPERMARKET(JALAN'
+    (re.compile(r"(?<=[A-Za-z]{2})\s?&\s?(?=[A-Za-z]{2})|(?<=\s)&(?=[A-Za-z]{2})"), " & "),
+)
+
+
+def respace(value: str) -> str:
+    """A name with the spaces OCR lost beside parentheses and '&' put back ('STATIONERY
+    &BOOKS' -> 'STATIONERY & BOOKS'); 'F&B' (single letters) stays as printed."""
+    for pattern, repl in GLUED_MARKS:
+        value = pattern.sub(repl, value)
+    return re.sub(r"\s{2,}", " ", value).strip()
 
 
 def _digits_to_letters(word: str) -> str:

@@ -6,7 +6,7 @@ from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder
 from extraction.finders.parties import clean_name
 from extraction.ranker import document_candidates
-from extraction.ranker.respell import readings, split_glued, unknown_share
+from extraction.ranker.respell import readings, respace, split_glued, unknown_share
 from tests.extraction.receipt_images import ocr_page
 
 
@@ -52,3 +52,41 @@ def test_repaired_reading_is_a_candidate_beside_the_printed_one() -> None:
     assert repaired["c_unknown"] < printed["c_unknown"]
     assert repaired["c_unknown_fixed"] > 0
     assert repaired["idx"] == printed["idx"]  # read from the same line
+
+
+def test_glued_and_broken_words_on_one_line_are_repaired_together() -> None:
+    found = readings("WESTERNEASTERN STAT IONERY SDN. BHD")
+    assert ("WESTERN EASTERN STATIONERY SDN. BHD", "all") in found
+    assert ("WESTERN EASTERN STAT IONERY SDN. BHD", "split") in found  # each repair alone too
+    # one repair alone gives no second, identical 'all' reading
+    assert readings("GA RDENIA BAKERIES (KL) SDN BHD") == [
+        ("GARDENIA BAKERIES (KL) SDN BHD", "join")
+    ]
+
+
+def test_spaces_lost_beside_parentheses_and_ampersands_are_put_back() -> None:
+    assert respace("ENTERPRISE (SETIA ALAM)SDN BHD") == "ENTERPRISE (SETIA ALAM) SDN BHD"
+    assert respace("ENTERPRISE (SETIA ALAM).SDN BHD") == "ENTERPRISE (SETIA ALAM) SDN BHD"
+    assert respace("TEO HENG STATIONERY &BOOKS") == "TEO HENG STATIONERY & BOOKS"
+    assert respace("CHECKERS HYPERMARKET(JALAN KLANG)") == "CHECKERS HYPERMARKET (JALAN KLANG)"
+    assert respace("THE TOAST F&B SDN BHD") == "THE TOAST F&B SDN BHD"  # initials stay glued
+    assert respace("SUPER.SEVEN CASH & CARRY") == "SUPER.SEVEN CASH & CARRY"
+
+
+def test_a_name_printed_over_three_lines_is_whole_only_from_its_first_line() -> None:
+    doc = ocr_page(
+        [
+            "AIK HUAT HARDWARE",
+            "ENTERPRISE (SETIA",
+            "ALAM)SDN BHD",
+            "822737-X",
+            "NO. 17-G, JALAN SETIA INDAH",
+        ]
+    )
+    specs = [field_spec("company", {"type": "string"})]
+    cands = {c.value: c.features for c in document_candidates(Finder(doc, specs))["company"]}
+    whole = cands["AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"]
+    cut = cands["ENTERPRISE (SETIA ALAM) SDN BHD"]
+    assert whole["c_complete"] == 1.0 and whole["c_above_namey"] == 0.0
+    assert cut["c_complete"] == 0.0 and cut["c_above_namey"] == 1.0
+    assert cands["AIK HUAT HARDWARE"]["c_complete"] == 0.0  # no legal form ends it
