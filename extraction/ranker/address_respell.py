@@ -17,6 +17,7 @@ from extraction.ranker.respell import UNKNOWN, zipf
 
 KNOWN = 3.0  # Zipf frequency a respelling must reach: a common word, not a rare look-alike
 JOIN_GAIN = 2.0  # how much more common a joined word must be than the rarer of its parts
+LONGEST = 24  # longer tokens are no word to respell (and two swaps in them would cost quadratic)
 # what OCR reads a printed letter as (read -> printed), for print fonts
 LOOK_ALIKES: dict[str, tuple[str, ...]] = {
     "i": ("l",),
@@ -92,7 +93,7 @@ def _join_broken(tokens: list[str]) -> list[str]:
 @lru_cache(maxsize=16384)
 def respelled(word: str) -> str | None:
     """The common word an unknown lower-case ``word`` is a misreading of, or None."""
-    if zipf(word) >= UNKNOWN and word.isalpha():
+    if len(word) > LONGEST or (zipf(word) >= UNKNOWN and word.isalpha()):
         return None
     for edits in _readings(word):  # the fewest changes first
         found = sorted(

@@ -204,3 +204,10 @@ def test_an_item_line_with_a_postcode_like_code_ends_the_block() -> None:
         ["KEDAI RUNCIT", "USJ Summit, Subang Jaya", "22241 SCISSORS 18.00 SR", "TOTAL 18.00"]
     )
     assert not any("SCISSORS" in v for v in _values(doc))
+
+
+def test_a_very_long_ocr_token_is_left_as_read() -> None:
+    # a stranger's image can make the OCR read one endless token; it is no word to respell, and
+    # trying every pair of look-alike swaps in it would cost quadratic time
+    token = "lo" * 400
+    assert respell_address(f"Jalan {token}") == (f"Jalan {token}", 0)
