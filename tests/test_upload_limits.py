@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import tracemalloc
 from pathlib import Path
 
+import pytest
+from sqlmodel import Session
 from temporalio.client import Client
 
-from core.storage import sanitize_filename
-from tests.harness import make_settings, running_service
+from core.access import Principal
+from core.db import get_engine
+from core.errors import ServiceError
+from core.models import Batch, BatchFile, Project, Template
+from core.storage import open_storage, sanitize_filename
+from services.intake import STORE_AT_ONCE, Upload, store_batch
+from tests.harness import Service, make_settings, running_service
 
 
 def test_stored_names_are_sanitised() -> None:
@@ -70,3 +79,50 @@ async def test_an_oversized_request_is_refused_before_its_body_is_read(
         assert resp.status_code == 413
         assert resp.json()["statusCode"] == 413 and "Split it" in resp.json()["message"]
         assert not body_read
+
+
+def _uploads(bodies: list[bytes]) -> list[Upload]:
+    """Uploads whose size the framework did not report: only storing them finds it."""
+    return [Upload(f"f{i}.txt", "text/plain", None, io.BytesIO(b)) for i, b in enumerate(bodies)]
+
+
+async def _store(svc: Service, bodies: list[bytes]) -> tuple[Batch, list[BatchFile]]:
+    principal = Principal("tok", svc.org_id, None, frozenset())
+    with Session(get_engine(svc.settings.sqlalchemy_url), expire_on_commit=False) as session:
+        project = session.get(Project, svc.project_id)
+        template = session.get(Template, svc.templates["receipt"])
+        assert project is not None and template is not None
+        return await store_batch(
+            session, svc.settings, principal, _uploads(bodies), project, template, "stored"
+        )
+
+
+async def test_files_stored_together_each_keep_their_own_size_and_digest(
+    tmp_path: Path, temporal_client: Client
+) -> None:
+    settings = make_settings(tmp_path)
+    bodies = [bytes([65 + i]) * (1000 + 300 * i) for i in range(3 * STORE_AT_ONCE)]
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        batch, rows = await _store(svc, bodies)
+    storage = open_storage(settings)
+    assert batch.stored_at is not None
+    for row, body in zip(rows, bodies, strict=True):
+        assert (row.size, row.sha256) == (len(body), hashlib.sha256(body).hexdigest())
+        with storage.local_copy(row.storage_key) as path:
+            assert path.read_bytes() == body
+
+
+async def test_a_file_found_too_large_while_stored_refuses_the_batch_uncharged(
+    tmp_path: Path, temporal_client: Client
+) -> None:
+    settings = make_settings(tmp_path, max_file_size_mb=0.01)
+    bodies = [b"x" * 1000] * (2 * STORE_AT_ONCE)
+    bodies[STORE_AT_ONCE + 1] = b"x" * 20_000  # over the 10 KB limit, among files stored fine
+    async with running_service(settings, temporal_client, with_worker=False) as svc:
+        before = (await svc.http.get(f"/credits/{svc.org_id}")).json()["balance"]
+        with pytest.raises(ServiceError) as refused:
+            await _store(svc, bodies)
+        assert refused.value.status_code == 413
+        assert (await svc.http.get(f"/credits/{svc.org_id}")).json()["balance"] == before
+        listing = (await svc.http.get(f"/batch/{svc.org_id}")).json()
+        assert listing["pagination"]["total"] == 0
