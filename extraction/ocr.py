@@ -58,7 +58,7 @@ from extraction.ocr_boxes import FastRecBoxes, crop_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-3"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-4"
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -677,7 +677,9 @@ def fix_confusables(word: str) -> str:
         return (m.group(1) or "") + m.group(2).translate(str.maketrans("IlO|", "1101"))
     if not re.search(r"[01]", word) or not re.search(r"[A-Za-z]", word):
         return word
-    return re.sub(r"[A-Za-z0-9]+(?![.,]\d)", _fix_token, word)  # 'RM0.02' keeps its zero
+    # whole letter-digit runs only, and none that goes on into decimals: 'RM0.02' keeps its
+    # zero, and 'RM13.50' is not cut back to a run 'RM1' whose final '1' would read as 'I'
+    return re.sub(r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?![A-Za-z0-9]|[.,]\d)", _fix_token, word)
 
 
 def _fix_token(m: re.Match[str]) -> str:
