@@ -669,9 +669,15 @@ _DIGIT_IN_WORD = re.compile(r"(?<=[A-Za-z])[01](?=[A-Za-z.:,)]|$)|(?<=^)[0](?=[A
 _NUMERIC = re.compile(r"^([-+]?(?:RM|Rs\.?|[$€£])?)([0-9IlO|.,]*\d[0-9IlO|.,]*)$")
 
 
+# a '0' that starts a percentage and is followed by another digit: no percentage is printed with
+# a leading zero ('06%'), but the recogniser reads the '@' of 'GST @6%' as '0'
+_AT_PERCENT = re.compile(r"(?<![\d.,])0(?=\d+(?:[.,]\d+)?%)")
+
+
 def fix_confusables(word: str) -> str:
     """0/O and 1/l confusions: 'L0T' -> 'LOT', 'Leve1' -> 'Level' in words; 'RMI4.18' -> 'RM14.18',
-    '433O0' -> '43300' in numbers."""
+    '433O0' -> '43300' in numbers; '@' read as '0' before a rate: 'GST06%' -> 'GST@6%'."""
+    word = _AT_PERCENT.sub("@", word)
     m = _NUMERIC.match(word)
     if m and sum(c.isdigit() for c in m.group(2)) >= 2 and re.search(r"[IlO|]", m.group(2)):
         return (m.group(1) or "") + m.group(2).translate(str.maketrans("IlO|", "1101"))

@@ -18,7 +18,9 @@ def test_confusables_in_words_and_numbers() -> None:
     assert fix_confusables("(C0.REG:933109-X)") == "(CO.REG:933109-X)"
     assert fix_confusables("RMI4.18") == "RM14.18"
     assert fix_confusables("433O0") == "43300"
-    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00"):
+    assert fix_confusables("GST06%") == "GST@6%"  # '@' read as '0': no rate has a leading zero
+    assert fix_confusables("ZRL00%(Z)") == "ZRL@0%(Z)"
+    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00", "0.00%", "100%"):
         assert fix_confusables(keep) == keep
 
 
