@@ -58,7 +58,7 @@ from extraction.ocr_boxes import FastRecBoxes, crop_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-4"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-5"
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -82,6 +82,7 @@ class Setup:
     max_side: int = 2000  # larger scans are downscaled first
     upscale_small: bool = False  # upscale scans narrower than 800 px (what the previous engine did)
     respace: bool = True  # put back spaces where the line image shows a wide blank column run
+    blank_band: float = 0.15  # respace: share of a line box's height left out at top and bottom
     fixes: bool = (
         True  # NFKC, 0/O and 1/l confusions, date glued to time, split amounts and initials
     )
@@ -388,7 +389,7 @@ def _line_words(
     glyphs = [(t, c, b) for t, c, b in items] if items else []
     if glyphs and "".join(t for t, _c, _b in glyphs) == text.replace(" ", ""):
         if setup.respace:  # glyphs are single characters: group by the recogniser's spaces first
-            blank = _line_blank(gray, quad) if gray is not None else None
+            blank = _line_blank(gray, quad, setup.blank_band) if gray is not None else None
             k = 0
             for token in text.split():
                 chunk = glyphs[k : k + len(token)]
@@ -613,12 +614,14 @@ def _blank_columns(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.n
 Blank = tuple[np.ndarray, int, int] | None
 
 
-def _line_blank(gray: np.ndarray, quad: list) -> Blank:
-    """The columns of a line's bounding box that hold no dark pixel (once per line)."""
+def _line_blank(gray: np.ndarray, quad: list, band: float) -> Blank:
+    """The columns of a line's bounding box that hold no dark pixel (once per line), looked for
+    with ``band`` of the box's height left out at the top and at the bottom."""
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
     x0, x1, y0, y1 = int(min(xs)), int(max(xs)) + 1, int(min(ys)), int(max(ys)) + 1
-    blank = _blank_columns(gray, x0, y0, x1, y1)
+    cut = int(band * (y1 - y0))  # neighbouring lines' ascenders and descenders reach in
+    blank = _blank_columns(gray, x0, y0 + cut, x1, y1 - cut)
     return None if blank is None else (blank, max(0, x0), max(1, y1 - y0))
 
 

@@ -266,6 +266,11 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
         "current without the blank-column space restoration",
         lambda: _engine(respace=False),
     ),
+    "v6-fullbox": (
+        "current with blank columns looked for over a line's whole box (before: the neighbouring "
+        "lines' ink reaching into it hid spaces)",
+        lambda: _engine(blank_band=0.0),
+    ),
     "v6-nofix": ("current without the character fixes", lambda: _engine(fixes=False)),
     "v6-cls": ("current + the per-line 180-degree classifier", lambda: _engine(classify=True)),
     "v6-split": (

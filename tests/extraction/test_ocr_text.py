@@ -7,9 +7,20 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
+from PIL import Image, ImageDraw
+
 from extraction import TemplateSpec, extract_file
 from extraction.document import Word
-from extraction.ocr import _merge_initials, _merge_split_numbers, _split_parens, fix_confusables
+from extraction.ocr import (
+    DEFAULT,
+    _line_blank,
+    _merge_initials,
+    _merge_split_numbers,
+    _respace,
+    _split_parens,
+    fix_confusables,
+)
 
 
 def test_confusables_in_words_and_numbers() -> None:
@@ -66,3 +77,25 @@ def test_eval_tool_without_corpus(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert "No corpus" in proc.stdout
+
+
+def test_restored_space_looks_past_a_neighbouring_lines_ink() -> None:
+    # a 40 px line 'AB' + 'C' with an 18 px blank gap (above 0.32 of the height), and a
+    # descender of the line above reaching 3 px down into the line's box across the gap
+    page = Image.new("L", (80, 60), 255)
+    draw = ImageDraw.Draw(page)
+    glyphs = {"A": (10, 20), "B": (22, 32), "C": (50, 60)}
+    for x0, x1 in glyphs.values():
+        draw.rectangle((x0, 16, x1 - 1, 44), fill=0)
+    draw.rectangle((30, 10, 50, 12), fill=0)
+    gray = np.asarray(page.convert("RGB")).sum(axis=2, dtype=np.uint16)
+    quad = [[10, 10], [60, 10], [60, 50], [10, 50]]
+    boxes = [[[x0, 10], [x1, 10], [x1, 50], [x0, 50]] for x0, x1 in glyphs.values()]
+    chars = list(glyphs)
+    assert _respace(chars, boxes, _line_blank(gray, quad, 0.0)) == ["A", "B", "C"]
+    assert _respace(chars, boxes, _line_blank(gray, quad, DEFAULT.blank_band)) == [
+        "A",
+        "B",
+        " ",
+        "C",
+    ]
