@@ -58,7 +58,7 @@ from extraction.ocr_boxes import FastRecBoxes, crop_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-5"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-6"
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -675,12 +675,17 @@ _NUMERIC = re.compile(r"^([-+]?(?:RM|Rs\.?|[$€£])?)([0-9IlO|.,]*\d[0-9IlO|.,]
 # a '0' that starts a percentage and is followed by another digit: no percentage is printed with
 # a leading zero ('06%'), but the recogniser reads the '@' of 'GST @6%' as '0'
 _AT_PERCENT = re.compile(r"(?<![\d.,])0(?=\d+(?:[.,]\d+)?%)")
+# the M of the ringgit's 'RM' read as 'H', alone, after a label's colon or before an amount
+_RM_AS_RH = re.compile(r"^(.*:)?RH(?=$|\d+(?:,\d{3})*\.\d{2}$)")
+# a minus sign read twice before an amount ('--4.69')
+_DOUBLE_MINUS = re.compile(r"^--(?=\d)")
 
 
 def fix_confusables(word: str) -> str:
     """0/O and 1/l confusions: 'L0T' -> 'LOT', 'Leve1' -> 'Level' in words; 'RMI4.18' -> 'RM14.18',
-    '433O0' -> '43300' in numbers; '@' read as '0' before a rate: 'GST06%' -> 'GST@6%'."""
-    word = _AT_PERCENT.sub("@", word)
+    '433O0' -> '43300' in numbers; '@' read as '0' before a rate: 'GST06%' -> 'GST@6%'; the
+    ringgit's 'RM' read as 'RH' ('RH9.00' -> 'RM9.00'); a doubled minus ('--4.69' -> '-4.69')."""
+    word = _DOUBLE_MINUS.sub("-", _RM_AS_RH.sub(r"\1RM", _AT_PERCENT.sub("@", word)))
     m = _NUMERIC.match(word)
     if m and sum(c.isdigit() for c in m.group(2)) >= 2 and re.search(r"[IlO|]", m.group(2)):
         return (m.group(1) or "") + m.group(2).translate(str.maketrans("IlO|", "1101"))

@@ -31,7 +31,10 @@ def test_confusables_in_words_and_numbers() -> None:
     assert fix_confusables("433O0") == "43300"
     assert fix_confusables("GST06%") == "GST@6%"  # '@' read as '0': no rate has a leading zero
     assert fix_confusables("ZRL00%(Z)") == "ZRL@0%(Z)"
-    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00", "0.00%", "100%"):
+    assert fix_confusables("RH9.00") == "RM9.00"  # the M of 'RM' read as 'H'
+    assert fix_confusables("CASH:RH") == "CASH:RM"
+    assert fix_confusables("--4.69") == "-4.69"
+    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00", "0.00%", "100%", "RH-008#", "A--16-1"):
         assert fix_confusables(keep) == keep
 
 
