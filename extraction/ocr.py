@@ -54,11 +54,12 @@ from PIL import Image
 from extraction import ocr_models
 from extraction.document import Word
 from extraction.ocr_boxes import FastRecBoxes, crop_lines
+from extraction.ocr_gaps import gap_lines
 
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-6"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-7"
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -83,6 +84,7 @@ class Setup:
     upscale_small: bool = False  # upscale scans narrower than 800 px (what the previous engine did)
     respace: bool = True  # put back spaces where the line image shows a wide blank column run
     blank_band: float = 0.15  # respace: share of a line box's height left out at top and bottom
+    read_gaps: bool = True  # recognise ink the detector passed over in its rows' gaps
     fixes: bool = (
         True  # NFKC, 0/O and 1/l confusions, date glued to time, split amounts and initials
     )
@@ -365,12 +367,32 @@ def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:
     # three times the grey level, in integers: the blank-column test only compares levels
     gray = rgb.sum(axis=2, dtype=np.uint16) if setup.respace else None
     items = out.word_results if len(out.word_results) == len(out.txts) else [None] * len(out.txts)
-    lines = []
-    for quad, text, score, wr in zip(out.boxes, out.txts, out.scores, items):
+    placed: list[tuple[float, Line]] = []
+    for i, (quad, text, score, wr) in enumerate(zip(out.boxes, out.txts, out.scores, items)):
         quad = [[float(x), float(y)] for x, y in quad]
         words = _line_words(quad, text, float(score), wr, gray, scale, setup)
-        lines.append(Line([[x / scale, y / scale] for x, y in quad], float(score), words))
-    return lines
+        placed.append((i, Line([[x / scale, y / scale] for x, y in quad], float(score), words)))
+    if setup.read_gaps and gray is not None:
+        quads = [[[float(x), float(y)] for x, y in q] for q in out.boxes]
+        for place, quad, text, score in gap_lines(
+            rgb, gray, quads, _recogniser(setup), setup.text_score
+        ):
+            words = _line_words(quad, text, score, None, gray, scale, setup)
+            placed.append((place, Line([[x / scale, y / scale] for x, y in quad], score, words)))
+    return [line for _place, line in sorted(placed, key=lambda pl: pl[0])]
+
+
+def _recogniser(setup: Setup) -> Any:
+    """The engine's text recogniser as a function of crops (BGR) to (text, confidence) pairs."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    recogniser = get_engine(setup).text_rec
+
+    def recognise(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        res = recogniser(TextRecInput(img=crops, return_word_box=False))
+        return list(zip(res.txts or [], (float(s) for s in res.scores or [])))
+
+    return recognise
 
 
 def _line_words(
