@@ -98,7 +98,8 @@ def gap_lines(
             continue
         pad = int(0.15 * h)  # the detected lines' own margins
         for ink in _ink(gray, int(left) + pad, int(right) - pad, y0, y1, (lo, hi)):
-            if not any(_overlaps(ink, f) for f in found):
+            # ink inside another detected line (one of another row or size) is read already
+            if not any(_overlaps(ink, f) for f in found) and not _covered(ink, boxes):
                 found.append(ink)
                 places.append(i + (0.5 if left >= bx1 else -0.5))
     if not found:
@@ -119,3 +120,16 @@ def gap_lines(
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _covered(
+    ink: tuple[int, int, int, int], boxes: list[tuple[float, float, float, float]]
+) -> bool:
+    """Whether a detected line's box holds a third or more of the ink's box."""
+    area = max(1, (ink[2] - ink[0]) * (ink[3] - ink[1]))
+    for x0, y0, x1, y1 in boxes:
+        w = min(ink[2], x1) - max(ink[0], x0)
+        h = min(ink[3], y1) - max(ink[1], y0)
+        if w > 0 and h > 0 and w * h >= area / 3:
+            return True
+    return False
