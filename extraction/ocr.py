@@ -26,8 +26,8 @@ restoration (blank columns looked for in the middle 70 % of a line's box: the as
 descenders of neighbouring lines reaching into the box hid many real spaces), the ink the detector
 passes over in its rows' gaps read again (``extraction/ocr_gaps.py``: lone ':' and '1'), the
 character fixes and stray accents dropped on unaccented pages. With the last three on an AMD EPYC
-with AVX512-VNNI, all 250 corpus receipts: 0.852 exact (0.896 ignoring spaces), 0.79 CPU-s,
-529 MB; before them 0.841 (0.887), 0.85 CPU-s, 528 MB (figures in README.md). The other options
+with AVX512-VNNI, all 250 corpus receipts: 0.857 exact (0.901 ignoring spaces), 0.76 CPU-s,
+528 MB; before them 0.841 (0.887), 0.74 CPU-s, 528 MB (figures in README.md). The other options
 lost on accuracy, cost or memory: OpenVINO (bf16 where the CPU has it: 40 % less CPU, but 800+ MB
 resident even with its shape cache bounded, also with detection left on ONNX Runtime), other
 detection sizes, upscaling, two-scale voting, deskew, growing detected regions more (unclip ratio
