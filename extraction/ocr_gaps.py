@@ -3,8 +3,10 @@
 The detector misses isolated narrow glyphs, above all the column of ':' between a receipt's
 labels and values and a lone quantity '1' before an item, while the recogniser reads them well
 once given a crop. So each gap between two detected lines of one row, and the stretch between the
-page's text margin and a row's first line, is looked at in the image: if it holds ink of about
-the row's height, that ink is cropped and recognised like any detected line.
+page's text margin and a row's first line, is looked at in the image: ink that is clear of the
+row's top and bottom edges, at least a fifth of the row's height and not inside another detected
+line's box is cropped and recognised like any detected line; readings of nothing but dots, dashes
+or quotes (specks and rules) are dropped.
 """
 
 from __future__ import annotations
