@@ -266,6 +266,21 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
         "current without the blank-column space restoration",
         lambda: _engine(respace=False),
     ),
+    "v6-fullbox": (
+        "current with blank columns looked for over a line's whole box (before: the neighbouring "
+        "lines' ink reaching into it hid spaces)",
+        lambda: _engine(blank_band=0.0),
+    ),
+    "v6-nogaps": (
+        "current without reading the ink in its rows' gaps (the lone ':' and '1' the detector "
+        "passes over)",
+        lambda: _engine(read_gaps=False),
+    ),
+    "v6-before-gaps": (
+        "the set-up before the gaps were read and blank columns looked for in a band (the "
+        "character fixes as now)",
+        lambda: _engine(read_gaps=False, blank_band=0.0),
+    ),
     "v6-nofix": ("current without the character fixes", lambda: _engine(fixes=False)),
     "v6-cls": ("current + the per-line 180-degree classifier", lambda: _engine(classify=True)),
     "v6-split": (

@@ -5,11 +5,23 @@ from __future__ import annotations
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from extraction import TemplateSpec, extract_file
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from extraction import TemplateSpec, extract_file, ocr
 from extraction.document import Word
-from extraction.ocr import _merge_initials, _merge_split_numbers, _split_parens, fix_confusables
+from extraction.ocr import (
+    DEFAULT,
+    _line_blank,
+    _merge_initials,
+    _merge_split_numbers,
+    _respace,
+    _split_parens,
+    fix_confusables,
+)
 
 
 def test_confusables_in_words_and_numbers() -> None:
@@ -18,7 +30,13 @@ def test_confusables_in_words_and_numbers() -> None:
     assert fix_confusables("(C0.REG:933109-X)") == "(CO.REG:933109-X)"
     assert fix_confusables("RMI4.18") == "RM14.18"
     assert fix_confusables("433O0") == "43300"
-    for keep in ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1"):
+    assert fix_confusables("GST06%") == "GST@6%"  # '@' read as '0': no rate has a leading zero
+    assert fix_confusables("ZRL00%(Z)") == "ZRL@0%(Z)"
+    assert fix_confusables("RH9.00") == "RM9.00"  # the M of 'RM' read as 'H'
+    assert fix_confusables("CASH:RH") == "CASH:RM"
+    assert fix_confusables("--4.69") == "-4.69"
+    kept = ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00", "0.00%", "100%")
+    for keep in (*kept, "RH-008#", "A--16-1"):
         assert fix_confusables(keep) == keep
 
 
@@ -64,3 +82,43 @@ def test_eval_tool_without_corpus(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert "No corpus" in proc.stdout
+
+
+def test_restored_space_looks_past_a_neighbouring_lines_ink() -> None:
+    # a 40 px line 'AB' + 'C' with an 18 px blank gap (above 0.32 of the height), and a
+    # descender of the line above reaching 3 px down into the line's box across the gap
+    page = Image.new("L", (80, 60), 255)
+    draw = ImageDraw.Draw(page)
+    glyphs = {"A": (10, 20), "B": (22, 32), "C": (50, 60)}
+    for x0, x1 in glyphs.values():
+        draw.rectangle((x0, 16, x1 - 1, 44), fill=0)
+    draw.rectangle((30, 10, 50, 12), fill=0)
+    gray = np.asarray(page.convert("RGB")).sum(axis=2, dtype=np.uint16)
+    quad = [[10, 10], [60, 10], [60, 50], [10, 50]]
+    boxes = [[[x0, 10], [x1, 10], [x1, 50], [x0, 50]] for x0, x1 in glyphs.values()]
+    chars = list(glyphs)
+    assert _respace(chars, boxes, _line_blank(gray, quad, 0.0)) == ["A", "B", "C"]
+    assert _respace(chars, boxes, _line_blank(gray, quad, DEFAULT.blank_band)) == [
+        "A",
+        "B",
+        " ",
+        "C",
+    ]
+
+
+def test_colons_the_detector_passes_over_are_read() -> None:
+    # labels, a column of lone ':' and values, as many receipts print them: the detector finds
+    # no text line around a lone ':', the gaps of its rows are read again
+    page = Image.new("RGB", (700, 900), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.load_default(size=22)
+    rows = [("Sub-Total", "25.60"), ("Grand Total", "3.90"), ("Payment", "5.00")]
+    for k, (label, value) in enumerate(rows):
+        y = 100 + 40 * k
+        draw.text((60, y), label, fill="black", font=font)
+        draw.text((330, y), ":", fill="black", font=font)
+        draw.text((520, y), value, fill="black", font=font)
+    page = page.resize((350, 450))
+    assert ":" not in [w.text for w in ocr.ocr_words(page, replace(DEFAULT, read_gaps=False))]
+    words = ocr.ocr_words(page)
+    assert " ".join(w.text for w in words) == "Sub-Total : 25.60 Grand Total : 3.90 Payment : 5.00"
