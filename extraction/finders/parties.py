@@ -114,7 +114,9 @@ def _letters(text: str) -> int:
     return len(re.findall(r"[A-Za-zÀ-ÿ]", text))
 
 
-def _is_name_like(text: str) -> bool:
+def is_name_like(text: str) -> bool:
+    """Text that may be a name: letters, no notice or sentence, no e-mail, web address or date,
+    few digits."""
     t = text.strip()
     if _letters(t) < 3 or NOT_A_NAME.match(t):
         return False
@@ -193,7 +195,7 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
         above = near(lines[line.index - 1], below=False)
         if (
             above is not None
-            and _is_name_like(above.text)
+            and is_name_like(above.text)
             and not re.search(r"\d", above.text)
             and not LEGAL_FORM.search(above.text)
         ):
@@ -216,18 +218,18 @@ def top_name(doc: Document) -> Candidate | None:
         return None
     for line in doc.pages[0].lines[:8]:
         seg = max(line.segments, key=lambda s: _letters(s.text))
-        if _is_name_like(seg.text):
+        if is_name_like(seg.text):
             return Candidate(clean_name(seg.text), 0.4, line.page, seg.box, seg.text, "top")
     return None
 
 
 def _party_name_like(text: str) -> bool:
-    """A party's name: as ``_is_name_like``, and a name ending in an abbreviated legal form
+    """A party's name: as ``is_name_like``, and a name ending in an abbreviated legal form
     ('Amazon Web Services, Inc.') is no sentence."""
     t = text.strip()
-    if _is_name_like(t):
+    if is_name_like(t):
         return True
-    return bool(ABBREVIATION_END.search(t)) and _is_name_like(t[:-1])
+    return bool(ABBREVIATION_END.search(t)) and is_name_like(t[:-1])
 
 
 ABBREVIATION_END = re.compile(r"(?<![A-Za-z])(?:[A-Za-z]{1,4}\.){1,3}$")  # 'Inc.', 'S.A.', 'a.G.'
@@ -329,7 +331,7 @@ def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> 
             continue
         seg = other.segments[0]
         gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
-        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not _is_name_like(seg.text):
+        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not is_name_like(seg.text):
             continue
         if (
             re.match(r"[\w .\-/]{0,30}:", seg.text)
@@ -368,12 +370,12 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
     if not below or below[0].box[1] - seg.box[3] > 0.8 * h:
         return text
     nxt = below[0].text.strip()
-    if SALUTATION.match(text) and _is_name_like(nxt):
+    if SALUTATION.match(text) and is_name_like(nxt):
         return f"{text} {nxt}"
     if (
         not LEGAL_FORM.search(text)
         and LEGAL_FORM.search(nxt)
-        and _is_name_like(nxt)
+        and is_name_like(nxt)
         and not POSTCODE_CITY.search(nxt)
         and not STREET.search(nxt)
     ):
@@ -564,7 +566,7 @@ def capital_line_name(doc: Document) -> Candidate | None:
         for line in page.lines:
             for seg in line.segments:
                 m = CAPITAL_LINE.match(seg.text)
-                if m and _letters(m.group("name")) >= 2 and _is_name_like(m.group("name")):
+                if m and _letters(m.group("name")) >= 2 and is_name_like(m.group("name")):
                     name = clean_text(f"{m.group('name')} {m.group('form')}")
                     return Candidate(name, 0.6, line.page, seg.box, seg.text, "capital-line")
     return None
@@ -599,7 +601,7 @@ def wrapped_name_above(
     if (
         abs(seg.box[0] - box[0]) > 0.5 * h
         or not (-0.3 * h <= gap < 0.6 * h and 0.85 < ratio < 1.15)
-        or not _is_name_like(text)
+        or not is_name_like(text)
         or re.search(r"\d|[:@]", text)
         or LEGAL_FORM.search(text)
         or fold(text) in fold(str(cand.value))
@@ -627,7 +629,7 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
             break
         for seg in line.segments:
             text = seg.text.strip()
-            if not _is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
+            if not is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
                 continue
             if i > 0 and any(re.search(r"[●•·|]| - ", s.text) for s in lines[i - 1].segments):
                 continue  # under a sender line: the recipient's window

@@ -21,7 +21,7 @@ from extraction.finders.parties import (
     LEGAL_FORM,
     PHONE_ONLY,
     REG_NO_ONLY,
-    _is_name_like,
+    is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker.address_respell import respell_address
@@ -352,7 +352,7 @@ def _line_info(line: Line, text: str) -> dict:
         "date": bool(find_dates(text)),
         "legal": bool(LEGAL_FORM.search(text)),
         "reg": bool(REG_NO_ONLY.match(text)),
-        "name": _is_name_like(text),
+        "name": is_name_like(text),
         # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
         # (an item line whose code looks like a postcode still ends with its price)
         "amount": any(a[3] for a in find_amounts(text))

@@ -23,8 +23,8 @@ from extraction.finders.parties import (
     LEGAL_FORM,
     NOT_A_NAME,
     STRONG_FORM,
-    _is_name_like,
     clean_name,
+    is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
@@ -120,7 +120,7 @@ def _text_features(text: str) -> dict[str, float]:
         "legal": float(bool(LEGAL_FORM.search(text))),
         "strong_form": float(bool(STRONG_FORM.search(text))),
         "not_name": float(bool(NOT_A_NAME.match(text.strip()))),
-        "name_like": float(_is_name_like(text)),
+        "name_like": float(is_name_like(text)),
         "addr_words": float(len(ADDRESS_WORD.findall(text))),
         "stop": float(bool(ADDRESS_STOP.search(text))),
         "phone": float(bool(PHONE.search(text))),
@@ -179,7 +179,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 pieces.append((text.split(":", 1)[1], segs, _joined))
                 after_colon.add(text.split(":", 1)[1])
         below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
-        line_name_like = _is_name_like(_line_text(line))
+        line_name_like = is_name_like(_line_text(line))
         for text, segs, joined in pieces:
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
