@@ -50,6 +50,8 @@ PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
+# 'OWNED BY: CHEF LEE SDN BHD', 'Operated by: ...': a label naming the owner, no part of the name
+OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNORECASE)
 
 
 # legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', '5/B'
@@ -82,6 +84,9 @@ def fix_legal_form(text: str) -> str:
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
+    owner = OWNER_LABEL.match(s)
+    if owner and STRONG_FORM.search(s[owner.end() :]):
+        s = s[owner.end() :]
     title = TITLE_AFTER_NAME.search(s)
     if title and _letters(s[: title.start()]) >= 2:
         s = s[
