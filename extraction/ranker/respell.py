@@ -23,6 +23,7 @@ KNOWN_LONG = 2.0  # ... of a word of six letters or more (rarer, but seldom ther
 UNKNOWN = 1.0  # below this in every language a token is a fragment, not a word
 DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 TOKEN = re.compile(r"\S+")
+ARTICLE_COLON = re.compile(r"(?:the|an):", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -61,14 +62,19 @@ def split_glued(word: str) -> list[str] | None:
 def repair(value: str) -> tuple[str, list[str]]:
     """``value`` with the repairs made outright and their kinds: 'join' (a word OCR broke in two,
     'GA RDENIA' -> 'GARDENIA') and 'digits' (digits among a word's letters read as the letters
-    they resemble, 'F00DICIOUS' -> 'FOODICIOUS'). A printed name is seldom a fragment beside
+    they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), and 'mark' (a colon after an article, 'THE:
+    TOAST'). A printed name is seldom a fragment beside
     another fragment, nor a word with a zero inside, so the repaired reading replaces the
     printed one instead of competing with it: too few training receipts carry these errors for
     the ranker to learn to prefer the repair."""
     words = TOKEN.findall(value)
     kinds: list[str] = []
-    fixed = [_digits_to_letters(w) for w in words]
-    if fixed != words:
+    # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread
+    unmarked = [w.rstrip(":") if ARTICLE_COLON.fullmatch(w) else w for w in words]
+    if unmarked != words:
+        kinds.append("mark")
+    fixed = [_digits_to_letters(w) for w in unmarked]
+    if fixed != unmarked:
         kinds.append("digits")
     joined = _join_broken(fixed)
     if joined != fixed:

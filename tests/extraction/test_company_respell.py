@@ -105,3 +105,8 @@ def test_a_name_printed_over_three_lines_is_whole_only_from_its_first_line() -> 
     assert whole["c_complete"] == 1.0 and whole["c_above_namey"] == 0.0
     assert cut["c_complete"] == 0.0 and cut["c_above_namey"] == 1.0
     assert cands["AIK HUAT HARDWARE"]["c_complete"] == 0.0  # no legal form ends it
+
+
+def test_a_colon_after_an_article_is_a_misread_mark() -> None:
+    assert repair("THE: TOAST F&B SDN BHD") == ("THE TOAST F&B SDN BHD", ["mark"])
+    assert repair("OWNED BY: KEDAI MAJU")[1] == []  # a label's colon stays
