@@ -49,6 +49,23 @@ REG_NO_ONLY = re.compile(
 PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
+# countries, spelled out: an address ends with one (a line after it is a branch name, a phone or
+# a tax line)
+_COUNTRY_NAMES = (
+    "malaysia, singapore, indonesia, thailand, philippines, vietnam, brunei, china, hong kong, "
+    "taiwan, japan, korea, india, australia, new zealand, canada, usa, u.s.a, united states, "
+    "america, mexico, brazil, united kingdom, uk, england, scotland, wales, ireland, france, "
+    "germany, deutschland, netherlands, belgium, luxembourg, switzerland, austria, italy, italia, "
+    "spain, espana, portugal, morocco"
+)
+COUNTRIES = tuple(n.strip() for n in _COUNTRY_NAMES.split(","))
+COUNTRY_END = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in COUNTRIES)
+    + r")[\s.,;)]*$",
+    re.I,
+)
+
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 # 'OWNED BY: CHEF LEE SDN BHD', 'Operated by: ...': a label naming the owner, no part of the name
 OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNORECASE)
@@ -512,7 +529,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
             continue
         parts.append(text)
         boxes.append(line.box)
-        if len(parts) >= 6:
+        if len(parts) >= 6 or COUNTRY_END.search(text):
             break
     if not parts:
         return None
