@@ -486,6 +486,10 @@ CITY_LINE = re.compile(
 )
 
 
+# 'Site: 2076', 'Counter : 3': a label and its value, printed under an address, not in it
+LABEL_LINE = re.compile(r"^[A-Za-z][A-Za-z.]*(?:\s[A-Za-z.]+)?\s*:\s*\S+$")
+
+
 def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
     """Address lines after the company line, until a phone, tax number or title line."""
     if not doc.pages or not doc.pages[0].lines:
@@ -503,7 +507,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
         text = re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
         if not text:
             continue
-        if PHONE_ONLY.match(text) and parts:
+        if parts and (PHONE_ONLY.match(text) or LABEL_LINE.match(text)):
             break
         if find_dates(text):
             if parts:
