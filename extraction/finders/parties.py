@@ -77,6 +77,8 @@ SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OB]N(\.?\s?)[B83D][HN][D0O](
 GLUED_SDN_BHD = re.compile(r"(?<=[A-Za-z]{3})(?=[S5$][D0O]N\.?\s?[B83][HN][D0O](?![A-Za-z0-9]))")
 LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
 GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a space read as '_'
+# 'S/BS19537-X)': a registration number glued to the legal form, its '(' read as 'S' or lost
+GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))", re.IGNORECASE)
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 
@@ -94,7 +96,7 @@ def fix_legal_form(text: str) -> str:
     text = SDN_BHD_READ.sub(
         lambda m: f"SDN{m.group(1).strip() or ''} BHD", GLUED_SDN_BHD.sub(" ", text)
     )
-    text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
+    text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
     return S_B_READ.sub("S/B", text)
 
 

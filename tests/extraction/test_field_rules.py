@@ -180,3 +180,10 @@ def test_a_label_naming_the_owner_is_no_part_of_the_name() -> None:
     assert clean_name("PAY BY: CASH") == "PAY BY: CASH"  # no registered name after it
     # without a colon, 'OWN BY' may be how the shop writes its name
     assert clean_name("32 PUB & BISTRO OWN BY CNU TRADING") == "32 PUB & BISTRO OWN BY CNU TRADING"
+
+
+def test_a_registration_number_glued_to_the_legal_form_goes() -> None:
+    # the '(' before the number read as 'S' or lost: the legal form ends the name all the same
+    assert clean_name("99 SPEED MART S/BS19537-X)") == "99 SPEED MART S/B"
+    assert clean_name("ACME SDN BHD12345-X") == "ACME SDN BHD"
+    assert clean_name("XYZ S/B") == "XYZ S/B"
