@@ -24,6 +24,7 @@ UNKNOWN = 1.0  # below this in every language a token is a fragment, not a word
 DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 TOKEN = re.compile(r"\S+")
 ARTICLE_COLON = re.compile(r"(?:the|an):", re.IGNORECASE)
+TITLE_GLUED = re.compile(r"^((?:mr|mrs|dr)\.)(?=[a-z])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -63,14 +64,20 @@ def repair(value: str) -> tuple[str, list[str]]:
     """``value`` with the repairs made outright and their kinds: 'join' (a word OCR broke in two,
     'GA RDENIA' -> 'GARDENIA') and 'digits' (digits among a word's letters read as the letters
     they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), and 'mark' (a colon after an article, 'THE:
-    TOAST'). A printed name is seldom a fragment beside
+    TOAST'; no space after a title, 'MR.D.I.Y.'). A printed name is seldom a fragment beside
     another fragment, nor a word with a zero inside, so the repaired reading replaces the
     printed one instead of competing with it: too few training receipts carry these errors for
     the ranker to learn to prefer the repair."""
     words = TOKEN.findall(value)
     kinds: list[str] = []
-    # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread
-    unmarked = [w.rstrip(":") if ARTICLE_COLON.fullmatch(w) else w for w in words]
+    # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread; 'MR.D.I.Y.':
+    # a title's full stop is followed by a space
+    unmarked = [
+        p
+        for w in words
+        for p in ([w.rstrip(":")] if ARTICLE_COLON.fullmatch(w) else TITLE_GLUED.split(w))
+        if p
+    ]
     if unmarked != words:
         kinds.append("mark")
     fixed = [_digits_to_letters(w) for w in unmarked]

@@ -110,3 +110,9 @@ def test_a_name_printed_over_three_lines_is_whole_only_from_its_first_line() -> 
 def test_a_colon_after_an_article_is_a_misread_mark() -> None:
     assert repair("THE: TOAST F&B SDN BHD") == ("THE TOAST F&B SDN BHD", ["mark"])
     assert repair("OWNED BY: KEDAI MAJU")[1] == []  # a label's colon stays
+
+
+def test_a_title_glued_to_the_next_word_is_spaced() -> None:
+    assert repair("MR.D.I.Y. (M) SDN BHD") == ("MR. D.I.Y. (M) SDN BHD", ["mark"])
+    assert repair("MR. D.I.Y. (M) SDN BHD")[1] == []
+    assert repair("MRDIY TRADING")[1] == []
