@@ -49,7 +49,26 @@ REG_NO_ONLY = re.compile(
 PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")
 
 
+# countries, spelled out: an address ends with one (a line after it is a branch name, a phone or
+# a tax line)
+_COUNTRY_NAMES = (
+    "malaysia, singapore, indonesia, thailand, philippines, vietnam, brunei, china, hong kong, "
+    "taiwan, japan, korea, india, australia, new zealand, canada, usa, u.s.a, united states, "
+    "america, mexico, brazil, united kingdom, uk, england, scotland, wales, ireland, france, "
+    "germany, deutschland, netherlands, belgium, luxembourg, switzerland, austria, italy, italia, "
+    "spain, espana, portugal, morocco"
+)
+COUNTRIES = tuple(n.strip() for n in _COUNTRY_NAMES.split(","))
+COUNTRY_END = re.compile(
+    r"(?<![A-Za-z])(?:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in COUNTRIES)
+    + r")[\s.,;)]*$",
+    re.I,
+)
+
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
+# 'OWNED BY: CHEF LEE SDN BHD', 'Operated by: ...': a label naming the owner, no part of the name
+OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNORECASE)
 
 
 # legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', '5/B'
@@ -58,6 +77,8 @@ SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OB]N(\.?\s?)[B83D][HN][D0O](
 GLUED_SDN_BHD = re.compile(r"(?<=[A-Za-z]{3})(?=[S5$][D0O]N\.?\s?[B83][HN][D0O](?![A-Za-z0-9]))")
 LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
 GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a space read as '_'
+# 'S/BS19537-X)': a registration number glued to the legal form, its '(' read as 'S' or lost
+GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))", re.IGNORECASE)
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 
@@ -75,13 +96,16 @@ def fix_legal_form(text: str) -> str:
     text = SDN_BHD_READ.sub(
         lambda m: f"SDN{m.group(1).strip() or ''} BHD", GLUED_SDN_BHD.sub(" ", text)
     )
-    text = GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text))
+    text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
     return S_B_READ.sub("S/B", text)
 
 
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
+    owner = OWNER_LABEL.match(s)
+    if owner and STRONG_FORM.search(s[owner.end() :]):
+        s = s[owner.end() :]
     title = TITLE_AFTER_NAME.search(s)
     if title and _letters(s[: title.start()]) >= 2:
         s = s[
@@ -114,7 +138,9 @@ def _letters(text: str) -> int:
     return len(re.findall(r"[A-Za-zÀ-ÿ]", text))
 
 
-def _is_name_like(text: str) -> bool:
+def is_name_like(text: str) -> bool:
+    """Text that may be a name: letters, no notice or sentence, no e-mail, web address or date,
+    few digits."""
     t = text.strip()
     if _letters(t) < 3 or NOT_A_NAME.match(t):
         return False
@@ -193,7 +219,7 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
         above = near(lines[line.index - 1], below=False)
         if (
             above is not None
-            and _is_name_like(above.text)
+            and is_name_like(above.text)
             and not re.search(r"\d", above.text)
             and not LEGAL_FORM.search(above.text)
         ):
@@ -216,18 +242,18 @@ def top_name(doc: Document) -> Candidate | None:
         return None
     for line in doc.pages[0].lines[:8]:
         seg = max(line.segments, key=lambda s: _letters(s.text))
-        if _is_name_like(seg.text):
+        if is_name_like(seg.text):
             return Candidate(clean_name(seg.text), 0.4, line.page, seg.box, seg.text, "top")
     return None
 
 
 def _party_name_like(text: str) -> bool:
-    """A party's name: as ``_is_name_like``, and a name ending in an abbreviated legal form
+    """A party's name: as ``is_name_like``, and a name ending in an abbreviated legal form
     ('Amazon Web Services, Inc.') is no sentence."""
     t = text.strip()
-    if _is_name_like(t):
+    if is_name_like(t):
         return True
-    return bool(ABBREVIATION_END.search(t)) and _is_name_like(t[:-1])
+    return bool(ABBREVIATION_END.search(t)) and is_name_like(t[:-1])
 
 
 ABBREVIATION_END = re.compile(r"(?<![A-Za-z])(?:[A-Za-z]{1,4}\.){1,3}$")  # 'Inc.', 'S.A.', 'a.G.'
@@ -329,7 +355,7 @@ def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> 
             continue
         seg = other.segments[0]
         gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
-        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not _is_name_like(seg.text):
+        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not is_name_like(seg.text):
             continue
         if (
             re.match(r"[\w .\-/]{0,30}:", seg.text)
@@ -368,12 +394,12 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
     if not below or below[0].box[1] - seg.box[3] > 0.8 * h:
         return text
     nxt = below[0].text.strip()
-    if SALUTATION.match(text) and _is_name_like(nxt):
+    if SALUTATION.match(text) and is_name_like(nxt):
         return f"{text} {nxt}"
     if (
         not LEGAL_FORM.search(text)
         and LEGAL_FORM.search(nxt)
-        and _is_name_like(nxt)
+        and is_name_like(nxt)
         and not POSTCODE_CITY.search(nxt)
         and not STREET.search(nxt)
     ):
@@ -462,6 +488,10 @@ CITY_LINE = re.compile(
 )
 
 
+# 'Site: 2076', 'Counter : 3': a label and its value, printed under an address, not in it
+LABEL_LINE = re.compile(r"^[A-Za-z][A-Za-z.]*(?:\s[A-Za-z.]+)?\s*:\s*\S+$")
+
+
 def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
     """Address lines after the company line, until a phone, tax number or title line."""
     if not doc.pages or not doc.pages[0].lines:
@@ -479,7 +509,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
         text = re.sub(r"\s+", " ", " ".join(s.text for s in line.segments)).strip()
         if not text:
             continue
-        if PHONE_ONLY.match(text) and parts:
+        if parts and (PHONE_ONLY.match(text) or LABEL_LINE.match(text)):
             break
         if find_dates(text):
             if parts:
@@ -505,7 +535,7 @@ def address_after(doc: Document, name: Candidate | None) -> Candidate | None:
             continue
         parts.append(text)
         boxes.append(line.box)
-        if len(parts) >= 6:
+        if len(parts) >= 6 or COUNTRY_END.search(text):
             break
     if not parts:
         return None
@@ -564,7 +594,7 @@ def capital_line_name(doc: Document) -> Candidate | None:
         for line in page.lines:
             for seg in line.segments:
                 m = CAPITAL_LINE.match(seg.text)
-                if m and _letters(m.group("name")) >= 2 and _is_name_like(m.group("name")):
+                if m and _letters(m.group("name")) >= 2 and is_name_like(m.group("name")):
                     name = clean_text(f"{m.group('name')} {m.group('form')}")
                     return Candidate(name, 0.6, line.page, seg.box, seg.text, "capital-line")
     return None
@@ -599,7 +629,7 @@ def wrapped_name_above(
     if (
         abs(seg.box[0] - box[0]) > 0.5 * h
         or not (-0.3 * h <= gap < 0.6 * h and 0.85 < ratio < 1.15)
-        or not _is_name_like(text)
+        or not is_name_like(text)
         or re.search(r"\d|[:@]", text)
         or LEGAL_FORM.search(text)
         or fold(text) in fold(str(cand.value))
@@ -627,7 +657,7 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
             break
         for seg in line.segments:
             text = seg.text.strip()
-            if not _is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
+            if not is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
                 continue
             if i > 0 and any(re.search(r"[●•·|]| - ", s.text) for s in lines[i - 1].segments):
                 continue  # under a sender line: the recipient's window

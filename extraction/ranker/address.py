@@ -18,10 +18,11 @@ from extraction.finders.locate import fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
     ADDRESS_WORD,
+    COUNTRIES,
     LEGAL_FORM,
     PHONE_ONLY,
     REG_NO_ONLY,
-    _is_name_like,
+    is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker.address_respell import respell_address
@@ -75,15 +76,9 @@ STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
     r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
-# the names that end an address: countries and the states or provinces of several countries,
-# spelled out (a line after one is usually a branch name, a phone or a tax line)
-_COUNTRIES = (
-    "malaysia, singapore, indonesia, thailand, philippines, vietnam, brunei, china, hong kong, "
-    "taiwan, japan, korea, india, australia, new zealand, canada, usa, u.s.a, united states, "
-    "america, mexico, brazil, united kingdom, uk, england, scotland, wales, ireland, france, "
-    "germany, deutschland, netherlands, belgium, luxembourg, switzerland, austria, italy, italia, "
-    "spain, espana, portugal, morocco"
-)
+# the names that end an address: countries (``parties.COUNTRIES``) and the states or provinces
+# of several countries, spelled out (a line after one is usually a branch name, a phone or a
+# tax line)
 _STATES = (
     # Malaysia's states and federal territories
     "johor, kedah, kelantan, melaka, malacca, negeri sembilan, pahang, perak, perlis, "
@@ -93,7 +88,7 @@ _STATES = (
     "new south wales, victoria, queensland, tasmania, ontario, quebec, alberta, manitoba, "
     "british columbia, nova scotia, california, texas, florida, new york, illinois, washington"
 )
-REGION_NAMES = tuple(n.strip() for n in f"{_COUNTRIES}, {_STATES}".split(","))
+REGION_NAMES = (*COUNTRIES, *(n.strip() for n in _STATES.split(",")))
 REGION_END = re.compile(
     r"(?<![A-Za-z])(?:"
     + "|".join(
@@ -352,7 +347,7 @@ def _line_info(line: Line, text: str) -> dict:
         "date": bool(find_dates(text)),
         "legal": bool(LEGAL_FORM.search(text)),
         "reg": bool(REG_NO_ONLY.match(text)),
-        "name": _is_name_like(text),
+        "name": is_name_like(text),
         # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
         # (an item line whose code looks like a postcode still ends with its price)
         "amount": any(a[3] for a in find_amounts(text))

@@ -23,13 +23,13 @@ from extraction.finders.parties import (
     LEGAL_FORM,
     NOT_A_NAME,
     STRONG_FORM,
-    _is_name_like,
     clean_name,
+    is_name_like,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
 from extraction.ranker.company import company_features, neighbour_features
-from extraction.ranker.respell import readings, respace, unknown_share
+from extraction.ranker.respell import readings, repair, respace, unknown_share
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
 ADDRESS_LINES = 22
@@ -120,7 +120,7 @@ def _text_features(text: str) -> dict[str, float]:
         "legal": float(bool(LEGAL_FORM.search(text))),
         "strong_form": float(bool(STRONG_FORM.search(text))),
         "not_name": float(bool(NOT_A_NAME.match(text.strip()))),
-        "name_like": float(_is_name_like(text)),
+        "name_like": float(is_name_like(text)),
         "addr_words": float(len(ADDRESS_WORD.findall(text))),
         "stop": float(bool(ADDRESS_STOP.search(text))),
         "phone": float(bool(PHONE.search(text))),
@@ -179,7 +179,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 pieces.append((text.split(":", 1)[1], segs, _joined))
                 after_colon.add(text.split(":", 1)[1])
         below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
-        line_name_like = _is_name_like(_line_text(line))
+        line_name_like = is_name_like(_line_text(line))
         for text, segs, joined in pieces:
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
@@ -192,6 +192,8 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             ):
                 # '& TEA LEAF SDN BHD', 'ALAM) SDN BHD': the start of the name is on a line above
                 continue
+            printed_text, printed = value, fold(value)
+            value, repairs = repair(value)  # 'GA RDENIA' read as 'GARDENIA'
             key = fold(value)
             if key in out:
                 continue
@@ -208,12 +210,12 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     "raw_digit_ratio": raw["digit_ratio"],
                     "cleaned_share": len(value) / max(1, len(text)),
                     "to_first_addr": float(first_addr - i) if first_addr >= 0 else -99.0,
-                    "repeated": float(sum(key in t for t in all_text) - 1 - joined),
+                    "repeated": float(sum(printed in t for t in all_text) - 1 - joined),
                     "conf": min((s.conf for s in segs), default=1.0),
                     "n_segments": float(len(line.segments)),
-                    "rule_legal": float(rule_folded.get("legal") == key),
-                    "rule_top": float(rule_folded.get("top") == key),
-                    "rule_chosen": float(rule_folded.get("chosen") == key),
+                    "rule_legal": float(rule_folded.get("legal") in (key, printed)),
+                    "rule_top": float(rule_folded.get("top") in (key, printed)),
+                    "rule_chosen": float(rule_folded.get("chosen") in (key, printed)),
                     "legal_end": float(bool(re.search(LEGAL_FORM.pattern + r"\W*$", value, re.I))),
                     "paren_unbalanced": float(value.count("(") != value.count(")")),
                     "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
@@ -225,8 +227,14 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     **neighbour_features(page.lines, i, value),
                 }
             )
-            feats.update({"c_unknown": unknown_share(value), "c_unknown_fixed": 0.0})
-            feats.update({"c_split": 0.0, "c_join": 0.0, "c_digits": 0.0, "c_all": 0.0})
+            unknown = unknown_share(value)
+            feats.update(
+                {"c_unknown": unknown, "c_unknown_fixed": unknown_share(printed_text) - unknown}
+            )
+            feats.update({"c_split": 0.0, "c_all": 0.0})
+            feats.update(
+                {"c_join": float("join" in repairs), "c_digits": float("digits" in repairs)}
+            )
             out[key] = Ranked(value, line.page, box, feats)
             for other, kind in readings(value):  # 'PRINTSDN BHD' read as 'PRINT SDN BHD'
                 if fold(other) not in out:

@@ -12,7 +12,7 @@ import re
 
 from extraction.document import Line
 from extraction.finders.locate import fold
-from extraction.finders.parties import NOT_A_NAME, STRONG_FORM, _is_name_like
+from extraction.finders.parties import NOT_A_NAME, STRONG_FORM, is_name_like
 
 WORDS = re.compile(r"[A-Za-z']+")
 VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
@@ -67,7 +67,7 @@ def neighbour_features(lines: list[Line], i: int, value: str) -> dict[str, float
     above_namey = (
         above is not None
         and (line.box[1] - above.box[3]) / height < 1.0
-        and _is_name_like(above_text)
+        and is_name_like(above_text)
         and not re.search(r"\d", above_text)
         and not STRONG_FORM.search(above_text)
     )

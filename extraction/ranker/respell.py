@@ -1,10 +1,12 @@
-"""Other readings of a name line whose spacing OCR got wrong, offered as extra candidates.
+"""Name lines whose spacing or letters OCR got wrong, repaired or read another way.
 
 OCR runs words together ('PRINTSDN BHD'), breaks one word in two ('GA RDENIA') or reads a
 letter as a digit ('F00D'). A general word-frequency model of English and Malay (``wordfreq``,
 the languages of the receipts we see; no list of our own) tells a word from a fragment: a
-reading is offered only when it turns unknown fragments into known words. The original reading
-always stays a candidate; the ranker weighs both with the features ``repair_features`` gives.
+repair is made only when it turns unknown fragments into known words. Broken words and digits
+among letters are repaired outright (``repair``); glued words may be a name's own spelling, so
+parting them gives extra candidates beside the printed reading (``readings``), which the ranker
+weighs with the features ``candidates._reread`` gives.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ KNOWN_LONG = 2.0  # ... of a word of six letters or more (rarer, but seldom ther
 UNKNOWN = 1.0  # below this in every language a token is a fragment, not a word
 DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 TOKEN = re.compile(r"\S+")
+ARTICLE_COLON = re.compile(r"(?:the|an):", re.IGNORECASE)
+TITLE_GLUED = re.compile(r"^((?:mr|mrs|dr)\.)(?=[a-z])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)
@@ -56,15 +60,42 @@ def split_glued(word: str) -> list[str] | None:
     return [word[a:b] for a, b in pairwise(cuts)]
 
 
+def repair(value: str) -> tuple[str, list[str]]:
+    """``value`` with the repairs made outright and their kinds: 'join' (a word OCR broke in two,
+    'GA RDENIA' -> 'GARDENIA') and 'digits' (digits among a word's letters read as the letters
+    they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), and 'mark' (a colon after an article, 'THE:
+    TOAST'; no space after a title, 'MR.D.I.Y.'). A printed name is seldom a fragment beside
+    another fragment, nor a word with a zero inside, so the repaired reading replaces the
+    printed one instead of competing with it: too few training receipts carry these errors for
+    the ranker to learn to prefer the repair."""
+    words = TOKEN.findall(value)
+    kinds: list[str] = []
+    # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread; 'MR.D.I.Y.':
+    # a title's full stop is followed by a space
+    unmarked = [
+        p
+        for w in words
+        for p in ([w.rstrip(":")] if ARTICLE_COLON.fullmatch(w) else TITLE_GLUED.split(w))
+        if p
+    ]
+    if unmarked != words:
+        kinds.append("mark")
+    fixed = [_digits_to_letters(w) for w in unmarked]
+    if fixed != unmarked:
+        kinds.append("digits")
+    joined = _join_broken(fixed)
+    if joined != fixed:
+        kinds.append("join")
+    return (" ".join(joined), kinds) if kinds else (value, [])
+
+
 def readings(value: str) -> list[tuple[str, str]]:
-    """Other readings of ``value`` with their kind: 'split' (glued words parted), 'join' (a
-    broken word joined), 'digits' (digits inside a word read as the letters they resemble) and
-    'all' (every repair at once, for a line with more than one kind of error)."""
+    """Other readings of ``value`` with their kind: 'split' (glued words parted, each alone and
+    all together) and 'all' (glued words parted and the pieces joined again where that makes a
+    word, for a line with more than one kind of error). Names glue words on purpose
+    ('ARTRANGE'), so these stay beside the printed reading for the ranker to weigh."""
     words = TOKEN.findall(value)
     out: list[tuple[str, str]] = []
-    fixed = [_digits_to_letters(w) for w in words]
-    if fixed != words:
-        out.append((" ".join(fixed), "digits"))
     parts = [split_glued(w) for w in words]
     glued = [k for k, p in enumerate(parts) if p]
     # each glued word parted alone ('ARTRANGE' may be a name), and all of them together
@@ -72,13 +103,9 @@ def readings(value: str) -> list[tuple[str, str]]:
         out.append((" ".join(words[:k] + (parts[k] or []) + words[k + 1 :]), "split"))
     if len(glued) > 1:
         out.append((" ".join(" ".join(p) if p else w for p, w in zip(parts, words)), "split"))
-    joined = _join_broken(words)
-    if joined != words:
-        out.append((" ".join(joined), "join"))
     # 'WESTERNEASTERN STAT IONERY': glued and broken words on one line
-    every = _join_broken([p for k, w in enumerate(fixed) for p in (parts[k] or [w])])
-    text = " ".join(every)
-    if text != " ".join(words) and all(text != o for o, _k in out):
+    text = " ".join(_join_broken([p for k, w in enumerate(words) for p in (parts[k] or [w])]))
+    if glued and all(text != o for o, _k in out):
         out.append((text, "all"))
     return out
 
@@ -101,7 +128,8 @@ def respace(value: str) -> str:
 def _digits_to_letters(word: str) -> str:
     """'F00DICIOUS' -> 'FOODICIOUS': a word of letters with a few digits among them."""
     letters = sum(ch.isalpha() for ch in word)
-    if letters < 3 or not re.fullmatch(r"[A-Za-z]+[0158][A-Za-z0158]*", word):
+    # letters on both sides: 'POS01' and 'MAX108' are codes and numbers, not misread letters
+    if letters < 3 or not re.fullmatch(r"[A-Za-z]+[0158]+[A-Za-z][A-Za-z0158]*", word):
         return word
     return word.translate(DIGIT_AS_LETTER)
 

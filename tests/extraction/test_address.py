@@ -211,3 +211,36 @@ def test_a_very_long_ocr_token_is_left_as_read() -> None:
     # trying every pair of look-alike swaps in it would cost quadratic time
     token = "lo" * 400
     assert respell_address(f"Jalan {token}") == (f"Jalan {token}", 0)
+
+
+def test_the_rules_address_ends_at_the_country_line() -> None:
+    from extraction.finders.locate import Candidate
+    from extraction.finders.parties import address_after
+
+    doc = _page(
+        [
+            "ACME TRADING SDN BHD",
+            "NO 8, JALAN 7/118B, DESA TUN RAZAK",
+            "56000 KUALA LUMPUR, MALAYSIA",
+            "SUNWAY VELOCITY",  # the branch, printed under the address
+            "TEL 03-1234 5678",
+        ]
+    )
+    name_line = doc.pages[0].lines[0]
+    name = Candidate("ACME TRADING SDN BHD", 0.6, 1, name_line.box, "", "legal-form")
+    found = address_after(doc, name)
+    assert found is not None
+    assert found.value == "NO 8, JALAN 7/118B, DESA TUN RAZAK 56000 KUALA LUMPUR, MALAYSIA"
+
+
+def test_the_rules_address_ends_before_a_label_and_its_value() -> None:
+    from extraction.finders.locate import Candidate
+    from extraction.finders.parties import address_after
+
+    doc = _page(
+        ["ACME TRADING SDN BHD", "LOT 2407, JALAN DUA", "52100 KEPONG BARU, KL", "Site: 2076"]
+    )
+    name_line = doc.pages[0].lines[0]
+    name = Candidate("ACME TRADING SDN BHD", 0.6, 1, name_line.box, "", "legal-form")
+    found = address_after(doc, name)
+    assert found is not None and found.value == "LOT 2407, JALAN DUA 52100 KEPONG BARU, KL"

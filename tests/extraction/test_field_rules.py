@@ -172,3 +172,18 @@ def test_hyphenated_german_date_labels(tmp_path: Path, invoice: TemplateSpec) ->
         encoding="utf-8",
     )
     assert extract_file(path, invoice).values()["issue_date"] == "2013-09-16"
+
+
+def test_a_label_naming_the_owner_is_no_part_of_the_name() -> None:
+    assert clean_name("OWN BY: CHEF LEE SDN BHD") == "CHEF LEE SDN BHD"
+    assert clean_name("Operated by : Acme Trading Ltd") == "Acme Trading Ltd"
+    assert clean_name("PAY BY: CASH") == "PAY BY: CASH"  # no registered name after it
+    # without a colon, 'OWN BY' may be how the shop writes its name
+    assert clean_name("32 PUB & BISTRO OWN BY CNU TRADING") == "32 PUB & BISTRO OWN BY CNU TRADING"
+
+
+def test_a_registration_number_glued_to_the_legal_form_goes() -> None:
+    # the '(' before the number read as 'S' or lost: the legal form ends the name all the same
+    assert clean_name("99 SPEED MART S/BS19537-X)") == "99 SPEED MART S/B"
+    assert clean_name("ACME SDN BHD12345-X") == "ACME SDN BHD"
+    assert clean_name("XYZ S/B") == "XYZ S/B"
