@@ -112,6 +112,7 @@ def clean_name(text: str) -> str:
             : title.start()
         ]  # 'Amazon Web Services Invoice': the document's title is no part of the name
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
+    s = re.sub(r"(?<=\S)\s+[.,]\s+(?=\S)", " ", s)  # 'ALAM) . SDN BHD': a speck read as a mark
     s = re.sub(
         r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE
     )
