@@ -192,4 +192,5 @@ def test_a_registration_number_glued_to_the_legal_form_goes() -> None:
 def test_a_lone_mark_between_name_words_is_a_speck() -> None:
     assert clean_name("HARDWARE (SETIA ALAM) . SDN BHD") == "HARDWARE (SETIA ALAM) SDN BHD"
     assert clean_name("KEDAI , MAJU ENTERPRISE") == "KEDAI MAJU ENTERPRISE"
-    assert clean_name("MR. D.I.Y. (M) SDN BHD") == "MR. D.I.Y. (M) SDN BHD"  # marks inside words stay
+    # marks inside words stay
+    assert clean_name("MR. D.I.Y. (M) SDN BHD") == "MR. D.I.Y. (M) SDN BHD"
