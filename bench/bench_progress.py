@@ -194,6 +194,11 @@ async def standin_publish(event: WebhookEvent) -> int:
     return 0
 
 
+@activity.defn(name="prepare_exports")
+async def standin_prepare(batch_id: str) -> list[str]:
+    return []  # the settled batch's exports: nothing to prepare without stored results
+
+
 async def measure_watcher_only(tmp: Path, client, long_poll: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """Files finishing one by one with no extraction load: what the watcher itself adds."""
     settings = make_settings(tmp / "data", retry_window_seconds=60)
@@ -211,6 +216,7 @@ async def measure_watcher_only(tmp: Path, client, long_poll: bool) -> dict[str, 
                 standin_charge,
                 standin_finalize,
                 standin_publish,
+                standin_prepare,
             ],
         ),
     ):
