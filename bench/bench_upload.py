@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.harness import OWNER_TOKEN, free_socket, start_dev_server
+from tests.harness import OWNER_TOKEN, free_socket, make_settings, start_dev_server
 
 FILES = 50
 FILE_MB = 10
@@ -99,6 +99,7 @@ async def run() -> None:
             sock = free_socket()
             port = sock.getsockname()[1]
             sock.close()
+            make_settings(tmp / "data")  # migrated, as `docbatch migrate` leaves it
             envvars = {
                 **os.environ,
                 "DOCBATCH_DATA_DIR": str(tmp / "data"),
