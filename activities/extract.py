@@ -20,7 +20,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory, CancelledError
 
 from activities.batch_context import BatchContexts
-from activities.webhooks import may_want
+from activities.webhooks import listed_by_an_endpoint
 from core.batches import refresh_counts
 from core.db import get_engine, session_scope
 from core.ids import utcnow
@@ -179,6 +179,8 @@ _COMPLETE = (
         needs_review=and_(bindparam("flag", type_=Boolean), col(BatchFile.reviewed_at).is_(None)),
         review_fields=bindparam("review_fields"),
     )
+    # whether to publish document.processed, asked in the same statement (no second one)
+    .returning(listed_by_an_endpoint("document.processed").label("notify"))
 )
 _CORRECTED = select(FieldCorrection.field).where(
     col(FieldCorrection.file_id) == bindparam("file_id")
@@ -210,7 +212,8 @@ class ExtractActivities:
         (``extraction.child``) while this thread heartbeats, so cancels and crashes show.
 
         Per file: one write to start the attempt (no read: UPDATE ... RETURNING), one to store
-        the result with its review flag; the template and the organisation's model are read
+        the result with its review flag (returning whether an endpoint lists
+        document.processed); the template and the organisation's model are read
         once per batch (``BatchContexts``)."""
         with self.engine.begin() as conn:
             attempt = start_attempt(conn, job.file_id)
@@ -257,6 +260,7 @@ class ExtractActivities:
                 {
                     "file_id": job.file_id,
                     "attempt": attempt.number,
+                    "endpoint_org": attempt.org_id,
                     "result": stored,
                     "pages": result.pages,
                     "engine": result.engine,
@@ -265,14 +269,14 @@ class ExtractActivities:
                     "flag": bool(review),
                     "review_fields": review,
                 },
-            )
-            if written.rowcount != 1:
+            ).first()
+            if written is None:
                 raise ApplicationError(
                     "A newer attempt is processing this file.",
                     type="SupersededAttempt",
                     non_retryable=True,
                 )
-            notify = may_want(conn, attempt.org_id, "document.processed")
+            notify = bool(written.notify)
         self.counts.refresh(self.db_url, job.batch_id)
         FILES_FINISHED.labels("completed").inc()
         EXTRACTION_SECONDS.labels(kind, result.engine).observe(duration_ms / 1000)

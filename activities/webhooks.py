@@ -11,8 +11,7 @@ import logging
 import time
 
 import httpx
-from sqlalchemy import bindparam
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, String, bindparam, cast, exists, literal
 from sqlmodel import col, select
 from temporalio import activity
 from temporalio.client import Client
@@ -53,20 +52,22 @@ _ACTIVE_ENDPOINTS = (
 )
 
 
-# Which event types the organisation's endpoints list, whatever their status or projects.
-_LISTED_EVENTS = select(col(WebhookEndpoint.events)).where(
-    col(WebhookEndpoint.org_id) == bindparam("org_id"), col(WebhookEndpoint.deleted_at).is_(None)
-)
+def listed_by_an_endpoint(event_type: str) -> ColumnElement[bool]:
+    """Some endpoint of the organisation ``:endpoint_org`` (not deleted, any status) lists this
+    event type, as a SQL expression. The extract activity returns it from the statement that
+    stores a result, so the batch workflow runs the fan-out (``publish_event``, which applies the
+    exact filter: status, projects) only when someone may receive the event, at no extra
+    statement. Asked per file, an endpoint added mid-batch gets the events of the files that
+    finish after it.
 
-
-def may_want(conn: Connection, org_id: str, event_type: str) -> bool:
-    """Some endpoint of the organisation lists this event type. The extract activity asks as it
-    stores a result, so the batch workflow runs the fan-out (``publish_event``, which applies
-    the exact filter: status, projects) only when someone may receive the event. Asked per
-    file, an endpoint added mid-batch gets the events of the files that finish after it."""
-    return any(
-        event_type in events
-        for events in conn.execute(_LISTED_EVENTS, {"org_id": org_id}).scalars()
+    The list is matched in its JSON text: a listed name is a JSON string, quotes on both sides
+    (a quote inside a string is escaped, so no other name can match)."""
+    return exists(
+        select(literal(1)).where(
+            col(WebhookEndpoint.org_id) == bindparam("endpoint_org"),
+            col(WebhookEndpoint.deleted_at).is_(None),
+            cast(col(WebhookEndpoint.events), String).like(f'%"{event_type}"%'),
+        )
     )
 
 
