@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeded synthetic receipts from other countries (a dev tool, not used by the product).
 
-    python tools/synth_receipts.py make  OUT_DIR --seeds 1000-1099
+    python tools/synth_receipts.py make  OUT_DIR --seeds 1000-1099 [--hard]
     python tools/synth_receipts.py score OUT_DIR [--show-misses N]
 
 ``make`` draws one receipt per seed (US shops mostly, also Canada, the UK, Ireland, Australia,
@@ -326,11 +326,20 @@ def money(v: Decimal, country: str, symbol: bool) -> str:
 class Receipt:
     lines: list[tuple[str, str, str]] = field(default_factory=list)  # (left, right, align)
     heading: set[int] = field(default_factory=set)  # indexes drawn large
+    small: set[int] = field(default_factory=set)  # indexes drawn small (slogans in --hard)
+    hard: bool = False
 
 
-def build(seed: int) -> tuple[Receipt, dict]:
-    """One receipt's lines and its label."""
+WEEKDAYS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"]
+
+
+def build(seed: int, hard: bool = False) -> tuple[Receipt, dict]:
+    """One receipt's lines and its label; ``hard`` adds what US till receipts also print
+    (one-line addresses, manager and register lines, weekdays, savings and item counts, spaced
+    dollar signs, decorated names, small slogans), drawn from a second random stream so that
+    the plain receipts of a seed stay the same."""
     rng = random.Random(seed)
+    hr = random.Random(seed * 31 + 7)
     country = rng.choices(["US", "CA", "UK", "IE", "AU", "SG", "EU"], [60, 8, 10, 3, 8, 5, 6])[0]
     name = shop_name(rng)
     if rng.random() < 0.5:
@@ -338,7 +347,9 @@ def build(seed: int) -> tuple[Receipt, dict]:
     addr = address(rng, country)
     if rng.random() < 0.6:
         addr = [a.upper() for a in addr]
-    r = Receipt()
+    if hard and country == "US" and len(addr) == 2 and hr.random() < 0.25:
+        addr = [f"{addr[0]}, {addr[1]}"]  # the whole address on one line
+    r = Receipt(hard=hard)
     centred = rng.random() < 0.75
     align = "c" if centred else "l"
 
@@ -348,11 +359,18 @@ def build(seed: int) -> tuple[Receipt, dict]:
     if rng.random() < 0.15:
         add(rng.choice(["WELCOME TO", "Welcome to", "WELCOME"]))
     slogan = rng.choice(SLOGANS).format(y=rng.randrange(1950, 2015), c=place(rng))
+    printed_name = name
+    if hard and hr.random() < 0.1:
+        printed_name = hr.choice(["*** {} ***", "** {} **", "- {} -"]).format(name)
     if rng.random() < 0.1:
+        if hard and hr.random() < 0.7:
+            r.small.add(len(r.lines))
         add(slogan)
     r.heading.add(len(r.lines))
-    add(name)
+    add(printed_name)
     if rng.random() < 0.2:
+        if hard and hr.random() < 0.7:
+            r.small.add(len(r.lines))
         add(slogan)
     if rng.random() < 0.25:
         add(
@@ -362,6 +380,10 @@ def build(seed: int) -> tuple[Receipt, dict]:
         )
     tel = phone(rng, country)
     tel_line = rng.choice([tel, f"Tel: {tel}", f"PHONE {tel}", f"Ph {tel}", f"T. {tel}"])
+    if hard and hr.random() < 0.25:
+        tel_line = (
+            f"{tel_line}  {hr.choice(['Mgr:', 'MANAGER', 'Store Mgr'])} {word(hr, 1).upper()}"
+        )
     where = rng.random()
     for i, a in enumerate(addr):
         if where < 0.15 and i == len(addr) - 1 and len(addr) > 1:
@@ -376,9 +398,16 @@ def build(seed: int) -> tuple[Receipt, dict]:
             f"ABN {rng.randrange(10, 99)} {rng.randrange(100, 999)} "
             f"{rng.randrange(100, 999)} {rng.randrange(100, 999)}"
         )
+    if hard and hr.random() < 0.25:
+        add(
+            f"ST# {hr.randrange(10, 9999):04d} OP# {hr.randrange(1, 999):05d} "
+            f"TE# {hr.randrange(1, 40):02d} TR# {hr.randrange(1, 99999):05d}"
+        )
     add("")
     d = date(2014, 1, 1) + timedelta(days=rng.randrange(365 * 11))
     dtext, ttext = date_text(rng, d, country), time_text(rng)
+    if hard and hr.random() < 0.2:
+        dtext = f"{WEEKDAYS[d.weekday()]} {dtext}"
     date_lines = [
         (f"{dtext} {ttext}", ""),
         (f"Date: {dtext}", f"Time: {ttext}"),
@@ -451,7 +480,17 @@ def build(seed: int) -> tuple[Receipt, dict]:
             "Amount",
         ]
     )
-    add(total_label, money(total, country, sym or rng.random() < 0.3))
+    total_text = money(total, country, sym or rng.random() < 0.3)
+    if hard and hr.random() < 0.2:
+        total_label += ":"
+    if hard and total_text.startswith("$") and hr.random() < 0.3:
+        total_text = "$ " + total_text[1:]
+    add(total_label, total_text)
+    if hard and hr.random() < 0.2:
+        add(
+            hr.choice(["YOU SAVED", "TOTAL SAVINGS", "Your Savings"]),
+            money(Decimal(hr.randrange(50, 2000)) / 100, country, True),
+        )
     if inclusive:
         vat_label = {"AU": "GST INCLUDED", "SG": "GST INCL.", "EU": "MwSt 20%"}.get(
             country, rng.choice(["VAT 20% INCL", "INCL. VAT"])
@@ -487,6 +526,8 @@ def build(seed: int) -> tuple[Receipt, dict]:
             if rng.random() < 0.5
             else f"# ITEMS {rng.randrange(1, 9)}"
         )
+    elif hard and hr.random() < 0.3:
+        add(f"TOTAL NUMBER OF ITEMS SOLD = {hr.randrange(1, 12)}")
     if not date_at_top:
         add("")
         add(dl[0], dl[1], "l")
@@ -503,7 +544,13 @@ def build(seed: int) -> tuple[Receipt, dict]:
             "address": " ".join(addr),
             "total": f"{total:.2f}",
         },
-        "meta": {"synthetic": True, "seed": seed, "country": country, "date_printed": dtext},
+        "meta": {
+            "synthetic": True,
+            "seed": seed,
+            "hard": hard,
+            "country": country,
+            "date_printed": dtext,
+        },
     }
     return r, label
 
@@ -519,6 +566,8 @@ def render(r: Receipt, seed: int) -> bytes:
     size = rng.randrange(18, 27)
     font = ImageFont.truetype(str(font_path), size)
     big = ImageFont.truetype(str(font_path), int(size * rng.choice([1.0, 1.3, 1.6])))
+    hr = random.Random(seed * 7919 + 2)
+    small = ImageFont.truetype(str(font_path), max(12, int(size * 0.8)))
     width = rng.randrange(520, 700)
     margin = rng.randrange(20, 45)
     step = int(size * rng.uniform(1.35, 1.7))
@@ -528,7 +577,7 @@ def render(r: Receipt, seed: int) -> bytes:
     y = 40
     ink = rng.randrange(0, 70)
     for i, (left, right, how) in enumerate(r.lines):
-        f = big if i in r.heading else font
+        f = big if i in r.heading else small if i in r.small else font
         if draw.textlength(left, font=f) > width - 2 * margin:
             f = font
         w = draw.textlength(left, font=f)
@@ -547,6 +596,13 @@ def render(r: Receipt, seed: int) -> bytes:
         expand=True,
         fillcolor=rng.randrange(60, 160),
     )
+    if r.hard:  # a photo taken at an angle: the paper's corners pulled unevenly
+        w, h = photo.size
+        j = [hr.uniform(0, 0.05) for _ in range(8)]
+        quad = (-j[0] * w, -j[1] * h, -j[2] * w, h + j[3] * h,
+                w + j[4] * w, h + j[5] * h, w + j[6] * w, -j[7] * h)  # fmt: skip
+        photo = photo.transform((w, h), Image.QUAD, quad, Image.BICUBIC, fillcolor=110)
+        photo = photo.rotate(hr.uniform(-1.5, 1.5), resample=Image.BICUBIC, fillcolor=110)
     a = np.asarray(photo, dtype=np.float32)
     gy, gx = np.mgrid[0 : a.shape[0], 0 : a.shape[1]]
     light = 1 - rng.uniform(0, 0.3) * (gx / a.shape[1] if rng.random() < 0.5 else gy / a.shape[0])
@@ -554,6 +610,9 @@ def render(r: Receipt, seed: int) -> bytes:
     photo = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 1.1)))
     scale = rng.uniform(0.75, 1.15)
+    if r.hard:  # a small, softer photo
+        scale *= hr.uniform(0.6, 0.9)
+        photo = photo.filter(ImageFilter.GaussianBlur(hr.uniform(0.0, 0.6)))
     photo = photo.resize((int(photo.width * scale), int(photo.height * scale)), Image.BILINEAR)
     buf = io.BytesIO()
     photo.convert("RGB").save(buf, "JPEG", quality=rng.randrange(40, 90))
@@ -565,10 +624,10 @@ def seeds(spec: str) -> list[int]:
     return list(range(int(lo), int(hi or lo) + 1))
 
 
-def make(out: Path, spec: str) -> None:
+def make(out: Path, spec: str, hard: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for seed in seeds(spec):
-        r, label = build(seed)
+        r, label = build(seed, hard)
         stem = f"synth-{seed:05d}"
         label["file"] = f"{stem}.jpg"
         (out / f"{stem}.jpg").write_bytes(render(r, seed))
@@ -609,13 +668,14 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("make")
     m.add_argument("out", type=Path)
     m.add_argument("--seeds", required=True, help="a range such as 1000-1099")
+    m.add_argument("--hard", action="store_true", help="harder receipts and photos (see build)")
     s = sub.add_parser("score")
     s.add_argument("folder", type=Path)
     s.add_argument("--show-misses", type=int, default=0)
     s.add_argument("--score", type=Path, default=REPO.parent / "shared" / "eval" / "score.py")
     args = ap.parse_args(argv)
     if args.cmd == "make":
-        make(args.out, args.seeds)
+        make(args.out, args.seeds, args.hard)
     else:
         score(args.folder, args.show_misses, args.score)
     return 0
