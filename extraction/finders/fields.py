@@ -428,6 +428,8 @@ US_ADDRESS = re.compile(
 US_DOLLAR = re.compile(
     r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
 )  # '$7.00', not '$4'
+# a North American phone number ('(217) 555-0199', '217-555-0199', '217.555.0199')
+NANP_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}-\d{4}|(?<![\d.-])\d{3}([-.])\d{3}\1\d{4}(?![\d-])")
 # dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
 # an Australian Business Number or a UK postcode say the dates are day-first
 _AU_STATE = r"(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)"
@@ -440,8 +442,9 @@ DAY_FIRST_PLACE = re.compile(
 
 def day_first_document(doc: Document) -> bool:
     """Numeric dates are day-first unless the document shows month-first: a date such as
-    11/17/2017, or, when its dates do not tell, a US address (state and ZIP code) or US dollars
-    on a document with no sign of a day-first country that also writes dollars."""
+    11/17/2017, or, when its dates do not tell, a US address (state and ZIP code), US dollars or
+    a North American phone number on a document with no sign of a day-first country that also
+    writes dollars."""
     votes = 0
     text = doc.text
     # one separator throughout, not inside a code ('SP-nu11-18/06/09-1018481' is no date)
@@ -456,7 +459,7 @@ def day_first_document(doc: Document) -> bool:
     if (
         votes == 0
         and not DAY_FIRST_PLACE.search(text)
-        and (US_ADDRESS.search(text) or US_DOLLAR.search(text))
+        and (US_ADDRESS.search(text) or US_DOLLAR.search(text) or NANP_PHONE.search(text))
     ):
         return False
     return votes >= 0

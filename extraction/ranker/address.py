@@ -27,6 +27,7 @@ from extraction.finders.parties import (
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker.address_respell import respell_address
 from extraction.ranker.candidates import (
+    ESTABLISHED,
     PHONE,
     POSTCODE,
     TOWN_LINE,
@@ -131,11 +132,16 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 
 # a line that is only a phone number, maybe after a short label ('Ph 597.552.3246',
 # 'T. (462) 224-3273', '(522) 620-6357'): no part of an address, which ends before it
+# (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY')
 PHONE_LINE = re.compile(
     r"^\s*(?:(?:tel|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
-    r"[+(]*\d[\d\s()\-/+.]{6,}$",
+    r"[+(]*\d[\d\s()\-/+.]{6,}"
+    r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
 )
+# a till's register line: store, operator, terminal and transaction numbers
+# ('ST# 2740 OP# 00773 TE# 16 TR# 53339', 'ORD #50 -REG #19-')
+REGISTER_LINE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?#\s?\d+\b.*?){2,}")
 # a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
 ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
 
@@ -496,14 +502,17 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
             span = info[start:end]
             ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
             if (
-                any(s["amount"] for s in span)
+                any(
+                    s["amount"] or ESTABLISHED.match(s["text"]) or REGISTER_LINE.search(s["text"])
+                    for s in span
+                )
                 or any(
                     ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
                 )
                 or any(e is not None for e in ends[:-1])
             ):
-                break  # an amount or a phone line, or a phone or tax part inside the run: the
-                # address ended
+                break  # an amount, founding-year, register or phone line, or a phone or tax
+                # part inside the run: the address ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]
             if ends[-1] is not None:

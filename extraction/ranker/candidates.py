@@ -16,6 +16,7 @@ from decimal import Decimal
 from statistics import median
 
 from extraction.document import Document, Line, Page, Segment
+from extraction.finders.fields import NANP_PHONE
 from extraction.finders.locate import LabelHit, fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -62,6 +63,8 @@ TOWN_LINE = re.compile(
     r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d)\W*$"
 )
 
+# the year a shop was founded, on a line of its own ('Est. 1973', 'SINCE 1985')
+ESTABLISHED = re.compile(r"^\W*(?:est\.?|established|since)\s*(?:in\s+)?(?:19|20)\d\d\W*$", re.I)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
 COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)
 
@@ -186,9 +189,9 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             if i + extra >= len(page.lines):
                 break
             nxt = page.lines[i + extra]
-            if nxt.box[1] - last.box[3] >= 1.2 * max(
-                1e-6, last.box[3] - last.box[1]
-            ) or STORE_NUMBER_LINE.match(_line_text(nxt)):
+            if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]) or any(
+                rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED)
+            ):
                 break
             joined_text, joined_segs, last = (
                 joined_text + " " + _line_text(nxt),
@@ -211,6 +214,8 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 or COUNTY.search(text)
                 or STORE_NUMBER_LINE.match(text)
                 or STORE_NUMBER_LINE.match(line_text)
+                or ESTABLISHED.match(line_text)
+                or NANP_PHONE.search(text)
             ):
                 continue
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")

@@ -35,6 +35,14 @@ def test_dollars_of_day_first_countries_keep_dates_day_first() -> None:
     assert not day_first_document(ocr_page(["SHOP", "09/05/14", "TOTAL $5.00"]))
 
 
+def test_month_first_from_a_north_american_phone_number() -> None:
+    assert not day_first_document(
+        ocr_page(["SHOP", "Tel (217) 555-0199", "09/05/14", "TOTAL 5.00"])
+    )
+    assert not day_first_document(ocr_page(["SHOP", "217.555.0199", "09/05/14", "TOTAL 5.00"]))
+    assert day_first_document(ocr_page(["SHOP", "Tel 03-5523 5454", "09/05/14", "TOTAL 5.00"]))
+
+
 def test_a_dollar_sign_read_as_s_before_an_amount(receipt: TemplateSpec) -> None:
     assert [a[0] for a in find_amounts("AMOUNT DUE S187.92")] == [find_amounts("187.92")[0][0]]
     assert find_amounts("SR 5") == [(find_amounts("5")[0][0], 3, 4, False)]  # a tax code stays
@@ -120,3 +128,25 @@ def test_prices_of_a_leaning_photo_stay_on_their_item_lines() -> None:
     assert [ln.text.split()[-1] for ln in page.lines] == [p for _n, p in rows]
     doc = Document([page], "image")
     assert doc.pages[0].lines[-1].text.startswith("Item TOTAL")
+
+
+def test_a_founding_year_line_is_no_name_and_no_address() -> None:
+    lines = ["STALL GARDEN CENTER", "Est. 1973", "2 Cloungret Avenue", "Singapore 118948"]
+    assert not any("1973" in c for c in _candidates(lines, "company"))
+    assert not any("1973" in c for c in _candidates(lines, "address"))
+    assert "2 Cloungret Avenue Singapore 118948" in _candidates(lines, "address")
+
+
+def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> None:
+    lines = [
+        "GRAND BEAR NOODLE HOUSE",
+        "555 Ferttrout Street",
+        "PHONE (634) 537-7159 Store Mgr BRY",
+        "Springfield, IL 62704",
+        "ST# 2740 OP# 00773 TE# 16 TR# 53339",
+        "Noodles 12.00",
+    ]
+    cands = _candidates(lines, "address")
+    assert "555 Ferttrout Street Springfield, IL 62704" in cands
+    assert not any("ST# 2740" in c or "Mgr" in c for c in cands)
+    assert not any("537-7159" in c for c in _candidates(lines, "company"))
