@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from extraction.finders import parties
 from extraction.finders.concepts import field_spec
 from extraction.finders.locate import Candidate
-from extraction.ranker.address import address_candidates
+from extraction.ranker.address import address_candidates, extend_to_town
 from extraction.ranker.candidates import (
     Ranked,
     add_relative,
@@ -92,6 +92,8 @@ def ranked_fields(
         if chosen is None:
             continue
         prob, best = chosen
+        if name == "address":
+            best = extend_to_town(best, cands.get(name, []))
         out[concept] = Candidate(
             best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}"
         )

@@ -73,10 +73,13 @@ US_STATES = (
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
 )
 CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+# a Canadian postcode, also with OCR's O/0, I/1 and L/1 confusions where digits belong ('C1B 0L6'
+# read 'CIB OL6')
+CA_CODE = r"[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL]"
 # 'Springfield, IL 62704', 'Toronto, ON M5V 2T6'
 STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
-    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+" + CA_CODE + r"\b"
 )
 # the names that end an address: countries (``parties.COUNTRIES``) and the states or provinces
 # of several countries, spelled out (a line after one is usually a branch name, a phone or a
@@ -269,6 +272,7 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         # word and its number ("Level'6")
         value = DIGIT_O.sub("0", value)
         value = CA_POSTCODE.sub(_ca_postcode, value)
+        value = UK_POSTCODE_END.sub(_uk_postcode, value)
         value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
 
@@ -288,6 +292,16 @@ def _ca_postcode(m: re.Match[str]) -> str:
     a = a[0].translate(_TO_LETTER) + a[1].translate(_TO_DIGIT) + a[2].translate(_TO_LETTER)
     b = b[0].translate(_TO_DIGIT) + b[1].translate(_TO_LETTER) + b[2].translate(_TO_DIGIT)
     return m.group(1) + a + m.group(3) + b
+
+
+# a UK postcode ending an address ('EC0 4RG', 'L0 0WU'): its outward code holds a digit after
+# the area's letters and its inward code starts with one; OCR reads that 0 as the letter O
+UK_POSTCODE_END = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2})([0-9O])([A-Z0-9]?) ([0-9O])([A-Z]{2})$")
+
+
+def _uk_postcode(m: re.Match[str]) -> str:
+    area, digit, rest, inward, unit = m.groups()
+    return f"{area}{digit.replace('O', '0')}{rest} {inward.replace('O', '0')}{unit}"
 
 
 DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")
@@ -678,3 +692,43 @@ def _address_readings(
         Ranked(text, lines[start].page, box, {**base, "rule_match": float(rule_key == fold(text))})
         for text, base in readings
     ]
+
+
+# a town line that ends an address: the town with its state or province and postcode (US,
+# Canada, Australia), a UK postcode, 'Singapore 238859', or a postcode then the town (most of
+# Europe, Malaysia)
+TOWN_ONLY = re.compile(
+    r"^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
+    + "|".join(US_STATES.split())
+    + r")\.?,?\s+\d{5}(?:-\d{4})?\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
+    + "|".join(CA_PROVINCES.split())
+    + r")\.?,?\s+"
+    + CA_CODE
+    + r"\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$"
+    r"|^(?:[A-Za-z][A-Za-z .'-]*,?\s)?[A-Z]{1,2}[\dO][A-Z\dO]?\s?[\dO][A-Z]{2}\W*$"
+    r"|^singapore\s+\d{6}\W*$"
+    r"|^\d{4,5}(?:\s?[A-Z]{2})?\s+[A-Za-z][A-Za-z .'-]+$",
+    re.I,
+)
+# what says an address already holds its town: a postcode of five digits, or a town line's end
+TOWN_HELD = re.compile(
+    r"(?<!\d)\d{5}(?!\d)|" + CA_CODE + r"\W*$|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$"
+    r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$|singapore\s+\d{6}",
+    re.I,
+)
+
+
+def extend_to_town(chosen: Ranked, cands: list[Ranked]) -> Ranked:
+    """The chosen address with the town line printed right under it, when it stops one line
+    short of it ('1450 Maple St' over 'Springfield, IL 62704'): an address ends with its town.
+    The ranker was fitted on receipts whose addresses end with a postcode and a state name."""
+    value = str(chosen.value)
+    if TOWN_HELD.search(value):
+        return chosen
+    for cand in cands:
+        text = str(cand.value)
+        if text.startswith(value + " ") and TOWN_ONLY.match(text[len(value) + 1 :]):
+            return cand
+    return chosen

@@ -60,7 +60,8 @@ _US_STATES = (
 TOWN_LINE = re.compile(
     r"[A-Za-z]{3},?\s+(?:(?:" + "|".join(_US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?"
     r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}"
-    r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d)\W*$"
+    r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\.?,?\s+[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL])"
+    r"\W*$"
 )
 
 # the year a shop was founded, on a line of its own ('Est. 1973', 'SINCE 1985')

@@ -10,7 +10,8 @@ from extraction.finders.fields import Finder, day_first_document
 from extraction.finders.parties import clean_name
 from extraction.normalise import find_amounts
 from extraction.ranker import document_candidates
-from extraction.ranker.address import address_value, tail_cut
+from extraction.ranker.address import address_value, extend_to_town, tail_cut
+from extraction.ranker.candidates import Ranked
 from tests.extraction.receipt_images import ocr_page
 
 
@@ -90,6 +91,9 @@ def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled()
     assert tail_cut("Springfield, IL 62704 (217) 555-0199") == "Springfield, IL 62704"
     assert address_value(["Grengreeston, NS CIB 0L6"], "ocr") == "Grengreeston, NS C1B 0L6"
     assert address_value(["NIERTREMBY, NS D2F OEO"], "ocr") == "NIERTREMBY, NS D2F 0E0"
+    assert address_value(["6903 LEENG TERRACE ECO 4RG"], "ocr") == "6903 LEENG TERRACE EC0 4RG"
+    assert address_value(["611 WHOURD PLACE LO OWU"], "ocr") == "611 WHOURD PLACE L0 0WU"
+    assert address_value(["1 HIGH STREET SW1A 2BB"], "ocr") == "1 HIGH STREET SW1A 2BB"
 
 
 def test_store_number_and_town_lines_are_no_shop_name() -> None:
@@ -150,3 +154,18 @@ def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> No
     assert "555 Ferttrout Street Springfield, IL 62704" in cands
     assert not any("ST# 2740" in c or "Mgr" in c for c in cands)
     assert not any("537-7159" in c for c in _candidates(lines, "company"))
+
+
+def test_an_address_runs_to_its_town_line() -> None:
+    def ranked(value: str) -> Ranked:
+        return Ranked(value, 1, [0.0, 0.0, 1.0, 1.0])
+
+    street = "2339 Prenyeamyiem Hwy"
+    for town in ("SOATMONT VIC 3494", "Grengreeston, NS CIB 0L6", "15096 STULLHURST", "LO OWU"):
+        cands = [ranked(street), ranked(f"{street} {town}"), ranked(f"{street} {town} Ph 0421")]
+        assert extend_to_town(cands[0], cands).value == f"{street} {town}"
+    # an address that holds its postcode, or a next line that is no town line, stays as chosen
+    held = [ranked("12 Jalan Besar 81100 Johor"), ranked("12 Jalan Besar 81100 Johor Tel 07")]
+    assert extend_to_town(held[0], held) is held[0]
+    other = [ranked(street), ranked(f"{street} Ph 0421 249 837")]
+    assert extend_to_town(other[0], other) is other[0]
