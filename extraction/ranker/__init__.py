@@ -8,6 +8,7 @@ so the model always sees exactly the features it was fitted on.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from extraction.finders import parties
@@ -21,6 +22,7 @@ from extraction.ranker.candidates import (
     total_candidates,
 )
 from extraction.ranker.model import load_model
+from extraction.ranker.totals import dollar_read_as_digit
 
 if TYPE_CHECKING:
     from extraction.finders.fields import Finder
@@ -94,6 +96,14 @@ def ranked_fields(
         prob, best = chosen
         if name == "address":
             best = extend_to_town(best, cands.get(name, []))
+        value = best.value
+        if name == "total" and isinstance(value, Decimal):
+            from extraction.finders.totals import cash_minus_change
+
+            cash = cash_minus_change(finder)
+            fixed = dollar_read_as_digit(value, finder.doc.lines, cash[0] if cash else None)
+            if fixed != value:
+                best = Ranked(fixed, best.page, best.box, best.features)
         out[concept] = Candidate(
             best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}"
         )

@@ -169,3 +169,20 @@ def test_an_address_runs_to_its_town_line() -> None:
     assert extend_to_town(held[0], held) is held[0]
     other = [ranked(street), ranked(f"{street} Ph 0421 249 837")]
     assert extend_to_town(other[0], other) is other[0]
+
+
+def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -> None:
+    lines = [
+        "CORNER MARKET",
+        "1450 Maple Street",
+        "Springfield, IL 62704",
+        "SUBTOTAL $304.87",
+        "TAX $30.49",
+        "Total Due 5 335.36",
+        "Cash $355.00",
+        "CHANGE DUE $19.64",
+    ]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 335.36
+    # a total in the thousands that nothing else confirms stays as read
+    lines = ["CORNER MARKET", "SUBTOTAL 5,335.36", "TOTAL 5,335.36", "VISA 5,335.36"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 5335.36
