@@ -160,7 +160,9 @@ TOWN_END = re.compile(
 NANP = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?\d{3}-|\d{3}-\d{3}-|\d{3}\.\d{3}\.)\d{4}(?!\d)")
 # a town line that ends an address with a region and postcode after the town (US, Canada,
 # Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
-REGION_TOWN = re.compile(TOWN_LINE.pattern + r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$")
+REGION_TOWN = re.compile(
+    TOWN_LINE.pattern + r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$|\b(?i:singapore)\s+\d{6}\W*$"
+)
 
 
 def phone_line(text: str) -> bool:

@@ -9,9 +9,10 @@ from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
 from extraction.finders.parties import clean_name
 from extraction.normalise import find_amounts
-from extraction.ranker import document_candidates
+from extraction.ranker import after_name, document_candidates
 from extraction.ranker.address import address_value, extend_to_town, tail_cut
 from extraction.ranker.candidates import Ranked
+from extraction.ranker.model import load_model
 from tests.extraction.receipt_images import ocr_page
 
 
@@ -186,3 +187,22 @@ def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -
     # a total in the thousands that nothing else confirms stays as read
     lines = ["CORNER MARKET", "SUBTOTAL 5,335.36", "TOTAL 5,335.36", "VISA 5,335.36"]
     assert find_fields(ocr_page(lines), receipt)["total"].value == 5335.36
+
+
+def test_the_shop_name_is_no_part_of_its_address() -> None:
+    lines = ["E&R HOME CENTER", "9149 Taickfourt Avenue, Koatlumchester NE 71896", "TOTAL 5.00"]
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
+    cands = document_candidates(Finder(ocr_page(lines), specs))
+    model = load_model()
+    assert model is not None
+    street = "9149 Taickfourt Avenue, Koatlumchester NE 71896"
+    with_name = Ranked(f"E&R HOME CENTER {street}", 1, [0.0, 0.0, 1.0, 1.0])
+    rest = Ranked(street, 1, [0.0, 0.0, 1.0, 1.0])
+    cands["address"] = [with_name, rest]
+    assert after_name(with_name, cands, model) is rest
+    assert after_name(rest, cands, model) is rest
+
+
+def test_a_phone_line_after_a_singapore_postcode_ends_the_address() -> None:
+    sg = ["CHYLLMONT TEA HOUSE", "338 Kroxgrulvis Drive", "SINGAPORE 145148", "T. 6272 8059"]
+    assert not any("145148 T" in c for c in _candidates(sg, "address"))
