@@ -697,8 +697,8 @@ def _address_readings(
 
 
 # a town line that ends an address: the town with its state or province and postcode (US,
-# Canada, Australia), a UK postcode, 'Singapore 238859', or a postcode then the town (most of
-# Europe, Malaysia)
+# Canada, Australia), a UK postcode, 'Singapore 238859', an Irish Eircode, or a postcode then
+# the town (most of Europe, Malaysia)
 TOWN_ONLY = re.compile(
     r"^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
     + "|".join(US_STATES.split())
@@ -711,6 +711,7 @@ TOWN_ONLY = re.compile(
     r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$"
     r"|^(?:[A-Za-z][A-Za-z .'-]*,?\s)?[A-Z]{1,2}[\dO][A-Z\dO]?\s?[\dO][A-Z]{2}\W*$"
     r"|^singapore\s+\d{6}\W*$"
+    r"|^(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4}\W*$"  # an Irish Eircode
     r"|^\d{4,5}(?:\s?[A-Z]{2})?\s+[A-Za-z][A-Za-z .'-]+$",
     re.I,
 )

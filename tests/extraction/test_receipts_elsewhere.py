@@ -162,7 +162,8 @@ def test_an_address_runs_to_its_town_line() -> None:
         return Ranked(value, 1, [0.0, 0.0, 1.0, 1.0])
 
     street = "2339 Prenyeamyiem Hwy"
-    for town in ("SOATMONT VIC 3494", "Grengreeston, NS CIB 0L6", "15096 STULLHURST", "LO OWU"):
+    towns = ("SOATMONT VIC 3494", "Grengreeston, NS CIB 0L6", "15096 STULLHURST", "LO OWU")
+    for town in (*towns, "R57 V6V3"):
         cands = [ranked(street), ranked(f"{street} {town}"), ranked(f"{street} {town} Ph 0421")]
         assert extend_to_town(cands[0], cands).value == f"{street} {town}"
     # an address that holds its postcode, or a next line that is no town line, stays as chosen
