@@ -9,6 +9,7 @@ fractions of the page for the UI.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 
@@ -123,24 +124,53 @@ def _union(words: list[Word]) -> list[float]:
     ]
 
 
+MIN_SKEW = 0.004  # slope (about 0.25 degrees) below which a page is taken as level
+
+
+def page_skew(words: list[Word]) -> float:
+    """How much a photographed page's lines lean (dy per dx), from the OCR's own words: words
+    come one detected line after another, each at its height on that line, so neighbours that
+    move right along one line give its slope. 0.0 for a level page or too little evidence."""
+    slopes = []
+    for a, b in pairwise(words):
+        h = min(a.height, b.height)
+        dx = (b.x0 + b.x1 - a.x0 - a.x1) / 2
+        if h <= 0 or not (-0.2 * h <= b.x0 - a.x1 < 2 * h) or dx < 2 * h:
+            continue
+        if abs(a.height - b.height) > 0.2 * h or abs(b.yc - a.yc) > 0.5 * h:
+            continue
+        slopes.append((b.yc - a.yc) / dx)
+    if len(slopes) < 8:
+        return 0.0
+    skew = median(slopes)
+    return skew if abs(skew) >= MIN_SKEW else 0.0
+
+
 def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[Line]:
-    """Cluster words into lines by vertical overlap, then split each line at wide gaps."""
+    """Cluster words into lines by vertical overlap, then split each line at wide gaps. On a
+    leaning photo the words are compared at their height levelled by the page's skew, so a price
+    at the right end of an item line stays on that line."""
     if not words:
         return []
-    ordered = sorted(words, key=lambda w: (w.yc, w.x0))
+    skew = page_skew(words)
+
+    def level(w: Word) -> float:
+        return w.yc - skew * (w.x0 + w.x1) / 2
+
+    ordered = sorted(words, key=lambda w: (level(w), w.x0))
     rows: list[list[Word]] = []
     centers: list[float] = []
     heights: list[float] = []
     for w in ordered:
         h = max(w.height, 1e-6)
-        if rows and abs(w.yc - centers[-1]) <= 0.5 * min(h, heights[-1]):
+        if rows and abs(level(w) - centers[-1]) <= 0.5 * min(h, heights[-1]):
             rows[-1].append(w)
             n = len(rows[-1])
-            centers[-1] += (w.yc - centers[-1]) / n
+            centers[-1] += (level(w) - centers[-1]) / n
             heights[-1] = max(heights[-1], h) if n < 3 else median(x.height for x in rows[-1])
         else:
             rows.append([w])
-            centers.append(w.yc)
+            centers.append(level(w))
             heights.append(h)
     lines = []
     for idx, row in enumerate(rows):

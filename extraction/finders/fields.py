@@ -417,16 +417,34 @@ US_STATES = [
 ]
 # fmt: on
 # 'Springfield, IL 62704': a city, a comma, the state, the ZIP code ('DE 40235' alone is a German
-# postcode with its country code)
-US_ADDRESS = re.compile(r"[A-Za-z],\s*(?:" + "|".join(US_STATES) + r")\.?\s+\d{5}(?:-\d{4})?\b")
+# postcode with its country code); without the comma only where the ZIP code ends the line
+# ('Springfield IL 62704-1234'), as a German postcode is followed by its town
+_STATE = r"(?:" + "|".join(US_STATES) + r")"
+US_ADDRESS = re.compile(
+    r"[A-Za-z],\s*" + _STATE + r"\.?\s+\d{5}(?:-\d{4})?\b"
+    r"|[A-Za-z]{3} " + _STATE + r"\.? \d{5}(?:-\d{4})?[ .]*$",
+    re.M,
+)
 US_DOLLAR = re.compile(
     r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
 )  # '$7.00', not '$4'
+# a North American phone number ('(217) 555-0199', '217-555-0199', '217.555.0199')
+NANP_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}-\d{4}|(?<![\d.-])\d{3}([-.])\d{3}\1\d{4}(?![\d-])")
+# dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
+# an Australian Business Number or a UK postcode say the dates are day-first
+_AU_STATE = r"(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)"
+DAY_FIRST_PLACE = re.compile(
+    r"[A-Za-z]{3},? " + _AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
+    r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])",
+    re.M,
+)
 
 
 def day_first_document(doc: Document) -> bool:
     """Numeric dates are day-first unless the document shows month-first: a date such as
-    11/17/2017, or, when its dates do not tell, a US address (state and ZIP code) or US dollars."""
+    11/17/2017, or, when its dates do not tell, a US address (state and ZIP code), US dollars or
+    a North American phone number on a document with no sign of a day-first country that also
+    writes dollars."""
     votes = 0
     text = doc.text
     # one separator throughout, not inside a code ('SP-nu11-18/06/09-1018481' is no date)
@@ -438,7 +456,11 @@ def day_first_document(doc: Document) -> bool:
             votes += 1
         elif b > 12 >= a:
             votes -= 1
-    if votes == 0 and (US_ADDRESS.search(text) or US_DOLLAR.search(text)):
+    if (
+        votes == 0
+        and not DAY_FIRST_PLACE.search(text)
+        and (US_ADDRESS.search(text) or US_DOLLAR.search(text) or NANP_PHONE.search(text))
+    ):
         return False
     return votes >= 0
 

@@ -112,6 +112,8 @@ def clean_name(text: str) -> str:
             : title.start()
         ]  # 'Amazon Web Services Invoice': the document's title is no part of the name
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
+    # 'NAME Company No: JM0032980-V': a registration label ('Company' is no legal form there)
+    s = re.sub(r"\s*\bcompany\s?no\b.*$", "", s, flags=re.IGNORECASE)
     s = re.sub(r"(?<=\S)\s+[.,]\s+(?=\S)", " ", s)  # 'ALAM) . SDN BHD': a speck read as a mark
     s = re.sub(
         r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE

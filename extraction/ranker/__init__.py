@@ -8,19 +8,21 @@ so the model always sees exactly the features it was fitted on.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from extraction.finders import parties
 from extraction.finders.concepts import field_spec
 from extraction.finders.locate import Candidate
-from extraction.ranker.address import address_candidates
+from extraction.ranker.address import address_candidates, extend_to_town
 from extraction.ranker.candidates import (
     Ranked,
     add_relative,
     company_candidates,
     total_candidates,
 )
-from extraction.ranker.model import load_model
+from extraction.ranker.model import RankerModel, load_model
+from extraction.ranker.totals import dollar_read_as_digit
 
 if TYPE_CHECKING:
     from extraction.finders.fields import Finder
@@ -74,6 +76,21 @@ def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
     return {name: add_relative(name, cands) for name, cands in found.items()}
 
 
+def after_name(address: Ranked, cands: dict[str, list[Ranked]], model: RankerModel) -> Ranked:
+    """The address without the shop's name printed above it ('E&R HOME CENTER 9149 Taickfourt
+    Avenue, ...': a name with a street word): the rest, when it is a candidate of its own and
+    the name is the company's best candidate."""
+    names = cands.get("company", [])
+    if not names or "company" not in model.fields:
+        return address
+    name = str(max(names, key=lambda c: model.fields["company"].score(c.features)).value)
+    text = str(address.value)
+    if not text.startswith(name + " "):
+        return address
+    rest = text[len(name) + 1 :]
+    return next((c for c in cands.get("address", []) if str(c.value) == rest), address)
+
+
 def ranked_fields(
     finder: Finder, concepts: set[str], learned: Learned | None = None
 ) -> dict[str, Candidate]:
@@ -92,6 +109,17 @@ def ranked_fields(
         if chosen is None:
             continue
         prob, best = chosen
+        if learned is not None and learned.remembered(name, finder.doc, cands.get(name, [])):
+            pass  # what the organisation confirmed for this layout stays as it is
+        elif name == "address":
+            best = after_name(extend_to_town(best, cands.get(name, [])), cands, model)
+        elif name == "total" and isinstance(best.value, Decimal):
+            from extraction.finders.totals import cash_minus_change
+
+            cash = cash_minus_change(finder)
+            fixed = dollar_read_as_digit(best.value, finder.doc.lines, cash[0] if cash else None)
+            if fixed != best.value:
+                best = Ranked(fixed, best.page, best.box, best.features)
         out[concept] = Candidate(
             best.value, prob, best.page, best.box, str(best.value), f"ranker:{name}"
         )

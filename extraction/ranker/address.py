@@ -27,8 +27,10 @@ from extraction.finders.parties import (
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker.address_respell import respell_address
 from extraction.ranker.candidates import (
+    ESTABLISHED,
     PHONE,
     POSTCODE,
+    TOWN_LINE,
     Ranked,
     _geometry,
     _letters,
@@ -71,10 +73,13 @@ US_STATES = (
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
 )
 CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+# a Canadian postcode, also with OCR's O/0, I/1 and L/1 confusions where digits belong ('C1B 0L6'
+# read 'CIB OL6')
+CA_CODE = r"[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL]"
 # 'Springfield, IL 62704', 'Toronto, ON M5V 2T6'
 STATE_ZIP = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
-    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+" + CA_CODE + r"\b"
 )
 # the names that end an address: countries (``parties.COUNTRIES``) and the states or provinces
 # of several countries, spelled out (a line after one is usually a branch name, a phone or a
@@ -126,6 +131,72 @@ LABEL_TAIL = re.compile(
 )
 # a bare phone number at the end of a line ('Springfield, IL 62704 (217) 555-0199')
 PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]\d{3,4}$")
+
+
+# a line that is only a phone number, maybe after a short label ('Ph 597.552.3246',
+# 'T. (462) 224-3273', '(522) 620-6357'): no part of an address, which ends before it
+# (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY')
+PHONE_LINE = re.compile(
+    r"^\s*(?:(?:tel|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
+    r"[+(]*\d[\d\s()\-/+.]{6,}"
+    r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
+    re.I,
+)
+# a till's register line: store, operator, terminal and transaction numbers
+# ('ST# 2740 OP# 00773 TE# 16 TR# 53339', 'ORD #50 -REG #19-')
+REGISTER_LINE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?#\s?\d+\b.*?){2,}")
+# a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
+ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
+
+
+# what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
+# postcode (a street line starts with its house number, often four digits)
+TOWN_END = re.compile(
+    r"(?<!\d)\d{5}(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
+
+
+# a North American phone number: area code, exchange, line, one separator style
+NANP = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?\d{3}-|\d{3}-\d{3}-|\d{3}\.\d{3}\.)\d{4}(?!\d)")
+# a town line that ends an address with a region and postcode after the town (US, Canada,
+# Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
+REGION_TOWN = re.compile(
+    TOWN_LINE.pattern + r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$|\b(?i:singapore)\s+\d{6}\W*$"
+)
+
+
+def phone_line(text: str) -> bool:
+    return bool(PHONE_LINE.match(text)) and sum(ch.isdigit() for ch in text) >= 7
+
+
+def ends_address(line: dict, before: dict | None) -> bool:
+    """A phone line that closes an address: a North American number, or any number after a town
+    line with its region and postcode."""
+    return line["phone_line"] and (
+        bool(NANP.search(line["text"])) or bool(before and REGION_TOWN.search(before["text"]))
+    )
+
+
+def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line], list[str]]:
+    """The lines with a phone line printed between a street line and the town line that ends the
+    address ('1450 Maple St' / 'Ph 217-555-0199' / 'Springfield, IL 62704') moved after that town
+    line, where receipts usually print it; the address is then a run of lines."""
+    lines, texts = list(lines), list(texts)
+    for i in range(1, len(lines) - 1):
+        before, after = texts[i - 1], texts[i + 1]
+        if (
+            phone_line(texts[i])
+            and _is_address_line(before)
+            and not TOWN_END.search(before)
+            and (STATE_ZIP.search(after) or POSTCODE_ANY.search(after))
+            and _letters(after) >= 3
+            and not phone_line(after)
+            and not ADDRESS_STOP.search(after)
+            and not any(a[3] for a in find_amounts(after))
+        ):
+            lines[i], lines[i + 1] = lines[i + 1], lines[i]
+            texts[i], texts[i + 1] = texts[i + 1], texts[i]
+    return lines, texts
 
 
 # a price at the end of an item line, maybe with a tax code after it ('18.00 SR', '4.45 S')
@@ -202,8 +273,37 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         # a letter O among the digits of a number ('G3O' for 'G30') and a stray mark between a
         # word and its number ("Level'6")
         value = DIGIT_O.sub("0", value)
+        value = CA_POSTCODE.sub(_ca_postcode, value)
+        value = UK_POSTCODE_END.sub(_uk_postcode, value)
         value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
+
+
+# a Canadian postcode after its province alternates letters and digits ('ON M5V 2T6'): OCR's
+# O/0, I/1 and L/1 confusions are put back by position
+CA_POSTCODE = re.compile(
+    r"(?<![A-Za-z])((?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+)"
+    r"([A-Z0-9][0-9OIL][A-Z0-9])(\s?)([0-9OIL][A-Z0-9][0-9OIL])(?![A-Za-z0-9])"
+)
+_TO_DIGIT = str.maketrans("OIL", "011")
+_TO_LETTER = str.maketrans("01", "OI")
+
+
+def _ca_postcode(m: re.Match[str]) -> str:
+    a, b = m.group(2), m.group(4)
+    a = a[0].translate(_TO_LETTER) + a[1].translate(_TO_DIGIT) + a[2].translate(_TO_LETTER)
+    b = b[0].translate(_TO_DIGIT) + b[1].translate(_TO_LETTER) + b[2].translate(_TO_DIGIT)
+    return m.group(1) + a + m.group(3) + b
+
+
+# a UK postcode ending an address ('EC0 4RG', 'L0 0WU'): its outward code holds a digit after
+# the area's letters and its inward code starts with one; OCR reads that 0 as the letter O
+UK_POSTCODE_END = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2})([0-9O])([A-Z0-9]?) ([0-9O])([A-Z]{2})$")
+
+
+def _uk_postcode(m: re.Match[str]) -> str:
+    area, digit, rest, inward, unit = m.groups()
+    return f"{area}{digit.replace('O', '0')}{rest} {inward.replace('O', '0')}{unit}"
 
 
 DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")
@@ -264,6 +364,8 @@ def tail_cut(text: str) -> str | None:
     bare phone number printed after it, or None when it ends with neither."""
     for rx in (LABEL_TAIL, PHONE_TAIL):
         m = rx.search(text)
+        if m and rx is PHONE_TAIL and ZIP4_END.search(text):
+            continue
         if m and _letters(text[: m.start()]) >= 3 and len(text[: m.start()].strip()) >= 6:
             return text[: m.start()].rstrip(" ,;:-")
     return None
@@ -347,6 +449,8 @@ def _line_info(line: Line, text: str) -> dict:
         "date": bool(find_dates(text)),
         "legal": bool(LEGAL_FORM.search(text)),
         "reg": bool(REG_NO_ONLY.match(text)),
+        "phone_line": phone_line(text),
+        "text": text,
         "name": is_name_like(text),
         # an amount line (an item or a total), not '31,31A, JALAN ...' nor 'LOT 1F-01&02,1ST FLR'
         # (an item line whose code looks like a postcode still ends with its price)
@@ -377,6 +481,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
         lines = reading_lines(page)[:ADDRESS_LINES]
         company_line = _same_line(lines, company_box) if company_box else -1
     texts = [_line_text(ln) for ln in lines]
+    lines, texts = phone_after_address(lines, texts)
     info = [_line_info(ln, t) for ln, t in zip(lines, texts)]
     company_h = (
         lines[company_line].box[3] - lines[company_line].box[1]
@@ -412,8 +517,18 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 break
             span = info[start:end]
             ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
-            if any(s["amount"] for s in span) or any(e is not None for e in ends[:-1]):
-                break  # an amount line, or a phone or tax part inside the run: the address ended
+            if (
+                any(
+                    s["amount"] or ESTABLISHED.match(s["text"]) or REGISTER_LINE.search(s["text"])
+                    for s in span
+                )
+                or any(
+                    ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
+                )
+                or any(e is not None for e in ends[:-1])
+            ):
+                break  # an amount, founding-year, register or phone line, or a phone or tax
+                # part inside the run: the address ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]
             if ends[-1] is not None:
@@ -579,3 +694,44 @@ def _address_readings(
         Ranked(text, lines[start].page, box, {**base, "rule_match": float(rule_key == fold(text))})
         for text, base in readings
     ]
+
+
+# a town line that ends an address: the town with its state or province and postcode (US,
+# Canada, Australia), a UK postcode, 'Singapore 238859', an Irish Eircode, or a postcode then
+# the town (most of Europe, Malaysia)
+TOWN_ONLY = re.compile(
+    r"^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
+    + "|".join(US_STATES.split())
+    + r")\.?,?\s+\d{5}(?:-\d{4})?\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
+    + "|".join(CA_PROVINCES.split())
+    + r")\.?,?\s+"
+    + CA_CODE
+    + r"\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$"
+    r"|^(?:[A-Za-z][A-Za-z .'-]*,?\s)?[A-Z]{1,2}[\dO][A-Z\dO]?\s?[\dO][A-Z]{2}\W*$"
+    r"|^singapore\s+\d{6}\W*$"
+    r"|^(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4}\W*$"  # an Irish Eircode
+    r"|^\d{4,5}(?:\s?[A-Z]{2})?\s+[A-Za-z][A-Za-z .'-]+$",
+    re.I,
+)
+# what says an address already holds its town: a postcode of five digits, or a town line's end
+TOWN_HELD = re.compile(
+    r"(?<!\d)\d{5}(?!\d)|" + CA_CODE + r"\W*$|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$"
+    r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$|singapore\s+\d{6}",
+    re.I,
+)
+
+
+def extend_to_town(chosen: Ranked, cands: list[Ranked]) -> Ranked:
+    """The chosen address with the town line printed right under it, when it stops one line
+    short of it ('1450 Maple St' over 'Springfield, IL 62704'): an address ends with its town.
+    The ranker was fitted on receipts whose addresses end with a postcode and a state name."""
+    value = str(chosen.value)
+    if TOWN_HELD.search(value):
+        return chosen
+    for cand in cands:
+        text = str(cand.value)
+        if text.startswith(value + " ") and TOWN_ONLY.match(text[len(value) + 1 :]):
+            return cand
+    return chosen

@@ -16,6 +16,7 @@ from decimal import Decimal
 from statistics import median
 
 from extraction.document import Document, Line, Page, Segment
+from extraction.finders.fields import NANP_PHONE
 from extraction.finders.locate import LabelHit, fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -43,6 +44,30 @@ PHONE = re.compile(
 CURRENCY_MARK = re.compile(
     r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b"
 )
+
+# a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Branch No. 12'): it
+# continues no name
+STORE_NUMBER_LINE = re.compile(
+    r"^\s*(?:store|str|shop|branch|location|loc|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$",
+    re.I,
+)
+# a town line ending with a state or province and its postcode ('CHIRTPORT, NV 89101',
+# 'PERTH WA 6000', 'Toronto, ON M5V 2T6'): an address, whatever legal form its state code spells
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
+)
+TOWN_LINE = re.compile(
+    r"[A-Za-z]{3},?\s+(?:(?:" + "|".join(_US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?"
+    r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}"
+    r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\.?,?\s+[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL])"
+    r"\W*$"
+)
+
+# the year a shop was founded, on a line of its own ('Est. 1973', 'SINCE 1985')
+ESTABLISHED = re.compile(r"^\W*(?:est\.?|established|since)\s*(?:in\s+)?(?:19|20)\d\d\W*$", re.I)
+# an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
+COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)
 
 
 @dataclass
@@ -165,7 +190,9 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             if i + extra >= len(page.lines):
                 break
             nxt = page.lines[i + extra]
-            if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]):
+            if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]) or any(
+                rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED)
+            ):
                 break
             joined_text, joined_segs, last = (
                 joined_text + " " + _line_text(nxt),
@@ -179,8 +206,19 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 pieces.append((text.split(":", 1)[1], segs, _joined))
                 after_colon.add(text.split(":", 1)[1])
         below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
+        line_text = _line_text(line)
         line_name_like = is_name_like(_line_text(line))
         for text, segs, joined in pieces:
+            if (
+                TOWN_LINE.search(line_text)
+                or TOWN_LINE.search(text)
+                or COUNTY.search(text)
+                or STORE_NUMBER_LINE.match(text)
+                or STORE_NUMBER_LINE.match(line_text)
+                or ESTABLISHED.match(line_text)
+                or NANP_PHONE.search(text)
+            ):
+                continue
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
                 value = _unaccent(value)

@@ -202,3 +202,26 @@ def total_features(
         "t_rounded_of": float(rounded_of),
         "t_pre_rounding": float(pre_rounding),
     }
+
+
+def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None) -> Decimal:
+    """The total without a first digit that is a currency mark OCR read as a digit ('$493.37'
+    read '8493.37' or '5 335.36'), when the rest is confirmed: it is cash minus change, or
+    another line prints it (also behind a misread mark of its own); else ``value``."""
+    digits = f"{value:.2f}"
+    if value < 1000 or value.as_tuple().exponent != -2:
+        return value
+    rest = Decimal(digits[1:])
+    if rest <= 0 or rest.as_tuple().exponent != -2 or digits[1] == "0":
+        return value
+    if cash is not None and abs(cash - rest) < CENT:
+        return rest
+    seen = 0
+    for line in lines:
+        for amount, _s, _e, cents in amounts_in(line.text):
+            if not cents or amount == value:
+                continue
+            text = f"{amount:.2f}"
+            if amount == rest or (amount >= 1000 and Decimal(text[1:]) == rest):
+                seen += 1
+    return rest if seen else value

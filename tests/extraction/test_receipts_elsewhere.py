@@ -1,0 +1,209 @@
+"""Receipts from the US, Canada, the UK, Ireland and Australia: conventions the corpus lacks."""
+
+from __future__ import annotations
+
+from extraction import TemplateSpec
+from extraction.document import Document, Page, Word
+from extraction.finders import find_fields
+from extraction.finders.concepts import field_spec
+from extraction.finders.fields import Finder, day_first_document
+from extraction.finders.parties import clean_name
+from extraction.normalise import find_amounts
+from extraction.ranker import after_name, document_candidates
+from extraction.ranker.address import address_value, extend_to_town, tail_cut
+from extraction.ranker.candidates import Ranked
+from extraction.ranker.model import load_model
+from tests.extraction.receipt_images import ocr_page
+
+
+def _candidates(lines: list[str], field: str) -> list[str]:
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")] + [
+        field_spec("total", {"type": "number"})
+    ]
+    return [str(c.value) for c in document_candidates(Finder(ocr_page(lines), specs))[field]]
+
+
+def test_month_first_from_a_us_town_line_without_its_comma() -> None:
+    assert not day_first_document(ocr_page(["SHOP", "Gurwhingford AR 63502", "DATE 09-07-2018"]))
+    assert not day_first_document(ocr_page(["SHOP", "Boise ID 83702-1234", "09/07/2018"]))
+    # a German postcode after its country code is followed by the town: no US address
+    assert day_first_document(ocr_page(["SHOP", "Hafenweg 5, DE 40235 Dusseldorf", "09.07.2018"]))
+
+
+def test_dollars_of_day_first_countries_keep_dates_day_first() -> None:
+    # Australia writes dollars and day-first dates: its state and postcode, or its business number
+    assert day_first_document(ocr_page(["SHOP", "PERTH WA 6000", "09/05/14", "TOTAL $5.00"]))
+    assert day_first_document(ocr_page(["SHOP", "ABN 11 244 577 423", "09/05/14", "TOTAL $5.00"]))
+    assert not day_first_document(ocr_page(["SHOP", "09/05/14", "TOTAL $5.00"]))
+
+
+def test_month_first_from_a_north_american_phone_number() -> None:
+    assert not day_first_document(
+        ocr_page(["SHOP", "Tel (217) 555-0199", "09/05/14", "TOTAL 5.00"])
+    )
+    assert not day_first_document(ocr_page(["SHOP", "217.555.0199", "09/05/14", "TOTAL 5.00"]))
+    assert day_first_document(ocr_page(["SHOP", "Tel 03-5523 5454", "09/05/14", "TOTAL 5.00"]))
+
+
+def test_a_dollar_sign_read_as_s_before_an_amount(receipt: TemplateSpec) -> None:
+    assert [a[0] for a in find_amounts("AMOUNT DUE S187.92")] == [find_amounts("187.92")[0][0]]
+    assert find_amounts("SR 5") == [(find_amounts("5")[0][0], 3, 4, False)]  # a tax code stays
+    doc = ocr_page(
+        [
+            "CORNER MARKET",
+            "Milk 49.86",
+            "SUB TOTAL $166.30",
+            "SALES TAX $21.62",
+            "AMOUNT DUE S187.92",
+            "CASH S187.92",
+            "CHANGE $0.00",
+        ]
+    )
+    assert find_fields(doc, receipt)["total"].value == 187.92
+
+
+def test_phone_between_the_street_and_the_town_line(receipt: TemplateSpec) -> None:
+    lines = [
+        "Corner Stone Books",
+        "8838 E Peallpund Hwy",
+        "Ph 342.417.9018",
+        "Yierdcerdwood IL 25224",
+        "05/18/2018 14:02",
+        "Magazine 12.00",
+        "TOTAL 12.00",
+    ]
+    assert "8838 E Peallpund Hwy Yierdcerdwood IL 25224" in _candidates(lines, "address")
+    assert find_fields(ocr_page(lines), receipt)["address"].value == (
+        "8838 E Peallpund Hwy Yierdcerdwood IL 25224"
+    )
+
+
+def test_a_phone_line_after_the_town_line_ends_the_address() -> None:
+    cands = _candidates(
+        ["HAPPY OWL PUB", "1147 CLEAX PIKE", "DRAMCLUXBURY, UT 69532", "T. (522) 897-4655"],
+        "address",
+    )
+    assert "1147 CLEAX PIKE DRAMCLUXBURY, UT 69532" in cands
+    assert not any("897-4655" in c for c in cands)
+
+
+def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled() -> None:
+    assert tail_cut("CHULLPORT NM 92814-9319") is None
+    assert tail_cut("Springfield, IL 62704 (217) 555-0199") == "Springfield, IL 62704"
+    assert address_value(["Grengreeston, NS CIB 0L6"], "ocr") == "Grengreeston, NS C1B 0L6"
+    assert address_value(["NIERTREMBY, NS D2F OEO"], "ocr") == "NIERTREMBY, NS D2F 0E0"
+    assert address_value(["6903 LEENG TERRACE ECO 4RG"], "ocr") == "6903 LEENG TERRACE EC0 4RG"
+    assert address_value(["611 WHOURD PLACE LO OWU"], "ocr") == "611 WHOURD PLACE L0 0WU"
+    assert address_value(["1 HIGH STREET SW1A 2BB"], "ocr") == "1 HIGH STREET SW1A 2BB"
+
+
+def test_store_number_and_town_lines_are_no_shop_name() -> None:
+    lines = ["MAPLE RIVER SUPPLY", "Store #3582", "2626 Oak Road", "CHIRTPORT, NV 89101"]
+    cands = _candidates(lines, "company")
+    assert "MAPLE RIVER SUPPLY" in cands
+    assert not any(c.startswith("MAPLE RIVER SUPPLY S") or "CHIRTPORT" in c for c in cands)
+    assert not any(
+        "KROUR" in c for c in _candidates(["THE OWL", "PRILGREACKWOOD, CO. KROUR"], "company")
+    )
+    assert not any(
+        "PERTH" in c for c in _candidates(["THE OWL", "1 Hay St", "PERTH WA 6000"], "company")
+    )
+
+
+def test_company_number_label_after_a_name() -> None:
+    assert clean_name("HASHA PETROKIOSK Company No: JM0032980-V") == "HASHA PETROKIOSK"
+    assert clean_name("ABC TRADING COMPANY (12345-X)") == "ABC TRADING COMPANY"
+
+
+def test_prices_of_a_leaning_photo_stay_on_their_item_lines() -> None:
+    """Each printed line leans 3 px down per 100 px right: the price at the right end of an item
+    line sits lower than the next line's start, and the OCR reads it as its own detection."""
+    rows = [("Milk", "4.99"), ("Bread", "2.49"), ("Eggs", "3.19"), ("Soap", "1.99")]
+    rows += [("Tape", "5.00"), ("Gum", "0.99"), ("SUBTOTAL", "18.65"), ("TOTAL", "18.65")]
+    words = []
+    for i, (name, price) in enumerate(rows):
+        y = 30.0 + 30 * i
+        for k, part in enumerate(("Item", name, "x1")):  # one detection, read word by word
+            x = 40.0 + 70 * k
+            words.append(Word(part, x, y + 0.03 * x, x + 60, y + 20 + 0.03 * x))
+        x = 600.0
+        words.append(Word(price, x, y + 0.03 * x, x + 60, y + 20 + 0.03 * x))
+    page = Page(1, 700.0, 400.0, words, source="ocr")
+    page.build_lines()
+    assert [ln.text.split()[-1] for ln in page.lines] == [p for _n, p in rows]
+    doc = Document([page], "image")
+    assert doc.pages[0].lines[-1].text.startswith("Item TOTAL")
+
+
+def test_a_founding_year_line_is_no_name_and_no_address() -> None:
+    lines = ["STALL GARDEN CENTER", "Est. 1973", "2 Cloungret Avenue", "Singapore 118948"]
+    assert not any("1973" in c for c in _candidates(lines, "company"))
+    assert not any("1973" in c for c in _candidates(lines, "address"))
+    assert "2 Cloungret Avenue Singapore 118948" in _candidates(lines, "address")
+
+
+def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> None:
+    lines = [
+        "GRAND BEAR NOODLE HOUSE",
+        "555 Ferttrout Street",
+        "PHONE (634) 537-7159 Store Mgr BRY",
+        "Springfield, IL 62704",
+        "ST# 2740 OP# 00773 TE# 16 TR# 53339",
+        "Noodles 12.00",
+    ]
+    cands = _candidates(lines, "address")
+    assert "555 Ferttrout Street Springfield, IL 62704" in cands
+    assert not any("ST# 2740" in c or "Mgr" in c for c in cands)
+    assert not any("537-7159" in c for c in _candidates(lines, "company"))
+
+
+def test_an_address_runs_to_its_town_line() -> None:
+    def ranked(value: str) -> Ranked:
+        return Ranked(value, 1, [0.0, 0.0, 1.0, 1.0])
+
+    street = "2339 Prenyeamyiem Hwy"
+    towns = ("SOATMONT VIC 3494", "Grengreeston, NS CIB 0L6", "15096 STULLHURST", "LO OWU")
+    for town in (*towns, "R57 V6V3"):
+        cands = [ranked(street), ranked(f"{street} {town}"), ranked(f"{street} {town} Ph 0421")]
+        assert extend_to_town(cands[0], cands).value == f"{street} {town}"
+    # an address that holds its postcode, or a next line that is no town line, stays as chosen
+    held = [ranked("12 Jalan Besar 81100 Johor"), ranked("12 Jalan Besar 81100 Johor Tel 07")]
+    assert extend_to_town(held[0], held) is held[0]
+    other = [ranked(street), ranked(f"{street} Ph 0421 249 837")]
+    assert extend_to_town(other[0], other) is other[0]
+
+
+def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -> None:
+    lines = [
+        "CORNER MARKET",
+        "1450 Maple Street",
+        "Springfield, IL 62704",
+        "SUBTOTAL $304.87",
+        "TAX $30.49",
+        "Total Due 5 335.36",
+        "Cash $355.00",
+        "CHANGE DUE $19.64",
+    ]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 335.36
+    # a total in the thousands that nothing else confirms stays as read
+    lines = ["CORNER MARKET", "SUBTOTAL 5,335.36", "TOTAL 5,335.36", "VISA 5,335.36"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 5335.36
+
+
+def test_the_shop_name_is_no_part_of_its_address() -> None:
+    lines = ["E&R HOME CENTER", "9149 Taickfourt Avenue, Koatlumchester NE 71896", "TOTAL 5.00"]
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
+    cands = document_candidates(Finder(ocr_page(lines), specs))
+    model = load_model()
+    assert model is not None
+    street = "9149 Taickfourt Avenue, Koatlumchester NE 71896"
+    with_name = Ranked(f"E&R HOME CENTER {street}", 1, [0.0, 0.0, 1.0, 1.0])
+    rest = Ranked(street, 1, [0.0, 0.0, 1.0, 1.0])
+    cands["address"] = [with_name, rest]
+    assert after_name(with_name, cands, model) is rest
+    assert after_name(rest, cands, model) is rest
+
+
+def test_a_phone_line_after_a_singapore_postcode_ends_the_address() -> None:
+    sg = ["CHYLLMONT TEA HOUSE", "338 Kroxgrulvis Drive", "SINGAPORE 145148", "T. 6272 8059"]
+    assert not any("145148 T" in c for c in _candidates(sg, "address"))
