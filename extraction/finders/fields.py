@@ -15,6 +15,7 @@ from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
+from extraction.finders.regions import AU_STATE, NANP_PHONE, US_STATE
 from extraction.normalise import (
     IBAN_LENGTHS,
     amount_json,
@@ -409,32 +410,22 @@ def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
 
 
 # fmt: off
-US_STATES = [
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID",
-    "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO",
-    "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA",
-    "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
-]
 # fmt: on
 # 'Springfield, IL 62704': a city, a comma, the state, the ZIP code ('DE 40235' alone is a German
 # postcode with its country code); without the comma only where the ZIP code ends the line
 # ('Springfield IL 62704-1234'), as a German postcode is followed by its town
-_STATE = r"(?:" + "|".join(US_STATES) + r")"
 US_ADDRESS = re.compile(
-    r"[A-Za-z],\s*" + _STATE + r"\.?\s+\d{5}(?:-\d{4})?\b"
-    r"|[A-Za-z]{3} " + _STATE + r"\.? \d{5}(?:-\d{4})?[ .]*$",
+    r"[A-Za-z],\s*" + US_STATE + r"\.?\s+\d{5}(?:-\d{4})?\b"
+    r"|[A-Za-z]{3} " + US_STATE + r"\.? \d{5}(?:-\d{4})?[ .]*$",
     re.M,
 )
 US_DOLLAR = re.compile(
     r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
 )  # '$7.00', not '$4'
-# a North American phone number ('(217) 555-0199', '217-555-0199', '217.555.0199')
-NANP_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}-\d{4}|(?<![\d.-])\d{3}([-.])\d{3}\1\d{4}(?![\d-])")
 # dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
 # an Australian Business Number or a UK postcode say the dates are day-first
-_AU_STATE = r"(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)"
 DAY_FIRST_PLACE = re.compile(
-    r"[A-Za-z]{3},? " + _AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
+    r"[A-Za-z]{3},? " + AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
     r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])",
     re.M,
 )

@@ -24,6 +24,13 @@ from extraction.finders.parties import (
     REG_NO_ONLY,
     is_name_like,
 )
+from extraction.finders.regions import (
+    AU_STATE,
+    CA_CODE,
+    CA_PROVINCE,
+    NANP_PHONE,
+    US_STATE,
+)
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker.address_respell import respell_address
 from extraction.ranker.candidates import (
@@ -68,18 +75,10 @@ STREET_WORD = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(STREET_WORDS, key=len, reverse=True)) + r")(?![A-Za-z])",
     re.I,
 )
-US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
-)
-CA_PROVINCES = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
-# a Canadian postcode, also with OCR's O/0, I/1 and L/1 confusions where digits belong ('C1B 0L6'
-# read 'CIB OL6')
-CA_CODE = r"[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL]"
 # 'Springfield, IL 62704', 'Toronto, ON M5V 2T6'
 STATE_ZIP = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
-    r"|(?<![A-Za-z])(?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+" + CA_CODE + r"\b"
+    r"(?<![A-Za-z])" + US_STATE + r"\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
+    r"|(?<![A-Za-z])" + CA_PROVINCE + r"\.?,?\s+" + CA_CODE + r"\b"
 )
 # the names that end an address: countries (``parties.COUNTRIES``) and the states or provinces
 # of several countries, spelled out (a line after one is usually a branch name, a phone or a
@@ -156,8 +155,6 @@ TOWN_END = re.compile(
 )
 
 
-# a North American phone number: area code, exchange, line, one separator style
-NANP = re.compile(r"(?<!\d)(?:\(\d{3}\)\s?\d{3}-|\d{3}-\d{3}-|\d{3}\.\d{3}\.)\d{4}(?!\d)")
 # a town line that ends an address with a region and postcode after the town (US, Canada,
 # Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
 REGION_TOWN = re.compile(
@@ -173,7 +170,7 @@ def ends_address(line: dict, before: dict | None) -> bool:
     """A phone line that closes an address: a North American number, or any number after a town
     line with its region and postcode."""
     return line["phone_line"] and (
-        bool(NANP.search(line["text"])) or bool(before and REGION_TOWN.search(before["text"]))
+        bool(NANP_PHONE.search(line["text"])) or bool(before and REGION_TOWN.search(before["text"]))
     )
 
 
@@ -282,7 +279,7 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
 # a Canadian postcode after its province alternates letters and digits ('ON M5V 2T6'): OCR's
 # O/0, I/1 and L/1 confusions are put back by position
 CA_POSTCODE = re.compile(
-    r"(?<![A-Za-z])((?:" + "|".join(CA_PROVINCES.split()) + r")\.?,?\s+)"
+    r"(?<![A-Za-z])(" + CA_PROVINCE + r"\.?,?\s+)"
     r"([A-Z0-9][0-9OIL][A-Z0-9])(\s?)([0-9OIL][A-Z0-9][0-9OIL])(?![A-Za-z0-9])"
 )
 _TO_DIGIT = str.maketrans("OIL", "011")
@@ -700,15 +697,9 @@ def _address_readings(
 # Canada, Australia), a UK postcode, 'Singapore 238859', an Irish Eircode, or a postcode then
 # the town (most of Europe, Malaysia)
 TOWN_ONLY = re.compile(
-    r"^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
-    + "|".join(US_STATES.split())
-    + r")\.?,?\s+\d{5}(?:-\d{4})?\W*$"
-    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:"
-    + "|".join(CA_PROVINCES.split())
-    + r")\.?,?\s+"
-    + CA_CODE
-    + r"\W*$"
-    r"|^[A-Za-z][A-Za-z .'-]*,?\s+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$"
+    r"^[A-Za-z][A-Za-z .'-]*,?\s+" + US_STATE + r"\.?,?\s+\d{5}(?:-\d{4})?\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+" + CA_PROVINCE + r"\.?,?\s+" + CA_CODE + r"\W*$"
+    r"|^[A-Za-z][A-Za-z .'-]*,?\s+" + AU_STATE + r"\.?,?\s+\d{4}\W*$"
     r"|^(?:[A-Za-z][A-Za-z .'-]*,?\s)?[A-Z]{1,2}[\dO][A-Z\dO]?\s?[\dO][A-Z]{2}\W*$"
     r"|^singapore\s+\d{6}\W*$"
     r"|^(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4}\W*$"  # an Irish Eircode
@@ -718,7 +709,7 @@ TOWN_ONLY = re.compile(
 # what says an address already holds its town: a postcode of five digits, or a town line's end
 TOWN_HELD = re.compile(
     r"(?<!\d)\d{5}(?!\d)|" + CA_CODE + r"\W*$|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$"
-    r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}\W*$|singapore\s+\d{6}",
+    r"|" + AU_STATE + r"\.?,?\s+\d{4}\W*$|singapore\s+\d{6}",
     re.I,
 )
 

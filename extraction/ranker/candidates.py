@@ -16,7 +16,6 @@ from decimal import Decimal
 from statistics import median
 
 from extraction.document import Document, Line, Page, Segment
-from extraction.finders.fields import NANP_PHONE
 from extraction.finders.locate import LabelHit, fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -26,6 +25,13 @@ from extraction.finders.parties import (
     STRONG_FORM,
     clean_name,
     is_name_like,
+)
+from extraction.finders.regions import (
+    AU_STATE,
+    CA_CODE,
+    CA_PROVINCE,
+    NANP_PHONE,
+    US_STATE,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
@@ -53,14 +59,10 @@ STORE_NUMBER_LINE = re.compile(
 )
 # a town line ending with a state or province and its postcode ('CHIRTPORT, NV 89101',
 # 'PERTH WA 6000', 'Toronto, ON M5V 2T6'): an address, whatever legal form its state code spells
-_US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
-)
 TOWN_LINE = re.compile(
-    r"[A-Za-z]{3},?\s+(?:(?:" + "|".join(_US_STATES.split()) + r")\.?,?\s+\d{5}(?:-\d{4})?"
-    r"|(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\.?,?\s+\d{4}"
-    r"|(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\.?,?\s+[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL])"
+    r"[A-Za-z]{3},?\s+(?:" + US_STATE + r"\.?,?\s+\d{5}(?:-\d{4})?"
+    r"|" + AU_STATE + r"\.?,?\s+\d{4}"
+    r"|" + CA_PROVINCE + r"\.?,?\s+" + CA_CODE + r")"
     r"\W*$"
 )
 
