@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from extraction.document import Document, Line, Segment
 from extraction.finders.locate import Candidate, LabelHit, fold
+from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
@@ -167,9 +168,13 @@ def legal_form_name(
     limit = max(1, int(len(lines) * top_fraction)) if page.source != "text" else len(lines)
     weak: Candidate | None = None
     weak_at = 0
+    # 'Your Neighborhood Store' beside the name: a slogan with a shop word is no name
+    slogans = slogan_lines(lines)
     for k, line in enumerate(lines[:limit]):
         if weak is not None and k > weak_at + 3:
             break  # a strong legal form must follow the weak one closely to replace it
+        if k in slogans:
+            continue
         for seg in line.segments:
             m = LEGAL_FORM.search(seg.text)
             if not m:
@@ -177,7 +182,7 @@ def legal_form_name(
             name = clean_name(seg.text)
             if name and LEGAL_FORM.search(name) and _letters(LEGAL_FORM.sub("", name)) < 2:
                 name = _join_name_lines(
-                    lines, line, seg, name
+                    lines, line, seg, name, slogans
                 )  # "SDN BHD" alone: the name is above
             if not name or _letters(LEGAL_FORM.sub("", name)) < 2 or not LEGAL_FORM.search(name):
                 continue
@@ -189,7 +194,7 @@ def legal_form_name(
                 re.IGNORECASE,
             ):
                 continue
-            name = _join_name_lines(lines, line, seg, name)
+            name = _join_name_lines(lines, line, seg, name, slogans)
             if STRONG_FORM.search(name):
                 return Candidate(name, 0.65, line.page, seg.box, seg.text, "legal-form")
             if weak is None:  # "& CO.", "TRADING": keep looking a few lines for a registered entity
@@ -203,8 +208,11 @@ STRONG_FORM = re.compile(
 )
 
 
-def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> str:
-    """Company names printed over two lines: 'PASAR RAYA MEGA MAJU' over '(SEMENYIH) SDN BHD'."""
+def _join_name_lines(
+    lines: list[Line], line: Line, seg: Segment, name: str, slogans: set[int] | None = None
+) -> str:
+    """Company names printed over two lines: 'PASAR RAYA MEGA MAJU' over '(SEMENYIH) SDN BHD'
+    (a slogan above, one of the line indices ``slogans``, is no part of the name)."""
     h = max(1e-6, seg.box[3] - seg.box[1])
 
     def near(other: Line, below: bool) -> Segment | None:
@@ -222,6 +230,7 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
         above = near(lines[line.index - 1], below=False)
         if (
             above is not None
+            and line.index - 1 not in (slogans or set())
             and is_name_like(above.text)
             and not re.search(r"\d", above.text)
             and not LEGAL_FORM.search(above.text)
@@ -239,12 +248,51 @@ def _join_name_lines(lines: list[Line], line: Line, seg: Segment, name: str) -> 
     return name
 
 
+SLOGAN_REACH = 3  # lines between a slogan and the name it is printed beside
+SLOGAN_TOP = 8  # slogans are looked for in a page's first lines (its heading)
+
+
+def slogan_lines(lines: list[Line]) -> set[int]:
+    """Indices of heading lines (the first ``SLOGAN_TOP``) that read as a slogan ('Where quality
+    comes first') within ``SLOGAN_REACH`` lines of a name-like line of about their size that
+    reads as no phrase: the shop's name is that other line. A phrase alone stays a candidate."""
+
+    def text(line: Line) -> str:
+        return " ".join(s.text for s in line.segments)
+
+    def height(line: Line) -> float:
+        return max(1e-6, line.box[3] - line.box[1])
+
+    top = lines[: SLOGAN_TOP + SLOGAN_REACH]
+    phrase = [reads_as_phrase(text(ln)) for ln in top]
+    namey = [
+        not phrase[j]
+        and is_name_like(text(ln))
+        and not ADDRESS_WORD.search(text(ln))
+        and not PHONE_ONLY.match(text(ln))
+        for j, ln in enumerate(top)
+    ]
+    return {
+        i
+        for i in range(min(SLOGAN_TOP, len(top)))
+        if phrase[i]
+        and any(
+            namey[j] and 2 / 3 <= height(top[i]) / height(top[j]) <= 3 / 2
+            for j in range(max(0, i - SLOGAN_REACH), min(len(top), i + SLOGAN_REACH + 1))
+        )
+    }
+
+
 def top_name(doc: Document) -> Candidate | None:
-    """Fallback for receipts and letterheads: the first name-like line at the top of page 1."""
+    """Fallback for receipts and letterheads: the first name-like line at the top of page 1
+    (a slogan printed beside the name is skipped)."""
     if not doc.pages:
         return None
-    for line in doc.pages[0].lines[:8]:
+    slogans = slogan_lines(doc.pages[0].lines)
+    for i, line in enumerate(doc.pages[0].lines[:8]):
         seg = max(line.segments, key=lambda s: _letters(s.text))
+        if i in slogans:
+            continue
         if is_name_like(seg.text):
             return Candidate(clean_name(seg.text), 0.4, line.page, seg.box, seg.text, "top")
     return None

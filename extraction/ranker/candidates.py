@@ -25,6 +25,7 @@ from extraction.finders.parties import (
     STRONG_FORM,
     clean_name,
     is_name_like,
+    slogan_lines,
 )
 from extraction.finders.regions import (
     AU_STATE,
@@ -183,7 +184,11 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     all_text = [fold(_line_text(ln)) for ln in page.lines]
     out: dict[str, Ranked] = {}
     name_rank = 0
+    # a slogan beside the name is no name, alone or joined with it
+    slogans = slogan_lines(page.lines)
     for i, line in enumerate(lines):
+        if i in slogans:
+            continue
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
             pieces.append((_line_text(line), line.segments, 0))
@@ -192,8 +197,10 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             if i + extra >= len(page.lines):
                 break
             nxt = page.lines[i + extra]
-            if nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1]) or any(
-                rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED)
+            if (
+                i + extra in slogans
+                or nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1])
+                or any(rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED))
             ):
                 break
             joined_text, joined_segs, last = (

@@ -8,6 +8,7 @@ from extraction.finders import find_fields
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
 from extraction.finders.parties import clean_name
+from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts
 from extraction.ranker import after_name, document_candidates
 from extraction.ranker.address import address_value, extend_to_town, tail_cut
@@ -207,3 +208,42 @@ def test_the_shop_name_is_no_part_of_its_address() -> None:
 def test_a_phone_line_after_a_singapore_postcode_ends_the_address() -> None:
     sg = ["CHYLLMONT TEA HOUSE", "338 Kroxgrulvis Drive", "SINGAPORE 145148", "T. 6272 8059"]
     assert not any("145148 T" in c for c in _candidates(sg, "address"))
+
+
+def test_a_slogan_reads_as_a_phrase_and_a_name_does_not() -> None:
+    for slogan in (
+        "Save money. Live better.",
+        "Where Neighbours Meet",
+        "Your Friendly Local Market",
+        "Bread You Can Count On",
+        "Baked Fresh, Served Warm",
+        "Locally Owned and Operated",
+    ):
+        assert reads_as_phrase(slogan), slogan
+    for name in (
+        "Golden Harbor Bakery",  # common words, but no grammar of a phrase
+        "Joe's Diner",  # a possessive
+        "B&K MARKET",  # initials
+        "Quorbelt Outfitters",  # a rare word
+        "WE CARE PHARMACY SDN BHD",  # a legal form
+        "Store 4411",
+    ):
+        assert not reads_as_phrase(name), name
+
+
+def test_a_slogan_beside_the_name_is_no_company(receipt: TemplateSpec) -> None:
+    # a motto printed above the name, and one printed below it, in the name's size
+    for top, name, slogan in (
+        (["Where Neighbours Meet", "Quorbelt Outfitters"], "Quorbelt Outfitters", "Neighbours"),
+        (["GRENVALE HOME SUPPLY", "Your Friendly Local Store"], "GRENVALE HOME SUPPLY", "Friendly"),
+    ):
+        lines = [*top, "STORE 1787", "18 Elm St", "Pasadena, CA 91101", "05/18/2018 14:02"]
+        lines += ["Rope 12.00", "TOTAL 12.00"]
+        cands = _candidates(lines, "company")
+        assert name in cands
+        assert not any(slogan in c for c in cands), cands
+        assert find_fields(ocr_page(lines), receipt)["company"].value == name
+        rules = find_fields(ocr_page(lines), receipt, use_ranker=False)["company"].value
+        assert slogan not in rules, rules
+    # a phrase with no other name near it stays a candidate: it may be the shop's own name
+    assert "We Fix Bikes" in _candidates(["We Fix Bikes", "18 Elm St", "TOTAL 5.00"], "company")
