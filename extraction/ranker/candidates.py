@@ -187,12 +187,18 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     # a slogan beside the name is no name, alone or joined with it
     slogans = slogan_lines(page.lines)
     for i, line in enumerate(lines):
-        if i in slogans:
-            continue
+        line_text = _line_text(line)
+        if (
+            i in slogans
+            or TOWN_LINE.search(line_text)
+            or STORE_NUMBER_LINE.match(line_text)
+            or ESTABLISHED.match(line_text)
+        ):
+            continue  # no name starts on a slogan, town, store-number or founding-year line
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
-            pieces.append((_line_text(line), line.segments, 0))
-        joined_text, joined_segs, last = _line_text(line), list(line.segments), line
+            pieces.append((line_text, line.segments, 0))
+        joined_text, joined_segs, last = line_text, list(line.segments), line
         for extra in (1, 2):  # names printed over two or three lines
             if i + extra >= len(page.lines):
                 break
@@ -215,16 +221,12 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 pieces.append((text.split(":", 1)[1], segs, _joined))
                 after_colon.add(text.split(":", 1)[1])
         below = [_line_text(ln) for ln in page.lines[i + 1 : i + 4]]
-        line_text = _line_text(line)
-        line_name_like = is_name_like(_line_text(line))
+        line_name_like = is_name_like(line_text)
         for text, segs, joined in pieces:
             if (
-                TOWN_LINE.search(line_text)
-                or TOWN_LINE.search(text)
+                TOWN_LINE.search(text)
                 or COUNTY.search(text)
                 or STORE_NUMBER_LINE.match(text)
-                or STORE_NUMBER_LINE.match(line_text)
-                or ESTABLISHED.match(line_text)
                 or NANP_PHONE.search(text)
             ):
                 continue
@@ -268,9 +270,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
                     "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
                     "colon": float(":" in text),
-                    **company_features(
-                        value, _line_text(line), below[joined:], text in after_colon
-                    ),
+                    **company_features(value, line_text, below[joined:], text in after_colon),
                     **neighbour_features(page.lines, i, value),
                 }
             )
