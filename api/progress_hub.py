@@ -278,6 +278,9 @@ def snapshot_messages(
             current = data
             messages.append((at, progress_message(dict(data))))
 
+    if seq == 0:  # from the very start: every watcher opens with the same empty batch,
+        # however late its first poll came (two API processes must send the same messages)
+        progress(0, _start(batch_id, snapshot.totalFiles))
     for event in sorted(snapshot.events, key=lambda e: e.seq):
         if event.seq <= seq:
             continue
@@ -288,6 +291,18 @@ def snapshot_messages(
     seq = max(seq, snapshot.seq)
     progress(seq, _counts(batch_id, snapshot, snapshot.cancelled))
     return Step(messages, seq, current)
+
+
+def _start(batch_id: str, total: int) -> dict[str, Any]:
+    """A batch's state before its first event: every workflow starts processing, nothing done."""
+    return {
+        "batchId": batch_id,
+        "totalFiles": total,
+        "completedFiles": 0,
+        "failedFiles": 0,
+        "progress": 0,
+        "status": "processing",
+    }
 
 
 def state_at(
@@ -305,14 +320,7 @@ def state_at(
         return dict(found)
     if current is None:
         return None
-    return {
-        "batchId": batch_id,
-        "totalFiles": current["totalFiles"],
-        "completedFiles": 0,
-        "failedFiles": 0,
-        "progress": 0,
-        "status": "processing",
-    }
+    return _start(batch_id, current["totalFiles"])
 
 
 def replay(

@@ -119,6 +119,23 @@ def test_a_snapshot_becomes_document_then_progress_messages_in_event_order() -> 
     assert (step.seq, step.current) == (3, counts(1, 1, "partially_failed"))
 
 
+def test_a_late_first_poll_still_opens_with_the_empty_batch() -> None:
+    # two API processes whose first polls fall before and after the first event send the same
+    # messages: both open with the batch's empty start
+    early = snapshot_messages(B, snapshot([], seq=0), 0, None)
+    early = snapshot_messages(B, snapshot(WHOLE), early.seq, early.current)
+    late = snapshot_messages(B, snapshot(WHOLE), 0, None)
+    assert late.messages[0] == (0, progress(counts(0, 0, "processing")))
+    assert [m for _, m in late.messages] == [
+        progress(counts(0, 0, "processing")),
+        *[m for _, m in early.messages],
+    ]
+    # a watcher that showed the database's "uploading" row first moves on to the same start
+    uploading = counts(0, 0, "uploading")
+    after_row = snapshot_messages(B, snapshot(WHOLE), 0, uploading)
+    assert after_row.messages == late.messages
+
+
 def test_events_already_seen_and_unchanged_counts_send_nothing() -> None:
     seen = snapshot_messages(B, snapshot(WHOLE[:2]), 0, None)
     again = snapshot_messages(B, snapshot(WHOLE[:2]), seen.seq, seen.current)
@@ -140,13 +157,17 @@ def test_the_snapshot_seq_moves_on_even_without_events_and_cancel_marks_only_fin
     ]
     step = snapshot_messages(B, snapshot(cancelled, cancelled=True), 0, None)
     datas = [m["data"] for _, m in step.messages if m["event"] == "batch_progress_updated"]
-    assert datas == [counts(0, 1, "processing"), counts(0, 2, "failed", cancelled=True)]
+    assert datas == [
+        counts(0, 0, "processing"),
+        counts(0, 1, "processing"),
+        counts(0, 2, "failed", cancelled=True),
+    ]
 
 
 def test_state_at_any_event_number() -> None:
     step = snapshot_messages(B, snapshot(WHOLE), 0, None)
     log = step.messages
-    assert state_at(B, log, step.current, 0) == counts(0, 0, "processing")  # nothing logged yet
+    assert state_at(B, log, step.current, 0) == counts(0, 0, "processing")
     assert state_at(B, log, step.current, 1) == counts(1, 0, "processing")
     assert state_at(B, log, step.current, 2) == counts(1, 1, "processing")
     assert state_at(B, log, step.current, 99) == counts(1, 1, "partially_failed")
@@ -168,8 +189,9 @@ def test_replay_for_a_late_or_reloading_subscriber() -> None:
     assert from_one[1:] == [(at, m) for at, m in log if at > 1]
     assert replay(B, log, seq, current, 1, initial=False) == from_one[1:]
 
-    # since=0 replays the whole batch; a since past the end gives the final state at the end
-    assert replay(B, log, seq, current, 0)[1:] == log
+    # since=0 replays the whole batch from its empty start; a since past the end gives the final
+    # state at the end
+    assert replay(B, log, seq, current, 0) == log
     assert replay(B, log, seq, current, 50) == [(3, progress(current))]
 
     # replayed states are copies: a subscriber changing one does not change the log
