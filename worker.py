@@ -95,7 +95,7 @@ def build_worker(
             ExportActivities(settings).prepare_exports,
         ],
         activity_executor=executor,
-        max_concurrent_activities=settings.worker_max_activities,
+        max_concurrent_activities=settings.worker_activity_slots,
         graceful_shutdown_timeout=timedelta(seconds=30),
         # Heartbeats carry cancellation to a running extraction: send them at least every 2 s
         # (the SDK's default throttle is 80% of the 60 s heartbeat timeout).
@@ -153,7 +153,7 @@ async def serve(settings: Settings, children: ChildPool) -> None:
         connect(settings, metrics_runtime(settings)), asyncio.to_thread(load_ocr_engine, children)
     )
     with ThreadPoolExecutor(
-        max_workers=max(settings.worker_threads, settings.worker_max_activities)
+        max_workers=max(settings.worker_threads, settings.worker_activity_slots)
     ) as pool:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

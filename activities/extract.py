@@ -240,7 +240,8 @@ class ExtractActivities:
         with self.storage.local_copy(attempt.storage_key) as path:  # streamed from S3
             started = time.perf_counter()
             result = self._extract(path, spec, context.learned)
-            duration_ms = int((time.perf_counter() - started) * 1000)
+            # the child's own time: a prefetched file may have waited for a free child first
+            duration_ms = int((result.seconds or time.perf_counter() - started) * 1000)
             kind = document_kind(path)
         if activity.is_cancelled():  # finished as the cancel came in: store nothing
             raise CancelledError("Cancelled")

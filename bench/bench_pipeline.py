@@ -170,7 +170,7 @@ def temporal_cpu_seconds() -> float:
 async def pipeline(paths: list[Path], settings: Settings, client, children: ChildPool) -> float:  # type: ignore[no-untyped-def]
     async with running_service(settings, client, with_worker=False) as svc:
         with ThreadPoolExecutor(
-            max_workers=max(settings.worker_threads, settings.worker_max_activities)
+            max_workers=max(settings.worker_threads, settings.worker_activity_slots)
         ) as pool:
             async with build_worker(client, settings, pool, children=children):
                 COUNTER.counts.clear()

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # One extraction per core keeps every core busy from the first file (OCR is CPU-bound);
     # each extraction's OCR engine then gets the cores left over (one each by default).
     worker_max_activities: int = Field(default_factory=machine_cores, gt=0)
+    # Files a worker takes ahead of its extraction processes: the next file's activity is
+    # already in the worker (waiting for a process) when one finishes, so no process waits for
+    # Temporal's round trips between two files (issue 13); 0 takes a file only for a free process.
+    worker_prefetch: int = Field(default=1, ge=0)
     ocr_threads: int | None = Field(
         default=None, gt=0
     )  # empty: cores // worker_max_activities, at least 1
@@ -181,6 +185,11 @@ class Settings(BaseSettings):
         """Deliveries have their own queue and worker slots: a slow receiver never blocks
         extraction."""
         return f"{self.task_queue}-webhooks"
+
+    @property
+    def worker_activity_slots(self) -> int:
+        """Activities one worker runs at once: one per extraction process plus the prefetch."""
+        return self.worker_max_activities + self.worker_prefetch
 
     @property
     def engine_threads(self) -> int:

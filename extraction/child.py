@@ -104,8 +104,11 @@ def _child_extract(
 ) -> _Outcome:
     from extraction.engine import extract_file
 
+    started = time.perf_counter()
     try:
-        return _Outcome(result=extract_file(Path(path), spec, options=options))
+        result = extract_file(Path(path), spec, options=options)
+        result.seconds = time.perf_counter() - started  # without any wait for a free child
+        return _Outcome(result=result)
     except ExtractionError as err:
         return _Outcome(code=err.code, message=err.message)
     except TransientExtractionError as err:

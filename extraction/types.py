@@ -65,6 +65,7 @@ class Extraction:
     pages: int
     engine: str
     ocr_seconds: float = 0.0  # of the reading, spent in OCR (0 for text layers)
+    seconds: float = 0.0  # the reading itself, where it ran (0: not measured)
     #: the pages' words with boxes, for picking values on the review page (document.stored_words)
     words: list[dict[str, Any]] = field(default_factory=list)
 

@@ -359,7 +359,7 @@ class Service:
 @asynccontextmanager
 async def _worker(service: Service, with_worker: bool) -> AsyncIterator[None]:
     settings = service.settings
-    with ThreadPoolExecutor(max_workers=max(8, settings.worker_max_activities)) as pool:
+    with ThreadPoolExecutor(max_workers=max(8, settings.worker_activity_slots)) as pool:
         service.worker = WorkerSwitch(service.temporal, settings, pool)
         try:
             if with_worker:

@@ -284,7 +284,8 @@ async def second_file_running(live: Service, batch_id: str) -> None:
 async def test_cancel_stops_the_batch_and_refunds_unprocessed_files(
     tmp_path: Path, temporal_client: Client
 ) -> None:
-    settings = make_settings(tmp_path, worker_max_activities=1)
+    # one file at a time, none held ahead: every file but the running one is still queued
+    settings = make_settings(tmp_path, worker_max_activities=1, worker_prefetch=0)
     files = [scanned_pdf(tmp_path / f"scan-{i:02d}.pdf", f"S{i}") for i in range(6)]
     async with live_service(settings, temporal_client) as live:
         before = await balance(live)
