@@ -234,7 +234,9 @@ class BatchWorkflow:
                 "extract_document",
                 ExtractInput(batch_id=self._input.batch_id, file_id=file_id),
                 result_type=ExtractOutput,
-                start_to_close_timeout=timedelta(minutes=10),
+                # a file held ahead by a worker (DOCBATCH_WORKER_PREFETCH) may first wait for a
+                # process as long as one extraction may take (5 min by default), then run as long
+                start_to_close_timeout=timedelta(minutes=15),
                 heartbeat_timeout=timedelta(seconds=self._input.heartbeat_timeout_seconds),
                 cancellation_type=ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
                 summary=ui_text.extract_summary(state.name, state.attempts),
