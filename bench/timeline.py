@@ -15,14 +15,15 @@ from core.temporal import workflow_id
 @dataclass(frozen=True)
 class SlotUse:
     first_start_s: float  # from the workflow's start to the first extraction's start
-    occupancy: float  # busy slot-seconds / (slots x first start .. last end)
-    median_gap_ms: float  # a slot's wait from one extraction's end to the next one's start
+    occupancy: float  # activity-seconds / (processes x first start .. last end)
+    median_gap_ms: float  # from one extraction's end to the start of the activity that follows
 
     def line(self) -> str:
         return (
             f"first extraction {self.first_start_s * 1000:.0f} ms after the workflow started; "
-            f"extraction slots busy {self.occupancy:.0%} of the time from the first start to "
-            f"the last end; a slot waits {self.median_gap_ms:.1f} ms (median) between files"
+            f"extraction activities ran {self.occupancy:.0%} of the processes' time from the "
+            f"first start to the last end (over 100%: a file held ahead, waiting for a process); "
+            f"a process waits {self.median_gap_ms:.1f} ms (median) for its next file's activity"
         )
 
 
