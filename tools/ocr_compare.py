@@ -236,6 +236,11 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
         "current with only the recogniser's matrix products in 8 bits",
         lambda: _engine(det_int8=False),
     ),
+    "v6-rec-mm": (
+        "current with only the recogniser's matrix products in 8 bits (its convolutions float: "
+        "the default before RECIPE 2)",
+        lambda: _engine(rec_conv8=False),
+    ),
     "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
     "v6-ov-bf16": (
         "current through OpenVINO in bf16 (where the CPU has it)",

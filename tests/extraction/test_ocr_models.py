@@ -36,12 +36,49 @@ def test_default_models_are_8_bit_versions_of_the_wheels() -> None:
     rec = ocr_models.quantised_recogniser(_wheel_model("Rec"))
     assert Path(det).parent == ocr_models.CACHE and Path(rec).parent == ocr_models.CACHE
     det_ops, rec_ops = _ops(det), _ops(rec)
-    # every convolution of the detector reads 8-bit input; the recogniser's convolutions stay float
+    # every convolution of the detector reads 8-bit input
     assert det_ops["DequantizeLinear"] > det_ops["Conv"] > 0
+    # the recogniser's matrix products are 8-bit, and so are its convolutions but the stem's and
+    # the depthwise ones; its Gelus are single nodes (the Q/DQ pairs would stop their fusion)
     assert rec_ops["DynamicQuantizeLinear"] > 0 and rec_ops["MatMulInteger"] > 0
     assert rec_ops["Conv"] == _ops(_wheel_model("Rec"))["Conv"]
+    assert rec_ops["Gelu"] > 0 and rec_ops["Erf"] == 0
+    quantised, float_ = _rec_convs(rec)
+    assert quantised and float_
+    assert all(name.startswith("Conv.") for name in float_)
+    assert {"Conv.0", "Conv.5"} <= set(float_)  # the first (stem), the first depthwise
     # the recogniser keeps its character list (rapidocr reads it from the model's metadata)
     assert any(p.key == "character" for p in onnx.load(rec).metadata_props)
+
+
+def _rec_convs(path: str) -> tuple[list[str], list[str]]:
+    """The recogniser's convolutions whose weights are 8-bit, and those kept in float."""
+    model = onnx.load(path)
+    dequantised = {n.output[0] for n in model.graph.node if n.op_type == "DequantizeLinear"}
+    convs = [n for n in model.graph.node if n.op_type == "Conv"]
+    return (
+        [n.name for n in convs if n.input[1] in dequantised],
+        [n.name for n in convs if n.input[1] not in dequantised],
+    )
+
+
+def test_the_matrix_product_only_recogniser_stays_switchable() -> None:
+    rec = ocr_models.quantised_recogniser(_wheel_model("Rec"), convs=False)
+    ops = _ops(rec)
+    assert ops["MatMulInteger"] > 0 and ops["DequantizeLinear"] == 0
+    assert ops["Conv"] == _ops(_wheel_model("Rec"))["Conv"]
+
+
+def test_calibration_lines_are_seeded_recogniser_inputs() -> None:
+    import random
+
+    a = ocr_models.synthetic_line(random.Random(1), np.random.default_rng(1))
+    b = ocr_models.synthetic_line(random.Random(1), np.random.default_rng(1))
+    assert np.array_equal(a, b) and a.ndim == 3 and a.shape[2] == 3
+    assert a.min() < 100 < a.max()  # dark text on light paper
+    batch = ocr_models._calibration_lines(count=6)[0]
+    assert batch.shape[:3] == (3, 3, 48) and batch.shape[3] >= 160
+    assert -1.0 <= batch.min() < batch.max() <= 1.0
 
 
 def test_models_are_made_once_and_the_same_every_time(
