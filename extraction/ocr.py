@@ -17,31 +17,32 @@ against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), 
 quantised to 8 bits and the recogniser's matrix products too (``extraction/ocr_models.py`` makes
 both from the wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and
 469 instead of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the
-detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; since RECIPE 2 the
+detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; since RECIPE 3 the
 recogniser's convolutions are 8-bit too but the stem's and the depthwise ones: on an Intel Xeon with
-AVX512-VNNI, all 250 receipts 0.81 instead of 1.08 CPU-s, 518 instead of 530 MB, 0.856 instead of
-0.857 exact, chosen on half the vendors and 0.846 against 0.844 on the other half, see
-``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points), detection at a long side
-of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such as a lone '1'),
-recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines cost half as
-much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line 180-degree
-classifier, the blank-column space restoration (blank columns looked for in the middle 70 % of a
-line's box: the ascenders and descenders of neighbouring lines reaching into the box hid many real
-spaces), the ink the detector passes over in its rows' gaps read again (``extraction/ocr_gaps.py``:
-lone ':' and '1'), the character fixes and stray accents dropped on unaccented pages. With the last
-three on an AMD EPYC with AVX512-VNNI, all 250 corpus receipts: 0.857 exact (0.901 ignoring spaces),
-0.76 CPU-s, 528 MB; before them 0.841 (0.887), 0.74 CPU-s, 528 MB (figures in README.md). The other
-options lost on accuracy, cost or memory: OpenVINO (bf16 where the CPU has it: 40 % less CPU, but
-800+ MB resident even with its shape cache bounded, also with detection left on ONNX Runtime), other
-detection sizes, upscaling, two-scale voting, deskew, growing detected regions more (unclip ratio
-1.8 or 2.0 instead of 1.6: 0.790 and 0.789 instead of 0.792 exact on 40 receipts). Measured on that
-AMD EPYC (AVX2, no VNNI) and dropped: detection at 1152 px with recogniser inputs from 112 px (0.856
-and 0.848 exact on 40 receipts, alone, but with both 0.842 against 0.844 on 60 others, at 10 % less
-CPU), batches of 6 with the arena (649 MB), and per model call: OpenVINO f32 (recogniser 161 against
-136 ms, detector 590 against 635 ms, but its memory, above), the float recogniser (144 ms) and a
-tanh Gelu (no faster). There the cost is the models' arithmetic: the recogniser is 3 G multiply-adds
-per 3 lines of 320 px and its convolutions already run near the core's float peak; 8-bit kernels
-without VNNI gain little. They stay switchable so ``tools/ocr_compare.py`` can measure them again.
+AVX512-VNNI, ``make bench``'s 30 receipts 0.77 instead of 1.00 CPU-s, 480 instead of 495 MB, 0.864
+instead of 0.869 exact; chosen on half the vendors, 0.845 against 0.844 on the other half and 0.857
+both on all 250, see ``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points),
+detection at a long side of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such
+as a lone '1'), recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines
+cost half as much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line
+180-degree classifier, the blank-column space restoration (blank columns looked for in the middle 70
+% of a line's box: the ascenders and descenders of neighbouring lines reaching into the box hid many
+real spaces), the ink the detector passes over in its rows' gaps read again
+(``extraction/ocr_gaps.py``: lone ':' and '1'), the character fixes and stray accents dropped on
+unaccented pages. With the last three on an AMD EPYC with AVX512-VNNI, all 250 corpus receipts:
+0.857 exact (0.901 ignoring spaces), 0.76 CPU-s, 528 MB; before them 0.841 (0.887), 0.74 CPU-s, 528
+MB (figures in README.md). The other options lost on accuracy, cost or memory: OpenVINO (bf16 where
+the CPU has it: 40 % less CPU, but 800+ MB resident even with its shape cache bounded, also with
+detection left on ONNX Runtime), other detection sizes, upscaling, two-scale voting, deskew, growing
+detected regions more (unclip ratio 1.8 or 2.0 instead of 1.6: 0.790 and 0.789 instead of 0.792
+exact on 40 receipts). Measured on that AMD EPYC (AVX2, no VNNI) and dropped: detection at 1152 px
+with recogniser inputs from 112 px (0.856 and 0.848 exact on 40 receipts, alone, but with both 0.842
+against 0.844 on 60 others, at 10 % less CPU), batches of 6 with the arena (649 MB), and per model
+call: OpenVINO f32 (recogniser 161 against 136 ms, detector 590 against 635 ms, but its memory,
+above), the float recogniser (144 ms) and a tanh Gelu (no faster). There the cost is the models'
+arithmetic: the recogniser is 3 G multiply-adds per 3 lines of 320 px and its convolutions already
+run near the core's float peak; 8-bit kernels without VNNI gain little. They stay switchable so
+``tools/ocr_compare.py`` can measure them again.
 """
 
 from __future__ import annotations
