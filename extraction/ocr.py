@@ -17,11 +17,11 @@ against 2.53 and 0.03 with the arena, 506 against 524 MB peak, the same words), 
 quantised to 8 bits and the recogniser's matrix products too (``extraction/ocr_models.py`` makes
 both from the wheel's files on first use: on the 250 corpus receipts 1.05 instead of 1.31 CPU-s and
 469 instead of 614 MB peak at 0.841 instead of 0.843 exact, on a CPU with VNNI; without VNNI the
-detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; since RECIPE 3 the
-recogniser's convolutions are 8-bit too but the stem's and the depthwise ones: on an Intel Xeon with
-AVX512-VNNI, ``make bench``'s 30 receipts 0.77 instead of 1.00 CPU-s, 480 instead of 495 MB, 0.864
-instead of 0.869 exact; chosen on half the vendors, 0.845 against 0.844 on the other half and 0.857
-both on all 250, see ``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points),
+detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; the recogniser's
+convolutions in 8 bits too but the stem's and the depthwise ones, ``DOCBATCH_OCR_REC_CONV8=1``:
+on an Intel Xeon with AVX512-VNNI, ``make bench``'s 30 receipts 0.77 instead of 1.00 CPU-s at 0.864
+instead of 0.869 exact, 0.857 both on all 250, but the fields found came out slightly worse, so
+not the default, see ``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points),
 detection at a long side of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such
 as a lone '1'), recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines
 cost half as much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line
@@ -53,7 +53,7 @@ import os
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,7 +67,8 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-8-rec8conv"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-8"
+    + (f"-rec8conv{ocr_models.RECIPE}" if ocr_models.convolutions_wanted() else "")
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -118,7 +119,9 @@ class Setup:
     ort_arena: bool = True  # ONNX Runtime's CPU memory arena (off: every tensor from malloc)
     det_int8: bool = True  # ONNX Runtime: the detector quantised to 8 bits (extraction.ocr_models)
     rec_int8: bool = True  # ONNX Runtime: the recogniser with 8-bit matrix products
-    rec_conv8: bool = True  # rec_int8: its convolutions in 8 bits too (stem, depthwise: float)
+    # rec_int8: its convolutions in 8 bits too (stem, depthwise: float); on request only (fields
+    # came out slightly worse, extraction/ocr_models.py)
+    rec_conv8: bool = field(default_factory=ocr_models.convolutions_wanted)
     det_model: str = ""  # ONNX Runtime: a detection model file other than the wheel's
     rec_model: str = ""  # ONNX Runtime: a recognition model file other than the wheel's
 

@@ -238,8 +238,13 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
     ),
     "v6-rec-mm": (
         "current with only the recogniser's matrix products in 8 bits (its convolutions float: "
-        "the default before RECIPE 2)",
+        "the default)",
         lambda: _engine(rec_conv8=False),
+    ),
+    "v6-rec-conv8": (
+        "current with the recogniser's convolutions in 8 bits too, but the stem's and the "
+        "depthwise ones (DOCBATCH_OCR_REC_CONV8=1)",
+        lambda: _engine(rec_conv8=True),
     ),
     "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
     "v6-ov-bf16": (

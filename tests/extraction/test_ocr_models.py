@@ -69,6 +69,21 @@ def test_the_matrix_product_only_recogniser_stays_switchable() -> None:
     assert ops["Conv"] == _ops(_wheel_model("Rec"))["Conv"]
 
 
+def test_the_8_bit_convolutions_only_on_request_and_with_vnni(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # fields came out slightly worse with them: on request only, and only on the VNNI CPUs they
+    # were measured on; the OCR cache key says which recogniser read the words
+    assert ("-rec8conv" in ocr.OCR_VERSION) == DEFAULT.rec_conv8
+    monkeypatch.delenv("DOCBATCH_OCR_REC_CONV8", raising=False)
+    monkeypatch.setattr(ocr_models, "has_vnni", lambda: True)
+    assert Setup().rec_conv8 is False
+    monkeypatch.setenv("DOCBATCH_OCR_REC_CONV8", "1")
+    assert Setup().rec_conv8 is True
+    monkeypatch.setattr(ocr_models, "has_vnni", lambda: False)
+    assert Setup().rec_conv8 is False
+
+
 def test_calibration_lines_are_seeded_recogniser_inputs() -> None:
     import random
 
