@@ -211,7 +211,6 @@ def _make_recogniser_convs(source: str, out: Path, tmp: Path) -> None:
     import json
 
     import onnx
-    from onnx import version_converter
     from onnxruntime.quantization import (
         CalibrationDataReader,
         CalibrationMethod,
@@ -220,11 +219,8 @@ def _make_recogniser_convs(source: str, out: Path, tmp: Path) -> None:
         quantize_dynamic,
         quantize_static,
     )
-    from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    upgraded, prepared = tmp / "opset17.onnx", tmp / "prepared.onnx"
-    onnx.save(version_converter.convert_version(onnx.load(source), 17), upgraded)
-    quant_pre_process(str(upgraded), str(prepared), skip_symbolic_shape=True)
+    prepared = _prepared(source, tmp)
     model = onnx.load(prepared)
     _fuse_gelu(model)
     onnx.save(model, prepared)
@@ -397,9 +393,20 @@ _DET_OPS = [
 ]
 
 
-def _make_detector(source: str, out: Path, tmp: Path) -> None:
+def _prepared(source: str, tmp: Path) -> Path:
+    """``source`` at opset 17 (per-channel weights need 13 or later; the wheel's models are 11),
+    with the shapes ONNX Runtime's quantiser wants inferred."""
     import onnx
     from onnx import version_converter
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    upgraded, prepared = tmp / "opset17.onnx", tmp / "prepared.onnx"
+    onnx.save(version_converter.convert_version(onnx.load(source), 17), upgraded)
+    quant_pre_process(str(upgraded), str(prepared), skip_symbolic_shape=True)
+    return prepared
+
+
+def _make_detector(source: str, out: Path, tmp: Path) -> None:
     from onnxruntime.quantization import (
         CalibrationDataReader,
         CalibrationMethod,
@@ -407,12 +414,8 @@ def _make_detector(source: str, out: Path, tmp: Path) -> None:
         QuantType,
         quantize_static,
     )
-    from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    upgraded, prepared = tmp / "opset17.onnx", tmp / "prepared.onnx"
-    # per-channel weights need opset 13 or later; the wheel's model is opset 11
-    onnx.save(version_converter.convert_version(onnx.load(source), 17), upgraded)
-    quant_pre_process(str(upgraded), str(prepared), skip_symbolic_shape=True)
+    prepared = _prepared(source, tmp)
 
     class Pages(CalibrationDataReader):
         def __init__(self) -> None:
