@@ -110,7 +110,7 @@ def quantised_detector(source: str) -> str:
     return _cached(source, "det")
 
 
-def quantised_recogniser(source: str, convs: bool = True) -> str:
+def quantised_recogniser(source: str, convs: bool = False) -> str:
     """Path of the 8-bit recogniser made from ``source``: its convolutions in 8 bits too except
     the stem's and the depthwise ones (``convs``), or only its matrix products."""
     return _cached(source, "rec8" if convs else "rec")
