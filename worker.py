@@ -32,6 +32,7 @@ from core.temporal import connect, metrics_runtime
 from core.tracing import setup_tracing
 from extraction.child import ChildPool
 from workflows.batch import BatchWorkflow
+from workflows.exports import ExportsRefreshWorkflow
 from workflows.retrain import RetrainWorkflow
 from workflows.template_test import TemplateTestWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
@@ -83,7 +84,7 @@ def build_worker(
     batches = Worker(
         client,
         task_queue=settings.task_queue,
-        workflows=[BatchWorkflow, TemplateTestWorkflow, RetrainWorkflow],
+        workflows=[BatchWorkflow, TemplateTestWorkflow, RetrainWorkflow, ExportsRefreshWorkflow],
         activities=[
             extract.extract_document,
             store.record_file_failure,

@@ -1,10 +1,11 @@
 """Prepare a settled batch's slow exports (PDF) in the worker, so its download streams them.
 
 The batch workflow starts ``prepare_exports`` after it has settled the batch and published
-``batch.completed`` (workflows/batch.py), so nobody waits for it. It renders through the
-download's own code (services.exports.prepare_export) and stores under the content key the
-download looks up (exporters/cache.py). ``DOCBATCH_PREPARE_EXPORTS`` names the formats; empty:
-the activity does nothing and downloads render as they come.
+``batch.completed`` (workflows/batch.py), so nobody waits for it; the export refresh
+(workflows/exports.py) starts it again once people pause reviewing a settled batch. It renders
+through the download's own code (services.exports.prepare_export) and stores under the content
+key the download looks up (exporters/cache.py). ``DOCBATCH_PREPARE_EXPORTS`` names the formats;
+empty: the activity does nothing and downloads render as they come.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.storage import open_storage
 from exporters.build import load_export_batch
 from exporters.cache import delete_prepared
 from services.exports import prepare_export
+from workflows.vocabulary import SETTLED_BATCH_STATUSES
 
 log = logging.getLogger("docbatch.exports")
 
@@ -43,6 +45,8 @@ class ExportActivities:
                 batch = session.get(Batch, batch_id)
                 if batch is None or batch.deleted_at is not None:
                     return []
+                if batch.status not in SETTLED_BATCH_STATUSES:  # retried meanwhile: it settles
+                    return []  # again and is prepared then
                 org_id, data = batch.org_id, load_export_batch(session, batch)
             storage = open_storage(self.settings)
             for fmt in formats:

@@ -126,6 +126,9 @@ class Settings(BaseSettings):
     retrain_max_documents: int = Field(default=200, gt=0)
     # formats rendered and stored when a batch settles, comma-separated (pdf, docx; empty: none)
     prepare_exports: str = "pdf"
+    # after a person corrects or confirms a file of a settled batch, those formats are prepared
+    # again once the reviews have paused this long (workflows/exports.py)
+    prepare_exports_quiet_seconds: float = Field(default=10.0, gt=0, le=3600)
 
     # Each document is extracted in a child process with these limits (extraction/child.py); a
     # document over either fails alone with ResourceLimit. Address space, not resident memory:

@@ -40,6 +40,7 @@ from workflows.contracts import (
     ProgressQuery,
     WebhookEvent,
 )
+from workflows.exports import CHANGED, ExportsRefreshInput, ExportsRefreshWorkflow
 from workflows.retrain import RetrainInput, RetrainWorkflow
 from workflows.template_test import TemplateTestInput, TemplateTestOutcome, TemplateTestWorkflow
 from workflows.vocabulary import BatchStatus
@@ -269,6 +270,27 @@ async def start_retrain(
         id=workflow_id,
         task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+    )
+    return workflow_id
+
+
+def exports_refresh_workflow_id(batch_id: str) -> str:
+    return f"exports-{batch_id}"
+
+
+async def refresh_prepared_exports(client: Client, settings: Settings, batch_id: str) -> str:
+    """Tell the batch's export refresh that a file was reviewed, starting it if none is running
+    (signal-with-start: a running one counts the signal and prepares once reviews pause)."""
+    workflow_id = exports_refresh_workflow_id(batch_id)
+    await client.start_workflow(
+        ExportsRefreshWorkflow.run,
+        ExportsRefreshInput(
+            batch_id=batch_id, quiet_seconds=settings.prepare_exports_quiet_seconds
+        ),
+        id=workflow_id,
+        task_queue=settings.task_queue,
+        start_signal=CHANGED,
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
     )
     return workflow_id

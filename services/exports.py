@@ -6,10 +6,13 @@ settled, when its content key still matches (exporters/cache.py); else rendered 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from sqlmodel import Session
+from temporalio.client import Client
 
 from core import access
 from core.access import Principal
@@ -17,10 +20,15 @@ from core.errors import ServiceError
 from core.models import Batch
 from core.settings import Settings
 from core.storage import Storage, open_storage
+from core.temporal import refresh_prepared_exports
 from exporters import cache, get_exporter
 from exporters.build import content_disposition, load_export_batch
 from exporters.model import ExportBatch
 from exporters.registry import Exporter, available_formats
+from workflows.vocabulary import SETTLED_BATCH_STATUSES
+
+log = logging.getLogger("docbatch.exports")
+REFRESH_START_TIMEOUT = 15.0  # seconds a review waits for the export refresh to be signalled
 
 LINE_ITEM_LAYOUTS = (None, "", "columns", "rows")
 
@@ -94,6 +102,38 @@ def prepare_export(storage: Storage, org_id: str, data: ExportBatch, fmt: str) -
     if exporter is None or exporter.format not in cache.CACHED_FORMATS:
         raise ValueError(f"{fmt!r} is not a format exports are prepared in")
     return cache.prepare(storage, org_id, data, exporter, {})
+
+
+async def refresh_after_review(
+    session: Session,
+    client: Callable[[], Awaitable[Client]],
+    settings: Settings,
+    batch_id: str,
+) -> bool:
+    """After a person corrected or confirmed a file: have the worker prepare the batch's exports
+    again once reviews pause (workflows/exports.py), so the next download is not a fresh render.
+    Only for a settled batch (one still processing is prepared when it settles); False when
+    nothing was started. A Temporal outage costs only that speed, never the review."""
+    batch = session.get(Batch, batch_id)
+    if (
+        not settings.prepared_formats
+        or batch is None
+        or batch.deleted_at is not None
+        or batch.status not in SETTLED_BATCH_STATUSES
+    ):
+        return False
+    try:
+        await asyncio.wait_for(_refresh(client, settings, batch_id), timeout=REFRESH_START_TIMEOUT)
+    except Exception as exc:
+        log.warning("exports of %s not refreshed after a review: %s", batch_id, exc)
+        return False
+    return True
+
+
+async def _refresh(
+    client: Callable[[], Awaitable[Client]], settings: Settings, batch_id: str
+) -> None:
+    await refresh_prepared_exports(await client(), settings, batch_id)
 
 
 def export_file(

@@ -17,6 +17,7 @@ from core import learning, review, review_lists
 from core.access import Principal
 from core.models import BatchFile
 from core.review_webhook import publish_reviewed
+from services import exports
 
 log = logging.getLogger("docbatch.api")
 router = APIRouter(tags=["review"])
@@ -149,6 +150,7 @@ async def correct_fields(
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "corrected")
     await learning.after_corrections(session, temporal.get, settings, file.org_id, file.template_id)
+    await exports.refresh_after_review(session, temporal.get, settings, file.batch_id)
     return _state(session, file)
 
 
@@ -172,6 +174,7 @@ async def confirm_file(
     except review.ReviewRefused as exc:
         raise _refused(exc) from None
     await _announce(session, settings, temporal, principal, file, "confirmed")
+    await exports.refresh_after_review(session, temporal.get, settings, file.batch_id)
     return _state(session, file)
 
 

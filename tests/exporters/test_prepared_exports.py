@@ -3,16 +3,21 @@ a real Temporal dev server, worker, API and SQLite database, and real invoice PD
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from core.db import session_scope
 from core.models import Batch
 from core.storage import LocalStorage
+from core.temporal import exports_refresh_workflow_id
 from exporters.build import load_export_batch
 from exporters.cache import HEADER, content_key, storage_key
 from exporters.fmt_pdf import build_pdf
@@ -102,7 +107,8 @@ async def test_a_correction_or_a_retry_gives_a_new_key_and_the_new_value(
     assert resp.status_code == 200, resp.text
     corrected = content_key(current_content(service, batch["id"]), "pdf", {})
     assert corrected != first
-    body = await download(service, batch["id"])  # a miss: rendered now, then stored
+    # the refresh waits 10 s for reviews to pause: this download misses, renders and stores
+    body = await download(service, batch["id"])
     assert "INV-5150-KORR" in pdf_text(body) and "INV-1001" not in pdf_text(body)
     assert stored_key(path) == corrected
     assert path.read_bytes()[len(HEADER) + 65 :] == body
@@ -132,3 +138,58 @@ async def test_with_prepare_off_the_pdf_still_downloads(
         body = await download(svc, batch["id"])
         assert "INV-1001" in pdf_text(body)
         assert stored_key(path) == content_key(current_content(svc, batch["id"]), "pdf", {})
+        # nothing to prepare again after a review either: no refresh workflow is started
+        acme = (await svc.wait_final(batch["id"]))["files"][0]["id"]
+        resp = await svc.http.patch(
+            f"/processing-history/{svc.org_id}/{acme}/fields",
+            json={"fields": {"invoice_number": "INV-OFF"}},
+        )
+        assert resp.status_code == 200, resp.text
+        refresh = temporal_client.get_workflow_handle(exports_refresh_workflow_id(batch["id"]))
+        with pytest.raises(RPCError) as missing:
+            await refresh.describe()
+        assert missing.value.status == RPCStatusCode.NOT_FOUND
+
+
+async def test_reviews_of_a_settled_batch_prepare_its_pdf_again_once_they_pause(
+    tmp_path: Path, temporal_client: Client
+) -> None:
+    settings = make_settings(tmp_path, prepare_exports_quiet_seconds=3)
+    async with running_service(settings, temporal_client) as svc:
+        batch = await svc.upload_ok(INVOICES)
+        settled = await svc.wait_final(batch["id"])
+        first = stored_key(await prepared_for(svc, batch["id"]))
+        ids = {f["fileName"]: f["id"] for f in settled["files"]}
+        # a correction and a confirmation at once: one refresh, signalled twice
+        corrected, confirmed = await asyncio.gather(
+            svc.http.patch(
+                f"/processing-history/{svc.org_id}/{ids['invoice-acme.pdf']}/fields",
+                json={"fields": {"invoice_number": "INV-7-REVIEWED"}},
+            ),
+            svc.http.post(f"/processing-history/{svc.org_id}/{ids['invoice-globex.pdf']}/review"),
+        )
+        assert corrected.status_code == 200, corrected.text
+        assert confirmed.status_code == 200, confirmed.text
+        # prepared for the reviewed content with no download asking for it
+        path = await prepared_for(svc, batch["id"])
+        assert stored_key(path) != first
+        before = path.stat()
+        body = await download(svc, batch["id"])
+        after = path.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # a hit
+        assert "INV-7-REVIEWED" in pdf_text(body) and "INV-1001" not in pdf_text(body)
+
+        refresh = temporal_client.get_workflow_handle(exports_refresh_workflow_id(batch["id"]))
+        assert await refresh.result() == 1  # rounds: the two reviews came within the pause
+        kinds = [event.event_type async for event in refresh.fetch_history_events()]
+        assert kinds.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) == 2
+        assert kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) == 1
+
+        # a later review starts a new refresh of the same id, which prepares again
+        resp = await svc.http.patch(
+            f"/processing-history/{svc.org_id}/{ids['invoice-acme.pdf']}/fields",
+            json={"fields": {"invoice_number": "INV-8-REVIEWED"}},
+        )
+        assert resp.status_code == 200, resp.text
+        path = await prepared_for(svc, batch["id"])
+        assert "INV-8-REVIEWED" in pdf_text(path.read_bytes()[len(HEADER) + 65 :])
