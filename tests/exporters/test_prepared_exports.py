@@ -12,7 +12,9 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
+from temporalio.worker import Replayer
 
 from core.db import session_scope
 from core.models import Batch
@@ -23,6 +25,7 @@ from exporters.cache import HEADER, content_key, storage_key
 from exporters.fmt_pdf import build_pdf
 from exporters.model import ExportBatch
 from tests.harness import DOCS, Service, eventually, make_settings, running_service
+from workflows.exports import ExportsRefreshWorkflow
 
 INVOICES = [DOCS / "invoice-acme.pdf", DOCS / "invoice-globex.pdf", DOCS / "corrupt.pdf"]
 
@@ -184,6 +187,10 @@ async def test_reviews_of_a_settled_batch_prepare_its_pdf_again_once_they_pause(
         kinds = [event.event_type async for event in refresh.fetch_history_events()]
         assert kinds.count(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) == 2
         assert kinds.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) == 1
+        replayer = Replayer(
+            workflows=[ExportsRefreshWorkflow], data_converter=pydantic_data_converter
+        )
+        await replayer.replay_workflow(await refresh.fetch_history())  # deterministic
 
         # a later review starts a new refresh of the same id, which prepares again
         resp = await svc.http.patch(
