@@ -1,4 +1,8 @@
-"""PDF: words and positions from the text layer; pages without one are rendered and OCRed."""
+"""PDF: words and positions from the text layer; pages without one are rendered and OCRed.
+
+A page with a text layer also has the text inside its large images read (a letterhead printed as
+a picture): ``extraction.readers.pdf_images`` says which images and which of their words count.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,13 @@ import pypdfium2
 
 from extraction.document import Document, Page, Word
 from extraction.readers.attachments import unpack, wanted
+from extraction.readers.pdf_images import (
+    Crop,
+    body_height,
+    image_regions,
+    place_words,
+    render_regions,
+)
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: treat the page as a scan
@@ -115,14 +126,26 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
                 words = page_words(textpage, height)
                 visible = sum(len(w.text) for w in words)
                 image = None
+                crops: list[Crop] = []
                 if visible < MIN_TEXT_CHARS:
                     scale = OCR_DPI / 72
                     if width * height * scale * scale > options.max_image_pixels:
                         scale = (options.max_image_pixels / (width * height)) ** 0.5
                     image = page.render(scale=scale).to_pil()
+                else:
+                    regions = image_regions(page, width, height)
+                    crops = render_regions(page, width, height, regions, OCR_DPI, options)
                 textpage.close()
                 page.close()
             source = "text"
+            body = body_height(words) if crops else 0.0
+            for crop in crops:  # OCR outside the lock, like the whole-page path
+                started = time.perf_counter()
+                ocr = ocr_words(crop.image)
+                ocr_seconds += time.perf_counter() - started
+                words = words + place_words(crop, ocr, words, body)  # overlapping images: once
+            if sum(len(w.text) for w in words) > 2 * visible:
+                source = "ocr"  # mostly read from a picture: the finders allow for OCR's errors
             if image is not None:
                 sx = width / image.width
                 started = time.perf_counter()
