@@ -83,6 +83,10 @@ GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))"
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 
 
+# a web address after a name's legal form on the same line: 'www.', or a lower-case top-level
+# domain glued to a word ('shop.example', 'name.com')
+WEB_ADDRESS = re.compile(r"\b[wW]{3}\.|(?<=[A-Za-z0-9])\.(?:com|net|org|info|biz|[a-z]{2})\b")
+
 TITLE_AFTER_NAME = re.compile(
     r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt|rechnung|facture|factuur|fattura|"
     r"factura|quittung|credit\s+note|gutschrift|avoir)\s*[:#.]?\s*$",
@@ -125,6 +129,9 @@ def clean_name(text: str) -> str:
     forms = list(LEGAL_FORM.finditer(s))
     if forms:
         tail = s[forms[-1].end() :]
+        if WEB_ADDRESS.search(tail):  # 'NAME B.V. on behalf of shop.example': not the name
+            s = s[: forms[-1].end()] + ("." if tail.startswith(".") else "")
+            tail = ""
         if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
             s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
         stray = re.fullmatch(r"(\.?)\s+[A-Za-z]", tail)
