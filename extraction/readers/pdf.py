@@ -87,6 +87,21 @@ def page_words(textpage, height: float) -> list[Word]:
     return words
 
 
+def from_page_corner(words: list[Word], page: pypdfium2.PdfPage, height: float) -> list[Word]:
+    """Words measured from the page box's top-left corner: a page box need not start at the
+    origin of PDF space (``page_words`` measures from it), and rendered regions start at the box.
+    Turned pages (/Rotate) are left as they were read."""
+    if page.get_rotation():
+        return words
+    left, _bottom, _right, top = page.get_bbox()
+    dy = top - height  # page_words' y is height - y_pdf; from the corner it is top - y_pdf
+    if abs(left) < 1e-3 and abs(dy) < 1e-3:
+        return words
+    for w in words:
+        w.x0, w.x1, w.y0, w.y1 = w.x0 - left, w.x1 - left, w.y0 + dy, w.y1 + dy
+    return words
+
+
 def _attachment_indexes(pdf: pypdfium2.PdfDocument) -> list[int]:
     """Which attachments look like an invoice file (names only: nothing is inflated here)."""
     found: list[int] = []
@@ -123,7 +138,7 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
                 page = pdf[i]
                 width, height = page.get_size()
                 textpage = page.get_textpage()
-                words = page_words(textpage, height)
+                words = from_page_corner(page_words(textpage, height), page, height)
                 visible = sum(len(w.text) for w in words)
                 image = None
                 crops: list[Crop] = []

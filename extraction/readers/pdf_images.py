@@ -72,6 +72,7 @@ class Crop:
 
 
 Matrix = tuple[float, float, float, float, float, float]  # a, b, c, d, e, f as in PDF
+Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF space
 
 
 def _objects(parent: object, kinds: set[int], form: bool = False, depth: int = 0) -> Iterator:
@@ -94,9 +95,10 @@ def _objects(parent: object, kinds: set[int], form: bool = False, depth: int = 0
                 yield inner, [*chain, m]
 
 
-def _page_box(obj: object, chain: list[Matrix], height: float) -> Region | None:
+def _page_box(obj: object, chain: list[Matrix], box: Box) -> Region | None:
     """The object's bounds on the page: pdfium gives a form XObject's contents in the form's own
-    space, so each enclosing form's matrix is applied on the way out."""
+    space, so each enclosing form's matrix is applied on the way out; then measured from the
+    page box's top-left corner (which need not be the origin of PDF space)."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
         return None
@@ -104,17 +106,18 @@ def _page_box(obj: object, chain: list[Matrix], height: float) -> Region | None:
     for a, b, c, d, e, f in chain:
         corners = [(a * x + c * y + e, b * x + d * y + f) for x, y in corners]
     xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-    return Region(min(xs), height - max(ys), max(xs), height - min(ys))
+    left, top = box[0], box[3]
+    return Region(min(xs) - left, top - max(ys), max(xs) - left, top - min(ys))
 
 
-def _invisible_text(page: pypdfium2.PdfPage, height: float) -> list[Region]:
+def _invisible_text(page: pypdfium2.PdfPage, box: Box) -> list[Region]:
     """Boxes of text drawn invisibly: what OCR software lays over a scanned picture."""
     boxes = []
     for obj, chain in _objects(page, {pdfium_c.FPDF_PAGEOBJ_TEXT}):
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-        box = _page_box(obj, chain, height)
-        if mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE and box is not None:
-            boxes.append(box)
+        region = _page_box(obj, chain, box)
+        if mode == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE and region is not None:
+            boxes.append(region)
     return boxes
 
 
@@ -123,9 +126,10 @@ def image_regions(page: pypdfium2.PdfPage, width: float, height: float) -> list[
     if page.get_rotation():
         return []
     page_area = width * height
+    page_box = page.get_bbox()
     found: list[Region] = []
     for obj, chain in _objects(page, {pdfium_c.FPDF_PAGEOBJ_IMAGE}):
-        box = _page_box(obj, chain, height)
+        box = _page_box(obj, chain, page_box)
         if box is None:
             continue
         box = Region(max(0.0, box.x0), max(0.0, box.y0), min(width, box.x1), min(height, box.y1))
@@ -137,7 +141,7 @@ def image_regions(page: pypdfium2.PdfPage, width: float, height: float) -> list[
             found.append(box)
     if not found:
         return []
-    hidden = _invisible_text(page, height)
+    hidden = _invisible_text(page, page_box)
     found = [
         r for r in found if not any(r.holds((h.x0 + h.x1) / 2, (h.y0 + h.y1) / 2) for h in hidden)
     ]
@@ -159,7 +163,7 @@ def render_regions(
     for r in regions:
         pixels = r.area * scale * scale
         if pixels > budget:
-            break
+            continue  # a smaller one may still fit
         budget -= pixels
         crop = (r.x0, height - r.y1, width - r.x1, r.y0)  # left, bottom, right, top cut off
         crops.append(Crop(r, page.render(scale=scale, crop=crop).to_pil(), scale))

@@ -191,3 +191,27 @@ def test_scan_with_a_typed_stamp_is_read_as_ocr(tmp_path: Path) -> None:
     page = read_document(path, EngineOptions()).pages[0]
     assert page.source == "ocr"
     assert "Received 15.03.2024" in page.text and "RE-7731" in page.text
+
+
+def test_page_box_away_from_the_origin(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A page whose media box starts at (100, 200): the image's region is rendered where it is."""
+    import pypdfium2
+
+    dx, dy = 100.0, 200.0
+    source = pypdfium2.PdfDocument(_pdf(tmp_path, (15, 12, 78, _png(LETTERHEAD, 28, 620))))
+    target = pypdfium2.PdfDocument.new()
+    try:
+        width, height = source[0].get_size()
+        page = target.new_page(width, height)
+        page.set_mediabox(dx, dy, dx + width, dy + height)
+        form = source.page_as_xobject(0, target).as_pageobject()
+        form.transform(pypdfium2.PdfMatrix().translate(dx, dy))
+        page.insert_obj(form)
+        page.gen_content()
+        target.save(tmp_path / "moved.pdf")
+    finally:
+        target.close()
+        source.close()
+    values = extract_file(tmp_path / "moved.pdf", invoice).values()
+    assert values["seller_name"] == "Brightwater Tools B.V."
+    assert values["iban"] == "NL91ABNA0417164300"
