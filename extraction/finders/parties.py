@@ -81,6 +81,8 @@ GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a
 # 'S/BS19537-X)': a registration number glued to the legal form, its '(' read as 'S' or lost
 GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))", re.IGNORECASE)
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
+# 'S.r.I.': the lower-case l of an Italian legal form read as a capital I or a 1
+SRL_READ = re.compile(r"(?<![A-Za-z])([S5]\.\s?r\.\s?)[I1|](?![A-Za-z0-9])")
 
 
 # a web address after a name's legal form on the same line: 'www.', or a lower-case top-level
@@ -102,6 +104,7 @@ def fix_legal_form(text: str) -> str:
         lambda m: f"SDN{m.group(1).strip() or ''} BHD", GLUED_SDN_BHD.sub(" ", text)
     )
     text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
+    text = SRL_READ.sub(lambda m: "S" + m.group(1)[1:] + "l", text)
     return S_B_READ.sub("S/B", text)
 
 
