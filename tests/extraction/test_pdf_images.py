@@ -215,3 +215,34 @@ def test_page_box_away_from_the_origin(tmp_path: Path, invoice: TemplateSpec) ->
     values = extract_file(tmp_path / "moved.pdf", invoice).values()
     assert values["seller_name"] == "Brightwater Tools B.V."
     assert values["iban"] == "NL91ABNA0417164300"
+
+
+def test_stationery_behind_the_text_adds_only_what_the_picture_holds(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A whole-page background picture (letterhead and bank footer) under a typed body: the body
+    words the OCR reads again on the rendered page lie on text-layer words and are not doubled."""
+    from weasyprint import HTML
+
+    page = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
+    draw = ImageDraw.Draw(page)
+    for i, text in enumerate(LETTERHEAD[:2]):
+        draw.text((90, 40 + 32 * i), text, fill=(20, 20, 20), font=_font(21))
+    draw.text(
+        (90, 1620), "IBAN: NL91ABNA0417164300   BIC: ABNANL2A", fill=(60, 60, 60), font=_font(17)
+    )
+    out = io.BytesIO()
+    page.save(out, format="PNG")
+    uri = "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+    cells = [f'<div class="a" style="left:{x}mm; top:{y}mm">{t}</div>' for x, y, t in BODY]
+    background = f'<img src="{uri}" style="left:0; top:0; width:210mm; height:297mm">'
+    path = tmp_path / "stationery.pdf"
+    HTML(
+        string=f"<html><head>{STYLE}</head><body>{background}{''.join(cells)}</body></html>"
+    ).write_pdf(path)
+    values = extract_file(path, invoice).values()
+    assert values["seller_name"] == "Brightwater Tools B.V."
+    assert values["iban"] == "NL91ABNA0417164300"
+    doc = read_document(path, EngineOptions())
+    assert doc.pages[0].source == "text"
+    assert doc.text.count("RE-7731") == 1 and doc.text.count("285.60") == 1
