@@ -13,13 +13,7 @@ import pypdfium2
 
 from extraction.document import Document, Page, Word
 from extraction.readers.attachments import unpack, wanted
-from extraction.readers.pdf_images import (
-    Crop,
-    body_height,
-    image_regions,
-    place_words,
-    render_regions,
-)
+from extraction.readers.pdf_images import Crop, PictureReader, image_regions, render_regions
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: treat the page as a scan
@@ -133,6 +127,7 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
             indexes = _attachment_indexes(pdf)
         attachments = unpack(data, indexes)  # in a child process with a memory limit
         pages: list[Page] = []
+        pictures = PictureReader(ocr_words)
         for i in range(count):
             with PDFIUM_LOCK:
                 page = pdf[i]
@@ -153,12 +148,7 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
                 textpage.close()
                 page.close()
             source = "text"
-            body = body_height(words) if crops else 0.0
-            for crop in crops:  # OCR outside the lock, like the whole-page path
-                started = time.perf_counter()
-                ocr = ocr_words(crop.image)
-                ocr_seconds += time.perf_counter() - started
-                words = words + place_words(crop, ocr, words, body)  # overlapping images: once
+            words = pictures.add_words(crops, words)  # OCR outside the lock, like a scan's
             if sum(len(w.text) for w in words) > 2 * visible:
                 source = "ocr"  # mostly read from a picture: the finders allow for OCR's errors
             if image is not None:
@@ -178,4 +168,4 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    return Document(pages, "pdf", attachments, ocr_seconds=ocr_seconds)
+    return Document(pages, "pdf", attachments, ocr_seconds=ocr_seconds + pictures.seconds)

@@ -11,7 +11,8 @@ Skipped, so a text PDF pays nothing unless it shows a large picture: pages turne
 (their object and text boxes live in different spaces), images smaller than
 ``MIN_AREA_SHARE`` of the page or narrower/shorter than ``MIN_WIDTH``/``MIN_HEIGHT``, and images
 under invisible text (a scan whose text layer is already its OCR). At most ``MAX_IMAGES`` images a
-page, and never more pixels than rendering the whole page once for OCR would cost.
+page, never more pixels than rendering the whole page once for OCR would cost, and at most
+``MAX_DOCUMENT_READINGS`` OCR calls a document; a picture repeated on every page is read once.
 
 Measured on the corpus (README.md, "Text inside images"): of its 54 text PDFs, 10 show an image
 this large (12 images on 11 pages): eleven logos cost 0.01-0.15 CPU-s each and add no word (one
@@ -24,7 +25,9 @@ measures letterheads and footers drawn at 8-12 pt beside a logo.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+import hashlib
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from statistics import median
 
@@ -39,6 +42,7 @@ MIN_AREA_SHARE = 0.007  # of the page: two short lines at 8 pt (120 x 30 pt), no
 MIN_WIDTH = 60.0  # points: a short word at body size
 MIN_HEIGHT = 12.0  # points: one line of body text
 MAX_IMAGES = 4  # per page, largest first
+MAX_DOCUMENT_READINGS = 8  # OCR calls a document: a letterhead is on its first pages
 #: OCR words taller than this many times the text layer's median word height are display type
 #: (logos, slogans): the corpus's logos measured 2.2-3.8 times, its letterhead lines 1.0-1.3
 MAX_HEIGHT_RATIO = 2.0
@@ -199,3 +203,32 @@ def place_words(crop: Crop, ocr: list[Word], words: list[Word], body: float) -> 
             continue
         kept.append(word)
     return kept
+
+
+class PictureReader:
+    """The OCR of one document's pictures: a picture repeated on every page (a logo, a footer)
+    is read once, and at most ``MAX_DOCUMENT_READINGS`` pictures are read a document."""
+
+    def __init__(self, ocr: Callable[[Image.Image], list[Word]]) -> None:
+        self.ocr = ocr
+        self.seconds = 0.0  # spent in OCR, for Document.ocr_seconds
+        self.readings = 0
+        self._seen: dict[bytes, list[Word]] = {}
+
+    def _read(self, image: Image.Image) -> list[Word]:
+        key = hashlib.blake2b(image.tobytes(), digest_size=16).digest() + repr(image.size).encode()
+        if key not in self._seen:
+            if self.readings >= MAX_DOCUMENT_READINGS:
+                return []
+            started = time.perf_counter()
+            self._seen[key] = self.ocr(image)
+            self.seconds += time.perf_counter() - started
+            self.readings += 1
+        return self._seen[key]
+
+    def add_words(self, crops: list[Crop], words: list[Word]) -> list[Word]:
+        """The page's words with those read from its pictures (call outside PDFIUM_LOCK)."""
+        body = body_height(words) if crops else 0.0
+        for crop in crops:
+            words = words + place_words(crop, self._read(crop.image), words, body)
+        return words

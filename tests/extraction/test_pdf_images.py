@@ -246,3 +246,34 @@ def test_stationery_behind_the_text_adds_only_what_the_picture_holds(
     doc = read_document(path, EngineOptions())
     assert doc.pages[0].source == "text"
     assert doc.text.count("RE-7731") == 1 and doc.text.count("285.60") == 1
+
+
+def test_picture_repeated_on_every_page_is_read_once(tmp_path: Path) -> None:
+    import pypdfium2
+
+    from extraction.ocr import ocr_words
+    from extraction.readers.pdf_images import PictureReader, image_regions, render_regions
+
+    one = pypdfium2.PdfDocument(_pdf(tmp_path, (15, 12, 78, _png(LETTERHEAD, 28, 620))))
+    two = pypdfium2.PdfDocument.new()
+    calls: list[int] = []
+
+    def counted(image: Image.Image) -> list:
+        calls.append(1)
+        return ocr_words(image)
+
+    reader = PictureReader(counted)
+    try:
+        two.import_pages(one, [0, 0])
+        pages_words = []
+        for page in two:
+            width, height = page.get_size()
+            regions = image_regions(page, width, height)
+            crops = render_regions(page, width, height, regions, 200, EngineOptions())
+            pages_words.append(reader.add_words(crops, []))
+    finally:
+        two.close()
+        one.close()
+    assert len(calls) == 1 and reader.readings == 1
+    for words in pages_words:
+        assert "NL91ABNA0417164300" in [w.text for w in words]
