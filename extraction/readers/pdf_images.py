@@ -46,6 +46,7 @@ MAX_DOCUMENT_READINGS = 8  # OCR calls a document: a letterhead is on its first 
 #: OCR words taller than this many times the text layer's median word height are display type
 #: (logos, slogans): the corpus's logos measured 2.2-3.8 times, its letterhead lines 1.0-1.3
 MAX_HEIGHT_RATIO = 2.0
+MIN_BODY_WORDS = 10  # text-layer words needed to tell body-size type
 MAX_FORM_DEPTH = 15  # nested form XObjects looked into (pypdfium2's own default)
 OVERLAP = 0.3  # share of an OCR word's box on a text-layer word above which it is a duplicate
 
@@ -182,9 +183,11 @@ def _overlap(a: Word, b: Word) -> float:
 
 
 def body_height(text_words: list[Word]) -> float:
-    """The text layer's median word height: what body-size type measures on this page."""
+    """The text layer's median word height: what body-size type measures on this page. A few
+    typed words (a stamp on a scanned page) say nothing about the size of the picture's text:
+    then no word is display type."""
     heights = [w.height for w in text_words if w.height > 0]
-    return median(heights) if heights else float("inf")
+    return median(heights) if len(heights) >= MIN_BODY_WORDS else float("inf")
 
 
 def place_words(crop: Crop, ocr: list[Word], words: list[Word], body: float) -> list[Word]:
@@ -194,8 +197,9 @@ def place_words(crop: Crop, ocr: list[Word], words: list[Word], body: float) -> 
     inside = [w for w in words if w.x1 > r.x0 and w.x0 < r.x1 and w.y1 > r.y0 and w.y0 < r.y1]
     kept: list[Word] = []
     for w in ocr:
-        word = Word(w.text, r.x0 + w.x0 / s, r.y0 + w.y0 / s, r.x0 + w.x1 / s, r.y0 + w.y1 / s)
-        word.conf = w.conf
+        word = Word(
+            w.text, r.x0 + w.x0 / s, r.y0 + w.y0 / s, r.x0 + w.x1 / s, r.y0 + w.y1 / s, w.conf
+        )
         area = max(1e-6, (word.x1 - word.x0) * word.height)
         if word.height > MAX_HEIGHT_RATIO * body:
             continue

@@ -277,3 +277,19 @@ def test_picture_repeated_on_every_page_is_read_once(tmp_path: Path) -> None:
     assert len(calls) == 1 and reader.readings == 1
     for words in pages_words:
         assert "NL91ABNA0417164300" in [w.text for w in words]
+
+
+def test_scan_text_larger_than_a_small_stamp_is_kept(tmp_path: Path) -> None:
+    """A stamp typed in 6 pt on a scanned page: the scan's 16 pt lines are not display type."""
+    from weasyprint import HTML
+
+    scan = _png([*LETTERHEAD, "Invoice number: RE-7731"], 46, 1100)
+    html = (
+        f"<html><head>{STYLE}</head><body>"
+        '<div class="a" style="left:15mm; top:5mm; font-size:6pt">Received 15.03.2024 AP</div>'
+        f'<img src="{scan}" style="left:15mm; top:20mm; width:140mm"></body></html>'
+    )
+    path = tmp_path / "stamped.pdf"
+    HTML(string=html).write_pdf(path)
+    text = read_document(path, EngineOptions()).text
+    assert "NL91ABNA0417164300" in text and "RE-7731" in text
