@@ -81,7 +81,13 @@ GLUED_UNDERSCORE = re.compile(r"(?<=[A-Za-z])_(?=[A-Za-z])")  # 'GOLDEN_LEAF': a
 # 'S/BS19537-X)': a registration number glued to the legal form, its '(' read as 'S' or lost
 GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))", re.IGNORECASE)
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
+# 'S.r.I.': the lower-case l of an Italian legal form read as a capital I or a 1
+SRL_READ = re.compile(r"(?<![A-Za-z])([S5]\.\s?r\.\s?)[I1|](?![A-Za-z0-9])")
 
+
+# a web address after a name's legal form on the same line: 'www.', or a lower-case top-level
+# domain glued to a word ('shop.example', 'name.com')
+WEB_ADDRESS = re.compile(r"\b[wW]{3}\.|(?<=[A-Za-z0-9])\.(?:com|net|org|info|biz|[a-z]{2})\b")
 
 TITLE_AFTER_NAME = re.compile(
     r"\s+(?:tax\s+|vat\s+|sales\s+)?(?:invoice|receipt|rechnung|facture|factuur|fattura|"
@@ -98,6 +104,7 @@ def fix_legal_form(text: str) -> str:
         lambda m: f"SDN{m.group(1).strip() or ''} BHD", GLUED_SDN_BHD.sub(" ", text)
     )
     text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
+    text = SRL_READ.sub(lambda m: "S" + m.group(1)[1:] + "l", text)
     return S_B_READ.sub("S/B", text)
 
 
@@ -125,6 +132,9 @@ def clean_name(text: str) -> str:
     forms = list(LEGAL_FORM.finditer(s))
     if forms:
         tail = s[forms[-1].end() :]
+        if WEB_ADDRESS.search(tail):  # 'NAME B.V. on behalf of shop.example': not the name
+            s = s[: forms[-1].end()] + ("." if tail.startswith(".") else "")
+            tail = ""
         if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
             s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
         stray = re.fullmatch(r"(\.?)\s+[A-Za-z]", tail)

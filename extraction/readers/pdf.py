@@ -1,4 +1,8 @@
-"""PDF: words and positions from the text layer; pages without one are rendered and OCRed."""
+"""PDF: words and positions from the text layer; pages without one are rendered and OCRed.
+
+A page with a text layer also has the text inside its large images read (a letterhead printed as
+a picture): ``extraction.readers.pdf_images`` says which images and which of their words count.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pypdfium2
 
 from extraction.document import Document, Page, Word
 from extraction.readers.attachments import unpack, wanted
+from extraction.readers.pdf_images import Crop, PictureReader, image_regions, render_regions
 from extraction.types import EngineOptions, ExtractionError, PageCallback
 
 MIN_TEXT_CHARS = 20  # fewer visible characters than this: treat the page as a scan
@@ -76,6 +81,21 @@ def page_words(textpage, height: float) -> list[Word]:
     return words
 
 
+def from_page_corner(words: list[Word], page: pypdfium2.PdfPage, height: float) -> list[Word]:
+    """Words measured from the page box's top-left corner: a page box need not start at the
+    origin of PDF space (``page_words`` measures from it), and rendered regions start at the box.
+    Turned pages (/Rotate) are left as they were read."""
+    if page.get_rotation():
+        return words
+    left, _bottom, _right, top = page.get_bbox()
+    dy = top - height  # page_words' y is height - y_pdf; from the corner it is top - y_pdf
+    if abs(left) < 1e-3 and abs(dy) < 1e-3:
+        return words
+    for w in words:
+        w.x0, w.x1, w.y0, w.y1 = w.x0 - left, w.x1 - left, w.y0 + dy, w.y1 + dy
+    return words
+
+
 def _attachment_indexes(pdf: pypdfium2.PdfDocument) -> list[int]:
     """Which attachments look like an invoice file (names only: nothing is inflated here)."""
     found: list[int] = []
@@ -107,22 +127,30 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
             indexes = _attachment_indexes(pdf)
         attachments = unpack(data, indexes)  # in a child process with a memory limit
         pages: list[Page] = []
+        pictures = PictureReader(ocr_words)
         for i in range(count):
             with PDFIUM_LOCK:
                 page = pdf[i]
                 width, height = page.get_size()
                 textpage = page.get_textpage()
-                words = page_words(textpage, height)
+                words = from_page_corner(page_words(textpage, height), page, height)
                 visible = sum(len(w.text) for w in words)
                 image = None
+                crops: list[Crop] = []
                 if visible < MIN_TEXT_CHARS:
                     scale = OCR_DPI / 72
                     if width * height * scale * scale > options.max_image_pixels:
                         scale = (options.max_image_pixels / (width * height)) ** 0.5
                     image = page.render(scale=scale).to_pil()
+                else:
+                    regions = image_regions(page, width, height)
+                    crops = render_regions(page, width, height, regions, OCR_DPI, options)
                 textpage.close()
                 page.close()
             source = "text"
+            words = pictures.add_words(crops, words)  # OCR outside the lock, like a scan's
+            if sum(len(w.text) for w in words) > 2 * visible:
+                source = "ocr"  # mostly read from a picture: the finders allow for OCR's errors
             if image is not None:
                 sx = width / image.width
                 started = time.perf_counter()
@@ -140,4 +168,4 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    return Document(pages, "pdf", attachments, ocr_seconds=ocr_seconds)
+    return Document(pages, "pdf", attachments, ocr_seconds=ocr_seconds + pictures.seconds)

@@ -130,6 +130,19 @@ def test_document_title_after_a_name_is_no_part_of_it() -> None:
     assert clean_name("Invoice") == "Invoice"  # nothing before the title: left to the callers
 
 
+def test_web_address_after_a_legal_form_is_no_part_of_the_name() -> None:
+    assert clean_name("Brightwater Tools B.V. iov brightshop.com") == "Brightwater Tools B.V."
+    assert clean_name("Harlow Supplies Ltd www.harlow-supplies.co.uk") == "Harlow Supplies Ltd"
+    assert clean_name("Holz Müller GmbH & Co. KG") == "Holz Müller GmbH & Co. KG"
+    assert clean_name("Shop.example Trading B.V.") == "Shop.example Trading B.V."  # in the name
+
+
+def test_italian_legal_form_read_with_a_capital_i() -> None:
+    assert clean_name("Orsino Forniture S.r.I.") == "Orsino Forniture S.r.l."
+    assert clean_name("Orsino Forniture S. r. 1") == "Orsino Forniture S. r. l"
+    assert clean_name("ORSINO S.R.L.") == "ORSINO S.R.L."
+
+
 def test_total_candidates_know_net_plus_tax_and_the_last_total_line() -> None:
     doc = _page(
         [
