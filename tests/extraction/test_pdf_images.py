@@ -293,3 +293,31 @@ def test_scan_text_larger_than_a_small_stamp_is_kept(tmp_path: Path) -> None:
     HTML(string=html).write_pdf(path)
     text = read_document(path, EngineOptions()).text
     assert "NL91ABNA0417164300" in text and "RE-7731" in text
+
+
+def test_a_pdf_full_of_pictures_costs_at_most_the_document_budget(tmp_path: Path) -> None:
+    """A stranger's PDF with a different text picture on each of 20 pages: only
+    ``MAX_DOCUMENT_READINGS`` pictures are read, the rest of the document still is."""
+    import pypdfium2
+
+    from extraction.readers.pdf_images import MAX_DOCUMENT_READINGS
+
+    merged = pypdfium2.PdfDocument.new()
+    for n in range(20):
+        page_dir = tmp_path / f"p{n}"
+        page_dir.mkdir()
+        single = pypdfium2.PdfDocument(
+            _pdf(page_dir, (15, 12, 78, _png([f"PICTURE {n:02d} WORD", "Kanaalweg 12"], 28, 620)))
+        )
+        merged.import_pages(single)
+        single.close()
+    path = tmp_path / "pictures.pdf"
+    merged.save(path)
+    merged.close()
+
+    doc = read_document(path, EngineOptions())
+    assert len(doc.pages) == 20
+    texts = [" ".join(w.text for w in page.words) for page in doc.pages]
+    read = [n for n, text in enumerate(texts) if f"PICTURE {n:02d}" in text]
+    assert 1 <= len(read) <= MAX_DOCUMENT_READINGS
+    assert all("RE-7731" in text for text in texts)  # every page's text layer is kept
