@@ -21,7 +21,10 @@ detector's weights are unsigned bytes, see ``ocr_models.detector_weights``; the 
 convolutions in 8 bits too but the stem's and the depthwise ones, ``DOCBATCH_OCR_REC_CONV8=1``:
 on an Intel Xeon with AVX512-VNNI, ``make bench``'s 30 receipts 0.77 instead of 1.00 CPU-s at 0.864
 instead of 0.869 exact, 0.857 both on all 250, but the fields found came out slightly worse, so
-not the default, see ``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points),
+not the default, see ``ocr_models``; all of them in 8 bits with min-max ranges lost 2-3 points;
+the pointwise ones as dynamically quantised matrix products, ``DOCBATCH_OCR_REC_DYNCONV=1``,
+``extraction/ocr_pointwise.py``: on an AMD EPYC with AVX512-VNNI all 250 receipts 0.858 instead
+of 0.857 exact at 0.91 instead of 1.37 CPU-s, but 5 company fields fewer, so not the default),
 detection at a long side of at most 1280 px with a box threshold of 0.35 (0.5 drops short lines such
 as a lone '1'), recogniser inputs padded to 160 px rather than rapidocr's 320 (short receipt lines
 cost half as much) in batches of 3 lines (6: more memory, 1: fewer lines exact), no per-line
@@ -69,6 +72,11 @@ from extraction.ocr_gaps import gap_lines
 OCR_VERSION = (
     "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-8"
     + (f"-rec8conv{ocr_models.RECIPE}" if ocr_models.convolutions_wanted() else "")
+    + (
+        f"-recdynconv{ocr_models.RECIPE}"
+        if ocr_models.dynamic_convolutions_wanted() and not ocr_models.convolutions_wanted()
+        else ""
+    )
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 
@@ -122,6 +130,9 @@ class Setup:
     # rec_int8: its convolutions in 8 bits too (stem, depthwise: float); on request only (fields
     # came out slightly worse, extraction/ocr_models.py)
     rec_conv8: bool = field(default_factory=ocr_models.convolutions_wanted)
+    # rec_int8: its pointwise convolutions as dynamically quantised matrix products (no
+    # calibration; rec_conv8 wins if both are set; extraction/ocr_pointwise.py)
+    rec_dynconv: bool = field(default_factory=ocr_models.dynamic_convolutions_wanted)
     det_model: str = ""  # ONNX Runtime: a detection model file other than the wheel's
     rec_model: str = ""  # ONNX Runtime: a recognition model file other than the wheel's
 
@@ -156,6 +167,7 @@ def get_engine(setup: Setup = DEFAULT) -> Any:
         setup.det_int8,
         setup.rec_int8,
         setup.rec_conv8,
+        setup.rec_dynconv,
         setup.det_model,
         setup.rec_model,
         _threads(),
@@ -292,7 +304,9 @@ def _model_path(engine: Any, cfg: Any, task: str, setup: Setup) -> str:
         if setup.rec_model:
             return setup.rec_model
         if setup.rec_int8:
-            return ocr_models.quantised_recogniser(_model_file(engine, cfg), setup.rec_conv8)
+            return ocr_models.quantised_recogniser(
+                _model_file(engine, cfg), setup.rec_conv8, setup.rec_dynconv
+            )
     return _model_file(engine, cfg)
 
 

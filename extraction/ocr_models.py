@@ -30,6 +30,22 @@ All convolutions in 8 bits with min-max ranges lost 2-3 points (a per-layer swee
 quantised at a time, put the stem, the depthwise convolutions and a few pointwise ones first);
 keeping five more pointwise ones float as well gained nothing on the tuning half.
 
+A third recipe, also on request (``DOCBATCH_OCR_REC_DYNCONV=1``, VNNI only;
+``Setup(rec_dynconv=True)``, ``extraction/ocr_pointwise.py``): the pointwise convolutions as
+matrix products quantised dynamically (each call's own activation range, weights per channel),
+the stem's, the depthwise and the squeeze-excite ones float. On an AMD EPYC with AVX512-VNNI, one
+thread, in one run each (``tools/ocr_compare.py``): all 250 receipts 0.858 instead of 0.857 exact
+(0.902 / 0.901 ignoring spaces), 0.91 instead of 1.37 CPU-s, 570 / 578 MB; ``make bench``'s 30
+0.872 / 0.869 exact, 1.01 / 1.49 CPU-s (the static convolutions 0.864 at 0.96). Fields, as above
+on the same machine: company 0.872 -> 0.852, address 0.631 -> 0.635, total 0.968 -> 0.972, date 7
+-> 8 misses: 5 company receipts lost (3 of them ranking misses of the refitted ranker, 2 readings
+of logo or slogan lines), so it is not the default either. Keeping float the four pointwise
+convolutions whose output moved most when quantised alone on synthetic lines (Conv.18, .26, .34,
+.53) kept 0.857 exact but saved only a fifth (1.18 against 1.46 CPU-s, two processes at once) and
+still lost 3 company receipts (address +3, total +2, date +1); ``ConvInteger`` (the quantiser's
+own convolutions, unsigned weights per tensor) was slower than float convolutions and read 87 of
+120 synthetic lines as the float model against 114.
+
 The activation ranges are calibrated on synthetic inputs drawn here (seeded text in Pillow's
 built-in font on grey, noisy paper: pages for the detector, cut-out lines for the recogniser), not
 on any corpus document, so the result depends on nothing but the wheel's model, this code and the
@@ -80,6 +96,13 @@ def convolutions_wanted() -> bool:
     return os.environ.get("DOCBATCH_OCR_REC_CONV8", "") == "1" and has_vnni()
 
 
+def dynamic_convolutions_wanted() -> bool:
+    """The recogniser's pointwise convolutions as dynamically quantised matrix products
+    (``extraction/ocr_pointwise.py``): asked for (``DOCBATCH_OCR_REC_DYNCONV=1``) on a CPU with
+    VNNI, the only kind they were measured on."""
+    return os.environ.get("DOCBATCH_OCR_REC_DYNCONV", "") == "1" and has_vnni()
+
+
 def has_vnni() -> bool:
     """Whether the CPU multiplies unsigned by signed bytes in one instruction (AVX-VNNI,
     AVX512-VNNI, AMX). Only there are the recogniser's convolutions run in 8 bits: they were
@@ -110,10 +133,12 @@ def quantised_detector(source: str) -> str:
     return _cached(source, "det")
 
 
-def quantised_recogniser(source: str, convs: bool = False) -> str:
+def quantised_recogniser(source: str, convs: bool = False, dynamic: bool = False) -> str:
     """Path of the 8-bit recogniser made from ``source``: its convolutions in 8 bits too except
-    the stem's and the depthwise ones (``convs``), or only its matrix products."""
-    return _cached(source, "rec8" if convs else "rec")
+    the stem's and the depthwise ones (``convs``, calibrated ranges; it wins over ``dynamic``),
+    its pointwise convolutions as dynamically quantised matrix products (``dynamic``), or only
+    its matrix products."""
+    return _cached(source, "rec8" if convs else "recdyn" if dynamic else "rec")
 
 
 def _cached(source: str, kind: str) -> str:
@@ -122,7 +147,12 @@ def _cached(source: str, kind: str) -> str:
 
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest()[:16]
     versions = f"{RECIPE}-ort{onnxruntime.__version__}-onnx{onnx.__version__}"
-    precision = {"det": f"int8{detector_weights()}", "rec": "int8", "rec8": "int8conv"}[kind]
+    precision = {
+        "det": f"int8{detector_weights()}",
+        "rec": "int8",
+        "rec8": "int8conv",
+        "recdyn": "int8dynconv",
+    }[kind]
     target = CACHE / f"{Path(source).stem}-{kind}-{precision}-{digest}-{versions}.onnx"
     if target.exists():
         return str(target)
@@ -179,10 +209,18 @@ def ensure_default_models() -> None:
 
 
 def make(kind: str, source: str, out: Path) -> None:
-    """Write the 8-bit ``kind`` ('det', 'rec' or 'rec8') model made from ``source`` to ``out``."""
+    """Write the 8-bit ``kind`` ('det', 'rec', 'rec8' or 'recdyn') model made from ``source`` to
+    ``out``."""
+    from extraction import ocr_pointwise
+
     work = out.parent / f"{kind}-work"
     work.mkdir(exist_ok=True)
-    makers = {"det": _make_detector, "rec": _make_recogniser, "rec8": _make_recogniser_convs}
+    makers = {
+        "det": _make_detector,
+        "rec": _make_recogniser,
+        "rec8": _make_recogniser_convs,
+        "recdyn": ocr_pointwise.make_recogniser,
+    }
     makers[kind](source, out, work)
 
 

@@ -239,12 +239,17 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
     "v6-rec-mm": (
         "current with only the recogniser's matrix products in 8 bits (its convolutions float: "
         "the default)",
-        lambda: _engine(rec_conv8=False),
+        lambda: _engine(rec_conv8=False, rec_dynconv=False),
     ),
     "v6-rec-conv8": (
         "current with the recogniser's convolutions in 8 bits too, but the stem's and the "
         "depthwise ones (DOCBATCH_OCR_REC_CONV8=1)",
         lambda: _engine(rec_conv8=True),
+    ),
+    "v6-rec-dyn": (
+        "current with the recogniser's pointwise convolutions as dynamically quantised matrix "
+        "products (DOCBATCH_OCR_REC_DYNCONV=1)",
+        lambda: _engine(rec_conv8=False, rec_dynconv=True),
     ),
     "v6-ov": ("current through OpenVINO (f32)", lambda: _engine(backend="openvino")),
     "v6-ov-bf16": (
