@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from extraction.document import Document, Line
-from extraction.finders import parties
+from extraction.finders import footer, parties
 from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 TOTAL_CONCEPTS = ("net_total", "tax_total", "grand_total")
 OTHER_PARTIES = frozenset({"buyer_name", "_delivery"})
+# 'Bill to: ' before a name on the same line: the name is the party that label heads
+LEADING_LABEL = re.compile(r"^[^:\d]{2,25}:\s*")
 NEGATION = re.compile(
     r"(?<![a-z])(?:ohne|exkl|excl|exclusive|excluding|without|w/o|before|vor|hors|sans|avant|"
     r"senza|sin|zonder|net of)\.?\s*$"
@@ -297,6 +299,7 @@ class Finder:
                     and not parties.is_address_line(str(c.value))
                     and not self.in_row(c)
                     and not self.under_heading(c, OTHER_PARTIES)
+                    and fold(LEADING_LABEL.sub("", str(c.value))) not in other_names
                 ]
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
@@ -322,7 +325,8 @@ class Finder:
 
     def seller_evidence(self, other_names: set[str]) -> list[Candidate]:
         """Invoice evidence of the seller beyond its heading and legal form: the holder of the
-        account to pay, the legal identity line, the name heading its own address."""
+        account to pay, the legal identity line, the name heading its own address, the name in
+        the page's footer."""
         out = []
         for hit in self.hits:
             if "_payee" in hit.owners:
@@ -334,6 +338,7 @@ class Finder:
             parties.sender_line_name(self.doc),
             parties.capital_line_name(self.doc),
             parties.letterhead_block(self.doc, other_names),
+            footer.footer_name(self.doc, other_names),
         ):
             if got and not self.is_label_text(str(got.value)):
                 out.append(got)

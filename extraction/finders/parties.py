@@ -705,6 +705,9 @@ def wrapped_name_above(
     return Candidate(value, cand.score, cand.page, box, f"{text} {cand.text}", cand.how + "+above")
 
 
+BLOCK_REACH = 6  # line heights from a letterhead's name to the last of its address lines
+
+
 def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
     """The first name at the top of page 1 that heads its own postal address (a street, then a
     postcode and city, in its column), unless a sender line shows the block is the recipient's
@@ -723,11 +726,12 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
             if i > 0 and any(re.search(r"[●•·|]| - ", s.text) for s in lines[i - 1].segments):
                 continue  # under a sender line: the recipient's window
             h = max(1e-6, seg.box[3] - seg.box[1])
+            # the block's own lines: a footer far below in the same column is no address of it
             col = [
                 s
                 for ln in lines[i + 1 : i + 5]
                 for s in ln.segments
-                if abs(s.box[0] - seg.box[0]) < 1.5 * h
+                if abs(s.box[0] - seg.box[0]) < 1.5 * h and s.box[1] - seg.box[3] < BLOCK_REACH * h
             ]
             street = next((k for k, s in enumerate(col) if STREET.search(s.text)), None)
             city = next((k for k, s in enumerate(col) if CITY_LINE.search(s.text)), None)
