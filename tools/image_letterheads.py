@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Invoices whose seller data is only inside pictures (a dev tool, not used by the product).
 
-    python tools/image_letterheads.py [--layouts top,footer] [--sizes 8,10,12]
+    python tools/image_letterheads.py [--layouts top,footer,typed,columns] [--sizes 8,10,12]
 
 Each invoice's body (number, date, buyer, totals) is typed as text; the seller's name, address
 and IBAN are drawn with Pillow into a PNG at 200 dpi, placed as a letterhead at the top or as a
-one-line footer, at a body size in points; a logo with a brand word in display type sits at the
-top right. Prints how often ``seller_name`` and ``iban`` come out right, and how often the seller
-was taken from the logo's word (what ``extraction/readers/pdf_images.py`` must prevent).
+one-line footer, at a body size in points (``typed`` and ``columns`` type them in the footer
+instead: one line, or columns with a bank that has a legal form of its own); a logo with a
+brand word in display type sits at the top right. Prints how often ``seller_name`` and
+``iban`` come out right, and how often the seller was taken from the logo's word (what
+``extraction/readers/pdf_images.py`` must prevent).
 
 The six sellers are invented; they test the reader, never rules (no rule may name them).
 """
@@ -119,6 +121,26 @@ def _body(k: int) -> list[str]:
     return [_at(x, y, t) for x, y, t in cells]
 
 
+def _typed_footer(name: str, address: str, iban: str, pt: int, layout: str) -> list[str]:
+    """The seller typed (not drawn) in the page's foot: one line ('typed'), or columns of name
+    and address | bank | management ('columns'), the bank's name with a legal form of its own."""
+    size = f'<span style="font-size:{pt}pt">'
+    if layout == "typed":
+        return [_at(10, 280, f"{size}{name} · {address} · IBAN: {iban}</span>")]
+    street, city = (p.strip() for p in address.split(",", 1))
+    columns = [
+        (10, [name, street, city]),
+        (75, ["Bank: Nordwall Kreditbank AG", f"IBAN: {iban}", "BIC: NOWLDE21XXX"]),
+        (140, ["Managing director: Jana Holm", "Register: HRB 4711"]),
+    ]
+    gap = pt * 0.45  # mm between lines
+    return [
+        _at(x, 268 + i * gap, f"{size}{text}</span>")
+        for x, texts in columns
+        for i, text in enumerate(texts)
+    ]
+
+
 def _invoice(k: int, seller: tuple[str, str, str, str], pt: int, layout: str, out: Path) -> None:
     from weasyprint import HTML
 
@@ -127,8 +149,10 @@ def _invoice(k: int, seller: tuple[str, str, str, str], pt: int, layout: str, ou
     cells = _body(k)
     if layout == "top":
         cells.append(_img(15, 12, _png([name, address, f"IBAN: {iban}"], px)))
-    else:  # one grey line at the page's foot
+    elif layout == "footer":  # one grey line at the page's foot
         cells.append(_img(10, 272, _png([f"{name} · {address} · IBAN: {iban}"], px, grey=90)))
+    else:
+        cells += _typed_footer(name, address, iban, pt, layout)
     logo, width = _png([brand], 110, bold=True)
     cells.append(_img(140, 12, (logo, min(55.0, width))))
     HTML(string=f"<html><head>{STYLE}</head><body>{''.join(cells)}</body></html>").write_pdf(out)
