@@ -10,10 +10,10 @@ from extraction.finders.locate import Candidate, fold
 from extraction.finders.parties import (
     LEGAL_FORM,
     SENDER_SEPARATOR,
-    _letters,
-    _party_name_like,
     clean_name,
     is_address_line,
+    letter_count,
+    party_name_like,
 )
 
 FOOTER_TOP = 0.8  # a page's footer: the lines in its bottom fifth
@@ -53,7 +53,7 @@ def _registered_form_at_end(name: str) -> bool:
     forms = list(LEGAL_FORM.finditer(name))
     if not forms or SHOP_WORD.match(forms[-1].group()):
         return False
-    return not name[forms[-1].end() :].strip(" .") and _letters(name[: forms[-1].start()]) >= 2
+    return not name[forms[-1].end() :].strip(" .") and letter_count(name[: forms[-1].start()]) >= 2
 
 
 def _column_above_labelled(lines: list[Line], line: Line, seg: Segment, top: float) -> bool:
@@ -112,7 +112,7 @@ def _footer_segment_name(
         if FOOTER_OTHER_LABEL.match(part) or ":" in part:
             continue
         name = clean_name(part)
-        if not _registered_form_at_end(name) or not _party_name_like(name):
+        if not _registered_form_at_end(name) or not party_name_like(name):
             continue
         if is_address_line(name) or fold(name) in exclude:
             continue

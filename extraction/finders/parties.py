@@ -115,7 +115,7 @@ def clean_name(text: str) -> str:
     if owner and STRONG_FORM.search(s[owner.end() :]):
         s = s[owner.end() :]
     title = TITLE_AFTER_NAME.search(s)
-    if title and _letters(s[: title.start()]) >= 2:
+    if title and letter_count(s[: title.start()]) >= 2:
         s = s[
             : title.start()
         ]  # 'Amazon Web Services Invoice': the document's title is no part of the name
@@ -148,7 +148,7 @@ def clean_name(text: str) -> str:
     return s.strip(" ,;:-")
 
 
-def _letters(text: str) -> int:
+def letter_count(text: str) -> int:
     return len(re.findall(r"[A-Za-zÀ-ÿ]", text))
 
 
@@ -156,14 +156,14 @@ def is_name_like(text: str) -> bool:
     """Text that may be a name: letters, no notice or sentence, no e-mail, web address or date,
     few digits."""
     t = text.strip()
-    if _letters(t) < 3 or NOT_A_NAME.match(t):
+    if letter_count(t) < 3 or NOT_A_NAME.match(t):
         return False
     if len(t.split()) >= 4 and t.endswith((".", "!")):
         return False  # a sentence ("Goods sold are not returnable.")
     if re.search(r"@|www\.|http|\d{2}[./-]\d{2}[./-]\d{2}", t):
         return False
     digits = len(re.findall(r"\d", t))
-    return digits <= max(2, _letters(t) // 3)
+    return digits <= max(2, letter_count(t) // 3)
 
 
 def legal_form_name(
@@ -190,11 +190,15 @@ def legal_form_name(
             if not m:
                 continue
             name = clean_name(seg.text)
-            if name and LEGAL_FORM.search(name) and _letters(LEGAL_FORM.sub("", name)) < 2:
+            if name and LEGAL_FORM.search(name) and letter_count(LEGAL_FORM.sub("", name)) < 2:
                 name = _join_name_lines(
                     lines, line, seg, name, slogans
                 )  # "SDN BHD" alone: the name is above
-            if not name or _letters(LEGAL_FORM.sub("", name)) < 2 or not LEGAL_FORM.search(name):
+            if (
+                not name
+                or letter_count(LEGAL_FORM.sub("", name)) < 2
+                or not LEGAL_FORM.search(name)
+            ):
                 continue
             if exclude and fold(name) in exclude:
                 continue
@@ -300,7 +304,7 @@ def top_name(doc: Document) -> Candidate | None:
         return None
     slogans = slogan_lines(doc.pages[0].lines)
     for i, line in enumerate(doc.pages[0].lines[:8]):
-        seg = max(line.segments, key=lambda s: _letters(s.text))
+        seg = max(line.segments, key=lambda s: letter_count(s.text))
         if i in slogans:
             continue
         if is_name_like(seg.text):
@@ -308,7 +312,7 @@ def top_name(doc: Document) -> Candidate | None:
     return None
 
 
-def _party_name_like(text: str) -> bool:
+def party_name_like(text: str) -> bool:
     """A party's name: as ``is_name_like``, and a name ending in an abbreviated legal form
     ('Amazon Web Services, Inc.') is no sentence."""
     t = text.strip()
@@ -331,7 +335,7 @@ def heading_accepts(hit: LabelHit) -> bool:
     if re.match(r"\s*/\s*\w+\s*:?\s*$", after):
         return True
     if re.match(r"\s*:", after):
-        return _party_name_like(after.strip(" :"))  # "Customer: 2" is a number, not a heading
+        return party_name_like(after.strip(" :"))  # "Customer: 2" is a number, not a heading
     return " " in hit.label and len(hit.label) >= 6 and bool(re.match(r"\s*[A-Z0-9]", after))
 
 
@@ -348,14 +352,14 @@ def name_under_heading(
     rest = re.sub(r"^\s*/\s*\w+|^\s*\([^)]*\)", "", text[hit.end :]).strip(" :#-")
     if (
         rest
-        and _party_name_like(rest)
+        and party_name_like(rest)
         and not re.match(r"(nummer|number|no\b|nr\b|id\b|/)", rest.lower())
     ):
         return Candidate(clean_name(rest), 0.85, hit.line.page, seg.box, rest, "heading-same")
     for right in hit.line.segments[hit.seg_index + 1 : hit.seg_index + 2]:
         if (
             right.box[0] - seg.box[2] < 6 * (seg.box[3] - seg.box[1])
-            and _party_name_like(right.text)
+            and party_name_like(right.text)
             and not NOTE.match(right.text)
             and not (is_label and is_label(right))
         ):
@@ -386,7 +390,7 @@ def name_under_heading(
             if not value:
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
                 value, vseg = (later[0].text, later[0]) if later else ("", first)
-            if _party_name_like(value):
+            if party_name_like(value):
                 value = _wrapped_value(vseg, value, lines, line)
                 return Candidate(clean_name(value), 0.9, line.page, vseg.box, value, "heading-name")
             continue
@@ -396,7 +400,7 @@ def name_under_heading(
             if re.search(r"(empf|recipient|deliver|liefer|livraison|ship)", low):
                 break  # another party's heading: this block is over
             continue
-        if _party_name_like(first.text):
+        if party_name_like(first.text):
             text = _continue_name(first, lines[line.index + 1 : line.index + 2])
             return Candidate(
                 clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below"
@@ -520,7 +524,7 @@ def address_block_name(
             if not block or any(t in exclude for t in texts):
                 continue
             names = [
-                s for s in block if _party_name_like(s.text) and not STREET.search(s.text.strip())
+                s for s in block if party_name_like(s.text) and not STREET.search(s.text.strip())
             ]
             # 'Firma' over the company, 'z. Hd.' lines: no names of their own
             names = [s for s in names if not COMPANY_SALUTATION.match(s.text.strip())]
@@ -528,7 +532,7 @@ def address_block_name(
                 first = names[0]
                 text = first.text
                 later = block[block.index(first) + 1 :]
-                if PERSON_TITLE.match(text.strip()) and later and _party_name_like(later[0].text):
+                if PERSON_TITLE.match(text.strip()) and later and party_name_like(later[0].text):
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
                 return Candidate(clean_name(text), 0.5, line.page, first.box, text, "address-block")
     return None
@@ -634,7 +638,7 @@ def payee_name(hit: LabelHit, lines_by_page: dict[int, list[Line]]) -> Candidate
         where = (right or below or [seg])[0]
         rest = where.text.strip() if where is not seg else ""
     rest = re.split(r"\s[-–|•]\s|,\s*(?:iban|bic|bank)\b", rest, flags=re.IGNORECASE)[0]
-    if not rest or not _party_name_like(rest) or is_sentence(rest):
+    if not rest or not party_name_like(rest) or is_sentence(rest):
         return None
     return Candidate(clean_name(rest), 0.55, hit.line.page, where.box, rest, "payee")
 
@@ -655,7 +659,7 @@ def capital_line_name(doc: Document) -> Candidate | None:
         for line in page.lines:
             for seg in line.segments:
                 m = CAPITAL_LINE.match(seg.text)
-                if m and _letters(m.group("name")) >= 2 and is_name_like(m.group("name")):
+                if m and letter_count(m.group("name")) >= 2 and is_name_like(m.group("name")):
                     name = clean_text(f"{m.group('name')} {m.group('form')}")
                     return Candidate(name, 0.6, line.page, seg.box, seg.text, "capital-line")
     return None
@@ -760,7 +764,7 @@ def sender_line_name(doc: Document) -> Candidate | None:
             if len(parts) < 3 or not any(CITY_LINE.search(p) for p in parts[1:]):
                 continue
             name = clean_name(parts[0])
-            if _party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):
+            if party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):
                 return Candidate(name, 0.7, line.page, seg.box, seg.text, "sender-line")
     return None
 
