@@ -485,14 +485,19 @@ def _calibration_inputs(count: int = 6) -> Iterator[np.ndarray]:
 
 
 def _calibration_lines(count: int = 180, batch: int = 3) -> list[np.ndarray]:
-    """Recogniser inputs (normalised and padded as rapidocr does, at least 160 px wide as
-    ``extraction.ocr`` asks) of synthetic text lines, batched in order of width as rapidocr does."""
-    import cv2
-
+    """Recogniser inputs of synthetic text lines, batched in order of width as rapidocr does."""
     rng, noise = random.Random(0), np.random.default_rng(0)
     lines = sorted(
         (synthetic_line(rng, noise) for _ in range(count)), key=lambda a: a.shape[1] / a.shape[0]
     )
+    return recogniser_batches(lines, batch)
+
+
+def recogniser_batches(lines: list[np.ndarray], batch: int = 3) -> list[np.ndarray]:
+    """Line crops as recogniser inputs: normalised and padded as rapidocr does, at least 160 px
+    wide as ``extraction.ocr`` asks, ``batch`` lines a call in the order given."""
+    import cv2
+
     out = []
     for start in range(0, len(lines), batch):
         crops = lines[start : start + batch]

@@ -4,7 +4,6 @@ does, and chosen only on request."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter
 from pathlib import Path
@@ -52,22 +51,10 @@ def test_only_the_pointwise_convolutions_become_matrix_products() -> None:
 
 def _lines(count: int) -> list[np.ndarray]:
     """Recogniser inputs of seeded synthetic lines (not the calibration seed), three a batch."""
-    import cv2
-
     rng, noise = random.Random(11), np.random.default_rng(11)
-    crops = [ocr_models.synthetic_line(rng, noise) for _ in range(count)]
-    batches = []
-    for start in range(0, count, 3):
-        group = crops[start : start + 3]
-        ratios = [c.shape[1] / c.shape[0] for c in group]
-        width = int(48 * max(160 / 48, max(ratios)))
-        x = np.zeros((len(group), 3, 48, width), np.float32)
-        for i, crop in enumerate(group):
-            w = min(width, math.ceil(48 * ratios[i]))
-            pixels = cv2.resize(crop, (w, 48)).astype(np.float32).transpose(2, 0, 1) / 255
-            x[i, :, :, :w] = (pixels - 0.5) / 0.5
-        batches.append(x)
-    return batches
+    return ocr_models.recogniser_batches(
+        [ocr_models.synthetic_line(rng, noise) for _ in range(count)]
+    )
 
 
 def _read(path: str, batches: list[np.ndarray]) -> list[tuple[int, ...]]:
