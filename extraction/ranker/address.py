@@ -19,6 +19,7 @@ from extraction.finders.parties import (
     ADDRESS_STOP,
     ADDRESS_WORD,
     COUNTRIES,
+    COUNTRY_END,
     LEGAL_FORM,
     PHONE_ONLY,
     REG_NO_ONLY,
@@ -523,9 +524,10 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
                 )
                 or any(e is not None for e in ends[:-1])
+                or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
             ):
-                break  # an amount, founding-year, register or phone line, or a phone or tax
-                # part inside the run: the address ended
+                break  # an amount, founding-year, register or phone line, a phone or tax part
+                # or a line ending in a country inside the run: the address ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]
             if ends[-1] is not None:
