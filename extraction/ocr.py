@@ -71,12 +71,7 @@ from extraction.ocr_gaps import gap_lines
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
     "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-8"
-    + (f"-rec8conv{ocr_models.RECIPE}" if ocr_models.convolutions_wanted() else "")
-    + (
-        f"-recdynconv{ocr_models.RECIPE}"
-        if ocr_models.dynamic_convolutions_wanted() and not ocr_models.convolutions_wanted()
-        else ""
-    )
+    + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
 

@@ -133,12 +133,27 @@ def quantised_detector(source: str) -> str:
     return _cached(source, "det")
 
 
+def recogniser_kind(convs: bool, dynamic: bool) -> str:
+    """Which 8-bit recogniser is made: ``rec8``, its convolutions in 8 bits too except the stem's
+    and the depthwise ones (calibrated ranges; it wins over ``dynamic``); ``recdyn``, its
+    pointwise convolutions as dynamically quantised matrix products; ``rec``, only its matrix
+    products."""
+    return "rec8" if convs else "recdyn" if dynamic else "rec"
+
+
+_KIND_TAGS = {"rec": "", "rec8": "rec8conv", "recdyn": "recdynconv"}  # in the OCR cache key
+
+
+def wanted_recogniser_tag() -> str:
+    """The OCR cache key's part naming the recogniser the environment asks for ('' for the
+    default, matrix products only)."""
+    tag = _KIND_TAGS[recogniser_kind(convolutions_wanted(), dynamic_convolutions_wanted())]
+    return f"-{tag}{RECIPE}" if tag else ""
+
+
 def quantised_recogniser(source: str, convs: bool = False, dynamic: bool = False) -> str:
-    """Path of the 8-bit recogniser made from ``source``: its convolutions in 8 bits too except
-    the stem's and the depthwise ones (``convs``, calibrated ranges; it wins over ``dynamic``),
-    its pointwise convolutions as dynamically quantised matrix products (``dynamic``), or only
-    its matrix products."""
-    return _cached(source, "rec8" if convs else "recdyn" if dynamic else "rec")
+    """Path of the 8-bit recogniser made from ``source`` (``recogniser_kind`` says which)."""
+    return _cached(source, recogniser_kind(convs, dynamic))
 
 
 def _cached(source: str, kind: str) -> str:
