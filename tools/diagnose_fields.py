@@ -51,11 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     scorer = tr.load_scorer(corpus)
     labels = sorted(str(p) for p in folder.glob("*.json"))
     jobs = [(p, str(corpus), False) for p in labels] + [(p, str(corpus), True) for p in labels]
+    synthetic = [(p, str(corpus), False) for p in tr.synthetic_labels(tr.SYNTH_TRAIN)]
     with ProcessPoolExecutor(args.jobs) as pool:
         docs = list(pool.map(tr.doc_rows, jobs, chunksize=4))
+        extra = list(pool.map(tr.doc_rows, synthetic, chunksize=4))
     gt_by_file = {d["file"]: d for d in docs if d["gt"]}
     tr.MISSES.clear()
-    figures = tr.kfold(docs, args.folds)
+    figures = tr.kfold(docs, args.folds, extra)  # the same training sets as make train's
     wanted = set(args.fields.split(","))
     out = []
     kinds: dict[str, Counter[str]] = {}

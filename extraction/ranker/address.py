@@ -147,19 +147,25 @@ PHONE_LINE = re.compile(
 REGISTER_LINE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?#\s?\d+\b.*?){2,}")
 # a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
 ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
+# a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
+# part of it ('Shop 12' is, in Australia, so shops are not in here)
+STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
+# a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',
+# 'AS56 OMH'); at least one real digit, so no pair of words ('GO OUT') is one
+UK_CODE = r"\b[A-Z]{1,2}(?:\d[A-Z\d]?\s?[\dO]|O[A-Z\d]?\s?\d)[A-Z]{2}\b"
 
 
 # what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
 # postcode (a street line starts with its house number, often four digits)
 TOWN_END = re.compile(
-    r"(?<!\d)\d{5}(?!\d)|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+    r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
 
 
 # a town line that ends an address with a region and postcode after the town (US, Canada,
 # Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
 REGION_TOWN = re.compile(
-    TOWN_LINE.pattern + r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\W*$|\b(?i:singapore)\s+\d{6}\W*$"
+    TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$"
 )
 
 
@@ -184,7 +190,7 @@ def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line]
         before, after = texts[i - 1], texts[i + 1]
         if (
             phone_line(texts[i])
-            and _is_address_line(before)
+            and (_is_address_line(before) or _town_after_street(texts, i - 1))
             and not TOWN_END.search(before)
             and (STATE_ZIP.search(after) or POSTCODE_ANY.search(after))
             and _letters(after) >= 3
@@ -195,6 +201,19 @@ def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line]
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
             texts[i], texts[i + 1] = texts[i + 1], texts[i]
     return lines, texts
+
+
+def _town_after_street(texts: list[str], i: int) -> bool:
+    """Line ``i`` is a post town without its postcode under a street line ('1190 HIGH ROAD' /
+    'GOAVILLE'), as UK receipts print it before a phone line and the postcode line."""
+    return (
+        i >= 1
+        and bool(STREET_WORD.search(texts[i - 1]))
+        and _letters(texts[i]) >= 3
+        and not re.search(r"\d", texts[i])
+        and not ADDRESS_STOP.search(texts[i])
+        and not phone_line(texts[i - 1])
+    )
 
 
 # a price at the end of an item line, maybe with a tax code after it ('18.00 SR', '4.45 S')
@@ -517,7 +536,10 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
             ends = [span[0]["first_last"]] + [s["last"] for s in span[1:]]
             if (
                 any(
-                    s["amount"] or ESTABLISHED.match(s["text"]) or REGISTER_LINE.search(s["text"])
+                    s["amount"]
+                    or ESTABLISHED.match(s["text"])
+                    or REGISTER_LINE.search(s["text"])
+                    or STORE_LINE.match(s["text"])
                     for s in span
                 )
                 or any(
@@ -526,7 +548,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
             ):
-                break  # an amount, founding-year, register or phone line, a phone or tax part
+                break  # an amount, founding-year, register, store-number or phone line, a phone or tax part
                 # or a line ending in a country inside the run: the address ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]

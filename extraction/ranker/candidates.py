@@ -67,8 +67,13 @@ TOWN_LINE = re.compile(
     r"\W*$"
 )
 
-# the year a shop was founded, on a line of its own ('Est. 1973', 'SINCE 1985')
-ESTABLISHED = re.compile(r"^\W*(?:est\.?|established|since)\s*(?:in\s+)?(?:19|20)\d\d\W*$", re.I)
+# the year a shop was founded, on a line of its own ('Est. 1973', 'SINCE 1985'), maybe after a
+# few words ('Serving Springfield since 1993', 'Family owned since 1962')
+ESTABLISHED = re.compile(
+    r"^\W*(?:[^\W\d_][^\d]{0,40}?\s)?(?:est\.?|established|since|founded)\s*(?:in\s+)?"
+    r"(?:19|20)\d\d\W*$",
+    re.I,
+)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
 COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)
 

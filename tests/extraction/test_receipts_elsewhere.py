@@ -143,6 +143,40 @@ def test_a_founding_year_line_is_no_name_and_no_address() -> None:
     assert "2 Cloungret Avenue Singapore 118948" in _candidates(lines, "address")
 
 
+def test_a_founding_year_after_a_few_words_is_no_name() -> None:
+    lines = ["Serving Blawick since 2005", "Hollin's Cleaners", "12 Oak Ln", "HORDBY, SD 99600"]
+    cands = _candidates(lines, "company")
+    assert "Hollin's Cleaners" in cands
+    assert not any("2005" in c for c in cands)
+    assert not any("2005" in c for c in _candidates(lines, "address"))
+
+
+def test_a_store_number_line_is_no_part_of_the_address() -> None:
+    lines = ["CORNER DELI", "Store #1310", "3157 Quarry Parade", "Leeford AS56 0MH"]
+    cands = _candidates(lines, "address")
+    assert "3157 Quarry Parade Leeford AS56 0MH" in cands
+    assert not any("1310" in c for c in cands)
+    # an Australian shop number is part of the address
+    shop = _candidates(["THE OWL", "Shop 12", "100 George St", "SYDNEY NSW 2000"], "address")
+    assert "Shop 12 100 George St SYDNEY NSW 2000" in shop
+
+
+def test_a_uk_postcode_read_with_the_letter_o_ends_the_address() -> None:
+    # the 0 of 'WP0' and of '0MH' read as O: still a postcode, so the phone line ends the address
+    for town in ("CLAYHAM WPO 8YB", "Leeford AS56 OMH"):
+        cands = _candidates(["CORNER DELI", "23 Flint Row", town, "Ph 0188 065 5822"], "address")
+        assert not any(f"{town.split()[-1]} Ph" in c for c in cands), town
+    assert address_value(["23 Flint Row CLAYHAM WPO 8YB"], "ocr") == "23 Flint Row CLAYHAM WP0 8YB"
+
+
+def test_a_phone_line_between_the_post_town_and_the_postcode(receipt: TemplateSpec) -> None:
+    lines = ["CORNER BUTCHER", "1190 HIGH ROAD", "GOAVILLE", "T. 07574 245380", "CB10 2NJ"]
+    assert "1190 HIGH ROAD GOAVILLE CB10 2NJ" in _candidates(lines, "address")
+    # a name line over a town is no street: nothing is moved
+    lines = ["CORNER BUTCHER", "GOAVILLE", "T. 07574 245380", "CB10 2NJ"]
+    assert not any("CORNER BUTCHER GOAVILLE CB10" in c for c in _candidates(lines, "address"))
+
+
 def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> None:
     lines = [
         "GRAND BEAR NOODLE HOUSE",
