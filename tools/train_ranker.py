@@ -230,9 +230,9 @@ def kfold(
         hits = rules = ceiling = n = 0
         per_fold = []
         for k in range(folds):
-            train = [
-                d for d in docs if fold_of[d["vendor"]] != k and name in d["fields"]
-            ] + [d for d in extra if name in d["fields"]]
+            train = [d for d in docs if fold_of[d["vendor"]] != k and name in d["fields"]] + [
+                d for d in extra if name in d["fields"]
+            ]
             test = [
                 d for d in docs if fold_of[d["vendor"]] == k and not d["gt"] and name in d["fields"]
             ]
@@ -264,8 +264,7 @@ def held_out_figures(train: list[dict], held: list[dict]) -> dict[str, dict[str,
         result[name] = {
             "ranker": sum(pick_ok(model, d, name) for d in test) / len(test),
             "rules": sum(d["fields"][name]["rules_ok"] for d in test) / len(test),
-            "ceiling": sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test)
-            / len(test),
+            "ceiling": sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test) / len(test),
             "documents": len(test),
         }
     return result

@@ -157,16 +157,12 @@ UK_CODE = r"\b[A-Z]{1,2}(?:\d[A-Z\d]?\s?[\dO]|O[A-Z\d]?\s?\d)[A-Z]{2}\b"
 
 # what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
 # postcode (a street line starts with its house number, often four digits)
-TOWN_END = re.compile(
-    r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
-)
+TOWN_END = re.compile(r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
 
 
 # a town line that ends an address with a region and postcode after the town (US, Canada,
 # Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
-REGION_TOWN = re.compile(
-    TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$"
-)
+REGION_TOWN = re.compile(TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$")
 
 
 def phone_line(text: str) -> bool:
@@ -548,8 +544,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
             ):
-                break  # an amount, founding-year, register, store-number or phone line, a phone or tax part
-                # or a line ending in a country inside the run: the address ended
+                break  # an amount, founding-year, register, store-number or phone line, a
+                # phone or tax part or a line ending in a country inside the run: it ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]
             if ends[-1] is not None:
