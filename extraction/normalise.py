@@ -293,7 +293,7 @@ DATE_PATTERNS = [
     re.compile(
         r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th|er)?\.?(?:\s+of)?[\s\-/]*"
         + _MONTH_WORD
-        + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?<=\d{4})(?=\d{1,2}\s?:\s?\d{2}))",
+        + r"[\s\-/,]*(?P<y>(?:19|20)?\d{2})(?:(?!\d)|(?=\d{1,2}\s?:\s?\d{2}(?!\d)))",
         re.IGNORECASE,
     ),
     # June 13, 2018 / Jun 13 2018
@@ -325,6 +325,24 @@ DATE_PATTERNS = [
     ),
 ]
 DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8, 9)  # numeric day and month whose order the document decides
+# a weekday printed beside a date ('WED 11/09/19'): it tells a day-first from a month-first date
+WEEKDAY = re.compile(
+    r"(?<![A-Za-z])(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _by_weekday(text: str, first: dt.date | None, other: dt.date | None) -> dt.date | None:
+    """Of a date's two readings, the one falling on the weekday printed in ``text``, if any."""
+    if first is None or other is None or first == other:
+        return None
+    days = {_WEEKDAYS.index(m.group(1).lower()) for m in WEEKDAY.finditer(text)}
+    if len(days) != 1:
+        return None
+    day = days.pop()
+    fits = [d for d in (first, other) if d.weekday() == day]
+    return fits[0] if len(fits) == 1 else None
 
 
 def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, int]]:
@@ -346,7 +364,8 @@ def find_dates(text: str, day_first: bool = True) -> list[tuple[dt.date, int, in
                 y, a, b = int(g["y"]), int(g["m"]), int(g["d"])
                 if any(pat is DATE_PATTERNS[i] for i in DAY_MONTH_PATTERNS):
                     d_, m_ = (b, a) if day_first else (a, b)
-                    date = _date(y, m_, d_) or _date(y, d_, m_)
+                    first, other = _date(y, m_, d_), _date(y, d_, m_)
+                    date = _by_weekday(t, first, other) or first or other
                 else:
                     date = _date(y, a, b)
             if date:

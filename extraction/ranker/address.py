@@ -252,6 +252,8 @@ def fix_address_words(text: str) -> tuple[str, int]:
         low = token.lower()
         if low in STREET_WORDS or len(token) < 3:
             return token
+        if re.fullmatch(r"\s\d[A-Z]{2}", m.string[m.end() :]):
+            return token  # a UK postcode's outward code ('B1K 4LC'), no block ('BLK')
         known = _STREET_BY_SHAPE.get(low.translate(_CONFUSABLE))
         if known is None or _letters(token) < 2:
             return token
@@ -288,8 +290,43 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = DIGIT_O.sub("0", value)
         value = CA_POSTCODE.sub(_ca_postcode, value)
         value = UK_POSTCODE_END.sub(_uk_postcode, value)
+        value = EIRCODE_END.sub(_eircode, value)
+        value = STATE_ZERO.sub(_state_zero, value)
+        value = LETTERS_AND_ZEROS.sub(_zeros_in_word, value)
         value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
+
+
+# an Irish Eircode ending an address ('Y49 M1A5'): its last four characters are digits and
+# the letters A C D E F H K N P R T V W X Y only, so a letter outside those is a misread digit
+EIRCODE_END = re.compile(
+    r"(?<![A-Za-z0-9])([ACDEFHKNPRTVWXY]\d[\dW])\s(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])([A-Z0-9]{4})$"
+)
+_EIRCODE_DIGITS = str.maketrans("ILOQSBGZ", "11005862")
+
+
+def _eircode(m: re.Match[str]) -> str:
+    return f"{m.group(1)} {m.group(2).translate(_EIRCODE_DIGITS)}"
+
+
+# a US state code with a zero for its O before the ZIP code ('Cleberg, 0K 34096')
+STATE_ZERO = re.compile(r"(?<![A-Za-z0-9])([A-Z0]{2})(?=\.?,?\s+\d{5}(?:-\d{4})?\W*$)")
+
+
+def _state_zero(m: re.Match[str]) -> str:
+    code = m.group(1)
+    fixed = code.replace("0", "O")
+    return fixed if "0" in code and re.fullmatch(US_STATE, fixed) else code
+
+
+# zeros between the letters of a word ('FEANW00D'): the letter O (a word of at least five
+# characters and three letters, so no postcode such as 'K0A' is one)
+LETTERS_AND_ZEROS = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0]{3,}[A-Za-z](?![A-Za-z0-9])")
+
+
+def _zeros_in_word(m: re.Match[str]) -> str:
+    word = m.group()
+    return word.replace("0", "O") if sum(ch.isalpha() for ch in word) >= 3 else word
 
 
 # a Canadian postcode after its province alternates letters and digits ('ON M5V 2T6'): OCR's
@@ -309,14 +346,19 @@ def _ca_postcode(m: re.Match[str]) -> str:
     return m.group(1) + a + m.group(3) + b
 
 
-# a UK postcode ending an address ('EC0 4RG', 'L0 0WU'): its outward code holds a digit after
-# the area's letters and its inward code starts with one; OCR reads that 0 as the letter O
-UK_POSTCODE_END = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2})([0-9O])([A-Z0-9]?) ([0-9O])([A-Z]{2})$")
+# a UK postcode ending an address ('EC0 4RG', 'L0 0WU', 'B1K 4LC'): its outward code holds a
+# digit after the area's letters and its inward code starts with one; OCR reads a 0 as the
+# letter O and a 1 as I or L (an I or L only beside a real digit, so no pair of words is one)
+UK_POSTCODE_END = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z]{1,2})([0-9OIL])([A-Z0-9]?) ([0-9OIL])([A-Z]{2})$"
+)
 
 
 def _uk_postcode(m: re.Match[str]) -> str:
     area, digit, rest, inward, unit = m.groups()
-    return f"{area}{digit.replace('O', '0')}{rest} {inward.replace('O', '0')}{unit}"
+    if (digit + inward).strip("0123456789O") and not re.search(r"\d", m.group()):
+        return m.group()
+    return f"{area}{digit.translate(_TO_DIGIT)}{rest} {inward.translate(_TO_DIGIT)}{unit}"
 
 
 DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")

@@ -204,18 +204,61 @@ def total_features(
     }
 
 
+def _without_mark(amount: Decimal) -> Decimal | None:
+    """``amount`` without its first digit ('516.54' -> 16.54, '50.94' -> 0.94), or None when
+    no whole number is left or it would start with a 0 ('505.00')."""
+    digits = f"{amount:.2f}"
+    if amount < 10 or (digits[1] == "0" and digits[2] != "."):
+        return None
+    return Decimal(digits[1:])
+
+
+def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> bool:
+    """A subtotal line and a tax line add up to ``rest`` when each loses a first digit that is
+    a misread currency mark (an amount printed with its mark keeps its digits), and do not add
+    up to ``value`` as printed ('Subtotal 515.60', 'Sales Tax 50.94', 'Total 516.54':
+    15.60 + 0.94 = 16.54, while 515.60 + 50.94 is no 516.54)."""
+
+    def amounts(word: re.Pattern[str], other: re.Pattern[str]) -> list[tuple[Decimal, Decimal]]:
+        found = []  # (as printed, without a misread mark)
+        for line in lines:
+            if not word.search(line.text) or other.search(line.text):
+                continue
+            with_cents = [a for a in amounts_in(line.text) if a[3]]
+            if not with_cents:
+                continue
+            amount, start, _e, _c = with_cents[-1]
+            shown = line.text[:start].rstrip().endswith(("$", "£", "€"))
+            bare = amount if shown else _without_mark(amount)
+            if bare is not None:
+                found.append((amount, bare))
+        return found
+
+    subtotals, taxes = amounts(SUB_WORD, TAX_WORD), amounts(TAX_WORD, SUB_WORD)
+    return any(
+        abs(s_bare + t_bare - rest) < CENT and abs(s_printed + t_printed - value) >= CENT
+        for s_printed, s_bare in subtotals
+        for t_printed, t_bare in taxes
+    )
+
+
 def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None) -> Decimal:
     """The total without a first digit that is a currency mark OCR read as a digit ('$493.37'
     read '8493.37' or '5 335.36'), when the rest is confirmed: it is cash minus change, or
-    another line prints it (also behind a misread mark of its own); else ``value``."""
-    digits = f"{value:.2f}"
-    if value < 1000 or value.as_tuple().exponent != -2:
+    another line prints it (also behind a misread mark of its own); else ``value``. A total
+    under 1000 needs the stronger proofs: cash minus change, or a subtotal and tax that add up
+    to the rest (an item line may well print it)."""
+    if value < 100 or value.as_tuple().exponent != -2:
         return value
-    rest = Decimal(digits[1:])
-    if rest <= 0 or rest.as_tuple().exponent != -2 or digits[1] == "0":
+    rest = _without_mark(value)
+    if rest is None or rest <= 0:
         return value
     if cash is not None and abs(cash - rest) < CENT:
         return rest
+    if subtotal_and_tax_make(rest, value, lines):
+        return rest
+    if value < 1000:
+        return value
     seen = 0
     for line in lines:
         for amount, _s, _e, cents in amounts_in(line.text):

@@ -9,7 +9,7 @@ from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
 from extraction.finders.parties import clean_name
 from extraction.finders.phrases import reads_as_phrase
-from extraction.normalise import find_amounts
+from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import after_name, document_candidates
 from extraction.ranker.address import address_value, extend_to_town, tail_cut
 from extraction.ranker.candidates import Ranked
@@ -281,3 +281,51 @@ def test_a_slogan_beside_the_name_is_no_company(receipt: TemplateSpec) -> None:
         assert slogan not in rules, rules
     # a phrase with no other name near it stays a candidate: it may be the shop's own name
     assert "We Fix Bikes" in _candidates(["We Fix Bikes", "18 Elm St", "TOTAL 5.00"], "company")
+
+
+def test_a_printed_weekday_tells_the_order_of_day_and_month(receipt: TemplateSpec) -> None:
+    # 11/09/19 is a Wednesday read day first, a Saturday read month first
+    assert [d.isoformat() for d, _s, _e in find_dates("DATE WED 11/09/19", day_first=False)] == [
+        "2019-09-11"
+    ]
+    assert [d.isoformat() for d, _s, _e in find_dates("Sat 11/09/2019")] == ["2019-11-09"]
+    # no weekday, or two of them: the document's order stands
+    assert [d.isoformat() for d, _s, _e in find_dates("11/09/19", day_first=False)] == [
+        "2019-11-09"
+    ]
+    assert [d.isoformat() for d, _s, _e in find_dates("SALMON 03/04/2023")] == ["2023-04-03"]
+    lines = ["CORNER DELI", "12 Oak Ln", "Boise, ID 83702", "DATE WED 07/02/24", "TOTAL $5.00"]
+    assert find_fields(ocr_page(lines), receipt)["date"].value == "2024-02-07"
+
+
+def test_a_month_name_date_glued_to_its_time() -> None:
+    found = find_dates("TRANS# 86366   26-Nov-1418:30")
+    assert [d.isoformat() for d, _s, _e in found] == ["2014-11-26"]
+    assert [d.isoformat() for d, _s, _e in find_dates("26-Nov-201810:30")] == ["2018-11-26"]
+
+
+def test_dollar_signs_read_as_fives_are_told_by_subtotal_and_tax(receipt: TemplateSpec) -> None:
+    head = ["CORNER DELI", "12 Oak Ln", "Boise, ID 83702", "05/18/2018 14:02", "Salad 15.60"]
+    # every '$' of the summary read as a 5: 15.60 + 0.94 = 16.54
+    lines = head + ["Subtotal 515.60", "Sales Tax 50.94", "Total 516.54"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 16.54
+    # a subtotal printed with its '$' keeps its digits: 37.37 + 2.24 = 39.61
+    lines = head + ["SUB TOTAL $37.37", "STATE TAX 52.24", "TOTAL 539.61"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 39.61
+    # a real total of 516.54 whose subtotal and tax add up to it stays
+    lines = head + ["Subtotal 510.00", "Sales Tax 6.54", "Total 516.54"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 516.54
+
+
+def test_codes_of_an_address_read_with_letters_for_digits() -> None:
+    assert address_value(["Cleberg, 0K 34096"], "ocr") == "Cleberg, OK 34096"
+    assert address_value(["Rome, 0N 12345"], "ocr") == "Rome, 0N 12345"  # no such state
+    assert address_value(["12 Elm St FEANW00D, IN 85933"], "ocr") == "12 Elm St FEANWOOD, IN 85933"
+    assert address_value(["Ottawa, ON K0A 1B0"], "ocr") == "Ottawa, ON K0A 1B0"
+    # an Eircode's last four characters hold no I, L, O, S, B, G or Z
+    assert address_value(["Feahaven, Co. Triet X94 VIF6"], "ocr") == "Feahaven, Co. Triet X94 V1F6"
+    assert address_value(["Naas D22 F5JO"], "ocr") == "Naas D22 F5J0"
+    assert address_value(["Unit A12 BLDG"], "ocr") == "Unit A12 BLDG"  # no digit: no Eircode
+    # a UK outward code with a 1 read as L, which is no Malaysian block ('BLK') either
+    assert address_value(["6708 HIGH STREET BLK 4LC"], "ocr") == "6708 HIGH STREET B1K 4LC"
+    assert address_value(["NEW HALL LIT"], "ocr") == "NEW HALL LIT"
