@@ -144,7 +144,9 @@ PHONE_LINE = re.compile(
 )
 # a till's register line: store, operator, terminal and transaction numbers
 # ('ST# 2740 OP# 00773 TE# 16 TR# 53339', 'ORD #50 -REG #19-')
-REGISTER_LINE = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?#\s?\d+\b.*?){2,}")
+REGISTER_LINE = re.compile(
+    r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?[#*]\s?\d+\b.*?){2,}"
+)  # '#' or '*' as read
 # a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
 ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
 # a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
@@ -157,12 +159,19 @@ UK_CODE = r"\b[A-Z]{1,2}(?:\d[A-Z\d]?\s?[\dO]|O[A-Z\d]?\s?\d)[A-Z]{2}\b"
 
 # what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
 # postcode (a street line starts with its house number, often four digits)
-TOWN_END = re.compile(r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b")
+# an Irish Eircode ('D02 X285', also 'R92 S4L3' as OCR reads it): a routing key, then four
+# characters with a digit among them
+EIRCODE = r"\b[ACDEFHKNPRTVWXY]\d[\dW]\s(?=[A-Z0-9]{0,3}\d)[A-Z0-9]{4}\b"
+TOWN_END = re.compile(
+    r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + "|" + EIRCODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
+)
 
 
 # a town line that ends an address with a region and postcode after the town (US, Canada,
 # Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
-REGION_TOWN = re.compile(TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$")
+REGION_TOWN = re.compile(
+    TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|" + EIRCODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$"
+)
 
 
 def phone_line(text: str) -> bool:
@@ -188,7 +197,12 @@ def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line]
             phone_line(texts[i])
             and (_is_address_line(before) or _town_after_street(texts, i - 1))
             and not TOWN_END.search(before)
-            and (STATE_ZIP.search(after) or POSTCODE_ANY.search(after))
+            and (
+                STATE_ZIP.search(after)
+                or POSTCODE_ANY.search(after)
+                or TOWN_END.search(after)
+                or REGION_TOWN.search(after)
+            )
             and _letters(after) >= 3
             and not phone_line(after)
             and not ADDRESS_STOP.search(after)
@@ -235,6 +249,8 @@ def _letter_address(text: str) -> bool:
 _CONFUSABLE = str.maketrans({"i": "l", "1": "l", "|": "l", "!": "l", ":": "l", "0": "o"})
 _STREET_BY_SHAPE = {w.translate(_CONFUSABLE): w for w in STREET_WORDS if len(w) >= 3}
 _TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9|!]+(?::[A-Za-z0-9|!]+)?(?![A-Za-z0-9])")
+# 'Pl' (place) after a street's name, its l read as 1 or I ('Gabriel P1 #714', 'ELM PI')
+_PLACE_READ = re.compile(r"(?<=[A-Za-z]{3} )P[1I|](?=[\s,#]|$)")
 # 'Nol', 'NO.l': a number designator followed by a digit read as a letter
 _NUMBER_AFTER_NO = re.compile(
     r"(?<![A-Za-z])(no\.?\s?)([lI|]|[lI|]?[0-9][0-9lIO]*)(?![A-Za-z])", re.I
@@ -262,6 +278,12 @@ def fix_address_words(text: str) -> tuple[str, int]:
         upper = sum(c.isupper() for c in letters) >= len(letters) / 2
         return known.upper() if upper else known.capitalize()
 
+    def place(m: re.Match[str]) -> str:
+        nonlocal fixes
+        fixes += 1
+        before = m.string[: m.start()].split()
+        return "PL" if before and before[-1].isupper() else "Pl"
+
     def number(m: re.Match[str]) -> str:
         nonlocal fixes
         digits = m.group(2).translate(str.maketrans("lI|O", "1110"))
@@ -271,6 +293,7 @@ def fix_address_words(text: str) -> tuple[str, int]:
 
     text = _TOKEN.sub(word, text)
     text = _NUMBER_AFTER_NO.sub(number, text)
+    text = _PLACE_READ.sub(place, text)
     return text, fixes
 
 
@@ -298,11 +321,11 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
 
 
 # an Irish Eircode ending an address ('Y49 M1A5'): its last four characters are digits and
-# the letters A C D E F H K N P R T V W X Y only, so a letter outside those is a misread digit
+# the letters A C D E F H K N P R T V W X Y only, so an I or O there is a misread 1 or 0
 EIRCODE_END = re.compile(
     r"(?<![A-Za-z0-9])([ACDEFHKNPRTVWXY]\d[\dW])\s(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])([A-Z0-9]{4})$"
 )
-_EIRCODE_DIGITS = str.maketrans("ILOQSBGZ", "11005862")
+_EIRCODE_DIGITS = str.maketrans("IO", "10")  # OCR's commonest confusions only
 
 
 def _eircode(m: re.Match[str]) -> str:

@@ -96,6 +96,14 @@ def _mostly_ascii(page: Page) -> bool:
     return bool(letters) and sum(not ch.isascii() for ch in letters) <= 0.01 * len(letters)
 
 
+def _without_ornaments(text: str) -> str:
+    """A name on a page of ASCII letters without its ornaments ('EMPORIUM ★女★'): words with no
+    ASCII letter or digit and a character outside ASCII (stars, hearts, a glyph read into them)."""
+    words = text.split()
+    kept = [w for w in words if w.isascii() or re.search(r"[A-Za-z0-9]", w)]
+    return " ".join(kept) if len(kept) < len(words) else text
+
+
 def _unaccent(text: str) -> str:
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
@@ -237,7 +245,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 continue
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
-                value = _unaccent(value)
+                value = _without_ornaments(_unaccent(value))
             if (
                 _letters(value) < 2
                 or len(value) > 90

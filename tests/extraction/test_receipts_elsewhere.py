@@ -11,7 +11,7 @@ from extraction.finders.parties import clean_name
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import after_name, document_candidates
-from extraction.ranker.address import address_value, extend_to_town, tail_cut
+from extraction.ranker.address import address_value, extend_to_town, fix_address_words, tail_cut
 from extraction.ranker.candidates import Ranked
 from extraction.ranker.model import load_model
 from tests.extraction.receipt_images import ocr_page
@@ -329,3 +329,41 @@ def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     # a UK outward code with a 1 read as L, which is no Malaysian block ('BLK') either
     assert address_value(["6708 HIGH STREET BLK 4LC"], "ocr") == "6708 HIGH STREET B1K 4LC"
     assert address_value(["NEW HALL LIT"], "ocr") == "NEW HALL LIT"
+
+
+def test_an_eircode_line_ends_an_irish_address() -> None:
+    lines = [
+        "CORNER MARKET",
+        "6413 Main Road",
+        "Ballina, Co. Mayo",
+        "PHONE 01 995 5309",
+        "F26 X2K4",
+    ]
+    cands = _candidates(lines, "address")
+    assert "6413 Main Road Ballina, Co. Mayo F26 X2K4" in cands
+    assert not any("F26 X2K4 PHONE" in c or ("5309" in c and "Road" in c) for c in cands)
+
+
+def test_ornaments_around_a_name_are_no_part_of_it() -> None:
+    lines = ["★ PRAIL EMPORIUM ★女★", "12 Oak Ln", "Boise, ID 83702", "05/18/2018 14:02"]
+    lines += [f"Item number {n} of the order 1.00" for n in range(1, 9)] + ["TOTAL 8.00"]
+    cands = _candidates(lines, "company")
+    assert "PRAIL EMPORIUM" in cands
+    assert not any("★" in c or "女" in c for c in cands)
+
+
+def test_place_register_and_singapore_lines_as_ocr_reads_them() -> None:
+    assert fix_address_words("1290 Gabriel P1 #714")[0] == "1290 Gabriel Pl #714"
+    assert fix_address_words("7354 S ELM PI, CLIXBURG")[0] == "7354 S ELM PL, CLIXBURG"
+    # a register line read with '*' for '#' ends the address
+    lines = ["CORNER DELI", "8456 W Elm Ct", "Wiesburg OK 15554", "ST* 3985 OP* 00743 TE 02"]
+    assert not any("3985" in c for c in _candidates(lines, "address"))
+    # a phone line between a mall line and the Singapore postcode line
+    lines = [
+        "CORNER DELI",
+        "840 Bird Drive",
+        "#12-180 Prail Centre",
+        "Ph 6026 7203",
+        "Singapore 527321",
+    ]
+    assert "840 Bird Drive #12-180 Prail Centre Singapore 527321" in _candidates(lines, "address")
