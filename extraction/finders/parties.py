@@ -31,16 +31,19 @@ NOT_A_NAME = re.compile(
 )
 ADDRESS_STOP = re.compile(
     r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
-    r"\bdate\b|e-?mail|www\.|http|@|cashier|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
+    r"\bdate\b|e-?mail|www\.|http|@|cashier|\bmanager\b|\bmgr\b|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
     r"customer\s?service|\b[tl1][e3][l1i]?\s?[:.]\s?\+?\d|\binv\b|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
     re.IGNORECASE,
 )
 ADDRESS_WORD = re.compile(
-    r"(\d|jalan|jln|lorong|taman|lot\b|kawasan|bandar|persiaran|kampung|kg\.|batu|selangor|johor|"
+    r"(\d|jalan|jln|lorong|taman|kawasan|bandar|persiaran|kampung|kg\.|batu|selangor|johor|"
     r"kuala|lumpur|melaka|pahang|perak|kedah|sabah|sarawak|penang|pulau|darul|ehsan|"
-    r"street|st\.|road|rd\.|avenue|ave\b|blvd|boulevard|lane|drive|suite|floor|building|block|"
-    r"straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|place|cedex|laan|straat|via\b|calle)",
+    # English and Romance words start a word ('Save', 'Best.' and 'Pilot' hold none); German
+    # ones end one ('Bahnhofstraße')
+    r"(?<![A-Za-z])(?:street|st\.|road|rd\.|avenue|ave\b|blvd|boulevard|lane|drive|suite|floor|"
+    r"building|block|lot\b|rue|chemin|place|cedex|via\b|calle)|"
+    r"straße|strasse|str\.|weg\b|platz|allee|gasse|laan|straat)",
     re.IGNORECASE,
 )
 REG_NO_ONLY = re.compile(
@@ -122,6 +125,13 @@ def clean_name(text: str) -> str:
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
     # 'NAME Company No: JM0032980-V': a registration label ('Company' is no legal form there)
     s = re.sub(r"\s*\bcompany\s?no\b.*$", "", s, flags=re.IGNORECASE)
+    # 'STARBUCKS Store #10230': the store's number after the chain's name
+    s = re.sub(
+        r"(?<=[A-Za-z]{2})\s+(?:store|shop|branch|outlet|loc)\s*(?:#|no\.?)\s*\d+\s*$",
+        "",
+        s,
+        flags=re.IGNORECASE,
+    )
     s = re.sub(r"(?<=\S)\s+[.,]\s+(?=\S)", " ", s)  # 'ALAM) . SDN BHD': a speck read as a mark
     s = re.sub(
         r"\s*[(\[]\s*(roc|reg|co\.?\s?reg|company\s?no|gst|sst)\b.*$", "", s, flags=re.IGNORECASE

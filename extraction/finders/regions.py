@@ -25,4 +25,6 @@ AU_STATE = r"(?:" + "|".join(AU_STATES) + r")"
 CA_CODE = r"[A-Z][\dOIL][A-Z]\s?[\dOIL][A-Z][\dOIL]"
 
 # a North American phone number ('(217) 555-0199', '217-555-0199', '217.555.0199')
-NANP_PHONE = re.compile(r"\(\d{3}\)\s?\d{3}-\d{4}|(?<![\d.-])\d{3}([-.])\d{3}\1\d{4}(?![\d-])")
+NANP_PHONE = re.compile(  # also spaced out, as some tills print it: '( 479 ) 273 - 0023'
+    r"\(\s?\d{3}\s?\)\s?\d{3}\s?-\s?\d{4}|(?<![\d.-])\d{3}([-.])\d{3}\1\d{4}(?![\d-])"
+)

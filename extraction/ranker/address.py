@@ -25,6 +25,7 @@ from extraction.finders.parties import (
     REG_NO_ONLY,
     is_name_like,
 )
+from extraction.finders.phrases import reads_as_phrase
 from extraction.finders.regions import (
     AU_STATE,
     CA_CODE,
@@ -115,6 +116,8 @@ ADDRESS_LABEL = re.compile(
     r"\s*[:.]\s*",
     re.I,
 )
+# a store number before the house number ('#04532 1200 N STATE ST')
+LEADING_STORE_NO = re.compile(r"^\s*#\s?\d{3,}\s+(?=\d)")
 LEADING_REG = re.compile(r"^\s*[(\[]\s*[A-Z]{0,3}\s?\d[\d\s.-]{3,}-?\s?[A-Z]?\s*[)\]]\s*")
 LEADING_TAX_NO = re.compile(
     r"^.{0,30}?\b(?:gst|sst|reg|roc|vat|tax|co|company)\b[^0-9]{0,20}\d[\d-]{5,}[A-Z]?\b\W*", re.I
@@ -138,7 +141,7 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 # (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY')
 PHONE_LINE = re.compile(
     r"^\s*(?:(?:tel|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
-    r"[+(]*\d[\d\s()\-/+.]{6,}"
+    r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
     r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
 )
@@ -151,6 +154,8 @@ REGISTER_LINE = re.compile(
 ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
 # a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
 # part of it ('Shop 12' is, in Australia, so shops are not in here)
+# a long run of digits ('SHELL OIL 57442653802'): a site, tax or card number, in no address
+LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
 STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',
 # 'AS56 OMH'); at least one real digit, so no pair of words ('GO OUT') is one
@@ -417,7 +422,7 @@ def address_start(segments: list[str]) -> str:
     ):
         segs = segs[1:]
     text = " ".join(segs)
-    for rx in (ADDRESS_LABEL, LEADING_REG, LEADING_TAX_NO):
+    for rx in (ADDRESS_LABEL, LEADING_REG, LEADING_TAX_NO, LEADING_STORE_NO):
         m = rx.match(text)
         if m and _letters(text[m.end() :]) >= 3:
             text = text[m.end() :]
@@ -575,6 +580,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     }
     out: list[Ranked] = []
     for start in range(len(lines)):
+        if info[start]["phone_line"]:
+            continue  # an address never starts with a phone number
         plain_start = False
         if not info[start]["addr"] and not info[start]["post"]:
             # a first line with no address word ('OASIS VILLAGE') above one that has one
@@ -586,6 +593,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 or info[start]["reg"]
                 or info[start]["date"]
                 or info[start]["amount"]
+                or reads_as_phrase(info[start]["text"])  # a slogan ('Save money. Live better.')
             ):
                 continue
             plain_start = True
@@ -601,6 +609,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     or ESTABLISHED.match(s["text"])
                     or REGISTER_LINE.search(s["text"])
                     or STORE_LINE.match(s["text"])
+                    or LONG_NUMBER.search(s["text"])
                     for s in span
                 )
                 or any(

@@ -52,10 +52,11 @@ CURRENCY_MARK = re.compile(
     r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b"
 )
 
-# a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Branch No. 12'): it
+# a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Restaurant #12345'): it
 # continues no name
 STORE_NUMBER_LINE = re.compile(
-    r"^\s*(?:store|str|shop|branch|location|loc|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$",
+    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:#|no\.?|nr\.?)?"
+    r"\s*:?\s*#?\d+\s*$",
     re.I,
 )
 # a town line ending with a state or province and its postcode ('CHIRTPORT, NV 89101',

@@ -367,3 +367,43 @@ def test_place_register_and_singapore_lines_as_ocr_reads_them() -> None:
         "Singapore 527321",
     ]
     assert "840 Bird Drive #12-180 Prail Centre Singapore 527321" in _candidates(lines, "address")
+
+
+def test_us_till_layouts_slogan_spaced_phone_and_manager(receipt: TemplateSpec) -> None:
+    lines = [
+        "Bramblemart",
+        "Save money. Live better.",
+        "( 479 ) 273 - 0023",
+        "Manager DIANA EARNEST",
+        "2110 W WALNUT",
+        "ROGERS AR 72756",
+        "ST# 05483 OP# 009044 TE# 44 TR# 01301",
+        "BREAD 007225003712 F 2.88 N",
+        "SUBTOTAL 2.88",
+        "TAX 1 7.250 % 0.21",
+        "TOTAL 3.09",
+        "05/27/19 19:56:19",
+    ]
+    found = find_fields(ocr_page(lines), receipt)
+    assert found["address"].value == "2110 W WALNUT ROGERS AR 72756"
+    cands = _candidates(lines, "address")
+    assert not any(c.startswith(("Save", "( 479", "Manager")) for c in cands)
+
+
+def test_store_and_site_numbers_around_a_us_address(receipt: TemplateSpec) -> None:
+    lines = ["Quill", "QUILL OIL 57442653802", "5020 N LINCOLN AVE", "CHICAGO IL 60625", "PUMP# 6"]
+    assert not any("57442653802" in c for c in _candidates(lines, "address"))
+    lines = ["Fernway", "#04532 1200 N STATE ST", "CHICAGO, IL 60610", "312-555-0188"]
+    assert "1200 N STATE ST CHICAGO, IL 60610" in _candidates(lines, "address")
+    assert clean_name("BEANERY Store #10230") == "BEANERY"
+    names = _candidates(["Hal's Burgers", "Restaurant #12345", "4500 Sunset Blvd"], "company")
+    assert "Hal's Burgers" in names and not any("Restaurant" in n for n in names)
+
+
+def test_english_street_words_start_a_word() -> None:
+    from extraction.finders.parties import ADDRESS_WORD
+
+    for text in ("Save money", "Best. Coffee", "Pilot Cafe", "Trivia Night", "Airplane Bar"):
+        assert not ADDRESS_WORD.search(text), text
+    for text in ("Oak Ave", "12 Elm St.", "Bahnhofstraße", "JALANBESAR", "Rue de Rivoli"):
+        assert ADDRESS_WORD.search(text), text
