@@ -609,8 +609,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     or ESTABLISHED.match(s["text"])
                     or REGISTER_LINE.search(s["text"])
                     or STORE_LINE.match(s["text"])
-                    or LONG_NUMBER.search(s["text"])
-                    for s in span
+                    or LONG_NUMBER.search(s["first"] if k == 0 else s["text"])
+                    for k, s in enumerate(span)
                 )
                 or any(
                     ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
