@@ -323,6 +323,11 @@ DATE_PATTERNS = [
     re.compile(
         r"(?<![\w.,/:-])(?P<d>[0-3]\d) (?P<m>0[1-9]|1[0-2])(?P<y>(?:19[89]|20[0-4])\d)(?![\w.,/-])"
     ),
+    # a year cut to two digits after an apostrophe: Mar 12 '19
+    re.compile(
+        _MONTH_WORD + r"[\s\-/.]*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*['’`](?P<y>\d{2})(?!\d)",
+        re.IGNORECASE,
+    ),
 ]
 DAY_MONTH_PATTERNS = (1, 5, 6, 7, 8, 9)  # numeric day and month whose order the document decides
 # a weekday printed beside a date ('WED 11/09/19'): it tells a day-first from a month-first date

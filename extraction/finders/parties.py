@@ -125,9 +125,9 @@ def clean_name(text: str) -> str:
     s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
     # 'NAME Company No: JM0032980-V': a registration label ('Company' is no legal form there)
     s = re.sub(r"\s*\bcompany\s?no\b.*$", "", s, flags=re.IGNORECASE)
-    # 'STARBUCKS Store #10230': the store's number after the chain's name
+    # 'NAME Store #10230', 'NAME #4412': the store's number after the chain's name
     s = re.sub(
-        r"(?<=[A-Za-z]{2})\s+(?:store|shop|branch|outlet|loc)\s*(?:#|no\.?)\s*\d+\s*$",
+        r"(?<=[A-Za-z]{2})\s+(?:(?:store|shop|branch|outlet|loc)\s*(?:#|no\.?)|#)\s*\d+\s*$",
         "",
         s,
         flags=re.IGNORECASE,

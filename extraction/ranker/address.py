@@ -580,8 +580,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     }
     out: list[Ranked] = []
     for start in range(len(lines)):
-        if info[start]["phone_line"]:
-            continue  # an address never starts with a phone number
+        if info[start]["phone_line"] or re.fullmatch(r"\s*#\s?\d+\s*", info[start]["text"]):
+            continue  # an address never starts with a phone number or a store number ('#1420')
         plain_start = False
         if not info[start]["addr"] and not info[start]["post"]:
             # a first line with no address word ('OASIS VILLAGE') above one that has one

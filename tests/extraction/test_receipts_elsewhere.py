@@ -407,3 +407,22 @@ def test_english_street_words_start_a_word() -> None:
         assert not ADDRESS_WORD.search(text), text
     for text in ("Oak Ave", "12 Elm St.", "Bahnhofstraße", "JALANBESAR", "Rue de Rivoli"):
         assert ADDRESS_WORD.search(text), text
+
+
+def test_a_store_number_after_the_name_or_above_the_street(receipt: TemplateSpec) -> None:
+    lines = [
+        "SPEEDY FUEL #4412",
+        "980 HWY 45 N",
+        "MERIDIAN, MS 39301",
+        "PUMP 03",
+        "Mar 12 '19 7:05 AM",
+    ]
+    lines += ["UNLEADED 9.12 GAL @ 2.299", "TOTAL $20.97"]
+    found = find_fields(ocr_page(lines), receipt)
+    assert found["company"].value == "SPEEDY FUEL"
+    assert found["date"].value == "2019-03-12"  # a year after an apostrophe
+    lines = ["Garden Kitchen", "#1420", "3500 Park Ave", "Memphis, TN 38111", "Total 39.86"]
+    assert not any(c.startswith("#1420") for c in _candidates(lines, "address"))
+    # a suite number below the street line is part of the address
+    lines = ["Garden Kitchen", "367 E Nel Pkwy", "#466", "Yemford, RI 39487", "Total 9.86"]
+    assert "367 E Nel Pkwy #466 Yemford, RI 39487" in _candidates(lines, "address")
