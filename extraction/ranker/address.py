@@ -152,28 +152,32 @@ REGISTER_LINE = re.compile(
 )  # '#' or '*' as read
 # a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
 ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
-# a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
-# part of it ('Shop 12' is, in Australia, so shops are not in here)
 # a long run of digits ('SHELL OIL 57442653802'): a site, tax or card number, in no address
 LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
+# a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
+# part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an Australian address's first part)
 STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
+# a store number alone on a line above the street ('#1420'; below it, '#466' is a suite)
+STORE_NO_ONLY = re.compile(r"\s*#\s?\d+\s*")
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',
 # 'AS56 OMH'); at least one real digit, so no pair of words ('GO OUT') is one
 UK_CODE = r"\b[A-Z]{1,2}(?:\d[A-Z\d]?\s?[\dO]|O[A-Z\d]?\s?\d)[A-Z]{2}\b"
 
 
-# what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
-# postcode (a street line starts with its house number, often four digits)
 # an Irish Eircode ('D02 X285', also 'R92 S4L3' as OCR reads it): a routing key, then four
 # characters with a digit among them
 EIRCODE = r"\b[ACDEFHKNPRTVWXY]\d[\dW]\s(?=[A-Z0-9]{0,3}\d)[A-Z0-9]{4}\b"
+
+
+# what ends an address's town line: a five-digit postcode, a state and ZIP code, a UK or Canadian
+# postcode or an Eircode (a street line starts with its house number, often four digits)
 TOWN_END = re.compile(
     r"(?<!\d)\d{5}(?!\d)|" + UK_CODE + "|" + EIRCODE + r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b"
 )
 
 
 # a town line that ends an address with a region and postcode after the town (US, Canada,
-# Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode
+# Australia: 'Springfield, IL 62704', 'PERTH WA 6000') or with a UK postcode or an Eircode
 REGION_TOWN = re.compile(
     TOWN_LINE.pattern + "|" + UK_CODE + r"\W*$|" + EIRCODE + r"\W*$|\b(?i:singapore)\s+\d{6}\W*$"
 )
@@ -580,7 +584,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     }
     out: list[Ranked] = []
     for start in range(len(lines)):
-        if info[start]["phone_line"] or re.fullmatch(r"\s*#\s?\d+\s*", info[start]["text"]):
+        if info[start]["phone_line"] or STORE_NO_ONLY.fullmatch(info[start]["text"]):
             continue  # an address never starts with a phone number or a store number ('#1420')
         plain_start = False
         if not info[start]["addr"] and not info[start]["post"]:
