@@ -262,14 +262,13 @@ def kfold(
     return result
 
 
-def held_out_figures(train: list[dict], held: list[dict]) -> dict[str, dict[str, float]]:
-    """Per field: the ranker fitted on ``train`` scored on the ``held`` documents."""
+def held_out_figures(models: dict[str, Trees], held: list[dict]) -> dict[str, dict[str, float]]:
+    """Per field: the fitted ranker scored on the ``held`` documents."""
     result: dict[str, dict[str, float]] = {}
-    for name in FIELDS:
+    for name, model in models.items():
         test = [d for d in held if name in d["fields"]]
         if not test:
             continue
-        model = fit([d for d in train if name in d["fields"]], name, feature_names(train, name))
         result[name] = {
             "ranker": sum(pick_ok(model, d, name) for d in test) / len(test),
             "rules": sum(d["fields"][name]["rules_ok"] for d in test) / len(test),
@@ -362,7 +361,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  with {len(extra)} synthetic receipts (seeds {', '.join(SYNTH_TRAIN)}) "
             "in every training set"
         )
-    synthetic_figures = held_out_figures(docs + extra, held)
+    docs = docs + extra
+    fitted = {
+        name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name))
+        for name in FIELDS
+    }
+    synthetic_figures = held_out_figures(fitted, held)
     for name, f in synthetic_figures.items():
         print(
             f"  held-out synthetic receipts ({', '.join(SYNTH_HELD_OUT)}): "
@@ -371,13 +375,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.dry_run:
         return 0
-    docs = docs + extra
     # a field keeps the rules when the ranker does worse than them on held-out vendors; on a tie
     # the ranker stays, since per-organisation learning (extraction/learning) builds on it
-    kept = [name for name, f in figures.items() if f["ranker"] >= f["rules"]]
     models = {
-        name: fit([d for d in docs if name in d["fields"]], name, feature_names(docs, name))
-        for name in kept
+        name: m for name, m in fitted.items() if figures[name]["ranker"] >= figures[name]["rules"]
     }
     today = dt.date.today().isoformat()
     body = {
