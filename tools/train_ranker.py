@@ -325,10 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     labels = sorted(str(p) for p in folder.glob("*.json"))
-    jobs = [] if args.gt_only else [(p, str(args.corpus.resolve()), False) for p in labels]
-    if not args.no_gt:
-        jobs += [(p, str(args.corpus.resolve()), True) for p in labels]
     corpus = str(args.corpus.resolve())
+    jobs = [] if args.gt_only else [(p, corpus, False) for p in labels]
+    if not args.no_gt:
+        jobs += [(p, corpus, True) for p in labels]
     synthetic = [] if args.no_synthetic else synthetic_labels(SYNTH_TRAIN)
     held_out = synthetic_labels(SYNTH_HELD_OUT)
     with ProcessPoolExecutor(args.jobs) as pool:
