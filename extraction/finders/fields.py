@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -178,7 +179,38 @@ class Finder:
             best = self.pattern_anywhere(spec)
         if best is None:
             best = self.fallback(spec)
+        if best is not None and kind == "iban":
+            best = self.iban_wrapped(best)
         return best
+
+    def iban_wrapped(self, cand: Candidate) -> Candidate:
+        """An IBAN cut by the edge of a narrow column ('DE62 2694 2080 9397 2980' over '63'):
+        completed from the start of the line below when that holds exactly the characters its
+        country's length still wants."""
+        value = str(cand.value)
+        want = IBAN_LENGTHS.get(value[:2], 0) - len(value)
+        if want <= 0 or cand.box is None:
+            return cand
+        lines = self.lines_by_page.get(cand.page, [])
+        mid = (cand.box[1] + cand.box[3]) / 2
+        at = next((ln.index for ln in lines if ln.box[1] <= mid <= ln.box[3]), None)
+        if at is None or at + 1 >= len(lines):
+            return cand
+        below = lines[at + 1]
+        if below.box[1] - lines[at].box[3] > lines[at].box[3] - lines[at].box[1]:
+            return cand  # a paragraph gap: the next line is something else
+        left = cand.hit.segment.box[0] if cand.hit is not None else cand.box[0]  # its label's
+        for seg in below.segments:
+            if seg.box[2] < left or seg.box[0] > cand.box[2]:
+                continue  # another column
+            rest = ""
+            for token in seg.text.split():
+                if not re.fullmatch(r"[A-Z0-9]{1,4}", token) or len(rest) + len(token) > want:
+                    break
+                rest += token
+            if len(rest) == want:
+                return replace(cand, value=value + rest)
+        return cand
 
     def fallback(self, spec: FieldSpec) -> Candidate | None:
         if spec.kind == "date" and spec.concept in (None, "issue_date"):
@@ -428,10 +460,12 @@ US_DOLLAR = re.compile(
     r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
 )  # '$7.00', not '$4'
 # dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
-# an Australian Business Number or a UK postcode say the dates are day-first
+# an Australian Business Number, a UK postcode, a Singapore postcode, a GST registration, VAT
+# or dollars marked as another country's ('S$', 'A$', 'NZ$') say the dates are day-first
 DAY_FIRST_PLACE = re.compile(
     r"[A-Za-z]{3},? " + AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
-    r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])",
+    r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])"
+    r"|\b(?i:singapore)\s+\d{6}\b|\bGST\s+Reg|\bVAT\b|(?<![A-Za-z])(?:S|A|NZ|HK)\$",
     re.M,
 )
 

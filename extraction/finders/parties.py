@@ -33,6 +33,7 @@ ADDRESS_STOP = re.compile(
     r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|\bmanager\b|\bmgr\b|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
+    r"^\W*open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|"  # 'Open 7 Days'
     r"customer\s?service|\b[tl1][e3][l1i]?\s?[:.]\s?\+?\d|\binv\b|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
     re.IGNORECASE,
 )
@@ -111,9 +112,21 @@ def fix_legal_form(text: str) -> str:
     return S_B_READ.sub("S/B", text)
 
 
+# 'UG (haftungsbeschränkt)': a German legal form that ends in brackets
+LIMITED_UG = re.compile(r"\s*\(haftungsbeschr(?:ä|ae|a)nkt\)", re.IGNORECASE)
+# 'Kornix is a trading name of KOV Software Ltd.', 'X ist eine Marke der Y GmbH': the brand
+# before it, the legal name after it
+TRADING_NAME_OF = re.compile(
+    r"^.{2,60}?\b(?:is\s+a\s+trading\s+name\s+of|ist\s+eine\s+marke\s+der|"
+    r"est\s+une\s+marque\s+de|è\s+un\s+marchio\s+di)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
+    s = TRADING_NAME_OF.sub("", s)
     owner = OWNER_LABEL.match(s)
     if owner and STRONG_FORM.search(s[owner.end() :]):
         s = s[owner.end() :]
@@ -145,7 +158,7 @@ def clean_name(text: str) -> str:
         if WEB_ADDRESS.search(tail):  # 'NAME B.V. on behalf of shop.example': not the name
             s = s[: forms[-1].end()] + ("." if tail.startswith(".") else "")
             tail = ""
-        if re.search(r"\d", tail) or re.match(r"\s*[(\[]", tail):
+        if re.search(r"\d", tail) or (re.match(r"\s*[(\[]", tail) and not LIMITED_UG.match(tail)):
             s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
         stray = re.fullmatch(r"(\.?)\s+[A-Za-z]", tail)
         if stray and STRONG_FORM.search(forms[-1].group()):
@@ -670,7 +683,11 @@ def capital_line_name(doc: Document) -> Candidate | None:
             for seg in line.segments:
                 m = CAPITAL_LINE.match(seg.text)
                 if m and letter_count(m.group("name")) >= 2 and is_name_like(m.group("name")):
-                    name = clean_text(f"{m.group('name')} {m.group('form')}")
+                    head = re.split(r"\s[·•|–-]\s?|\s?[·•|–]\s", m.group("name"))[0].strip()
+                    # 'EURL Gironnet – EURL au capital': the name holds its form already
+                    name = clean_text(
+                        head if LEGAL_FORM.search(head) else f"{head} {m.group('form')}"
+                    )
                     return Candidate(name, 0.6, line.page, seg.box, seg.text, "capital-line")
     return None
 

@@ -22,7 +22,7 @@ from extraction.ranker.candidates import (
     total_candidates,
 )
 from extraction.ranker.model import RankerModel, load_model
-from extraction.ranker.totals import dollar_read_as_digit
+from extraction.ranker.totals import dollar_read_as_digit, with_tip
 
 if TYPE_CHECKING:
     from extraction.finders.fields import Finder
@@ -118,6 +118,7 @@ def ranked_fields(
 
             cash = cash_minus_change(finder)
             fixed = dollar_read_as_digit(best.value, finder.doc.lines, cash[0] if cash else None)
+            fixed = with_tip(fixed, finder.doc.lines)
             if fixed != best.value:
                 best = Ranked(fixed, best.page, best.box, best.features)
         out[concept] = Candidate(

@@ -50,6 +50,7 @@ from extraction.ranker.candidates import (
     _union,
     _upper_ratio,
 )
+from extraction.ranker.respell import UNKNOWN, zipf
 
 ADDRESS_LINES = 22
 ADDRESS_SPAN = 6
@@ -151,12 +152,17 @@ REGISTER_LINE = re.compile(
     r"(?:(?<![A-Za-z])[A-Za-z]{1,3}\s?[#*]\s?\d+\b.*?){2,}"
 )  # '#' or '*' as read
 # a ZIP+4 code after a state ('CHULLPORT NM 92814-9319'), not a phone number at a line's end
-ZIP4_END = re.compile(r"(?<![A-Za-z])[A-Z]{2}\.?,?\s+\d{5}-\d{4}$")
+ZIP4_END = re.compile(r"(?<![A-Za-z0-9])[A-Z0]{2}\.?,?\s+\d{5}-\d{4}$")  # '0R' read for 'OR'
 # a long run of digits ('SHELL OIL 57442653802'): a site, tax or card number, in no address
 LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
 # a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
 # part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an Australian address's first part)
 STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
+# opening hours ('Open 7 Days', 'OPEN DAILY 7AM-10PM'): printed beside an address, no part of it
+HOURS_LINE = re.compile(
+    r"^\W*(?:open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|(?:store\s+)?hours\b)",
+    re.I,
+)
 # a store number alone on a line above the street ('#1420'; below it, '#466' is a suite)
 STORE_NO_ONLY = re.compile(r"\s*#\s?\d+\s*")
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',
@@ -330,15 +336,20 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
 
 
 # an Irish Eircode ending an address ('Y49 M1A5'): its last four characters are digits and
-# the letters A C D E F H K N P R T V W X Y only, so an I or O there is a misread 1 or 0
+# the letters A C D E F H K N P R T V W X Y only, so an I or O there is a misread 1 or 0 (also
+# when OCR left no digit: 'X58 EIEX')
 EIRCODE_END = re.compile(
-    r"(?<![A-Za-z0-9])([ACDEFHKNPRTVWXY]\d[\dW])\s(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])([A-Z0-9]{4})$"
+    r"(?<![A-Za-z0-9])([ACDEFHKNPRTVWXY]\d[\dW])\s(?=[A-Z0-9]*[\dIO])(?=[A-Z0-9]*[A-Z])"
+    r"([A-Z0-9]{4})$"
 )
 _EIRCODE_DIGITS = str.maketrans("IO", "10")  # OCR's commonest confusions only
 
 
 def _eircode(m: re.Match[str]) -> str:
-    return f"{m.group(1)} {m.group(2).translate(_EIRCODE_DIGITS)}"
+    code = m.group(2)
+    if not re.search(r"\d", code) and zipf(code) >= UNKNOWN:
+        return m.group()  # 'A12 ROAD': a word, not a code read without its digits
+    return f"{m.group(1)} {code.translate(_EIRCODE_DIGITS)}"
 
 
 # a US state code with a zero for its O before the ZIP code ('Cleberg, 0K 34096')
@@ -613,6 +624,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     or ESTABLISHED.match(s["text"])
                     or REGISTER_LINE.search(s["text"])
                     or STORE_LINE.match(s["text"])
+                    or HOURS_LINE.match(s["text"])
                     or LONG_NUMBER.search(s["first"] if k == 0 else s["text"])
                     for k, s in enumerate(span)
                 )

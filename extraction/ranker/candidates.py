@@ -75,6 +75,16 @@ ESTABLISHED = re.compile(
     r"(?:19|20)\d\d\W*$",
     re.I,
 )
+# the shop's owner or operator ('Operated by Juniper Retail Inc', 'OWNED BY :', 'A division of
+# ...', 'Family Owned'): receipts label the trading name printed above, never the owner
+OWNER_LINE = re.compile(
+    r"^\W*(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
+    r"(?:\s*(?:&|and)\s*operated)?(?:\s+by\b|\W*$)"
+    r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
+    re.I,
+)
+# 'WELCOME TO L&K PROVISIONS': the name follows the greeting
+GREETING = re.compile(r"^\W*welcome\s+to\s+(?=\S)", re.I)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
 COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)
 
@@ -200,10 +210,12 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     name_rank = 0
     # a slogan beside the name is no name, alone or joined with it
     slogans = slogan_lines(page.lines)
+    owners = _owner_lines(lines)
     for i, line in enumerate(lines):
         line_text = _line_text(line)
         if (
             i in slogans
+            or i in owners
             or TOWN_LINE.search(line_text)
             or STORE_NUMBER_LINE.match(line_text)
             or ESTABLISHED.match(line_text)
@@ -212,6 +224,10 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
             pieces.append((line_text, line.segments, 0))
+        greeting = GREETING.match(line_text)
+        if greeting and _letters(line_text[greeting.end() :]) >= 3:
+            line_text = line_text[greeting.end() :]
+            pieces = [(line_text, line.segments, 0)]
         joined_text, joined_segs, last = line_text, list(line.segments), line
         for extra in (1, 2):  # names printed over two or three lines
             if i + extra >= len(page.lines):
@@ -219,6 +235,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             nxt = page.lines[i + extra]
             if (
                 i + extra in slogans
+                or i + extra in owners
                 or nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1])
                 or any(rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED))
             ):
@@ -305,6 +322,20 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     return list(out.values())
 
 
+def _owner_lines(lines: list[Line]) -> set[int]:
+    """Lines naming the shop's owner: an owner line, and the line below one that ends with its
+    label ('OWNED BY :' over 'NAME SDN BHD')."""
+    out: set[int] = set()
+    for i, line in enumerate(lines):
+        text = _line_text(line)
+        m = OWNER_LINE.match(text)
+        if m:
+            out.add(i)
+            if m.group().lower().rstrip().endswith("by") and _letters(text[m.end() :]) < 3:
+                out.add(i + 1)
+    return out
+
+
 def _reread(feats: dict[str, float], value: str, kind: str) -> dict[str, float]:
     """Features of another reading of a candidate: those of the line it was read from, its own
     text's, and which repair made it."""
@@ -346,6 +377,8 @@ def total_candidates(
     n_lines = max(1, len(all_lines))
     found: list[tuple[Decimal, Line, Segment, int, bool, str]] = []
     for k, line in enumerate(all_lines):
+        if total_checks.SUGGESTED_TIP.match(line.text):
+            continue  # '18% $11.81 (Total $77.44)': a suggestion, not what was paid
         for seg in line.segments:
             text = total_checks.ocr_digits(seg.text)
             for val, s, _e, has_dec in find_amounts(text):

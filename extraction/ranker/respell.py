@@ -36,9 +36,27 @@ def zipf(word: str) -> float:
 
 def split_glued(word: str) -> list[str] | None:
     """'PRINTSDN' -> ['PRINT', 'SDN']: the most likely split of an unknown run of letters into
-    common words (each of three letters or more), or None when there is none."""
+    common words (each of three letters or more), or None when there is none. A shop's own
+    name may lead the run ('SANYUSTATIONERYSHOP' -> ['SANYU', 'STATIONERY', 'SHOP']: a logo
+    printed in large, widely spaced letters) when at least two common words follow it."""
     if not word.isalpha() or len(word) < 6 or zipf(word) >= UNKNOWN:
         return None
+    return _known_words(word) or _name_then_words(word)
+
+
+def _name_then_words(word: str) -> list[str] | None:
+    """An unknown leading name of 3-8 letters and the shortest such name whose rest is two or
+    more common words of four letters or more."""
+    for k in range(3, min(9, len(word) - 7)):
+        rest = _known_words(word[k:])
+        if rest and all(len(part) >= 4 for part in rest):
+            return [word[:k], *rest]
+    return None
+
+
+def _known_words(word: str) -> list[str] | None:
+    """The split of ``word`` into two or more common words that costs least (rarer words cost
+    more), or None."""
     n = len(word)
     # best[i]: (cost, split) for word[:i]; a part costs more the rarer it is
     best: list[tuple[float, list[int]] | None] = [None] * (n + 1)

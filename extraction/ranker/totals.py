@@ -268,3 +268,29 @@ def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None
             if amount == rest or (amount >= 1000 and Decimal(text[1:]) == rest):
                 seen += 1
     return rest if seen else value
+
+
+# a tip written in below a restaurant's printed total ('Gratuity 7.77', 'Tip 26.89'); not the
+# suggestions a slip prints ('18% $11.81 (Total $77.44)')
+TIP_LINE = re.compile(r"^\W*(?:tip|gratuity|grat\.?)\b(?!.*\btotal\b)", re.IGNORECASE)
+SUGGESTED_TIP = re.compile(r"^\W*\d{1,2}(?:\.\d+)?\s?%.*\btotal\b", re.IGNORECASE)
+PAID_WORD = re.compile(r"\b(?:total|amount|paid|charged)\b", re.IGNORECASE)
+
+
+def with_tip(value: Decimal, lines: list[Line]) -> Decimal:
+    """What the customer paid when a tip was written in under the printed total: a tip line below
+    the line of ``value``, then within three lines a total or amount line printing ``value`` plus
+    the tip; else ``value``."""
+    amounts = line_amounts(lines)
+    first = next((k for k, row in enumerate(amounts) if value in row), -1)
+    if first < 0:
+        return value
+    for j in range(first + 1, min(len(lines), first + 8)):
+        if not TIP_LINE.match(lines[j].text) or not amounts[j]:
+            continue
+        tip = amounts[j][-1]
+        for m in range(j + 1, min(len(lines), j + 4)):
+            if value + tip in amounts[m] and PAID_WORD.search(lines[m].text):
+                return value + tip
+        return value
+    return value

@@ -15,6 +15,9 @@ def test_glued_words_are_parted_one_word_at_a_time() -> None:
     assert split_glued("GARDENIABAKERIES") == ["GARDENIA", "BAKERIES"]
     assert split_glued("STATIONERY") is None  # a word is no glued pair
     assert split_glued("SDN") is None
+    # a logo in large, widely spaced letters: the shop's own name, then common words
+    assert split_glued("SANYUSTATIONERYSHOP") == ["SANYU", "STATIONERY", "SHOP"]
+    assert split_glued("FOODICIOUS") is None  # one unknown word is no name and words
     found = [value for value, kind in readings("ARTRANGE STATIONERS & PRINTSDN BHD")]
     # a name may itself be an unknown word ('ARTRANGE'): each glued word is also parted alone
     assert "ARTRANGE STATIONERS & PRINT SDN BHD" in found

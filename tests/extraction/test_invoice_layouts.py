@@ -443,3 +443,79 @@ def test_credit_note_title_naming_the_earlier_invoice(
     )
     assert v["invoice_number"] == "G-17"
     assert v["issue_date"] == "2024-01-15"
+
+
+def test_an_iban_wrapped_in_a_narrow_footer_column(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Mahlke Haustechnik GmbH", "Bremwaldring 139", "61837 Bremwalddorf"]),
+        _at(15, 40, "Rechnung Nr. 2024-118"),
+        _at(15, 46, "Datum: 04.09.2024"),
+        _at(120, 80, "Gesamtbetrag"),
+        _at(175, 80, "1.428,90 €"),
+        *_rows(
+            110, 270, ["Bankverbindung:", "IBAN: DE62 2694 2080 9397 2980", "63", "BIC: NDGWDEPP"]
+        ),
+        *_rows(160, 270, ["Amtsgericht Bremwalddorf", "HRB 28405", "USt-ID: DE978690736"]),
+    )
+    assert v["iban"] == "DE62269420809397298063"
+
+
+def test_legal_names_in_brackets_behind_a_brand_and_in_a_capital_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    ug = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Ostloro UG (haftungsbeschränkt)", "Am Hafen 3", "20457 Hamburg"]),
+        _at(15, 40, "Rechnung Nr. 2018-3076"),
+        _at(120, 80, "Gesamtbetrag"),
+        _at(175, 80, "317,55 €"),
+    )
+    assert ug["seller_name"] == "Ostloro UG (haftungsbeschränkt)"
+    brand = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "KORNIX"),
+        _at(15, 40, "Invoice No. 4471"),
+        _at(120, 80, "Total due"),
+        _at(175, 80, "£120.00"),
+        _at(15, 275, "Kornix is a trading name of KOV Software Ltd. Registered in England 0412345"),
+    )
+    assert brand["seller_name"].rstrip(".") == "KOV Software Ltd"
+    capital = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Gironnet"),
+        _at(15, 40, "Facture N° 2025-2311"),
+        _at(120, 80, "Total TTC"),
+        _at(175, 80, "860,65 €"),
+        _at(15, 275, "EURL Gironnet – EURL au capital de 10 000 € – RCS Lyon 955 726 783"),
+    )
+    assert capital["seller_name"] == "EURL Gironnet"
+
+
+def test_spanish_and_italian_number_and_date_labels(tmp_path: Path, invoice: TemplateSpec) -> None:
+    es = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Tornillería Vidal S.L.", "Calle Mayor 12", "28013 Madrid"]),
+        _at(15, 40, "FACTURA"),
+        _at(15, 46, "N.º de factura: FAC2020-1960"),
+        _at(15, 52, "Fecha de expedición: 21/02/2020"),
+        _at(120, 80, "Total factura"),
+        _at(175, 80, "1.210,00 €"),
+    )
+    assert (es["invoice_number"], es["issue_date"]) == ("FAC2020-1960", "2020-02-21")
+    it = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Forniture Castini S.a.s.", "Via Roma 4", "20121 Milano"]),
+        _at(15, 40, "FATTURA"),
+        _at(15, 46, "N. documento: 1686/2022"),
+        _at(15, 52, "Data documento: 14/03/2022"),
+        _at(120, 80, "Totale documento"),
+        _at(175, 80, "122,00 €"),
+    )
+    assert (it["invoice_number"], it["issue_date"]) == ("1686/2022", "2022-03-14")

@@ -426,3 +426,53 @@ def test_a_store_number_after_the_name_or_above_the_street(receipt: TemplateSpec
     # a suite number below the street line is part of the address
     lines = ["Garden Kitchen", "367 E Nel Pkwy", "#466", "Yemford, RI 39487", "Total 9.86"]
     assert "367 E Nel Pkwy #466 Yemford, RI 39487" in _candidates(lines, "address")
+
+
+def test_the_shops_owner_is_no_company_and_a_greeting_is_no_part_of_it(
+    receipt: TemplateSpec,
+) -> None:
+    operated = [
+        "OSTRANDER'S FOODS",
+        "Operated by Juniper Retail Inc",
+        "5867 ORCHARD DRIVE",
+        "CEDARBY, IN 47250",
+        "TOTAL $12.00",
+    ]
+    assert not any("Juniper" in c for c in _candidates(operated, "company"))
+    assert find_fields(ocr_page(operated), receipt)["company"].value == "OSTRANDER'S FOODS"
+    # the label alone on its line: the name below it is the owner's
+    owned = ["WREN STATIONERY SHOP", "TAX INVOICE", "OWNED BY :", "WREN SUPPLY SDN BHD"]
+    assert "WREN SUPPLY SDN BHD" not in _candidates(owned, "company")
+    assert "Family Owned" not in _candidates(["SANDOVAL RETAIL PTE LTD", "Family Owned"], "company")
+    welcome = ["WELCOME TO L&K PROVISIONS", "12 Elm St", "Cedarby, IN 47250", "TOTAL $3.00"]
+    assert find_fields(ocr_page(welcome), receipt)["company"].value == "L&K PROVISIONS"
+
+
+def test_a_tip_written_in_under_the_total_and_suggested_tips(receipt: TemplateSpec) -> None:
+    head = ["ELDERBY TAVERN", "2326 RIDGE AVENUE", "DUNSTEAD, AB T8N 8X7", "Ribeye 12oz 67.77"]
+    tipped = [*head, "Sub Total 67.77", "GST 5% 3.39", "TOTAL $71.16", "MASTERCARD ****7565",
+              "Amount 71.16", "Gratuity 15.66", "Total $86.82"]  # fmt: skip
+    assert find_fields(ocr_page(tipped), receipt)["total"].value == 86.82
+    blank_tip = [*head, "Sub Total 67.77", "GST 5% 3.39", "TOTAL $71.16", "Tip ______",
+                 "Total ______"]  # fmt: skip
+    assert find_fields(ocr_page(blank_tip), receipt)["total"].value == 71.16
+    suggested = [*head, "Sub Total 67.77", "GST 5% 3.39", "TOTAL SALE $71.16",
+                 "Suggested Gratuity", "15% $10.67 (Total $81.83)",
+                 "20% $14.23 (Total $85.39)"]  # fmt: skip
+    assert find_fields(ocr_page(suggested), receipt)["total"].value == 71.16
+    assert "85.39" not in _candidates(suggested, "total")
+
+
+def test_singapore_and_vat_receipts_write_dates_day_first() -> None:
+    assert day_first_document(ocr_page(["SHOP", "Singapore 339714", "09/10/16", "TOTAL $5.00"]))
+    assert day_first_document(ocr_page(["SHOP", "Incl. GST 7% S$11.50", "09/10/16"]))
+    assert day_first_document(ocr_page(["SHOP", "VAT No. 123 4567 89", "09/10/16", "$5.00"]))
+
+
+def test_opening_hours_zip_plus_four_and_an_eircode_without_digits() -> None:
+    hours = ["K&M TACOS", "Open 7 Days", "104 E WILLOW HWY, HARTVALE CO 81442", "TOTAL 5.00"]
+    assert not any("Open" in c for c in _candidates(hours, "address"))
+    zip4 = ["GAS & GO", "7406 N LAUREL ROAD STE 167", "ELDERBROOK, 0R 97989-6209", "TOTAL 5.00"]
+    assert "7406 N LAUREL ROAD STE 167 ELDERBROOK, OR 97989-6209" in _candidates(zip4, "address")
+    assert address_value(["Kilfern, Co. Donegal X58 EIEX"], "ocr").endswith("X58 E1EX")
+    assert address_value(["Exit A12 ROAD"], "ocr") == "Exit A12 ROAD"  # a word, not a code
