@@ -125,8 +125,18 @@ class Finder:
         Rechnung Nr. 4000 vom 02.01.2024'): that invoice's, not this one's."""
         if cand.hit is None:
             return False
-        before = fold(cand.hit.segment.text)[: cand.hit.start]
-        return bool(REFERENCE_IN.search(before))
+        text = fold(cand.hit.segment.text)
+        before, after = text[: cand.hit.start], text[cand.hit.end :]
+        # 'Factura rectificada: 2021/04538 (28/04/2021)': the label names the corrected invoice
+        return bool(REFERENCE_IN.search(before) or REFERENCE_NAMED.match(after))
+
+    @staticmethod
+    def about_other_document(cand: Candidate) -> bool:
+        """A date after another document's number ('gemäß Angebot Nr. 97831 vom 03.06.25',
+        'order 4471 of 2 May'): the offer's or order's date, not the invoice's."""
+        if cand.hit is None:
+            return False
+        return bool(OTHER_DOCUMENT_BEFORE.search(fold(cand.hit.segment.text)[: cand.hit.start]))
 
     def negated(self, hit: LabelHit) -> bool:
         """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
@@ -170,6 +180,8 @@ class Finder:
         cands = self.labelled(spec)
         if spec.concept in ("invoice_number", "issue_date"):
             cands = [c for c in cands if not self.about_earlier_invoice(c)]
+        if spec.concept == "issue_date":
+            cands = [c for c in cands if not self.about_other_document(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
             cand = self.title.get(spec.concept)
             if cand is not None and (spec.pattern is None or spec.pattern.search(str(cand.value))):
@@ -254,7 +266,7 @@ class Finder:
     def due_from_terms(self) -> Candidate | None:
         rx = re.compile(
             r"(zahlbar|payable|pay|payment|zahlung|paiement|régler|betalen|überweisen|remit|transfer|"
-            r"virement|payer|due)",
+            r"virement|payer|due|pago|pagamento|bonifico|transferencia|betaling|overmaken)",
             re.IGNORECASE,
         )
         for line in self.doc.lines:
@@ -262,7 +274,8 @@ class Finder:
             if not rx.search(text):
                 continue
             m = re.search(
-                r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on)\b",
+                r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on|uiterlijk|"
+                r"antes del?|hasta el|entro il|entro|fino al|límite de pago)\b",
                 text,
                 re.IGNORECASE,
             )
@@ -525,6 +538,16 @@ REFERENCE_IN = re.compile(
     r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
     r"(?:original|previous|preceding|corrected) invoice)"
 )
+# a label followed by a word that makes it name another invoice (on folded text)
+REFERENCE_NAMED = re.compile(
+    r"\s*(?:rectificada|corregida|original|d'origine|initiale|di riferimento|corrected|referenced)\b"
+)
+# another document's number just before a date label (on folded text)
+OTHER_DOCUMENT_BEFORE = re.compile(
+    r"(?<![a-z])(?:angebot\w*|auftrag\w*|bestellung|lieferschein\w*|offer|quot\w*|order|devis|"
+    r"commande|pedido|presupuesto|albaran|ordine|preventivo|offerte|bestelling)"
+    r"\W{0,3}(?:nr|no|n°|no\.|#|num\w*)?\.?\s*:?\s*[\w/.-]*\d[\w/.-]*\s*,?\s*$"
+)
 REFERENCE_COMPOUND = re.compile(r"^\W*(?:ursprungs|bezugs|referenz|vor|original|storno)rechnung")
 
 
@@ -534,7 +557,8 @@ def _title_match(folded: str) -> re.Match[str] | None:
     m = TITLE.match(folded)
     if m and m.group("rest"):
         # 'Gutschrift zur Rechnung Nr. 4000': the number after is the earlier invoice's
-        return None if REFERENCE_AFTER.match(m.group("rest")) else m
+        rest = m.group("rest")
+        return None if REFERENCE_AFTER.match(rest) or REFERENCE_NAMED.match(rest) else m
     for m in TITLE_INSIDE.finditer(folded):
         before = folded[: m.start()]
         if m.group("rest") and not REFERENCE_BEFORE.search(before):

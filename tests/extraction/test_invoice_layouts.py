@@ -519,3 +519,42 @@ def test_spanish_and_italian_number_and_date_labels(tmp_path: Path, invoice: Tem
         _at(175, 80, "122,00 €"),
     )
     assert (it["invoice_number"], it["issue_date"]) == ("1686/2022", "2022-03-14")
+
+
+def test_dates_of_other_documents_and_due_dates_in_payment_terms(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    es = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Tornillería Vidal S.L.", "Calle Mayor 12", "28013 Madrid"]),
+        _at(15, 40, "Nº factura rectificativa R-2021/04595"),
+        _at(15, 46, "Factura rectificada: 2021/04538 (28/04/2021)"),
+        _at(15, 52, "Fecha emisión 24/05/2021"),
+        _at(120, 80, "Total factura"),
+        _at(175, 80, "1.210,00 €"),
+        _at(15, 100, "Forma de pago: transferencia bancaria antes del 23/06/2021."),
+    )
+    assert (es["issue_date"], es["due_date"]) == ("2021-05-24", "2021-06-23")
+    de = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Mahlke Haustechnik GmbH", "Bremwaldring 139", "61837 Bremwalddorf"]),
+        _at(15, 40, "Rechnung Nr. 2025-118"),
+        _at(15, 46, "Datum: 20.08.25"),
+        _at(15, 60, "Montage gemäß Angebot Nr. 97831 vom 03.06.25, inkl. Anfahrt"),
+        _at(120, 80, "Gesamtbetrag"),
+        _at(175, 80, "1.428,90 €"),
+    )
+    assert de["issue_date"] == "2025-08-20"
+    month_names = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Tornillería Vidal S.L.", "Calle Mayor 12", "28013 Madrid"]),
+        _at(15, 40, "N.º de factura: FAC2017-0042"),
+        _at(15, 46, "Fecha de expedición: 25 de febrero de 2017"),
+        _at(15, 52, "Vencimiento: 27 de marzo de 2017"),
+        _at(120, 80, "Total factura"),
+        _at(175, 80, "1.210,00 €"),
+    )
+    assert (month_names["issue_date"], month_names["due_date"]) == ("2017-02-25", "2017-03-27")
