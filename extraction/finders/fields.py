@@ -540,7 +540,8 @@ REFERENCE_IN = re.compile(
 )
 # a label followed by a word that makes it name another invoice (on folded text)
 REFERENCE_NAMED = re.compile(
-    r"\s*(?:rectificada|corregida|original|d'origine|initiale|di riferimento|corrected|referenced)\b"
+    r"\s*(?:rectificada|corregida|original|d'origine|initiale|di riferimento|corrected|"
+    r"referenced)\b"
 )
 # another document's number just before a date label (on folded text)
 OTHER_DOCUMENT_BEFORE = re.compile(
