@@ -609,6 +609,29 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+# a credit note's title ('Gutschrift', 'CREDIT NOTE No. 12', 'Nota di credito'): e-invoices
+# (EN 16931, type 381) state its amounts unsigned, the document type says they are owed back
+CREDIT_TITLE = re.compile(
+    r"^\W*(?:credit\s*note|gutschrift|avoir|nota\s+di\s+credito|nota\s+de\s+credito|abono|"
+    r"creditnota|creditfactuur)\b(?!\s*(?:betrag|amount|total|summe))",
+)
+
+
+def is_credit_note(doc: Document) -> bool:
+    """A title among the first page's top lines names the document a credit note."""
+    lines = doc.pages[0].lines[:30] if doc.pages else []
+    return any(
+        CREDIT_TITLE.match(fold(seg.text)) and len(seg.text.split()) <= 5
+        for ln in lines
+        for seg in ln.segments
+    )
+
+
+def _unsigned(cand: Candidate) -> Candidate:
+    value = cand.value
+    return replace(cand, value=-value) if isinstance(value, Decimal) and value < 0 else cand
+
+
 def find_fields(
     doc: Document,
     template: TemplateSpec,
@@ -632,6 +655,8 @@ def find_fields(
         from extraction.finders.reconcile import reconcile_totals
 
         totals = reconcile_totals(finder, totals)  # invoices: net + tax = grand
+        if is_credit_note(doc):
+            totals = {k: _unsigned(c) for k, c in totals.items()}
     plain = [
         s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")
     ]

@@ -558,3 +558,27 @@ def test_dates_of_other_documents_and_due_dates_in_payment_terms(
         _at(175, 80, "1.210,00 €"),
     )
     assert (month_names["issue_date"], month_names["due_date"]) == ("2017-02-25", "2017-03-27")
+
+
+def test_a_credit_note_states_its_amounts_unsigned(tmp_path: Path, invoice: TemplateSpec) -> None:
+    cells = [
+        _at(15, 15, "Eberbach Haustechnik KG"),
+        _at(120, 15, "{title}"),
+        _at(15, 40, "Rechnungsnummer: RE17/1725"),
+        _at(15, 46, "Belegdatum: 24.06.2017"),
+        _at(120, 80, "Nettobetrag"),
+        _at(175, 80, "-972,13 €"),
+        _at(120, 86, "USt. 20 %"),
+        _at(175, 86, "-194,43 €"),
+        _at(120, 92, "Gutschriftsbetrag"),
+        _at(175, 92, "-1.166,56 €"),
+    ]
+    credit = _extract(tmp_path, invoice, *(c.format(title="Gutschrift") for c in cells))
+    assert (credit["net_total"], credit["tax_total"], credit["grand_total"]) == (
+        972.13,
+        194.43,
+        1166.56,
+    )
+    # a corrected invoice keeps the signs it prints (EN 16931 type 384, as the corpus labels it)
+    corrected = _extract(tmp_path, invoice, *(c.format(title="Rechnungskorrektur") for c in cells))
+    assert corrected["grand_total"] == -1166.56
