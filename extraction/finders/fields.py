@@ -302,9 +302,21 @@ class Finder:
         return Candidate(code, min(0.8, 0.4 + 0.05 * n), page, box, code, "currency-anywhere")
 
     # ----------------------------------------------------------------- parties
+    def bare_headings(self, spec: FieldSpec) -> list[LabelHit]:
+        """'To' alone heading the buyer's block (two-column invoices: 'To' and 'From'): a word
+        too short to be a label anywhere else."""
+        if spec.concept != "buyer_name":
+            return []
+        return [
+            LabelHit("to", frozenset({"buyer_name"}), line, k, 0, len(seg.text))
+            for line in self.doc.lines
+            for k, seg in enumerate(line.segments)
+            if fold(seg.text).strip(" :") == "to"
+        ]
+
     def party(self, spec: FieldSpec) -> Candidate | None:
         cands: list[Candidate] = []
-        for hit in self.hits_for(spec):
+        for hit in self.hits_for(spec) + self.bare_headings(spec):
             if (
                 spec.name not in spec.labels
                 and hit.label in ("from", "client", "customer", "kunde")
@@ -321,7 +333,7 @@ class Finder:
         if spec.concept == "seller_name":
             buyer = next((s for s in self.specs if s.concept == "buyer_name"), None)
             buyer_spec = buyer or field_spec("buyer_name", {"type": "string"})
-            for hit in self.hits_for(buyer_spec):
+            for hit in self.hits_for(buyer_spec) + self.bare_headings(buyer_spec):
                 got = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
                 if got:
                     other_names.add(fold(str(got.value)))
@@ -382,6 +394,7 @@ class Finder:
         for got in (
             parties.sender_line_name(self.doc),
             parties.capital_line_name(self.doc),
+            parties.signed_letterhead(self.doc),
             parties.letterhead_block(self.doc, other_names),
             footer.footer_name(self.doc, other_names),
         ):

@@ -335,6 +335,38 @@ def top_name(doc: Document) -> Candidate | None:
     return None
 
 
+# a letter's closing before its signature (matched on folded text)
+CLOSING = re.compile(
+    r"^\W*(?:mit freundlichen gru(?:ß|ss)en|freundliche gru(?:ß|ss)e|viele gru(?:ß|ss)e|"
+    r"beste gru(?:ß|ss)e|vielen dank|herzlichen dank|kind regards|best regards|regards|sincerely|"
+    r"yours (?:sincerely|faithfully)|thank you|many thanks|(?:bien )?cordialement|salutations|"
+    r"cordiali saluti|distinti saluti|atentamente|un saludo|saludos|met vriendelijke groet|"
+    r"hartelijk dank)\b"
+)
+
+
+def signed_letterhead(doc: Document) -> Candidate | None:
+    """A name signed under the letter's closing that is also the first line of the letterhead
+    ('Jana Gutberg' over her address, ..., 'Mit freundlichen Grüßen' over 'Jana Gutberg'): the
+    seller is that person, a freelancer whose name carries no legal form."""
+    if not doc.pages:
+        return None
+    head = {
+        fold(seg.text).strip(): (ln, seg) for ln in doc.pages[0].lines[:5] for seg in ln.segments
+    }
+    lines = doc.pages[-1].lines
+    for i, line in enumerate(lines):
+        if not CLOSING.match(fold(line.text)):
+            continue
+        for signer in lines[i + 1 : i + 3]:
+            text = signer.text.strip()
+            top = head.get(fold(text))
+            if top is not None and is_name_like(text) and not re.search(r"\d", text):
+                ln, seg = top
+                return Candidate(text, 0.7, ln.page, seg.box, seg.text, "signed-letterhead")
+    return None
+
+
 def party_name_like(text: str) -> bool:
     """A party's name: as ``is_name_like``, and a name ending in an abbreviated legal form
     ('Amazon Web Services, Inc.') is no sentence."""

@@ -582,3 +582,42 @@ def test_a_credit_note_states_its_amounts_unsigned(tmp_path: Path, invoice: Temp
     # a corrected invoice keeps the signs it prints (EN 16931 type 384, as the corpus labels it)
     corrected = _extract(tmp_path, invoice, *(c.format(title="Rechnungskorrektur") for c in cells))
     assert corrected["grand_total"] == -1166.56
+
+
+def test_to_and_from_blocks_and_a_freelancer_who_signs(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    columns = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 10, "INVOICE"),
+        *_rows(15, 20, ["To", "Kelwood Kelwood LLP", "Unit 1, Halmore Business Park", "CV24 6BZ"]),
+        *_rows(120, 20, ["From", "Pemford & Sons Limited", "161 Thornham Road", "EX19 2NF"]),
+        _at(15, 50, "Invoice #: SI-000405"),
+        _at(120, 80, "Total"),
+        _at(175, 80, "£705.40"),
+    )
+    assert (columns["buyer_name"], columns["seller_name"]) == (
+        "Kelwood Kelwood LLP",
+        "Pemford & Sons Limited",
+    )
+    freelancer = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Jana Gutberg"),
+        *_rows(150, 15, ["Dornmeierstraße 162", "8671 Dornmeierdorf", "Steuer-Nr.: 55 540/2641"]),
+        *_rows(
+            15,
+            45,
+            ["Feldberg Gartenbau KG", "Abt. Einkauf", "Mahlbergring 87", "7884 Mahlbergburg"],
+        ),
+        _at(15, 75, "RECHNUNG"),
+        _at(100, 75, "Rechnung Nr.: 003246"),
+        _at(120, 100, "Bruttobetrag"),
+        _at(175, 100, "€ 3.157,23"),
+        *_rows(15, 120, ["Mit freundlichen Grüßen", "Jana Gutberg"]),
+    )
+    assert (freelancer["seller_name"], freelancer["buyer_name"]) == (
+        "Jana Gutberg",
+        "Feldberg Gartenbau KG",
+    )
