@@ -341,7 +341,7 @@ CLOSING = re.compile(
     r"beste gru(?:ß|ss)e|vielen dank|herzlichen dank|kind regards|best regards|regards|sincerely|"
     r"yours (?:sincerely|faithfully)|thank you|many thanks|(?:bien )?cordialement|salutations|"
     r"cordiali saluti|distinti saluti|atentamente|un saludo|saludos|met vriendelijke groet|"
-    r"hartelijk dank)\b"
+    r"hartelijk dank|bedankt|merci|grazie|gracias)\b"
 )
 
 

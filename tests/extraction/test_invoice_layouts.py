@@ -621,3 +621,22 @@ def test_to_and_from_blocks_and_a_freelancer_who_signs(
         "Jana Gutberg",
         "Feldberg Gartenbau KG",
     )
+
+
+def test_a_french_freelancer_who_thanks_and_signs(tmp_path: Path, invoice: TemplateSpec) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(
+            15, 15, ["Antoine Rochonnet", "Développement web", "175 rue Lemard", "64720 Lemard"]
+        ),
+        *_rows(
+            110, 45, ["Rochière et Fils SA", "168 avenue de la République", "31766 Sauvotcourt"]
+        ),
+        _at(15, 75, "Facture"),
+        _at(15, 81, "N° de facture FAC-2024-2106"),
+        _at(120, 100, "Total TTC"),
+        _at(175, 100, "1 250,00 €"),
+        *_rows(15, 120, ["Merci de votre confiance.", "Antoine Rochonnet"]),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Antoine Rochonnet", "Rochière et Fils SA")
