@@ -29,11 +29,15 @@ NOT_A_NAME = re.compile(
     r"store\s+(?:copy|hours)|open\s+(?:daily|\d)|served\s+by|your\s+(?:receipt|order))\b",
     re.IGNORECASE,
 )
+# opening hours ('Open 7 Days', 'OPEN DAILY 7AM-10PM'): printed beside an address, no part of it
+HOURS = r"^\W*(?:open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|(?:store\s+)?hours\b)"
+HOURS_LINE = re.compile(HOURS, re.IGNORECASE)
 ADDRESS_STOP = re.compile(
     r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|\bmanager\b|\bmgr\b|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
-    r"^\W*open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|"  # 'Open 7 Days'
+    + HOURS
+    + r"|"
     r"customer\s?service|\b[tl1][e3][l1i]?\s?[:.]\s?\+?\d|\binv\b|gst(?=\s*(id|reg|no|:|\d))|^[a-z]{0,3}\d{5,}-?[a-z]?$)",
     re.IGNORECASE,
 )

@@ -20,6 +20,7 @@ from extraction.finders.parties import (
     ADDRESS_WORD,
     COUNTRIES,
     COUNTRY_END,
+    HOURS_LINE,
     LEGAL_FORM,
     PHONE_ONLY,
     REG_NO_ONLY,
@@ -158,11 +159,6 @@ LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
 # a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
 # part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an Australian address's first part)
 STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
-# opening hours ('Open 7 Days', 'OPEN DAILY 7AM-10PM'): printed beside an address, no part of it
-HOURS_LINE = re.compile(
-    r"^\W*(?:open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|(?:store\s+)?hours\b)",
-    re.I,
-)
 # a store number alone on a line above the street ('#1420'; below it, '#466' is a suite)
 STORE_NO_ONLY = re.compile(r"\s*#\s?\d+\s*")
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',
