@@ -303,15 +303,15 @@ class Finder:
 
     # ----------------------------------------------------------------- parties
     def bare_headings(self, spec: FieldSpec) -> list[LabelHit]:
-        """'To' alone heading the buyer's block (two-column invoices: 'To' and 'From'): a word
-        too short to be a label anywhere else."""
+        """'To' alone heading the buyer's block (two-column invoices: 'To' and 'From'; Dutch
+        'Aan', German 'An'): a word too short to be a label anywhere else."""
         if spec.concept != "buyer_name":
             return []
         return [
             LabelHit("to", frozenset({"buyer_name"}), line, k, 0, len(seg.text))
             for line in self.doc.lines
             for k, seg in enumerate(line.segments)
-            if fold(seg.text).strip(" :") == "to"
+            if fold(seg.text).strip(" :") in ("to", "aan", "an")
         ]
 
     def party(self, spec: FieldSpec) -> Candidate | None:
@@ -540,7 +540,7 @@ TITLE_INSIDE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference)\s*$"
+    r"de la|a la|d'origine|initiale|rectifiee|reference|sur)\s*$"
 )
 REFERENCE_AFTER = re.compile(
     r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|"

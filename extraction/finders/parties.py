@@ -824,7 +824,9 @@ def sender_line_name(doc: Document) -> Candidate | None:
             break
         for seg in line.segments:
             parts = [p.strip() for p in SENDER_SEPARATOR.split(seg.text) if p.strip()]
-            if len(parts) < 3 or not any(CITY_LINE.search(p) for p in parts[1:]):
+            # 'NAME · Street 5 · 12345 Town', also 'NAME · Street 5, 12345 Town'
+            two = len(parts) == 2 and "," in parts[1] and bool(HOUSE_NUMBER.search(parts[1]))
+            if (len(parts) < 3 and not two) or not any(CITY_LINE.search(p) for p in parts[1:]):
                 continue
             name = clean_name(parts[0])
             if party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):

@@ -640,3 +640,43 @@ def test_a_french_freelancer_who_thanks_and_signs(tmp_path: Path, invoice: Templ
         *_rows(15, 120, ["Merci de votre confiance.", "Antoine Rochonnet"]),
     )
     assert (v["seller_name"], v["buyer_name"]) == ("Antoine Rochonnet", "Rochière et Fils SA")
+
+
+def test_sender_line_with_a_comma_dutch_to_and_a_french_credit_note(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    sender = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 45, "Mahlmann Druckerei e.K. · Kettmeierallee 101, 27566 Kettmeierhausen"),
+        *_rows(20, 52, ["Rosske Software GmbH", "Wartlerstraße 21", "54211 Wartleringen"]),
+        _at(120, 30, "Mahlmann Druckerei"),
+        _at(20, 80, "Rechnung Nr. RE-2022-81187"),
+        _at(120, 100, "Gesamtsumme"),
+        _at(175, 100, "9.200,84 EUR"),
+    )
+    assert (sender["seller_name"], sender["buyer_name"]) == (
+        "Mahlmann Druckerei e.K.",
+        "Rosske Software GmbH",
+    )
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Aan", "ICT Bergink B.V.", "Laan 12", "1234 AB Lutjebroek"]),
+        *_rows(120, 15, ["Van", "Lumora Services B.V.", "Kade 3", "3011 AA Rotterdam"]),
+        _at(15, 50, "Factuurnummer: F-2023-118"),
+        _at(120, 100, "Totaal"),
+        _at(175, 100, "€ 121,00"),
+    )
+    assert dutch["buyer_name"] == "ICT Bergink B.V."
+    avoir = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["EURL Rochin", "95 rue Berot", "69846 Saint-Berot"]),
+        _at(15, 40, "Avoir"),
+        _at(15, 46, "N° d'avoir: AV-2022-2860"),
+        _at(15, 52, "Avoir sur facture n° 2022-2800 du 18/08/2022"),
+        _at(120, 100, "Total TTC"),
+        _at(175, 100, "-1 462,16 €"),
+    )
+    assert (avoir["invoice_number"], avoir["grand_total"]) == ("AV-2022-2860", 1462.16)
