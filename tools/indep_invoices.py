@@ -35,7 +35,7 @@ gives the same invoice. The label's ``fields``:
 
 ``meta`` holds the language and the layout.
 
-Seeds 1-60 were looked at while improving the engine; seeds 1000-1059 are kept as a held-out set
+Seeds 1-120 were looked at while improving the engine; seeds 1000-1059 are kept as a held-out set
 that is only scored. Score a folder DIR (predictions go to PRED):
 
     python -m cli.extract DIR/*.pdf --template invoice --out PRED &&
