@@ -78,6 +78,14 @@ COUNTRY_END = re.compile(
 LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 # 'OWNED BY: CHEF LEE SDN BHD', 'Operated by: ...': a label naming the owner, no part of the name
 OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNORECASE)
+# the shop's owner or operator ('Operated by Juniper Retail Inc', 'OWNED BY :', 'A division of
+# ...', 'Family Owned'): receipts label the trading name printed above, never the owner
+OWNER_LINE = re.compile(
+    r"^\W*(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
+    r"(?:\s*(?:&|and)\s*operated)?(?:\s+by\b|\W*$)"
+    r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
+    re.IGNORECASE,
+)
 
 
 # legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', '5/B'

@@ -22,6 +22,7 @@ from extraction.finders.parties import (
     ADDRESS_WORD,
     LEGAL_FORM,
     NOT_A_NAME,
+    OWNER_LINE,
     STRONG_FORM,
     clean_name,
     is_name_like,
@@ -73,14 +74,6 @@ TOWN_LINE = re.compile(
 ESTABLISHED = re.compile(
     r"^\W*(?:[^\W\d_][^\d]{0,40}?\s)?(?:est\.?|established|since|founded)\s*(?:in\s+)?"
     r"(?:19|20)\d\d\W*$",
-    re.I,
-)
-# the shop's owner or operator ('Operated by Juniper Retail Inc', 'OWNED BY :', 'A division of
-# ...', 'Family Owned'): receipts label the trading name printed above, never the owner
-OWNER_LINE = re.compile(
-    r"^\W*(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
-    r"(?:\s*(?:&|and)\s*operated)?(?:\s+by\b|\W*$)"
-    r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
     re.I,
 )
 # 'WELCOME TO L&K PROVISIONS': the name follows the greeting
