@@ -209,18 +209,34 @@ def _flatten(root: dict) -> tuple[list[int], list[float], list[int], list[int], 
 MISSES: list[tuple[str, str, str, str, str]] = []
 
 
-def pick_ok(model: Trees, doc: dict, name: str) -> bool:
-    field = doc["fields"][name]
-    rows = field["rows"]
+def best_index(model: Trees, doc: dict, name: str) -> int | None:
+    rows = doc["fields"][name]["rows"]
     if not rows:
+        return None
+    return max(range(len(rows)), key=lambda i: model.score(rows[i][0]))
+
+
+def pick_ok(models: dict[str, Trees], doc: dict, name: str) -> bool:
+    """Whether the engine's answer is right: the ranker's pick, with the address settled by the
+    same rules as at inference (``settled_address``)."""
+    field = doc["fields"][name]
+    best = best_index(models[name], doc, name)
+    if best is None:
         MISSES.append((name, doc["file"], field["gold"], "(no candidate)", field["rule_value"]))
         return False
-    best = max(range(len(rows)), key=lambda i: model.score(rows[i][0]))
-    if not rows[best][1]:
+    if name == "address":
+        from extraction.ranker.address import settled_address
+
+        company = ""
+        if "company" in models and "company" in doc["fields"]:
+            pick = best_index(models["company"], doc, "company")
+            company = doc["fields"]["company"]["values"][pick] if pick is not None else ""
+        best = settled_address(best, field["values"], company)
+    if not field["rows"][best][1]:
         MISSES.append(
             (name, doc["file"], field["gold"], field["values"][best], field["rule_value"])
         )
-    return rows[best][1]
+    return field["rows"][best][1]
 
 
 def kfold(
@@ -233,44 +249,50 @@ def kfold(
         {d["vendor"] for d in docs}, key=lambda v: hashlib.sha256(v.encode()).hexdigest()
     )
     fold_of = {v: i % folds for i, v in enumerate(vendors)}
-    result: dict[str, dict[str, float]] = {}
-    for name in FIELDS:
-        features = feature_names(docs + extra, name)
-        hits = rules = ceiling = n = 0
-        per_fold = []
-        for k in range(folds):
-            train = [d for d in docs if fold_of[d["vendor"]] != k and name in d["fields"]] + [
-                d for d in extra if name in d["fields"]
-            ]
+    features = {name: feature_names(docs + extra, name) for name in FIELDS}
+    tally = {name: {"hits": 0, "rules": 0, "ceiling": 0, "n": 0, "folds": []} for name in FIELDS}
+    for k in range(folds):
+        models = {
+            name: fit(
+                [d for d in docs if fold_of[d["vendor"]] != k and name in d["fields"]]
+                + [d for d in extra if name in d["fields"]],
+                name,
+                features[name],
+            )
+            for name in FIELDS
+        }
+        for name in FIELDS:
             test = [
                 d for d in docs if fold_of[d["vendor"]] == k and not d["gt"] and name in d["fields"]
             ]
-            model = fit(train, name, features)
-            ok = [pick_ok(model, d, name) for d in test]
-            per_fold.append(sum(ok) / max(1, len(ok)))
-            hits += sum(ok)
-            rules += sum(d["fields"][name]["rules_ok"] for d in test)
-            ceiling += sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test)
-            n += len(test)
-        result[name] = {
-            "ranker": hits / n,
-            "rules": rules / n,
-            "ceiling": ceiling / n,
-            "documents": n,
-            "folds": [round(a, 3) for a in per_fold],
+            ok = [pick_ok(models, d, name) for d in test]
+            t = tally[name]
+            t["folds"].append(round(sum(ok) / max(1, len(ok)), 3))
+            t["hits"] += sum(ok)
+            t["rules"] += sum(d["fields"][name]["rules_ok"] for d in test)
+            t["ceiling"] += sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test)
+            t["n"] += len(test)
+    return {
+        name: {
+            "ranker": t["hits"] / t["n"],
+            "rules": t["rules"] / t["n"],
+            "ceiling": t["ceiling"] / t["n"],
+            "documents": t["n"],
+            "folds": t["folds"],
         }
-    return result
+        for name, t in tally.items()
+    }
 
 
 def held_out_figures(models: dict[str, Trees], held: list[dict]) -> dict[str, dict[str, float]]:
     """Per field: the fitted ranker scored on the ``held`` documents."""
     result: dict[str, dict[str, float]] = {}
-    for name, model in models.items():
+    for name in models:
         test = [d for d in held if name in d["fields"]]
         if not test:
             continue
         result[name] = {
-            "ranker": sum(pick_ok(model, d, name) for d in test) / len(test),
+            "ranker": sum(pick_ok(models, d, name) for d in test) / len(test),
             "rules": sum(d["fields"][name]["rules_ok"] for d in test) / len(test),
             "ceiling": sum(any(r[1] for r in d["fields"][name]["rows"]) for d in test) / len(test),
             "documents": len(test),

@@ -52,7 +52,7 @@ ADDRESS_WORD = re.compile(
     re.IGNORECASE,
 )
 REG_NO_ONLY = re.compile(
-    r"^\s*(\(.*\)|\[.*\]|[\w.\s]*\b(reg|roc|br|company|co|gst|sst)\b.*|\d{4,}-?[a-z]?)\s*[.,]?$",
+    r"^\s*(\(.*\)|\[.*\]|<.*>|[\w.\s]*\b(reg|roc|br|company|co|gst|sst)\b.*|\d{4,}-?[a-z]?)\s*[.,]?$",
     re.IGNORECASE,
 )
 PHONE_ONLY = re.compile(r"^[\s(+]*\d[\d\s()\-/+.]{6,}$")

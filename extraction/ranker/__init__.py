@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from extraction.finders import parties
 from extraction.finders.concepts import field_spec
 from extraction.finders.locate import Candidate
-from extraction.ranker.address import address_candidates, extend_to_town
+from extraction.ranker.address import address_candidates, settled_address
 from extraction.ranker.candidates import (
     Ranked,
     add_relative,
@@ -76,19 +76,20 @@ def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
     return {name: add_relative(name, cands) for name, cands in found.items()}
 
 
-def after_name(address: Ranked, cands: dict[str, list[Ranked]], model: RankerModel) -> Ranked:
-    """The address without the shop's name printed above it ('E&R HOME CENTER 9149 Taickfourt
-    Avenue, ...': a name with a street word): the rest, when it is a candidate of its own and
-    the name is the company's best candidate."""
+def _address(best: Ranked, cands: dict[str, list[Ranked]], model: RankerModel) -> Ranked:
+    """The ranker's address pick settled by ``settled_address`` (its town line, its house
+    number, no shop name)."""
+    found = cands.get("address", [])
     names = cands.get("company", [])
-    if not names or "company" not in model.fields:
-        return address
-    name = str(max(names, key=lambda c: model.fields["company"].score(c.features)).value)
-    text = str(address.value)
-    if not text.startswith(name + " "):
-        return address
-    rest = text[len(name) + 1 :]
-    return next((c for c in cands.get("address", []) if str(c.value) == rest), address)
+    company = (
+        str(max(names, key=lambda c: model.fields["company"].score(c.features)).value)
+        if names and "company" in model.fields
+        else ""
+    )
+    index = next((i for i, c in enumerate(found) if c is best), None)
+    if index is None:
+        return best
+    return found[settled_address(index, [str(c.value) for c in found], company)]
 
 
 def ranked_fields(
@@ -112,7 +113,7 @@ def ranked_fields(
         if learned is not None and learned.remembered(name, finder.doc, cands.get(name, [])):
             pass  # what the organisation confirmed for this layout stays as it is
         elif name == "address":
-            best = after_name(extend_to_town(best, cands.get(name, [])), cands, model)
+            best = _address(best, cands, model)
         elif name == "total" and isinstance(best.value, Decimal):
             from extraction.finders.totals import cash_minus_change
 

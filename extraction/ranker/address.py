@@ -591,8 +591,12 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     }
     out: list[Ranked] = []
     for start in range(len(lines)):
-        if info[start]["phone_line"] or STORE_NO_ONLY.fullmatch(info[start]["text"]):
-            continue  # an address never starts with a phone number or a store number ('#1420')
+        if (
+            info[start]["phone_line"]
+            or info[start]["reg"]
+            or STORE_NO_ONLY.fullmatch(info[start]["text"])
+        ):
+            continue  # an address never starts with a phone, register or store number ('#1420')
         plain_start = False
         if not info[start]["addr"] and not info[start]["post"]:
             # a first line with no address word ('OASIS VILLAGE') above one that has one
@@ -809,7 +813,7 @@ TOWN_ONLY = re.compile(
     r"|^(?:[A-Za-z][A-Za-z .'-]*,?\s)?[A-Z]{1,2}[\dO][A-Z\dO]?\s?[\dO][A-Z]{2}\W*$"
     r"|^singapore\s+\d{6}\W*$"
     r"|^(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s?[0-9AC-FHKNPRTV-Y]{4}\W*$"  # an Irish Eircode
-    r"|^\d{4,5}(?:\s?[A-Z]{2})?\s+[A-Za-z][A-Za-z .'-]+$",
+    r"|^\d{4,5}(?:\s?[A-Z]{2})?\s+[A-Za-z][A-Za-z .,'-]+$",
     re.I,
 )
 # what says an address already holds its town: a postcode of five digits, or a town line's end
@@ -820,15 +824,61 @@ TOWN_HELD = re.compile(
 )
 
 
-def extend_to_town(chosen: Ranked, cands: list[Ranked]) -> Ranked:
-    """The chosen address with the town line printed right under it, when it stops one line
-    short of it ('1450 Maple St' over 'Springfield, IL 62704'): an address ends with its town.
-    The ranker was fitted on receipts whose addresses end with a postcode and a state name."""
-    value = str(chosen.value)
+def town_extension(value: str, values: list[str]) -> int | None:
+    """The candidate that is ``value`` with the town line printed right under it, when ``value``
+    stops one line short of it ('1450 Maple St' over 'Springfield, IL 62704'): an address ends
+    with its town. The ranker was fitted on receipts whose addresses end with a postcode and a
+    state name."""
     if TOWN_HELD.search(value):
-        return chosen
-    for cand in cands:
-        text = str(cand.value)
-        if text.startswith(value + " ") and TOWN_ONLY.match(text[len(value) + 1 :]):
-            return cand
-    return chosen
+        return None
+    return next(
+        (
+            i
+            for i, text in enumerate(values)
+            if text.startswith(value + " ") and TOWN_ONLY.match(text[len(value) + 1 :])
+        ),
+        None,
+    )
+
+
+# a house number printed alone on the line above the street ('No.1,', 'NO: 12', '12,')
+HOUSE_NUMBER = re.compile(
+    r"(?:no\s?[.:]?\s?\d{1,4}[a-z]?(?:-\d{1,3})?,?|\d{1,4}[a-z]?(?:-\d{1,3})?,)", re.I
+)
+
+
+def house_number_above(value: str, values: list[str]) -> int | None:
+    """The candidate that is ``value`` with the house number printed alone on the line above it:
+    an address starts with its number."""
+    return next(
+        (
+            i
+            for i, text in enumerate(values)
+            if text.endswith(" " + value) and HOUSE_NUMBER.fullmatch(text[: -len(value) - 1])
+        ),
+        None,
+    )
+
+
+def without_name(value: str, values: list[str], name: str) -> int | None:
+    """The candidate that is ``value`` without the shop's name printed above it ('E&R HOME CENTER
+    9149 Taickfourt Avenue, ...': a name with a street word)."""
+    if not name or not value.startswith(name + " "):
+        return None
+    rest = value[len(name) + 1 :]
+    return next((i for i, text in enumerate(values) if text == rest), None)
+
+
+def settled_address(best: int, values: list[str], company: str) -> int:
+    """The address reported for the ranker's pick ``best`` (indexes into the candidates' values):
+    completed with its town line and its house number, without the shop's name (``company``,
+    the company model's pick). Shared by the engine and the k-fold figures of ``make train``."""
+    for step in (
+        lambda v: town_extension(v, values),
+        lambda v: house_number_above(v, values),
+        lambda v: without_name(v, values, company),
+    ):
+        found = step(values[best])
+        if found is not None:
+            best = found
+    return best

@@ -10,9 +10,8 @@ from extraction.finders.fields import Finder, day_first_document
 from extraction.finders.parties import clean_name
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
-from extraction.ranker import after_name, document_candidates
-from extraction.ranker.address import address_value, extend_to_town, fix_address_words, tail_cut
-from extraction.ranker.candidates import Ranked
+from extraction.ranker import document_candidates
+from extraction.ranker.address import address_value, fix_address_words, settled_address, tail_cut
 from extraction.ranker.model import load_model
 from tests.extraction.receipt_images import ocr_page
 
@@ -193,19 +192,31 @@ def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> No
 
 
 def test_an_address_runs_to_its_town_line() -> None:
-    def ranked(value: str) -> Ranked:
-        return Ranked(value, 1, [0.0, 0.0, 1.0, 1.0])
-
     street = "2339 Prenyeamyiem Hwy"
-    towns = ("SOATMONT VIC 3494", "Grengreeston, NS CIB 0L6", "15096 STULLHURST", "LO OWU")
+    towns = (
+        "SOATMONT VIC 3494",
+        "Grengreeston, NS CIB 0L6",
+        "15096 STULLHURST",
+        "LO OWU",
+        "81750 Bruhmoor Jaya, Kelstan.",
+    )
     for town in (*towns, "R57 V6V3"):
-        cands = [ranked(street), ranked(f"{street} {town}"), ranked(f"{street} {town} Ph 0421")]
-        assert extend_to_town(cands[0], cands).value == f"{street} {town}"
+        values = [street, f"{street} {town}", f"{street} {town} Ph 0421"]
+        assert settled_address(0, values, "") == 1
     # an address that holds its postcode, or a next line that is no town line, stays as chosen
-    held = [ranked("12 Jalan Besar 81100 Johor"), ranked("12 Jalan Besar 81100 Johor Tel 07")]
-    assert extend_to_town(held[0], held) is held[0]
-    other = [ranked(street), ranked(f"{street} Ph 0421 249 837")]
-    assert extend_to_town(other[0], other) is other[0]
+    held = ["12 Jalan Besar 81100 Johor", "12 Jalan Besar 81100 Johor Tel 07"]
+    assert settled_address(0, held, "") == 0
+    other = [street, f"{street} Ph 0421 249 837"]
+    assert settled_address(0, other, "") == 0
+
+
+def test_an_address_starts_with_its_house_number_printed_alone_above_it() -> None:
+    rest = "Jln Vemari 1/6, Bandar Vemari, 47100 Kelang, Selangor"
+    for number in ("No.1,", "NO: 12", "No 7A", "12,", "41-1,"):
+        values = [rest, f"{number} {rest}", f"SHOP {number} {rest}"]
+        assert settled_address(0, values, "") == 1
+    # a number without 'No' or a comma is no house number (a store or a table number)
+    assert settled_address(0, [rest, f"1420 {rest}"], "") == 0
 
 
 def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -> None:
@@ -231,12 +242,13 @@ def test_the_shop_name_is_no_part_of_its_address() -> None:
     cands = document_candidates(Finder(ocr_page(lines), specs))
     model = load_model()
     assert model is not None
+    company = max(cands["company"], key=lambda c: model.fields["company"].score(c.features))
+    assert company.value == "E&R HOME CENTER"
     street = "9149 Taickfourt Avenue, Koatlumchester NE 71896"
-    with_name = Ranked(f"E&R HOME CENTER {street}", 1, [0.0, 0.0, 1.0, 1.0])
-    rest = Ranked(street, 1, [0.0, 0.0, 1.0, 1.0])
-    cands["address"] = [with_name, rest]
-    assert after_name(with_name, cands, model) is rest
-    assert after_name(rest, cands, model) is rest
+    values = [f"E&R HOME CENTER {street}", street]
+    assert settled_address(0, values, str(company.value)) == 1
+    assert settled_address(1, values, str(company.value)) == 1
+    assert settled_address(0, values, "CORNER MARKET") == 0
 
 
 def test_a_phone_line_after_a_singapore_postcode_ends_the_address() -> None:
@@ -476,3 +488,18 @@ def test_opening_hours_zip_plus_four_and_an_eircode_without_digits() -> None:
     assert "7406 N LAUREL ROAD STE 167 ELDERBROOK, OR 97989-6209" in _candidates(zip4, "address")
     assert address_value(["Kilfern, Co. Donegal X58 EIEX"], "ocr").endswith("X58 E1EX")
     assert address_value(["Exit A12 ROAD"], "ocr") == "Exit A12 ROAD"  # a word, not a code
+
+
+def test_no_address_starts_with_a_registration_number() -> None:
+    lines = [
+        "CORAL FISH",
+        "<484297-M>",
+        "22 LRG PERNIAGAAN 4",
+        "TAMBUN INDS.PARK B.CAVES",
+        "TEL : 03-61855688",
+        "Company Reg No. :289892V",
+        "SUBTOTAL 28.70",
+    ]
+    cands = _candidates(lines, "address")
+    assert "22 LRG PERNIAGAAN 4 TAMBUN INDS.PARK B.CAVES" in cands
+    assert not any(c.startswith(("<484297-M>", "Company Reg")) for c in cands)
