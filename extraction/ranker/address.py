@@ -593,7 +593,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     for start in range(len(lines)):
         if (
             info[start]["phone_line"]
-            or info[start]["reg"]
+            or REG_NO_ONLY.match(info[start]["first"])
             or STORE_NO_ONLY.fullmatch(info[start]["text"])
         ):
             continue  # an address never starts with a phone, register or store number ('#1420')
@@ -860,6 +860,19 @@ def house_number_above(value: str, values: list[str]) -> int | None:
     )
 
 
+def street_above(value: str, values: list[str], name: str) -> int | None:
+    """The shortest candidate that is a town line ``value`` ('15000 KHEMISSET') with the lines
+    above it, when those are not the shop's name: a town line alone is no address."""
+    if not TOWN_ONLY.match(value):
+        return None
+    longer = [
+        (len(text), i)
+        for i, text in enumerate(values)
+        if text.endswith(" " + value) and not (name and text.startswith(name))
+    ]
+    return min(longer)[1] if longer else None
+
+
 def without_name(value: str, values: list[str], name: str) -> int | None:
     """The candidate that is ``value`` without the shop's name printed above it ('E&R HOME CENTER
     9149 Taickfourt Avenue, ...': a name with a street word)."""
@@ -871,11 +884,13 @@ def without_name(value: str, values: list[str], name: str) -> int | None:
 
 def settled_address(best: int, values: list[str], company: str) -> int:
     """The address reported for the ranker's pick ``best`` (indexes into the candidates' values):
-    completed with its town line and its house number, without the shop's name (``company``,
-    the company model's pick). Shared by the engine and the k-fold figures of ``make train``."""
+    completed with its town line, its house number or the street above a lone town line, without
+    the shop's name (``company``, the company model's pick). Shared by the engine and the k-fold
+    figures of ``make train``."""
     for step in (
         lambda v: town_extension(v, values),
         lambda v: house_number_above(v, values),
+        lambda v: street_above(v, values, company),
         lambda v: without_name(v, values, company),
     ):
         found = step(values[best])

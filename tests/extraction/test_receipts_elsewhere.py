@@ -219,6 +219,14 @@ def test_an_address_starts_with_its_house_number_printed_alone_above_it() -> Non
     assert settled_address(0, [rest, f"1420 {rest}"], "") == 0
 
 
+def test_a_town_line_alone_takes_the_street_above_it_but_not_the_shop_name() -> None:
+    town = "15000 KARIMET"
+    values = [town, f"AUTOROUTE SALE FES {town}", f"RELAIS OULDA AUTOROUTE SALE FES {town}"]
+    assert settled_address(0, values, "RELAIS OULDA") == 1
+    assert settled_address(0, [town, f"RELAIS OULDA {town}"], "RELAIS OULDA") == 0
+    assert settled_address(1, values, "RELAIS OULDA") == 1
+
+
 def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -> None:
     lines = [
         "CORNER MARKET",
