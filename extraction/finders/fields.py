@@ -337,6 +337,9 @@ class Finder:
                 got = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
                 if got:
                     other_names.add(fold(str(got.value)))
+            window = parties.address_block_name(self.doc, set(), self.is_label)
+            if window and window.how == "window" and self.text_layer:
+                other_names.add(fold(str(window.value)))  # the letter's recipient
             legal = parties.legal_form_name(self.doc, exclude=other_names)
             if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)

@@ -222,9 +222,12 @@ def legal_form_name(
             continue
         for seg in line.segments:
             m = LEGAL_FORM.search(seg.text)
-            if not m:
-                continue
+            if not m or POSTCODE_PART.fullmatch(seg.text.strip()):
+                continue  # no legal form, or a postcode ('LS9 1AB': no Swedish 'AB')
             name = clean_name(seg.text)
+            labelled = NAME_LABEL.match(name) if page.source != "ocr" else None  # 'THE: TOAST'
+            if labelled and LEGAL_FORM.search(name[labelled.end() :]):
+                name = name[labelled.end() :]  # 'Account name: Bradwell & Sons Limited'
             if name and LEGAL_FORM.search(name) and letter_count(LEGAL_FORM.sub("", name)) < 2:
                 name = _join_name_lines(
                     lines, line, seg, name, slogans
@@ -251,6 +254,8 @@ def legal_form_name(
     return weak
 
 
+# a label before a name on its line ('Account name:', 'Kontoinhaber:')
+NAME_LABEL = re.compile(r"^[^:\d]{2,25}:\s*(?=\S)")
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
     re.IGNORECASE,
@@ -556,7 +561,9 @@ OTHER_PARTY = re.compile(
 def address_block_name(
     doc: Document, exclude: set[str], is_label: Callable[[Segment], bool] | None = None
 ) -> Candidate | None:
-    """The recipient block of a letter: name line above a street and a postcode/city line."""
+    """The recipient block of a letter: name line above a street and a postcode/city line
+    (``how`` is 'window' when a sender line is printed right above it, as in a window
+    envelope's address field)."""
     if not doc.pages or not doc.pages[0].lines:
         return None
     page = doc.pages[0]
@@ -566,12 +573,14 @@ def address_block_name(
         if line.box[1] > limit:
             break
         for seg in line.segments:
-            if not CITY_LINE.search(seg.text) or re.search(r"[●•·|]| - ", seg.text):
+            town = CITY_LINE.search(seg.text) or POSTCODE_PART.fullmatch(seg.text.strip())
+            if not town or re.search(r"[●•·|]| - ", seg.text):
                 continue
             h = max(1e-6, seg.box[3] - seg.box[1])
             block: list[Segment] = []
             last_top = seg.box[1]
             step: float | None = None
+            how = "address-block"
             for prev in reversed(lines[max(0, i - 6) : i]):
                 col = [s for s in prev.segments if abs(s.box[0] - seg.box[0]) < 2.5 * h]
                 if not col:
@@ -583,8 +592,11 @@ def address_block_name(
                 if is_label and is_label(col[0]) and OTHER_PARTY.search(col[0].text):
                     block = []  # a delivery address or a fiscal representative: not the buyer
                     break
-                if re.search(r"[●•·|]| - ", col[0].text) or (is_label and is_label(col[0])):
-                    break  # the sender line printed above the window, or a heading
+                if re.search(r"[●•·|]| - ", col[0].text):
+                    how = "window"  # the sender line printed above the window: a letter's
+                    break  # recipient
+                if is_label and is_label(col[0]):
+                    break  # a heading
                 block.insert(0, col[0])
                 last_top = col[0].box[1]
             texts = [fold(clean_name(s.text)) for s in block]
@@ -601,7 +613,7 @@ def address_block_name(
                 later = block[block.index(first) + 1 :]
                 if PERSON_TITLE.match(text.strip()) and later and party_name_like(later[0].text):
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
-                return Candidate(clean_name(text), 0.5, line.page, first.box, text, "address-block")
+                return Candidate(clean_name(text), 0.5, line.page, first.box, text, how)
     return None
 
 
@@ -617,6 +629,11 @@ CITY_LINE = re.compile(
     + r"|(?:^|\s)\d{4}\s?[A-Z]{2}\s+[A-Za-z]{3,}"
     + r"|[A-Za-z],?\s+[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
     + r"|[A-Za-z]\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
+)
+# a postcode printed as a part of its own (a sender line's last part, a recipient's last line):
+# British, Irish (Eircode), Dutch
+POSTCODE_PART = re.compile(
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[\dW]\s?(?=[A-Z]*\d)[\dA-Z]{4}|\d{4}\s?[A-Z]{2}"
 )
 
 
@@ -767,6 +784,7 @@ def wrapped_name_above(
         or not (-0.3 * h <= gap < 0.6 * h and 0.85 < ratio < 1.15)
         or not is_name_like(text)
         or re.search(r"\d|[:@]", text)
+        or ":" in cand.text  # a label's value, not a name's second line
         or LEGAL_FORM.search(text)
         or fold(text) in fold(str(cand.value))
         or (is_label is not None and is_label(seg))
@@ -834,7 +852,12 @@ def sender_line_name(doc: Document) -> Candidate | None:
             parts = [p.strip() for p in SENDER_SEPARATOR.split(seg.text) if p.strip()]
             # 'NAME · Street 5 · 12345 Town', also 'NAME · Street 5, 12345 Town'
             two = len(parts) == 2 and "," in parts[1] and bool(HOUSE_NUMBER.search(parts[1]))
-            if (len(parts) < 3 and not two) or not any(CITY_LINE.search(p) for p in parts[1:]):
+            # the town: 'Hauptstr. 5 · 80331 München', '12 High St · Leeds · LS1 4AP'
+            town = any(CITY_LINE.search(p) for p in parts[1:]) or (
+                POSTCODE_PART.fullmatch(parts[-1].split(",")[-1].strip()) is not None
+                and any(HOUSE_NUMBER.search(p) for p in parts[1:])
+            )
+            if (len(parts) < 3 and not two) or not town:
                 continue
             name = clean_name(parts[0])
             if party_name_like(name) and not STREET.search(name) and not CITY_LINE.search(name):

@@ -680,3 +680,58 @@ def test_sender_line_with_a_comma_dutch_to_and_a_french_credit_note(
         _at(175, 100, "-1 462,16 €"),
     )
     assert (avoir["invoice_number"], avoir["grand_total"]) == ("AV-2022-2860", 1462.16)
+
+
+def test_british_and_irish_letters_with_a_sender_line_over_the_window(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    # the sender line's postcode is a part of its own; the recipient's last line is a postcode
+    # alone; both names have a legal form, and the recipient's is printed first
+    uk = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 30, "Bromwick Halden LLP · 156 Fenton Street · Fentonchester · PR17 9FU"),
+        *_rows(20, 37, ["Nexholt Ltd", "50 Fenridge Street", "Fenridgebury", "EX8 4ZL"]),
+        _at(120, 15, "Bromwick Halden"),
+        _at(20, 70, "Invoice no: SI-001264"),
+        _at(120, 100, "Total due"),
+        _at(175, 100, "£ 1,093.55"),
+    )
+    assert (uk["seller_name"], uk["buyer_name"]) == ("Bromwick Halden LLP", "Nexholt Ltd")
+    irish = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 30, "Tarrow Limited · 100 Bromford Street, Bromfordwick, T12 S71A"),
+        *_rows(20, 37, ["Pelham DAC", "62 Stanley Road", "Stanleyford", "D04 C83K"]),
+        _at(20, 70, "Invoice Number INV-2020-29707"),
+        _at(120, 100, "Total Due"),
+        _at(175, 100, "EUR 427.41"),
+    )
+    assert (irish["seller_name"], irish["buyer_name"]) == ("Tarrow Limited", "Pelham DAC")
+    # the account holder under 'Bank details' names the seller, without its label
+    head = [
+        *_rows(20, 15, ["Bradfield & Sons", "12 Wynn Road", "Wynnford", "LS7 2QP"]),
+        _at(20, 80, "Invoice no: INV-3310"),
+        _at(120, 100, "Amount Due"),
+        _at(175, 100, "£16,067.90"),
+    ]
+    bank = ["Bank details", "Account name: Bradfield & Sons Limited", "Sort code: 57-34-38"]
+    payee = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        *_rows(20, 45, ["Invoice to", "James Bromley", "4 Mill Lane", "Millbury", "LS9 1QP"]),
+        *_rows(20, 110, bank, step=4.4),
+    )
+    assert (payee["seller_name"], payee["buyer_name"]) == (
+        "Bradfield & Sons Limited",
+        "James Bromley",
+    )
+    # a British postcode ending in 'AB' is no Swedish company
+    postcode = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        *_rows(20, 45, ["Invoice to", "James Bromley", "4 Mill Lane", "Millbury", "LS9 1AB"]),
+    )
+    assert postcode["seller_name"] == "Bradfield & Sons"
