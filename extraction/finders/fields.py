@@ -543,7 +543,7 @@ TITLE_INSIDE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference|sur)\s*$"
+    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|(?:^|\s)re:)\s*$"
 )
 REFERENCE_AFTER = re.compile(
     r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|"
@@ -552,7 +552,7 @@ REFERENCE_AFTER = re.compile(
 )
 REFERENCE_IN = re.compile(
     r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
-    r"(?:original|previous|preceding|corrected) invoice)"
+    r"(?:original|previous|preceding|corrected) invoice|(?:^|\s)re:\s*$)"
 )
 # a label followed by a word that makes it name another invoice (on folded text)
 REFERENCE_NAMED = re.compile(

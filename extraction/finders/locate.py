@@ -200,6 +200,9 @@ SEP = re.compile(
 )  # separators, not a minus sign
 
 
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _overlap(a: list[float], b: list[float]) -> float:
     """Horizontal overlap of two boxes as a fraction of the narrower one."""
     inter = min(a[2], b[2]) - max(a[0], b[0])
@@ -355,6 +358,15 @@ def values_near(
                     break
                 btext = btext[:end]
             got = parse(btext)
+            if (
+                got
+                and "%" in btext[: got[1]]
+                and _overlap(lbox, _seg_box_from(bseg, got[1])) <= 0.3
+            ):
+                continue  # a rate and an amount in one cell ('0 % EUR 530,10'): the amount is
+                # the next column's
+            if got and len(WORD.findall(btext)) >= 4:
+                continue  # running text ('Zahlbar innerhalb von 30 Tagen'), not a value's cell
             if got:
                 cand = Candidate(got[0], 0.8 - 0.08 * dist, line.page, bseg.box, btext, "below")
                 if rightmost:

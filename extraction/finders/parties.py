@@ -254,8 +254,12 @@ def legal_form_name(
     return weak
 
 
-# a label before a name on its line ('Account name:', 'Kontoinhaber:')
-NAME_LABEL = re.compile(r"^[^:\d]{2,25}:\s*(?=\S)")
+# the account holder's label before the seller's name ('Account name:', 'Kontoinhaber:')
+NAME_LABEL = re.compile(
+    r"^(?:account\s(?:name|holder)|beneficiary|payee|kontoinhaber(?:in)?|empfänger|titulaire"
+    r"(?:\sdu\scompte)?|intestatario|titular|rekeninghouder|begunstigde|ten\sname\svan)\s*:\s*",
+    re.IGNORECASE,
+)
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
     re.IGNORECASE,

@@ -735,3 +735,62 @@ def test_british_and_irish_letters_with_a_sender_line_over_the_window(
         *_rows(20, 45, ["Invoice to", "James Bromley", "4 Mill Lane", "Millbury", "LS9 1AB"]),
     )
     assert postcode["seller_name"] == "Bradfield & Sons"
+
+
+def test_tax_labels_of_summaries_and_a_credit_notes_reference(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    swiss = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Tannberg Druck GmbH", "Kettweg 16", "9761 Kettfeld"]),
+        _at(15, 40, "Rechnungs-Nr.: 2016-1184"),
+        *_rows(
+            110,
+            80,
+            ["Nettobetrag", "MwSt. 8%", "MwSt. 2.5%", "Total MWST", "Rechnungstotal"],
+        ),
+        *_rows(
+            170,
+            80,
+            ["1'055.51 CHF", "16.95 CHF", "21.09 CHF", "38.04 CHF", "1'093.55 CHF"],
+        ),
+    )
+    assert (swiss["tax_total"], swiss["grand_total"]) == (38.04, 1093.55)
+    credit = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Halbury Consulting Ltd", "38 Halton Street", "Haltonchester"]),
+        _at(15, 40, "Credit Note"),
+        _at(15, 46, "Credit Note No. CN-00014"),
+        _at(15, 52, "Date of issue 11/11/2020"),
+        _at(15, 58, "Re: invoice no. 00001 of 09/10/2020"),
+        _at(110, 100, "Credit total"),
+        _at(170, 100, "-€16,293.21"),
+    )
+    assert (credit["invoice_number"], credit["issue_date"]) == ("CN-00014", "2020-11-11")
+
+
+def test_a_small_business_invoice_without_vat(tmp_path: Path, invoice: TemplateSpec) -> None:
+    # the rate and the amount share one cell under 'MwSt.'; 'keine Umsatzsteuer' in a sentence
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Jonas Gutbrod", "Lindenstraße 79", "55717 Lindenheim"]),
+        _at(15, 40, "Rechnungsnummer: R1801120"),
+        _at(15, 60, "Beschreibung"),
+        _at(120, 60, "Preis/Einh. MwSt."),
+        _at(170, 60, "Gesamt"),
+        _at(15, 66, "Montagearbeiten vor Ort"),
+        _at(116, 66, "EUR 88,35"),
+        _at(140, 66, "0 % EUR 530,10"),
+        _at(15, 72, "Anfahrtspauschale"),
+        _at(116, 72, "EUR 36,31"),
+        _at(140, 72, "0 % EUR 36,31"),
+        *_rows(110, 85, ["Zwischensumme", "Gesamtsumme"]),
+        *_rows(170, 85, ["EUR 566,41", "EUR 566,41"]),
+        _at(15, 100, "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet."),
+        _at(15, 105, "Zahlbar innerhalb von 30 Tagen ohne Abzug."),
+    )
+    assert (v["net_total"], v["grand_total"]) == (566.41, 566.41)
+    assert v.get("tax_total") in (None, 0)
