@@ -128,7 +128,11 @@ class Finder:
         text = fold(cand.hit.segment.text)
         before, after = text[: cand.hit.start], text[cand.hit.end :]
         # 'Factura rectificada: 2021/04538 (28/04/2021)': the label names the corrected invoice
-        return bool(REFERENCE_IN.search(before) or REFERENCE_NAMED.match(after))
+        return bool(
+            REFERENCE_IN.search(before)
+            or REFERENCE_BEFORE.search(before)
+            or REFERENCE_NAMED.match(after)
+        )
 
     @staticmethod
     def about_other_document(cand: Candidate) -> bool:
@@ -340,6 +344,9 @@ class Finder:
             window = parties.address_block_name(self.doc, set(), self.is_label)
             if window and window.how == "window" and self.text_layer:
                 other_names.add(fold(str(window.value)))  # the letter's recipient
+            attention = parties.attention_name(self.doc) if self.text_layer else None
+            if attention:
+                other_names.add(fold(str(attention.value)))
             legal = parties.legal_form_name(self.doc, exclude=other_names)
             if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)
@@ -364,6 +371,9 @@ class Finder:
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
+            attention = parties.attention_name(self.doc) if self.text_layer else None
+            if attention and fold(str(attention.value)) not in exclude:
+                return attention
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
@@ -525,11 +535,16 @@ def day_first_document(doc: Document) -> bool:
 
 
 TITLE = re.compile(
-    r"^\W*(?:[a-z]*rechnung[a-z]*|[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
+    r"^\W*(?:[a-z]*rechnung(?!s?(?:betrag|total|summe|datum|periode|zeitraum))[a-z]*|"
+    r"[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
     r"facture|"
     r"avoir|factuur|fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
+
+
+# what follows a title word when the line holds an amount, not the invoice's number
+TOTAL_REST = re.compile(r"^(?:total|amount|sum|betrag|summe|montant|importe|importo)\b|[€$£]")
 
 
 # a title inside a line ('Buchungshilfe - KEINE Rechnung Nr. 471102 vom 05.03.2020'): only with
@@ -543,16 +558,18 @@ TITLE_INSIDE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|(?:^|\s)re:)\s*$"
+    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|storno der|"
+    r"gem\.|(?:^|\s)re:|\w.*\()\s*$"
 )
 REFERENCE_AFTER = re.compile(
-    r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|"
+    r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|gem\.|"
     r"laut|bezuglich)\s+(?:der\s+|the\s+|la\s+)?(?:[a-z]*rechnung|invoice|facture|factuur|"
     r"fattura|factura)"
 )
 REFERENCE_IN = re.compile(
     r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
-    r"(?:original|previous|preceding|corrected) invoice|(?:^|\s)re:\s*$)"
+    r"(?:original|previous|preceding|corrected) invoice|storno der rechnung|"
+    r"(?:^|\s)(?:re:|rif\.?|riferimento)\s*$)"
 )
 # a label followed by a word that makes it name another invoice (on folded text)
 REFERENCE_NAMED = re.compile(
@@ -598,6 +615,8 @@ def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
         if not m:
             continue
         rest = seg.text[m.start("rest") :]
+        if not m.group("nr") and TOTAL_REST.search(fold(rest)):
+            continue  # 'Invoice Total €7,778.91': an amount, no number
         got = parse_id(rest)
         if not got or (not m.group("nr") and not re.search(r"\d", got[0])):
             continue

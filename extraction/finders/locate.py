@@ -148,6 +148,11 @@ def _compile(
     return rx, canon
 
 
+# a bare number word glued to the word it numbers ('UID-Nr.', 'Kunden-Nr'): no label of its own
+BARE_NUMBER_WORDS = frozenset({"nr", "no", "n°", "number", "nummer"})
+GLUED_BEFORE = re.compile(r"[a-z]-$")
+
+
 def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
     """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats
     ``total``)."""
@@ -161,8 +166,10 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                 previous: LabelHit | None = None
                 for m in rx.finditer(text):
                     found = canon.get(m.lastgroup or "")
-                    if found is None:
-                        continue
+                    if found is None or (
+                        found[0] in BARE_NUMBER_WORDS and GLUED_BEFORE.search(text[: m.start()])
+                    ):
+                        continue  # 'UID-Nr.', 'Lief-Nr': another thing's number
                     if (
                         previous is not None
                         and COMPOUND_HEADS & previous.owners

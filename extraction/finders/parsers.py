@@ -60,8 +60,15 @@ def parse_iban(text: str):
     return found[0] if found else None
 
 
+# a number printed after its series' letters and one space ('INV 065642', 'RE 2024-118'): one id
+SPACED_ID = re.compile(r"\s*(?P<id>[A-Z]{2,4} \d[\d/-]{3,})\s*$")
+
+
 def parse_id(text: str):
     """An identifier: the first token with a digit among the first few, not a date."""
+    spaced = SPACED_ID.match(text)
+    if spaced and spaced.group("id").split()[0].lower() not in ID_STOP:
+        return spaced.group("id"), spaced.start("id"), spaced.end("id")
     dates = [(s, e) for _d, s, e in find_dates(text)]
     for k, m in enumerate(ID_TOKEN.finditer(text)):
         if k > 3:

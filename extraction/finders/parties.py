@@ -586,7 +586,11 @@ def address_block_name(
             step: float | None = None
             how = "address-block"
             for prev in reversed(lines[max(0, i - 6) : i]):
-                col = [s for s in prev.segments if abs(s.box[0] - seg.box[0]) < 2.5 * h]
+                col = [  # left-aligned, or right-aligned in a letterhead
+                    s
+                    for s in prev.segments
+                    if abs(s.box[0] - seg.box[0]) < 2.5 * h or abs(s.box[2] - seg.box[2]) < 0.5 * h
+                ]
                 if not col:
                     continue
                 gap = last_top - col[0].box[3]
@@ -606,9 +610,13 @@ def address_block_name(
             texts = [fold(clean_name(s.text)) for s in block]
             if not block or any(t in exclude for t in texts):
                 continue
-            names = [
-                s for s in block if party_name_like(s.text) and not STREET.search(s.text.strip())
-            ]
+            # the name is printed above the street ('Ashleybury' over 'EX18 1UJ' is a town)
+            street_at = next(
+                (k for k, s in enumerate(block) if STREET.search(s.text.strip())), len(block)
+            )
+            if not CITY_LINE.search(seg.text):
+                street_at = min(street_at, len(block) - 1)  # a postcode alone is under the town
+            names = [s for s in block[:street_at] if party_name_like(s.text)]
             # 'Firma' over the company, 'z. Hd.' lines: no names of their own
             names = [s for s in names if not COMPANY_SALUTATION.match(s.text.strip())]
             if names:
@@ -618,6 +626,33 @@ def address_block_name(
                 if PERSON_TITLE.match(text.strip()) and later and party_name_like(later[0].text):
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
                 return Candidate(clean_name(text), 0.5, line.page, first.box, text, how)
+    return None
+
+
+# a line addressed to a person of the recipient ('z. Hd. Frau Bremmeier', 'Attn: Mr Marwell')
+ATTENTION = re.compile(
+    r"^(?:z\.\s?hd\.?|zu händen|attn\.?:?|attention:|c/o|à l'attention|t\.a\.v\.?|"
+    r"all'attenzione|a la atención)\s*\S",
+    re.IGNORECASE,
+)
+
+
+def attention_name(doc: Document) -> Candidate | None:
+    """The recipient named right above an attention line ('Dornbach & Co. AG' over 'z. Hd. Frau
+    Ulrike Bremmeier'): the buyer, whatever else its block shows."""
+    if not doc.pages:
+        return None
+    lines = doc.pages[0].lines
+    for line in lines[1:40]:
+        for seg in line.segments:
+            if not ATTENTION.match(seg.text.strip()):
+                continue
+            above = lines[line.index - 1]
+            h = max(1e-6, seg.box[3] - seg.box[1])
+            col = [s for s in above.segments if abs(s.box[0] - seg.box[0]) < h]
+            if col and party_name_like(col[0].text) and not STREET.search(col[0].text):
+                name = clean_name(col[0].text)
+                return Candidate(name, 0.55, line.page, col[0].box, col[0].text, "attention")
     return None
 
 

@@ -794,3 +794,78 @@ def test_a_small_business_invoice_without_vat(tmp_path: Path, invoice: TemplateS
     )
     assert (v["net_total"], v["grand_total"]) == (566.41, 566.41)
     assert v.get("tax_total") in (None, 0)
+
+
+def test_numbers_of_other_documents_and_totals_are_no_invoice_number(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    head = [*_rows(15, 15, ["Culbury Trading Ltd", "109 Marwell Way", "Marwellham"])]
+    grid = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        *_rows(15, 40, ["Invoice no", "INV 065642"]),
+        *_rows(60, 40, ["Customer ID", "370791"]),
+        *_rows(110, 90, ["Net Total", "Invoice Total"]),
+        *_rows(170, 90, ["€6,324.32", "€7,778.91"]),
+        _at(15, 110, "Abschlag gem. Rechnung Nr. 20164454 vom 05.12.2016"),
+        _at(15, 115, "Acompte reçu (facture n° FA2502529 du 20/02/2025)"),
+        _at(15, 120, "Rif. fattura n. FT2019/564 del 17 agosto 2019"),
+        _at(15, 125, "UID-Nr.: ATU19160844"),
+    )
+    assert (grid["invoice_number"], grid["grand_total"]) == ("INV 065642", 7778.91)
+    # with no number printed, neither a total nor another document's number stands in
+    totals = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        *_rows(110, 90, ["Nettobetrag", "Rechnungstotal"]),
+        *_rows(170, 90, ["CHF 19'646.37", "CHF 21'218.08"]),
+        _at(15, 110, "abzüglich Abschlag gem. Rechnung Nr. 20164454 vom 05.12.2016"),
+        _at(15, 115, "Acompte reçu (facture n° FA2502529 du 20/02/2025)"),
+        _at(15, 120, "Rif. fattura n. FT2019/564 del 17 agosto 2019"),
+        _at(15, 125, "UID-Nr.: ATU19160844"),
+    )
+    assert totals.get("invoice_number") is None
+    assert totals["grand_total"] == 21218.08
+
+
+def test_a_right_aligned_letterhead_and_a_recipient_with_an_attention_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    right = '<div class="a" style="right:20mm; top:{}mm; text-align:right">{}</div>'
+    v = _extract(
+        tmp_path,
+        invoice,
+        *[
+            right.format(30 + 4.5 * k, t)
+            for k, t in enumerate(
+                ["Lindau Metallbau GmbH", "Feldweg 8", "1694 Feldburg", "Tel. +41 780 889 66"]
+            )
+        ],
+        *_rows(
+            20,
+            30,
+            ["Dornau & Co. AG", "z. Hd. Frau Ulrike Brem", "Ebersgasse 120", "2611 Ebersburg"],
+        ),
+        _at(20, 60, "Belegnummer: R1600168"),
+        _at(120, 100, "Rechnungsbetrag"),
+        _at(175, 100, "CHF 1'893.02"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Lindau Metallbau GmbH", "Dornau & Co. AG")
+    # a freelancer's right-aligned address ends with a town over its postcode: no buyer there
+    uk = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Hannah Wynbrook"),
+        *[
+            right.format(15 + 4.5 * k, t)
+            for k, t in enumerate(["58 Bradton Road", "Bradtonwick", "PR24 7SR"])
+        ],
+        *_rows(20, 45, ["Tarmeeon Ltd", "74 Halfield Way", "Halfieldchester", "LS13 3BR"]),
+        _at(20, 70, "Invoice # SI-003103"),
+        _at(120, 100, "Total Due"),
+        _at(175, 100, "18,781.98 GBP"),
+        *_rows(20, 120, ["Thank you for your business!", "Hannah Wynbrook"]),
+    )
+    assert (uk["seller_name"], uk["buyer_name"]) == ("Hannah Wynbrook", "Tarmeeon Ltd")
