@@ -403,6 +403,8 @@ def find_currency(text: str) -> str | None:
             return code
     if re.search(r"(?<![a-z])rm\s?\d", low):
         return "MYR"
+    if re.search(r"(?<![a-z])fr\.\s?-?\d", low):  # Swiss francs: 'Fr. 1'317.71'
+        return "CHF"
     if re.search(r"(?<![a-z])rs\.?\s?-?\d", low):
         return "INR"
     if "$" in t:

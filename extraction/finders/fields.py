@@ -134,13 +134,25 @@ class Finder:
             or REFERENCE_NAMED.match(after)
         )
 
-    @staticmethod
-    def about_other_document(cand: Candidate) -> bool:
+    def about_other_document(self, cand: Candidate) -> bool:
         """A date after another document's number ('gemäß Angebot Nr. 97831 vom 03.06.25',
-        'order 4471 of 2 May'): the offer's or order's date, not the invoice's."""
-        if cand.hit is None:
+        'order 4471 of 2 May'), also wrapped onto the next line ('as per quotation Q-31746' over
+        'dated Mar 4, 2020'): the offer's or order's date, not the invoice's."""
+        hit = cand.hit
+        if hit is None:
             return False
-        return bool(OTHER_DOCUMENT_BEFORE.search(fold(cand.hit.segment.text)[: cand.hit.start]))
+        before = fold(hit.segment.text)[: hit.start]
+        if not before.strip() and hit.line.index > 0:
+            above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
+            box = hit.segment.box
+            h = max(1e-6, box[3] - box[1])
+            wrapped = [
+                s
+                for s in above.segments
+                if box[1] - s.box[3] < 0.6 * h and abs(s.box[0] - box[0]) < 0.5 * h
+            ]
+            before = fold(wrapped[-1].text) if wrapped else before
+        return bool(OTHER_DOCUMENT_BEFORE.search(before))
 
     def negated(self, hit: LabelHit) -> bool:
         """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
@@ -278,7 +290,7 @@ class Finder:
             if not rx.search(text):
                 continue
             m = re.search(
-                r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|on|uiterlijk|"
+                r"\b(bis|until|by|before|avant le|au plus tard le|jusqu'au|voor|vóór|on|uiterlijk|"
                 r"antes del?|hasta el|entro il|entro|fino al|límite de pago)\b",
                 text,
                 re.IGNORECASE,

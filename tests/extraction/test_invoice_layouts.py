@@ -869,3 +869,42 @@ def test_a_right_aligned_letterhead_and_a_recipient_with_an_attention_line(
         *_rows(20, 120, ["Thank you for your business!", "Hannah Wynbrook"]),
     )
     assert (uk["seller_name"], uk["buyer_name"]) == ("Hannah Wynbrook", "Tarmeeon Ltd")
+
+
+def test_swiss_francs_dutch_terms_and_a_quotations_date_wrapped_onto_its_own_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    swiss = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Kolbau Druck GmbH", "Brem gasse 46", "4344 Bremfeld"]),
+        _at(15, 40, "Rechnungsnummer: RE-2023-00543"),
+        *_rows(110, 90, ["Warenwert netto", "MwSt. 7.7 %", "Rechnungstotal"]),
+        *_rows(170, 90, ["Fr. 1'223.50", "Fr. 94.21", "Fr. 1'317.71"]),
+    )
+    assert (swiss["currency"], swiss["grand_total"]) == ("CHF", 1317.71)
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Tarvion B.V.", "Boschlaan 69", "9600 NN Boschveen"]),
+        _at(15, 40, "Factuurnummer: 2021.3939"),
+        _at(15, 46, "Factuurdatum: 7 februari 2021"),
+        _at(110, 90, "Totaal"),
+        _at(170, 90, "€33.855,79"),
+        _at(
+            15, 100, "Betalingsvoorwaarden: gelieve het bedrag vóór 21 februari 2021 over te maken."
+        ),
+    )
+    assert (dutch["issue_date"], dutch["due_date"]) == ("2021-02-07", "2021-02-21")
+    us = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Ashby & Culworth, Inc.", "373 Marwell Blvd", "Marwellfield, WI 62178"]),
+        _at(120, 15, "Invoice #: 03013"),
+        _at(120, 20, "Date: Jun 2, 2020"),
+        *_rows(15, 60, ["Annual boiler service – as per quotation Q-31746", "dated Mar 4, 2020"]),
+        _at(170, 60, "226.03"),
+        _at(110, 90, "Amount Due"),
+        _at(170, 90, "$226.03"),
+    )
+    assert us["issue_date"] == "2020-06-02"
