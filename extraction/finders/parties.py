@@ -47,7 +47,9 @@ ADDRESS_WORD = re.compile(
     # English and Romance words start a word ('Save', 'Best.' and 'Pilot' hold none); German
     # ones end one ('Bahnhofstraße')
     r"(?<![A-Za-z])(?:street|st\.|road|rd\.|avenue|ave\b|blvd|boulevard|lane|drive|suite|floor|"
-    r"building|block|lot\b|rue|chemin|place|cedex|via\b|calle)|"
+    r"building|block|lot\b|rue|chemin|place|cedex|via\b|calle|"
+    # shopping centres printed above the street ('VALLEY COMMONS', 'Carver Crossing')
+    r"commons\b|crossing\b|square\b|mall\b|shopping\b|arcade\b)|"
     r"straße|strasse|str\.|weg\b|platz|allee|gasse|laan|straat)",
     re.IGNORECASE,
 )

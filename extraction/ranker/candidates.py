@@ -212,8 +212,10 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             or TOWN_LINE.search(line_text)
             or STORE_NUMBER_LINE.match(line_text)
             or ESTABLISHED.match(line_text)
+            or (i > 0 and _line_text(lines[i - 1]).rstrip().endswith(","))
         ):
-            continue  # no name starts on a slogan, town, store-number or founding-year line
+            continue  # no name starts on a slogan, town, store-number or founding-year line,
+            # nor on a line that goes on with the one above ('Jalan Raya 1,' / 'Laman Kepong,')
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
             pieces.append((line_text, line.segments, 0))

@@ -511,3 +511,31 @@ def test_no_address_starts_with_a_registration_number() -> None:
     cands = _candidates(lines, "address")
     assert "22 LRG PERNIAGAAN 4 TAMBUN INDS.PARK B.CAVES" in cands
     assert not any(c.startswith(("<484297-M>", "Company Reg")) for c in cands)
+
+
+def test_a_shopping_centre_line_above_the_street_belongs_to_the_address(
+    receipt: TemplateSpec,
+) -> None:
+    lines = [
+        "BRAMBLE HARDWARE",
+        "QUARRY COMMONS",
+        "3739 KINGSLEY STREET",
+        "MARPORT GA 31174",
+        "(912) 555-0147",
+        "HAMMER 12.99",
+        "TOTAL 12.99",
+    ]
+    found = find_fields(ocr_page(lines), receipt)
+    assert found["address"].value == "QUARRY COMMONS 3739 KINGSLEY STREET MARPORT GA 31174"
+    assert found["company"].value == "BRAMBLE HARDWARE"
+
+
+def test_a_line_that_goes_on_from_an_address_line_is_no_name() -> None:
+    lines = [
+        "Yam Dessert",
+        "No.145G, Jalan Rimbunan Raya 1,",
+        "Laman Rimbunan Kepong,",
+        "52100 Kuala Lumpur",
+        "TOTAL 12.00",
+    ]
+    assert not any(c.startswith("Laman") for c in _candidates(lines, "company"))
