@@ -149,7 +149,7 @@ class Finder:
             wrapped = [
                 s
                 for s in above.segments
-                if box[1] - s.box[3] < 0.6 * h and abs(s.box[0] - box[0]) < 0.5 * h
+                if box[1] - s.box[3] < 0.6 * h and min(s.box[2], box[2]) > max(s.box[0], box[0])
             ]
             before = fold(wrapped[-1].text) if wrapped else before
         return bool(OTHER_DOCUMENT_BEFORE.search(before))
@@ -574,7 +574,8 @@ REFERENCE_BEFORE = re.compile(
     r"gem\.|(?:^|\s)re:|\w.*\()\s*$"
 )
 REFERENCE_AFTER = re.compile(
-    r"(?:zur?|to|for|of|on|per|relating to|relatif a|concernant|de la|a la|sur|gemaß|gemass|gem\.|"
+    r"(?:zur?|to|for|of|on|per|against|relating to|relatif a|concernant|de la|a la|sur|gemaß|"
+    r"gemass|gem\.|"
     r"laut|bezuglich)\s+(?:der\s+|the\s+|la\s+)?(?:[a-z]*rechnung|invoice|facture|factuur|"
     r"fattura|factura)"
 )

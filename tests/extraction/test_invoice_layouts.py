@@ -908,3 +908,24 @@ def test_swiss_francs_dutch_terms_and_a_quotations_date_wrapped_onto_its_own_lin
         _at(170, 90, "$226.03"),
     )
     assert us["issue_date"] == "2020-06-02"
+
+
+def test_dates_of_credited_invoices_and_of_quotations_in_item_rows(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Kornbury Group plc", "79 Fenridge Road", "Fenridgeton", "LS28 3AJ"]),
+        _at(15, 40, "CREDIT NOTE"),
+        _at(15, 46, "Invoice Number: SI-002116"),
+        _at(15, 52, "Account No.: 108237"),
+        _at(15, 58, "Date: 23/04/2023"),
+        _at(15, 64, "Credit against invoice SI-002106 dated 16/04/2023"),
+        _at(15, 70, "1"),
+        *_rows(22, 70, ["Cat6 network cable – as per quotation 31448", "dated 09/03/2023, incl."]),
+        _at(170, 70, "-213.87 GBP"),
+        _at(110, 90, "Credit total"),
+        _at(170, 90, "-213.87 GBP"),
+    )
+    assert v["issue_date"] == "2023-04-23"
