@@ -179,6 +179,23 @@ def _text_features(text: str) -> dict[str, float]:
 # ----------------------------------------------------------------------------- company
 
 
+# a web or e-mail address: printed under a shop's name, never the name
+WEB_ADDRESS = re.compile(r"www\.|https?:|\w@\w", re.I)
+
+
+def monogram_of(text: str, name: str) -> bool:
+    """``text`` ends with the initials of ``name`` printed under it: a logo's monogram ('C SP'
+    over "STRAND'S PROVISIONS"), read with the logo's ring as a letter."""
+    words = text.split()
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w']*", name))
+    return (
+        len(initials) >= 2
+        and len(words) >= 2
+        and all(len(w) <= 3 and w.isalpha() and w.isupper() for w in words)
+        and words[-1] == initials.upper()
+    )
+
+
 def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranked]:
     """Name-like segments and lines (alone or joined with the next line) at the top of page 1."""
     if not doc.pages or not doc.pages[0].lines:
@@ -213,9 +230,11 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             or STORE_NUMBER_LINE.match(line_text)
             or ESTABLISHED.match(line_text)
             or (i > 0 and _line_text(lines[i - 1]).rstrip().endswith(","))
+            or (i + 1 < len(lines) and monogram_of(line_text, _line_text(lines[i + 1])))
         ):
             continue  # no name starts on a slogan, town, store-number or founding-year line,
-            # nor on a line that goes on with the one above ('Jalan Raya 1,' / 'Laman Kepong,')
+            # on a line that goes on with the one above ('Jalan Raya 1,' / 'Laman Kepong,') or
+            # on the monogram of the name below
         pieces: list[tuple[str, list[Segment], int]] = [(s.text, [s], 0) for s in line.segments]
         if len(line.segments) > 1:
             pieces.append((line_text, line.segments, 0))
@@ -254,8 +273,9 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 or COUNTY.search(text)
                 or STORE_NUMBER_LINE.match(text)
                 or NANP_PHONE.search(text)
+                or WEB_ADDRESS.search(text)
             ):
-                continue
+                continue  # a town, store number, phone or web address
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
             if plain:
                 value = _without_ornaments(_unaccent(value))

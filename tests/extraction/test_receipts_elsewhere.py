@@ -539,3 +539,18 @@ def test_a_line_that_goes_on_from_an_address_line_is_no_name() -> None:
         "TOTAL 12.00",
     ]
     assert not any(c.startswith("Laman") for c in _candidates(lines, "company"))
+
+
+def test_web_addresses_and_a_logos_monogram_are_no_company() -> None:
+    lines = [
+        "C SP",
+        "STRAND'S PROVISIONS",
+        "87 ASHBY WAY",
+        "DUBLIN 4",
+        "www.strandsprovisions.ie",
+        "info@strandsprovisions.com",
+        "TOTAL €2.89",
+    ]
+    cands = _candidates(lines, "company")
+    assert "STRAND'S PROVISIONS" in cands
+    assert not any(c.startswith(("C SP", "www.", "info@")) for c in cands)
