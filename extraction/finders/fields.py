@@ -353,12 +353,13 @@ class Finder:
                 got = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
                 if got:
                     other_names.add(fold(str(got.value)))
-            window = parties.address_block_name(self.doc, set(), self.is_label)
-            if window and window.how == "window" and self.text_layer:
-                other_names.add(fold(str(window.value)))  # the letter's recipient
-            attention = parties.attention_name(self.doc) if self.text_layer else None
-            if attention:
-                other_names.add(fold(str(attention.value)))
+            if self.text_layer:  # the letter's recipient: in the window, or over 'z. Hd.'
+                window = parties.address_block_name(self.doc, set(), self.is_label)
+                if window and window.how == "window":
+                    other_names.add(fold(str(window.value)))
+                attention = parties.attention_name(self.doc)
+                if attention:
+                    other_names.add(fold(str(attention.value)))
             legal = parties.legal_form_name(self.doc, exclude=other_names)
             if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)

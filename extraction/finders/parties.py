@@ -631,12 +631,12 @@ def address_block_name(
     return None
 
 
-# a line addressed to a person of the recipient ('z. Hd. Frau Bremmeier', 'Attn: Mr Marwell')
-ATTENTION = re.compile(
-    r"^(?:z\.\s?hd\.?|zu händen|attn\.?:?|attention:|c/o|à l'attention|t\.a\.v\.?|"
-    r"all'attenzione|a la atención)\s*\S",
-    re.IGNORECASE,
+# the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')
+ATTENTION_WORDS = (
+    r"z\.\s?hd\.?|zu händen|attn\.?:?|attention:|c/o|à l'attention|t\.a\.v\.?|"
+    r"all'attenzione|a la atención"
 )
+ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
 
 
 def attention_name(doc: Document) -> Candidate | None:
@@ -658,9 +658,7 @@ def attention_name(doc: Document) -> Candidate | None:
     return None
 
 
-COMPANY_SALUTATION = re.compile(
-    r"^(?:firma|messrs\.?|attn\.?:?|z\.\s?hd\.?.*|zu händen.*|c/o.*|à l'attention.*)$", re.I
-)
+COMPANY_SALUTATION = re.compile(rf"^(?:firma|messrs\.?|(?:{ATTENTION_WORDS}).*)$", re.I)
 PERSON_TITLE = re.compile(r"^(herrn?|frau|mr\.?|mrs\.?|ms\.?|m\.|mme\.?|monsieur|madame)$", re.I)
 # the last line of a postal address: '12345 Stadt', '88802Spielkreis' (text layers glue them),
 # '3500 MJ Utrecht', 'Fremont CA 94538', 'Springfield, IL 62704', 'London EC1A 1AA'
