@@ -224,8 +224,9 @@ def legal_form_name(
             continue
         for seg in line.segments:
             m = LEGAL_FORM.search(seg.text)
-            if not m or POSTCODE_PART.fullmatch(seg.text.strip()):
-                continue  # no legal form, or a postcode ('LS9 1AB': no Swedish 'AB')
+            if not m or POSTCODE_PART.fullmatch(seg.text.strip()) or BANK_NAME.search(seg.text):
+                continue  # no legal form, a postcode ('LS9 1AB': no Swedish 'AB') or the bank
+                # the invoice is paid to ('Wickton Bank plc')
             name = clean_name(seg.text)
             labelled = NAME_LABEL.match(name) if page.source != "ocr" else None  # 'THE: TOAST'
             if labelled and LEGAL_FORM.search(name[labelled.end() :]):
@@ -256,6 +257,11 @@ def legal_form_name(
     return weak
 
 
+# a bank's name: where an invoice is paid, never who issued it
+BANK_NAME = re.compile(
+    r"(?<![a-z])(?:bank|banca|banque|banco|sparkasse|volksbank|raiffeisen\w*|bankhaus)(?![a-z])",
+    re.IGNORECASE,
+)
 # the account holder's label before the seller's name ('Account name:', 'Kontoinhaber:')
 NAME_LABEL = re.compile(
     r"^(?:account\s(?:name|holder)|beneficiary|payee|kontoinhaber(?:in)?|empfänger|titulaire"
@@ -263,7 +269,8 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|\bkg\b",
+    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
+    r"\bkg\b",
     re.IGNORECASE,
 )
 
@@ -288,14 +295,16 @@ def _join_name_lines(
     starts_with_form = LEGAL_FORM.match(name) or re.match(r"\(", name)
     if starts_with_form and line.index > 0:
         above = near(lines[line.index - 1], below=False)
+        # 'Tarent is a trading name of TAN Engineering' over 'Limited.': the name after it
+        above_text = TRADING_NAME_OF.sub("", above.text) if above is not None else ""
         if (
             above is not None
             and line.index - 1 not in (slogans or set())
-            and is_name_like(above.text)
-            and not re.search(r"\d", above.text)
-            and not LEGAL_FORM.search(above.text)
+            and is_name_like(above_text)
+            and not re.search(r"\d", above_text)
+            and not LEGAL_FORM.search(above_text)
         ):
-            return f"{clean_text(above.text)} {name}"
+            return f"{clean_text(above_text)} {name}"
     if line.index + 1 < len(lines):
         below = near(lines[line.index + 1], below=True)
         if below is not None:

@@ -929,3 +929,44 @@ def test_dates_of_credited_invoices_and_of_quotations_in_item_rows(
         _at(170, 90, "-213.87 GBP"),
     )
     assert v["issue_date"] == "2023-04-23"
+
+
+def test_the_bank_paid_is_no_seller_and_a_trading_name_wrapped_before_its_form(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    bank = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Wickham Harbury"),
+        _at(20, 70, "Invoice No. SI-000777"),
+        _at(120, 90, "Total"),
+        _at(175, 90, "6,698.90 GBP"),
+        *_rows(
+            20,
+            110,
+            [
+                "Bank details",
+                "Account name: Wickham Harbury LLP",
+                "Sort code: 50-52-71 · Account no: 01423516",
+                "Wickton Bank plc",
+                "IBAN: GB46 INEV 5466 2949 0289 29",
+            ],
+            step=4.4,
+        ),
+    )
+    assert bank["seller_name"] == "Wickham Harbury LLP"
+    trading = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Tarvent"),
+        _at(20, 70, "Invoice No. INV20161213"),
+        _at(120, 90, "Total Due"),
+        _at(175, 90, "€1,129.74"),
+        *_rows(
+            20,
+            110,
+            ["Tarvent is a trading name of TAN Engineering", "Limited.", "Unit 6, Fenwood Park"],
+            step=4.4,
+        ),
+    )
+    assert trading["seller_name"].rstrip(".") == "TAN Engineering Limited"
