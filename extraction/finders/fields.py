@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from extraction.document import Document, Line
@@ -357,9 +357,8 @@ class Finder:
                 window = parties.address_block_name(self.doc, set(), self.is_label)
                 if window and window.how == "window":
                     other_names.add(fold(str(window.value)))
-                attention = parties.attention_name(self.doc)
-                if attention:
-                    other_names.add(fold(str(attention.value)))
+                if self.attention:
+                    other_names.add(fold(str(self.attention.value)))
             legal = parties.legal_form_name(self.doc, exclude=other_names)
             if legal and not self.is_label_text(str(legal.value)):
                 cands.append(legal)
@@ -384,9 +383,8 @@ class Finder:
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
-            attention = parties.attention_name(self.doc) if self.text_layer else None
-            if attention and fold(str(attention.value)) not in exclude:
-                return attention
+            if self.attention and fold(str(self.attention.value)) not in exclude:
+                return self.attention
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
@@ -400,6 +398,12 @@ class Finder:
             lines = self.lines_by_page.get(best.page, [])
             best = parties.wrapped_name_above(lines, best, self.is_label)
         return best
+
+    @cached_property
+    def attention(self) -> Candidate | None:
+        """The recipient named over an attention line ('z. Hd.', 'Attn'), on text layers: looked
+        up once, for the seller (never it) and the buyer (it)."""
+        return parties.attention_name(self.doc) if self.text_layer else None
 
     @property
     def text_layer(self) -> bool:
@@ -582,8 +586,7 @@ REFERENCE_AFTER = re.compile(
 )
 REFERENCE_IN = re.compile(
     r"(?<![a-z])(?:" + REFERENCE_AFTER.pattern + r"|(?:ursprungs|bezugs|vor|storno)rechnung|"
-    r"(?:original|previous|preceding|corrected) invoice|storno der rechnung|"
-    r"(?:^|\s)(?:re:|rif\.?|riferimento)\s*$)"
+    r"(?:original|previous|preceding|corrected) invoice)"
 )
 # a label followed by a word that makes it name another invoice (on folded text)
 REFERENCE_NAMED = re.compile(
