@@ -5,7 +5,10 @@ Runs the same vendor-grouped k-fold as ``make train`` (the ranker fitted on the 
 then lists every held-out miss per field: the label, the value chosen, whether the label's value
 was among the candidates at all (a ranking miss) or not (a candidate or cleaning miss, with the
 closest candidate), and whether the perfect transcription's candidates hold it (an OCR miss when
-only those do). Dates (rules only) are listed with the printed date lines. Nothing is written.
+only those do). Dates (rules only) are listed with the printed date lines. The summary counts
+how the closest candidate differs from the label (spacing, punctuation or characters) and, for
+company and address, how many labels of repeat vendors spell the same text another way than
+that vendor's other receipts (annotation noise no reader can match). Nothing is written.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import re
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -33,6 +37,33 @@ def closest(gold: str, values: list[str], field: str, scorer) -> tuple[str, floa
         if r > ratio:
             best, ratio = v, r
     return best, ratio
+
+
+def difference(gold: str, near: str) -> str:
+    """How the closest candidate differs from the label: only in spacing, only in punctuation
+    (spaces included), or in letters and digits."""
+    if gold.replace(" ", "").upper() == near.replace(" ", "").upper():
+        return "spacing"
+    if re.sub(r"[\W_]", "", gold).upper() == re.sub(r"[\W_]", "", near).upper():
+        return "punctuation"
+    return "characters"
+
+
+def label_disagreement(folder: Path, field: str) -> tuple[int, int]:
+    """Receipts of vendors with several receipts whose labels for ``field`` name the same text
+    (letters and digits) but spell it differently, against those receipts in all: the labels
+    outside each vendor's most common spelling are ones no reader of the same print matches."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in sorted(folder.glob("*.json")):
+        label = json.loads(path.read_text(encoding="utf-8"))
+        value = (label.get("fields") or {}).get(field) or ""
+        vendor = (label.get("meta") or {}).get("vendor_key") or path.stem
+        if value:
+            key = re.sub(r"[\W_]", "", value).upper()
+            groups[(vendor, key)].append(" ".join(value.upper().split()))
+    repeated = [spellings for spellings in groups.values() if len(spellings) > 1]
+    odd = sum(len(s) - Counter(s).most_common(1)[0][1] for s in repeated)
+    return odd, sum(len(s) for s in repeated)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.fields.split(","))
     out = []
     kinds: dict[str, Counter[str]] = {}
+    ways: dict[str, Counter[str]] = {}
     for name, file, gold, picked, _rule in tr.MISSES:
         if name not in wanted:
             continue
@@ -73,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         near, ratio = closest(gold, values, name, scorer)
         kind = "ranking" if in_cands else ("ocr" if in_gt else "candidates")
         kinds.setdefault(name, Counter())[kind] += 1
+        ways.setdefault(name, Counter())[f"{kind}/{difference(gold, near)}"] += 1
         out.append(
             {
                 "field": name,
@@ -116,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
             f"ceiling {f['ceiling']:.3f}  "
             f"misses: {dict(kinds.get(name, {}))}"
         )
+        if name in ways:
+            print(f"{'':8s} closest candidate differs in: {dict(sorted(ways[name].items()))}")
+        if name in ("company", "address"):
+            odd, repeated = label_disagreement(folder, name)
+            print(
+                f"{'':8s} labels spelt two ways for one vendor's same {name}: {odd} of the "
+                f"{repeated} receipts of repeat vendors"
+            )
     if "date" in kinds:
         print(f"date     misses: {dict(kinds['date'])}")
     if args.json:

@@ -389,6 +389,8 @@ class Finder:
             if block:
                 cands.append(block)
         best = max(cands, key=lambda c: c.score, default=None)
+        if spec.concept == "seller_name" and best is not None and self.text_layer:
+            best = parties.registered_name(best, cands)
         if (
             best is not None
             and best.how in ("legal-form", "top", "letterhead")
@@ -422,6 +424,7 @@ class Finder:
                     out.append(got)
                     break
         for got in (
+            parties.brand_owner_name(self.doc),
             parties.sender_line_name(self.doc),
             parties.capital_line_name(self.doc),
             parties.signed_letterhead(self.doc),

@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|eurl|sprl|bv|b\.v|nv|n\.v|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|s\.a|eurl|sprl|bv|b\.v|nv|n\.v|"
     r"ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
@@ -131,8 +131,10 @@ LIMITED_UG = re.compile(r"\s*\(haftungsbeschr(?:ä|ae|a)nkt\)", re.IGNORECASE)
 # 'Kornix is a trading name of KOV Software Ltd.', 'X ist eine Marke der Y GmbH': the brand
 # before it, the legal name after it
 TRADING_NAME_OF = re.compile(
-    r"^.{2,60}?\b(?:is\s+a\s+trading\s+name\s+of|ist\s+eine\s+marke\s+der|"
-    r"est\s+une\s+marque\s+de|è\s+un\s+marchio\s+di)\s+(?=\S)",
+    r"^.{2,60}?\b(?:is\s+a\s+(?:trading\s+name|brand|trade\s?mark)\s+of|"
+    r"ist\s+eine\s+marke\s+(?:der|des|von)|est\s+une\s+marque\s+(?:de|du|d')|"
+    r"è\s+un\s+marchio\s+(?:di|della|del)|es\s+una\s+marca\s+(?:de|del)|"
+    r"is\s+een\s+(?:handelsnaam|merk)\s+van)\s*(?=\S)",
     re.IGNORECASE,
 )
 
@@ -478,7 +480,7 @@ def name_under_heading(
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
                 value, vseg = (later[0].text, later[0]) if later else ("", first)
             if party_name_like(value):
-                value = _wrapped_value(vseg, value, lines, line)
+                value = _wrapped_value(vseg, value, lines, line, hit.line.index)
                 return Candidate(clean_name(value), 0.9, line.page, vseg.box, value, "heading-name")
             continue
         if re.match(r"[\w .\-/]{0,30}:", first.text):  # "Nummer: 549910" and similar: skip
@@ -495,12 +497,14 @@ def name_under_heading(
     return None
 
 
-def _wrapped_value(vseg: Segment, value: str, lines: list[Line], line: Line) -> str:
+def _wrapped_value(
+    vseg: Segment, value: str, lines: list[Line], line: Line, heading_index: int = -1
+) -> str:
     """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein
-    ...'."""
+    ...' (never the block's heading line itself: 'Verkäufer' over 'Name: ...')."""
     h = max(1e-6, vseg.box[3] - vseg.box[1])
     for other, before in (
-        (lines[line.index - 1] if line.index > 0 else None, True),
+        (lines[line.index - 1] if line.index - 1 > heading_index else None, True),
         (lines[line.index + 1] if line.index + 1 < len(lines) else None, False),
     ):
         if other is None or len(other.segments) != 1:
@@ -882,6 +886,63 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
                 continue
             return Candidate(clean_name(text), 0.45, line.page, seg.box, text, "letterhead")
     return None
+
+
+# legal forms written with a full stop of their own ('Ltd.', 'Inc.', 'Co.')
+ABBREVIATED_FORM = re.compile(r"^(?:ltd|inc|co|corp|bhd)\.$", re.IGNORECASE)
+
+
+def without_full_stop(name: str) -> str:
+    """A sentence's full stop after a name dropped: 'RON Elektrotechnik GmbH.' -> '... GmbH',
+    'TNC Informatica S.p.A..' -> '... S.p.A.'; 'KOV Software Ltd.' keeps its own."""
+    last = name.rsplit(" ", 1)[-1]
+    if name.endswith("..") or (
+        last.endswith(".") and "." not in last[:-1] and not ABBREVIATED_FORM.match(last)
+    ):
+        return name[:-1]
+    return name
+
+
+def brand_owner_name(doc: Document) -> Candidate | None:
+    """The legal entity behind a brand, where the invoice says it ('RIXUX est une marque de Rixux
+    France SAS.', 'Kornix is a trading name of KOV Software' over 'Ltd.'): the seller, whatever
+    the brand in the letterhead or the sender line."""
+    for page in doc.pages:
+        for line in page.lines:
+            seg = line.segments[0] if line.segments else None
+            m = TRADING_NAME_OF.match(seg.text) if seg is not None else None
+            if seg is None or m is None:
+                continue
+            name = seg.text[m.end() :].strip()
+            following = page.lines[line.index + 1] if line.index + 1 < len(page.lines) else None
+            if not LEGAL_FORM.search(name) and following and following.segments:
+                wrapped = following.segments[0].text.strip()
+                if len(wrapped.split()) <= 2 and LEGAL_FORM.search(wrapped):
+                    name = f"{name} {wrapped}"  # the legal form wrapped onto the next line
+            name = clean_name(without_full_stop(name))
+            if LEGAL_FORM.search(name) and letter_count(LEGAL_FORM.sub("", name)) >= 2:
+                return Candidate(name, 0.75, line.page, seg.box, seg.text, "brand-owner")
+    return None
+
+
+# where a seller may be named by its brand: the sender line, the page's top, the letterhead (a
+# name under a heading such as 'Verkäufer' or 'Name:' is what the invoice calls the seller)
+BRAND_EVIDENCE = ("sender-line", "top", "letterhead")
+
+
+def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
+    """A brand or short name ('ARDMENIX', 'Steinler Holzbau') whose registered name is printed
+    elsewhere on the invoice, starting with it ('Ardmenix Ireland Limited', 'Steinler Holzbau
+    GmbH' in the footer): that registered name."""
+    short = fold(str(best.value))
+    if best.how not in BRAND_EVIDENCE or LEGAL_FORM.search(str(best.value)) or not short:
+        return best
+    for cand in sorted(cands, key=lambda c: -c.score):
+        value = str(cand.value)
+        rest = " ".join(value.split()[len(str(best.value).split()) :])
+        if fold(value).startswith(short + " ") and STRONG_FORM.search(rest):
+            return cand
+    return best
 
 
 SENDER_SEPARATOR = re.compile(r"\s[·•●|–-]\s|\s*[·•●|]\s*")

@@ -970,3 +970,61 @@ def test_the_bank_paid_is_no_seller_and_a_trading_name_wrapped_before_its_form(
         ),
     )
     assert trading["seller_name"].rstrip(".") == "TAN Engineering Limited"
+
+
+def test_a_brands_legal_owner_and_a_short_names_registered_form_are_the_seller(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """The sender line names a brand ('SOLVEIA'); the footer says whose brand it is, in a
+    sentence that wraps before the legal form, or prints the short name's registered form."""
+
+    def letter(sender: str, footer: list[str]) -> dict[str, Any]:
+        return _extract(
+            tmp_path,
+            invoice,
+            _at(20, 10, f"Customer Service · {sender}"),
+            _at(20, 40, f"{sender} · Kundenservice · Hafenweg 12 · 52378 Ebersdorf"),
+            *_rows(20, 46, ["Katrin Kettwald", "Am Ebermeierhof 124", "54363 Ebermeierheim"]),
+            _at(20, 70, "Rechnungs-Nr. 002761"),
+            _at(120, 90, "Endbetrag"),
+            _at(175, 90, "1.190,00 €"),
+            *_rows(20, 240, footer, step=4.4),
+        )
+
+    owner = letter(
+        "SOLVEIA",
+        [
+            "SOLVEIA Kundenservice",
+            "SOLVEIA ist eine Marke der RPN Elektrotechnik",
+            "GmbH.",
+            "Hafenweg 12, 52378 Ebersdorf",
+        ],
+    )
+    assert owner["seller_name"] == "RPN Elektrotechnik GmbH"
+    spanish = letter("TALVENO", ["TALVENO es una marca de Talveno España", "S.A..", "CIF: X"])
+    assert spanish["seller_name"] == "Talveno España S.A."
+    registered = letter(
+        "Brenner Holzbau", ["Brenner Holzbau GmbH", "Hafenweg 12", "Amtsgericht Ebersdorf HRB 1"]
+    )
+    assert registered["seller_name"] == "Brenner Holzbau GmbH"
+
+
+def test_a_name_labelled_as_the_seller_is_not_completed_from_elsewhere(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Name: MUSTER-Werkstatt' under 'Verkäufer' is the seller as the invoice names it, even
+    where a legal form follows the same name elsewhere."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(
+            20,
+            20,
+            ["Verkäufer", "Name: Brenner-Werkstatt", "Anschrift: Musterstr. 99", "99199 Musterhausen"],
+        ),
+        _at(20, 70, "Rechnung Nr. 4711"),
+        _at(120, 90, "Gesamtbetrag"),
+        _at(175, 90, "119,00 €"),
+        _at(20, 250, "Brenner-Werkstatt GmbH · Musterstr. 99 · 99199 Musterhausen"),
+    )
+    assert v["seller_name"] == "Brenner-Werkstatt"
