@@ -1020,7 +1020,12 @@ def test_a_name_labelled_as_the_seller_is_not_completed_from_elsewhere(
         *_rows(
             20,
             20,
-            ["Verkäufer", "Name: Brenner-Werkstatt", "Anschrift: Musterstr. 99", "99199 Musterhausen"],
+            [
+                "Verkäufer",
+                "Name: Brenner-Werkstatt",
+                "Anschrift: Musterstr. 99",
+                "99199 Musterhausen",
+            ],
         ),
         _at(20, 70, "Rechnung Nr. 4711"),
         _at(120, 90, "Gesamtbetrag"),
