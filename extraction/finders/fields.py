@@ -142,7 +142,9 @@ class Finder:
         if hit is None:
             return False
         before = fold(hit.segment.text)[: hit.start]
-        if not before.strip() and hit.line.index > 0:
+        if OTHER_DOCUMENT_BEFORE.search(before):
+            return True
+        if hit.line.index > 0:  # 'as per quotation' over 'AN-88671 dated 18-Jul-2020'
             above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
             box = hit.segment.box
             h = max(1e-6, box[3] - box[1])
@@ -151,8 +153,9 @@ class Finder:
                 for s in above.segments
                 if box[1] - s.box[3] < 0.6 * h and min(s.box[2], box[2]) > max(s.box[0], box[0])
             ]
-            before = fold(wrapped[-1].text) if wrapped else before
-        return bool(OTHER_DOCUMENT_BEFORE.search(before))
+            if wrapped:
+                return bool(OTHER_DOCUMENT_BEFORE.search(f"{fold(wrapped[-1].text)} {before}"))
+        return False
 
     def negated(self, hit: LabelHit) -> bool:
         """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
@@ -578,7 +581,8 @@ TITLE_INSIDE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|storno der|"
+    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|"
+    r"storno(?:\s+(?:parziale|totale|partiel|total))?(?:\s+(?:der|della|de la|du))?|"
     r"gem\.|(?:^|\s)re:|\w.*\()\s*$"
 )
 REFERENCE_AFTER = re.compile(

@@ -60,6 +60,7 @@ def parse_iban(text: str):
     return found[0] if found else None
 
 
+DATE_SEPARATOR = re.compile(r"[-/.~: ]|[A-Za-z]+")
 # a number printed after its series' letters and one space ('INV 065642', 'RE 2024-118'): one id
 SPACED_ID = re.compile(r"\s*(?P<id>[A-Z]{2,4} \d[\d/-]{3,})\s*$")
 
@@ -69,13 +70,17 @@ def parse_id(text: str):
     spaced = SPACED_ID.match(text)
     if spaced and spaced.group("id").split()[0].lower() not in ID_STOP:
         return spaced.group("id"), spaced.start("id"), spaced.end("id")
-    dates = [(s, e) for _d, s, e in find_dates(text)]
+    # a date with one separator or none ('2303/2020' read as 23.03.2020, which repairs OCR that
+    # dropped a separator) is a number in its series' year when it follows an id's label
+    dates = [(s, e) for _d, s, e in find_dates(text) if len(DATE_SEPARATOR.findall(text[s:e])) > 1]
     for k, m in enumerate(ID_TOKEN.finditer(text)):
         if k > 3:
             break
         tok = m.group().rstrip("._-/#")
         if tok.lower() in ID_STOP:
             continue
+        if text[max(0, m.start() - 1) : m.start()] == "+":
+            return None  # '+39 611 033 5386': a phone number's country code
         if text[max(0, m.start() - 1) : m.start()] == "(" and text[m.end() : m.end() + 1] == ")":
             continue  # "(380)": a document type code, not the number
         if any(s <= m.start() < e for s, e in dates):

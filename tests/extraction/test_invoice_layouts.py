@@ -1033,3 +1033,74 @@ def test_a_name_labelled_as_the_seller_is_not_completed_from_elsewhere(
         _at(20, 250, "Brenner-Werkstatt GmbH · Musterstr. 99 · 99199 Musterhausen"),
     )
     assert v["seller_name"] == "Brenner-Werkstatt"
+
+
+def test_numbers_in_their_years_series_phone_numbers_and_credit_note_numbers(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Fattura n.: 2303/2020' is a number, not 23 March 2020; a toll-free number's '+39' is
+    no invoice number; credit notes and corrections have numbers of their own."""
+    italian = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "Servizio Clienti · Numero verde +39 307 513 3726"),
+        _at(20, 40, "Galesi & C. S.n.c."),
+        _at(20, 70, "Fattura n.: 2303/2020"),
+        _at(20, 75, "Data fattura: 14/07/2020"),
+        _at(20, 80, "N. ordine: B93969707"),
+        _at(120, 90, "Totale"),
+        _at(175, 90, "119,00 €"),
+    )
+    assert italian["invoice_number"] == "2303/2020"
+    assert italian["issue_date"] == "2020-07-14"
+    credit = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 60, "NOTA DI CREDITO"),
+        _at(20, 66, "Nota di credito n.: 4262/19"),
+        _at(20, 71, "Rif. fattura n. 4251/19 del 17.03.2019"),
+        _at(120, 90, "Totale documento"),
+        _at(175, 90, "-119,00 €"),
+    )
+    assert credit["invoice_number"] == "4262/19"
+    partial = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 60, "Nota di credito"),
+        _at(20, 66, "Numero: NC-2618/2020"),
+        _at(20, 71, "Storno parziale fattura n. 2580/2019 del 11/11/2019"),
+        _at(120, 90, "Totale"),
+        _at(175, 90, "-119,00 €"),
+    )
+    assert partial["invoice_number"] == "NC-2618/2020"
+    correction = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 60, "Rechnungskorrektur"),
+        _at(20, 66, "Korrektur-Nr.:"),
+        _at(50, 66, "R2100400"),
+        _at(20, 71, "Storno der Rechnung R2100345 vom 24. Juli 2021"),
+        *_rows(
+            20, 80, ["Kupferrohr 15 mm, hart – Ausführung gemäß", "Angebot Nr. 86384 vom 26. Mai"]
+        ),
+        _at(120, 90, "Korrekturbetrag gesamt"),
+        _at(175, 90, "-119,00 €"),
+    )
+    assert correction["invoice_number"] == "R2100400"
+
+
+def test_a_quotations_date_after_its_number_on_a_wrapped_item_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'as per quotation' over 'AN-88671 dated 18-Jul-2020': the quotation's date."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Date: 03-Oct-2020"),
+        _at(20, 45, "Invoice no: INV-2020-118"),
+        *_rows(20, 60, ["Delivery charge – as per quotation", "AN-88671 dated 18-Jul-2020"]),
+        *_rows(20, 75, ["Montage gemäß Angebot", "Nr. Q-13887 vom 01.03.2017"]),
+        _at(120, 90, "Total"),
+        _at(175, 90, "€119.00"),
+    )
+    assert v["issue_date"] == "2020-10-03"
