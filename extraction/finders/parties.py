@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|sarl|s\.a\.r\.l|sas|sasu|sa|s\.a|eurl|sprl|bv|b\.v|nv|n\.v|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|s\.a|eurl|sprl|bv|b\.v|nv|n\.v|"
     r"ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
@@ -151,7 +151,7 @@ def clean_name(text: str) -> str:
         s = s[
             : title.start()
         ]  # 'Amazon Web Services Invoice': the document's title is no part of the name
-    s = re.split(r"\s[-–|•]\s|\s{3,}", s)[0]
+    s = re.split(r"\s[-–|•·]\s|\s{3,}", s)[0]
     # 'NAME Company No: JM0032980-V': a registration label ('Company' is no legal form there)
     s = re.sub(r"\s*\bcompany\s?no\b.*$", "", s, flags=re.IGNORECASE)
     # 'NAME Store #10230', 'NAME #4412': the store's number after the chain's name
@@ -271,7 +271,7 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|sarl|\bsas\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
+    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
     r"\bkg\b",
     re.IGNORECASE,
 )
@@ -935,7 +935,7 @@ def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
     elsewhere on the invoice, starting with it ('Ardmenix Ireland Limited', 'Steinler Holzbau
     GmbH' in the footer): that registered name."""
     short = fold(str(best.value))
-    if best.how not in BRAND_EVIDENCE or LEGAL_FORM.search(str(best.value)) or not short:
+    if best.how not in BRAND_EVIDENCE or STRONG_FORM.search(str(best.value)) or not short:
         return best
     for cand in sorted(cands, key=lambda c: -c.score):
         value = str(cand.value)

@@ -1104,3 +1104,45 @@ def test_a_quotations_date_after_its_number_on_a_wrapped_item_line(
         _at(175, 90, "€119.00"),
     )
     assert v["issue_date"] == "2020-10-03"
+
+
+def test_legal_forms_with_accents_and_more_letters_stay_whole(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Sàrl', 'e.K.', 'S.L.U.' and 'S.r.l.s.' are legal forms, kept whole before a sender
+    line's middle dot; '& Co.' alone is not yet the registered name."""
+
+    def seller(*cells: str) -> str:
+        v = _extract(
+            tmp_path,
+            invoice,
+            *cells,
+            _at(20, 70, "Invoice no. 4711"),
+            _at(120, 90, "Total"),
+            _at(175, 90, "119.00 EUR"),
+        )
+        return v["seller_name"]
+
+    assert seller(_at(20, 10, "Calnoux"), *_rows(20, 16, ["Calnoux Sàrl", "Route 157"])) == (
+        "Calnoux Sàrl"
+    )
+    assert seller(_at(20, 40, "Korent S.L.U. · Paseo de Casuelo, 121, 30846 Casueloena")) == (
+        "Korent S.L.U."
+    )
+    assert seller(_at(20, 40, "Zernoano S.r.l.s. · Viale Ferotti 2, 93193 Ferottiello (FI)")) == (
+        "Zernoano S.r.l.s."
+    )
+    assert (
+        seller(
+            _at(20, 40, "Tannner Bürotechnik · Hafenweg 12 · 52378 Ebersdorf"),
+            _at(20, 250, "Tannner Bürotechnik e.K."),
+        )
+        == "Tannner Bürotechnik e.K."
+    )
+    assert (
+        seller(
+            _at(20, 40, "Kettbach & Co. · Hafenweg 12 · 52378 Ebersdorf"),
+            _at(20, 250, "Kettbach & Co. AG"),
+        )
+        == "Kettbach & Co. AG"
+    )
