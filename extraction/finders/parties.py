@@ -650,6 +650,13 @@ ATTENTION_WORDS = (
     r"all'attenzione|a la atención"
 )
 ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
+# a department line in a recipient's block ('Abt. Einkauf', 'Service achats', 'Accounts Payable')
+DEPARTMENT = re.compile(
+    r"^(?:abt\.|abteilung|dept\.|department|service|ufficio|afdeling|departamento|servicio)\s+\w"
+    r"|^(?:einkauf|buchhaltung|kreditorenbuchhaltung|accounts payable|purchasing|procurement|"
+    r"finance|achats|comptabilit[ée])(?:\s+department)?$",
+    re.IGNORECASE,
+)
 
 
 def attention_name(doc: Document) -> Candidate | None:
@@ -662,9 +669,13 @@ def attention_name(doc: Document) -> Candidate | None:
         for seg in line.segments:
             if not ATTENTION.match(seg.text.strip()):
                 continue
-            above = lines[line.index - 1]
             h = max(1e-6, seg.box[3] - seg.box[1])
-            col = [s for s in above.segments if abs(s.box[0] - seg.box[0]) < h]
+            col: list[Segment] = []
+            for above in (lines[line.index - 1], lines[max(0, line.index - 2)]):
+                col = [s for s in above.segments if abs(s.box[0] - seg.box[0]) < h]
+                text = col[0].text.strip() if col else ""
+                if not (DEPARTMENT.match(text) and not STRONG_FORM.search(text)):
+                    break  # 'Abt. Einkauf' between the name and 'z. Hd.': the name is above it
             if col and party_name_like(col[0].text) and not STREET.search(col[0].text):
                 name = clean_name(col[0].text)
                 return Candidate(name, 0.55, line.page, col[0].box, col[0].text, "attention")

@@ -1146,3 +1146,31 @@ def test_legal_forms_with_accents_and_more_letters_stay_whole(
         )
         == "Kettbach & Co. AG"
     )
+
+
+def test_a_department_line_between_the_recipient_and_its_attention_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Abt. Einkauf' between the recipient's name and 'z. Hd.': the name above is the buyer."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "Calloion"),
+        _at(20, 40, "Calloion AG · Guthardtweg 30 · 88237 Guthardtingen"),
+        *_rows(
+            20,
+            46,
+            [
+                "Tannhofer & Kettler GmbH & Co. KG",
+                "Abt. Einkauf",
+                "z. Hd. Herrn Lukas Kolbmeier",
+                "Steinkeweg 88",
+                "23285 Steinkefeld",
+            ],
+        ),
+        _at(20, 75, "Belegnummer: 20241238"),
+        _at(120, 90, "Gesamtbetrag"),
+        _at(175, 90, "119,00 €"),
+    )
+    assert v["buyer_name"] == "Tannhofer & Kettler GmbH & Co. KG"
+    assert v["seller_name"] == "Calloion AG"
