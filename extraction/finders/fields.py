@@ -394,6 +394,7 @@ class Finder:
         best = max(cands, key=lambda c: c.score, default=None)
         if spec.concept == "seller_name" and best is not None and self.text_layer:
             best = parties.registered_name(best, cands)
+            best = parties.domain_owner(self.doc, best, other_names)
         if (
             best is not None
             and best.how in ("legal-form", "top", "letterhead")

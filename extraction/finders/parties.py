@@ -12,7 +12,7 @@ from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
     r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|s\.a|eurl|sprl|bv|b\.v|nv|n\.v|"
-    r"ltd|limited|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
+    r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
@@ -271,7 +271,7 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
+    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
     r"\bkg\b",
     re.IGNORECASE,
 )
@@ -646,7 +646,7 @@ def address_block_name(
 
 # the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')
 ATTENTION_WORDS = (
-    r"z\.\s?hd\.?|zu händen|attn\.?:?|attention:|c/o|à l'attention|t\.a\.v\.?|"
+    r"z\.\s?hd\.?|zu händen|attn\.?:?|attention:|fao:?|f\.a\.o\.:?|c/o|à l'attention|t\.a\.v\.?|"
     r"all'attenzione|a la atención"
 )
 ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
@@ -934,6 +934,43 @@ def brand_owner_name(doc: Document) -> Candidate | None:
             if LEGAL_FORM.search(name) and letter_count(LEGAL_FORM.sub("", name)) >= 2:
                 return Candidate(name, 0.75, line.page, seg.box, seg.text, "brand-owner")
     return None
+
+
+# the domain of an e-mail or web address ('facturen@vanhoekergroot.nl', 'www.korent.es')
+CONTACT_DOMAIN = re.compile(r"(?:@|\bwww\.)([a-z0-9-]{3,})\.[a-z]", re.IGNORECASE)
+
+
+def contact_domains(doc: Document) -> set[str]:
+    """The domains of the e-mail and web addresses on the first page, lower-case."""
+    if not doc.pages:
+        return set()
+    return {
+        m.group(1).lower().replace("-", "")
+        for line in doc.pages[0].lines
+        for seg in line.segments
+        for m in CONTACT_DOMAIN.finditer(seg.text)
+    }
+
+
+def named_in_domains(name: str, domains: set[str]) -> bool:
+    """A word of the name (four letters or more, no legal form) in one of the domains."""
+    words = re.findall(r"[a-z0-9]{4,}", fold(LEGAL_FORM.sub(" ", name)))
+    return any(w in d for w in words for d in domains)
+
+
+def domain_owner(doc: Document, best: Candidate, exclude: set[str]) -> Candidate:
+    """Two letterhead-like blocks, one with the invoice's e-mail or web address: a name found
+    at the top that no contact address names ('Rixent B.V.' over 'facturen@brinkertechnie.nl')
+    gives way to the next registered name there that one does ('Brinker Techniek B.V.')."""
+    domains = contact_domains(doc)
+    if best.how not in ("legal-form", "letterhead", "top") or not domains:
+        return best
+    if named_in_domains(str(best.value), domains):
+        return best
+    other = legal_form_name(doc, exclude=exclude | {fold(str(best.value))})
+    if other is not None and named_in_domains(str(other.value), domains):
+        return other
+    return best
 
 
 # where a seller may be named by its brand: the sender line, the page's top, the letterhead (a

@@ -1174,3 +1174,41 @@ def test_a_department_line_between_the_recipient_and_its_attention_line(
     )
     assert v["buyer_name"] == "Tannhofer & Kettler GmbH & Co. KG"
     assert v["seller_name"] == "Calloion AG"
+
+
+def test_the_block_with_the_invoices_e_mail_is_the_sellers_and_fao_is_an_attention_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A recipient block printed first and the sender's block under it, with the sender's
+    e-mail address; an Irish 'DAC' sender over a recipient 'FAO' someone."""
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "FACTUUR"),
+        *_rows(20, 20, ["Rixent B.V.", "Weyhuislaan 168", "1603 CD Weyhuiswijk"]),
+        *_rows(
+            20,
+            40,
+            [
+                "Brinker Techniek B.V.",
+                "Bergemagracht 111",
+                "4251 DS Bergemadijk",
+                "Tel. +31 415 837 5472 · facturen@brinkertechnie.nl",
+            ],
+        ),
+        _at(20, 65, "Factuurnr. INV-01562"),
+        _at(120, 90, "Totaal"),
+        _at(175, 90, "€ 119,00"),
+    )
+    assert (dutch["seller_name"], dutch["buyer_name"]) == ("Brinker Techniek B.V.", "Rixent B.V.")
+    irish = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "INVOICE"),
+        *_rows(20, 20, ["Zerloent DAC", "73 Ashwell Road", "Ashwellford", "T12 L55D"]),
+        *_rows(20, 45, ["Hartwood Trading Ltd", "FAO Mr James Ashwood", "Pemfieldwick"]),
+        _at(20, 65, "Invoice No. INV20172238"),
+        _at(120, 90, "Total"),
+        _at(175, 90, "€119.00"),
+    )
+    assert (irish["seller_name"], irish["buyer_name"]) == ("Zerloent DAC", "Hartwood Trading Ltd")
