@@ -271,8 +271,8 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|s/b|plc|b\.?v\b|srl|spa\b|"
-    r"\bkg\b",
+    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
+    r"s/b|plc|b\.?v\b|srl|spa\b|s\.p\.a\b|\bs\.a\.|\bkg\b",
     re.IGNORECASE,
 )
 
@@ -981,7 +981,8 @@ BRAND_EVIDENCE = ("sender-line", "top", "letterhead")
 def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
     """A brand or short name ('ARDMENIX', 'Steinler Holzbau') whose registered name is printed
     elsewhere on the invoice, starting with it ('Ardmenix Ireland Limited', 'Steinler Holzbau
-    GmbH' in the footer): that registered name."""
+    GmbH' in the footer): that registered name; a brand alone in the sender line ('KORLOEON')
+    gives way to the registered company in the footer ('KMM Meccanica S.p.A.')."""
     short = fold(str(best.value))
     if best.how not in BRAND_EVIDENCE or STRONG_FORM.search(str(best.value)) or not short:
         return best
@@ -990,6 +991,10 @@ def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
         rest = " ".join(value.split()[len(str(best.value).split()) :])
         if fold(value).startswith(short + " ") and STRONG_FORM.search(rest):
             return cand
+    if best.how == "sender-line":  # a brand over the window, its company in the footer
+        footer = [c for c in cands if c.how == "footer" and STRONG_FORM.search(str(c.value))]
+        if footer:
+            return footer[0]
     return best
 
 

@@ -1212,3 +1212,33 @@ def test_the_block_with_the_invoices_e_mail_is_the_sellers_and_fao_is_an_attenti
         _at(175, 90, "€119.00"),
     )
     assert (irish["seller_name"], irish["buyer_name"]) == ("Zerloent DAC", "Hartwood Trading Ltd")
+
+
+def test_a_brand_in_the_sender_line_gives_way_to_the_registered_company_in_the_footer(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "Servizio Clienti · kundenservice@korloeon.it"),
+        _at(20, 40, "KORLOEON · Servizio Clienti · Corso Serucci 97 · 13676 Serucciello (MI)"),
+        *_rows(20, 46, ["Castetti & C. S.n.c.", "Viale Ferato 160", "61849 Feratoello (PD)"]),
+        _at(20, 70, "Fattura n. FT2021/263"),
+        _at(120, 90, "Totale documento"),
+        _at(175, 90, "13.547,03 €"),
+        *_rows(
+            20,
+            240,
+            [
+                "KORLOEON Servizio Clienti",
+                "KMM Meccanica S.p.A.",
+                "Corso Serucci 97",
+                "13676 Serucciello (MI)",
+                "REA MI-202616",
+                "P.IVA: IT27612008892",
+            ],
+            step=4.4,
+        ),
+    )
+    assert v["seller_name"] == "KMM Meccanica S.p.A."
+    assert v["buyer_name"] == "Castetti & C. S.n.c."
