@@ -217,8 +217,8 @@ def best_index(model: Trees, doc: dict, name: str) -> int | None:
 
 
 def pick_ok(models: dict[str, Trees], doc: dict, name: str) -> bool:
-    """Whether the engine's answer is right: the ranker's pick, with the address settled by the
-    same rules as at inference (``settled_address``)."""
+    """Whether the engine's answer is right: the ranker's pick, with the address and the company
+    settled by the same rules as at inference (``settled_address``, ``settled_company``)."""
     field = doc["fields"][name]
     best = best_index(models[name], doc, name)
     if best is None:
@@ -232,6 +232,10 @@ def pick_ok(models: dict[str, Trees], doc: dict, name: str) -> bool:
             pick = best_index(models["company"], doc, "company")
             company = doc["fields"]["company"]["values"][pick] if pick is not None else ""
         best = settled_address(best, field["values"], company)
+    if name == "company":
+        from extraction.ranker.candidates import settled_company
+
+        best = settled_company(best, field["values"])
     if not field["rows"][best][1]:
         MISSES.append(
             (name, doc["file"], field["gold"], field["values"][best], field["rule_value"])

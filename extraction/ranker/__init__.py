@@ -19,6 +19,7 @@ from extraction.ranker.candidates import (
     Ranked,
     add_relative,
     company_candidates,
+    settled_company,
     total_candidates,
 )
 from extraction.ranker.model import RankerModel, load_model
@@ -114,6 +115,11 @@ def ranked_fields(
             pass  # what the organisation confirmed for this layout stays as it is
         elif name == "address":
             best = _address(best, cands, model)
+        elif name == "company":
+            found = cands.get("company", [])
+            index = next((i for i, c in enumerate(found) if c is best), None)
+            if index is not None:
+                best = found[settled_company(index, [str(c.value) for c in found])]
         elif name == "total" and isinstance(best.value, Decimal):
             from extraction.finders.totals import cash_minus_change
 

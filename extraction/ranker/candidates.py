@@ -184,15 +184,17 @@ WEB_ADDRESS = re.compile(r"www\.|https?:|\w@\w", re.I)
 
 
 def monogram_of(text: str, name: str) -> bool:
-    """``text`` ends with the initials of ``name`` printed under it: a logo's monogram ('C SP'
-    over "STRAND'S PROVISIONS"), read with the logo's ring as a letter."""
+    """``text`` ends with the initials of ``name`` printed under it, or of its first words: a
+    logo's monogram ('C SP' over "STRAND'S PROVISIONS", 'C LH' over 'Little Harvest
+    Outfitters'), read with the logo's ring as a letter."""
     words = text.split()
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w']*", name))
     return (
         len(initials) >= 2
         and len(words) >= 2
         and all(len(w) <= 3 and w.isalpha() and w.isupper() for w in words)
-        and words[-1] == initials.upper()
+        and len(words[-1]) >= 2
+        and initials.upper().startswith(words[-1])
     )
 
 
@@ -532,3 +534,22 @@ def add_relative(field: str, cands: list[Ranked]) -> list[Ranked]:
             c.features[f"{name}_dmax"] = values[i] - best
             c.features[f"{name}_first"] = float(i == first)
     return cands
+
+
+# the rest of a name wrapped after its '&' ('& WELLNESS', '& RENTAL'): a few words, no digits
+AMPERSAND_REST = re.compile(r"^& [^\d&]{2,30}$")
+
+
+def settled_company(best: int, values: list[str]) -> int:
+    """The ranker's company pick, with the rest of its name wrapped onto the next line after an
+    '&' ("MOREAU'S PHARMACY" over '& WELLNESS'): the joined candidate. Shared by the engine and
+    the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
+    picked = values[best]
+    longer = [
+        (len(v), i)
+        for i, v in enumerate(values)
+        if v.startswith(picked + " ")
+        and AMPERSAND_REST.match(v[len(picked) + 1 :])
+        and len(v[len(picked) + 1 :].split()) <= 4
+    ]
+    return min(longer)[1] if longer else best

@@ -12,6 +12,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import document_candidates
 from extraction.ranker.address import address_value, fix_address_words, settled_address, tail_cut
+from extraction.ranker.candidates import settled_company
 from extraction.ranker.model import load_model
 from tests.extraction.receipt_images import ocr_page
 
@@ -554,3 +555,23 @@ def test_web_addresses_and_a_logos_monogram_are_no_company() -> None:
     cands = _candidates(lines, "company")
     assert "STRAND'S PROVISIONS" in cands
     assert not any(c.startswith(("C SP", "www.", "info@")) for c in cands)
+
+
+def test_a_name_wrapped_after_its_ampersand_and_a_monogram_of_its_first_words(
+    receipt: TemplateSpec,
+) -> None:
+    wrapped = [
+        "MOREAU'S PHARMACY",
+        "& WELLNESS",
+        "STORE 0453",
+        "7484 W CARVER BLVD",
+        "MILLSTEAD TN 38343-9204",
+        "TOTAL $12.00",
+    ]
+    company = find_fields(ocr_page(wrapped), receipt)["company"].value
+    assert company == "MOREAU'S PHARMACY & WELLNESS"
+    # the engine and the k-fold settle the ranker's pick alike
+    assert settled_company(0, ["ULRICH'S HARDWARE", "ULRICH'S HARDWARE & RENTAL"]) == 1
+    assert settled_company(0, ["NAME", "NAME & 12 MAIN ST"]) == 0
+    lines = ["C LH", "Little Harvest Outfitters", "9974 S BRIDGE DRIVE", "TOTAL $27.74"]
+    assert not any(c.startswith("C LH") for c in _candidates(lines, "company"))
