@@ -241,15 +241,19 @@ def parse_amount(text: str | float | int | None) -> Decimal | None:
     return -d if neg and d else d
 
 
+STATUTE_BEFORE = re.compile(r"(?:§|\bart\.|\barticle|\bartikel)\s*$", re.IGNORECASE)
+
+
 def find_amounts(text: str) -> list[tuple[Decimal, int, int, bool]]:
-    """Every amount in ``text``: (value, start, end, has_decimals). Skips percentages and dates."""
+    """Every amount in ``text``: (value, start, end, has_decimals). Skips percentages, dates and
+    the sections of statutes."""
     out = []
     t = _clean(text)
     for m in AMOUNT_RE.finditer(t):
         num = m.group("num")
         after = t[m.end() : m.end() + 2]
-        if "%" in after:
-            continue
+        if "%" in after or STATUTE_BEFORE.search(t[: m.start("num")]):
+            continue  # a rate, or a statute's section ('gem. § 19 UStG', 'art. 293 B du CGI')
         val = parse_amount(num)
         if val is None:
             continue

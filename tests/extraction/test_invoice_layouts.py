@@ -1242,3 +1242,27 @@ def test_a_brand_in_the_sender_line_gives_way_to_the_registered_company_in_the_f
     )
     assert v["seller_name"] == "KMM Meccanica S.p.A."
     assert v["buyer_name"] == "Castetti & C. S.n.c."
+
+
+def test_a_small_business_invoice_citing_its_vat_exemption_has_net_equal_to_total(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Kein Ausweis der Umsatzsteuer ... gem. § 19 UStG': '§ 19' is no tax amount, no tax is
+    charged, so the net total is the total."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(
+            20, 15, ["Felix Mahlwald", "Webentwicklung", "Bremmannring 60", "94436 Bremmanndorf"]
+        ),
+        _at(20, 60, "Rechnungsnummer: 20172950"),
+        _at(120, 90, "Rechnungsbetrag EUR"),
+        _at(175, 90, "3.791,78"),
+        _at(
+            20,
+            100,
+            "Kein Ausweis der Umsatzsteuer aufgrund der Kleinunternehmerregelung gem. § 19 UStG.",
+        ),
+    )
+    assert (v["grand_total"], v["net_total"]) == (3791.78, 3791.78)
+    assert v.get("tax_total") in (None, 0)
