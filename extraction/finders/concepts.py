@@ -50,6 +50,8 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "storno-nr",
             "stornonummer",
             "nota di credito n",
+            "creditnotanummer",
+            "creditnota nr",
             "numero nota di credito",
             "numéro de facture",
             "n° de facture",

@@ -582,7 +582,7 @@ TITLE_INSIDE = re.compile(
 REFERENCE_BEFORE = re.compile(
     r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|"
+    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|betreft|"
     r"storno(?:\s+(?:parziale|totale|partiel|total))?(?:\s+(?:der|della|de la|du))?|"
     r"gem\.|(?:^|\s)re:|\w.*\()\s*$"
 )

@@ -564,9 +564,9 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
 
 
 POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?\d{4,5}\s+[A-Za-zÀ-ÿ]{3,}")
-STREET = re.compile(
-    r"(straße|strasse|str\.|weg\b|platz|allee|gasse|rue|chemin|avenue|road|street|\bst\.?$|"
-    r"lane|drive|laan|straat|\d+[a-z]?$|^\d+\s)",
+STREET = re.compile(  # German and Dutch street words end compounds ('Hauptstraße', 'Dijklaan')
+    r"(straße|strasse|str\.|weg\b|platz\b|allee\b|gasse\b|\brue\b|\bchemin\b|\bavenue\b|"
+    r"\broad\b|\bstreet\b|\bst\.?$|\blane\b|\bdrive\b|laan\b|straat\b|\d+[a-z]?$|^\d+\s)",
     re.IGNORECASE,
 )
 

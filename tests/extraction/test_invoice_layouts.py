@@ -1266,3 +1266,34 @@ def test_a_small_business_invoice_citing_its_vat_exemption_has_net_equal_to_tota
     )
     assert (v["grand_total"], v["net_total"]) == (3791.78, 3791.78)
     assert v.get("tax_total") in (None, 0)
+
+
+def test_street_words_inside_names_and_a_dutch_credit_notes_number(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'rue' inside 'Informática Moruelo' and 'laan' inside 'Laand' are no streets, so the name
+    over the street stays the recipient; 'Betreft factuur' names another invoice."""
+    spanish = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "LUMNIX · Atención al Cliente · Paseo de Pinana, 113 · 27882 Pinanaales"),
+        *_rows(20, 46, ["Informática Moruelo S.L.", "Paseo de Barana, 114", "38614 San Baranaena"]),
+        _at(20, 70, "Número de factura: 2024/04061"),
+        _at(120, 90, "Total"),
+        _at(175, 90, "119,00 €"),
+        *_rows(20, 240, ["LUMNIX es una marca de LOA Construcciones", "S.A."]),
+    )
+    assert spanish["buyer_name"] == "Informática Moruelo S.L."
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Pelmero B.V. · Dijkhoflaan 119 · 2029 LW Dijkhofveen"),
+        *_rows(20, 46, ["Imprimerie Laand B.V.", "Dijkkensstraat 103", "1665 BG Dijkkenshorst"]),
+        _at(20, 62, "Creditnota"),
+        _at(20, 68, "Creditnotanummer: CN-201701092"),
+        _at(20, 74, "Betreft factuur 201701035 van 17 juli 2017"),
+        _at(120, 90, "Totaal"),
+        _at(175, 90, "€ -119,00"),
+    )
+    assert dutch["buyer_name"] == "Imprimerie Laand B.V."
+    assert dutch["invoice_number"] == "CN-201701092"
