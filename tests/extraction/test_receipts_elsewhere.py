@@ -575,3 +575,12 @@ def test_a_name_wrapped_after_its_ampersand_and_a_monogram_of_its_first_words(
     assert settled_company(0, ["NAME", "NAME & 12 MAIN ST"]) == 0
     lines = ["C LH", "Little Harvest Outfitters", "9974 S BRIDGE DRIVE", "TOTAL $27.74"]
     assert not any(c.startswith("C LH") for c in _candidates(lines, "company"))
+
+
+def test_a_country_written_with_stops_is_no_legal_form() -> None:
+    """'U.S.A.' ends with the letters of 'S.A.', a legal form only after a name."""
+    from extraction.finders.parties import LEGAL_FORM, STRONG_FORM
+
+    assert not LEGAL_FORM.search("Springfield, IL, U.S.A.")
+    assert not STRONG_FORM.search("Springfield, IL, U.S.A.")
+    assert STRONG_FORM.search("MNM Reformas S.A.") and LEGAL_FORM.search("MNM Reformas S.A.")
