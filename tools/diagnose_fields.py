@@ -40,8 +40,10 @@ def closest(gold: str, values: list[str], field: str, scorer) -> tuple[str, floa
 
 
 def difference(gold: str, near: str) -> str:
-    """How the closest candidate differs from the label: only in spacing, only in punctuation
-    (spaces included), or in letters and digits."""
+    """How the closest candidate differs from the label: not at all (a ranking miss), only in
+    spacing, only in punctuation (spaces included), or in letters and digits."""
+    if gold.upper().split() == near.upper().split():
+        return "none"
     if gold.replace(" ", "").upper() == near.replace(" ", "").upper():
         return "spacing"
     if re.sub(r"[\W_]", "", gold).upper() == re.sub(r"[\W_]", "", near).upper():
