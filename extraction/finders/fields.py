@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from extraction.document import Document, Line
+from extraction.document import Document, Line, Segment
 from extraction.finders import footer, parties
 from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
@@ -144,18 +144,24 @@ class Finder:
         before = fold(hit.segment.text)[: hit.start]
         if OTHER_DOCUMENT_BEFORE.search(before):
             return True
-        if hit.line.index > 0:  # 'as per quotation' over 'AN-88671 dated 18-Jul-2020'
-            above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
-            box = hit.segment.box
-            h = max(1e-6, box[3] - box[1])
-            wrapped = [
-                s
-                for s in above.segments
-                if box[1] - s.box[3] < 0.6 * h and min(s.box[2], box[2]) > max(s.box[0], box[0])
-            ]
-            if wrapped:
-                return bool(OTHER_DOCUMENT_BEFORE.search(f"{fold(wrapped[-1].text)} {before}"))
-        return False
+        wrapped = self.wrapped_above(hit, 0.6)  # 'as per quotation' over 'AN-88671 dated …'
+        return bool(wrapped) and bool(
+            OTHER_DOCUMENT_BEFORE.search(f"{fold(wrapped[-1].text)} {before}")
+        )
+
+    def wrapped_above(self, hit: LabelHit, reach: float) -> list[Segment]:
+        """The segments of the line above a hit's cell that its text may wrap from: less than
+        ``reach`` of the cell's height above it, overlapping it across."""
+        if hit.line.index == 0:
+            return []
+        above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
+        box = hit.segment.box
+        h = max(1e-6, box[3] - box[1])
+        return [
+            s
+            for s in above.segments
+            if box[1] - s.box[3] < reach * h and min(s.box[2], box[2]) > max(s.box[0], box[0])
+        ]
 
     def negated(self, hit: LabelHit) -> bool:
         """A label after 'without', 'excl.', 'ohne', 'hors' ... in its cell, or under such a word
@@ -163,16 +169,10 @@ class Finder:
         before = fold(hit.segment.text)[: hit.start]
         if NEGATION.search(before):
             return True
-        if before.strip(" :.(") or hit.line.index == 0:
+        if before.strip(" :.("):
             return False
-        above = self.lines_by_page.get(hit.line.page, [])[hit.line.index - 1]
-        box = hit.segment.box
-        h = max(1e-6, box[3] - box[1])
-        for seg in above.segments:
-            close = box[1] - seg.box[3] < 0.8 * h
-            if close and min(seg.box[2], box[2]) - max(seg.box[0], box[0]) > 0:
-                return bool(NEGATION.search(fold(seg.text)))
-        return False
+        wrapped = self.wrapped_above(hit, 0.8)
+        return bool(wrapped) and bool(NEGATION.search(fold(wrapped[0].text)))
 
     def pattern_anywhere(self, spec: FieldSpec) -> Candidate | None:
         if spec.pattern is None:
