@@ -584,6 +584,10 @@ REFERENCE_BEFORE = re.compile(
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
     r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|betreft|"
     r"storno(?:\s+(?:parziale|totale|partiel|total))?(?:\s+(?:der|della|de la|du))?|"
+    # a verb of correction ('Rectifica la factura nº', 'annule et remplace la facture')
+    r"(?:rectifica|anula|sustituye(?:\s+a)?|corrige|annule(?:\s+et\s+remplace)?|remplace|"
+    r"corregge|annulla|sostituisce|storniert|ersetzt|korrigiert|corrects|replaces|cancels|"
+    r"vervangt|corrigeert|crediteert)(?:\s+(?:la|le|l'|die|the|het|de))?|"
     r"gem\.|(?:^|\s)re:|\w.*\()\s*$"
 )
 REFERENCE_AFTER = re.compile(

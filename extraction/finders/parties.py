@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
@@ -272,7 +272,8 @@ NAME_LABEL = re.compile(
 )
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
-    r"s/b|plc|b\.?v\b|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b",
+    r"s/b|plc|b\.?v\b|n\.v\.|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
+    r"\bs\.?n\.?c\b",
     re.IGNORECASE,
 )
 
@@ -566,7 +567,9 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
 POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?\d{4,5}\s+[A-Za-zÀ-ÿ]{3,}")
 STREET = re.compile(  # German and Dutch street words end compounds ('Hauptstraße', 'Dijklaan')
     r"(straße|strasse|str\.|weg\b|platz\b|allee\b|gasse\b|\brue\b|\bchemin\b|\bavenue\b|"
-    r"\broad\b|\bstreet\b|\bst\.?$|\blane\b|\bdrive\b|laan\b|straat\b|\d+[a-z]?$|^\d+\s)",
+    r"\broad\b|\bstreet\b|\bst\.?$|\blane\b|\bdrive\b|laan\b|straat\b|\d+[a-z]?$|^\d+\s|"
+    # a unit in a building or business park, printed above or instead of a street ('Unit 2,')
+    r"^(?:unit|suite|flat|apartment|apt\.?|building|bldg\.?)\s+\d+[a-z]?\b)",
     re.IGNORECASE,
 )
 
@@ -926,9 +929,10 @@ def brand_owner_name(doc: Document) -> Candidate | None:
                 continue
             name = seg.text[m.end() :].strip()
             following = page.lines[line.index + 1] if line.index + 1 < len(page.lines) else None
-            if not LEGAL_FORM.search(name) and following and following.segments:
+            # 'Services' or 'Trading' alone is no registered form: a wrapped 'GmbH.' completes it
+            if not STRONG_FORM.search(name) and following and following.segments:
                 wrapped = following.segments[0].text.strip()
-                if len(wrapped.split()) <= 2 and LEGAL_FORM.search(wrapped):
+                if len(wrapped.split()) <= 2 and STRONG_FORM.search(wrapped):
                     name = f"{name} {wrapped}"  # the legal form wrapped onto the next line
             name = clean_name(without_full_stop(name))
             if LEGAL_FORM.search(name) and letter_count(LEGAL_FORM.sub("", name)) >= 2:

@@ -1297,3 +1297,87 @@ def test_street_words_inside_names_and_a_dutch_credit_notes_number(
     )
     assert dutch["buyer_name"] == "Imprimerie Laand B.V."
     assert dutch["invoice_number"] == "CN-201701092"
+
+
+def test_a_brand_owner_named_services_a_correcting_verb_and_a_units_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Services' alone is no registered form, so the 'GmbH.' wrapped below completes the brand's
+    owner; 'Rectifica la factura nº' names the corrected invoice; 'Unit 2, ...' in a
+    letterhead's address is no recipient's name (a freelancer who signs with the letterhead's
+    name is the seller)."""
+    german = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Tolvaris · Kundenservice · Postfach 22 88 · 16366 Rosskehausen"),
+        *_rows(20, 46, ["Tovux UG (haftungsbeschränkt)", "Mahlweg 178", "25546 Mahlstadt"]),
+        _at(20, 70, "Rechnungs-Nr.: 2016-0775"),
+        _at(120, 90, "Gesamtbetrag"),
+        _at(175, 90, "2.827,15 EUR"),
+        *_rows(20, 240, ["Tolvaris ist eine Marke der Tolvaris Services", "GmbH."]),
+    )
+    assert german["seller_name"] == "Tolvaris Services GmbH"
+    spanish = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Arvenia Ibérica S.L. · Avenida de Serado, 167 · 49586 San Seradoena"),
+        *_rows(20, 46, ["Instalaciones Morera S.L.", "Avenida de Serado, 8", "40161 Serado"]),
+        _at(20, 70, "FACTURA RECTIFICATIVA"),
+        _at(20, 76, "Número de factura"),
+        _at(70, 76, "F23-3483"),
+        _at(20, 82, "Rectifica la factura nº F23-3424 de 11-04-2023"),
+        _at(120, 100, "Total factura rectificativa"),
+        _at(175, 100, "-496,05 EUR"),
+    )
+    assert spanish["invoice_number"] == "F23-3483"
+    english = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 12, '<span style="font-size: 20pt">Daniel Marfield</span>'),
+        *_rows(130, 12, ["Unit 2, Culby Business Park", "Culbybury", "NG28 4GJ"]),
+        *_rows(20, 45, ["Halridge Engineering Ltd", "138 Wynley Street", "Wynleyford", "CV28 3LR"]),
+        _at(20, 70, "Invoice No.: INV20192755"),
+        _at(120, 90, "Invoice Total"),
+        _at(175, 90, "£5,567.24"),
+        _at(20, 120, "Thank you for your business!"),
+        _at(20, 126, "Daniel Marfield"),
+    )
+    assert english["seller_name"] == "Daniel Marfield"
+    assert english["buyer_name"] == "Halridge Engineering Ltd"
+
+
+def test_order_dates_beside_the_invoice_date_and_a_partnerships_legal_form(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A header row 'Data ordine' over the order's date is no invoice date ('Data' under
+    'N. documento' is); 'V.O.F.' makes a Dutch partnership the seller over its customer."""
+    italian = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Pelnoano S.p.A. · Viale Pellucci 131, 48335 Pellucciano (MI)"),
+        *_rows(20, 46, ["Francesca Branotti", "Viale Seresi 4", "98048 Seresiano (BO)"]),
+        _at(20, 70, "Data ordine"),
+        _at(70, 70, "Codice cliente"),
+        _at(20, 75, "11 settembre 2018"),
+        _at(70, 75, "216129"),
+        _at(20, 82, "N. documento"),
+        _at(70, 82, "Data"),
+        _at(20, 87, "FT 068837"),
+        _at(70, 87, "27 settembre 2018"),
+        _at(120, 100, "Totale fattura"),
+        _at(175, 100, "248,51 €"),
+    )
+    assert italian["issue_date"] == "2018-09-27"
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 12, ["Van den Weyhof & De Veldeink V.O.F.", "Houthofweg 78", "4245 BL Houthof"]),
+        _at(20, 30, "Factuurnr.: 202104704"),
+        *_rows(20, 45, ["Lumdesys Groep N.V.", "Boschhofweg 177", "3395 PS Boschhofhoven"]),
+        _at(20, 65, "Uiterste betaaldatum: 25-10-2021"),
+        _at(120, 90, "Totaalbedrag"),
+        _at(175, 90, "EUR 10.223,21"),
+    )
+    assert dutch["seller_name"] == "Van den Weyhof & De Veldeink V.O.F."
+    assert dutch["buyer_name"] == "Lumdesys Groep N.V."
+    assert dutch["due_date"] == "2021-10-25"

@@ -72,6 +72,9 @@ def _read(path: str, batches: list[np.ndarray]) -> list[tuple[int, ...]]:
     return out
 
 
+# Without VNNI the byte kernels add pairs in 16 bits and saturate (21 of 30 lines read as the
+# float model does on an AMD EPYC with AVX2 only): the engine never runs this recogniser there.
+@pytest.mark.skipif(not ocr_models.has_vnni(), reason="the recogniser is used only with VNNI")
 def test_it_reads_synthetic_lines_as_the_float_model() -> None:
     batches = _lines(30)
     float_ = _read(_wheel_rec(), batches)
