@@ -235,7 +235,7 @@ def pick_ok(models: dict[str, Trees], doc: dict, name: str) -> bool:
     if name == "company":
         from extraction.ranker.candidates import settled_company
 
-        best = settled_company(best, field["values"])
+        best = settled_company(best, field["values"], [r[0] for r in field["rows"]])
     if not field["rows"][best][1]:
         MISSES.append(
             (name, doc["file"], field["gold"], field["values"][best], field["rule_value"])

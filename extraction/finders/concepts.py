@@ -450,6 +450,8 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "total due",
             "amount due",
             "balance due",
+            "balance to pay",
+            "balance payable",
             "total payable",
             "amount payable",
             "total to pay",

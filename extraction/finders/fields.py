@@ -523,12 +523,15 @@ US_DOLLAR = re.compile(
     r"(?<![A-Z])\$\s?\d{1,3}(?:,\d{3})*\.\d{2}(?!\d)|\bUSD\b"
 )  # '$7.00', not '$4'
 # dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
-# an Australian Business Number, a UK postcode, a Singapore postcode, a GST registration, VAT
-# or dollars marked as another country's ('S$', 'A$', 'NZ$') say the dates are day-first
+# an Australian Business Number, a UK postcode, a Singapore postcode, a GST registration, VAT,
+# dollars marked as another country's ('S$', 'A$', 'NZ$') or prices including GST say the dates
+# are day-first
 DAY_FIRST_PLACE = re.compile(
     r"[A-Za-z]{3},? " + AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
     r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])"
-    r"|\b(?i:singapore)\s+\d{6}\b|\bGST\s+Reg|\bVAT\b|(?<![A-Za-z])(?:S|A|NZ|HK)\$",
+    r"|\b(?i:singapore)\s+\d{6}\b|\bGST\s+Reg|\bVAT\b|(?<![A-Za-z])(?:S|A|NZ|HK)\$"
+    # prices that include GST (Australia, New Zealand, Singapore); Canada adds it on top
+    r"|(?i:\bGST\s+incl|\bincl(?:\.|udes?|uding|usive)?\s+(?:of\s+)?GST\b)",
     re.M,
 )
 

@@ -119,7 +119,11 @@ def ranked_fields(
             found = cands.get("company", [])
             index = next((i for i, c in enumerate(found) if c is best), None)
             if index is not None:
-                best = found[settled_company(index, [str(c.value) for c in found])]
+                best = found[
+                    settled_company(
+                        index, [str(c.value) for c in found], [c.features for c in found]
+                    )
+                ]
         elif name == "total" and isinstance(best.value, Decimal):
             from extraction.finders.totals import cash_minus_change
 

@@ -186,15 +186,22 @@ WEB_ADDRESS = re.compile(r"www\.|https?:|\w@\w", re.I)
 def monogram_of(text: str, name: str) -> bool:
     """``text`` ends with the initials of ``name`` printed under it, or of its first words: a
     logo's monogram ('C SP' over "STRAND'S PROVISIONS", 'C LH' over 'Little Harvest
-    Outfitters'), read with the logo's ring as a letter."""
+    Outfitters', '< KG' over 'K&M GRILL'), read with the logo's ring as a letter or a symbol."""
     words = text.split()
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w']*", name))
+    by_word = "".join(m.group(0) for w in name.split() if (m := re.search(r"[A-Za-z]", w)))
+    by_letter_run = "".join(w[0] for w in re.findall(r"[A-Za-z][\w']*", name))
     return (
-        len(initials) >= 2
-        and len(words) >= 2
-        and all(len(w) <= 3 and w.isalpha() and w.isupper() for w in words)
+        len(words) >= 2
+        and all(
+            len(w) <= 3 and ((w.isalpha() and w.isupper()) or (len(w) == 1 and not w.isalnum()))
+            for w in words
+        )
         and len(words[-1]) >= 2
-        and initials.upper().startswith(words[-1])
+        and words[-1].isalpha()
+        and any(
+            len(initials) >= 2 and initials.upper().startswith(words[-1])
+            for initials in (by_word, by_letter_run)
+        )
     )
 
 
@@ -540,10 +547,14 @@ def add_relative(field: str, cands: list[Ranked]) -> list[Ranked]:
 AMPERSAND_REST = re.compile(r"^& [^\d&]{2,30}$")
 
 
-def settled_company(best: int, values: list[str]) -> int:
+def settled_company(
+    best: int, values: list[str], features: list[dict[str, float]] | None = None
+) -> int:
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
-    '&' ("MOREAU'S PHARMACY" over '& WELLNESS'): the joined candidate. Shared by the engine and
-    the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
+    '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
+    in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate. Shared by
+    the engine and the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the
+    engine returns."""
     picked = values[best]
     longer = [
         (len(v), i)
@@ -552,4 +563,29 @@ def settled_company(best: int, values: list[str]) -> int:
         and AMPERSAND_REST.match(v[len(picked) + 1 :])
         and len(v[len(picked) + 1 :].split()) <= 4
     ]
-    return min(longer)[1] if longer else best
+    if longer:
+        return min(longer)[1]
+    return _started_above(best, values, features) if features else best
+
+
+def _started_above(best: int, values: list[str], features: list[dict[str, float]]) -> int:
+    """The pick joined with the name-like line right above it when both lines are set in the
+    page's tallest type, larger than its text (a name too long for one line of a receipt's
+    large print)."""
+    picked, own = values[best], features[best]
+    if (
+        not own.get("c_above_namey")
+        or own.get("h_tallest", 0.0) < 0.9
+        or own.get("h_rel", 0.0) < 1.3
+    ):
+        return best
+    for i, (value, feats) in enumerate(zip(values, features)):
+        if (
+            value.endswith(" " + picked)
+            and feats.get("joined") == 1.0
+            and feats.get("idx") == own.get("idx", 0.0) - 1
+            and feats.get("h_tallest", 0.0) >= 0.9
+            and len(value.split()) - len(picked.split()) <= 2
+        ):
+            return i
+    return best

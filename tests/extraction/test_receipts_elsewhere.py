@@ -584,3 +584,40 @@ def test_a_country_written_with_stops_is_no_legal_form() -> None:
     assert not LEGAL_FORM.search("Springfield, IL, U.S.A.")
     assert not STRONG_FORM.search("Springfield, IL, U.S.A.")
     assert STRONG_FORM.search("MNM Reformas S.A.") and LEGAL_FORM.search("MNM Reformas S.A.")
+
+
+def test_prices_including_gst_keep_dates_day_first() -> None:
+    """New Zealand and Australia write dollars and include GST in their prices; Canada, which
+    writes dollars too, adds GST on top and tells nothing here."""
+    lines = ["SHOP", "Tel: 03-562 4472", "07/11/21", "Total $99.00", "GST included in total $12.91"]
+    assert day_first_document(ocr_page(lines))
+    assert day_first_document(ocr_page(["SHOP", "07/11/21", "TOTAL INCL. GST $99.00"]))
+    assert not day_first_document(ocr_page(["SHOP", "07/11/21", "GST $4.50", "TOTAL $99.00"]))
+
+
+def test_balance_to_pay_is_a_totals_label() -> None:
+    """Irish and UK tills print 'Balance to pay': a label of the total (the ranker's feature),
+    not an unlabelled amount among the items."""
+    lines = ["BRINDLE GROCERS", "SHAMPOO €4.99 A", "Balance to pay €31.53", "VAT 23% INCLUDED €2.35"]
+    finder = Finder(ocr_page(lines), [field_spec("total", {"type": "number"})])
+    labels = {h.label for h in finder.hits if "grand_total" in h.owners}
+    assert "balance to pay" in labels
+
+
+def test_a_name_over_two_lines_of_large_type_and_a_monogram_in_a_ring() -> None:
+    """'STANDALE' over 'BUILDING SUPPLY', both in the receipt's largest type: one name; the same
+    lines in the body's type are left to the ranker. A ring read as '<' beside a monogram of the
+    name's words ('KG' for 'K&M GRILL') is no name."""
+    values = ["BUILDING SUPPLY", "STANDALE", "STANDALE BUILDING SUPPLY"]
+    large = [
+        {"c_above_namey": 1.0, "h_tallest": 1.0, "h_rel": 1.5, "idx": 1.0, "joined": 0.0},
+        {"c_above_namey": 0.0, "h_tallest": 1.0, "h_rel": 1.5, "idx": 0.0, "joined": 0.0},
+        {"c_above_namey": 0.0, "h_tallest": 1.0, "h_rel": 3.6, "idx": 0.0, "joined": 1.0},
+    ]
+    assert settled_company(0, values, large) == 2
+    body = [{**f, "h_rel": 1.0} for f in large]
+    assert settled_company(0, values, body) == 0
+    smaller_above = [large[0], large[1], {**large[2], "h_tallest": 0.6}]
+    assert settled_company(0, values, smaller_above) == 0
+    lines = ["< KG", "K&M GRILL", "9647 GRANT STREET", "ROSLEY MI 49478-8072", "TOTAL $23.79"]
+    assert not any(c.startswith("< KG") for c in _candidates(lines, "company"))
