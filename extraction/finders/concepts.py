@@ -215,6 +215,7 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "issued by",
             "merchant",
             "from",
+            "von",
             "bill from",
             "verkäufer",
             "lieferant",

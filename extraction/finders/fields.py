@@ -338,7 +338,7 @@ class Finder:
         for hit in self.hits_for(spec) + self.bare_headings(spec):
             if (
                 spec.name not in spec.labels
-                and hit.label in ("from", "client", "customer", "kunde")
+                and hit.label in ("from", "von", "client", "customer", "kunde")
                 and not hit.at_start
             ):
                 continue

@@ -61,8 +61,9 @@ def parse_iban(text: str):
 
 
 DATE_SEPARATOR = re.compile(r"[-/.~: ]|[A-Za-z]+")
-# a number printed after its series' letters and one space ('INV 065642', 'RE 2024-118'): one id
-SPACED_ID = re.compile(r"\s*(?P<id>[A-Z]{2,4} \d[\d/-]{3,})\s*$")
+# a number printed after its series' letters and one space ('INV 065642', 'RE 2024-118',
+# 'F 082226'): one id
+SPACED_ID = re.compile(r"\s*(?P<id>[A-Z]{1,4} \d[\d/-]{3,})\s*$")
 
 
 def parse_id(text: str):

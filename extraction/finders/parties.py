@@ -11,7 +11,8 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
@@ -273,7 +274,7 @@ NAME_LABEL = re.compile(
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
-    r"\bs\.?n\.?c\b",
+    r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h",
     re.IGNORECASE,
 )
 

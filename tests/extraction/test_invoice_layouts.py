@@ -1381,3 +1381,36 @@ def test_order_dates_beside_the_invoice_date_and_a_partnerships_legal_form(
     assert dutch["seller_name"] == "Van den Weyhof & De Veldeink V.O.F."
     assert dutch["buyer_name"] == "Lumdesys Groep N.V."
     assert dutch["due_date"] == "2021-10-25"
+
+
+def test_an_austrian_partnership_under_von_and_a_one_letter_series(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'OG' is an Austrian partnership's legal form; the name under a 'Von' heading is the
+    seller (the heading is no name); 'F 082226' under 'Factuurnr.' keeps its series letter."""
+    austrian = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "RECHNUNG"),
+        *_rows(20, 20, ["Rechnungsempfänger", "Rossler Logistik KG", "Rossgasse 45", "4173 Ross"]),
+        *_rows(110, 20, ["Von", "Bremmeier & Wendwald OG", "Bremlerweg 111", "2564 Bremlerfeld"]),
+        _at(20, 50, "Rechnungsnummer: 2021-3132"),
+        _at(120, 90, "Gesamtbetrag"),
+        _at(175, 90, "€ 12.154,32"),
+        _at(20, 100, "Zahlbar innerhalb von 60 Tagen"),
+    )
+    assert austrian["seller_name"] == "Bremmeier & Wendwald OG"
+    assert austrian["buyer_name"] == "Rossler Logistik KG"
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 10, "Lumdero Groep N.V. · Molenhuisweg 66, 7883 AM Molenhuishorst"),
+        *_rows(20, 16, ["Velnonix Groep N.V.", "Brinkkenslaan 1", "2761 LP Brinkkensdam"]),
+        _at(20, 40, "Factuurnr."),
+        _at(60, 40, "Leverdatum"),
+        _at(20, 45, "F 082226"),
+        _at(60, 45, "20-03-2022"),
+        _at(120, 90, "Totaalbedrag"),
+        _at(175, 90, "€ 1.837,00"),
+    )
+    assert dutch["invoice_number"] == "F 082226"
