@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from extraction.document import Document, Line, Segment
+from extraction.document import Document, Line, Segment, Word
 from extraction.normalise import find_amounts
 
 GENERIC_LABELS = {
@@ -239,6 +239,26 @@ def _label_box(hit: LabelHit) -> list[float]:
     ]
 
 
+def _seg_box_span(seg: Segment, start_char: int, end_char: int) -> list[float]:
+    """Box of the words of ``seg`` that hold characters ``start_char`` to ``end_char``."""
+    pos = 0
+    words = []
+    for w in seg.words:
+        if pos + len(w.text) > start_char and pos < end_char:
+            words.append(w)
+        pos += len(w.text) + 1
+    return _seg_box_from(seg, start_char) if not words else _union_words(words)
+
+
+def _union_words(words: list[Word]) -> list[float]:
+    return [
+        min(w.x0 for w in words),
+        min(w.y0 for w in words),
+        max(w.x1 for w in words),
+        max(w.y1 for w in words),
+    ]
+
+
 def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
     """Box of the words of ``seg`` from character ``start_char`` on."""
     pos = 0
@@ -247,13 +267,7 @@ def _seg_box_from(seg: Segment, start_char: int) -> list[float]:
         if pos + len(w.text) > start_char:
             words.append(w)
         pos += len(w.text) + 1
-    words = words or seg.words
-    return [
-        min(w.x0 for w in words),
-        min(w.y0 for w in words),
-        max(w.x1 for w in words),
-        max(w.y1 for w in words),
-    ]
+    return _union_words(words or seg.words)
 
 
 BASE_BEFORE = re.compile(
@@ -365,13 +379,9 @@ def values_near(
                     break
                 btext = btext[:end]
             got = parse(btext)
-            if (
-                got
-                and "%" in btext[: got[1]]
-                and _overlap(lbox, _seg_box_from(bseg, got[1])) <= 0.3
-            ):
-                continue  # a rate and an amount in one cell ('0 % EUR 530,10'): the amount is
-                # the next column's
+            if got and "%" in btext and _overlap(lbox, _seg_box_span(bseg, got[1], got[2])) <= 0.3:
+                continue  # a rate and an amount in one cell ('0 % EUR 530,10', '0,32 0 %'):
+                # the amount not under the label is the next or the previous column's
             if got and len(WORD.findall(btext)) >= 4:
                 continue  # running text ('Zahlbar innerhalb von 30 Tagen'), not a value's cell
             if got:

@@ -91,7 +91,23 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
         biggest = largest_amount(f)
         if biggest:
             chosen["grand_total"] = biggest
+    grand = chosen.get("grand_total")
+    if grand is not None and "net_total" not in chosen and "tax_total" not in chosen:
+        if VAT_EXEMPT.search(fold(f.doc.text)):  # no VAT charged: the total is the net amount
+            chosen["net_total"] = Candidate(
+                grand.value, 0.5, grand.page, grand.box, grand.text, "vat-exempt-net"
+            )
     return chosen
+
+
+# a seller that charges no VAT says so: small businesses ('TVA non applicable, art. 293 B du CGI',
+# 'gemäß § 19 UStG', 'regime forfettario'), sellers not registered for VAT (on folded text)
+VAT_EXEMPT = re.compile(
+    r"tva non applicable|art(?:icle|\.)?\s*293\s*b|§\s*19\s*(?:abs\.?\s*1\s*)?ustg|"
+    r"kleinunternehmer|not registered for vat|no vat (?:is )?charged|"
+    r"regime forfettario|esente iva|exento de iva|iva exenta|"
+    r"vrijgesteld van (?:de )?btw|kleineondernemersregeling"
+)
 
 
 def _rounding(f: Finder, grand: list[Candidate]) -> None:

@@ -37,7 +37,7 @@ from extraction.finders.regions import (
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
 from extraction.ranker import totals as total_checks
-from extraction.ranker.company import company_features, neighbour_features
+from extraction.ranker.company import FORM_END, company_features, neighbour_features
 from extraction.ranker.respell import readings, repair, respace, unknown_share
 
 COMPANY_LINES = 14  # receipts and letterheads print the issuer in their first lines
@@ -565,7 +565,9 @@ def settled_company(
     ]
     if longer:
         return min(longer)[1]
-    return _started_above(best, values, features) if features else best
+    if not features:
+        return best
+    return _name_below_slogan(_started_above(best, values, features), values, features)
 
 
 def _started_above(best: int, values: list[str], features: list[dict[str, float]]) -> int:
@@ -586,6 +588,25 @@ def _started_above(best: int, values: list[str], features: list[dict[str, float]
             and feats.get("idx") == own.get("idx", 0.0) - 1
             and feats.get("h_tallest", 0.0) >= 0.9
             and len(value.split()) - len(picked.split()) <= 2
+        ):
+            return i
+    return best
+
+
+def _name_below_slogan(best: int, values: list[str], features: list[dict[str, float]]) -> int:
+    """A pick in small type right above a line in the page's tallest, large type ('Serving the
+    Community' over 'The Hungry Bell'): a slogan over the name, so the name below. A pick with
+    a legal form of its own stays."""
+    own = features[best]
+    if own.get("h_tallest", 1.0) >= 0.7 or own.get("joined", 0.0) or FORM_END.search(values[best]):
+        return best
+    for i, feats in enumerate(features):
+        if (
+            feats.get("idx") == own.get("idx", 0.0) + 1
+            and feats.get("joined") == 0.0
+            and feats.get("h_tallest", 0.0) >= 0.95
+            and feats.get("h_rel", 0.0) >= 1.5
+            and is_name_like(values[i])
         ):
             return i
     return best

@@ -1414,3 +1414,35 @@ def test_an_austrian_partnership_under_von_and_a_one_letter_series(
         _at(175, 90, "€ 1.837,00"),
     )
     assert dutch["invoice_number"] == "F 082226"
+
+
+def test_a_vat_exempt_invoice_has_its_total_as_net_and_no_tax_from_a_rate_column(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'TVA non applicable, art. 293 B du CGI' and only 'Montant TTC': the net is the total;
+    the '0 %' under the wrapped 'Taux' over 'TVA' heading shares a cell with the unit price
+    ('0,32 0 %'), which is no tax amount."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 12, ["Thibault Morard", "116 avenue de la République", "21631 SAINT-ROCH"]),
+        *_rows(110, 40, ["Luc Marin", "103 allée Moronnet", "83620 Moronnet-sur-Loire"]),
+        _at(20, 60, "Facture n°: F2020-1183"),
+        _at(124, 75, "P.U."),
+        _at(131, 75, "Taux"),
+        _at(131, 79, "TVA"),
+        _at(160, 75, "Montant"),
+        _at(160, 79, "HT"),
+        _at(20, 86, "Impression dépliants A5 quadri"),
+        _at(80, 86, "1872 u."),
+        _at(124, 86, "0,32 0 %"),
+        _at(160, 86, "599,04"),
+        _at(20, 92, "Prestation de conseil"),
+        _at(80, 92, "1,5 h"),
+        _at(120, 92, "106,16 0 %"),
+        _at(160, 92, "159,24"),
+        _at(120, 104, "Montant TTC 758,28 €"),
+        _at(20, 112, "TVA non applicable, art. 293 B du CGI"),
+    )
+    assert v["grand_total"] == 758.28 and v["net_total"] == 758.28
+    assert "tax_total" not in v

@@ -604,10 +604,11 @@ def test_balance_to_pay_is_a_totals_label() -> None:
     assert "balance to pay" in labels
 
 
-def test_a_name_over_two_lines_of_large_type_and_a_monogram_in_a_ring() -> None:
+def test_names_in_large_type_joined_or_under_a_slogan_and_a_monogram_in_a_ring() -> None:
     """'STANDALE' over 'BUILDING SUPPLY', both in the receipt's largest type: one name; the same
-    lines in the body's type are left to the ranker. A ring read as '<' beside a monogram of the
-    name's words ('KG' for 'K&M GRILL') is no name."""
+    lines in the body's type are left to the ranker. A slogan in small type over a name in the
+    largest type gives way to the name. A ring read as '<' beside a monogram of the name's words
+    ('KG' for 'K&M GRILL') is no name."""
     values = ["BUILDING SUPPLY", "STANDALE", "STANDALE BUILDING SUPPLY"]
     large = [
         {"c_above_namey": 1.0, "h_tallest": 1.0, "h_rel": 1.5, "idx": 1.0, "joined": 0.0},
@@ -619,5 +620,15 @@ def test_a_name_over_two_lines_of_large_type_and_a_monogram_in_a_ring() -> None:
     assert settled_company(0, values, body) == 0
     smaller_above = [large[0], large[1], {**large[2], "h_tallest": 0.6}]
     assert settled_company(0, values, smaller_above) == 0
+    slogan = ["Serving the Community", "The Hungry Bell", "BELL SDN BHD"]
+    small_over_large = [
+        {"h_tallest": 0.59, "h_rel": 1.1, "idx": 0.0, "joined": 0.0},
+        {"h_tallest": 1.0, "h_rel": 1.9, "idx": 1.0, "joined": 0.0},
+        {"h_tallest": 0.5, "h_rel": 1.0, "idx": 2.0, "joined": 0.0},
+    ]
+    assert settled_company(0, slogan, small_over_large) == 1  # a slogan over the name
+    same_type = [{**f, "h_tallest": 1.0, "h_rel": 1.0} for f in small_over_large]
+    assert settled_company(0, slogan, same_type) == 0
+    assert settled_company(2, slogan, small_over_large) == 2  # a legal form's line stays
     lines = ["< KG", "K&M GRILL", "9647 GRANT STREET", "ROSLEY MI 49478-8072", "TOTAL $23.79"]
     assert not any(c.startswith("< KG") for c in _candidates(lines, "company"))
