@@ -92,11 +92,15 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
         if biggest:
             chosen["grand_total"] = biggest
     grand = chosen.get("grand_total")
-    if grand is not None and "net_total" not in chosen and "tax_total" not in chosen:
-        if VAT_EXEMPT.search(fold(f.doc.text)):  # no VAT charged: the total is the net amount
-            chosen["net_total"] = Candidate(
-                grand.value, 0.5, grand.page, grand.box, grand.text, "vat-exempt-net"
-            )
+    if (
+        grand is not None
+        and "net_total" not in chosen
+        and "tax_total" not in chosen
+        and VAT_EXEMPT.search(fold(f.doc.text))
+    ):  # no VAT charged: the total is the net amount
+        chosen["net_total"] = Candidate(
+            grand.value, 0.5, grand.page, grand.box, grand.text, "vat-exempt-net"
+        )
     return chosen
 
 

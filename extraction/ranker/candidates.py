@@ -552,9 +552,9 @@ def settled_company(
 ) -> int:
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
     '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
-    in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate. Shared by
-    the engine and the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the
-    engine returns."""
+    in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate; a slogan
+    in small type over the name in the largest type: the name. Shared by the engine and the
+    k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
     picked = values[best]
     longer = [
         (len(v), i)
