@@ -613,15 +613,20 @@ def address_block_name(
                 if not col:
                     continue
                 gap = last_top - col[0].box[3]
-                if gap > 2.5 * h or (step is not None and gap > 1.6 * step + 0.3 * h):
+                if gap > 2.5 * h:
+                    break  # another block
+                sender = re.search(r"[●•·|]| - ", col[0].text) or _sender_line_wrap(
+                    col[0], h, lines[prev.index - 1] if prev.index else None
+                )
+                if sender:
+                    how = "window"  # the sender line printed above the window (or its wrapped
+                    break  # end): a letter's recipient
+                if step is not None and gap > 1.6 * step + 0.3 * h:
                     break  # a wider gap than between the block's lines: another block
                 step = gap if step is None else min(step, gap)
                 if is_label and is_label(col[0]) and OTHER_PARTY.search(col[0].text):
                     block = []  # a delivery address or a fiscal representative: not the buyer
                     break
-                if re.search(r"[●•·|]| - ", col[0].text):
-                    how = "window"  # the sender line printed above the window: a letter's
-                    break  # recipient
                 if is_label and is_label(col[0]):
                     break  # a heading
                 block.insert(0, col[0])
@@ -646,6 +651,17 @@ def address_block_name(
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
                 return Candidate(clean_name(text), 0.5, line.page, first.box, text, how)
     return None
+
+
+def _sender_line_wrap(seg: Segment, height: float, above: Line | None) -> bool:
+    """A line in small print right under a sender line ('Rixsys · … · 20435' over 'Lloranaena'):
+    the sender line wrapped, no line of the recipient's block."""
+    return (
+        above is not None
+        and seg.box[3] - seg.box[1] < 0.75 * height
+        and any(re.search(r"[●•·|]| - ", s.text) for s in above.segments)
+        and seg.box[1] - above.box[3] < 0.5 * height
+    )
 
 
 # the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')

@@ -1446,3 +1446,26 @@ def test_a_vat_exempt_invoice_has_its_total_as_net_and_no_tax_from_a_rate_column
     )
     assert v["grand_total"] == 758.28 and v["net_total"] == 758.28
     assert "tax_total" not in v
+
+
+def test_a_sender_line_wrapped_in_small_print_still_marks_the_window(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """The brand's sender line wraps its town onto a second small line ('Rixsys · … · 20435'
+    over 'Lloranaena'): the block below is still the window's recipient, so the buyer, and the
+    brand gives way to the registered company in the footer."""
+    small = '<span style="font-size: 7pt">{}</span>'
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, '<span style="font-size: 20pt">Rixsys</span>'),
+        _at(20, 40, small.format("Rixsys · Atención al Cliente · Avenida de Llorana, 19 · 20435")),
+        _at(20, 43, small.format("Lloranaena")),
+        *_rows(20, 50, ["Zerrisys S.A.", "Paseo de Morero, 4", "22752 San Moreroilla"]),
+        _at(95, 50, "Número de factura: 2023/04716"),
+        _at(120, 90, "Importe total"),
+        _at(175, 90, "20.889,88 €"),
+        *_rows(20, 240, ["ROT Construcciones S.A.", "Avenida de Llorana, 19", "NIF: X"]),
+    )
+    assert v["buyer_name"] == "Zerrisys S.A."
+    assert v["seller_name"] == "ROT Construcciones S.A."
