@@ -673,8 +673,9 @@ ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
 # a department line in a recipient's block ('Abt. Einkauf', 'Service achats', 'Accounts Payable')
 DEPARTMENT = re.compile(
     r"^(?:abt\.|abteilung|dept\.|department|service|ufficio|afdeling|departamento|servicio)\s+\w"
-    r"|^(?:einkauf|buchhaltung|kreditorenbuchhaltung|accounts payable|purchasing|procurement|"
-    r"finance|achats|comptabilit[ée])(?:\s+department)?$",
+    r"|^(?:(?:einkauf|buchhaltung|kreditoren|kreditorenbuchhaltung)(?:\s*/\s*(?:einkauf|"
+    r"buchhaltung|kreditoren))?|accounts payable|accounts|purchase ledger|purchasing|procurement|"
+    r"finance|achats|comptabilit[ée]|crediteuren|contabilidad|contabilit[àa])(?:\s+department)?$",
     re.IGNORECASE,
 )
 

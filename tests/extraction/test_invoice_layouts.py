@@ -1151,7 +1151,8 @@ def test_legal_forms_with_accents_and_more_letters_stay_whole(
 def test_a_department_line_between_the_recipient_and_its_attention_line(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    """'Abt. Einkauf' between the recipient's name and 'z. Hd.': the name above is the buyer."""
+    """'Abt. Einkauf', 'Buchhaltung / Kreditoren' or 'Purchase Ledger' between the recipient's
+    name and 'z. Hd.' or 'FAO': the name above is the buyer."""
     v = _extract(
         tmp_path,
         invoice,
@@ -1174,6 +1175,20 @@ def test_a_department_line_between_the_recipient_and_its_attention_line(
     )
     assert v["buyer_name"] == "Tannhofer & Kettler GmbH & Co. KG"
     assert v["seller_name"] == "Calloion AG"
+    for department, attention in (
+        ("Buchhaltung / Kreditoren", "z. Hd. Frau Jana Dornmeier"),
+        ("Purchase Ledger", "FAO Mr James Pemwood"),
+    ):
+        v = _extract(
+            tmp_path,
+            invoice,
+            _at(20, 40, "Calloion AG · Guthardtweg 30 · 88237 Guthardtingen"),
+            *_rows(20, 46, ["Nexmeora AG", department, attention, "Tannring 35", "5283 Tannheim"]),
+            _at(20, 75, "Belegnummer: 20241238"),
+            _at(120, 90, "Gesamtbetrag"),
+            _at(175, 90, "119,00 €"),
+        )
+        assert v["buyer_name"] == "Nexmeora AG"
 
 
 def test_the_block_with_the_invoices_e_mail_is_the_sellers_and_fao_is_an_attention_line(
