@@ -529,6 +529,9 @@ def _wrapped_value(
 
 
 # a 'Name:' row inside a party's block
+# the separators of a sender line printed over a window envelope's address field
+# ('Rixsys GmbH · Hauptstr. 4 · 20435 Hamburg')
+SENDER_MARK = re.compile(r"[●•·|]| - ")
 NAME_FIELD = re.compile(
     r"(firmenname|firmierung|company name|business name|trading name|raison sociale|"
     r"denomination|ragione sociale|denominazione|razon social|nombre|nome|name|firma|company|"
@@ -597,7 +600,7 @@ def address_block_name(
             break
         for seg in line.segments:
             town = CITY_LINE.search(seg.text) or POSTCODE_PART.fullmatch(seg.text.strip())
-            if not town or re.search(r"[●•·|]| - ", seg.text):
+            if not town or SENDER_MARK.search(seg.text):
                 continue
             h = max(1e-6, seg.box[3] - seg.box[1])
             block: list[Segment] = []
@@ -615,7 +618,7 @@ def address_block_name(
                 gap = last_top - col[0].box[3]
                 if gap > 2.5 * h:
                     break  # another block
-                sender = re.search(r"[●•·|]| - ", col[0].text) or _sender_line_wrap(
+                sender = SENDER_MARK.search(col[0].text) or _sender_line_wrap(
                     col[0], h, lines[prev.index - 1] if prev.index else None
                 )
                 if sender:
@@ -659,7 +662,7 @@ def _sender_line_wrap(seg: Segment, height: float, above: Line | None) -> bool:
     return (
         above is not None
         and seg.box[3] - seg.box[1] < 0.75 * height
-        and any(re.search(r"[●•·|]| - ", s.text) for s in above.segments)
+        and any(SENDER_MARK.search(s.text) for s in above.segments)
         and seg.box[1] - above.box[3] < 0.5 * height
     )
 
@@ -900,7 +903,7 @@ def letterhead_block(doc: Document, exclude: set[str]) -> Candidate | None:
             text = seg.text.strip()
             if not is_name_like(text) or STREET.search(text) or CITY_LINE.search(text):
                 continue
-            if i > 0 and any(re.search(r"[●•·|]| - ", s.text) for s in lines[i - 1].segments):
+            if i > 0 and any(SENDER_MARK.search(s.text) for s in lines[i - 1].segments):
                 continue  # under a sender line: the recipient's window
             h = max(1e-6, seg.box[3] - seg.box[1])
             # the block's own lines: a footer far below in the same column is no address of it
