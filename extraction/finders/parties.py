@@ -528,10 +528,10 @@ def _wrapped_value(
     return value
 
 
-# a 'Name:' row inside a party's block
 # the separators of a sender line printed over a window envelope's address field
 # ('Rixsys GmbH · Hauptstr. 4 · 20435 Hamburg')
 SENDER_MARK = re.compile(r"[●•·|]| - ")
+# a 'Name:' row inside a party's block
 NAME_FIELD = re.compile(
     r"(firmenname|firmierung|company name|business name|trading name|raison sociale|"
     r"denomination|ragione sociale|denominazione|razon social|nombre|nome|name|firma|company|"
