@@ -14,7 +14,7 @@ from extraction.document import Document, Line, Segment
 from extraction.finders import footer, parties
 from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
-from extraction.finders.locate import Candidate, LabelHit, find_labels, fold, values_near
+from extraction.finders.locate import WORD, Candidate, LabelHit, find_labels, fold, values_near
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
 from extraction.finders.regions import AU_STATE, NANP_PHONE, US_STATE
 from extraction.normalise import (
@@ -477,6 +477,29 @@ class Finder:
             return False
         others = [s for s in line.segments if s.box[0] > box[2]]
         return sum(1 for s in others if find_amounts(s.text)) >= 2
+
+    def on_item_row(self, cand: Candidate) -> bool:
+        """An amount under a table's column heading on a row that also holds a description and
+        another amount ('Main d'œuvre sur site | 7,5 h | 54,90 EUR | 411,75 EUR' under 'Total
+        HT'): a line item's, never the document's total."""
+        if cand.box is None:
+            return False
+        box = cand.box
+        line = min(
+            self.lines_by_page.get(cand.page, []),
+            key=lambda ln: abs(ln.box[1] - box[1]),
+            default=None,
+        )
+        if line is None:
+            return False
+        described = any(
+            s.box[2] <= box[0]
+            and len(WORD.findall(s.text)) >= 2
+            and not re.search(r"\d", s.text)
+            and not self.is_label(s)
+            for s in line.segments
+        )
+        return described and sum(1 for s in line.segments if find_amounts(s.text)) >= 2
 
     def is_label(self, seg) -> bool:
         """True when a segment is mostly a label (a heading), not a value."""

@@ -977,23 +977,27 @@ def contact_domains(doc: Document) -> set[str]:
     }
 
 
-def named_in_domains(name: str, domains: set[str]) -> bool:
-    """A word of the name (four letters or more, no legal form) in one of the domains."""
-    words = re.findall(r"[a-z0-9]{4,}", fold(LEGAL_FORM.sub(" ", name)))
-    return any(w in d for w in words for d in domains)
+def domain_cover(name: str, domains: set[str]) -> int:
+    """How much of a contact domain the name's words spell (words of four letters or more, no
+    legal form): 'Hartby Software Ltd' covers 14 letters of 'hartbysoftware', 'Pemham Software
+    Ltd' only the 8 of its common noun."""
+    words = set(re.findall(r"[a-z0-9]{4,}", fold(LEGAL_FORM.sub(" ", name))))
+    return max((sum(len(w) for w in words if w in d) for d in domains), default=0)
 
 
 def domain_owner(doc: Document, best: Candidate, exclude: set[str]) -> Candidate:
     """Two letterhead-like blocks, one with the invoice's e-mail or web address: a name found
-    at the top that no contact address names ('Rixent B.V.' over 'facturen@brinkertechnie.nl')
-    gives way to the next registered name there that one does ('Brinker Techniek B.V.')."""
+    at the top that the contact address names less ('Rixent B.V.' over
+    'facturen@brinkertechnie.nl', 'Pemham Software Ltd' beside 'billing@hartbysoftware.co.uk')
+    gives way to the next registered name there that it names more ('Brinker Techniek B.V.',
+    'Hartby Software Ltd')."""
     domains = contact_domains(doc)
     if best.how not in ("legal-form", "letterhead", "top") or not domains:
         return best
-    if named_in_domains(str(best.value), domains):
-        return best
     other = legal_form_name(doc, exclude=exclude | {fold(str(best.value))})
-    if other is not None and named_in_domains(str(other.value), domains):
+    if other is not None and domain_cover(str(other.value), domains) > domain_cover(
+        str(best.value), domains
+    ):
         return other
     return best
 

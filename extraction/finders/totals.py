@@ -32,6 +32,8 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
             seg_text = fold(hit.segment.text)
             if not isinstance(cand.value, Decimal):
                 continue
+            if cand.how.startswith("below") and f.on_item_row(cand):
+                continue  # a column heading over line items ('Total HT' over the first row)
             if concept != "tax_total" and cand.value < 0:
                 cand.score *= 0.9
             if decimals_seen and cand.value.as_tuple().exponent >= 0:

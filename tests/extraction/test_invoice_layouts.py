@@ -1484,3 +1484,54 @@ def test_a_sender_line_wrapped_in_small_print_still_marks_the_window(
     )
     assert v["buyer_name"] == "Zerrisys S.A."
     assert v["seller_name"] == "ROT Construcciones S.A."
+
+
+def test_the_seller_is_the_block_whose_name_the_email_domain_spells(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Two unlabelled blocks side by side, both '… Software Ltd': the right one carries the
+    contact address 'billing@hartbysoftware.co.uk'. Both names share the domain's common noun,
+    but only 'Hartby Software Ltd' spells all of it, so it is the seller."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 20, ["Pemham Software Ltd", "31 Wickley Road", "Wickleywick", "EX24 9XP"]),
+        *_rows(110, 20, ["Hartby Software Ltd", "31 Stanley Street", "Stanleybury", "EX1 8RA"]),
+        _at(110, 38, "Tel +44 322 666 3154 · billing@hartbysoftware.co.uk"),
+        _at(20, 55, "Invoice Number: INV20193650 | Date: 04-Jan-2019"),
+        _at(120, 90, "Total"),
+        _at(175, 90, "12,214.64 GBP"),
+    )
+    assert v["seller_name"] == "Hartby Software Ltd"
+    assert v["buyer_name"] == "Pemham Software Ltd"
+
+
+def test_a_total_column_heading_over_line_items_gives_no_document_total(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Total HT' and 'TVA' head the items' columns: the first row's amounts under them
+    ('411,75 EUR' beside 'Main d'œuvre sur site') are a line's, so the invoice, which charges
+    no VAT, has its 'Montant TTC' as net and no tax. The second row's price and amount run
+    together, so the column cannot be summed."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(20, 12, ["Julien Morand", "32 place de la Fontaine", "23275 SAINT-MAROT"]),
+        *_rows(20, 40, ["Informatique Charin SARL", "41 rue Fourand", "46885 Fourandcourt"]),
+        _at(20, 60, "Facture N° F2025-4076"),
+        _at(20, 75, "Description"),
+        _at(90, 75, "Quantité"),
+        _at(140, 75, "TVA"),
+        _at(160, 75, "Total HT"),
+        _at(20, 82, "Main d'œuvre sur site"),
+        _at(90, 82, "7,5 h"),
+        _at(115, 82, "54,90 EUR 0 %"),
+        _at(160, 82, "411,75 EUR"),
+        _at(20, 88, "Licence logiciel annuelle"),
+        _at(90, 88, "22 u."),
+        _at(115, 88, "438,74 EUR 0 % 9 652,28 EUR"),  # one cell: the columns ran together
+        _at(120, 100, "Montant TTC 10 064,03 EUR"),
+        _at(20, 110, "TVA non applicable, art. 293 B du CGI"),
+    )
+    assert v["grand_total"] == 10064.03 and v["net_total"] == 10064.03
+    assert "tax_total" not in v
