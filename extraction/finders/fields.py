@@ -379,7 +379,7 @@ class Finder:
                     for c in cands
                     if not parties.is_sentence(str(c.value))
                     and not parties.is_address_line(str(c.value))
-                    and not self.in_row(c)
+                    and (c.how == "footer" or not self.in_row(c))  # footer columns hold numbers
                     and not self.under_heading(c, OTHER_PARTIES)
                     and fold(LEADING_LABEL.sub("", str(c.value))) not in other_names
                 ]

@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from extraction import TemplateSpec, extract_file
+from extraction.finders.parties import LEGAL_FORM
 
 STYLE = """
 <style>
@@ -1535,3 +1536,34 @@ def test_a_total_column_heading_over_line_items_gives_no_document_total(
     )
     assert v["grand_total"] == 10064.03 and v["net_total"] == 10064.03
     assert "tax_total" not in v
+
+
+def test_a_registered_name_in_a_footer_row_of_numbers_and_kilograms_are_no_legal_form(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """The brand 'Tannmeier Software' heads the page and its sender line; the footer's first
+    column names the company, 'Tannmeier Software KG', on a row whose other columns hold a phone
+    and a register number (a footer, not a table row). 'kg' after a quantity
+    ('Fliesenkleber flexibel, 25-kg-Sack') is kilograms, not a limited partnership."""
+    small = '<span style="font-size: 7pt">{}</span>'
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(110, 18, '<span style="font-size: 18pt">Tannmeier Software</span>'),
+        _at(22, 38, small.format("Tannmeier Software · Wartmannallee 159 · 8427 Wartmanndorf")),
+        *_rows(22, 44, ["Steinner & Rossbach OG", "Mahlmeierallee 103", "7212 Mahlmeierau"]),
+        _at(120, 38, "Rechnung Nr. RE20/3849"),
+        _at(22, 100, "Fliesenkleber flexibel, 25-kg-Sack"),
+        _at(120, 100, "12"),
+        _at(150, 100, "18,40"),
+        _at(180, 100, "220,80"),
+        _at(140, 120, "Gesamtbetrag 264,96 €"),
+        _at(20, 275, small.format("Tannmeier Software KG")),
+        _at(64, 275, small.format("Tel. +43 588 351 4979")),
+        _at(107, 275, small.format("Bankverbindung")),
+        _at(150, 275, small.format("FN 227928m, Landesgericht")),
+    )
+    assert v["seller_name"] == "Tannmeier Software KG"
+    assert v["buyer_name"] == "Steinner & Rossbach OG"
+    assert not LEGAL_FORM.search("Fliesenkleber flexibel, 25-kg-Sack")
+    assert not LEGAL_FORM.search("Mehl 5 kg") and LEGAL_FORM.search("Müller & Sohn KG")
