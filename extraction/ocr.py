@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-8"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-9"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -394,6 +394,8 @@ def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:
         quad = [[float(x), float(y)] for x, y in quad]
         words = _line_words(quad, text, float(score), wr, gray, scale, setup)
         placed.append((i, Line([[x / scale, y / scale] for x, y in quad], float(score), words)))
+    if setup.fixes:
+        _drop_overlapped_tails([line for _i, line in placed])
     if setup.read_gaps and gray is not None:
         quads = [[[float(x), float(y)] for x, y in q] for q in out.boxes]
         for place, quad, text, score in gap_lines(
@@ -402,6 +404,30 @@ def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:
             words = _line_words(quad, text, score, None, gray, scale, setup)
             placed.append((place, Line([[x / scale, y / scale] for x, y in quad], score, words)))
     return [line for _place, line in sorted(placed, key=lambda pl: pl[0])]
+
+
+def _drop_overlapped_tails(lines: list[Line]) -> None:
+    """Two detected lines of one row whose boxes overlap ('COBALT' reaching into the box of
+    'PIZZA'): the left line's short last word, when it lies inside the right line's box and
+    over the right line's first word, is that word's first glyph read again in part ('COBALT F'
+    + 'PIZZA'), so it is dropped."""
+    boxes = [_box(line.quad) for line in lines]
+    for line, (x0, y0, x1, y1) in zip(lines, boxes):
+        if len(line.words) < 2 or len(line.words[-1].text) > 2:
+            continue
+        h = y1 - y0
+        last = line.words[-1]
+        for other, (bx0, by0, bx1, by1) in zip(lines, boxes):
+            first = other.words[0] if other.words else None
+            if (
+                first is not None
+                and x0 < bx0 < x1 < bx1
+                and min(y1, by1) - max(y0, by0) > 0.7 * min(h, by1 - by0)
+                and (last.x0 + last.x1) / 2 > bx0 + 0.2 * h
+                and min(last.x1, first.x1) > max(last.x0, first.x0)
+            ):
+                line.words.pop()
+                break
 
 
 def _recogniser(setup: Setup) -> Any:

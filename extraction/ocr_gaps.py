@@ -6,7 +6,8 @@ once given a crop. So each gap between two detected lines of one row, and the st
 page's text margin and a row's first line, is looked at in the image: ink that is clear of the
 row's top and bottom edges, at least a fifth of the row's height and not inside another detected
 line's box is cropped and recognised like any detected line; readings of nothing but dots, dashes
-or quotes (specks and rules) are dropped.
+or quotes (specks and rules) are dropped. A row printed light on a dark band is left alone: its
+band's edges would read as an 'I'.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def gap_lines(
         lo, hi = (float(v) for v in np.percentile(line, (5, 95)))
         if hi - lo < 90:  # 30 grey levels (the image holds three times the grey level)
             continue
+        if np.median(line) < (lo + hi) / 2:
+            continue  # light print on a dark band (a shop's name in a banner): the band is no ink
         pad = int(0.15 * h)  # the detected lines' own margins
         for ink in _ink(gray, int(left) + pad, int(right) - pad, y0, y1, (lo, hi)):
             # ink inside another detected line (one of another row or size) is read already

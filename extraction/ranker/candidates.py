@@ -325,6 +325,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     "starts_connector": float(bool(re.match(r"[&),.\-]|and\b|of\b", value, re.I))),
                     "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
                     "colon": float(":" in text),
+                    "after_greeting": float(bool(greeting)),
                     **company_features(value, line_text, below[joined:], text in after_colon),
                     **neighbour_features(page.lines, i, value),
                 }
@@ -553,7 +554,8 @@ def settled_company(
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
     '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
     in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate; a slogan
-    in small type over the name in the largest type: the name. Shared by the engine and the
+    in small type over the name in the largest type, or under a greeting naming the shop: the
+    name. Shared by the engine and the
     k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
     picked = values[best]
     longer = [
@@ -567,7 +569,25 @@ def settled_company(
         return min(longer)[1]
     if not features:
         return best
+    best = _greeted_name(best, values, features)
     return _name_below_slogan(_started_above(best, values, features), values, features)
+
+
+def _greeted_name(best: int, values: list[str], features: list[dict[str, float]]) -> int:
+    """A pick without a legal form on one of the two lines under a greeting that names the shop
+    ('WELCOME TO FOX & TULIP' over the slogan 'Great Value Every Day'): the name greeted."""
+    own = features[best]
+    if FORM_END.search(values[best]):
+        return best
+    for i, feats in enumerate(features):
+        if (
+            feats.get("after_greeting")
+            and not feats.get("joined")
+            and 0 < own.get("idx", 0.0) - feats.get("idx", 0.0) <= 2
+            and is_name_like(values[i])
+        ):
+            return i
+    return best
 
 
 def _started_above(best: int, values: list[str], features: list[dict[str, float]]) -> int:

@@ -13,8 +13,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extraction import TemplateSpec, extract_file, ocr
 from extraction.document import Word
+from extraction.ocr_gaps import gap_lines
 from extraction.ocr import (
     DEFAULT,
+    _drop_overlapped_tails,
     _line_blank,
     _merge_initials,
     _merge_split_numbers,
@@ -122,3 +124,56 @@ def test_colons_the_detector_passes_over_are_read() -> None:
     assert ":" not in [w.text for w in ocr.ocr_words(page, replace(DEFAULT, read_gaps=False))]
     words = ocr.ocr_words(page)
     assert " ".join(w.text for w in words) == "Sub-Total : 25.60 Grand Total : 3.90 Payment : 5.00"
+
+
+
+def test_the_edge_of_a_black_band_is_no_glyph_the_detector_passed_over() -> None:
+    """A shop's name printed white on a black band, its detected line taller than the band: the
+    band left of the name is dark, clear of the line's top and bottom, but no ink of a glyph (it
+    read as 'L')."""
+    page = Image.new("RGB", (640, 300), "white")
+    draw = ImageDraw.Draw(page)
+    try:
+        bold = ImageFont.truetype("DejaVuSansMono-Bold.ttf", 34)
+        plain = ImageFont.truetype("DejaVuSansMono.ttf", 24)
+    except OSError:
+        bold, plain = ImageFont.load_default(size=34), ImageFont.load_default(size=24)
+    name = "ASHRIDGE HOME & GARDEN"
+    width = draw.textlength(name, font=bold)
+    x = (page.width - width) / 2
+    draw.rectangle([x - 18, 40, x + width + 18, 94], fill=0)
+    draw.text((x, 46), name, fill="white", font=bold)
+    draw.text((30, 150), "WILFIELD, CA 94076", fill="black", font=plain)
+    rgb = np.asarray(page)
+    quads = [
+        [[x, 34.0], [x + width, 34.0], [x + width, 100.0], [x, 100.0]],  # the name's line
+        [[28.0, 148.0], [300.0, 148.0], [300.0, 178.0], [28.0, 178.0]],  # the page's margin
+    ]
+    gray = rgb.sum(axis=2, dtype=np.uint16)
+    assert gap_lines(rgb, gray, quads, ocr._recogniser(DEFAULT), 0.5) == []
+    page.paste("white", (0, 0, 640, 110))  # the same row printed black on white is read
+    draw.text((int(x) - 30, 46), "1", fill="black", font=bold)
+    draw.text((x, 46), name, fill="black", font=bold)
+    rgb = np.asarray(page)
+    gray = rgb.sum(axis=2, dtype=np.uint16)
+    assert [t for _p, _q, t, _s in gap_lines(rgb, gray, quads, ocr._recogniser(DEFAULT), 0.5)] == [
+        "1"
+    ]
+
+
+def test_a_glyph_two_overlapping_lines_both_read_is_kept_once() -> None:
+    """The detector's box of 'COBALT' reaches into the box of 'PIZZA', and the recogniser reads
+    the part of the 'P' in it as 'F': the left line's last word inside the right line's box is
+    dropped. A label whose box merely touches its value's keeps its words."""
+
+    def line(x0: float, x1: float, *words: tuple[str, float, float]) -> ocr.Line:
+        quad = [[x0, 36.0], [x1, 36.0], [x1, 88.0], [x0, 88.0]]
+        return ocr.Line(quad, 0.9, [Word(t, a, 40.0, b, 84.0) for t, a, b in words])
+
+    cobalt = line(143, 334, ("COBALT", 150, 290), ("F", 312, 330))
+    pizza = line(308, 450, ("PIZZA", 312, 446))
+    total = line(40, 205, ("SUB", 44, 100), ("TOTAL", 110, 200))
+    amount = line(196, 300, ("12.00", 210, 296))
+    _drop_overlapped_tails([cobalt, pizza, total, amount])
+    assert [w.text for w in cobalt.words] == ["COBALT"]
+    assert [w.text for w in total.words] == ["SUB", "TOTAL"]

@@ -632,3 +632,22 @@ def test_names_in_large_type_joined_or_under_a_slogan_and_a_monogram_in_a_ring()
     assert settled_company(2, slogan, small_over_large) == 2  # a legal form's line stays
     lines = ["< KG", "K&M GRILL", "9647 GRANT STREET", "ROSLEY MI 49478-8072", "TOTAL $23.79"]
     assert not any(c.startswith("< KG") for c in _candidates(lines, "company"))
+
+
+def test_a_name_greeted_over_a_slogan() -> None:
+    """'WELCOME TO FOX & TULIP' over the slogan 'Great Value Every Day': the ranker's pick of the
+    slogan gives way to the name the greeting names; a pick with a legal form stays, and so does
+    a pick far below the greeting."""
+    lines = ["WELCOME TO FOX & TULIP", "Great Value Every Day", "7105 S SYCAMORE HWY"]
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
+    found = document_candidates(Finder(ocr_page(lines + ["HARWORTH, TX 76007", "TOTAL $5"]), specs))
+    values = [str(c.value) for c in found["company"]]
+    features = [c.features for c in found["company"]]
+    slogan, name = values.index("Great Value Every Day"), values.index("FOX & TULIP")
+    assert features[name]["after_greeting"] == 1.0 and not features[slogan]["after_greeting"]
+    assert settled_company(slogan, values, features) == name
+    legal = values + ["TULIP FOODS LLC"]
+    below = [*features, {**features[slogan], "idx": 1.0}]
+    assert settled_company(len(legal) - 1, legal, below) == len(legal) - 1
+    far = [*features[:slogan], {**features[slogan], "idx": 5.0}, *features[slogan + 1 :]]
+    assert settled_company(slogan, values, far) == slogan
