@@ -83,6 +83,8 @@ class Page:
 
     def build_lines(self, gap_factor: float = 1.2) -> None:
         self.lines = group_lines(self.words, self.number, gap_factor)
+        if self.source == "text":
+            split_at_columns(self.lines)
 
     @property
     def text(self) -> str:
@@ -187,6 +189,35 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
             segments.append(Segment(current, page))
         lines.append(Line(segments, page, idx))
     return lines
+
+
+def split_at_columns(lines: list[Line]) -> None:
+    """Split a segment where one of its words starts a column that the lines right above and
+    right below also start a segment at ('Tel … · accounts@stanfieldmarfo.com' run into the
+    town line of the block beside it). Text layers only: a long left column's text can come
+    closer to the next column than the gap that splits segments."""
+    for i, line in enumerate(lines):
+        near = [ln for ln in lines[max(0, i - 2) : i + 3] if ln is not line]
+        above = [s.box[0] for ln in near if ln.index < line.index for s in ln.segments[1:]]
+        below = [s.box[0] for ln in near if ln.index > line.index for s in ln.segments[1:]]
+        if not above or not below:
+            continue
+        out: list[Segment] = []
+        for seg in line.segments:
+            h = max(1e-6, median(w.height for w in seg.words))
+            start = 0
+            for k in range(1, len(seg.words)):
+                w, prev = seg.words[k], seg.words[k - 1]
+                if (
+                    w.x0 - prev.x1 > 0.2 * h
+                    and not (prev.text.isdigit() and w.text[:1].isdigit())  # '4 273,06 €'
+                    and any(abs(w.x0 - x) < 0.3 * h for x in above)
+                    and any(abs(w.x0 - x) < 0.3 * h for x in below)
+                ):
+                    out.append(Segment(seg.words[start:k], seg.page))
+                    start = k
+            out.append(Segment(seg.words[start:], seg.page) if start else seg)
+        line.segments = out
 
 
 MAX_STORED_WORDS = 4000  # per page: the file page's picker needs the words, not a whole book

@@ -555,7 +555,7 @@ def settled_company(
     '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
     in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate; a slogan
     in small type over the name in the largest type, or under a greeting naming the shop: the
-    name. Shared by the engine and the
+    name; a name read apart from its trade's words ('WILMORE' over 'BUILDING SUPPLY'): both. Shared by the engine and the
     k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
     picked = values[best]
     longer = [
@@ -567,10 +567,43 @@ def settled_company(
     ]
     if longer:
         return min(longer)[1]
+    if features:
+        best = _greeted_name(best, values, features)
+    best = _with_trade_words(best, values)
     if not features:
         return best
-    best = _greeted_name(best, values, features)
     return _name_below_slogan(_started_above(best, values, features), values, features)
+
+
+# words that say what a shop sells or is, never which shop it is
+TRADE_WORDS = frozenset(
+    "& and supply supplies building hardware home garden store stores market mart grocery "
+    "pharmacy drug drugs meats meat quality foods food deli bakery cafe coffee grill kitchen "
+    "tavern pub bar diner restaurant pizza pizzeria gas go fuel station goods dry general books "
+    "liquor wine spirits auto parts tire tires center centre shop outlet depot".split()
+)
+
+
+def _trade_only(text: str) -> bool:
+    words = re.findall(r"[a-z&]+", text.lower())
+    return bool(words) and all(w in TRADE_WORDS for w in words)
+
+
+def _with_trade_words(best: int, values: list[str]) -> int:
+    """A name read apart from the words of its trade ('ZEPHYR' and 'GAS & GO', 'WILMORE' over
+    'BUILDING SUPPLY'): the candidate that joins them, when the ranker picked either part."""
+    picked = values[best]
+    trade_pick = _trade_only(picked)
+    for i, value in enumerate(values):
+        if trade_pick and value.endswith(" " + picked):
+            rest = value[: -len(picked) - 1]
+        elif not trade_pick and value.startswith(picked + " "):
+            rest = value[len(picked) + 1 :]
+        else:
+            continue
+        if len(rest.split()) <= 3 and _trade_only(rest) != trade_pick:
+            return i
+    return best
 
 
 def _greeted_name(best: int, values: list[str], features: list[dict[str, float]]) -> int:

@@ -1567,3 +1567,39 @@ def test_a_registered_name_in_a_footer_row_of_numbers_and_kilograms_are_no_legal
     assert v["buyer_name"] == "Steinner & Rossbach OG"
     assert not LEGAL_FORM.search("Fliesenkleber flexibel, 25-kg-Sack")
     assert not LEGAL_FORM.search("Mehl 5 kg") and LEGAL_FORM.search("Müller & Sohn KG")
+
+
+def test_a_line_run_into_the_column_beside_it_is_split_at_that_column(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Two unlabelled blocks side by side: the seller's contact line ends just before the
+    buyer's column, so its words and the buyer's town line read as one cell. The column the
+    lines above and below start there splits it, and the buyer's block is whole again."""
+    contact = "Tel +1 364 505 9429 · accounts@stanfieldmarfo.com"
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, '<span style="font-size: 16pt">INVOICE</span>'),
+        *_rows(20, 25, ["Stanfield & Marford, Inc.", "738 Hartham St, Suite 300", "Harthamton, TX"]),
+        f'<div class="a" style="left:20mm; top:38.5mm; width:89mm; text-align:right">{contact}</div>',
+        *_rows(
+            110,
+            25,
+            [
+                "Tartasys Solutions LLC",
+                "Accounts Payable",
+                "990 Stanmore Blvd, Suite 800",
+                "Stanmoreton, OH 41188",
+                "Tax ID: 48-0582380",
+            ],
+        ),
+        _at(20, 43, "Tax ID: 42-9384516"),
+        _at(20, 55, "Invoice No. INV-03417 | Invoice Date Aug 19, 2023"),
+        _at(120, 90, "Subtotal"),
+        _at(175, 90, "$8,492.46"),
+        _at(120, 96, "Sales Tax (7%)"),
+        _at(175, 96, "$594.47"),
+        _at(120, 102, "Invoice Total $9,086.93"),
+    )
+    assert v["seller_name"] == "Stanfield & Marford, Inc."
+    assert v["buyer_name"] == "Tartasys Solutions LLC"

@@ -605,11 +605,11 @@ def test_balance_to_pay_is_a_totals_label() -> None:
 
 
 def test_names_in_large_type_joined_or_under_a_slogan_and_a_monogram_in_a_ring() -> None:
-    """'STANDALE' over 'BUILDING SUPPLY', both in the receipt's largest type: one name; the same
+    """'STANDALE' over 'STONE WORKS', both in the receipt's largest type: one name; the same
     lines in the body's type are left to the ranker. A slogan in small type over a name in the
     largest type gives way to the name. A ring read as '<' beside a monogram of the name's words
     ('KG' for 'K&M GRILL') is no name."""
-    values = ["BUILDING SUPPLY", "STANDALE", "STANDALE BUILDING SUPPLY"]
+    values = ["STONE WORKS", "STANDALE", "STANDALE STONE WORKS"]
     large = [
         {"c_above_namey": 1.0, "h_tallest": 1.0, "h_rel": 1.5, "idx": 1.0, "joined": 0.0},
         {"c_above_namey": 0.0, "h_tallest": 1.0, "h_rel": 1.5, "idx": 0.0, "joined": 0.0},
@@ -651,3 +651,16 @@ def test_a_name_greeted_over_a_slogan() -> None:
     assert settled_company(len(legal) - 1, legal, below) == len(legal) - 1
     far = [*features[:slogan], {**features[slogan], "idx": 5.0}, *features[slogan + 1 :]]
     assert settled_company(slogan, values, far) == slogan
+
+
+def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
+    """'WILMORE' over 'BUILDING SUPPLY', 'Little Harvest' beside 'Tavern': whichever part the
+    ranker picks, the candidate that joins the name and its trade words is the name. Two
+    distinctive parts are left to the ranker."""
+    values = ["BUILDING SUPPLY", "WILMORE", "WILMORE BUILDING SUPPLY"]
+    assert settled_company(0, values, None) == 2
+    assert settled_company(1, values, None) == 2
+    tavern = ["Little Harvest", "Little Harvest Tavern", "Tavern"]
+    assert settled_company(0, tavern, None) == 1
+    two_names = ["HAPPY EMBER", "HAPPY EMBER HOLLOWAY", "HOLLOWAY"]
+    assert settled_company(0, two_names, None) == 0
