@@ -553,10 +553,11 @@ def settled_company(
 ) -> int:
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
     '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
-    in the same tallest type ('STANDALE' over 'BUILDING SUPPLY'): the joined candidate; a slogan
-    in small type over the name in the largest type, or under a greeting naming the shop: the
-    name; a name read apart from its trade's words ('WILMORE' over 'BUILDING SUPPLY'): both. Shared by the engine and the
-    k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
+    in the same tallest type ('STANDALE' over 'STONE WORKS') or read apart from its trade's words
+    ('WILMORE' over 'BUILDING SUPPLY'): the joined candidate; a slogan in small type over the
+    name in the largest type, or under a greeting naming the shop: the name. Shared by the
+    engine and the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine
+    returns."""
     picked = values[best]
     longer = [
         (len(v), i)
@@ -577,10 +578,62 @@ def settled_company(
 
 # words that say what a shop sells or is, never which shop it is
 TRADE_WORDS = frozenset(
-    "& and supply supplies building hardware home garden store stores market mart grocery "
-    "pharmacy drug drugs meats meat quality foods food deli bakery cafe coffee grill kitchen "
-    "tavern pub bar diner restaurant pizza pizzeria gas go fuel station goods dry general books "
-    "liquor wine spirits auto parts tire tires center centre shop outlet depot".split()
+    {
+        "&",
+        "and",
+        "supply",
+        "supplies",
+        "building",
+        "hardware",
+        "home",
+        "garden",
+        "store",
+        "stores",
+        "market",
+        "mart",
+        "grocery",
+        "pharmacy",
+        "drug",
+        "drugs",
+        "meats",
+        "meat",
+        "quality",
+        "foods",
+        "food",
+        "deli",
+        "bakery",
+        "cafe",
+        "coffee",
+        "grill",
+        "kitchen",
+        "tavern",
+        "pub",
+        "bar",
+        "diner",
+        "restaurant",
+        "pizza",
+        "pizzeria",
+        "gas",
+        "go",
+        "fuel",
+        "station",
+        "goods",
+        "dry",
+        "general",
+        "books",
+        "liquor",
+        "wine",
+        "spirits",
+        "auto",
+        "parts",
+        "tire",
+        "tires",
+        "center",
+        "centre",
+        "shop",
+        "outlet",
+        "depot",
+    }
 )
 
 

@@ -1580,8 +1580,10 @@ def test_a_line_run_into_the_column_beside_it_is_split_at_that_column(
         tmp_path,
         invoice,
         _at(20, 15, '<span style="font-size: 16pt">INVOICE</span>'),
-        *_rows(20, 25, ["Stanfield & Marford, Inc.", "738 Hartham St, Suite 300", "Harthamton, TX"]),
-        f'<div class="a" style="left:20mm; top:38.5mm; width:89mm; text-align:right">{contact}</div>',
+        *_rows(20, 25, ["Stanfield & Marford, Inc.", "738 Hartham St, Suite 300", "Harthamton"]),
+        # right-aligned to end 1 mm before the buyer's column
+        f'<div class="a" style="left:20mm; top:38.5mm; width:89mm; text-align:right">{contact}'
+        "</div>",
         *_rows(
             110,
             25,

@@ -13,7 +13,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extraction import TemplateSpec, extract_file, ocr
 from extraction.document import Word
-from extraction.ocr_gaps import gap_lines
 from extraction.ocr import (
     DEFAULT,
     _drop_overlapped_tails,
@@ -24,6 +23,7 @@ from extraction.ocr import (
     _split_parens,
     fix_confusables,
 )
+from extraction.ocr_gaps import gap_lines
 
 
 def test_confusables_in_words_and_numbers() -> None:
@@ -124,7 +124,6 @@ def test_colons_the_detector_passes_over_are_read() -> None:
     assert ":" not in [w.text for w in ocr.ocr_words(page, replace(DEFAULT, read_gaps=False))]
     words = ocr.ocr_words(page)
     assert " ".join(w.text for w in words) == "Sub-Total : 25.60 Grand Total : 3.90 Payment : 5.00"
-
 
 
 def test_the_edge_of_a_black_band_is_no_glyph_the_detector_passed_over() -> None:
