@@ -463,37 +463,35 @@ class Finder:
             top = col[0].box[1]
         return False
 
-    def in_row(self, cand: Candidate) -> bool:
-        """A name candidate on a table row (amounts in other cells) is an item, not a party."""
+    def line_of(self, cand: Candidate) -> Line | None:
+        """The line a candidate was printed on (the one whose top is nearest its box's)."""
         if cand.box is None:
-            return False
-        box = cand.box
-        line = min(
+            return None
+        top = cand.box[1]
+        return min(
             self.lines_by_page.get(cand.page, []),
-            key=lambda ln: abs(ln.box[1] - box[1]),
+            key=lambda ln: abs(ln.box[1] - top),
             default=None,
         )
-        if line is None:
+
+    def in_row(self, cand: Candidate) -> bool:
+        """A name candidate on a table row (amounts in other cells) is an item, not a party."""
+        line = self.line_of(cand)
+        if line is None or cand.box is None:
             return False
-        others = [s for s in line.segments if s.box[0] > box[2]]
+        others = [s for s in line.segments if s.box[0] > cand.box[2]]
         return sum(1 for s in others if find_amounts(s.text)) >= 2
 
     def on_item_row(self, cand: Candidate) -> bool:
         """An amount under a table's column heading on a row that also holds a description and
         another amount ('Main d'œuvre sur site | 7,5 h | 54,90 EUR | 411,75 EUR' under 'Total
         HT'): a line item's, never the document's total."""
-        if cand.box is None:
+        line = self.line_of(cand)
+        if line is None or cand.box is None:
             return False
-        box = cand.box
-        line = min(
-            self.lines_by_page.get(cand.page, []),
-            key=lambda ln: abs(ln.box[1] - box[1]),
-            default=None,
-        )
-        if line is None:
-            return False
+        left = cand.box[0]
         described = any(
-            s.box[2] <= box[0]
+            s.box[2] <= left
             and len(WORD.findall(s.text)) >= 2
             and not re.search(r"\d", s.text)
             and not self.is_label(s)

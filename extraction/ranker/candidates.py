@@ -654,6 +654,8 @@ def _with_trade_words(best: int, values: list[str]) -> int:
             rest = value[len(picked) + 1 :]
         else:
             continue
+        # the other part is of the other kind: the name's words to a trade pick, trade words
+        # to a name pick (two names, or two trade phrases, are left to the ranker)
         if len(rest.split()) <= 3 and _trade_only(rest) != trade_pick:
             return i
     return best
