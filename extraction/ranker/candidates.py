@@ -617,6 +617,7 @@ TRADE_WORDS = frozenset(
         "go",
         "fuel",
         "station",
+        "service",
         "goods",
         "dry",
         "general",

@@ -460,6 +460,8 @@ def test_the_shops_owner_is_no_company_and_a_greeting_is_no_part_of_it(
         "TOTAL $12.00",
     ]
     assert not any("Juniper" in c for c in _candidates(operated, "company"))
+    slipped = [operated[0], "Owmed & operated by Novak Holdings Limited", *operated[2:]]
+    assert not any("Novak" in c for c in _candidates(slipped, "company"))  # OCR's 'Owmed'
     assert find_fields(ocr_page(operated), receipt)["company"].value == "OSTRANDER'S FOODS"
     # the label alone on its line: the name below it is the owner's
     owned = ["WREN STATIONERY SHOP", "TAX INVOICE", "OWNED BY :", "WREN SUPPLY SDN BHD"]
@@ -662,5 +664,7 @@ def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
     assert settled_company(1, values, None) == 2
     tavern = ["Little Harvest", "Little Harvest Tavern", "Tavern"]
     assert settled_company(0, tavern, None) == 1
+    station = ["STRAND'S", "STRAND'S SERVICE STATION"]
+    assert settled_company(0, station, None) == 1
     two_names = ["HAPPY EMBER", "HAPPY EMBER HOLLOWAY", "HOLLOWAY"]
     assert settled_company(0, two_names, None) == 0
