@@ -205,7 +205,9 @@ AMOUNT_RE = re.compile(
 
 
 def _clean(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).replace("−", "-").strip()
+    """NFKC with a plain minus, and the typographic apostrophe of Swiss thousands ('21’574.35')
+    as the plain one (one character for one, so positions stay)."""
+    return unicodedata.normalize("NFKC", s).replace("−", "-").replace("’", "'").strip()
 
 
 def parse_amount(text: str | float | int | None) -> Decimal | None:

@@ -14,7 +14,7 @@ LEGAL_FORM = re.compile(
     r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l|sl|oy|ab|as|a/s|aps|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|hb|kb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -201,8 +201,8 @@ def is_name_like(text: str) -> bool:
         return False
     if len(t.split()) >= 4 and t.endswith((".", "!")):
         return False  # a sentence ("Goods sold are not returnable.")
-    if re.search(r"@|www\.|http|\d{2}[./-]\d{2}[./-]\d{2}", t):
-        return False
+    if re.search(r"@|www\.|http|\d{2}[./-]\d{2}[./-]\d{2}", t) or ATTENTION.match(t):
+        return False  # an address, a date, or a line to the attention of a person ('Att: Kari')
     digits = len(re.findall(r"\d", t))
     return digits <= max(2, letter_count(t) // 3)
 
@@ -275,7 +275,7 @@ NAME_LABEL = re.compile(
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
-    r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h",
+    r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )
 
@@ -310,15 +310,16 @@ def _join_name_lines(
             and not LEGAL_FORM.search(above_text)
         ):
             return f"{clean_text(above_text)} {name}"
-    if line.index + 1 < len(lines):
-        below = near(lines[line.index + 1], below=True)
-        if below is not None:
-            nxt = clean_name(below.text)
-            only_form = (
-                nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
-            )
-            if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
-                return f"{name} {nxt}"
+    # the next line in its column: a label of a column beside it, set between the name's two
+    # lines ('Firmenname (BT-27)' beside 'Marhartmann & Partner' over 'GmbH'), is passed over
+    below = next(
+        (s for ln in lines[line.index + 1 : line.index + 3] if (s := near(ln, below=True))), None
+    )
+    if below is not None:
+        nxt = clean_name(below.text)
+        only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
+        if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
+            return f"{name} {nxt}"
     return name
 
 
@@ -493,7 +494,7 @@ def name_under_heading(
                 break  # another party's heading: this block is over
             continue
         if party_name_like(first.text):
-            text = _continue_name(first, lines[line.index + 1 : line.index + 2])
+            text = _continue_name(first, lines[line.index + 1 : line.index + 3])
             return Candidate(
                 clean_name(text), 0.85 - 0.03 * dist, line.page, first.box, text, "heading-below"
             )
@@ -510,9 +511,10 @@ def _wrapped_value(
         (lines[line.index - 1] if line.index - 1 > heading_index else None, True),
         (lines[line.index + 1] if line.index + 1 < len(lines) else None, False),
     ):
-        if other is None or len(other.segments) != 1:
+        column = [s for s in other.segments if abs(s.box[0] - vseg.box[0]) <= h] if other else []
+        if not column or (before and len(other.segments) != 1):
             continue
-        seg = other.segments[0]
+        seg = column[0]
         gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
         if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not is_name_like(seg.text):
             continue
@@ -524,9 +526,24 @@ def _wrapped_value(
             continue
         if before:
             value = f"{seg.text.strip()} {value}"
-        elif not LEGAL_FORM.search(value) and LEGAL_FORM.search(seg.text):
+        elif name_goes_on(value, seg.text.strip()):
             value = f"{value} {seg.text.strip()}"
     return value
+
+
+# the rest of a legal form wrapped onto the next line: '(haftungsbeschränkt)' of a German UG,
+# '& Co. KG' of a GmbH & Co. KG
+FORM_REST = re.compile(r"^(?:\(haftungsbeschr[äa]nkt\)|&\s?co\.?(?:\s?(?:kg|ohg|kgaa))?)$", re.I)
+
+
+def name_goes_on(name: str, nxt: str) -> bool:
+    """The line below goes on with ``name``: its legal form ('Ranric' over 'GmbH'), the rest of
+    it ('UG' over '(haftungsbeschränkt)'), or what follows a name that ends in '&'."""
+    if name.rstrip().endswith("&") and is_name_like(nxt) and not re.search(r"\d", nxt):
+        return True
+    return bool(FORM_REST.match(nxt)) or (
+        not LEGAL_FORM.search(name) and bool(LEGAL_FORM.search(nxt))
+    )
 
 
 # the separators of a sender line printed over a window envelope's address field
@@ -552,15 +569,21 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
     if not next_lines:
         return text
     h = max(1e-6, seg.box[3] - seg.box[1])
-    below = [s for s in next_lines[0].segments if abs(s.box[0] - seg.box[0]) < 1.5 * h]
+    below = next(
+        (
+            col
+            for ln in next_lines[:2]
+            if (col := [s for s in ln.segments if abs(s.box[0] - seg.box[0]) < 1.5 * h])
+        ),
+        [],
+    )
     if not below or below[0].box[1] - seg.box[3] > 0.8 * h:
         return text
     nxt = below[0].text.strip()
     if SALUTATION.match(text) and is_name_like(nxt):
         return f"{text} {nxt}"
     if (
-        not LEGAL_FORM.search(text)
-        and LEGAL_FORM.search(nxt)
+        name_goes_on(text, nxt)
         and is_name_like(nxt)
         and not POSTCODE_CITY.search(nxt)
         and not STREET.search(nxt)
@@ -671,7 +694,7 @@ def _sender_line_wrap(seg: Segment, height: float, above: Line | None) -> bool:
 # the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')
 ATTENTION_WORDS = (
     r"z\.\s?hd\.?|zu händen|attn\.?:?|attention:|fao:?|f\.a\.o\.:?|c/o|à l'attention|t\.a\.v\.?|"
-    r"all'attenzione|a la atención"
+    r"all'attenzione|alla c\.a\.|c\.a\.|a la atención|att[.:]"
 )
 ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
 # a department line in a recipient's block ('Abt. Einkauf', 'Service achats', 'Accounts Payable')

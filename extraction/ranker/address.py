@@ -325,7 +325,7 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = CA_POSTCODE.sub(_ca_postcode, value)
         value = UK_POSTCODE_END.sub(_uk_postcode, value)
         value = EIRCODE_END.sub(_eircode, value)
-        value = STATE_ZERO.sub(_state_zero, value)
+        value = STATE_MISREAD.sub(_state_misread, value)
         value = LETTERS_AND_ZEROS.sub(_zeros_in_word, value)
         value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
     return value
@@ -348,14 +348,23 @@ def _eircode(m: re.Match[str]) -> str:
     return f"{m.group(1)} {code.translate(_EIRCODE_DIGITS)}"
 
 
-# a US state code with a zero for its O before the ZIP code ('Cleberg, 0K 34096')
-STATE_ZERO = re.compile(r"(?<![A-Za-z0-9])([A-Z0]{2})(?=\.?,?\s+\d{5}(?:-\d{4})?\W*$)")
+# a US state code misread before the ZIP code: a zero for its O ('Cleberg, 0K 34096'), an I for
+# its T ('Harwell, IX 77911'); fixed only when one code of a state is one such swap away
+STATE_MISREAD = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{2})(?=\.?,?\s+\d{5}(?:-\d{4})?\W*$)")
+STATE_LOOK_ALIKES = {"0": "O", "1": "IL", "I": "TL", "5": "S", "8": "B"}
 
 
-def _state_zero(m: re.Match[str]) -> str:
+def _state_misread(m: re.Match[str]) -> str:
     code = m.group(1)
-    fixed = code.replace("0", "O")
-    return fixed if "0" in code and re.fullmatch(US_STATE, fixed) else code
+    if re.fullmatch(US_STATE, code):
+        return code
+    fixes = {
+        code[:k] + letter + code[k + 1 :]
+        for k, ch in enumerate(code)
+        for letter in STATE_LOOK_ALIKES.get(ch, "")
+    }
+    states = [f for f in fixes if re.fullmatch(US_STATE, f)]
+    return states[0] if len(states) == 1 else code
 
 
 # zeros between the letters of a word ('FEANW00D'): the letter O (a word of at least five

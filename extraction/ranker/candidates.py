@@ -20,6 +20,7 @@ from extraction.finders.locate import LabelHit, fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
     ADDRESS_WORD,
+    CONTACT_DOMAIN,
     LEGAL_FORM,
     NOT_A_NAME,
     OWNER_LINE,
@@ -205,6 +206,22 @@ def monogram_of(text: str, name: str) -> bool:
     )
 
 
+def _domain_names(page: Page) -> set[str]:
+    """The names the page's web and e-mail addresses spell, lower-case letters and digits: the
+    whole domain and each hyphenated part ('www.rdchophouse-survey.com': 'rdchophousesurvey',
+    'rdchophouse', 'survey')."""
+    names: set[str] = set()
+    for line in page.lines:
+        for m in CONTACT_DOMAIN.finditer(_line_text(line)):
+            domain = m.group(1).lower()
+            names.update({domain.replace("-", ""), *domain.split("-")})
+    return {n for n in names if len(n) >= 4}
+
+
+def _spelled(value: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(value))
+
+
 def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranked]:
     """Name-like segments and lines (alone or joined with the next line) at the top of page 1."""
     if not doc.pages or not doc.pages[0].lines:
@@ -230,6 +247,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
     # a slogan beside the name is no name, alone or joined with it
     slogans = slogan_lines(page.lines)
     owners = _owner_lines(lines)
+    domains = _domain_names(page)
     for i, line in enumerate(lines):
         line_text = _line_text(line)
         if (
@@ -326,6 +344,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                     "symbols": float(len(re.findall(r"[^\w\s.&()',/\-]", value))),
                     "colon": float(":" in text),
                     "after_greeting": float(bool(greeting)),
+                    "domain_spelled": float(_spelled(value) in domains),
                     **company_features(value, line_text, below[joined:], text in after_colon),
                     **neighbour_features(page.lines, i, value),
                 }
@@ -554,10 +573,11 @@ def settled_company(
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
     '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
     in the same tallest type ('STANDALE' over 'STONE WORKS') or read apart from its trade's words
-    ('WILMORE' over 'BUILDING SUPPLY'): the joined candidate; a slogan in small type over the
-    name in the largest type, or under a greeting naming the shop: the name. Shared by the
-    engine and the k-fold of ``tools/train_ranker.py``, so the k-fold measures what the engine
-    returns."""
+    ('WILMORE' over 'BUILDING SUPPLY') or part of the name the shop's web address spells
+    ('FERNVILLE' of 'FERNVILLE   TACOS' beside 'www.fernvilletacos.com'): the joined
+    candidate; a slogan in small type over the name in the largest type, or under a greeting
+    naming the shop: the name. Shared by the engine and the k-fold of
+    ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
     picked = values[best]
     longer = [
         (len(v), i)
@@ -569,6 +589,7 @@ def settled_company(
     if longer:
         return min(longer)[1]
     if features:
+        best = _spelled_by_domain(best, values, features)
         best = _greeted_name(best, values, features)
     best = _with_trade_words(best, values)
     if not features:
@@ -658,6 +679,25 @@ def _with_trade_words(best: int, values: list[str]) -> int:
         # the other part is of the other kind: the name's words to a trade pick, trade words
         # to a name pick (two names, or two trade phrases, are left to the ranker)
         if len(rest.split()) <= 3 and _trade_only(rest) != trade_pick:
+            return i
+    return best
+
+
+def _spelled_by_domain(best: int, values: list[str], features: list[dict[str, float]]) -> int:
+    """A pick that is part of a name the receipt's web or e-mail address spells whole ('FERNVILLE'
+    of 'FERNVILLE   TACOS' beside 'www.fernvilletacos.com'): the whole name, on its line or
+    joined with the next."""
+    picked, own = values[best], features[best]
+    if own.get("domain_spelled"):
+        return best
+    for i, (value, feats) in enumerate(zip(values, features)):
+        if (
+            feats.get("domain_spelled")
+            and feats.get("joined", 0.0) <= 1.0
+            and own.get("idx")
+            in (feats.get("idx"), feats.get("idx", 0.0) + feats.get("joined", 0.0))
+            and (value.startswith(picked + " ") or value.endswith(" " + picked))
+        ):
             return i
     return best
 

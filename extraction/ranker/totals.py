@@ -204,6 +204,10 @@ def total_features(
     }
 
 
+# an 's' or 'S' glued to the front of an amount: OCR's reading of a '$' ('Sales Tax s0.94')
+S_FOR_DOLLAR = re.compile(r"(?<![A-Za-z0-9$])[sS](?=\d{1,6}[.,]\d{2}\b)")
+
+
 def _without_mark(amount: Decimal) -> Decimal | None:
     """``amount`` without its first digit ('516.54' -> 16.54, '50.94' -> 0.94), or None when
     no whole number is left or it would start with a 0 ('505.00')."""
@@ -224,11 +228,12 @@ def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> b
         for line in lines:
             if not word.search(line.text) or other.search(line.text):
                 continue
-            with_cents = [a for a in amounts_in(line.text) if a[3]]
+            text = ocr_digits(S_FOR_DOLLAR.sub("$", line.text))
+            with_cents = [a for a in find_amounts(text) if a[3]]
             if not with_cents:
                 continue
             amount, start, _e, _c = with_cents[-1]
-            shown = line.text[:start].rstrip().endswith(("$", "£", "€"))
+            shown = text[:start].rstrip().endswith(("$", "£", "€"))
             bare = amount if shown else _without_mark(amount)
             if bare is not None:
                 found.append((amount, bare))

@@ -336,11 +336,18 @@ def test_dollar_signs_read_as_fives_are_told_by_subtotal_and_tax(receipt: Templa
     # a real total of 516.54 whose subtotal and tax add up to it stays
     lines = head + ["Subtotal 510.00", "Sales Tax 6.54", "Total 516.54"]
     assert find_fields(ocr_page(lines), receipt)["total"].value == 516.54
+    # a '$' read as an 's' glued to the tax: 144.39 + 0.94 = 145.33
+    lines = head + ["Sub-total $144.39", "Sales Tax s0.94", "Amount Due 5145.33"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 145.33
 
 
 def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     assert address_value(["Cleberg, 0K 34096"], "ocr") == "Cleberg, OK 34096"
     assert address_value(["Rome, 0N 12345"], "ocr") == "Rome, 0N 12345"  # no such state
+    assert address_value(["Harwell, IX 77911"], "ocr") == "Harwell, TX 77911"  # I for T
+    assert address_value(["Rome, 1N 12345"], "ocr") == "Rome, IN 12345"  # 1 for I
+    assert address_value(["Rome, 1A 12345"], "ocr") == "Rome, 1A 12345"  # IA or LA: left
+    assert address_value(["Dover, IA 19901"], "ocr") == "Dover, IA 19901"  # a state as read
     assert address_value(["12 Elm St FEANW00D, IN 85933"], "ocr") == "12 Elm St FEANWOOD, IN 85933"
     assert address_value(["Ottawa, ON K0A 1B0"], "ocr") == "Ottawa, ON K0A 1B0"
     # an Eircode's last four characters hold no I, L, O, S, B, G or Z
@@ -668,3 +675,37 @@ def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
     assert settled_company(0, station, None) == 1
     two_names = ["HAPPY EMBER", "HAPPY EMBER HOLLOWAY", "HOLLOWAY"]
     assert settled_company(0, two_names, None) == 0
+
+
+def test_a_name_spelled_by_the_shops_web_address() -> None:
+    """'FERNVILLE   TACOS' printed wide, read as two segments, beside 'www.fernvilletacos.com':
+    a pick of either part gives way to the whole name the address spells; without the web
+    address the pick stays."""
+
+    def page(with_web: bool) -> Document:
+        words = [Word("FERNVILLE", 40, 30, 166, 52), Word("TACOS", 260, 30, 330, 52)]
+        below = ["340 DELMONT HWY", "DALDALE, AZ 86199", "TOTAL $3.00"]
+        below[1:1] = ["www.fernvilletacos.com"] if with_web else []
+        for i, text in enumerate(below, start=1):
+            x = 40.0
+            for token in text.split():
+                words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
+                x += 14 * len(token) + 12
+        doc_page = Page(1, 700.0, 40.0 * len(below) + 100, words, source="ocr")
+        doc_page.build_lines()
+        return Document([doc_page], "image")
+
+    specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
+    found = document_candidates(Finder(page(True), specs))["company"]
+    values, features = [str(c.value) for c in found], [c.features for c in found]
+    part, whole, other = (
+        values.index("FERNVILLE"),
+        values.index("FERNVILLE TACOS"),
+        values.index("TACOS"),
+    )
+    assert features[whole]["domain_spelled"] == 1.0 and not features[part]["domain_spelled"]
+    assert settled_company(part, values, features) == whole
+    assert settled_company(other, values, features) == whole
+    found = document_candidates(Finder(page(False), specs))["company"]
+    values, features = [str(c.value) for c in found], [c.features for c in found]
+    assert settled_company(values.index("FERNVILLE"), values, features) == values.index("FERNVILLE")
