@@ -478,7 +478,7 @@ def name_under_heading(
         low = fold(first.text)
         m = NAME_FIELD.match(low)
         if m:
-            value = first.text[m.start(2) :].strip()
+            value = BUSINESS_TERM.sub("", first.text[m.start(2) :]).strip()
             vseg = first
             if not value:
                 later = [s for s in line.segments if s.box[0] > first.box[2]]
@@ -549,6 +549,8 @@ def name_goes_on(name: str, nxt: str) -> bool:
 # the separators of a sender line printed over a window envelope's address field
 # ('Rixsys GmbH · Hauptstr. 4 · 20435 Hamburg')
 SENDER_MARK = re.compile(r"[●•·|]| - ")
+# the EN 16931 code printed after a key in a standard visualisation ('Firmenname (BT-27)')
+BUSINESS_TERM = re.compile(r"^\s*\((?:BT|BG)-\d{1,3}\)", re.IGNORECASE)
 # a 'Name:' row inside a party's block
 NAME_FIELD = re.compile(
     r"(firmenname|firmierung|company name|business name|trading name|raison sociale|"

@@ -1605,3 +1605,88 @@ def test_a_line_run_into_the_column_beside_it_is_split_at_that_column(
     )
     assert v["seller_name"] == "Stanfield & Marford, Inc."
     assert v["buyer_name"] == "Tartasys Solutions LLC"
+
+
+def test_a_swedish_invoice_with_an_attention_line_and_swiss_thousands(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Swedish labels ('Fakturanummer', 'Summa exkl. moms', 'Moms', 'Summa inkl. moms'), an
+    'Att:' line under the buyer that names no party, the seller's registered name in the footer
+    beside its 'Org.nr' (no invoice number); then Swiss thousands with a typographic
+    apostrophe."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "HESDAL"),
+        _at(120, 25, "Fakturanummer"),
+        _at(160, 25, "Fakturadatum"),
+        _at(120, 30, "201734"),
+        _at(160, 30, "2025-10-06"),
+        *_rows(
+            15,
+            40,
+            [
+                "Brenric Logistik AB",
+                "Att: Gustav Duntonson",
+                "Ranfordvägen 120",
+                "949 30 Aldforsund",
+            ],
+        ),  # fmt: skip
+        _at(120, 90, "Summa exkl. moms"),
+        _at(175, 90, "154,70 kr"),
+        _at(120, 95, "Moms 25 %"),
+        _at(175, 95, "38,68 kr"),
+        _at(120, 100, "Summa inkl. moms"),
+        _at(175, 100, "193,38 kr"),
+        *_rows(15, 270, ["Falbergér & Co AB", "Seldalgatan 79", "941 65 Kelforsund"]),
+        _at(80, 270, "Org.nr 918110-3556"),
+        _at(80, 275, "billing@falberger.se"),
+    )
+    assert v["invoice_number"] == "201734"
+    assert v["issue_date"] == "2025-10-06"
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (154.7, 38.68, 193.38)
+    assert v["buyer_name"] == "Brenric Logistik AB"
+    assert "Gustav" not in str(v["seller_name"])
+    swiss = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Pelholmware GmbH", "Vilneyring 87", "4999 Pelricburg"]),
+        _at(120, 40, "Rechnungsnummer R26-2707"),
+        _at(120, 90, "Nettobetrag"),
+        _at(170, 90, "21’574.35 CHF"),
+        _at(120, 95, "Summe USt."),
+        _at(170, 95, "1’598.34 CHF"),
+        _at(120, 100, "Gesamtbetrag brutto"),
+        _at(170, 100, "23’172.69 CHF"),
+    )
+    assert (swiss["net_total"], swiss["tax_total"], swiss["grand_total"]) == (
+        21574.35,
+        1598.34,
+        23172.69,
+    )
+
+
+def test_party_grids_of_a_standard_visualisation(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'Informationen zum Verkäufer (BG-4)' and '... Käufer (BG-7)' over rows of a key and a
+    value: a name wrapped past the key beside it ('Marhartmann & Partner' over 'GmbH', the key
+    'Firmenname (BT-27)' set between them) and a legal form's rest ('UG' over
+    '(haftungsbeschränkt)') belong to the name; the key's code is no part of it."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Rechnungsnummer (BT-1)"),
+        _at(60, 15, "R0000693"),
+        _at(15, 50, "Informationen zum Verkäufer (BG-4)"),
+        _at(110, 50, "Informationen zum Käufer (BG-7)"),
+        _at(15, 58, "Firmenname (BT-27)"),
+        _at(55, 56, "Marhartmann &amp; Partner"),
+        _at(55, 60.5, "GmbH"),
+        _at(110, 56, "Firmenname"),
+        _at(110, 60.5, "(BT-44)"),
+        _at(150, 56, "Aldmarks Druckerei UG"),
+        _at(150, 60.5, "(haftungsbeschränkt)"),
+        _at(55, 66, "Varricallee 6, 18713 Sellinbach"),
+        _at(150, 66, "Falmarkstraße 62, 80995 Kelberdorf"),
+    )
+    assert v["seller_name"] == "Marhartmann & Partner GmbH"
+    assert v["buyer_name"] == "Aldmarks Druckerei UG (haftungsbeschränkt)"
