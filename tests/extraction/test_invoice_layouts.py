@@ -1631,7 +1631,7 @@ def test_a_swedish_invoice_with_an_attention_line_and_swiss_thousands(
                 "Ranfordvägen 120",
                 "949 30 Aldforsund",
             ],
-        ),  # fmt: skip
+        ),
         _at(120, 90, "Summa exkl. moms"),
         _at(175, 90, "154,70 kr"),
         _at(120, 95, "Moms 25 %"),
