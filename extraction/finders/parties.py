@@ -11,10 +11,10 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|hb|kb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -273,7 +273,7 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|s[aà]rl|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
+    r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
     r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
@@ -726,10 +726,26 @@ def attention_name(doc: Document) -> Candidate | None:
                 text = col[0].text.strip() if col else ""
                 if not (DEPARTMENT.match(text) and not STRONG_FORM.search(text)):
                     break  # 'Abt. Einkauf' between the name and 'z. Hd.': the name is above it
-            if col and party_name_like(col[0].text) and not STREET.search(col[0].text):
+            if col and (col[0].box[1] > seg.box[1] - 2 * h) and _recipient_name(col[0].text):
+                name = clean_name(col[0].text)
+                return Candidate(name, 0.55, line.page, col[0].box, col[0].text, "attention")
+            # the attention line over the recipient's name ('Alla c.a. Marco Pelströmi' over
+            # 'Wesdalform Sagl'): the name right below, when it has a legal form
+            below = lines[line.index + 1] if line.index + 1 < len(lines) else None
+            col = [s for s in below.segments if abs(s.box[0] - seg.box[0]) < h] if below else []
+            if (
+                col
+                and col[0].box[1] - seg.box[3] < h
+                and _recipient_name(col[0].text)
+                and LEGAL_FORM.search(col[0].text)
+            ):
                 name = clean_name(col[0].text)
                 return Candidate(name, 0.55, line.page, col[0].box, col[0].text, "attention")
     return None
+
+
+def _recipient_name(text: str) -> bool:
+    return party_name_like(text) and not STREET.search(text)
 
 
 COMPANY_SALUTATION = re.compile(rf"^(?:firma|messrs\.?|(?:{ATTENTION_WORDS}).*)$", re.I)

@@ -10,6 +10,7 @@ import threading
 import time
 
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 from extraction.document import Document, Page, Word
 from extraction.readers.attachments import unpack, wanted
@@ -63,7 +64,8 @@ def page_words(textpage, height: float) -> list[Word]:
 
     for i, ch in enumerate(text):
         if ch.isspace() or ch == "\x00" or ord(ch) == 0xFFFE:
-            flush()
+            if not (ch == " " and chars and _letter_spacing(textpage, i, chars[-1], height)):
+                flush()
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
         y0, y1 = height - top, height - bottom
@@ -79,6 +81,24 @@ def page_words(textpage, height: float) -> list[Word]:
         chars.append((ch, left, y0, right, y1))
     flush()
     return words
+
+
+LETTER_GAP = 0.15  # a gap narrower than this share of the line height is no word space
+
+
+def _letter_spacing(
+    textpage, i: int, prev: tuple[str, float, float, float, float], height: float
+) -> bool:
+    """A space pdfium made up between two letters of a letter-spaced word ('B I L L' for a
+    heading printed 'BILL' with wide tracking): the text holds no space there, and the gap to
+    the next letter is narrower than a word space."""
+    if not pdfium_c.FPDFText_IsGenerated(textpage.raw, i) or i + 1 >= textpage.count_chars():
+        return False
+    left, bottom, _right, top = textpage.get_charbox(i + 1, loose=True)
+    y0, y1 = height - top, height - bottom
+    h = max(prev[4] - prev[2], y1 - y0, 1.0)
+    same_line = abs((y0 + y1) - (prev[2] + prev[4])) < 0.5 * h
+    return same_line and 0 <= left - prev[3] < LETTER_GAP * h
 
 
 def from_page_corner(words: list[Word], page: pypdfium2.PdfPage, height: float) -> list[Word]:

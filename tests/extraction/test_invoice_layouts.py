@@ -1690,3 +1690,36 @@ def test_party_grids_of_a_standard_visualisation(tmp_path: Path, invoice: Templa
     )
     assert v["seller_name"] == "Marhartmann & Partner GmbH"
     assert v["buyer_name"] == "Aldmarks Druckerei UG (haftungsbeschränkt)"
+
+
+def test_an_attention_line_over_the_recipient_and_a_letter_spaced_heading(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Alla c.a. Marco Pelströmi' over 'Wesdalform Sagl': the company below is the buyer and
+    the letterhead's 'Ranhart Aldney Sagl' the seller; a heading printed with wide letter
+    spacing ('BILL TO', for which pdfium makes up a space between every two letters) still
+    heads the buyer's block."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Ranhart Aldney Sagl"),
+        *_rows(150, 15, ["Via Pelden 80", "9254 Vilricona", "CHE-478.676.334 MWST"]),
+        *_rows(
+            15,
+            45,
+            ["Alla c.a. Marco Pelströmi", "Wesdalform Sagl", "Via Kelton 90", "5806 Aldricello"],
+        ),
+        _at(130, 45, "Numero fattura FT-003195"),
+        _at(130, 50, "Data fattura 17.09.2025"),
+    )
+    assert (v["seller_name"], v["buyer_name"]) == ("Ranhart Aldney Sagl", "Wesdalform Sagl")
+    spaced = '<span style="font-size: 7pt; letter-spacing: 1pt">BILL TO</span>'
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Vilric Supplies LLP", "24 Marlund Road", "Ostforford AP12 2WH"]),
+        _at(15, 45, spaced),
+        *_rows(15, 49, ["Linsen Ostberg Limited", "102 Ranstad Street", "Berlunton WN8 6TM"]),
+        _at(130, 45, "Invoice no. INV-2026-4726"),
+    )
+    assert v["buyer_name"] == "Linsen Ostberg Limited"
