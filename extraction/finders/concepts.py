@@ -722,6 +722,10 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "titular",
             "rekeninghouder",
             "ten name van",
+            "betalingsmottagare",
+            "betalingsmottaker",
+            "betalingsmodtager",
+            "maksunsaaja",
         ],
     ),
     # numbers that are not the invoice number

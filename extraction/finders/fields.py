@@ -39,6 +39,10 @@ NEGATION = re.compile(
     r"senza|sin|zonder|net of)\.?\s*$"
 )
 
+# an amount in crowns, the mark after or before it ('7 057,60 kr', 'kr 1.250,00')
+CROWN_AMOUNT = re.compile(r"\d\s?kr\.?(?![A-Za-z])|(?<![A-Za-z])kr\.?\s?\d", re.IGNORECASE)
+CROWNS = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"}
+
 
 class Finder:
     """Holds one document's label hits so every field reuses them."""
@@ -315,10 +319,31 @@ class Finder:
                     votes[code] += 1
                     where.setdefault(code, (line.page, seg.box))
         if not votes:
-            return None
+            return self.crowns()
         code, n = votes.most_common(1)[0]
         page, box = where[code]
         return Candidate(code, min(0.8, 0.4 + 0.05 * n), page, box, code, "currency-anywhere")
+
+    def crowns(self) -> Candidate | None:
+        """Amounts in 'kr' ('7 057,60 kr'): the crown of the country the invoice's IBANs or VAT
+        ids are of (Swedish, Norwegian, Danish or Icelandic)."""
+        marked = next(
+            ((line, seg) for line in self.doc.lines for seg in line.segments
+             if CROWN_AMOUNT.search(seg.text)),
+            None,
+        )  # fmt: skip
+        if marked is None:
+            return None
+        countries = Counter(
+            m.group(1)
+            for line in self.doc.lines
+            for m in re.finditer(r"\b(SE|NO|DK|IS)\d{2}[\s\d]{8,}", line.text)
+        )
+        if not countries:
+            return None
+        code = CROWNS[countries.most_common(1)[0][0]]
+        line, seg = marked
+        return Candidate(code, 0.45, line.page, seg.box, seg.text, "crowns")
 
     # ----------------------------------------------------------------- parties
     def bare_headings(self, spec: FieldSpec) -> list[LabelHit]:
@@ -382,6 +407,7 @@ class Finder:
                     and (c.how == "footer" or not self.in_row(c))  # footer columns hold numbers
                     and not self.under_heading(c, OTHER_PARTIES)
                     and fold(LEADING_LABEL.sub("", str(c.value))) not in other_names
+                    and not parties.FACTOR.search(str(c.value))  # paid in the seller's place
                 ]
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))

@@ -11,10 +11,10 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se(?!\s?\d)|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|hb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -228,9 +228,14 @@ def legal_form_name(
             continue
         for seg in line.segments:
             m = LEGAL_FORM.search(seg.text)
-            if not m or POSTCODE_PART.fullmatch(seg.text.strip()) or BANK_NAME.search(seg.text):
-                continue  # no legal form, a postcode ('LS9 1AB': no Swedish 'AB') or the bank
-                # the invoice is paid to ('Wickton Bank plc')
+            if (
+                not m
+                or POSTCODE_PART.fullmatch(seg.text.strip())
+                or BANK_NAME.search(seg.text)
+                or re.search(r"@|www\.|https?:", seg.text)
+            ):
+                continue  # no legal form, a postcode ('LS9 1AB': no Swedish 'AB'), the bank the
+                # invoice is paid to ('Wickton Bank plc') or an e-mail or web address ('x@y.se')
             name = clean_name(seg.text)
             labelled = NAME_LABEL.match(name) if page.source != "ocr" else None  # 'THE: TOAST'
             if labelled and LEGAL_FORM.search(name[labelled.end() :]):
@@ -274,7 +279,7 @@ NAME_LABEL = re.compile(
 )
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
-    r"s/b|plc|b\.?v\b|n\.v\.|srl|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
+    r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
     r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )
@@ -856,6 +861,12 @@ def payee_name(hit: LabelHit, lines_by_page: dict[int, list[Line]]) -> Candidate
     return Candidate(clean_name(rest), 0.55, hit.line.page, where.box, rest, "payee")
 
 
+# a factoring company the invoice was sold to: paid in the seller's place, never the seller
+FACTOR = re.compile(
+    r"(?<![a-z])(?:factoring|factor|finans|finance|financement|finanz)(?![a-z])", re.IGNORECASE
+)
+
+
 CAPITAL_LINE = re.compile(
     r"^\W*(?P<name>[^\d:;,()]{2,60}?)\s*,?\s+(?P<form>sas|sasu|sarl|eurl|sa|sca|snc|s\.?a\.?s\.?|"
     r"gmbh|ag|s\.?p\.?a\.?|s\.?r\.?l\.?|s\.?l\.?|s\.?a\.?|ltd|limited|bv|b\.v\.)\s*,?\s+"
@@ -1053,7 +1064,8 @@ def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
     """A brand or short name ('ARDMENIX', 'Steinler Holzbau') whose registered name is printed
     elsewhere on the invoice, starting with it ('Ardmenix Ireland Limited', 'Steinler Holzbau
     GmbH' in the footer): that registered name; a brand alone in the sender line ('KORLOEON')
-    gives way to the registered company in the footer ('KMM Meccanica S.p.A.')."""
+    or a letterhead block without a legal form gives way to the registered company in the
+    footer ('KMM Meccanica S.p.A.')."""
     short = fold(str(best.value))
     if best.how not in BRAND_EVIDENCE or STRONG_FORM.search(str(best.value)) or not short:
         return best
@@ -1062,7 +1074,9 @@ def registered_name(best: Candidate, cands: list[Candidate]) -> Candidate:
         rest = " ".join(value.split()[len(str(best.value).split()) :])
         if fold(value).startswith(short + " ") and STRONG_FORM.search(rest):
             return cand
-    if best.how == "sender-line":  # a brand over the window, its company in the footer
+    # a brand over the window, or a letterhead block without a legal form (a name the page
+    # shows at the top, 'Freja Villund'): the registered company in the footer
+    if best.how == "sender-line" or (best.how == "letterhead" and not LEGAL_FORM.search(short)):
         footer = [c for c in cands if c.how == "footer" and STRONG_FORM.search(str(c.value))]
         if footer:
             return footer[0]
