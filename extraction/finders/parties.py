@@ -259,6 +259,8 @@ def legal_form_name(
             ):
                 continue
             name = _join_name_lines(lines, line, seg, name, slogans)
+            if exclude and fold(name) in exclude:
+                continue  # excluded as printed over two lines ('GmbH & Co.' over 'KG')
             if STRONG_FORM.search(name):
                 return Candidate(name, 0.65, line.page, seg.box, seg.text, "legal-form")
             if weak is None:  # "& CO.", "TRADING": keep looking a few lines for a registered entity
@@ -541,11 +543,17 @@ def _wrapped_value(
 FORM_REST = re.compile(r"^(?:\(haftungsbeschr[äa]nkt\)|&\s?co\.?(?:\s?(?:kg|ohg|kgaa))?)$", re.I)
 
 
+CO_FORM_END = re.compile(r"(?:kg|ohg|kgaa)\.?", re.IGNORECASE)
+
+
 def name_goes_on(name: str, nxt: str) -> bool:
     """The line below goes on with ``name``: its legal form ('Ranric' over 'GmbH'), the rest of
-    it ('UG' over '(haftungsbeschränkt)'), or what follows a name that ends in '&'."""
+    it ('UG' over '(haftungsbeschränkt)', 'GmbH & Co.' over 'KG'), or what follows a name that
+    ends in '&'."""
     if name.rstrip().endswith("&") and is_name_like(nxt) and not re.search(r"\d", nxt):
         return True
+    if re.search(r"&\s?co\.?$", name.rstrip(), re.IGNORECASE) and CO_FORM_END.fullmatch(nxt):
+        return True  # 'GmbH & Co.' over 'KG'
     return bool(FORM_REST.match(nxt)) or (
         not LEGAL_FORM.search(name) and bool(LEGAL_FORM.search(nxt))
     )
@@ -591,7 +599,7 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
         return f"{text} {nxt}"
     if (
         name_goes_on(text, nxt)
-        and is_name_like(nxt)
+        and (is_name_like(nxt) or CO_FORM_END.fullmatch(nxt))
         and not POSTCODE_CITY.search(nxt)
         and not STREET.search(nxt)
     ):
@@ -613,6 +621,21 @@ OTHER_PARTY = re.compile(
     r"deliver|ship|liefer|livraison|entrega|aflever|represent|vertreter|vertegenwoordiger",
     re.IGNORECASE,
 )
+
+
+def _holds_contact_of(below: list[Line], town: Segment, names: set[str]) -> bool:
+    """An e-mail or web address printed under a block's town line, in its column, whose domain
+    one of ``names`` spells ('invoice@pellingtec.de' under the brand's address, for 'Pellingtec
+    AG')."""
+    h = max(1e-6, town.box[3] - town.box[1])
+    domains = {
+        m.group(1).lower().replace("-", "")
+        for line in below
+        for s in line.segments
+        if abs(s.box[0] - town.box[0]) < 2.5 * h
+        for m in CONTACT_DOMAIN.finditer(s.text)
+    }
+    return bool(domains) and any(domain_cover(name, domains) >= 4 for name in names)
 
 
 def address_block_name(
@@ -668,6 +691,8 @@ def address_block_name(
             texts = [fold(clean_name(s.text)) for s in block]
             if not block or any(t in exclude for t in texts):
                 continue
+            if _holds_contact_of(lines[i + 1 : i + 4], seg, exclude):
+                continue  # the excluded party's own block: its e-mail address is printed under it
             # the name is printed above the street ('Ashleybury' over 'EX18 1UJ' is a town)
             street_at = next(
                 (k for k, s in enumerate(block) if STREET.search(s.text.strip())), len(block)
@@ -683,6 +708,10 @@ def address_block_name(
                 later = block[block.index(first) + 1 :]
                 if PERSON_TITLE.match(text.strip()) and later and party_name_like(later[0].text):
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
+                elif later and name_goes_on(text, later[0].text.strip()):
+                    rest = later[0].text.strip()
+                    if FORM_REST.match(rest) or CO_FORM_END.fullmatch(rest):
+                        text = f"{text.strip()} {rest}"  # 'GmbH & Co.' over 'KG'
                 return Candidate(clean_name(text), 0.5, line.page, first.box, text, how)
     return None
 

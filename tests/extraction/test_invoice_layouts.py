@@ -1723,3 +1723,59 @@ def test_an_attention_line_over_the_recipient_and_a_letter_spaced_heading(
         _at(130, 45, "Invoice no. INV-2026-4726"),
     )
     assert v["buyer_name"] == "Linsen Ostberg Limited"
+
+
+def test_crowns_a_factoring_payee_and_a_private_buyer_at_the_top(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A Danish invoice in 'kr' to a private buyer whose block heads the page, paid to a
+    factoring company: the currency is the crown of the IBANs' country, the factor is never
+    the seller and the registered company in the footer is."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Freja Villund", "Kelsengade 63", "1580 Hesdensted"]),
+        _at(120, 15, "Fakturanummer 14793"),
+        _at(120, 20, "Fakturadato 22.01.2025"),
+        _at(120, 80, "Total inkl. moms"),
+        _at(170, 80, "14.210,50 kr"),
+        *_rows(
+            15,
+            100,
+            [
+                "Betalingsmodtager",
+                "Morric Factoring I/S",
+                "Pellingvej 117",
+                "7292 Linlunbjerg",
+                "IBAN DK87 9146 2649 7478 41",
+            ],
+        ),
+        *_rows(15, 270, ["Ranvik Bermark I/S", "Vilsengade 55", "7075 Alddensted"]),
+        _at(80, 270, "CVR-nr. DK34113859"),
+        _at(80, 275, "IBAN DK11 5920 1335 0505 55"),
+    )
+    assert v["currency"] == "DKK"
+    assert v["seller_name"] == "Ranvik Bermark I/S"
+    assert v["buyer_name"] == "Freja Villund"
+
+
+def test_the_brand_block_with_the_sellers_email_is_no_buyer(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A brand heads the seller's address and e-mail ('WESDAL' over 'invoice@pellingtec.de');
+    the buyer's block to the right, without a heading, is the buyer, its 'GmbH & Co.' wrapped
+    over 'KG'."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["WESDAL", "Falvikring 73", "12787 Randalfeld", "invoice@pellingtec.de"]),
+        *_rows(
+            120, 40, ["Kelmer Systemhaus GmbH &amp; Co.", "KG", "Sellundweg 61", "16729 Wesstrburg"]
+        ),
+        _at(15, 70, "Rechnung INV/2026/01185"),
+        _at(15, 75, "Rechnungsdatum 23.06.2026"),
+        *_rows(15, 270, ["Pellingtec AG", "Falvikring 73", "12787 Randalfeld"]),
+        _at(80, 270, "HRB 12345"),
+    )
+    assert v["seller_name"] == "Pellingtec AG"
+    assert v["buyer_name"] == "Kelmer Systemhaus GmbH & Co. KG"
