@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se(?!\s?\d)|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|hb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
@@ -233,9 +233,11 @@ def legal_form_name(
                 or POSTCODE_PART.fullmatch(seg.text.strip())
                 or BANK_NAME.search(seg.text)
                 or re.search(r"@|www\.|https?:", seg.text)
+                or VAT_PREFIX.match(seg.text, m.start())
             ):
                 continue  # no legal form, a postcode ('LS9 1AB': no Swedish 'AB'), the bank the
-                # invoice is paid to ('Wickton Bank plc') or an e-mail or web address ('x@y.se')
+                # invoice is paid to ('Wickton Bank plc'), an e-mail or web address ('x@y.se') or
+                # a VAT number's country ('Momsreg.nr SE693747273301')
             name = clean_name(seg.text)
             labelled = NAME_LABEL.match(name) if page.source != "ocr" else None  # 'THE: TOAST'
             if labelled and LEGAL_FORM.search(name[labelled.end() :]):
@@ -268,6 +270,8 @@ def legal_form_name(
     return weak
 
 
+# a 'legal form' that is the country of a VAT number ('SE693747273301')
+VAT_PREFIX = re.compile(r"se\d{6}", re.IGNORECASE)
 # a bank's name: where an invoice is paid, never who issued it
 BANK_NAME = re.compile(
     r"(?<![a-z])(?:bank|banca|banque|banco|sparkasse|volksbank|raiffeisen\w*|bankhaus)(?![a-z])",
