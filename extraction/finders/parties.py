@@ -1080,12 +1080,19 @@ def domain_owner(doc: Document, best: Candidate, exclude: set[str]) -> Candidate
     domains = contact_domains(doc)
     if best.how not in ("legal-form", "letterhead", "top") or not domains:
         return best
-    other = legal_form_name(doc, exclude=exclude | {fold(str(best.value))})
-    if other is not None and domain_cover(str(other.value), domains) > domain_cover(
-        str(best.value), domains
-    ):
-        return other
+    own = domain_cover(str(best.value), domains)
+    seen = exclude | {fold(str(best.value))}
+    for _ in range(DOMAIN_OWNER_TRIES):  # the registered names in reading order
+        other = legal_form_name(doc, exclude=seen)
+        if other is None:
+            break
+        if domain_cover(str(other.value), domains) > own:
+            return other
+        seen.add(fold(str(other.value)))
     return best
+
+
+DOMAIN_OWNER_TRIES = 4  # registered names looked at for the one the contact domain names
 
 
 # where a seller may be named by its brand: the sender line, the page's top, the letterhead (a
