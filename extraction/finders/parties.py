@@ -611,7 +611,8 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
     return text
 
 
-POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?\d{4,5}\s+[A-Za-zÀ-ÿ]{3,}")
+# '12345 Stadt', 'D-12345 Stadt', and the Swedish (Czech, Slovak, Greek) '594 60 Ostberhamn'
+POSTCODE_CITY = re.compile(r"(?:^|\s)(?:[A-Z]{1,2}[- ])?(?:\d{4,5}|\d{3}\s\d{2})\s+[A-Za-zÀ-ÿ]{3,}")
 STREET = re.compile(  # German and Dutch street words end compounds ('Hauptstraße', 'Dijklaan')
     r"(straße|strasse|str\.|weg\b|platz\b|allee\b|gasse\b|\brue\b|\bchemin\b|\bavenue\b|"
     r"\broad\b|\bstreet\b|\bst\.?$|\blane\b|\bdrive\b|laan\b|straat\b|\d+[a-z]?$|^\d+\s|"
