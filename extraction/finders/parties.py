@@ -478,9 +478,7 @@ def name_under_heading(
         if line.box[1] - box[3] > 3 * h * dist or line.box[1] - last > 2.5 * h:
             break
         last = line.box[3]
-        segs = [
-            s for s in line.segments if s.box[2] > box[0] - 2 * h and s.box[0] < box[0] + 12 * h
-        ]
+        segs = [s for s in line.segments if s.box[2] > box[0] and s.box[0] < box[0] + 12 * h]
         if not segs:
             continue
         first = segs[0]
@@ -740,7 +738,7 @@ ATTENTION_WORDS = (
 ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
 # a department line in a recipient's block ('Abt. Einkauf', 'Service achats', 'Accounts Payable')
 DEPARTMENT = re.compile(
-    r"^(?:abt\.|abteilung|dept\.|department|service|ufficio|afdeling|departamento|servicio)\s+\w"
+    r"^(?:abt\.|abteilung|dept\.|dpto\.|department|service|ufficio|afdeling|departamento|servicio)\s+\w"
     r"|^(?:(?:einkauf|buchhaltung|kreditoren|kreditorenbuchhaltung)(?:\s*/\s*(?:einkauf|"
     r"buchhaltung|kreditoren))?|accounts payable|accounts|purchase ledger|purchasing|procurement|"
     r"finance|achats|comptabilit[ée]|crediteuren|contabilidad|contabilit[àa])(?:\s+department)?$",
