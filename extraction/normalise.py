@@ -102,6 +102,21 @@ MONTHS = {
     "dic": 12,
     "diciembre": 12,
     "dicembre": 12,
+    # Swedish, Norwegian and Danish where they differ from the above, and Finnish
+    "maj": 5,
+    "desember": 12,
+    "tammikuu": 1,
+    "helmikuu": 2,
+    "maaliskuu": 3,
+    "huhtikuu": 4,
+    "toukokuu": 5,
+    "kesäkuu": 6,
+    "heinäkuu": 7,
+    "elokuu": 8,
+    "syyskuu": 9,
+    "lokakuu": 10,
+    "marraskuu": 11,
+    "joulukuu": 12,
 }
 _MONTH_WORD = (
     r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?:[a-zà-ÿ]*)\.?(?![A-Za-z])"

@@ -1779,3 +1779,37 @@ def test_the_brand_block_with_the_sellers_email_is_no_buyer(
     )
     assert v["seller_name"] == "Pellingtec AG"
     assert v["buyer_name"] == "Kelmer Systemhaus GmbH & Co. KG"
+
+
+def test_a_swedish_letter_with_month_names_rounding_and_a_delivery_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Month names of the Nordic languages ('27 maj 2026'); a recipient block ending in a
+    Swedish postcode ('594 60 Ostberhamn') is the buyer; a delivery line naming the buyer
+    ('Leveransadress: Hessen Teknik AB, …') does not hide the registered name the contact
+    domain spells; the total with VAT before its rounding line is the grand total."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 12, "VILSTAD"),
+        _at(120, 15, "Fakturanummer"),
+        _at(160, 15, "Fakturadatum"),
+        _at(120, 20, "13330"),
+        _at(160, 20, "27 maj 2026"),
+        *_rows(15, 30, ["Hessen Teknik AB", "Falströmvägen 12", "594 60 Ostberhamn"]),
+        _at(15, 50, "Leveransadress: Hessen Teknik AB, Dunfordgatan 57, 120 77 Duntonby"),
+        *_rows(
+            120,
+            80,
+            ["Summa exkl. moms", "Moms 25 %", "Summa inkl. moms", "Öresavrundning", "Att betala"],
+        ),
+        *_rows(170, 80, ["337,71 kr", "84,43 kr", "422,14 kr", "-0,14 kr", "422,00 kr"]),
+        *_rows(15, 270, ["Marfordson &amp; Co AB", "Seldalgatan 79", "941 65 Kelforsund"]),
+        _at(80, 270, "info@marfordson.se"),
+        _at(80, 275, "IBAN SE18 9890 9178 1233 3172 6498"),
+    )
+    assert v["issue_date"] == "2026-05-27"
+    assert v["seller_name"] == "Marfordson & Co AB"
+    assert v["buyer_name"] == "Hessen Teknik AB"
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (337.71, 84.43, 422.14)
+    assert v["currency"] == "SEK"
