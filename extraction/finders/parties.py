@@ -263,13 +263,16 @@ def legal_form_name(
             name = _join_name_lines(lines, line, seg, name, slogans)
             if exclude and fold(name) in exclude:
                 continue  # excluded as printed over two lines ('GmbH & Co.' over 'KG')
-            if STRONG_FORM.search(name):
+            if STRONG_FORM.search(name) or (page.source == "text" and SA_END.search(name)):
                 return Candidate(name, 0.65, line.page, seg.box, seg.text, "legal-form")
             if weak is None:  # "& CO.", "TRADING": keep looking a few lines for a registered entity
                 weak, weak_at = Candidate(name, 0.5, line.page, seg.box, seg.text, "legal-form"), k
     return weak
 
 
+# a company's 'SA' ending its name on an invoice's text layer (on a receipt, 'SA' may be South
+# Australia before a postcode printed apart)
+SA_END = re.compile(r"(?<![A-Za-z])S\.?A\.?$")
 # a 'legal form' that is the country of a VAT number ('SE693747273301')
 VAT_PREFIX = re.compile(r"se\d{6}", re.IGNORECASE)
 # a bank's name: where an invoice is paid, never who issued it
