@@ -82,6 +82,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "laskun numero",
             "laskunumero",
             "laskun nro",
+            "kreditnotanr",
+            "kreditnotanummer",
+            "kreditnota nr",
+            "kreditfakturanr",
+            "hyvityslaskun numero",
             "invoice",
             "rechnung",
             "facture",
@@ -928,6 +933,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
                 "opprinnelig faktura",
                 "oprindelig faktura",
                 "alkuperäinen lasku",
+            "gjelder faktura",
+            "avser faktura",
+            "vedrørende faktura",
+            "vedr. faktura",
+            "koskee laskua",
             )
             for tail in ("", " number", " no", " nr", " #", " n°", " nummer", " numéro")
         ],

@@ -310,6 +310,20 @@ def _column_sum_row(
     return None
 
 
+def _year_below(seg: Segment, next_lines: list[Line]) -> str | None:
+    """A year alone right under ``seg`` in its cell ('22 de julio de' over '2026')."""
+    h = max(1e-6, seg.box[3] - seg.box[1])
+    for line in next_lines:
+        for below in line.segments:
+            if (
+                re.fullmatch(r"(?:19|20)\d\d", below.text.strip())
+                and abs(below.box[0] - seg.box[0]) < h
+                and below.box[1] - seg.box[3] < 0.8 * h
+            ):
+                return below.text.strip()
+    return None
+
+
 def values_near(
     hit: LabelHit,
     parse: Parser,
@@ -379,6 +393,9 @@ def values_near(
                     break
                 btext = btext[:end]
             got = parse(btext)
+            if not got:  # a long date wrapped in its cell before the year ('22 de julio de')
+                year = _year_below(bseg, lines[line.index + 1 : line.index + 2])
+                got = parse(f"{btext} {year}") if year else None
             if got and "%" in btext and _overlap(lbox, _seg_box_span(bseg, got[1], got[2])) <= 0.3:
                 continue  # a rate and an amount in one cell ('0 % EUR 530,10', '0,32 0 %'):
                 # the amount not under the label is the next or the previous column's

@@ -1813,3 +1813,33 @@ def test_a_swedish_letter_with_month_names_rounding_and_a_delivery_line(
     assert v["buyer_name"] == "Hessen Teknik AB"
     assert (v["net_total"], v["tax_total"], v["grand_total"]) == (337.71, 84.43, 422.14)
     assert v["currency"] == "SEK"
+
+
+def test_a_date_wrapped_in_its_cell_and_a_norwegian_credit_note(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A long date wrapped before its year in a narrow cell ('27 de julio de' over '2026') is
+    read whole; 'Kreditnotanr.' labels a credit note's own number and 'Gjelder faktura' the
+    invoice it corrects."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Talleres Torlund S.A.", "Calle Holstad, 112", "66051 Duntonosa"]),
+        _at(15, 40, "FECHA DE FACTURA"),
+        _at(15, 44.5, "27 de julio de"),
+        _at(15, 49, "2026"),
+        _at(60, 40, "VENCIMIENTO"),
+        _at(60, 44.5, "10 de septiembre de"),
+        _at(60, 49, "2026"),
+    )
+    assert v["issue_date"] == "2026-07-27"
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "SELSEN"),
+        _at(120, 15, "Kreditnotanr."),
+        _at(160, 15, "Gjelder faktura"),
+        _at(120, 20, "CN-000893"),
+        _at(160, 20, "12985"),
+    )
+    assert v["invoice_number"] == "CN-000893"
