@@ -933,11 +933,11 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
                 "opprinnelig faktura",
                 "oprindelig faktura",
                 "alkuperäinen lasku",
-            "gjelder faktura",
-            "avser faktura",
-            "vedrørende faktura",
-            "vedr. faktura",
-            "koskee laskua",
+                "gjelder faktura",
+                "avser faktura",
+                "vedrørende faktura",
+                "vedr. faktura",
+                "koskee laskua",
             )
             for tail in ("", " number", " no", " nr", " #", " n°", " nummer", " numéro")
         ],

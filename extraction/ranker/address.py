@@ -642,6 +642,11 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 )
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
+                or any(  # '#142' under 'Wolfbrook PA 18176': the store's number, no suite
+                    STORE_NO_ONLY.fullmatch(s["text"]) and STATE_ZIP.search(span[k - 1]["text"])
+                    for k, s in enumerate(span)
+                    if k
+                )
             ):
                 break  # an amount, founding-year, register, store-number or phone line, a
                 # phone or tax part or a line ending in a country inside the run: it ended

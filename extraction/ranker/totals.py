@@ -217,6 +217,18 @@ def _without_mark(amount: Decimal) -> Decimal | None:
     return Decimal(digits[1:])
 
 
+def _marked_total(rest: Decimal, lines: list[Line]) -> bool:
+    """A total line prints ``rest`` behind its '$' ('TOTAL USD $64.82' below 'Fuel Total
+    564.82')."""
+    for line in lines:
+        if not total_word(line.text)[0]:
+            continue
+        for amount, start, _e, cents in amounts_in(line.text):
+            if cents and amount == rest and ocr_digits(line.text)[:start].rstrip().endswith("$"):
+                return True
+    return False
+
+
 def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> bool:
     """A subtotal line and a tax line add up to ``rest`` when each loses a first digit that is
     a misread currency mark (an amount printed with its mark keeps its digits), and do not add
@@ -263,7 +275,7 @@ def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None
     if subtotal_and_tax_make(rest, value, lines):
         return rest
     if value < 1000:
-        return value
+        return rest if _marked_total(rest, lines) else value
     seen = 0
     for line in lines:
         for amount, _s, _e, cents in amounts_in(line.text):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from extraction import TemplateSpec
 from extraction.document import Document, Page, Word
 from extraction.finders import find_fields
@@ -14,6 +16,7 @@ from extraction.ranker import document_candidates
 from extraction.ranker.address import address_value, fix_address_words, settled_address, tail_cut
 from extraction.ranker.candidates import settled_company
 from extraction.ranker.model import load_model
+from extraction.ranker.totals import dollar_read_as_digit
 from tests.extraction.receipt_images import ocr_page
 
 
@@ -159,6 +162,12 @@ def test_a_store_number_line_is_no_part_of_the_address() -> None:
     # an Australian shop number is part of the address
     shop = _candidates(["THE OWL", "Shop 12", "100 George St", "SYDNEY NSW 2000"], "address")
     assert "Shop 12 100 George St SYDNEY NSW 2000" in shop
+    # a store number alone under a US town line: no suite of the address
+    under = _candidates(
+        ["Thornview Tacos", "422 E Hill St", "Wolfbrook PA 18176", "#142"], "address"
+    )
+    assert "422 E Hill St Wolfbrook PA 18176" in under
+    assert not any("#142" in c for c in under)
 
 
 def test_a_uk_postcode_read_with_the_letter_o_ends_the_address() -> None:
@@ -243,6 +252,13 @@ def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -
     # a total in the thousands that nothing else confirms stays as read
     lines = ["CORNER MARKET", "SUBTOTAL 5,335.36", "TOTAL 5,335.36", "VISA 5,335.36"]
     assert find_fields(ocr_page(lines), receipt)["total"].value == 5335.36
+    # a total line printing the rest behind its '$' confirms it
+    fuel = ["ZEPHYR PETROLEUM", "6870 Ashby RD", "Bayfield TN 38090", "Fuel Total 564.82",
+            "TOTAL USD $64.82", "Cash 580.00", "Change Due S15.18"]  # fmt: skip
+    assert dollar_read_as_digit(Decimal("564.82"), ocr_page(fuel).lines, None) == Decimal("64.82")
+    assert dollar_read_as_digit(Decimal("564.82"), ocr_page(fuel[:4]).lines, None) == Decimal(
+        "564.82"
+    )
 
 
 def test_the_shop_name_is_no_part_of_its_address() -> None:
