@@ -334,6 +334,8 @@ def _join_name_lines(
         only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
         if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
             return f"{name} {nxt}"
+        if FORM_REST.match(below.text.strip()):  # 'UG' over '(haftungsbeschränkt)'
+            return f"{name} {below.text.strip()}"
     return name
 
 

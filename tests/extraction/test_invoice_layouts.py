@@ -1843,3 +1843,18 @@ def test_a_date_wrapped_in_its_cell_and_a_norwegian_credit_note(
         _at(160, 20, "12985"),
     )
     assert v["invoice_number"] == "CN-000893"
+
+
+def test_a_footer_ug_over_its_haftungsbeschraenkt(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """A brand at the top and the registered 'Falsens Metallbau UG' in the footer, its
+    '(haftungsbeschränkt)' on the line below: the whole registered name is the seller."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Brenström", "Sellundstraße 36", "24924 Falstrhausen", "info@falsens.de"]),
+        *_rows(120, 40, ["Berhart Bau AG", "Pelneyring 125", "51283 Brenrichausen"]),
+        _at(15, 70, "Rechnung FACT/2025/4675"),
+        *_rows(15, 270, ["Falsens Metallbau UG", "(haftungsbeschränkt)", "Sellundstraße 36"]),
+        _at(80, 270, "HRB 63964, Amtsgericht Falstrhausen"),
+    )
+    assert v["seller_name"] == "Falsens Metallbau UG (haftungsbeschränkt)"
