@@ -86,7 +86,8 @@ OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNOREC
 OWNER_LINE = re.compile(
     r"^\W*(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
     r"(?:\s*(?:&|and)\s*operated)?(?:\s+by\b|\W*$)"
-    r"|^\W*[a-z]+\s*(?:&|and)\s*operated\s+by\b"  # 'Owmed & operated by': OCR's slip
+    r"|^\W*[a-z]+\s*(?:&|and)\s*[a-z0]perated\s+by\b"  # 'Owmed & operated by', 'Ouned &
+    # aperated by': OCR's slips
     r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
     re.IGNORECASE,
 )

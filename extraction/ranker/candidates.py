@@ -78,6 +78,8 @@ ESTABLISHED = re.compile(
     re.I,
 )
 # 'WELCOME TO L&K PROVISIONS': the name follows the greeting
+# a possessive's apostrophe read as a full stop or comma ('ULRICH.S SUBS')
+POSSESSIVE_MARK = re.compile(r"(?<=[A-Za-z]{2})[.,`](?=[Ss]\b)")
 GREETING = re.compile(r"^\W*welcome\s+to\s+(?=\S)", re.I)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
 COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)
@@ -304,6 +306,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             ):
                 continue  # a town, store number, phone or web address
             value = respace(tidy_text(clean_name(text))).strip("'\"` ")
+            value = POSSESSIVE_MARK.sub("'", value)  # 'ULRICH.S SUBS': the apostrophe read as '.'
             if plain:
                 value = _without_ornaments(_unaccent(value))
             if (

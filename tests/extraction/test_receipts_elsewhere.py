@@ -485,6 +485,10 @@ def test_the_shops_owner_is_no_company_and_a_greeting_is_no_part_of_it(
     assert not any("Juniper" in c for c in _candidates(operated, "company"))
     slipped = [operated[0], "Owmed & operated by Novak Holdings Limited", *operated[2:]]
     assert not any("Novak" in c for c in _candidates(slipped, "company"))  # OCR's 'Owmed'
+    slipped = [operated[0], "Ouned & aperated by Penberton Group LLC", *operated[2:]]
+    assert not any("Penberton" in c for c in _candidates(slipped, "company"))
+    possessive = ["ULRICH.S SUBS", "12 Elm St", "Cedarby, IN 47250", "TOTAL $3.00"]
+    assert "ULRICH'S SUBS" in _candidates(possessive, "company")
     assert find_fields(ocr_page(operated), receipt)["company"].value == "OSTRANDER'S FOODS"
     # the label alone on its line: the name below it is the owner's
     owned = ["WREN STATIONERY SHOP", "TAX INVOICE", "OWNED BY :", "WREN SUPPLY SDN BHD"]
