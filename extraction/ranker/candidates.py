@@ -614,6 +614,11 @@ TRADE_WORDS = frozenset(
         "store",
         "stores",
         "market",
+        "marketplace",
+        "supermarket",
+        "grocer",
+        "grocers",
+        "eatery",
         "mart",
         "grocery",
         "pharmacy",
@@ -689,7 +694,8 @@ def _with_trade_words(best: int, values: list[str]) -> int:
 def _spelled_by_domain(best: int, values: list[str], features: list[dict[str, float]]) -> int:
     """A pick that is part of a name the receipt's web or e-mail address spells whole ('FERNVILLE'
     of 'FERNVILLE   TACOS' beside 'www.fernvilletacos.com'): the whole name, on its line or
-    joined with the next."""
+    joined with the next; a pick without a legal form elsewhere ('Great Value Every Day'): that
+    name, when it is printed on one of the first four lines ('J&R FOODS' for www.jrfoods.com)."""
     picked, own = values[best], features[best]
     if own.get("domain_spelled"):
         return best
@@ -701,6 +707,11 @@ def _spelled_by_domain(best: int, values: list[str], features: list[dict[str, fl
             in (feats.get("idx"), feats.get("idx", 0.0) + feats.get("joined", 0.0))
             and (value.startswith(picked + " ") or value.endswith(" " + picked))
         ):
+            return i
+    if FORM_END.search(picked) or LEGAL_FORM.search(picked):
+        return best  # a registered name the ranker picked stays ('… SDN BHD' beside its brand)
+    for i, feats in enumerate(features):  # a slogan or a line picked instead of the name
+        if feats.get("domain_spelled") and not feats.get("joined") and feats.get("idx", 99) <= 3:
             return i
     return best
 

@@ -693,6 +693,7 @@ def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
     assert settled_company(0, tavern, None) == 1
     station = ["STRAND'S", "STRAND'S SERVICE STATION"]
     assert settled_company(0, station, None) == 1
+    assert settled_company(0, ["Holloway's", "Holloway's Marketplace"], None) == 1
     two_names = ["HAPPY EMBER", "HAPPY EMBER HOLLOWAY", "HOLLOWAY"]
     assert settled_company(0, two_names, None) == 0
 
@@ -729,3 +730,19 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     found = document_candidates(Finder(page(False), specs))["company"]
     values, features = [str(c.value) for c in found], [c.features for c in found]
     assert settled_company(values.index("FERNVILLE"), values, features) == values.index("FERNVILLE")
+    # a slogan picked under the name the web address spells: the name; a registered name stays
+    lines = [
+        "WELCOME TO",
+        "J&R FOODS",
+        "Great Value Every Day",
+        "8083 MONROE DRIVE",
+        "KELBURY, IL 61566",
+        "www.jrfoods.com",
+        "TOTAL $3.00",
+    ]
+    found = document_candidates(Finder(ocr_page(lines), specs))["company"]
+    values, features = [str(c.value) for c in found], [c.features for c in found]
+    slogan, name = values.index("Great Value Every Day"), values.index("J&R FOODS")
+    assert settled_company(slogan, values, features) == name
+    legal = [*values, "JR HOLDINGS SDN BHD"]
+    assert settled_company(len(values), legal, [*features, features[slogan]]) == len(values)
