@@ -27,15 +27,20 @@ def receipt_image(lines: list[str], path: Path, *, centred: int = 5) -> Path:
     return path
 
 
+COLUMN_GAP = 94.0  # a tab in a line: a gap wide enough to split the line into two segments
+
+
 def ocr_page(lines: list[str]) -> Document:
     """A one-page OCR document whose words are ``lines``, one line below the other, each word
-    14 units wide per letter."""
+    14 units wide per letter; a tab sets the words after it a column apart."""
     words = []
     for i, text in enumerate(lines):
         x = 40.0
-        for token in text.split():
-            words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
-            x += 14 * len(token) + 12
+        for k, column in enumerate(text.split("\t")):
+            x += COLUMN_GAP if k else 0.0
+            for token in column.split():
+                words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
+                x += 14 * len(token) + 12
     page = Page(1, 700.0, 40.0 * len(lines) + 60, words, source="ocr")
     page.build_lines()
     return Document([page], "image")

@@ -704,17 +704,10 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     address the pick stays."""
 
     def page(with_web: bool) -> Document:
-        words = [Word("FERNVILLE", 40, 30, 166, 52), Word("TACOS", 260, 30, 330, 52)]
-        below = ["340 DELMONT HWY", "DALDALE, AZ 86199", "TOTAL $3.00"]
-        below[1:1] = ["www.fernvilletacos.com"] if with_web else []
-        for i, text in enumerate(below, start=1):
-            x = 40.0
-            for token in text.split():
-                words.append(Word(token, x, 30.0 + 40 * i, x + 14 * len(token), 52.0 + 40 * i))
-                x += 14 * len(token) + 12
-        doc_page = Page(1, 700.0, 40.0 * len(below) + 100, words, source="ocr")
-        doc_page.build_lines()
-        return Document([doc_page], "image")
+        web = ["www.fernvilletacos.com"] if with_web else []
+        return ocr_page(
+            ["FERNVILLE\tTACOS", "340 DELMONT HWY", *web, "DALDALE, AZ 86199", "TOTAL $3.00"]
+        )
 
     specs = [field_spec(n, {"type": "string"}) for n in ("company", "address")]
     found = document_candidates(Finder(page(True), specs))["company"]
