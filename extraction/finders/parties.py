@@ -335,7 +335,7 @@ def _join_name_lines(
         only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
         if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
             return f"{name} {nxt}"
-        if FORM_REST.match(below.text.strip()):  # 'UG' over '(haftungsbeschränkt)'
+        if form_rest(name, below.text.strip()):  # 'UG' over '(haftungsbeschränkt)'
             return f"{name} {below.text.strip()}"
     return name
 
@@ -547,24 +547,25 @@ def _wrapped_value(
 
 
 # the rest of a legal form wrapped onto the next line: '(haftungsbeschränkt)' of a German UG,
-# '& Co. KG' of a GmbH & Co. KG
+# '& Co. KG' of a GmbH & Co. KG, and the 'KG' under 'GmbH & Co.'
 FORM_REST = re.compile(r"^(?:\(haftungsbeschr[äa]nkt\)|&\s?co\.?(?:\s?(?:kg|ohg|kgaa))?)$", re.I)
-
-
 CO_FORM_END = re.compile(r"(?:kg|ohg|kgaa)\.?", re.IGNORECASE)
+
+
+def form_rest(name: str, nxt: str) -> bool:
+    """``nxt`` is the rest of the legal form ``name`` ends with ('UG' over '(haftungsbeschränkt)',
+    'GmbH & Co.' over 'KG')."""
+    if re.search(r"&\s?co\.?$", name.rstrip(), re.IGNORECASE) and CO_FORM_END.fullmatch(nxt):
+        return True
+    return bool(FORM_REST.match(nxt))
 
 
 def name_goes_on(name: str, nxt: str) -> bool:
     """The line below goes on with ``name``: its legal form ('Ranric' over 'GmbH'), the rest of
-    it ('UG' over '(haftungsbeschränkt)', 'GmbH & Co.' over 'KG'), or what follows a name that
-    ends in '&'."""
+    it (``form_rest``), or what follows a name that ends in '&'."""
     if name.rstrip().endswith("&") and is_name_like(nxt) and not re.search(r"\d", nxt):
         return True
-    if re.search(r"&\s?co\.?$", name.rstrip(), re.IGNORECASE) and CO_FORM_END.fullmatch(nxt):
-        return True  # 'GmbH & Co.' over 'KG'
-    return bool(FORM_REST.match(nxt)) or (
-        not LEGAL_FORM.search(name) and bool(LEGAL_FORM.search(nxt))
-    )
+    return form_rest(name, nxt) or (not LEGAL_FORM.search(name) and bool(LEGAL_FORM.search(nxt)))
 
 
 # the separators of a sender line printed over a window envelope's address field
@@ -717,10 +718,8 @@ def address_block_name(
                 later = block[block.index(first) + 1 :]
                 if PERSON_TITLE.match(text.strip()) and later and party_name_like(later[0].text):
                     text = f"{text.strip()} {later[0].text.strip()}"  # 'Herrn' over the name
-                elif later and name_goes_on(text, later[0].text.strip()):
-                    rest = later[0].text.strip()
-                    if FORM_REST.match(rest) or CO_FORM_END.fullmatch(rest):
-                        text = f"{text.strip()} {rest}"  # 'GmbH & Co.' over 'KG'
+                elif later and form_rest(text, later[0].text.strip()):
+                    text = f"{text.strip()} {later[0].text.strip()}"  # 'GmbH & Co.' over 'KG'
                 return Candidate(clean_name(text), 0.5, line.page, first.box, text, how)
     return None
 
