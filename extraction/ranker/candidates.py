@@ -77,9 +77,9 @@ ESTABLISHED = re.compile(
     r"(?:19|20)\d\d\W*$",
     re.I,
 )
-# 'WELCOME TO L&K PROVISIONS': the name follows the greeting
 # a possessive's apostrophe read as a full stop or comma ('ULRICH.S SUBS')
 POSSESSIVE_MARK = re.compile(r"(?<=[A-Za-z]{2})[.,`](?=[Ss]\b)")
+# 'WELCOME TO L&K PROVISIONS': the name follows the greeting
 GREETING = re.compile(r"^\W*welcome\s+to\s+(?=\S)", re.I)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form
 COUNTY = re.compile(r",\s*Co\.\s+(?!(?:ltd|limited|inc|llc|plc|pte|kg)\b)[A-Za-z]{3,}\W*$", re.I)

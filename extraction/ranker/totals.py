@@ -263,8 +263,9 @@ def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None
     """The total without a first digit that is a currency mark OCR read as a digit ('$493.37'
     read '8493.37' or '5 335.36'), when the rest is confirmed: it is cash minus change, or
     another line prints it (also behind a misread mark of its own); else ``value``. A total
-    under 1000 needs the stronger proofs: cash minus change, or a subtotal and tax that add up
-    to the rest (an item line may well print it)."""
+    under 1000 needs the stronger proofs: cash minus change, a subtotal and tax that add up to
+    the rest, or a total line printing the rest behind its '$' (an item line may well print
+    it without)."""
     if value < 100 or value.as_tuple().exponent != -2:
         return value
     rest = _without_mark(value)
