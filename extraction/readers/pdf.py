@@ -64,7 +64,12 @@ def page_words(textpage, height: float) -> list[Word]:
 
     for i, ch in enumerate(text):
         if ch.isspace() or ch == "\x00" or ord(ch) == 0xFFFE:
-            if not (ch == " " and chars and _letter_spacing(textpage, i, chars[-1], height)):
+            if not (
+                ch == " "
+                and chars
+                and i + 1 < n
+                and _letter_spacing(textpage, i, chars[-1], height)
+            ):
                 flush()
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
@@ -92,7 +97,7 @@ def _letter_spacing(
     """A space pdfium made up between two letters of a letter-spaced word ('B I L L' for a
     heading printed 'BILL' with wide tracking): the text holds no space there, and the gap to
     the next letter is narrower than a word space."""
-    if not pdfium_c.FPDFText_IsGenerated(textpage.raw, i) or i + 1 >= textpage.count_chars():
+    if not pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
         return False
     left, bottom, _right, top = textpage.get_charbox(i + 1, loose=True)
     y0, y1 = height - top, height - bottom
