@@ -21,6 +21,7 @@ LANGUAGES = ("en", "ms")
 KNOWN = 3.0  # Zipf frequency (log10 per billion words) of a short word a split may produce
 KNOWN_LONG = 2.0  # ... of a word of six letters or more (rarer, but seldom there by chance)
 UNKNOWN = 1.0  # below this in every language a token is a fragment, not a word
+LOST_SPACES = 16  # letters of a run no language knows that are words whose spaces OCR lost
 DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 TOKEN = re.compile(r"\S+")
 ARTICLE_COLON = re.compile(r"(?:the|an):", re.IGNORECASE)
@@ -80,12 +81,15 @@ def _known_words(word: str) -> list[str] | None:
 
 def repair(value: str) -> tuple[str, list[str]]:
     """``value`` with the repairs made outright and their kinds: 'join' (a word OCR broke in two,
-    'GA RDENIA' -> 'GARDENIA') and 'digits' (digits among a word's letters read as the letters
-    they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), and 'mark' (a colon after an article, 'THE:
-    TOAST'; no space after a title, 'MR.D.I.Y.'). A printed name is seldom a fragment beside
-    another fragment, nor a word with a zero inside, so the repaired reading replaces the
-    printed one instead of competing with it: too few training receipts carry these errors for
-    the ranker to learn to prefer the repair."""
+    'GA RDENIA' -> 'GARDENIA'), 'digits' (digits among a word's letters read as the letters
+    they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), 'mark' (a colon after an article, 'THE:
+    TOAST'; no space after a title, 'MR.D.I.Y.') and 'spaces' (a run of 16 letters or more that
+    no language knows and that parts into three words or more, 'TANLIBOOKSTATIONERY' -> 'TANLI
+    BOOK STATIONERY': a letterhead in a tight display font whose spaces the recogniser lost;
+    names glue two words on purpose, 'ARTRANGE', seldom three, and invented ones are shorter).
+    A printed name is seldom a fragment beside another fragment, nor a word with a zero inside,
+    so the repaired reading replaces the printed one instead of competing with it: too few
+    training receipts carry these errors for the ranker to learn to prefer the repair."""
     words = TOKEN.findall(value)
     kinds: list[str] = []
     # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread; 'MR.D.I.Y.':
@@ -104,6 +108,10 @@ def repair(value: str) -> tuple[str, list[str]]:
     joined = _join_broken(fixed)
     if joined != fixed:
         kinds.append("join")
+    parted = [p for w in joined for p in _lost_spaces(w)]
+    if parted != joined:
+        kinds.append("spaces")
+        joined = parted
     return (" ".join(joined), kinds) if kinds else (value, [])
 
 
@@ -150,6 +158,14 @@ def _digits_to_letters(word: str) -> str:
     if letters < 3 or not re.fullmatch(r"[A-Za-z]+[0158]+[A-Za-z][A-Za-z0158]*", word):
         return word
     return word.translate(DIGIT_AS_LETTER)
+
+
+def _lost_spaces(word: str) -> list[str]:
+    """The words of a long glued run that parts into three or more, or the run alone."""
+    if len(word) < LOST_SPACES:
+        return [word]
+    parts = split_glued(word)
+    return parts if parts and len(parts) >= 3 else [word]
 
 
 def _join_broken(words: list[str]) -> list[str]:

@@ -119,3 +119,18 @@ def test_a_title_glued_to_the_next_word_is_spaced() -> None:
     assert repair("MR.D.I.Y. (M) SDN BHD") == ("MR. D.I.Y. (M) SDN BHD", ["mark"])
     assert repair("MR. D.I.Y. (M) SDN BHD")[1] == []
     assert repair("MRDIY TRADING")[1] == []
+
+
+def test_long_run_of_three_words_is_parted_outright() -> None:
+    # a letterhead in a tight display font: the recogniser lost its spaces, and a run of 16
+    # letters or more that parts into three words is no name glued on purpose
+    assert repair("TANLIBOOKSTATIONERY") == ("TANLI BOOK STATIONERY", ["spaces"])
+    assert repair("WHOLEFOODSMARKETPLACE DELI")[0] == "WHOLE FOODS MARKETPLACE DELI"
+    # shorter runs and runs of two words stay as printed (names glue words on purpose, and
+    # invented names part into fragments): the ranker weighs their parted readings
+    assert repair("JOUCKNOXFORD SPORTING GOODS") == ("JOUCKNOXFORD SPORTING GOODS", [])
+    assert repair("GARDENIABAKERIES (KL) SDN BHD")[1] == []
+    doc = ocr_page(["TANLIBOOKSTATIONERY", "NO. 12, JALAN MERANTI 3,", "TOTAL 10.60"])
+    specs = [field_spec("company", {"type": "string"})]
+    values = [c.value for c in document_candidates(Finder(doc, specs))["company"]]
+    assert "TANLI BOOK STATIONERY" in values and "TANLIBOOKSTATIONERY" not in values
