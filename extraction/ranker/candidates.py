@@ -570,16 +570,23 @@ def add_relative(field: str, cands: list[Ranked]) -> list[Ranked]:
 AMPERSAND_REST = re.compile(r"^& [^\d&]{2,30}$")
 
 
+def _short_rest(rest: str) -> bool:
+    """The rest of a name wrapped after its '&': a few words ('& WELLNESS'), or a few more when
+    they end in a registered form ('& TEA LEAF (M) SDN. BHD.')."""
+    words = len(rest.split())
+    return words <= 4 or (words <= 7 and bool(FORM_END.search(rest)))
+
+
 def settled_company(
     best: int, values: list[str], features: list[dict[str, float]] | None = None
 ) -> int:
     """The ranker's company pick, with the rest of its name wrapped onto the next line after an
-    '&' ("MOREAU'S PHARMACY" over '& WELLNESS'), or with the start of its name on the line above
-    in the same tallest type ('STANDALE' over 'STONE WORKS') or read apart from its trade's words
-    ('WILMORE' over 'BUILDING SUPPLY') or part of the name the shop's web address spells
-    ('FERNVILLE' of 'FERNVILLE   TACOS' beside 'www.fernvilletacos.com'): the joined
-    candidate; a slogan in small type over the name in the largest type, or under a greeting
-    naming the shop: the name. Shared by the engine and the k-fold of
+    '&' ("MOREAU'S PHARMACY" over '& WELLNESS' or '& CO. SDN. BHD.'), or with the start of its
+    name on the line above in the same tallest type ('STANDALE' over 'STONE WORKS') or read apart
+    from its trade's words ('WILMORE' over 'BUILDING SUPPLY') or part of the name the shop's web
+    address spells ('FERNVILLE' of 'FERNVILLE   TACOS' beside 'www.fernvilletacos.com'): the
+    joined candidate; a slogan in small type over the name in the largest type, or under a
+    greeting naming the shop: the name. Shared by the engine and the k-fold of
     ``tools/train_ranker.py``, so the k-fold measures what the engine returns."""
     picked = values[best]
     longer = [
@@ -587,7 +594,7 @@ def settled_company(
         for i, v in enumerate(values)
         if v.startswith(picked + " ")
         and AMPERSAND_REST.match(v[len(picked) + 1 :])
-        and len(v[len(picked) + 1 :].split()) <= 4
+        and _short_rest(v[len(picked) + 1 :])
     ]
     if longer:
         return min(longer)[1]

@@ -602,6 +602,9 @@ def test_a_name_wrapped_after_its_ampersand_and_a_monogram_of_its_first_words(
     # the engine and the k-fold settle the ranker's pick alike
     assert settled_company(0, ["ULRICH'S HARDWARE", "ULRICH'S HARDWARE & RENTAL"]) == 1
     assert settled_company(0, ["NAME", "NAME & 12 MAIN ST"]) == 0
+    # a longer rest when it ends in a registered form; a longer one without stays apart
+    assert settled_company(0, ["HOLLOW BEAN", "HOLLOW BEAN & TEA HOUSE (M) SDN. BHD."]) == 1
+    assert settled_company(0, ["NAME", "NAME & SOME MORE WORDS THAT GO ON"]) == 0
     lines = ["C LH", "Little Harvest Outfitters", "9974 S BRIDGE DRIVE", "TOTAL $27.74"]
     assert not any(c.startswith("C LH") for c in _candidates(lines, "company"))
 
