@@ -658,6 +658,9 @@ TRADE_WORDS = frozenset(
         "dry",
         "general",
         "books",
+        "stationery",
+        "stationer",
+        "stationers",
         "liquor",
         "wine",
         "spirits",
@@ -681,9 +684,11 @@ def _trade_only(text: str) -> bool:
 
 def _with_trade_words(best: int, values: list[str]) -> int:
     """A name read apart from the words of its trade ('ZEPHYR' and 'GAS & GO', 'WILMORE' over
-    'BUILDING SUPPLY'): the candidate that joins them, when the ranker picked either part."""
+    'BUILDING SUPPLY', 'KORVAN' over 'STATIONERY SDN. BHD': a trade and a registered form are no
+    name of their own): the candidate that joins them, when the ranker picked either part."""
     picked = values[best]
-    trade_pick = _trade_only(picked)
+    trade_pick = _trade_only(picked) or _trade_only(STRONG_FORM.sub(" ", picked))
+    joins = []
     for i, value in enumerate(values):
         if trade_pick and value.endswith(" " + picked):
             rest = value[: -len(picked) - 1]
@@ -694,8 +699,8 @@ def _with_trade_words(best: int, values: list[str]) -> int:
         # the other part is of the other kind: the name's words to a trade pick, trade words
         # to a name pick (two names, or two trade phrases, are left to the ranker)
         if len(rest.split()) <= 3 and _trade_only(rest) != trade_pick:
-            return i
-    return best
+            joins.append((len(rest.split()), i))
+    return min(joins)[1] if joins else best  # the nearest join: no line beyond the name's
 
 
 def _spelled_by_domain(best: int, values: list[str], features: list[dict[str, float]]) -> int:

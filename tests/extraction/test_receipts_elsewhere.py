@@ -699,6 +699,12 @@ def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
     assert settled_company(0, ["Holloway's", "Holloway's Marketplace"], None) == 1
     two_names = ["HAPPY EMBER", "HAPPY EMBER HOLLOWAY", "HOLLOWAY"]
     assert settled_company(0, two_names, None) == 0
+    # a trade and a registered form are no name of their own: the name over them, and only it
+    # (not the code line above it)
+    form = ["STATIONERY SDN. BHD", "A0412 KORVAN HILL STATIONERY SDN. BHD", "KORVAN HILL"]
+    form.append("KORVAN HILL STATIONERY SDN. BHD")
+    assert settled_company(0, form, None) == 3
+    assert settled_company(0, ["ACME SDN BHD", "KORVAN ACME SDN BHD"], None) == 0
 
 
 def test_a_name_spelled_by_the_shops_web_address() -> None:
