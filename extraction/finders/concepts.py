@@ -93,6 +93,10 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "kreditfakturanr",
             "hyvityslaskun numero",
             "invoice",
+            "credit note",
+            "creditnota",
+            "kreditnota",
+            "gutschrift",
             "rechnung",
             "facture",
             "factuur",
@@ -943,6 +947,16 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
                 "vedrørende faktura",
                 "vedr. faktura",
                 "koskee laskua",
+                # a column of a credit note's header grid ('Ref. factuur' over '2025/02792')
+                "ref. invoice",
+                "ref. rechnung",
+                "réf. facture",
+                "ref. facture",
+                "ref. factuur",
+                "referentie factuur",
+                "factuurreferentie",
+                "ref. factura",
+                "rif. fattura",
             )
             for tail in ("", " number", " no", " nr", " #", " n°", " nummer", " numéro")
         ],

@@ -11,7 +11,7 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|commv|comm\.\s?v|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
     r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|(?<!\d)hb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
@@ -24,6 +24,8 @@ NOT_A_NAME = re.compile(
     r"^(.*\bplease\b|for\s+feedback|thank|tq\s?for|welcome|tax\s+invoice|invoice|credit\s+note|"
     r"avoir|receipt|official receipt|cash\s+(sale|bill|receipt)|bill|rechnung|"
     r"gutschrift|facture|factuur|quittung|beleg|simplified|original|copy|duplicate|welcome|page|seite|"
+    # 'Pagina 1 van 2', 'Sida 1 av 1': a page number in other languages
+    r"(?:pagina|p[aá]gina|pag\.|sida|side|sivu|blad)\s*\d+|"
     # slogans and notices printed at a receipt's top or bottom
     r"goods\s+sold|.*\b(?:returnable|refundable|exchangeable)\b|have\s+a\s+(?:nice|good|great)|"
     r"see\s+you|come\s+again|visit\s+us|follow\s+us|like\s+us|customer\s+copy|merchant\s+copy|"
@@ -93,8 +95,8 @@ OWNER_LINE = re.compile(
 )
 
 
-# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', '5/B'
-SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OB]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', 'SIN BHD', '5/B'
+SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OBI]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
 # 'PRINTSDN BHD': the legal form glued to the word before it (no word ends in 'sdn')
 GLUED_SDN_BHD = re.compile(r"(?<=[A-Za-z]{3})(?=[S5$][D0O]N\.?\s?[B83][HN][D0O](?![A-Za-z0-9]))")
 LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'
@@ -290,7 +292,7 @@ NAME_LABEL = re.compile(
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
-    r"\bs\.?n\.?c\b|\bog\b|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
+    r"\bs\.?n\.?c\b|\bog\b|\bcommv\b|\bcomm\.\s?v\b|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )
 

@@ -52,6 +52,7 @@ def test_legal_form_glued_or_misread_is_spelled_as_printed() -> None:
         clean_name("SUPER.SEVEN CASH & CARRY SBN 3HD 28-05") == "SUPER.SEVEN CASH & CARRY SDN BHD"
     )
     assert clean_name("XYZ SDN.BHD.") == "XYZ SDN. BHD."
+    assert clean_name("KORVAN HEALTHCARE SIN BHD") == "KORVAN HEALTHCARE SDN BHD"  # D read as I
     assert clean_name("MISDN BHD TRADING") == "MISDN BHD TRADING"  # too short to be glued
 
 

@@ -1858,3 +1858,31 @@ def test_a_footer_ug_over_its_haftungsbeschraenkt(tmp_path: Path, invoice: Templ
         _at(80, 270, "HRB 63964, Amtsgericht Falstrhausen"),
     )
     assert v["seller_name"] == "Falsens Metallbau UG (haftungsbeschränkt)"
+
+
+def test_a_dutch_credit_note_grid_under_a_page_number(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Pagina 1 van 1' over the letterhead is a page number, never the seller; 'Creditnota
+    KF…' states the credit note's own number and the grid's 'Ref. factuur' column the invoice
+    it corrects."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(170, 8, "Pagina 1 van 1"),
+        _at(15, 15, "Korvanlink Techniek CommV"),
+        *_rows(15, 20, ["Selmerweg 113", "8784 Aldmarsum", "billing@korvanlink.be"]),
+        *_rows(120, 40, ["Aldmerware NV", "Selsenstraat 29", "8045 Ostwalhoven"]),
+        _at(15, 60, "Creditnota KF20253507"),
+        _at(15, 68, "Factuurdatum"),
+        _at(55, 68, "Klantnummer"),
+        _at(95, 68, "Ref. factuur"),
+        _at(15, 72.5, "15 juni 2025"),
+        _at(55, 72.5, "K75868"),
+        _at(95, 72.5, "2025/02792"),
+        _at(120, 90, "Totaal incl. btw   597,97 €"),
+        *_rows(15, 270, ["Korvanlink Techniek CommV", "Selmerweg 113", "8784 Aldmarsum"]),
+        *_rows(80, 270, ["Btw-nr. BE0802277389", "IBAN BE90 8127 1684 5782"]),
+    )
+    assert v["seller_name"] == "Korvanlink Techniek CommV"
+    assert v["invoice_number"] == "KF20253507"
