@@ -326,7 +326,8 @@ class Finder:
 
     def crowns(self) -> Candidate | None:
         """Amounts in 'kr' ('7 057,60 kr'): the crown of the country the invoice's IBANs or VAT
-        ids are of (Swedish, Norwegian, Danish or Icelandic)."""
+        ids are of (Swedish, Norwegian, Danish or Icelandic; a Danish VAT id has eight digits,
+        'DK87555195')."""
         marked = next(
             ((line, seg) for line in self.doc.lines for seg in line.segments
              if CROWN_AMOUNT.search(seg.text)),
@@ -337,7 +338,7 @@ class Finder:
         countries = Counter(
             m.group(1)
             for line in self.doc.lines
-            for m in re.finditer(r"\b(SE|NO|DK|IS)\d{2}[\s\d]{8,}", line.text)
+            for m in re.finditer(r"\b(SE|NO|DK|IS)\s?\d{2}[\s\d]{6,}", line.text)
         )
         if not countries:
             return None

@@ -1886,3 +1886,32 @@ def test_a_dutch_credit_note_grid_under_a_page_number(
     )
     assert v["seller_name"] == "Korvanlink Techniek CommV"
     assert v["invoice_number"] == "KF20253507"
+
+
+def test_danish_crowns_by_an_eight_digit_vat_id_and_an_austrian_e_u(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Amounts in 'kr' on an invoice whose only country mark is a Danish VAT id ('DK' and eight
+    digits) are Danish crowns; 'e.U.' (an Austrian sole trader's registered form) makes the
+    footer's name the seller when the letterhead is a brand."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "HOLSTRUP"),
+        *_rows(120, 40, ["Falwald & Co A/S", "Holfordvej 25", "4288 Aldharsted"]),
+        _at(120, 53.5, "CVR-nr.: DK87555195"),
+        _at(15, 60, "Faktura FACT/2026/4907"),
+        _at(120, 90, "Total inkl. moms   85.523,50 kr"),
+    )
+    assert v["currency"] == "DKK"
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["ALDNEY", "Aldbergallee 4", "4927 Linforfeld", "billing@korwald.at"]),
+        *_rows(120, 40, ["Selford Haustechnik KG", "Norwaldstraße 64", "2624 Torvikburg"]),
+        _at(15, 60, "Rechnung INV/2026/02756"),
+        _at(120, 90, "Gesamtbetrag brutto   1.989,29 €"),
+        *_rows(15, 270, ["Korwald Bau e.U.", "Aldbergallee 4", "4927 Linforfeld"]),
+        *_rows(80, 270, ["USt-IdNr. ATU49119164", "IBAN AT72 9033 4156 3688 5348"]),
+    )
+    assert v["seller_name"] == "Korwald Bau e.U."
