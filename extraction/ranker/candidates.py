@@ -687,7 +687,7 @@ def _with_trade_words(best: int, values: list[str]) -> int:
     'BUILDING SUPPLY', 'KORVAN' over 'STATIONERY SDN. BHD': a trade and a registered form are no
     name of their own): the candidate that joins them, when the ranker picked either part."""
     picked = values[best]
-    trade_pick = _trade_only(picked) or _trade_only(STRONG_FORM.sub(" ", picked))
+    trade_pick = _trade_only(STRONG_FORM.sub(" ", picked))  # a registered form aside
     joins = []
     for i, value in enumerate(values):
         if trade_pick and value.endswith(" " + picked):
