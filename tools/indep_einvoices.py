@@ -46,6 +46,9 @@ invoice. The label's ``fields``:
   prints 0 VAT and tax_total is "0.00".
 - iban: the seller's IBAN without spaces, only when printed (a factoring payee's IBAN may be
   printed as well; the label stays the seller's).
+- line_items: every item row as drawn: description (the item's text without its article code),
+  quantity, unit_price and amount (the line's net amount) as unsigned plain decimals. A list, so
+  score.py leaves it out unless asked; tools/score_items.py scores it.
 
 ``meta`` holds language, layout and country.
 
@@ -1254,9 +1257,18 @@ def labels(doc: Doc) -> dict[str, object]:
     )
     if doc.iban and doc.show_iban:
         f["iban"] = doc.iban
+    items: list[dict[str, str]] = [
+        {
+            "description": ln.desc,
+            "quantity": str(ln.qty.normalize()),
+            "unit_price": plain(ln.price),
+            "amount": plain(ln.net),
+        }
+        for ln in doc.lines
+    ]
     return {
         "file": f"{doc.seed}.pdf",
-        "fields": f,
+        "fields": {**f, "line_items": items},
         "meta": {"language": doc.lang, "layout": doc.family, "country": doc.ctry.code},
     }
 

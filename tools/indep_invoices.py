@@ -32,6 +32,9 @@ gives the same invoice. The label's ``fields``:
   deposits, payments on account or card payments are taken off (not the balance due). tax_total
   is left out when no tax line is printed (a freelancer without VAT).
 - iban: the seller's IBAN without spaces, only when printed.
+- line_items: every item row as drawn: description, quantity, unit_price and amount (the line's
+  net amount), as unsigned plain decimals. A list, so score.py leaves it out unless asked;
+  tools/score_items.py scores it.
 
 ``meta`` holds the language and the layout.
 
@@ -2825,7 +2828,7 @@ def generate(seed: int, out: str, keep_html: bool = False) -> None:
     def unsigned(x: Decimal) -> str:
         return str(abs(x))
 
-    fields = {"invoice_number": inv["no"], "issue_date": inv["date"].isoformat()}
+    fields: dict[str, Any] = {"invoice_number": inv["no"], "issue_date": inv["date"].isoformat()}
     if doc.printed.get("due"):
         fields["due_date"] = inv["due"].isoformat()
     fields.update(
@@ -2839,6 +2842,15 @@ def generate(seed: int, out: str, keep_html: bool = False) -> None:
     fields["grand_total"] = unsigned(inv["gross"])
     if doc.printed.get("iban"):
         fields["iban"] = inv["seller"]["iban"]
+    fields["line_items"] = [
+        {
+            "description": it["desc"],
+            "quantity": str(it["qty"].normalize()),
+            "unit_price": unsigned(it["price"]),
+            "amount": unsigned(it["amt"]),
+        }
+        for it in inv["items"]
+    ]
     HTML(string=src).write_pdf(os.path.join(out, f"{seed}.pdf"))
     if keep_html:
         with open(os.path.join(out, f"{seed}.html"), "w", encoding="utf-8") as fh:
