@@ -1,159 +1,244 @@
 """Line items: a table found by its header row, read row by row until the totals.
 
-Columns are the header's segments (Description, Qty, Unit price, Amount in several languages);
-each later segment goes to the column it overlaps most. A row is an item when it carries an
-amount; text-only lines under an item are its continuation and are not new items.
+The header is read word by word: each column is a header phrase (``Description``, ``Qty``,
+``Unit price``, ``VAT %``, ``Amount``, ``Pos.``, ``Art.-Nr.`` in the languages invoices are
+written in), so headers the text layer runs together (``Menge Einzelpreis USt. Gesamtpreis``)
+still give their columns. A header line may have a line of units or currencies under it
+(``(EUR)``) or a half-line above it (``E-Preis Betrag``). Each later cell goes to the column it
+overlaps most; a cell over two columns (``90,69 20 %``) is split into its words.
+
+A row is an item when its amount column holds an amount and it has a description; position and
+article-number columns are left out of the description. A text-only line set tight under an
+item continues its description. The table ends at a totals or tax line; a carried-forward line
+is skipped, and a header repeated on a later page resumes the table there.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from extraction.document import Document, Line, Segment
+from extraction.document import Document, Line, Segment, Word
 from extraction.finders.locate import fold
 from extraction.normalise import amount_json, find_amounts
 
+
+def _phrases(joined: str) -> list[str]:
+    return joined.split("|")
+
+
+# Header phrases per column, folded (lower case, accents stripped), "|" between phrases.
 HEADER_WORDS: dict[str, list[str]] = {
-    "description": [
-        "description",
-        "item",
-        "items",
-        "article",
-        "artikel",
-        "bezeichnung",
-        "beschreibung",
-        "artikelbeschreibung",
-        "artikelbezeichnung",
-        "designation",
-        "libelle",
-        "produkt",
-        "product",
-        "leistung",
-        "omschrijving",
-        "descripcion",
-        "service",
-        "services",
-        "particulars",
-        "details",
-    ],
-    "quantity": [
-        "qty",
-        "quantity",
-        "menge",
-        "qte",
-        "quantite",
-        "anzahl",
-        "aantal",
-        "cantidad",
-        "units",
-        "hours",
-        "hrs",
-        "stk",
-        "pcs",
-    ],
-    "unit_price": [
-        "unit price",
-        "price",
-        "preis",
-        "einzelpreis",
-        "prix unitaire",
-        "prix",
-        "rate",
-        "unit cost",
-        "nettopreis",
-        "stuckpreis",
-        "p.u.",
-        "pu",
-        "price/unit",
-        "precio",
-        "prijs",
-        "u/price",
-    ],
-    "amount": [
-        "amount",
-        "total",
-        "betrag",
-        "gesamt",
-        "gesamtpreis",
-        "montant",
-        "line total",
-        "nettobetrag",
-        "summe",
-        "net",
-        "bedrag",
-        "importe",
-        "prix ht",
-        "montant ht",
-        "nettowert",
-        "gesamtbetrag",
-        "amt",
-        "total price",
-        "ext. price",
-        "extended",
-    ],
+    "description": _phrases(
+        "description|item / description|item|items|article|artikel|artikel / leistung|"
+        "leistung|leistungsbeschreibung|bezeichnung|beschreibung|artikelbeschreibung|"
+        "artikelbezeichnung|designation|libelle|produkt|product|omschrijving|descripcion|"
+        "concepto|descrizione|descrizione beni/servizi|beskrivning|beskrivelse|"
+        "varebeskrivelse|kuvaus|tuote|service|services|particulars|details|text"
+    ),
+    "quantity": _phrases(
+        "qty|quantity|menge|qte|quantite|anzahl|aantal|cantidad|cant.|uds.|q.ta|quantita|"
+        "antal|antall|maara|kpl|units|hours|hrs|stk|pcs"
+    ),
+    "unit": _phrases("unit|einheit|einh.|unite|u.m.|ud.|unidad|eenheid|enhet|enhed|yksikko"),
+    "unit_price": _phrases(
+        "unit price|price|rate|preis|einzelpreis|e-preis|preis/einh.|preis/ einh.|"
+        "prix unitaire|prix unitaire ht|prix|p.u.|p.u. ht|pu|unit cost|nettopreis|"
+        "stuckpreis|u/price|price/unit|precio|precio unit.|precio unitario|p. unitario|"
+        "prezzo|prezzo unit.|prezzo unitario|prijs|stukprijs|tarief|a-pris|pris|"
+        "enhetspris|enhedspris|stk.pris|hinta|yksikkohinta"
+    ),
+    "vat": _phrases(
+        "vat|vat %|vat rate|tax|tax %|tax rate|btw|btw %|iva|iva %|% iva|moms|moms %|mva|"
+        "mva %|alv|alv %|mwst.|mwst|mwst. %|ust.|ust|ust. %|ust.-satz|ust.- satz|tva|"
+        "tva %|taux tva|satz|aliquota|aliquota iva"
+    ),
+    "amount": _phrases(
+        "amount|net amount|line total|total|total ht|montant|montant ht|betrag|gesamt|"
+        "gesamtpreis|gesamtbetrag|summe|nettobetrag|nettowert|importo|importe|bedrag|"
+        "totaal|belopp|belop|beløp|beløb|summa|yhteensa|totale|prezzo totale|"
+        "total price|"
+        "ext. price|extended|amt|net"
+    ),
+    "position": _phrases("#|pos.|pos|n.|n°|nr.|no.|no|riga|lfd. nr.|line"),
+    "code": _phrases(
+        "art.|art.-nr.|art.- nr.|art.-|artikelnr.|artikelnummer|art-nr|art. nr.|sku|ref.|"
+        "ref|codigo|codice|code|item code|product code|ean|gtin|varenr.|artnr."
+    ),
 }
+VALUE_ROLES = ("description", "quantity", "unit_price", "amount")
 ROLE_OF_PROPERTY = [
     ("quantity", re.compile(r"qty|quant|menge|count|units?$", re.I)),
     ("unit_price", re.compile(r"unit|price|rate|preis", re.I)),
     ("amount", re.compile(r"amount|total|sum|betrag|net", re.I)),
     ("description", re.compile(r"desc|name|item|product|article|text|label|service", re.I)),
 ]
+# the first words of a totals, tax or payment line: the item table ends there
 STOP = re.compile(
     r"^\W*(sub\s?-?total|total|net total|summe|zwischensumme|gesamt|nettobetrag|rechnungssumme|"
     r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|"
-    r"amount due|"
-    r"balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban)\b",
+    r"amount due|balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban|"
+    r"totaal|subtotaal|btw|totale|imponibile|iva|importe total|base imponible|summa|netto|"
+    r"moms|mva|alv|yhteensa|warenwert|rabatt|discount|remise|korting|sconto|descuento)\b",
     re.IGNORECASE,
+)
+# a subtotal carried from one page to the next ('Subtotal c/f'): no item, the table goes on
+# a tax breakdown's heading ('Détail TVA', 'BTW-specificatie', 'Steuerübersicht')
+TAX_HEADING = re.compile(
+    r"(?<![a-z])(?:tva|btw|vat|mwst|ust|iva|moms|mva|alv|gst|steuer)(?:\b|-|spec|uber|aufst)"
+)
+# a description is words, not an amount with its currency ('37,44 EUR')
+WORDS = re.compile(r"[^\W\d_]{2,}")
+CURRENCY_WORD = re.compile(r"\b[A-Z]{3}\b|[€$£]")
+CARRIED = re.compile(
+    r"(?<![a-z])(ubertrag|uebertrag|carried forward|brought forward|c/f|b/f|a reporter|"
+    r"report de page|riporto|suma anterior|suma y sigue|overgedragen|saldo vorige pagina)(?![a-z])",
+    re.IGNORECASE,
+)
+CARRIED_ALONE = re.compile(r"^\W*(transport|transporto|report)\W*$", re.IGNORECASE)
+PHRASE_ROLE = {tuple(p.split()): role for role, words in HEADER_WORDS.items() for p in words}
+CURRENCY_MARK = re.compile(r"^\(?(?:[a-z]{3}|[€$£]|%)\)?$")
+_PHRASES = sorted(
+    ((tuple(p.split()), role) for role, words in HEADER_WORDS.items() for p in words),
+    key=lambda pr: -len(pr[0]),
 )
 
 
-_ROLE_RX = {
-    role: re.compile(
-        r"(?<![a-z])("
-        + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        + r")(?![a-z])"
-    )
-    for role, words in HEADER_WORDS.items()
-}
+@dataclass
+class Column:
+    role: str
+    x0: float
+    x1: float
+    phrase: tuple[str, ...] = ()
+
+    def overlap(self, box: list[float]) -> float:
+        return min(self.x1, box[2]) - max(self.x0, box[0])
+
+    def distance(self, box: list[float]) -> float:
+        return abs((self.x0 + self.x1) / 2 - (box[0] + box[2]) / 2)
 
 
-def _header_role(seg_text: str) -> str | None:
-    """The column a header cell names; the longest matching header word decides."""
-    t = fold(seg_text).strip(" :.#/")
-    best, best_len = None, 0
-    for role, rx in _ROLE_RX.items():
-        m = rx.search(t)
-        if m and len(m.group(1)) > best_len:
-            best, best_len = role, len(m.group(1))
-    return best
+def _token(word: Word) -> str:
+    return fold(word.text).strip(":")
 
 
-def _find_header(doc: Document) -> tuple[Line, dict[str, Segment]] | None:
-    for line in doc.lines:
-        roles: dict[str, Segment] = {}
-        for seg in line.segments:
-            role = _header_role(seg.text)
-            if role and role not in roles and len(seg.text) < 40:
-                roles[role] = seg
-        if (
-            len(roles) >= 2
-            and ("description" in roles or "amount" in roles)
-            and len(line.segments) <= 10
-        ):
-            return line, roles
+def _header_columns(line: Line) -> tuple[list[Column], int]:
+    """The columns a line's words name, and how many of its words name none."""
+    words = [w for s in line.segments for w in s.words]
+    tokens = [_token(w) for w in words]
+    columns: list[Column] = []
+    unknown, i = 0, 0
+    while i < len(words):
+        for phrase, role in _PHRASES:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                span = words[i : i + len(phrase)]
+                columns.append(Column(role, span[0].x0, span[-1].x1, phrase))
+                i += len(phrase)
+                break
+        else:
+            unknown += not CURRENCY_MARK.match(tokens[i])
+            i += 1
+    return columns, unknown
+
+
+def _is_header(line: Line) -> list[Column] | None:
+    columns, unknown = _header_columns(line)
+    roles = {c.role for c in columns}
+    if (
+        len(roles & set(VALUE_ROLES)) >= 2
+        and ("description" in roles or "amount" in roles)
+        and unknown <= 2
+        and not find_amounts(line.text)
+    ):
+        return columns
     return None
 
 
-def _overlap(a: list[float], b: list[float]) -> float:
-    return min(a[2], b[2]) - max(a[0], b[0])
+def _merge_header_line(columns: list[Column], line: Line) -> bool:
+    """Add a half-line of the header (``E-Preis Betrag`` above, ``(EUR)`` below) to its columns.
+    Words naming no column widen the column they stand over."""
+    if find_amounts(line.text):
+        return False
+    extra, unknown = _header_columns(line)
+    words = [w for s in line.segments for w in s.words]
+    if not words or (unknown > len(words) / 2 and not extra):
+        return False
+    for w in words:
+        over = max(columns, key=lambda c: c.overlap([w.x0, 0, w.x1, 0]))
+        if over.overlap([w.x0, 0, w.x1, 0]) > 0:
+            over.x0, over.x1 = min(over.x0, w.x0), max(over.x1, w.x1)
+            # a heading set on two lines: 'Prezzo' over 'totale' is the amount
+            longer = PHRASE_ROLE.get((*over.phrase, _token(w)))
+            if longer:
+                over.role, over.phrase = longer, (*over.phrase, _token(w))
+    roles = {c.role for c in columns}
+    for col in extra:
+        if col.role not in roles and not any(
+            c.overlap([col.x0, 0, col.x1, 0]) > 0 for c in columns
+        ):
+            columns.append(col)
+    return True
+
+
+def _near(a: Line, b: Line, factor: float) -> bool:
+    height = max(1.0, a.box[3] - a.box[1])
+    return a.page == b.page and abs(b.box[1] - a.box[3]) < factor * height
+
+
+def _find_header(
+    doc: Document, after: int = -1, page: int | None = None
+) -> tuple[Line, list[Column], int] | None:
+    """The first header line after line ``after`` (on ``page`` when given), with its columns
+    and the index of its last line."""
+    lines = doc.lines
+    for k in range(after + 1, len(lines)):
+        line = lines[k]
+        if page is not None and line.page != page:
+            continue
+        columns = _is_header(line)
+        if not columns:
+            continue
+        if k > 0 and _near(lines[k - 1], line, 0.6) and lines[k - 1].page == line.page:
+            _merge_header_line(columns, lines[k - 1])
+        end = k
+        while end + 1 < len(lines) and _near(lines[end], lines[end + 1], 0.6):
+            if not _merge_header_line(columns, lines[end + 1]):
+                break
+            end += 1
+        return line, sorted(columns, key=lambda c: c.x0), end
+    return None
+
+
+def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
+    cells: dict[str, list[str]] = {}
+
+    def place(box: list[float], text: str) -> None:
+        best = max(columns, key=lambda c: c.overlap(box))
+        if best.overlap(box) <= 0:
+            best = min(columns, key=lambda c: c.distance(box))
+        cells.setdefault(best.role, []).append(text)
+
+    for seg in line.segments:
+        spanned = [c for c in columns if c.overlap(seg.box) > 0]
+        if len(spanned) > 1 and len(seg.words) > 1 and not _one_text_cell(seg, spanned):
+            for w in seg.words:
+                place([w.x0, w.y0, w.x1, w.y1], w.text)
+        else:
+            place(seg.box, seg.text)
+    return cells
+
+
+def _one_text_cell(seg: Segment, spanned: list[Column]) -> bool:
+    """A description running on under the next column's header is still one cell."""
+    return spanned[0].role == "description" and not find_amounts(seg.words[-1].text)
 
 
 def parse_quantity(text: str) -> float | int | None:
-    m = re.search(r"-?\d+(?:[.,]\d+)*", text)
+    m = re.search(r"-?\d+(?:[.,']\d+)*", text)
     if not m:
         return None
-    s = m.group()
+    s = m.group().replace("'", "")
     if "," in s and "." in s:
         s = (
             s.replace(".", "").replace(",", ".")
@@ -190,6 +275,45 @@ def _roles_for(schema: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def _row_values(line: Line, columns: list[Column]) -> dict[str, Any]:
+    """What a line holds in each column: amount, description, quantity and unit price."""
+    roles = {c.role for c in columns}
+    cells = _cells(line, columns)
+    amount_text = " ".join(cells.get("amount", []))
+    amounts = find_amounts(amount_text) if amount_text else []
+    if not amounts and "amount" not in roles:
+        amounts = find_amounts(line.segments[-1].text) if len(line.segments) > 1 else []
+    values: dict[str, Any] = {
+        "amount": amount_json(amounts[-1][0]) if amounts else None,
+        "cents": bool(amounts) and amounts[-1][3],
+        "description": " ".join(cells.get("description", [])).strip() or None,
+    }
+    if cells.get("quantity"):
+        values["quantity"] = parse_quantity(" ".join(cells["quantity"]))
+    if cells.get("unit_price"):
+        up = find_amounts(" ".join(cells["unit_price"]))
+        values["unit_price"] = amount_json(up[-1][0]) if up else None
+    if not values["description"] and "description" not in roles and amounts:
+        texts = [
+            s.text
+            for s in line.segments
+            if not find_amounts(s.text) and re.search(r"[A-Za-z]{3}", s.text)
+        ]
+        values["description"] = texts[0] if texts else None
+    return values
+
+
+def _continues(line: Line, item_line: Line, columns: list[Column]) -> str | None:
+    """The text of a line that continues the description above it: set tight under the item,
+    in the description column only."""
+    if not _near(item_line, line, 0.5) or find_amounts(line.text):
+        return None
+    cells = _cells(line, columns)
+    if set(cells) != {"description"}:
+        return None
+    return " ".join(cells["description"]).strip() or None
+
+
 def find_line_items(
     doc: Document, schema: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], float, int, list[float] | None]:
@@ -197,64 +321,80 @@ def find_line_items(
     found = _find_header(doc)
     if not found:
         return [], 0.0, 1, None
-    header, columns = found
+    header, columns, end = found
     roles = _roles_for(schema)
-    ordered = sorted(columns.items(), key=lambda kv: kv[1].box[0])
-    rows: list[dict[str, Any]] = []
+    items: list[tuple[dict[str, Any], Line]] = []
     boxes: list[list[float]] = []
-    lines = [line for line in doc.lines if (line.page, line.index) > (header.page, header.index)]
-    misses = 0
-    for line in lines:
-        if STOP.match(line.segments[0].text) and rows:
-            break
-        cells: dict[str, list[str]] = {}
-        for seg in line.segments:
-            best = max(ordered, key=lambda kv: _overlap(seg.box, kv[1].box))
-            role = best[0] if _overlap(seg.box, best[1].box) > 0 else None
-            if role is None:  # no overlap: nearest column by centre
-                cx = (seg.box[0] + seg.box[2]) / 2
-                role = min(ordered, key=lambda kv: abs((kv[1].box[0] + kv[1].box[2]) / 2 - cx))[0]
-            cells.setdefault(role, []).append(seg.text)
-        amount_text = " ".join(cells.get("amount", []))
-        amounts = find_amounts(amount_text) if amount_text else []
-        if not amounts and "amount" not in columns:
-            amounts = find_amounts(line.segments[-1].text) if len(line.segments) > 1 else []
-        if not amounts:
-            misses += 1
-            if rows and misses > 6:
+    lines = doc.lines
+    misses, k, page = 0, end + 1, header.page
+    pending: tuple[dict[str, Any], Line] | None = None  # a row's first line, its amount to come
+    paused = False  # the rest of this page is no table: resume only under a repeated header
+    while k < len(lines):
+        line = lines[k]
+        if line.page != page:  # a new page: the table resumes under its repeated header
+            page, misses = line.page, 0
+            again = _find_header(doc, k - 1, page)
+            if again:
+                columns, k, paused = again[1], again[2] + 1, False
+                continue
+            if paused:
                 break
+        k += 1
+        if paused:
+            continue
+        first = fold(line.segments[0].text)
+        if CARRIED.search(first) or CARRIED_ALONE.match(first):
+            # carried to the next page under the page's items (the footer follows), or brought
+            # forward at its top
+            paused = bool(items) and items[-1][1].page == line.page
+            continue
+        values = _row_values(line, columns)
+        ends = STOP.match(first) or (TAX_HEADING.search(first) and len(first.split()) <= 4)
+        if ends and not values.get("quantity"):
+            if items:
+                break
+            continue  # a totals line before any item: no item
+        amount_only = values["amount"] is not None and not values["description"]
+        if amount_only and pending and _near(pending[1], line, 1.0):
+            # a row printed over two lines: its amount under its description and quantity
+            values = {**pending[0], "amount": values["amount"]}
+            line = pending[1]
+        pending = None
+        # a footer's registry or phone number under amounts printed with cents is no item
+        whole = items and not values["cents"] and all(v["cents"] for v, _ in items)
+        if values["amount"] is None or not _is_description(values["description"]) or whole:
+            if values["description"] and (values.get("quantity") or values.get("unit_price")):
+                pending = (values, line)
+            elif items and (more := _continues(line, items[-1][1], columns)):
+                items[-1][0]["description"] += " " + more
+                items[-1] = (items[-1][0], line)
+                boxes[-1] = _union(boxes[-1], line.box)
+                continue
+            misses += 1
+            paused = bool(items) and misses > 6
             continue
         misses = 0
-        values: dict[str, Any] = {
-            "amount": amount_json(amounts[-1][0]),
-            "description": " ".join(cells.get("description", [])).strip() or None,
-        }
-        if cells.get("quantity"):
-            values["quantity"] = parse_quantity(" ".join(cells["quantity"]))
-        if cells.get("unit_price"):
-            up = find_amounts(" ".join(cells["unit_price"]))
-            values["unit_price"] = amount_json(up[-1][0]) if up else None
-        if not values["description"]:
-            texts = [
-                s.text
-                for s in line.segments
-                if not find_amounts(s.text) and re.search(r"[A-Za-z]{3}", s.text)
-            ]
-            values["description"] = texts[0] if texts else None
-        if not values["description"]:
-            continue
+        items.append((values, line))
+        boxes.append(line.box)
+    rows = []
+    for values, _line in items:
         row = {
             name: values.get(role) for name, role in roles.items() if values.get(role) is not None
         }
         if row:
             rows.append(row)
-            boxes.append(line.box)
     if not rows:
         return [], 0.0, header.page, None
-    box = [
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    ]
+    page_boxes = [b for b, (_v, ln) in zip(boxes, items) if ln.page == header.page] or boxes
+    box = page_boxes[0]
+    for b in page_boxes[1:]:
+        box = _union(box, b)
     return rows, 0.7, header.page, box
+
+
+def _is_description(text: str | None) -> bool:
+    return bool(text and WORDS.search(CURRENCY_WORD.sub("", text)))
+
+
+def _union(a: list[float], b: list[float]) -> list[float]:
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
