@@ -1260,7 +1260,7 @@ def labels(doc: Doc) -> dict[str, object]:
     items: list[dict[str, str]] = [
         {
             "description": ln.desc,
-            "quantity": str(ln.qty.normalize()),
+            "quantity": format(ln.qty.normalize(), "f"),
             "unit_price": plain(ln.price),
             "amount": plain(ln.net),
         }

@@ -2845,7 +2845,7 @@ def generate(seed: int, out: str, keep_html: bool = False) -> None:
     fields["line_items"] = [
         {
             "description": it["desc"],
-            "quantity": str(it["qty"].normalize()),
+            "quantity": format(it["qty"].normalize(), "f"),
             "unit_price": unsigned(it["price"]),
             "amount": unsigned(it["amt"]),
         }

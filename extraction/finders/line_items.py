@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extraction.document import Document, Line, Segment, Word
+from extraction.document import Document, Line, Word
 from extraction.finders.locate import fold
 from extraction.normalise import amount_json, find_amounts
 
@@ -80,7 +80,8 @@ STOP = re.compile(
     r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|"
     r"amount due|balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban|"
     r"totaal|subtotaal|btw|totale|imponibile|iva|importe total|base imponible|summa|netto|"
-    r"moms|mva|alv|yhteensa|warenwert|rabatt|discount|remise|korting|sconto|descuento)\b",
+    r"moms|mva|alv|yhteensa|warenwert|\w*rabatt|abschlag|abschlage|zuschlag|zu- und abschlage|"
+    r"allowances?|discount|remise|korting|sconto|descuento)\b",
     re.IGNORECASE,
 )
 # a subtotal carried from one page to the next ('Subtotal c/f'): no item, the table goes on
@@ -96,6 +97,12 @@ CARRIED = re.compile(
     r"report de page|riporto|suma anterior|suma y sigue|overgedragen|saldo vorige pagina)(?![a-z])",
     re.IGNORECASE,
 )
+# a word of a number cell: an amount, a rate, a currency
+NUMBERISH = re.compile(r"[-+(]?[€$£]?\d[\d.,'’ ]*%?\)?|[€$£%]|[A-Z]{3}")
+# an ERP's article number in brackets before the name ('[SKU4711] Office chair')
+BRACKETED_CODE = re.compile(r"^\[(?=[^\]\s]*\d)[^\]\s]{2,20}\]\s+")
+THOUSANDS_TAIL = re.compile(r"\d{3}(?:[.,]\d+)?")
+CURRENCY_OR_PERCENT = re.compile(r"[€$£%]|[A-Z]{3}")
 CARRIED_ALONE = re.compile(r"^\W*(transport|transporto|report)\W*$", re.IGNORECASE)
 PHRASE_ROLE = {tuple(p.split()): role for role, words in HEADER_WORDS.items() for p in words}
 CURRENCY_MARK = re.compile(r"^\(?(?:[a-z]{3}|[€$£]|%)\)?$")
@@ -114,9 +121,6 @@ class Column:
 
     def overlap(self, box: list[float]) -> float:
         return min(self.x1, box[2]) - max(self.x0, box[0])
-
-    def distance(self, box: list[float]) -> float:
-        return abs((self.x0 + self.x1) / 2 - (box[0] + box[2]) / 2)
 
 
 def _token(word: Word) -> str:
@@ -155,7 +159,7 @@ def _is_header(line: Line) -> list[Column] | None:
     return None
 
 
-def _merge_header_line(columns: list[Column], line: Line) -> bool:
+def _merge_header_line(columns: list[Column], line: Line, above: bool = False) -> bool:
     """Add a half-line of the header (``E-Preis Betrag`` above, ``(EUR)`` below) to its columns.
     Words naming no column widen the column they stand over."""
     if find_amounts(line.text):
@@ -169,9 +173,11 @@ def _merge_header_line(columns: list[Column], line: Line) -> bool:
         if over.overlap([w.x0, 0, w.x1, 0]) > 0:
             over.x0, over.x1 = min(over.x0, w.x0), max(over.x1, w.x1)
             # a heading set on two lines: 'Prezzo' over 'totale' is the amount
-            longer = PHRASE_ROLE.get((*over.phrase, _token(w)))
-            if longer:
-                over.role, over.phrase = longer, (*over.phrase, _token(w))
+            joined = (_token(w), *over.phrase) if above else (*over.phrase, _token(w))
+            if joined in PHRASE_ROLE:
+                over.role, over.phrase = PHRASE_ROLE[joined], joined
+        elif above:  # over no heading: perhaps the first half of one ('Preis/' over 'Einh.')
+            columns.append(Column("", w.x0, w.x1, (_token(w),)))
     roles = {c.role for c in columns}
     for col in extra:
         if col.role not in roles and not any(
@@ -200,38 +206,89 @@ def _find_header(
         if not columns:
             continue
         if k > 0 and _near(lines[k - 1], line, 0.6) and lines[k - 1].page == line.page:
-            _merge_header_line(columns, lines[k - 1])
+            _merge_header_line(columns, lines[k - 1], above=True)
         end = k
         while end + 1 < len(lines) and _near(lines[end], lines[end + 1], 0.6):
             if not _merge_header_line(columns, lines[end + 1]):
                 break
             end += 1
-        return line, sorted(columns, key=lambda c: c.x0), end
+        return line, sorted((c for c in columns if c.role), key=lambda c: c.x0), end
     return None
 
 
 def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
+    """Each column's texts on a line."""
     cells: dict[str, list[str]] = {}
 
-    def place(box: list[float], text: str) -> None:
+    def column_of(box: list[float]) -> Column:
         best = max(columns, key=lambda c: c.overlap(box))
-        if best.overlap(box) <= 0:
-            best = min(columns, key=lambda c: c.distance(box))
-        cells.setdefault(best.role, []).append(text)
+        if best.overlap(box) > 0:
+            return best
+        # under no heading: the column whose heading starts last left of it (headings set
+        # flush left over figures set flush right)
+        height = box[3] - box[1]
+        touching = [c for c in columns if -c.overlap(box) < 0.3 * height]
+        if touching:  # a figure set flush right, a little wider than its heading
+            return max(touching, key=lambda c: c.overlap(box))
+        centre = (box[0] + box[2]) / 2
+        left = [c for c in columns if c.x0 <= centre]
+        return max(left, key=lambda c: c.x0) if left else columns[0]
+
+    def place(words: list[Word], column: Column | None = None) -> None:
+        box = [words[0].x0, words[0].y0, words[-1].x1, words[-1].y1]
+        role = (column or column_of(box)).role
+        cells.setdefault(role, []).append(" ".join(w.text for w in words))
 
     for seg in line.segments:
+        words = seg.words
         spanned = [c for c in columns if c.overlap(seg.box) > 0]
-        if len(spanned) > 1 and len(seg.words) > 1 and not _one_text_cell(seg, spanned):
-            for w in seg.words:
-                place([w.x0, w.y0, w.x1, w.y1], w.text)
-        else:
-            place(seg.box, seg.text)
+        description = next((c for c in spanned if c.role == "description"), None)
+        figures = sum(bool(NUMBERISH.fullmatch(w.text)) for w in words)
+        if len(words) < 2 or (len(spanned) < 2 and not (figures > 1 and description is None)):
+            place(words)
+            continue
+        if description is None:  # numbers run together ('90,69 20 %'): figure by figure
+            for group in _figures(words):
+                place(group)
+            continue
+        # an article number before the description, numbers after it: their own columns
+        i, j = 0, len(words)
+        while i < j - 1 and column_of(_box(words[i])).role in ("position", "code"):
+            place([words[i]])
+            i += 1
+        while j - 1 > i and NUMBERISH.fullmatch(words[j - 1].text):
+            if column_of(_box(words[j - 1])).role == "description":
+                break
+            j -= 1
+        place(words[i:j], description)
+        for group in _figures(words[j:]):
+            place(group)
     return cells
 
 
-def _one_text_cell(seg: Segment, spanned: list[Column]) -> bool:
-    """A description running on under the next column's header is still one cell."""
-    return spanned[0].role == "description" and not find_amounts(seg.words[-1].text)
+def _figures(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into figures: '4 883,10', '36,93 EUR', '€ 12,40' and '20 %' are one each."""
+    groups: list[list[Word]] = []
+    for w in words:
+        last = groups[-1][-1] if groups else None
+        joins = last is not None and (
+            (THOUSANDS_TAIL.fullmatch(w.text) and re.fullmatch(r"[-€$£]?\d{1,3}", last.text))
+            or (CURRENCY_OR_PERCENT.fullmatch(w.text) and re.search(r"\d", last.text))
+            or (
+                len(groups[-1]) == 1
+                and CURRENCY_OR_PERCENT.fullmatch(last.text)
+                and last.text != "%"
+            )
+        )
+        if joins:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    return groups
+
+
+def _box(word: Word) -> list[float]:
+    return [word.x0, word.y0, word.x1, word.y1]
 
 
 def parse_quantity(text: str) -> float | int | None:
@@ -283,10 +340,11 @@ def _row_values(line: Line, columns: list[Column]) -> dict[str, Any]:
     amounts = find_amounts(amount_text) if amount_text else []
     if not amounts and "amount" not in roles:
         amounts = find_amounts(line.segments[-1].text) if len(line.segments) > 1 else []
+    description = " ".join(cells.get("description", [])).strip()
     values: dict[str, Any] = {
         "amount": amount_json(amounts[-1][0]) if amounts else None,
         "cents": bool(amounts) and amounts[-1][3],
-        "description": " ".join(cells.get("description", [])).strip() or None,
+        "description": BRACKETED_CODE.sub("", description) or None,
     }
     if cells.get("quantity"):
         values["quantity"] = parse_quantity(" ".join(cells["quantity"]))
@@ -306,7 +364,7 @@ def _row_values(line: Line, columns: list[Column]) -> dict[str, Any]:
 def _continues(line: Line, item_line: Line, columns: list[Column]) -> str | None:
     """The text of a line that continues the description above it: set tight under the item,
     in the description column only."""
-    if not _near(item_line, line, 0.5) or find_amounts(line.text):
+    if not _near(item_line, line, 0.5):
         return None
     cells = _cells(line, columns)
     if set(cells) != {"description"}:
@@ -357,7 +415,7 @@ def find_line_items(
         amount_only = values["amount"] is not None and not values["description"]
         if amount_only and pending and _near(pending[1], line, 1.0):
             # a row printed over two lines: its amount under its description and quantity
-            values = {**pending[0], "amount": values["amount"]}
+            values = {**pending[0], "amount": values["amount"], "cents": values["cents"]}
             line = pending[1]
         pending = None
         # a footer's registry or phone number under amounts printed with cents is no item

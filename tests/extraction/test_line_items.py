@@ -1,0 +1,172 @@
+"""Line items read from real PDF tables, drawn here with WeasyPrint as invoicing software prints
+them: headers in other languages, position and article-number columns, descriptions wrapped in
+their cell, tables running over pages with carried-forward lines, a tax breakdown under the
+items, a heading set on two lines and a row whose amount sits under its description."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extraction import TemplateSpec, extract_file
+
+STYLE = """
+<style>
+ @page { size: A4; margin: 20mm 18mm 30mm 18mm;
+         @bottom-left { content: "Orvelin Tecnica S.r.l. - REA 771204 - Cap. soc. 10000"; } }
+ body { font-family: sans-serif; font-size: 9pt }
+ table.items { width: 100%; border-collapse: collapse }
+ table.items th { text-align: left; border-bottom: 1pt solid #333; padding: 3pt }
+ table.items td { padding: 3pt; vertical-align: top; border-bottom: 0.4pt solid #ccc }
+ td.n, th.n { text-align: right }
+ td.d { width: 45% }
+ .a { position: absolute; white-space: nowrap }
+</style>
+"""
+
+
+def _items(tmp_path: Path, template: TemplateSpec, body: str) -> list[dict[str, Any]]:
+    from weasyprint import HTML
+
+    path = tmp_path / "invoice.pdf"
+    HTML(string=f"<html><head>{STYLE}</head><body>{body}</body></html>").write_pdf(path)
+    return extract_file(path, template).values().get("line_items") or []
+
+
+def _table(head: list[str], rows: list[list[str]], numeric_from: int) -> str:
+    def cells(tag: str, values: list[str]) -> str:
+        return "".join(
+            f'<{tag} class="{"n" if i >= numeric_from else "d" if i == numeric_from - 1 else ""}">'
+            f"{v}</{tag}>"
+            for i, v in enumerate(values)
+        )
+
+    body = "".join(f"<tr>{cells('td', r)}</tr>" for r in rows)
+    head_row = f"<thead><tr>{cells('th', head)}</tr></thead>"
+    return f'<table class="items">{head_row}<tbody>{body}</tbody></table>'
+
+
+def test_an_italian_table_with_position_and_article_columns_and_a_vat_summary(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    table = _table(
+        ["N.", "Art.", "Descrizione", "Q.tà", "Prezzo", "IVA %", "Importo"],
+        [
+            ["1", "A-2210", "Sedia da ufficio ergonomica", "2 pz", "141,50", "22%", "283,00"],
+            ["2", "SKU8841", "Ore di supporto tecnico", "4,5 ore", "95,00", "22%", "427,50"],
+            ["3", "", "Manuale tecnico", "10 pz", "4,03", "10%", "40,30"],
+        ],
+        numeric_from=3,
+    )
+    summary = (
+        "<p>Riepilogo IVA</p><p>22% 710,50 156,31</p><p>10% 40,30 4,03</p>"
+        "<p>Totale imponibile 750,80 EUR</p><p>Totale IVA 160,34 EUR</p>"
+    )
+    items = _items(tmp_path, invoice, f"<h1>Fattura 2026/118</h1>{table}{summary}")
+    assert items == [
+        {
+            "description": "Sedia da ufficio ergonomica",
+            "quantity": 2,
+            "unit_price": 141.5,
+            "amount": 283.0,
+        },
+        {
+            "description": "Ore di supporto tecnico",
+            "quantity": 4.5,
+            "unit_price": 95.0,
+            "amount": 427.5,
+        },
+        {"description": "Manuale tecnico", "quantity": 10, "unit_price": 4.03, "amount": 40.3},
+    ]
+
+
+def test_a_table_over_three_pages_with_carried_forward_lines_and_a_footer(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    rows = [
+        [
+            str(i),
+            f"Kabelkanal Typ {i} weiß",
+            f"{i % 7 + 1} Stk.",
+            "12,40",
+            f"{(i % 7 + 1) * 12.4:.2f}",
+        ]
+        for i in range(1, 71)
+    ]
+    rows = [[c.replace(".", ",") if k == 4 else c for k, c in enumerate(r)] for r in rows]
+    table = _table(["Pos.", "Bezeichnung", "Menge", "Einzelpreis", "Gesamt"], rows, 2)
+    body = f"<h1>Rechnung 4471</h1>{table}<p>Zwischensumme 2.000,00 €</p><p>USt. 19 % 380,00 €</p>"
+    items = _items(tmp_path, invoice, body)
+    assert [row["description"] for row in items] == [
+        f"Kabelkanal Typ {i} weiß" for i in range(1, 71)
+    ]
+    assert [row.get("unit_price") for row in items] == [12.4] * 70
+
+
+def test_a_description_wrapped_in_its_cell_is_one_description(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    long = (
+        "Wartung der Heizungsanlage (Leistungszeitraum 03.03.2026 bis 15.03.2026, "
+        "Abrechnung nach Aufwand laut Stundennachweis)"
+    )
+    table = _table(
+        ["Pos.", "Beschreibung", "Menge", "Einzelpreis", "Betrag"],
+        [["1", long, "6 Std.", "88,00", "528,00"], ["2", "Anfahrt", "1", "45,00", "45,00"]],
+        numeric_from=2,
+    )
+    items = _items(tmp_path, invoice, f"<h1>Rechnung</h1>{table}<p>Summe netto 573,00</p>")
+    assert [row["description"] for row in items] == [long, "Anfahrt"]
+    assert [row["amount"] for row in items] == [528.0, 45.0]
+
+
+def test_an_erp_article_number_in_brackets_is_no_part_of_the_description(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    table = _table(
+        ["Description", "Quantity", "Unit Price", "Amount"],
+        [
+            ["[SKU4711] Office chair, black", "2.00 Units", "120.00", "240.00"],
+            ["[ART2208] Desk lamp", "1.00 Units", "35.50", "35.50"],
+        ],
+        numeric_from=1,
+    )
+    items = _items(tmp_path, invoice, f"<h1>Invoice INV/2026/0042</h1>{table}")
+    assert [row["description"] for row in items] == ["Office chair, black", "Desk lamp"]
+
+
+def test_a_heading_on_two_lines_and_an_amount_under_its_row(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    def at(x: float, y: float, text: str) -> str:
+        return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
+
+    cells = [
+        at(0, 10, "Fattura 55/2026"),
+        # 'Prezzo' over 'unitario' and 'Prezzo' over 'totale': the second is the amount
+        at(0, 30, "Riga"),
+        at(12, 30, "Descrizione"),
+        at(100, 30, "Q.tà"),
+        at(118, 28, "Prezzo"),
+        at(118, 32, "unitario"),
+        at(150, 28, "Prezzo"),
+        at(150, 32, "totale"),
+        at(0, 40, "1"),
+        at(12, 40, "Pasta di semola 5 kg"),
+        at(100, 40, "4 pz"),
+        at(118, 40, "12,50"),
+        at(150, 40, "50,00"),
+        # a visualisation that sets the amount a little under the rest of its row
+        at(0, 50, "2"),
+        at(12, 50, "Olio extravergine 1 l"),
+        at(100, 50, "6 pz"),
+        at(118, 50, "9,90"),
+        at(150, 54, "59,40"),
+        at(100, 70, "Totale imponibile"),
+        at(150, 70, "109,40"),
+    ]
+    items = _items(tmp_path, invoice, "".join(cells))
+    assert items == [
+        {"description": "Pasta di semola 5 kg", "quantity": 4, "unit_price": 12.5, "amount": 50.0},
+        {"description": "Olio extravergine 1 l", "quantity": 6, "unit_price": 9.9, "amount": 59.4},
+    ]
