@@ -80,7 +80,7 @@ def test_an_italian_table_with_position_and_article_columns_and_a_vat_summary(
     ]
 
 
-def test_a_table_over_three_pages_with_carried_forward_lines_and_a_footer(
+def test_a_table_over_three_pages_under_its_repeated_header_and_a_page_footer(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
     rows = [
@@ -169,4 +169,52 @@ def test_a_heading_on_two_lines_and_an_amount_under_its_row(
     assert items == [
         {"description": "Pasta di semola 5 kg", "quantity": 4, "unit_price": 12.5, "amount": 50.0},
         {"description": "Olio extravergine 1 l", "quantity": 6, "unit_price": 9.9, "amount": 59.4},
+    ]
+
+
+def test_carried_forward_lines_and_the_footer_between_two_pages(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    def at(x: float, y: float, text: str) -> str:
+        return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
+
+    def page(*cells: str) -> str:
+        inner = "".join(cells)
+        return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
+
+    head = [at(0, 20, "#"), at(10, 20, "Description"), at(100, 20, "Qty"), at(150, 20, "Amount")]
+    first = page(
+        at(0, 5, "Invoice 7731"),
+        *head,
+        at(0, 30, "1"),
+        at(10, 30, "Drainage survey"),
+        at(100, 30, "1"),
+        at(150, 30, "420.00"),
+        at(0, 36, "2"),
+        at(10, 36, "Gully cleaning"),
+        at(100, 36, "3"),
+        at(150, 36, "180.00"),
+        at(10, 42, "Subtotal c/f"),
+        at(150, 42, "600.00"),
+        at(0, 220, "Brenwick Drains Ltd"),
+        at(60, 220, "Registered in Ireland No. 556677"),
+        at(0, 225, "14 Quay Street"),
+        at(60, 225, "VAT IE 9988776 B"),
+    )
+    second = page(
+        *head,
+        at(10, 30, "Brought forward"),
+        at(150, 30, "600.00"),
+        at(0, 36, "3"),
+        at(10, 36, "CCTV inspection"),
+        at(100, 36, "2"),
+        at(150, 36, "250.00"),
+        at(100, 50, "Total"),
+        at(150, 50, "850.00"),
+    )
+    items = _items(tmp_path, invoice, first + second)
+    assert [(row["description"], row["amount"]) for row in items] == [
+        ("Drainage survey", 420.0),
+        ("Gully cleaning", 180.0),
+        ("CCTV inspection", 250.0),
     ]
