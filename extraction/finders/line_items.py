@@ -106,10 +106,21 @@ CURRENCY_OR_PERCENT = re.compile(r"[€$£%]|[A-Z]{3}")
 CARRIED_ALONE = re.compile(r"^\W*(transport|transporto|report)\W*$", re.IGNORECASE)
 PHRASE_ROLE = {tuple(p.split()): role for role, words in HEADER_WORDS.items() for p in words}
 CURRENCY_MARK = re.compile(r"^\(?(?:[a-z]{3}|[€$£]|%)\)?$")
-_PHRASES = sorted(
-    ((tuple(p.split()), role) for role, words in HEADER_WORDS.items() for p in words),
-    key=lambda pr: -len(pr[0]),
-)
+
+
+def _phrases_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Every header phrase under its first word, longest first (the longest match wins)."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for role, phrases in HEADER_WORDS.items():
+        for phrase in phrases:
+            words = tuple(phrase.split())
+            index.setdefault(words[0], []).append((words, role))
+    for found in index.values():
+        found.sort(key=lambda pr: -len(pr[0]))
+    return index
+
+
+_PHRASES = _phrases_by_first_word()
 
 
 @dataclass
@@ -134,7 +145,7 @@ def _header_columns(line: Line) -> tuple[list[Column], int]:
     columns: list[Column] = []
     unknown, i = 0, 0
     while i < len(words):
-        for phrase, role in _PHRASES:
+        for phrase, role in _PHRASES.get(tokens[i], ()):
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 span = words[i : i + len(phrase)]
                 columns.append(Column(role, span[0].x0, span[-1].x1, phrase))
@@ -201,6 +212,8 @@ def _find_header(
     for k in range(after + 1, len(lines)):
         line = lines[k]
         if page is not None and line.page != page:
+            if line.page > page:
+                return None
             continue
         columns = _is_header(line)
         if not columns:
