@@ -254,7 +254,8 @@ def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
 
     for seg in line.segments:
         words = seg.words
-        spanned = [c for c in columns if c.overlap(seg.box) > 0]
+        box = seg.box
+        spanned = [c for c in columns if c.overlap(box) > 0]
         description = next((c for c in spanned if c.role == "description"), None)
         figures = sum(bool(NUMBERISH.fullmatch(w.text)) for w in words)
         if len(words) < 2 or (len(spanned) < 2 and not (figures > 1 and description is None)):
