@@ -67,6 +67,7 @@ HEADER_WORDS: dict[str, list[str]] = {
         "ref|codigo|codice|code|item code|product code|ean|gtin|varenr.|artnr."
     ),
 }
+FIGURE_ROLES = ("quantity", "unit_price", "vat", "amount")
 VALUE_ROLES = ("description", "quantity", "unit_price", "amount")
 ROLE_OF_PROPERTY = [
     ("quantity", re.compile(r"qty|quant|menge|count|units?$", re.I)),
@@ -103,7 +104,10 @@ NUMBERISH = re.compile(r"[-+(]?[€$£]?\d[\d.,'’ ]*%?\)?|[€$£%]|[A-Z]{3}")
 BRACKETED_CODE = re.compile(r"^\[(?=[^\]\s]*\d)[^\]\s]{2,20}\]\s+")
 THOUSANDS_TAIL = re.compile(r"\d{3}(?:[.,]\d+)?")
 CURRENCY_OR_PERCENT = re.compile(r"[€$£%]|[A-Z]{3}")
-CARRIED_ALONE = re.compile(r"^\W*(transport|transporto|report)\W*$", re.IGNORECASE)
+CARRIED_ALONE = re.compile(
+    r"^\W*(transport|transporto|report)(\s+(de\s+)?(page|seite|pagina|blad|sida)\s*\d+)?\W*$",
+    re.IGNORECASE,
+)
 PHRASE_ROLE = {tuple(p.split()): role for role, words in HEADER_WORDS.items() for p in words}
 CURRENCY_MARK = re.compile(r"^\(?(?:[a-z]{3}|[€$£]|%)\)?$")
 
@@ -233,7 +237,7 @@ def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
     """Each column's texts on a line."""
     cells: dict[str, list[str]] = {}
 
-    def column_of(box: list[float]) -> Column:
+    def column_of(box: list[float], text: str) -> Column:
         best = max(columns, key=lambda c: c.overlap(box))
         if best.overlap(box) > 0:
             return best
@@ -243,14 +247,18 @@ def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
         touching = [c for c in columns if -c.overlap(box) < 0.3 * height]
         if touching:  # a figure set flush right, a little wider than its heading
             return max(touching, key=lambda c: c.overlap(box))
-        centre = (box[0] + box[2]) / 2
-        left = [c for c in columns if c.x0 <= centre]
-        return max(left, key=lambda c: c.x0) if left else columns[0]
+        found = _region(columns, box)
+        if found.role != "description" or not re.search(r"\d", text):
+            return found
+        # a figure right of the text columns belongs to the nearest column of figures
+        figures = [c for c in columns if c.role in FIGURE_ROLES and c.x0 > found.x0]
+        return min(figures, key=lambda c: -c.overlap(box), default=found)
 
     def place(words: list[Word], column: Column | None = None) -> None:
         box = [words[0].x0, words[0].y0, words[-1].x1, words[-1].y1]
-        role = (column or column_of(box)).role
-        cells.setdefault(role, []).append(" ".join(w.text for w in words))
+        text = " ".join(w.text for w in words)
+        role = (column or column_of(box, text)).role
+        cells.setdefault(role, []).append(text)
 
     for seg in line.segments:
         words = seg.words
@@ -267,11 +275,11 @@ def _cells(line: Line, columns: list[Column]) -> dict[str, list[str]]:
             continue
         # an article number before the description, numbers after it: their own columns
         i, j = 0, len(words)
-        while i < j - 1 and column_of(_box(words[i])).role in ("position", "code"):
+        while i < j - 1 and column_of(_box(words[i]), words[i].text).role in ("position", "code"):
             place([words[i]])
             i += 1
         while j - 1 > i and NUMBERISH.fullmatch(words[j - 1].text):
-            if column_of(_box(words[j - 1])).role == "description":
+            if _region(columns, _box(words[j - 1])).role == "description":
                 break
             j -= 1
         place(words[i:j], description)
@@ -299,6 +307,13 @@ def _figures(words: list[Word]) -> list[list[Word]]:
         else:
             groups.append([w])
     return groups
+
+
+def _region(columns: list[Column], box: list[float]) -> Column:
+    """The column whose heading starts last left of the box's centre."""
+    centre = (box[0] + box[2]) / 2
+    left = [c for c in columns if c.x0 <= centre]
+    return max(left, key=lambda c: c.x0) if left else columns[0]
 
 
 def _box(word: Word) -> list[float]:
@@ -377,11 +392,13 @@ def _row_values(line: Line, columns: list[Column]) -> dict[str, Any]:
 
 def _continues(line: Line, item_line: Line, columns: list[Column]) -> str | None:
     """The text of a line that continues the description above it: set tight under the item,
-    in the description column only."""
+    in the description column, with no figure elsewhere (a unit may wrap too: 'a' over
+    'corpo')."""
     if not _near(item_line, line, 0.5):
         return None
     cells = _cells(line, columns)
-    if set(cells) != {"description"}:
+    others = " ".join(t for role, texts in cells.items() if role != "description" for t in texts)
+    if "description" not in cells or re.search(r"\d", others):
         return None
     return " ".join(cells["description"]).strip() or None
 
@@ -438,7 +455,8 @@ def find_line_items(
             if values["description"] and (values.get("quantity") or values.get("unit_price")):
                 pending = (values, line)
             elif items and (more := _continues(line, items[-1][1], columns)):
-                items[-1][0]["description"] += " " + more
+                joint = "" if re.search(r"\w-$", items[-1][0]["description"]) else " "
+                items[-1][0]["description"] += joint + more  # '20-' over 'Dec-2016' is one word
                 items[-1] = (items[-1][0], line)
                 boxes[-1] = _union(boxes[-1], line.box)
                 continue
