@@ -67,6 +67,7 @@ HEADER_WORDS: dict[str, list[str]] = {
         "ref|codigo|codice|code|item code|product code|ean|gtin|varenr.|artnr."
     ),
 }
+FOOTER_TOP = 0.85  # share of the page's height where its footer begins
 FIGURE_ROLES = ("quantity", "unit_price", "vat", "amount")
 VALUE_ROLES = ("description", "quantity", "unit_price", "amount")
 ROLE_OF_PROPERTY = [
@@ -415,6 +416,7 @@ def find_line_items(
     items: list[tuple[dict[str, Any], Line]] = []
     boxes: list[list[float]] = []
     lines = doc.lines
+    heights = {p.number: p.height for p in doc.pages}
     misses, k, page = 0, end + 1, header.page
     pending: tuple[dict[str, Any], Line] | None = None  # a row's first line, its amount to come
     paused = False  # the rest of this page is no table: resume only under a repeated header
@@ -440,9 +442,12 @@ def find_line_items(
         values = _row_values(line, columns)
         ends = STOP.match(first) or (TAX_HEADING.search(first) and len(first.split()) <= 4)
         if ends and not values.get("quantity"):
-            if items:
+            if items and line.box[1] < FOOTER_TOP * heights[line.page]:
                 break
-            continue  # a totals line before any item: no item
+            # a totals line before any item is none; a tax word in the page's footer ends
+            # the page, and a header repeated on the next page resumes the table
+            paused = bool(items)
+            continue
         amount_only = values["amount"] is not None and not values["description"]
         if amount_only and pending and _near(pending[1], line, 1.0):
             # a row printed over two lines: its amount under its description and quantity
