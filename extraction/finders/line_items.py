@@ -82,7 +82,7 @@ STOP = re.compile(
     r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|"
     r"amount due|balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban|"
     r"totaal|subtotaal|btw|totale|imponibile|iva|importe total|base imponible|summa|netto|"
-    r"moms|mva|alv|yhteensa|warenwert|\w*rabatt|abschlag|abschlage|zuschlag|zu- und abschlage|"
+    r"moms|mva|alv|yhteensa|warenwert|\w*rabatt|zu- und abschlage|"
     r"allowances?|discount|remise|korting|sconto|descuento)\b",
     re.IGNORECASE,
 )
@@ -193,7 +193,7 @@ def _merge_header_line(columns: list[Column], line: Line, above: bool = False) -
             if joined in PHRASE_ROLE:
                 over.role, over.phrase = PHRASE_ROLE[joined], joined
         elif above:  # over no heading: perhaps the first half of one ('Preis/' over 'Einh.')
-            columns.append(Column("", w.x0, w.x1, (_token(w),)))
+            columns.append(Column(PHRASE_ROLE.get((_token(w),), ""), w.x0, w.x1, (_token(w),)))
     roles = {c.role for c in columns}
     for col in extra:
         if col.role not in roles and not any(
@@ -458,8 +458,9 @@ def find_line_items(
         whole = items and not values["cents"] and all(v["cents"] for v, _ in items)
         if values["amount"] is None or not _is_description(values["description"]) or whole:
             if values["description"] and (values.get("quantity") or values.get("unit_price")):
-                pending = (values, line)
-            elif items and (more := _continues(line, items[-1][1], columns)):
+                pending, misses = (values, line), 0  # a row's first line: the table goes on
+                continue
+            if items and (more := _continues(line, items[-1][1], columns)):
                 joint = "" if re.search(r"\w-$", items[-1][0]["description"]) else " "
                 items[-1][0]["description"] += joint + more  # '20-' over 'Dec-2016' is one word
                 items[-1] = (items[-1][0], line)
