@@ -68,6 +68,7 @@ HEADER_WORDS: dict[str, list[str]] = {
     ),
 }
 FOOTER_TOP = 0.85  # share of the page's height where its footer begins
+MAX_GAP_LINES = 10  # lines without an item (notes, article numbers) before the table is over
 FIGURE_ROLES = ("quantity", "unit_price", "vat", "amount")
 VALUE_ROLES = ("description", "quantity", "unit_price", "amount")
 ROLE_OF_PROPERTY = [
@@ -467,7 +468,7 @@ def find_line_items(
                 boxes[-1] = _union(boxes[-1], line.box)
                 continue
             misses += 1
-            paused = bool(items) and misses > 6
+            paused = bool(items) and misses > MAX_GAP_LINES
             continue
         misses = 0
         items.append((values, line))
