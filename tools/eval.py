@@ -144,6 +144,15 @@ def evaluate(
             summary = json.loads(
                 subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
             )
+            if template == "invoice":  # rows of labelled line items (score.py skips lists)
+                items = subprocess.run(
+                    [sys.executable, str(REPO / "tools" / "score_items.py"), str(folder)]
+                    + [str(preds), "--json"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                summary["line_items"] = json.loads(items)
             if misses:
                 text = subprocess.run(
                     [
@@ -177,6 +186,15 @@ def print_table(name: str, template: str, flags: list[str], s: dict) -> None:
     for field, f in s["per_field"].items():
         print(f"  {field:20s} {f['correct']:7d} {f['total']:5d} {f['accuracy']:8.3f}")
     print(f"  {'overall':20s} {'':7s} {s['fields_scored']:5d} {s['accuracy']:8.3f}")
+    items = s.get("line_items") or {}
+    if items.get("documents"):
+        shown = {k: "n/a" if v is None else f"{v:.3f}" for k, v in items.items()}
+        print(
+            f"  line items (tools/score_items.py, {items['documents']} documents with rows): "
+            f"row count right {shown['row_count_right']}, rows recall {shown['row_recall']} "
+            f"precision {shown['row_precision']}, description {shown['description']}, "
+            f"quantity {shown['quantity']}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
