@@ -97,7 +97,8 @@ WORDS = re.compile(r"[^\W\d_]{2,}")
 CURRENCY_WORD = re.compile(r"\b[A-Z]{3}\b|[€$£]")
 CARRIED = re.compile(
     r"(?<![a-z])(ubertrag|uebertrag|carried forward|brought forward|c/f|b/f|a reporter|"
-    r"report de page|riporto|suma anterior|suma y sigue|overgedragen|saldo vorige pagina)(?![a-z])",
+    r"report de page|riporto|riportare|overført|overfort|overforing|suma anterior|suma y sigue|"
+    r"overgedragen|saldo vorige pagina)(?![a-z])",
     re.IGNORECASE,
 )
 # a word of a number cell: an amount, a rate, a currency
