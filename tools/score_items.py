@@ -5,7 +5,8 @@ Usage: python tools/score_items.py LABEL_DIR PRED_DIR [--show-misses N] [--json]
 
 LABEL_DIR and PRED_DIR are laid out as for ``../shared/eval/score.py``. A label's items are
 ``fields.line_items`` with ``description`` (or ``name``), ``quantity``, ``unit_price`` and
-``amount`` (or ``line_total``); documents without labelled items are skipped. Label and
+``amount`` (or ``line_total``); documents without labelled items, or whose items carry no
+amount, are skipped. Label and
 prediction rows are paired in order by their amount (a longest common subsequence), so a row
 found twice or a totals line taken for an item costs precision, a row missed costs recall.
 For the paired rows, a description counts as right when it equals the label after score.py's
@@ -150,8 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(label, dict) or "fields" not in label:
             continue
         labels = label_rows(label["fields"])
-        if not labels:
-            continue
+        if not any(number(row["amount"]) is not None for row in labels):
+            continue  # no rows, or rows without amounts: nothing to pair them by
         pred = prediction(args.pred_dir, label_path, label.get("file", label_path.name))
         rows = [r for r in pred.get("line_items") or [] if isinstance(r, dict)]
         score_document(tally, label.get("file", label_path.name), labels, rows)
