@@ -6,9 +6,9 @@ Usage: python tools/score_items.py LABEL_DIR PRED_DIR [--show-misses N] [--json]
 LABEL_DIR and PRED_DIR are laid out as for ``../shared/eval/score.py``. A label's items are
 ``fields.line_items`` with ``description`` (or ``name``), ``quantity``, ``unit_price`` and
 ``amount`` (or ``line_total``); documents without labelled items, or whose items carry no
-amount, are skipped. Label and
-prediction rows are paired in order by their amount (a longest common subsequence), so a row
-found twice or a totals line taken for an item costs precision, a row missed costs recall.
+amount, are skipped. Label and prediction rows are paired in order by their amount (a longest
+common subsequence), so a row found twice or a totals line taken for an item costs precision,
+a row missed costs recall.
 For the paired rows, a description counts as right when it equals the label after score.py's
 text normalisation with all whitespace collapsed; quantities and unit prices as numbers.
 
