@@ -359,7 +359,8 @@ class Finder:
             if fold(seg.text).strip(" :") in ("to", "aan", "an")
         ]
 
-    def party(self, spec: FieldSpec) -> Candidate | None:
+    def headed_names(self, spec: FieldSpec) -> list[Candidate]:
+        """Names printed under the party's own heading ('Supplier', 'Emisor', 'Absender')."""
         cands: list[Candidate] = []
         for hit in self.hits_for(spec) + self.bare_headings(spec):
             if (
@@ -372,6 +373,10 @@ class Finder:
             if cand and not self.is_label_text(str(cand.value)):
                 cand.score *= hit.weight * (1.0 if hit.line.page == 1 else 0.85)
                 cands.append(cand)
+        return cands
+
+    def party(self, spec: FieldSpec) -> Candidate | None:
+        cands = self.headed_names(spec)
         if spec.pattern is not None:
             cands = [c for c in cands if spec.pattern.search(str(c.value))]
         other_names: set[str] = set()

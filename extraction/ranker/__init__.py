@@ -104,6 +104,14 @@ def ranked_fields(
     wanted = {c: RANKED[c] for c in concepts if c in RANKED and model and RANKED[c] in model.fields}
     if not wanted or model is None or not applies(finder):
         return {}
+    if "seller_name" in wanted and finder.headed_names(
+        field_spec("seller_name", {"type": "string"})
+    ):
+        # a scanned invoice that names its seller under a heading ('Supplier', 'Emisor'): the
+        # rules read it; no receipt of the training corpus has such a heading
+        del wanted["seller_name"]
+        if not wanted:
+            return {}
     cands = document_candidates(finder)
     out: dict[str, Candidate] = {}
     for concept, name in wanted.items():
