@@ -58,8 +58,7 @@ HEADER_WORDS: dict[str, list[str]] = {
         "amount|net amount|line total|total|total ht|montant|montant ht|betrag|gesamt|"
         "gesamtpreis|gesamtbetrag|summe|nettobetrag|nettowert|importo|importe|bedrag|"
         "totaal|belopp|belop|beløp|beløb|summa|yhteensa|totale|prezzo totale|"
-        "total price|"
-        "ext. price|extended|amt|net"
+        "total price|ext. price|extended|amt|net"
     ),
     "position": _phrases("#|pos.|pos|n.|n°|nr.|no.|no|riga|lfd. nr.|line"),
     "code": _phrases(
@@ -87,18 +86,22 @@ STOP = re.compile(
     r"allowances?|discount|remise|korting|sconto|descuento)\b",
     re.IGNORECASE,
 )
-# a subtotal carried from one page to the next ('Subtotal c/f'): no item, the table goes on
 # a tax breakdown's heading ('Détail TVA', 'BTW-specificatie', 'Steuerübersicht')
 TAX_HEADING = re.compile(
     r"(?<![a-z])(?:tva|btw|vat|mwst|ust|iva|moms|mva|alv|gst|steuer)(?:\b|-|spec|uber|aufst)"
 )
 # a description is words, not an amount with its currency ('37,44 EUR')
 WORDS = re.compile(r"[^\W\d_]{2,}")
-CURRENCY_WORD = re.compile(r"\b[A-Z]{3}\b|[€$£]")
+CURRENCY = re.compile(r"[€$£]|\b[A-Z]{3}\b")
+# a subtotal carried from one page to the next ('Subtotal c/f'): no item, the table goes on
 CARRIED = re.compile(
     r"(?<![a-z])(ubertrag|uebertrag|carried forward|brought forward|c/f|b/f|a reporter|"
     r"report de page|riporto|riportare|overført|overfort|overforing|suma anterior|suma y sigue|"
     r"overgedragen|saldo vorige pagina)(?![a-z])",
+    re.IGNORECASE,
+)
+CARRIED_ALONE = re.compile(
+    r"^\W*(transport|transporto|report)(\s+(de\s+)?(page|seite|pagina|blad|sida)\s*\d+)?\W*$",
     re.IGNORECASE,
 )
 # a word of a number cell: an amount, a rate, a currency
@@ -106,11 +109,6 @@ NUMBERISH = re.compile(r"[-+(]?[€$£]?\d[\d.,'’ ]*%?\)?|[€$£%]|[A-Z]{3}")
 # an ERP's article number in brackets before the name ('[SKU4711] Office chair')
 BRACKETED_CODE = re.compile(r"^\[(?=[^\]\s]*\d)[^\]\s]{2,20}\]\s+")
 THOUSANDS_TAIL = re.compile(r"\d{3}(?:[.,]\d+)?")
-CURRENCY_OR_PERCENT = re.compile(r"[€$£%]|[A-Z]{3}")
-CARRIED_ALONE = re.compile(
-    r"^\W*(transport|transporto|report)(\s+(de\s+)?(page|seite|pagina|blad|sida)\s*\d+)?\W*$",
-    re.IGNORECASE,
-)
 PHRASE_ROLE = {tuple(p.split()): role for role, words in HEADER_WORDS.items() for p in words}
 CURRENCY_MARK = re.compile(r"^\(?(?:[a-z]{3}|[€$£]|%)\)?$")
 
@@ -298,18 +296,19 @@ def _figures(words: list[Word]) -> list[list[Word]]:
         last = groups[-1][-1] if groups else None
         joins = last is not None and (
             (THOUSANDS_TAIL.fullmatch(w.text) and re.fullmatch(r"[-€$£]?\d{1,3}", last.text))
-            or (CURRENCY_OR_PERCENT.fullmatch(w.text) and re.search(r"\d", last.text))
-            or (
-                len(groups[-1]) == 1
-                and CURRENCY_OR_PERCENT.fullmatch(last.text)
-                and last.text != "%"
-            )
+            or (_unit_mark(w.text) and re.search(r"\d", last.text))
+            or (len(groups[-1]) == 1 and CURRENCY.fullmatch(last.text))
         )
         if joins:
             groups[-1].append(w)
         else:
             groups.append([w])
     return groups
+
+
+def _unit_mark(text: str) -> bool:
+    """A currency or a percent sign after a figure ('36,93 EUR', '20 %')."""
+    return text == "%" or bool(CURRENCY.fullmatch(text))
 
 
 def _region(columns: list[Column], box: list[float]) -> Column:
@@ -491,7 +490,7 @@ def find_line_items(
 
 
 def _is_description(text: str | None) -> bool:
-    return bool(text and WORDS.search(CURRENCY_WORD.sub("", text)))
+    return bool(text and WORDS.search(CURRENCY.sub("", text)))
 
 
 def _union(a: list[float], b: list[float]) -> list[float]:
