@@ -115,6 +115,16 @@ class Document:
         return "\n".join(p.text for p in self.pages)
 
 
+def union_box(boxes: list[list[float]]) -> list[float]:
+    """The smallest box holding every box (x0, y0, x1, y1)."""
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
 def _union(words: list[Word]) -> list[float]:
     if not words:
         return [0.0, 0.0, 0.0, 0.0]

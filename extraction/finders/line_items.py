@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from extraction.document import Document, Line, Word
+from extraction.document import Document, Line, Word, union_box
 from extraction.finders.locate import fold
 from extraction.normalise import amount_json, find_amounts
 
@@ -465,7 +465,7 @@ def find_line_items(
                 joint = "" if re.search(r"\w-$", items[-1][0]["description"]) else " "
                 items[-1][0]["description"] += joint + more  # '20-' over 'Dec-2016' is one word
                 items[-1] = (items[-1][0], line)
-                boxes[-1] = _union(boxes[-1], line.box)
+                boxes[-1] = union_box([boxes[-1], line.box])
                 continue
             misses += 1
             paused = bool(items) and misses > MAX_GAP_LINES
@@ -483,15 +483,8 @@ def find_line_items(
     if not rows:
         return [], 0.0, header.page, None
     page_boxes = [b for b, (_v, ln) in zip(boxes, items) if ln.page == header.page] or boxes
-    box = page_boxes[0]
-    for b in page_boxes[1:]:
-        box = _union(box, b)
-    return rows, 0.7, header.page, box
+    return rows, 0.7, header.page, union_box(page_boxes)
 
 
 def _is_description(text: str | None) -> bool:
     return bool(text and WORDS.search(CURRENCY.sub("", text)))
-
-
-def _union(a: list[float], b: list[float]) -> list[float]:
-    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]

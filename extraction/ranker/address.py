@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from statistics import median
 
-from extraction.document import Document, Line, Page, Segment, Word
+from extraction.document import Document, Line, Page, Segment, Word, union_box
 from extraction.finders.locate import fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -48,7 +48,6 @@ from extraction.ranker.candidates import (
     _median_height,
     _mostly_ascii,
     _unaccent,
-    _union,
     _upper_ratio,
 )
 from extraction.ranker.respell import UNKNOWN, zipf
@@ -733,7 +732,7 @@ def _address_readings(
     rule_key = ctx["rule_key"]
     length = end - start
     span = info[start:end]
-    box = _union([ln.box for ln in lines[start:end]])
+    box = union_box([ln.box for ln in lines[start:end]])
     heights = [s["h"] for s in span]
     gaps = [lines[k + 1].box[1] - lines[k].box[3] for k in range(start, end - 1)]
     prev = info[start - 1] if start > 0 else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from statistics import median
 
-from extraction.document import Document, Line, Page, Segment
+from extraction.document import Document, Line, Page, Segment, union_box
 from extraction.finders.locate import LabelHit, fold
 from extraction.finders.parties import (
     ADDRESS_STOP,
@@ -124,15 +124,6 @@ def _letters(text: str) -> int:
 def _upper_ratio(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-
-
-def _union(boxes: list[list[float]]) -> list[float]:
-    return [
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    ]
 
 
 def _line_text(line: Line) -> str:
@@ -322,7 +313,7 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
             key = fold(value)
             if key in out:
                 continue
-            box = _union([s.box for s in segs])
+            box = union_box([s.box for s in segs])
             feats = {**_text_features(value), **_geometry(page, box, med_h)}
             raw = _text_features(text)
             feats.update(
