@@ -418,8 +418,9 @@ class Finder:
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
-            if self.attention and fold(str(self.attention.value)) not in exclude:
-                return self.attention
+            attention = parties.attention_name(self.doc)  # on scans too: no ranker weighs it
+            if attention and fold(str(attention.value)) not in exclude:
+                return _without_heading(attention, spec)
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
@@ -435,7 +436,7 @@ class Finder:
         ):
             lines = self.lines_by_page.get(best.page, [])
             best = parties.wrapped_name_above(lines, best, self.is_label)
-        return best
+        return _without_heading(best, spec) if best is not None else None
 
     @cached_property
     def attention(self) -> Candidate | None:
@@ -745,6 +746,18 @@ def is_credit_note(doc: Document) -> bool:
         for ln in lines
         for seg in ln.segments
     )
+
+
+def _without_heading(cand: Candidate, spec: FieldSpec) -> Candidate:
+    """A party's own heading read into its name ('CLIENTE Distribuciones Gorling S.L.': OCR took
+    the heading and the name as one box) is dropped."""
+    words = str(cand.value).split()
+    for n in (3, 2, 1):
+        heading, rest = " ".join(words[:n]), " ".join(words[n:])
+        set_apart = heading.endswith(":") or (heading.isupper() and not rest.isupper())
+        if len(words) > n + 1 and set_apart and fold(heading).rstrip(":") in spec.labels:
+            return replace(cand, value=rest)
+    return cand
 
 
 def _unsigned(cand: Candidate) -> Candidate:

@@ -1,8 +1,9 @@
-"""Scanned invoices: an invoice drawn with WeasyPrint, printed to an image and read by OCR.
+"""Scanned invoices: invoices drawn with WeasyPrint, printed to an image and read by OCR.
 
 The learned ranker was fitted on receipts, which never name their seller under a heading; a
 scanned invoice that does ('Supplier', 'Emisor') has its seller read by the rules, as on a text
-layer."""
+layer. A letter's recipient over an attention line is the buyer on a scan too, and a party's
+heading read into its name ('SPETT.LE', 'CLIENTE') is dropped."""
 
 from __future__ import annotations
 
@@ -49,3 +50,54 @@ def test_a_scanned_invoice_names_its_seller_under_its_heading(
     values = result.values()
     assert values["seller_name"] == "Brannock & Vale Ltd"
     assert values["grand_total"] == 311.44
+
+
+WINDOW_LETTER = """
+<html><head><style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap }
+</style></head><body>
+<div class="a" style="left:20mm; top:14mm; font-size:18pt"><b>Orrin Haulage</b></div>
+<div class="a" style="left:20mm; top:45mm; font-size:7pt">Orrin Haulage DAC · 12 Quay Road</div>
+<div class="a" style="left:20mm; top:51mm">Tessaly Foods Limited</div>
+<div class="a" style="left:20mm; top:56mm">FAO Mr Conall Briggs</div>
+<div class="a" style="left:20mm; top:61mm">93 Bromfield Street</div>
+<div class="a" style="left:20mm; top:66mm">Kelbridge</div>
+<div class="a" style="left:20mm; top:95mm; font-size:14pt">Tax Invoice</div>
+<div class="a" style="left:20mm; top:105mm">Invoice No. INV-2023-8540 &nbsp; Date 01/02/2023</div>
+<div class="a" style="left:20mm; top:120mm">Haulage Dublin - Cork</div>
+<div class="a" style="left:160mm; top:120mm">640.00</div>
+<div class="a" style="left:120mm; top:135mm">Total due EUR 787.20</div>
+</body></html>
+"""
+
+
+def test_a_scanned_letter_names_its_buyer_over_the_attention_line(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    assert _scan(tmp_path, WINDOW_LETTER, invoice)["buyer_name"] == "Tessaly Foods Limited"
+
+
+def test_a_party_heading_read_into_the_name_is_dropped(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    from weasyprint import HTML
+
+    html = WINDOW_LETTER.replace(
+        ">Tessaly Foods Limited<", ">SPETT.LE Tessaly Foods S.p.A.<"
+    ).replace("FAO Mr Conall Briggs", "Alla c.a. Conall Briggs")
+    pdf = tmp_path / "letter.pdf"
+    HTML(string=html).write_pdf(pdf)
+    assert extract_file(pdf, invoice).values()["buyer_name"] == "Tessaly Foods S.p.A."
+
+
+def _scan(tmp_path: Path, html: str, invoice: TemplateSpec) -> dict:
+    import pypdfium2
+    from weasyprint import HTML
+
+    pdf = tmp_path / "scan.pdf"
+    HTML(string=html).write_pdf(pdf)
+    scan = tmp_path / "scan.png"
+    pypdfium2.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil().save(scan)
+    return extract_file(scan, invoice).values()
