@@ -793,9 +793,13 @@ def find_fields(
     plain = [
         s for s in specs if s.pattern is None and s.kind in ("party", "address", "amount", "text")
     ]
+    # the built-in ranker was fitted on receipts: a template that asks for a buyer is for
+    # invoices, whose scans the rules read as they read text layers, unless the organisation's
+    # corrections taught a ranker of its own
+    for_receipts = not any(s.concept == "buyer_name" for s in specs)
     ranked = (
         ranked_fields(finder, {s.concept for s in plain if s.concept}, learned)
-        if use_ranker
+        if use_ranker and (for_receipts or learned is not None)
         else {}
     )
     pages = {p.number: p for p in doc.pages}

@@ -2,8 +2,9 @@
 
 The learned ranker was fitted on receipts, which never name their seller under a heading; a
 scanned invoice that does ('Supplier', 'Emisor') has its seller read by the rules, as on a text
-layer. A letter's recipient over an attention line is the buyer on a scan too, and a party's
-heading read into its name ('SPETT.LE', 'CLIENTE') is dropped."""
+layer. A template that asks for a buyer is an invoice template: its scans are read by the
+rules altogether. A letter's recipient over an attention line is the buyer on a scan too, and a
+party's heading read into its name ('SPETT.LE', 'CLIENTE') is dropped."""
 
 from __future__ import annotations
 
@@ -101,3 +102,39 @@ def _scan(tmp_path: Path, html: str, invoice: TemplateSpec) -> dict:
     scan = tmp_path / "scan.png"
     pypdfium2.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil().save(scan)
     return extract_file(scan, invoice).values()
+
+
+BRAND_OVER_RECIPIENT = """
+<html><head><style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap } .s { font-size: 8pt }
+</style></head><body>
+<div class="a" style="left:170mm; top:5mm; font-size:7pt">Page 1 of 1</div>
+<div class="a s" style="left:20mm; top:18mm">Brisco &amp; Tallent, Inc. · 41 Harbor Ave ·
+ Eastport, TX 77001</div>
+<div class="a" style="left:122mm; top:19mm; font-size:20pt"><b>Brisco &amp; Tallent</b></div>
+<div class="a" style="left:20mm; top:24mm">Wrenfield Consulting LLC</div>
+<div class="a" style="left:20mm; top:28mm">Accounts Payable</div>
+<div class="a" style="left:20mm; top:32mm">Attn: Ms Dana Holt</div>
+<div class="a" style="left:20mm; top:36mm">610 Lake Blvd, Suite 900</div>
+<div class="a" style="left:20mm; top:40mm">Lakeville, MN 55044</div>
+<div class="a" style="left:115mm; top:28mm">Invoice #: INV-04046</div>
+<div class="a" style="left:115mm; top:32mm">Date: Jul 5, 2018</div>
+<div class="a" style="left:20mm; top:55mm">Item / Description</div>
+<div class="a" style="left:170mm; top:55mm">Amount</div>
+<div class="a" style="left:20mm; top:61mm">Consulting services</div>
+<div class="a" style="left:170mm; top:61mm">1,200.00</div>
+<div class="a" style="left:130mm; top:75mm">Balance Due $1,200.00</div>
+</body></html>
+"""
+
+
+def test_an_invoice_template_reads_a_scan_with_the_rules_not_the_receipt_ranker(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """The receipt-trained ranker took the recipient under the seller's big brand for the
+    seller; the invoice rules read the legal name on the sender line."""
+    values = _scan(tmp_path, BRAND_OVER_RECIPIENT, invoice)
+    assert values["seller_name"] == "Brisco & Tallent, Inc."
+    assert values["buyer_name"] == "Wrenfield Consulting LLC"
