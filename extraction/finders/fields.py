@@ -418,9 +418,8 @@ class Finder:
         elif spec.concept == "buyer_name" and not cands:
             seller = self.party(field_spec("seller_name", {"type": "string"}))
             exclude = {fold(str(seller.value))} if seller else set()
-            attention = parties.attention_name(self.doc)  # on scans too: no ranker weighs it
-            if attention and fold(str(attention.value)) not in exclude:
-                return _without_heading(attention, spec)
+            if self.attention and fold(str(self.attention.value)) not in exclude:
+                return _without_heading(self.attention, spec)
             block = parties.address_block_name(self.doc, exclude, self.is_label)
             if block:
                 cands.append(block)
@@ -440,9 +439,9 @@ class Finder:
 
     @cached_property
     def attention(self) -> Candidate | None:
-        """The recipient named over an attention line ('z. Hd.', 'Attn'), on text layers: looked
-        up once, for the seller (never it) and the buyer (it)."""
-        return parties.attention_name(self.doc) if self.text_layer else None
+        """The recipient named over an attention line ('z. Hd.', 'Attn', 'FAO'): looked up once,
+        for the seller on text layers (never it) and the buyer on every page (it)."""
+        return parties.attention_name(self.doc)
 
     @property
     def text_layer(self) -> bool:
