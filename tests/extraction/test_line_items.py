@@ -46,6 +46,11 @@ def _table(head: list[str], rows: list[list[str]], numeric_from: int) -> str:
     return f'<table class="items">{head_row}<tbody>{body}</tbody></table>'
 
 
+def _at(x: float, y: float, text: str) -> str:
+    """Text placed at x, y millimetres from the top left of its page."""
+    return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
+
+
 def test_an_italian_table_with_position_and_article_columns_and_a_vat_summary(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
@@ -138,32 +143,29 @@ def test_an_erp_article_number_in_brackets_is_no_part_of_the_description(
 def test_a_heading_on_two_lines_and_an_amount_under_its_row(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    def at(x: float, y: float, text: str) -> str:
-        return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
-
     cells = [
-        at(0, 10, "Fattura 55/2026"),
+        _at(0, 10, "Fattura 55/2026"),
         # 'Prezzo' over 'unitario' and 'Prezzo' over 'totale': the second is the amount
-        at(0, 30, "Riga"),
-        at(12, 30, "Descrizione"),
-        at(100, 30, "Q.tà"),
-        at(118, 28, "Prezzo"),
-        at(118, 32, "unitario"),
-        at(150, 28, "Prezzo"),
-        at(150, 32, "totale"),
-        at(0, 40, "1"),
-        at(12, 40, "Pasta di semola 5 kg"),
-        at(100, 40, "4 pz"),
-        at(118, 40, "12,50"),
-        at(150, 40, "50,00"),
+        _at(0, 30, "Riga"),
+        _at(12, 30, "Descrizione"),
+        _at(100, 30, "Q.tà"),
+        _at(118, 28, "Prezzo"),
+        _at(118, 32, "unitario"),
+        _at(150, 28, "Prezzo"),
+        _at(150, 32, "totale"),
+        _at(0, 40, "1"),
+        _at(12, 40, "Pasta di semola 5 kg"),
+        _at(100, 40, "4 pz"),
+        _at(118, 40, "12,50"),
+        _at(150, 40, "50,00"),
         # a visualisation that sets the amount a little under the rest of its row
-        at(0, 50, "2"),
-        at(12, 50, "Olio extravergine 1 l"),
-        at(100, 50, "6 pz"),
-        at(118, 50, "9,90"),
-        at(150, 54, "59,40"),
-        at(100, 70, "Totale imponibile"),
-        at(150, 70, "109,40"),
+        _at(0, 50, "2"),
+        _at(12, 50, "Olio extravergine 1 l"),
+        _at(100, 50, "6 pz"),
+        _at(118, 50, "9,90"),
+        _at(150, 54, "59,40"),
+        _at(100, 70, "Totale imponibile"),
+        _at(150, 70, "109,40"),
     ]
     items = _items(tmp_path, invoice, "".join(cells))
     assert items == [
@@ -175,42 +177,44 @@ def test_a_heading_on_two_lines_and_an_amount_under_its_row(
 def test_carried_forward_lines_and_the_footer_between_two_pages(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    def at(x: float, y: float, text: str) -> str:
-        return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
-
     def page(*cells: str) -> str:
         inner = "".join(cells)
         return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
 
-    head = [at(0, 20, "#"), at(10, 20, "Description"), at(100, 20, "Qty"), at(150, 20, "Amount")]
+    head = [
+        _at(0, 20, "#"),
+        _at(10, 20, "Description"),
+        _at(100, 20, "Qty"),
+        _at(150, 20, "Amount"),
+    ]
     first = page(
-        at(0, 5, "Invoice 7731"),
+        _at(0, 5, "Invoice 7731"),
         *head,
-        at(0, 30, "1"),
-        at(10, 30, "Drainage survey"),
-        at(100, 30, "1"),
-        at(150, 30, "420.00"),
-        at(0, 36, "2"),
-        at(10, 36, "Gully cleaning"),
-        at(100, 36, "3"),
-        at(150, 36, "180.00"),
-        at(10, 42, "Subtotal c/f"),
-        at(150, 42, "600.00"),
-        at(0, 220, "Brenwick Drains Ltd"),
-        at(60, 220, "Registered in Ireland No. 556677"),
-        at(0, 225, "14 Quay Street"),
-        at(60, 225, "VAT IE 9988776 B"),
+        _at(0, 30, "1"),
+        _at(10, 30, "Drainage survey"),
+        _at(100, 30, "1"),
+        _at(150, 30, "420.00"),
+        _at(0, 36, "2"),
+        _at(10, 36, "Gully cleaning"),
+        _at(100, 36, "3"),
+        _at(150, 36, "180.00"),
+        _at(10, 42, "Subtotal c/f"),
+        _at(150, 42, "600.00"),
+        _at(0, 220, "Brenwick Drains Ltd"),
+        _at(60, 220, "Registered in Ireland No. 556677"),
+        _at(0, 225, "14 Quay Street"),
+        _at(60, 225, "VAT IE 9988776 B"),
     )
     second = page(
         *head,
-        at(10, 30, "Brought forward"),
-        at(150, 30, "600.00"),
-        at(0, 36, "3"),
-        at(10, 36, "CCTV inspection"),
-        at(100, 36, "2"),
-        at(150, 36, "250.00"),
-        at(100, 50, "Total"),
-        at(150, 50, "850.00"),
+        _at(10, 30, "Brought forward"),
+        _at(150, 30, "600.00"),
+        _at(0, 36, "3"),
+        _at(10, 36, "CCTV inspection"),
+        _at(100, 36, "2"),
+        _at(150, 36, "250.00"),
+        _at(100, 50, "Total"),
+        _at(150, 50, "850.00"),
     )
     items = _items(tmp_path, invoice, first + second)
     assert [(row["description"], row["amount"]) for row in items] == [

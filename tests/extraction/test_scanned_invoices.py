@@ -40,15 +40,7 @@ INVOICE = """
 def test_a_scanned_invoice_names_its_seller_under_its_heading(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    import pypdfium2
-    from weasyprint import HTML
-
-    pdf = tmp_path / "invoice.pdf"
-    HTML(string=INVOICE).write_pdf(pdf)
-    scan = tmp_path / "invoice.png"
-    pypdfium2.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil().save(scan)
-    result = extract_file(scan, invoice)
-    values = result.values()
+    values = _scan(tmp_path, INVOICE, invoice)
     assert values["seller_name"] == "Brannock & Vale Ltd"
     assert values["grand_total"] == 311.44
 
