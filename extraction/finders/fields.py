@@ -387,7 +387,7 @@ class Finder:
                 got = parties.name_under_heading(hit, self.lines_by_page, self.is_label)
                 if got:
                     other_names.add(fold(str(got.value)))
-            if self.text_layer:  # the letter's recipient: in the window, or over 'z. Hd.'
+            if self.rules_read_seller:  # the letter's recipient: in the window, or over 'z. Hd.'
                 window = parties.address_block_name(self.doc, set(), self.is_label)
                 if window and window.how == "window":
                     other_names.add(fold(str(window.value)))
@@ -403,7 +403,7 @@ class Finder:
                 and not self.is_label_text(str(top.value))
             ):
                 cands.append(top)
-            if self.text_layer:  # scans: the learned ranker weighs the seller's evidence
+            if self.rules_read_seller:  # receipt scans: the learned ranker weighs the evidence
                 cands += self.seller_evidence(other_names)
                 cands = [
                     c
@@ -424,7 +424,7 @@ class Finder:
             if block:
                 cands.append(block)
         best = max(cands, key=lambda c: c.score, default=None)
-        if spec.concept == "seller_name" and best is not None and self.text_layer:
+        if spec.concept == "seller_name" and best is not None and self.rules_read_seller:
             best = parties.registered_name(best, cands)
             best = parties.domain_owner(self.doc, best, other_names)
         if (
@@ -442,6 +442,13 @@ class Finder:
         """The recipient named over an attention line ('z. Hd.', 'Attn', 'FAO'): looked up once,
         for the seller on text layers (never it) and the buyer on every page (it)."""
         return parties.attention_name(self.doc)
+
+    @cached_property
+    def rules_read_seller(self) -> bool:
+        """The rules weigh all of the seller's evidence: on text layers, and on scans read with
+        a template that asks for a buyer (an invoice's; the receipt-trained ranker serves the
+        rest)."""
+        return self.text_layer or any(s.concept == "buyer_name" for s in self.specs)
 
     @property
     def text_layer(self) -> bool:

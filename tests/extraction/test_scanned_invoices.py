@@ -3,8 +3,9 @@
 The learned ranker was fitted on receipts, which never name their seller under a heading; a
 scanned invoice that does ('Supplier', 'Emisor') has its seller read by the rules, as on a text
 layer. A template that asks for a buyer is an invoice template: its scans are read by the
-rules altogether. A letter's recipient over an attention line is the buyer on a scan too, and a
-party's heading read into its name ('SPETT.LE', 'CLIENTE') is dropped."""
+rules altogether, with all the seller's evidence a text layer gives them. A letter's recipient
+over an attention line is the buyer on a scan too, and a party's heading read into its name
+('SPETT.LE', 'CLIENTE') is dropped."""
 
 from __future__ import annotations
 
@@ -130,3 +131,45 @@ def test_an_invoice_template_reads_a_scan_with_the_rules_not_the_receipt_ranker(
     values = _scan(tmp_path, BRAND_OVER_RECIPIENT, invoice)
     assert values["seller_name"] == "Brisco & Tallent, Inc."
     assert values["buyer_name"] == "Wrenfield Consulting LLC"
+
+
+FREELANCER = """
+<html><head><style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap } .r { text-align: right; right: 22mm }
+</style></head><body>
+<div class="a" style="left:22mm; top:18mm; font-size:20pt"><b>Nora Quillfeather</b></div>
+<div class="a" style="left:22mm; top:28mm">Translation and copy-editing</div>
+<div class="a r" style="top:18mm">8 Tannery Row</div>
+<div class="a r" style="top:23mm">Ashbury</div>
+<div class="a r" style="top:28mm">GL7 2QD</div>
+<div class="a r" style="top:33mm">nora@quillfeather.co.uk</div>
+<div class="a" style="left:22mm; top:52mm">Marrowby Linwick LLP</div>
+<div class="a" style="left:22mm; top:57mm">22 Holloway Lane</div>
+<div class="a" style="left:22mm; top:62mm">Brendham</div>
+<div class="a" style="left:22mm; top:67mm">CV4 8JT</div>
+<div class="a" style="left:22mm; top:85mm; font-size:14pt">Invoice</div>
+<div class="a" style="left:80mm; top:86mm">Invoice Number SI-20417 &nbsp;
+ Invoice Date 12/03/2024</div>
+<div class="a" style="left:22mm; top:100mm">Item / Description</div>
+<div class="a" style="left:165mm; top:100mm">Line Total</div>
+<div class="a" style="left:22mm; top:106mm">Translation, 4,200 words</div>
+<div class="a" style="left:170mm; top:106mm">378.00</div>
+<div class="a" style="left:130mm; top:118mm">Invoice Total 378.00 GBP</div>
+<div class="a" style="left:22mm; top:128mm">Not registered for VAT - no VAT charged.</div>
+<div class="a" style="left:22mm; top:140mm">Thank you for your business!</div>
+<div class="a" style="left:22mm; top:145mm">Nora Quillfeather</div>
+</body></html>
+"""
+
+
+def test_a_scanned_freelancers_invoice_keeps_its_recipient_out_of_the_seller(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A seller without a legal form who signs the invoice, and a recipient with a legal form:
+    the signed letterhead is the seller's evidence on scans too, and the recipient the buyer
+    (the receipt-trained ranker took the legal form, which receipts never print for a buyer)."""
+    values = _scan(tmp_path, FREELANCER, invoice)
+    assert values["seller_name"] == "Nora Quillfeather"
+    assert values["buyer_name"] == "Marrowby Linwick LLP"
