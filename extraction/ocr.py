@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents-gaps-9"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents2-gaps-9"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -576,12 +576,18 @@ def _finish(lines: list[Line], setup: Setup) -> list[Word]:
 
 
 STRAY_ACCENT_SHARE = 0.005  # accented letters per letter below which a page is taken as unaccented
+# languages whose common words prove a page's accents real ('für', 'société', 'número'); their
+# small word lists cost about 20 MB, loaded only for a page with a few accents
+ACCENT_LANGUAGES = ("de", "fr", "es", "it", "pt")
+ACCENT_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _drop_stray_accents(words: list[Word]) -> list[Word]:
     """'QÚANTITY' -> 'QUANTITY' on a page whose letters are otherwise unaccented: the multilingual
     recogniser now and then puts an accent on a plain letter. A page in a language that uses
-    accents has far more of them than the threshold and keeps them all."""
+    accents has far more of them than the threshold and keeps them all, and so does a page with
+    few accents of which one makes a common word of such a language (a short letter in German
+    whose only accents are 'für' and a seller's 'haftungsbeschränkt')."""
     letters = accented = 0
     for w in words:
         for c in w.text:
@@ -590,12 +596,31 @@ def _drop_stray_accents(words: list[Word]) -> list[Word]:
                 accented += c != _plain(c)
     if not accented or accented > STRAY_ACCENT_SHARE * letters:
         return words
+    if any(_real_accents(w.text) for w in words):
+        return words
     return [
         Word("".join(_plain(c) for c in w.text), w.x0, w.y0, w.x1, w.y1, w.conf)
         if any(c != _plain(c) for c in w.text)
         else w
         for w in words
     ]
+
+
+def _real_accents(text: str) -> bool:
+    """A word with an accent that is common in a language that writes accents, and far more
+    common there than its plain spelling is in English or Malay ('für', not 'café' or 'nó')."""
+    from wordfreq import zipf_frequency
+
+    for word in ACCENT_WORD.findall(text.lower()):
+        plain = "".join(_plain(c) for c in word)
+        if plain == word:
+            continue
+        own = max(zipf_frequency(word, lang, wordlist="small") for lang in ACCENT_LANGUAGES)
+        if own >= 3.0 and own >= 1.0 + max(
+            zipf_frequency(plain, lang, wordlist="small") for lang in ("en", "ms")
+        ):
+            return True
+    return False
 
 
 def _plain(c: str) -> str:

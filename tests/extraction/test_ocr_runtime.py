@@ -102,6 +102,17 @@ def test_stray_accents_go_on_a_plain_page_only() -> None:
     assert _drop_stray_accents(cjk)[0].text == "谢谢"  # not a Latin letter: kept
 
 
+def test_a_page_with_few_accents_keeps_them_when_one_makes_a_common_word() -> None:
+    """A short German letter whose only accents are 'für' and the seller's legal form keeps
+    them; a stray accent that makes a foreign word whose plain spelling is common English
+    ('CAFÉ', 'NÓ') proves nothing."""
+    filler = ["Invoice Total Payment Terms Bank Transfer"] * 30
+    german = _words("Velsys", "UG", "(haftungsbeschränkt)", "Vielen", "Dank", "für", *filler)
+    assert [w.text for w in _drop_stray_accents(german)][2] == "(haftungsbeschränkt)"
+    stray = _words("CAFÉ", "NÓ", "12", "JALÁN", "SETIA", *filler)
+    assert [w.text for w in _drop_stray_accents(stray)][:4] == ["CAFE", "NO", "12", "JALAN"]
+
+
 def test_a_joined_amount_is_checked_again() -> None:
     words = [Word("RMI4.", 0, 0, 40, 20), Word("00", 44, 0, 60, 20)]
     assert [w.text for w in _merge_split_numbers(words)] == ["RM14.00"]
