@@ -739,8 +739,8 @@ def _sender_line_wrap(seg: Segment, height: float, above: Line | None) -> bool:
 
 # the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')
 ATTENTION_WORDS = (
-    r"z\.\s?hd\.?|zu händen|attn\.?:?|attention:|fao:?|f\.a\.o\.:?|c/o|à l'attention|t\.a\.v\.?|"
-    r"all'attenzione|alla c\.a\.|c\.a\.|a la atención|att[.:]"
+    r"z\.\s?hd\.?|z\.\s?h\.|zu händen|attn\.?:?|attention:|fao:?|f\.a\.o\.:?|c/o|à l'attention|"
+    r"t\.a\.v\.?|all'attenzione|alla c\.a\.|c\.a\.|a la atención|att[.:]"
 )
 ATTENTION = re.compile(rf"^(?:{ATTENTION_WORDS})\s*\S", re.IGNORECASE)
 # a department line in a recipient's block ('Abt. Einkauf', 'Service achats', 'Accounts Payable')

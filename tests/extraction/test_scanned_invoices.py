@@ -71,6 +71,8 @@ def test_a_scanned_letter_names_its_buyer_over_the_attention_line(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
     assert _scan(tmp_path, WINDOW_LETTER, invoice)["buyer_name"] == "Tessaly Foods Limited"
+    german = WINDOW_LETTER.replace("FAO Mr Conall Briggs", "z.H. Herrn Conall Briggs")
+    assert _scan(tmp_path, german, invoice)["buyer_name"] == "Tessaly Foods Limited"
 
 
 def test_a_party_heading_read_into_the_name_is_dropped(
