@@ -106,6 +106,8 @@ GLUED_REG_NO = re.compile(r"(?<=S/B|BHD|LTD)[S5(]?(?=\d{4,}-?[A-Z]?\)?(?:\s|$))"
 S_B_READ = re.compile(r"(?<![A-Za-z0-9/])[S5$]\s?/\s?[B8](?![A-Za-z0-9/])")
 # 'S.r.I.': the lower-case l of an Italian legal form read as a capital I or a 1
 SRL_READ = re.compile(r"(?<![A-Za-z])([S5]\.\s?r\.\s?)[I1|](?![A-Za-z0-9])")
+# 'l/S': the capital I of a Danish 'I/S' read as a lower-case l, a 1 or a bar
+I_S_READ = re.compile(r"(?<![A-Za-z0-9/])[l1|]/S(?![A-Za-z0-9/])")
 
 
 # a web address after a name's legal form on the same line: 'www.', or a lower-case top-level
@@ -128,7 +130,7 @@ def fix_legal_form(text: str) -> str:
     )
     text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
     text = SRL_READ.sub(lambda m: "S" + m.group(1)[1:] + "l", text)
-    return S_B_READ.sub("S/B", text)
+    return I_S_READ.sub("I/S", S_B_READ.sub("S/B", text))
 
 
 # 'UG (haftungsbeschränkt)': a German legal form that ends in brackets
@@ -291,7 +293,8 @@ NAME_LABEL = re.compile(
 )
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
-    r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|\bkg\b|\bv\.?o\.?f\b|"
+    r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|(?<![.\w])s\.l\.|"
+    r"\bkg\b|\bv\.?o\.?f\b|"
     r"\bs\.?n\.?c\b|\bog\b|\bcommv\b|\bcomm\.\s?v\b|(?<![\w.])(?-i:e\.\s?U\.)|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )

@@ -112,6 +112,8 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
         and fix_legal_form("GOLDEN_LEAF") == "GOLDEN LEAF"
     )
     assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
+    assert fix_legal_form("Dunwald Tormer l/S") == "Dunwald Tormer I/S"  # Danish I/S
+    assert fix_legal_form("Norvik Hal/Sport") == "Norvik Hal/Sport"  # inside a word: stays
 
 
 def test_dates_whose_separators_ocr_lost_or_glued() -> None:

@@ -175,3 +175,41 @@ def test_a_scanned_freelancers_invoice_keeps_its_recipient_out_of_the_seller(
     values = _scan(tmp_path, FREELANCER, invoice)
     assert values["seller_name"] == "Nora Quillfeather"
     assert values["buyer_name"] == "Marrowby Linwick LLP"
+
+
+SPANISH_BRAND = """
+<html><head><style>
+ @page { size: A4; margin: 0 }
+ body { font-family: sans-serif; font-size: 10pt; margin: 0 }
+ .a { position: absolute; white-space: nowrap } .s { font-size: 8pt }
+</style></head><body>
+<div class="a" style="left:18mm; top:14mm; font-size:22pt"><b>Velmora</b></div>
+<div class="a" style="left:18mm; top:25mm">Calle Brenhart, 47</div>
+<div class="a" style="left:18mm; top:29mm">73382 Linmarosa</div>
+<div class="a" style="left:118mm; top:40mm">Talleres Orvenca S.A.</div>
+<div class="a" style="left:118mm; top:44mm">A la atención de Marta Seltono</div>
+<div class="a" style="left:118mm; top:48mm">Calle Kelford, 10</div>
+<div class="a" style="left:118mm; top:52mm">95825 Vilvikosa</div>
+<div class="a" style="left:18mm; top:64mm; font-size:14pt">Factura 2026/03036</div>
+<div class="a" style="left:18mm; top:74mm">Fecha de factura 26/04/2026</div>
+<div class="a" style="left:18mm; top:84mm">Descripción</div>
+<div class="a" style="left:170mm; top:84mm">Importe</div>
+<div class="a" style="left:18mm; top:90mm">Horas de soporte</div>
+<div class="a" style="left:170mm; top:90mm">1.140,00</div>
+<div class="a" style="left:118mm; top:100mm">Base imponible 1.140,00 €</div>
+<div class="a" style="left:118mm; top:105mm">IVA 21% 239,40 €</div>
+<div class="a" style="left:118mm; top:110mm">Total factura 1.379,40 €</div>
+<div class="a s" style="left:18mm; top:270mm">Grupo Velmora Marwald S.L. · CIF B12345674 ·
+ Registro Mercantil de Linmarosa</div>
+</body></html>
+"""
+
+
+def test_a_scanned_brand_gives_way_to_the_registered_s_l_in_the_footer(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A Spanish 'S.L.' is a registered form: the footer's company is the seller, not the
+    brand at the top."""
+    values = _scan(tmp_path, SPANISH_BRAND, invoice)
+    assert values["seller_name"] == "Grupo Velmora Marwald S.L."
+    assert values["buyer_name"] == "Talleres Orvenca S.A."
