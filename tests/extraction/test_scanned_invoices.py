@@ -208,8 +208,10 @@ SPANISH_BRAND = """
 def test_a_scanned_brand_gives_way_to_the_registered_s_l_in_the_footer(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    """A Spanish 'S.L.' is a registered form: the footer's company is the seller, not the
-    brand at the top."""
+    """A Spanish 'S.L.' and a Swedish 'AB' are registered forms: the footer's company is the
+    seller, not the brand at the top."""
     values = _scan(tmp_path, SPANISH_BRAND, invoice)
     assert values["seller_name"] == "Grupo Velmora Marwald S.L."
     assert values["buyer_name"] == "Talleres Orvenca S.A."
+    swedish = SPANISH_BRAND.replace("Grupo Velmora Marwald S.L. · CIF B12345674", "Velmora Data AB")
+    assert _scan(tmp_path, swedish, invoice)["seller_name"] == "Velmora Data AB"
