@@ -294,7 +294,10 @@ NAME_LABEL = re.compile(
 STRONG_FORM = re.compile(
     r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|(?<![.\w])s\.l\.|"
-    r"\bkg\b|\bv\.?o\.?f\b|(?-i:\b(?:AB|HB|KB|Oy)\b)|"  # Swedish and Finnish forms: capitals only
+    r"\bkg\b|\bv\.?o\.?f\b|"
+    # Swedish and Finnish forms, in capitals, right after a word: not a Canadian province before
+    # its postcode ('Red Deer, AB T4N 1A1') nor a code in brackets ('(KB)')
+    r"(?-i:(?<=[^\W\d_]\s)(?:AB|HB|KB|Oy)\b(?!\s*[A-Z][\dO][A-Z]))|"
     r"\bs\.?n\.?c\b|\bog\b|\bcommv\b|\bcomm\.\s?v\b|(?<![\w.])(?-i:e\.\s?U\.)|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )

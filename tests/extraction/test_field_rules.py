@@ -8,7 +8,7 @@ from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder
-from extraction.finders.parties import clean_name, fix_legal_form
+from extraction.finders.parties import STRONG_FORM, clean_name, fix_legal_form
 from extraction.normalise import find_dates, find_ibans
 from extraction.ranker import document_candidates
 from extraction.ranker.address import address_end, address_start
@@ -114,6 +114,14 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
     assert fix_legal_form("Dunwald Tormer l/S") == "Dunwald Tormer I/S"  # Danish I/S
     assert fix_legal_form("Norvik Hal/Sport") == "Norvik Hal/Sport"  # inside a word: stays
+
+
+def test_nordic_legal_forms_are_no_province_or_code() -> None:
+    """'AB' after a name is a Swedish company; before a Canadian postcode it is Alberta, and
+    in brackets on an item line a code."""
+    assert STRONG_FORM.search("Norhartline AB") and STRONG_FORM.search("Kelmerdata HB")
+    for text in ("RED DEER, AB T4N 1A1", "STONY PLAIN AB T7Z 1K0", "FALLS AB KOF 6V1", '6"HT (KB)'):
+        assert not STRONG_FORM.search(text), text
 
 
 def test_dates_whose_separators_ocr_lost_or_glued() -> None:
