@@ -13,6 +13,18 @@ from pathlib import Path
 
 from extraction import TemplateSpec, extract_file
 
+
+def _positioned(body: str) -> str:
+    """A page whose text is placed in millimetres: ``.a`` absolute, ``.s`` small, ``.r`` set
+    right."""
+    return f"""<html><head><style>
+ @page {{ size: A4; margin: 0 }}
+ body {{ font-family: sans-serif; font-size: 10pt; margin: 0 }}
+ .a {{ position: absolute; white-space: nowrap }} .s {{ font-size: 8pt }}
+ .r {{ text-align: right; right: 22mm }}
+</style></head><body>{body}"""
+
+
 INVOICE = """
 <html><head><style>
  @page { size: A4; margin: 16mm 17mm 16mm 21mm;
@@ -46,12 +58,7 @@ def test_a_scanned_invoice_names_its_seller_under_its_heading(
     assert values["grand_total"] == 311.44
 
 
-WINDOW_LETTER = """
-<html><head><style>
- @page { size: A4; margin: 0 }
- body { font-family: sans-serif; font-size: 10pt; margin: 0 }
- .a { position: absolute; white-space: nowrap }
-</style></head><body>
+WINDOW_LETTER = _positioned("""
 <div class="a" style="left:20mm; top:14mm; font-size:18pt"><b>Orrin Haulage</b></div>
 <div class="a" style="left:20mm; top:45mm; font-size:7pt">Orrin Haulage DAC · 12 Quay Road</div>
 <div class="a" style="left:20mm; top:51mm">Tessaly Foods Limited</div>
@@ -64,7 +71,7 @@ WINDOW_LETTER = """
 <div class="a" style="left:160mm; top:120mm">640.00</div>
 <div class="a" style="left:120mm; top:135mm">Total due EUR 787.20</div>
 </body></html>
-"""
+""")
 
 
 def test_a_scanned_letter_names_its_buyer_over_the_attention_line(
@@ -99,12 +106,7 @@ def _scan(tmp_path: Path, html: str, invoice: TemplateSpec) -> dict:
     return extract_file(scan, invoice).values()
 
 
-BRAND_OVER_RECIPIENT = """
-<html><head><style>
- @page { size: A4; margin: 0 }
- body { font-family: sans-serif; font-size: 10pt; margin: 0 }
- .a { position: absolute; white-space: nowrap } .s { font-size: 8pt }
-</style></head><body>
+BRAND_OVER_RECIPIENT = _positioned("""
 <div class="a" style="left:170mm; top:5mm; font-size:7pt">Page 1 of 1</div>
 <div class="a s" style="left:20mm; top:18mm">Brisco &amp; Tallent, Inc. · 41 Harbor Ave ·
  Eastport, TX 77001</div>
@@ -122,7 +124,7 @@ BRAND_OVER_RECIPIENT = """
 <div class="a" style="left:170mm; top:61mm">1,200.00</div>
 <div class="a" style="left:130mm; top:75mm">Balance Due $1,200.00</div>
 </body></html>
-"""
+""")
 
 
 def test_an_invoice_template_reads_a_scan_with_the_rules_not_the_receipt_ranker(
@@ -135,12 +137,7 @@ def test_an_invoice_template_reads_a_scan_with_the_rules_not_the_receipt_ranker(
     assert values["buyer_name"] == "Wrenfield Consulting LLC"
 
 
-FREELANCER = """
-<html><head><style>
- @page { size: A4; margin: 0 }
- body { font-family: sans-serif; font-size: 10pt; margin: 0 }
- .a { position: absolute; white-space: nowrap } .r { text-align: right; right: 22mm }
-</style></head><body>
+FREELANCER = _positioned("""
 <div class="a" style="left:22mm; top:18mm; font-size:20pt"><b>Nora Quillfeather</b></div>
 <div class="a" style="left:22mm; top:28mm">Translation and copy-editing</div>
 <div class="a r" style="top:18mm">8 Tannery Row</div>
@@ -163,7 +160,7 @@ FREELANCER = """
 <div class="a" style="left:22mm; top:140mm">Thank you for your business!</div>
 <div class="a" style="left:22mm; top:145mm">Nora Quillfeather</div>
 </body></html>
-"""
+""")
 
 
 def test_a_scanned_freelancers_invoice_keeps_its_recipient_out_of_the_seller(
@@ -177,12 +174,7 @@ def test_a_scanned_freelancers_invoice_keeps_its_recipient_out_of_the_seller(
     assert values["buyer_name"] == "Marrowby Linwick LLP"
 
 
-SPANISH_BRAND = """
-<html><head><style>
- @page { size: A4; margin: 0 }
- body { font-family: sans-serif; font-size: 10pt; margin: 0 }
- .a { position: absolute; white-space: nowrap } .s { font-size: 8pt }
-</style></head><body>
+SPANISH_BRAND = _positioned("""
 <div class="a" style="left:18mm; top:14mm; font-size:22pt"><b>Velmora</b></div>
 <div class="a" style="left:18mm; top:25mm">Calle Brenhart, 47</div>
 <div class="a" style="left:18mm; top:29mm">73382 Linmarosa</div>
@@ -202,7 +194,7 @@ SPANISH_BRAND = """
 <div class="a s" style="left:18mm; top:270mm">Grupo Velmora Marwald S.L. · CIF B12345674 ·
  Registro Mercantil de Linmarosa</div>
 </body></html>
-"""
+""")
 
 
 def test_a_scanned_brand_gives_way_to_the_registered_s_l_in_the_footer(
