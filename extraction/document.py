@@ -8,6 +8,7 @@ fractions of the page for the UI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import median
@@ -175,7 +176,11 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
     heights: list[float] = []
     for w in ordered:
         h = max(w.height, 1e-6)
-        if rows and abs(level(w) - centers[-1]) <= 0.5 * min(h, heights[-1]):
+        if (
+            rows
+            and abs(level(w) - centers[-1]) <= 0.5 * min(h, heights[-1])
+            and not _stacked(w, rows[-1], level)
+        ):
             rows[-1].append(w)
             n = len(rows[-1])
             centers[-1] += (level(w) - centers[-1]) / n
@@ -199,6 +204,19 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
             segments.append(Segment(current, page))
         lines.append(Line(segments, page, idx))
     return lines
+
+
+def _stacked(word: Word, row: list[Word], level: Callable[[Word], float]) -> bool:
+    """A word under (or over) one already in the row, not beside it: most of the narrower one's
+    width shared and their middles apart ('Destinataire' in small print over 'SAS Tovlotec',
+    joined into one row through the taller line of the column beside them)."""
+    for other in row:
+        shared = min(word.x1, other.x1) - max(word.x0, other.x0)
+        narrower = min(word.x1 - word.x0, other.x1 - other.x0)
+        apart = abs(level(word) - level(other)) > 0.4 * min(word.height, other.height)
+        if narrower > 0 and shared > 0.5 * narrower and apart:
+            return True
+    return False
 
 
 def split_at_columns(lines: list[Line]) -> None:

@@ -585,13 +585,15 @@ US_DOLLAR = re.compile(
 # dollars are not only American: an Australian state and four-digit postcode ('PERTH WA 6000'),
 # an Australian Business Number, a UK postcode, a Singapore postcode, a GST registration, VAT,
 # dollars marked as another country's ('S$', 'A$', 'NZ$') or prices including GST say the dates
-# are day-first
+# are day-first; so do euros and VAT named in another language ('MwSt', 'TVA', 'IVA', 'BTW'):
+# every country that writes them writes day-first (a US seller's German invoice, 07.08.2021)
 DAY_FIRST_PLACE = re.compile(
     r"[A-Za-z]{3},? " + AU_STATE + r"\.?,? \d{4}[ .]*$|\bABN\b"
     r"|(?<![A-Z0-9])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![A-Za-z0-9])"
     r"|\b(?i:singapore)\s+\d{6}\b|\bGST\s+Reg|\bVAT\b|(?<![A-Za-z])(?:S|A|NZ|HK)\$"
     # prices that include GST (Australia, New Zealand, Singapore); Canada adds it on top
-    r"|(?i:\bGST\s+incl|\bincl(?:\.|udes?|uding|usive)?\s+(?:of\s+)?GST\b)",
+    r"|(?i:\bGST\s+incl|\bincl(?:\.|udes?|uding|usive)?\s+(?:of\s+)?GST\b)"
+    r"|€|\bEUR\b|\b(?:MwSt|USt|TVA|IVA|BTW|Moms|MVA|ALV)\b",
     re.M,
 )
 

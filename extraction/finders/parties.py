@@ -11,10 +11,10 @@ from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
 LEGAL_FORM = re.compile(
-    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|commv|comm\.\s?v|(?-i:e\.\s?U\.)|snc|s\.n\.c|s\.a\.s|og|"
+    r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|s\.a\.s\.u|s\.a\.s|s\.a\.u|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|commv|comm\.\s?v|(?-i:e\.\s?U\.)|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|(?<!\d)hb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l\.u|slu|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|(?<!\d)hb|sdn\.?\s?bhd|bhd|berhad|s/b|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -182,7 +182,8 @@ def clean_name(text: str) -> str:
             s = s[: forms[-1].end()] + ("." if tail.startswith(".") else "")
             tail = ""
         if re.search(r"\d", tail) or (re.match(r"\s*[(\[]", tail) and not LIMITED_UG.match(tail)):
-            s = s[: forms[-1].end()]  # "S/B 273500-U (KJI)": the registration number goes
+            # "S/B 273500-U (KJI)": the registration number goes, a dotted form keeps its dot
+            s = s[: forms[-1].end()] + ("." if tail.startswith(".") else "")
         stray = re.fullmatch(r"(\.?)\s+[A-Za-z]", tail)
         if stray and STRONG_FORM.search(forms[-1].group()):
             s = s[: forms[-1].end()] + stray.group(1)  # 'SDN. BHD. P': one letter read from a mark
@@ -672,7 +673,7 @@ def address_block_name(
             break
         for seg in line.segments:
             town = CITY_LINE.search(seg.text) or POSTCODE_PART.fullmatch(seg.text.strip())
-            if not town or SENDER_MARK.search(seg.text):
+            if not town or SENDER_MARK.search(seg.text) or QUANTITY.match(seg.text.strip()):
                 continue
             h = max(1e-6, seg.box[3] - seg.box[1])
             block: list[Segment] = []
@@ -698,7 +699,9 @@ def address_block_name(
                     break  # end): a letter's recipient
                 if step is not None and gap > 1.6 * step + 0.3 * h:
                     break  # a wider gap than between the block's lines: another block
-                step = gap if step is None else min(step, gap)
+                # OCR boxes of one block's lines overlap (each grown around its text): no
+                # negative step, or the next line's overlap would read as a wider gap
+                step = max(0.0, gap) if step is None else min(step, max(0.0, gap))
                 if is_label and is_label(col[0]) and OTHER_PARTY.search(col[0].text):
                     block = []  # a delivery address or a fiscal representative: not the buyer
                     break
@@ -734,13 +737,23 @@ def address_block_name(
 
 def _sender_line_wrap(seg: Segment, height: float, above: Line | None) -> bool:
     """A line in small print right under a sender line ('Rixsys · … · 20435' over 'Lloranaena'):
-    the sender line wrapped, no line of the recipient's block."""
+    the sender line wrapped, no line of the recipient's block. On a scan small print is not
+    much shorter (OCR boxes are grown around the text), but a sender line cut at a hyphen or
+    after its postcode ('47783 SAINT-MORIÈRE-' over 'SUR-LOIRE') shows it goes on."""
+    senders = [s.text for s in above.segments if SENDER_MARK.search(s.text)] if above else []
     return (
         above is not None
-        and seg.box[3] - seg.box[1] < 0.75 * height
-        and any(SENDER_MARK.search(s.text) for s in above.segments)
+        and bool(senders)
         and seg.box[1] - above.box[3] < 0.5 * height
+        and (
+            seg.box[3] - seg.box[1] < 0.75 * height
+            or any(CUT_SENDER.search(text) for text in senders)
+        )
     )
+
+
+# a sender line that stops mid-address: a word cut at its hyphen, or a postcode without its town
+CUT_SENDER = re.compile(r"[^\W\d_]-(?=\s|$)|[·|,]\s*\d{4,5}\s*$")
 
 
 # the words that address a line to a person of the recipient ('z. Hd. Frau Bremmeier')
@@ -810,11 +823,15 @@ CITY_LINE = re.compile(
     + r"|[A-Za-z]\s+[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b"
 )
 # a postcode printed as a part of its own (a sender line's last part, a recipient's last line):
-# British, Irish (Eircode), Dutch
+# British (OCR reads the district's 1 or 0 as I or O: 'PRI 4LP'), Irish (Eircode), Dutch
 POSTCODE_PART = re.compile(
-    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[\dW]\s?(?=[A-Z]*\d)[\dA-Z]{4}|\d{4}\s?[A-Z]{2}"
+    r"[A-Z]{1,2}[\dIO][A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[\dW]\s?(?=[A-Z]*\d)[\dA-Z]{4}|\d{4}\s?[A-Z]{2}"
 )
 
+
+# an item row's quantity and unit ('1442 pcs', '1250 kg'), not a postcode and its town: towns
+# start with a capital
+QUANTITY = re.compile(r"\d[\d\s.,]*\s+[a-zà-ÿ]+\.?$")
 
 # 'Site: 2076', 'Counter : 3': a label and its value, printed under an address, not in it
 LABEL_LINE = re.compile(r"^[A-Za-z][A-Za-z.]*(?:\s[A-Za-z.]+)?\s*:\s*\S+$")
@@ -1094,8 +1111,8 @@ def domain_owner(doc: Document, best: Candidate, exclude: set[str]) -> Candidate
         return best
     own = domain_cover(str(best.value), domains)
     seen = exclude | {fold(str(best.value))}
-    for _ in range(DOMAIN_OWNER_TRIES):  # the registered names in reading order
-        other = legal_form_name(doc, exclude=seen)
+    for _ in range(DOMAIN_OWNER_TRIES):  # the registered names in reading order, the footer's
+        other = legal_form_name(doc, exclude=seen, top_fraction=1.0)  # too on a scan
         if other is None:
             break
         if domain_cover(str(other.value), domains) > own:

@@ -124,6 +124,18 @@ def test_nordic_legal_forms_are_no_province_or_code() -> None:
         assert not STRONG_FORM.search(text), text
 
 
+def test_a_dotted_legal_form_keeps_its_letters_and_dot_before_a_phone_number() -> None:
+    """'S.L.U.', 'S.A.U.' and 'S.A.S.' are forms of their own, not 'S.L' or 'S.A' followed by
+    stray letters; cut before a number, a dotted form keeps its last dot."""
+    assert clean_name("Orvendal Servicios S.L.U. Tel. +34 116 466830") == (
+        "Orvendal Servicios S.L.U."
+    )
+    assert clean_name("Kermon S.A.S. 12 rue des Lilas") == "Kermon S.A.S."
+    assert clean_name("Kermon S.A.U. NIF A12345678") == "Kermon S.A.U."
+    assert clean_name("Brennick Ltd. Reg. 1234567") == "Brennick Ltd."
+    assert clean_name("Harwick GmbH Tel. 030 1234") == "Harwick GmbH"
+
+
 def test_dates_whose_separators_ocr_lost_or_glued() -> None:
     assert [d.isoformat() for d, _s, _e in find_dates("27032018 No :CS-20243")] == ["2018-03-27"]
     assert [d.isoformat() for d, _s, _e in find_dates("#19536001/06/2018 6:31")] == ["2018-06-01"]

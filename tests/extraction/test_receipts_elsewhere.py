@@ -41,6 +41,14 @@ def test_dollars_of_day_first_countries_keep_dates_day_first() -> None:
     assert not day_first_document(ocr_page(["SHOP", "09/05/14", "TOTAL $5.00"]))
 
 
+def test_euros_or_vat_named_in_another_language_keep_a_us_sellers_dates_day_first() -> None:
+    us_seller = ["Hartbrook Supplies LLC", "832 Ashford Ave", "Ashfordton, NC 71244"]
+    assert not day_first_document(ocr_page([*us_seller, "Datum 07.08.2021", "Summe 8.096,71"]))
+    assert day_first_document(ocr_page([*us_seller, "Datum 07.08.2021", "Summe 8.096,71 €"]))
+    assert day_first_document(ocr_page([*us_seller, "Datum 07.08.2021", "MwSt. 19 % 1.292,75"]))
+    assert day_first_document(ocr_page([*us_seller, "Date 07/08/2021", "TVA 20 % 12,00"]))
+
+
 def test_month_first_from_a_north_american_phone_number() -> None:
     assert not day_first_document(
         ocr_page(["SHOP", "Tel (217) 555-0199", "09/05/14", "TOTAL 5.00"])

@@ -207,3 +207,44 @@ def test_a_scanned_brand_gives_way_to_the_registered_s_l_in_the_footer(
     assert values["buyer_name"] == "Talleres Orvenca S.A."
     swedish = SPANISH_BRAND.replace("Grupo Velmora Marwald S.L. · CIF B12345674", "Velmora Data AB")
     assert _scan(tmp_path, swedish, invoice)["seller_name"] == "Velmora Data AB"
+
+
+ODOO_STYLE = _positioned("""
+<div class="a" style="left:15mm; top:13mm; font-size:26pt; color:#744"><b>Velbrook</b></div>
+<div class="a" style="left:15mm; top:22mm">Calle Vilmora, 77</div>
+<div class="a" style="left:15mm; top:25mm">64144 Pelstarosa</div>
+<div class="a" style="left:15mm; top:28mm">factura@orvendal.es</div>
+<div class="a" style="left:15mm; top:34mm"><b>Dirección de entrega</b></div>
+<div class="a" style="left:15mm; top:37mm">Talleres Kermon S.A.</div>
+<div class="a" style="left:15mm; top:40mm">Calle Brenmar, 16</div>
+<div class="a" style="left:15mm; top:43mm">41546 Aldtomar</div>
+<div class="a" style="left:99mm; top:34mm; font-size:12pt">Talleres Kermon S.A.</div>
+<div class="a" style="left:99mm; top:38mm; font-size:12pt">Calle Varsten, 123</div>
+<div class="a" style="left:99mm; top:42mm; font-size:12pt">72941 Pelrimosa</div>
+<div class="a" style="left:99mm; top:46mm; font-size:12pt">NIF: ESB17393323</div>
+<div class="a" style="left:15mm; top:52mm; font-size:18pt">Factura FACT/2026/1240</div>
+<div class="a" style="left:15mm; top:62mm">Fecha de factura 14/11/2026</div>
+<div class="a" style="left:15mm; top:72mm">Contrato de mantenimiento</div>
+<div class="a" style="left:170mm; top:72mm">1.796,84</div>
+<div class="a" style="left:99mm; top:82mm">Base imponible 1.796,84 €</div>
+<div class="a" style="left:99mm; top:86mm">IVA 21% 377,34 €</div>
+<div class="a" style="left:99mm; top:90mm">Total factura 2.174,18 €</div>
+<div class="a s" style="left:17mm; top:268mm">Orvendal Servicios S.L.U.</div>
+<div class="a s" style="left:17mm; top:271mm">Calle Vilmora, 77</div>
+<div class="a s" style="left:17mm; top:274mm">64144 Pelstarosa</div>
+<div class="a s" style="left:54mm; top:268mm">Tel. +34 116 466830</div>
+<div class="a s" style="left:54mm; top:271mm">NIF ESA87665379</div>
+</body></html>
+""")
+
+
+def test_a_scanned_brand_gives_way_to_the_footer_company_its_mail_domain_names(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A brand with the seller's address and e-mail at the top, the recipient beside its
+    delivery address with a legal form of its own, and the registered company in the footer:
+    the company the e-mail's domain names is the seller, looked for down to the footer on a
+    scan too (the recipient was taken as the seller)."""
+    values = _scan(tmp_path, ODOO_STYLE, invoice)
+    assert values["seller_name"] == "Orvendal Servicios S.L.U."
+    assert values["buyer_name"] == "Talleres Kermon S.A."
