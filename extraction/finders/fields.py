@@ -448,7 +448,12 @@ class Finder:
         """The rules weigh all of the seller's evidence: on text layers, and on scans read with
         a template that asks for a buyer (an invoice's; the receipt-trained ranker serves the
         rest)."""
-        return self.text_layer or any(s.concept == "buyer_name" for s in self.specs)
+        return self.text_layer or self.for_invoices
+
+    @cached_property
+    def for_invoices(self) -> bool:
+        """The template asks for a buyer: an invoice's (receipts name none)."""
+        return any(s.concept == "buyer_name" for s in self.specs)
 
     @property
     def text_layer(self) -> bool:

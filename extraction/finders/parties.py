@@ -130,7 +130,13 @@ def fix_legal_form(text: str) -> str:
     )
     text = GLUED_REG_NO.sub(" (", GLUED_UNDERSCORE.sub(" ", LETTER_ZERO.sub("O", text)))
     text = SRL_READ.sub(lambda m: "S" + m.group(1)[1:] + "l", text)
+    text = UG_READ.sub("ä", text)
     return I_S_READ.sub("I/S", S_B_READ.sub("S/B", text))
+
+
+# '(haftungsbeschrankt)': the umlaut OCR dropped from a German UG's legal form (the form is
+# spelled one way by law; 'ae' is a spelling of it, kept as printed)
+UG_READ = re.compile(r"(?<=\(haftungsbeschr)a(?=nkt\))", re.IGNORECASE)
 
 
 # 'UG (haftungsbeschränkt)': a German legal form that ends in brackets

@@ -16,9 +16,10 @@ from extraction.finders.locate import Candidate, fold, values_near
 from extraction.finders.parsers import PARSERS
 from extraction.normalise import find_amounts
 
-# on text layers, a total that net + tax make exactly beats one a cent off: the invoice's
-# total with VAT is printed before its rounding ('Total TTC 422.14', 'Arrondi 0.01', 'Net à
-# payer 422.15'); receipts (OCR) keep the rounded total their labels give
+# on invoices (text layers, and scans read with an invoice template), a total that net + tax
+# make exactly beats one a cent off: the invoice's total with VAT is printed before its rounding
+# ('Total TTC 422.14', 'Arrondi 0.01', 'Net à payer 422.15'); receipt scans keep the rounded
+# total their labels give
 EXACT_SUM = 0.2
 
 
@@ -77,7 +78,7 @@ def choose_totals(f: Finder) -> dict[str, Candidate]:
                     and g.value != 0
                 ):
                     score = g.score + n.score + (t.score if t else 0.0)
-                    if f.text_layer and n.value + tax == g.value:
+                    if (f.text_layer or f.for_invoices) and n.value + tax == g.value:
                         score += EXACT_SUM  # an invoice's total before its rounding line
                     if score > best_score:
                         best_combo, best_score = (g, n, t), score

@@ -114,6 +114,9 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert fix_legal_form("BLOCK K10 UNIT 0") == "BLOCK K10 UNIT 0"  # digits in codes stay
     assert fix_legal_form("Dunwald Tormer l/S") == "Dunwald Tormer I/S"  # Danish I/S
     assert fix_legal_form("Norvik Hal/Sport") == "Norvik Hal/Sport"  # inside a word: stays
+    # the umlaut OCR dropped from a German UG's form; 'ae' is a spelling of it
+    assert fix_legal_form("Falmark UG (haftungsbeschrankt)") == "Falmark UG (haftungsbeschränkt)"
+    assert fix_legal_form("Falmark UG (haftungsbeschraenkt)") == "Falmark UG (haftungsbeschraenkt)"
 
 
 def test_nordic_legal_forms_are_no_province_or_code() -> None:

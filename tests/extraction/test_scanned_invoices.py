@@ -248,3 +248,32 @@ def test_a_scanned_brand_gives_way_to_the_footer_company_its_mail_domain_names(
     values = _scan(tmp_path, ODOO_STYLE, invoice)
     assert values["seller_name"] == "Orvendal Servicios S.L.U."
     assert values["buyer_name"] == "Talleres Kermon S.A."
+
+
+ROUNDED_TOTAL = _positioned("""
+<div class="a" style="left:20mm; top:15mm; font-size:16pt"><b>Ateliers Morvane SARL</b></div>
+<div class="a" style="left:20mm; top:24mm">Facture FA2511-3006 du 9 octobre 2025</div>
+<div class="a" style="left:20mm; top:40mm">Prestation de conseil</div>
+<div class="a" style="left:170mm; top:40mm">6’795.86</div>
+<div class="a" style="left:110mm; top:55mm">Total HT</div>
+<div class="a r" style="top:55mm">6’795.86 CHF</div>
+<div class="a" style="left:110mm; top:60mm">Total TVA</div>
+<div class="a r" style="top:60mm">521.83 CHF</div>
+<div class="a" style="left:110mm; top:65mm">Total TTC</div>
+<div class="a r" style="top:65mm">7’317.69 CHF</div>
+<div class="a" style="left:110mm; top:70mm">Arrondi</div>
+<div class="a r" style="top:70mm">0.01 CHF</div>
+<div class="a" style="left:110mm; top:75mm"><b>Net à payer</b></div>
+<div class="a r" style="top:75mm"><b>7’317.70 CHF</b></div>
+</body></html>
+""")
+
+
+def test_a_scanned_invoices_total_is_the_one_before_its_rounding(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """Net and VAT make the total printed before the rounding line to the cent: on a scan read
+    with an invoice template as on a text layer (the rounded amount to pay was taken)."""
+    values = _scan(tmp_path, ROUNDED_TOTAL, invoice)
+    assert values["grand_total"] == 7317.69
+    assert values["net_total"] == 6795.86
