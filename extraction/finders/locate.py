@@ -151,6 +151,13 @@ def _compile(
 # a bare number word glued to the word it numbers ('UID-Nr.', 'Kunden-Nr'): no label of its own
 BARE_NUMBER_WORDS = frozenset({"nr", "no", "n°", "number", "nummer"})
 GLUED_BEFORE = re.compile(r"[a-z]-$")
+# ... or followed by what it numbers when that is not the invoice ('Nº de cliente', 'N° de
+# commande', 'Nr. der Bestellung'; 'N° de facture' is the invoice's)
+OF_ANOTHER = re.compile(
+    r"\.?\s*(?:de|du|del|des|di|della|der)\s+"
+    r"(?!(?:la\s+|l')?(?:factura|facture|fattura|rechnung|invoice|avoir|abono|nota\b|"
+    r"rectificativ|rettific|correct|gutschrift|storno|credit))[a-z]"
+)
 
 
 def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
@@ -167,9 +174,13 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                 for m in rx.finditer(text):
                     found = canon.get(m.lastgroup or "")
                     if found is None or (
-                        found[0] in BARE_NUMBER_WORDS and GLUED_BEFORE.search(text[: m.start()])
+                        found[0] in BARE_NUMBER_WORDS
+                        and (
+                            GLUED_BEFORE.search(text[: m.start()])
+                            or OF_ANOTHER.match(text, m.end())
+                        )
                     ):
-                        continue  # 'UID-Nr.', 'Lief-Nr': another thing's number
+                        continue  # 'UID-Nr.', 'Lief-Nr', 'Nº de cliente': another thing's number
                     if (
                         previous is not None
                         and COMPOUND_HEADS & previous.owners

@@ -829,6 +829,27 @@ def test_numbers_of_other_documents_and_totals_are_no_invoice_number(
     )
     assert totals.get("invoice_number") is None
     assert totals["grand_total"] == 21218.08
+    # a bare 'Nº' is the invoice's number unless what follows names another thing
+    others = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        _at(15, 40, "Nº de cliente: 17378"),
+        _at(15, 45, "N° de commande : 2026-4286"),
+        *_rows(110, 90, ["Base imponible", "Total factura"]),
+        *_rows(170, 90, ["1.796,84 €", "2.174,18 €"]),
+    )
+    assert others.get("invoice_number") is None
+    own = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        _at(15, 40, "N° de la facture : FA-2026-0042"),
+        _at(15, 45, "Nº de cliente: 17378"),
+        *_rows(110, 90, ["Total HT", "Total TTC"]),
+        *_rows(170, 90, ["1 796,84 €", "2 156,21 €"]),
+    )
+    assert own["invoice_number"] == "FA-2026-0042"
 
 
 def test_a_right_aligned_letterhead_and_a_recipient_with_an_attention_line(
