@@ -196,7 +196,7 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
         segments: list[Segment] = []
         current: list[Word] = []
         for w in row:
-            if current and w.x0 - current[-1].x1 > gap_factor * h:
+            if current and w.x0 - current[-1].x1 > gap_factor * h * _tracking(current[-1], w):
                 segments.append(Segment(current, page))
                 current = []
             current.append(w)
@@ -204,6 +204,18 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
             segments.append(Segment(current, page))
         lines.append(Line(segments, page, idx))
     return lines
+
+
+def _tracking(left: Word, right: Word) -> float:
+    """2 between two letter-spaced words ('G L E N B U R Y   C O F F E E' in a receipt's
+    heading: each letter as wide as the line is tall), whose word gaps are as wide as their
+    letters spread them; 1 otherwise. Letters of plain text, monospaced too, take at most
+    0.6 of the height."""
+    spread = all(
+        len(w.text) >= 3 and (w.x1 - w.x0) / len(w.text) > 0.9 * max(w.height, 1e-6)
+        for w in (left, right)
+    )
+    return 2.0 if spread else 1.0
 
 
 def _stacked(word: Word, row: list[Word], level: Callable[[Word], float]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import combinations
 
 from extraction.document import Line
 from extraction.normalise import find_amounts
@@ -252,10 +253,16 @@ def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> b
         return found
 
     subtotals, taxes = amounts(SUB_WORD, TAX_WORD), amounts(TAX_WORD, SUB_WORD)
+    # one tax line, or two ('State Tax $1.64', 'Local Tax s1.43')
+    tax_sums = [
+        (sum(t[0] for t in combo), sum(t[1] for t in combo))
+        for n in (1, 2)
+        for combo in combinations(taxes, n)
+    ]
     return any(
         abs(s_bare + t_bare - rest) < CENT and abs(s_printed + t_printed - value) >= CENT
         for s_printed, s_bare in subtotals
-        for t_printed, t_bare in taxes
+        for t_printed, t_bare in tax_sums
     )
 
 

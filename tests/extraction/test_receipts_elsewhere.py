@@ -267,6 +267,13 @@ def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -
     assert dollar_read_as_digit(Decimal("564.82"), ocr_page(fuel[:4]).lines, None) == Decimal(
         "564.82"
     )
+    # a subtotal and two tax lines (state and local) make the rest
+    grill = ["OKARA GRILL", "Sub Total s40.90", "State Tax $1.64", "Local Tax s1.43",
+             "TOTAL DUE 543.97"]  # fmt: skip
+    assert dollar_read_as_digit(Decimal("543.97"), ocr_page(grill).lines, None) == Decimal("43.97")
+    assert dollar_read_as_digit(Decimal("543.97"), ocr_page(grill[:3] + grill[4:]).lines, None) == (
+        Decimal("543.97")
+    )
 
 
 def test_the_shop_name_is_no_part_of_its_address() -> None:

@@ -116,3 +116,18 @@ def test_an_item_rows_quantity_is_no_town_and_a_postcode_read_with_an_i_is() -> 
     got = address_block_name(doc, set())
     assert got is not None
     assert got.value == "Harwick & Sons Limited"
+
+
+def test_a_letter_spaced_heading_is_one_segment_and_a_price_column_stays_apart() -> None:
+    """Each letter of 'GLENMARK COFFEE HOUSE' as wide as the line is tall: the gaps between
+    its words are as wide as the spacing spreads them. Plain words at that gap stay apart."""
+    doc = _scan(
+        [
+            ("GLENMARK", 56, 70, 288, 94),
+            ("COFFEE", 317, 70, 489, 94),
+            ("HOUSE", 520, 70, 662, 94),
+            ("Latte", 56, 140, 120, 164),
+            ("4.50", 152, 140, 200, 164),
+        ]
+    )
+    assert _lines(doc) == ["GLENMARK COFFEE HOUSE", "Latte | 4.50"]
