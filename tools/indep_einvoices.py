@@ -53,7 +53,7 @@ invoice. The label's ``fields``:
 ``meta`` holds language, layout and country.
 
 Seeds 1-200 were looked at while writing the script (labels checked against the PDF text layer,
-some of seeds 1-60 viewed as images); seeds 201-1260 were looked at while improving the engine;
+some of seeds 1-60 viewed as images); seeds 201-1400 were looked at while improving the engine;
 seeds 5000-5099 are kept as a held-out set that is only scored. Score a folder DIR:
 
     python -m cli.extract DIR/*.pdf --template invoice --out PRED &&

@@ -38,7 +38,7 @@ gives the same invoice. The label's ``fields``:
 
 ``meta`` holds the language and the layout.
 
-Seeds 1-999 and 1060-1459 were looked at while improving the engine (181-240, 301-360, 421-540
+Seeds 1-999 and 1060-1579 were looked at while improving the engine (181-240, 301-360, 421-540
 and 601-660 drawn with --html); seeds 1000-1059 are kept as a held-out set that is only scored.
 Score a folder DIR (predictions go to PRED):
 
