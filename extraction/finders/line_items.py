@@ -392,17 +392,39 @@ def _row_values(line: Line, columns: list[Column]) -> dict[str, Any]:
     return values
 
 
-def _continues(line: Line, item_line: Line, columns: list[Column]) -> str | None:
+# the columns a continuation line may hold besides its text: the description and article codes
+CONTINUED_ROLES = ("description", "code")
+
+
+# an article code set under a position column's number ('TB100A4', 'ARNR2'): letters and digits
+ARTICLE_CODE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9][\w./-]*")
+BARE_IDENTIFIER = re.compile(r"\d{8,14}")  # a GTIN/EAN alone on its line
+ANNOUNCED = re.compile(r"\b(?:gtin|ean|gln)\W*$", re.IGNORECASE)  # '... GTIN' over the number
+
+
+def _continues(
+    line: Line, item_line: Line, columns: list[Column], description: str = ""
+) -> str | None:
     """The text of a line that continues the description above it: set tight under the item,
     in the description column, with no figure elsewhere (a unit may wrap too: 'a' over
-    'corpo')."""
+    'corpo'). An article number beside it ('TB100A4' under the item's position, 'A4' under
+    'Trennblätter') is the item's second code, not a figure."""
     if not _near(item_line, line, 0.5):
         return None
     cells = _cells(line, columns)
-    others = " ".join(t for role, texts in cells.items() if role != "description" for t in texts)
+    others = " ".join(
+        t
+        for role, texts in cells.items()
+        if role not in CONTINUED_ROLES
+        for t in texts
+        if not (role == "position" and ARTICLE_CODE.fullmatch(t))
+    )
     if "description" not in cells or re.search(r"\d", others):
         return None
-    return " ".join(cells["description"]).strip() or None
+    text = " ".join(cells["description"]).strip()
+    if BARE_IDENTIFIER.fullmatch(text) and not ANNOUNCED.search(description):
+        return None  # a GTIN printed under the item's text is its identifier, not its name
+    return text or None
 
 
 def find_line_items(
@@ -461,7 +483,9 @@ def find_line_items(
             if values["description"] and (values.get("quantity") or values.get("unit_price")):
                 pending, misses = (values, line), 0  # a row's first line: the table goes on
                 continue
-            if items and (more := _continues(line, items[-1][1], columns)):
+            if items and (
+                more := _continues(line, items[-1][1], columns, items[-1][0]["description"])
+            ):
                 joint = "" if re.search(r"\w-$", items[-1][0]["description"]) else " "
                 items[-1][0]["description"] += joint + more  # '20-' over 'Dec-2016' is one word
                 items[-1] = (items[-1][0], line)

@@ -63,7 +63,9 @@ def page_words(textpage, height: float) -> list[Word]:
             chars.clear()
 
     for i, ch in enumerate(text):
-        if ch.isspace() or ch == "\x00" or ord(ch) == 0xFFFE:
+        if ord(ch) == 0xFFFE:  # PDFium's mark for a hyphen that ends a line: printed as '-'
+            ch = "-"
+        if ch.isspace() or ch == "\x00":
             if not (
                 ch == " "
                 and chars

@@ -222,3 +222,34 @@ def test_carried_forward_lines_and_the_footer_between_two_pages(
         ("Gully cleaning", 180.0),
         ("CCTV inspection", 250.0),
     ]
+
+
+def test_article_codes_under_the_position_and_a_hyphen_at_a_line_end_keep_the_description(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """German ERP layout: under each position number its article code, under the description
+    the rest of the text and the item's GTIN; a word broken at its hyphen keeps the hyphen
+    (PDFium reports a line-end hyphen as U+FFFE); a GTIN the description announces stays."""
+    table = _table(
+        ["Pos", "Beschreibung", "Menge", "Nettopreis", "USt.", "Betrag"],
+        [
+            [
+                "1<br>TB100A4",
+                "Trennblätter<br>A4<br>4012345001235",
+                "20 Stk",
+                "9,90",
+                "19 %",
+                "198,00",
+            ],
+            ["2<br>ARNR2", "Beamer-<br>Deckenhalterung", "1 Stk", "122,50", "19 %", "122,50"],
+            ["3", "GTIN<br>4123456000014<br>Zitronensäure", "5 Stk", "1,00", "7 %", "5,00"],
+        ],
+        numeric_from=2,
+    )
+    items = _items(tmp_path, invoice, f"<h1>Rechnung 471102</h1>{table}<p>Gesamtbetrag 325,50</p>")
+    assert [item["description"] for item in items] == [
+        "Trennblätter A4",
+        "Beamer-Deckenhalterung",
+        "GTIN 4123456000014 Zitronensäure",
+    ]
+    assert [item["amount"] for item in items] == [198.0, 122.5, 5.0]
