@@ -57,7 +57,7 @@ HEADER_WORDS: dict[str, list[str]] = {
     "amount": _phrases(
         "amount|net amount|line total|total|total ht|montant|montant ht|betrag|gesamt|"
         "gesamtpreis|gesamtbetrag|summe|nettobetrag|nettowert|importo|importe|bedrag|"
-        "totaal|belopp|belop|beløp|beløb|summa|yhteensa|totale|prezzo totale|"
+        "totaal|belopp|belop|beløp|beløb|summa|yhteensa|totale|prezzo totale|entgelt|"
         "total price|ext. price|extended|amt|net"
     ),
     "position": _phrases("#|pos.|pos|n.|n°|nr.|no.|no|riga|lfd. nr.|line"),

@@ -48,6 +48,7 @@ def page_words(textpage, height: float) -> list[Word]:
         text = "".join(textpage.get_text_range(i, 1) or " " for i in range(n))
     words: list[Word] = []
     chars: list[tuple[str, float, float, float, float]] = []
+    sideways = _sideways_note(textpage, text)
 
     def flush() -> None:
         if chars:
@@ -65,7 +66,7 @@ def page_words(textpage, height: float) -> list[Word]:
     for i, ch in enumerate(text):
         if ord(ch) == 0xFFFE:  # PDFium's mark for a hyphen that ends a line: printed as '-'
             ch = "-"
-        if ch.isspace() or ch == "\x00":
+        if ch.isspace() or ch == "\x00" or i in sideways:
             if not (
                 ch == " "
                 and chars
@@ -88,6 +89,19 @@ def page_words(textpage, height: float) -> list[Word]:
         chars.append((ch, left, y0, right, y1))
     flush()
     return words
+
+
+SIDEWAYS_SHARE = 0.5  # fewer than half of a page's characters set sideways: a margin note
+
+
+def _sideways_note(textpage, text: str) -> set[int]:
+    """The characters of a note printed sideways in a margin ('Copyright AWV e.V. 2014' up the
+    left edge): read across the page they are one letter per line, interleaved with the real
+    lines. When half the page or more is sideways the page is drawn turned: nothing is left out."""
+    angle, raw = pdfium_c.FPDFText_GetCharAngle, textpage.raw
+    turned = {i for i, ch in enumerate(text) if not ch.isspace() and abs(angle(raw, i)) > 0.05}
+    visible = sum(not ch.isspace() for ch in text)
+    return turned if len(turned) < SIDEWAYS_SHARE * visible else set()
 
 
 LETTER_GAP = 0.15  # a gap narrower than this share of the line height is no word space

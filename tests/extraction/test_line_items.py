@@ -253,3 +253,35 @@ def test_article_codes_under_the_position_and_a_hyphen_at_a_line_end_keep_the_de
         "GTIN 4123456000014 Zitronensäure",
     ]
     assert [item["amount"] for item in items] == [198.0, 122.5, 5.0]
+
+
+def test_a_note_printed_sideways_in_the_margin_does_not_break_the_table(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A copyright line set up the left edge: read across the page it is one letter per line,
+    interleaved with the rows, and it used to end the table after its first row and cut the
+    descriptions wrapped under it. The amount column is headed 'Entgelt'."""
+    note = (
+        '<div style="position: absolute; left: -12mm; top: 120mm; transform: rotate(-90deg);'
+        ' transform-origin: left top; white-space: nowrap; font-size: 5pt">'
+        + "Beispielrechnung COMFORT 2014 - Copyright Verband e.V. 2014 " * 3
+        + "</div>"
+    )
+    rows = [
+        [
+            str(n),
+            f"Artikel Nummer {n}<br>Farbe blau<br><br>",
+            f"{n} Stk",
+            "4,00",
+            f"{4 * n},00",
+            "19",
+        ]
+        for n in range(1, 7)
+    ]
+    table = _table(["Pos", "Artikelbeschreibung", "Menge", "Preis", "Entgelt", "USt. %"], rows, 2)
+    body = f"{note}<h1>Rechnung 471102</h1><p>{'<br>' * 12}</p>{table}<p>Rechnungssumme 84,00</p>"
+    items = _items(tmp_path, invoice, body)
+    assert [item["amount"] for item in items] == [4.0, 8.0, 12.0, 16.0, 20.0, 24.0]
+    assert [item["description"] for item in items] == [
+        f"Artikel Nummer {n} Farbe blau" for n in range(1, 7)
+    ]

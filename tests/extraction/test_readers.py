@@ -85,3 +85,28 @@ def test_image_formats_and_multipage_tiff(fixtures: Path, tmp_path: Path) -> Non
         assert err.code == "TooManyPages"
     else:
         raise AssertionError("a 2-page TIFF must exceed max_pages=1")
+
+
+def test_a_page_drawn_turned_is_read_and_a_sideways_margin_note_is_left_out(
+    tmp_path: Path,
+) -> None:
+    """Characters set sideways are dropped only when they are a minority of the page (a note up
+    its margin, read across as one letter per line); a page whose text is all turned (a
+    landscape table drawn rotated) keeps every character."""
+    from weasyprint import HTML
+
+    words = "Invoice 4711 from Nordlicht Software GmbH, total 1.234,50 EUR"
+    note = (
+        '<div style="position:absolute; left:-5mm; top:120mm; transform:rotate(-90deg);'
+        ' transform-origin:left top; font-size:6pt">Copyright Verband 2014</div>'
+    )
+    upright, turned = tmp_path / "upright.pdf", tmp_path / "turned.pdf"
+    HTML(string=f"{note}<p>{words}</p><p>{words}</p>").write_pdf(upright)
+    HTML(string=f'<p style="transform:rotate(90deg); margin-top:90mm">{words}</p>').write_pdf(
+        turned
+    )
+    page = read_document(upright, EngineOptions()).pages[0]
+    assert "Copyright" not in page.text and "C" not in [w.text for w in page.words]
+    assert page.text.count("Nordlicht Software GmbH") == 2
+    turned_text = "".join(read_document(turned, EngineOptions()).text.split())
+    assert "Invoice4711fromNordlicht" in turned_text  # every character kept
