@@ -86,6 +86,10 @@ STOP = re.compile(
     r"allowances?|discount|remise|korting|sconto|descuento)\b",
     re.IGNORECASE,
 )
+# a discount's first word: a totals-area line when it carries an amount, else an item's terms
+DISCOUNT = re.compile(
+    r"^\W*(\w*rabatt|allowances?|discount|remise|korting|sconto|descuento)\b", re.IGNORECASE
+)
 # a tax breakdown's heading ('Détail TVA', 'BTW-specificatie', 'Steuerübersicht')
 TAX_HEADING = re.compile(
     r"(?<![a-z])(?:tva|btw|vat|mwst|ust|iva|moms|mva|alv|gst|steuer)(?:\b|-|spec|uber|aufst)"
@@ -464,6 +468,8 @@ def find_line_items(
             continue
         values = _row_values(line, columns)
         ends = STOP.match(first) or (TAX_HEADING.search(first) and len(first.split()) <= 4)
+        if ends and DISCOUNT.match(first) and values["amount"] is None:
+            ends = None  # an item's own discount terms ('Artikelrabatt 1'), no discount line
         if ends and not values.get("quantity"):
             if items and line.box[1] < FOOTER_TOP * heights[line.page]:
                 break

@@ -285,3 +285,25 @@ def test_a_note_printed_sideways_in_the_margin_does_not_break_the_table(
     assert [item["description"] for item in items] == [
         f"Artikel Nummer {n} Farbe blau" for n in range(1, 7)
     ]
+
+
+def test_an_items_own_discount_terms_do_not_end_the_table(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Artikelrabatt' under an item states that item's discount (no amount of its own): the
+    table goes on; a 'Rabatt' line with an amount after the items is no item."""
+    table = _table(
+        ["Pos", "Beschreibung", "Menge", "Nettopreis", "USt.", "Betrag"],
+        [
+            ["1", "Gelierzucker Extra 250g", "50 Stk", "1,45", "7 %", "72,50"],
+            ["", "<br>Artikelrabatt 1: Abschlag 0,03", "", "", "", ""],
+            ["2", "Bierbrau Pils 20/0500", "15 Stk", "12,00", "19 %", "180,00"],
+            ["", "Rabatt 2 %", "", "", "", "-5,05"],
+        ],
+        numeric_from=2,
+    )
+    items = _items(tmp_path, invoice, f"<h1>Rechnung 471102</h1>{table}")
+    assert [(item["description"], item["amount"]) for item in items] == [
+        ("Gelierzucker Extra 250g", 72.5),
+        ("Bierbrau Pils 20/0500", 180.0),
+    ]
