@@ -21,7 +21,7 @@ from typing import Any
 
 from extraction.document import Document, Line, Word, union_box
 from extraction.finders.locate import fold
-from extraction.normalise import amount_json, find_amounts
+from extraction.normalise import ISO_CODES, amount_json, find_amounts
 
 
 def _phrases(joined: str) -> list[str]:
@@ -97,6 +97,8 @@ TAX_HEADING = re.compile(
 # a description is words, not an amount with its currency ('37,44 EUR')
 WORDS = re.compile(r"[^\W\d_]{2,}")
 CURRENCY = re.compile(r"[€$£]|\b[A-Z]{3}\b")
+# a currency in a description's place: '37,44 EUR' is none, a service code such as 'TGA' is one
+CURRENCY_CODE = re.compile(r"[€$£]|\b(?:" + "|".join(sorted(ISO_CODES)) + r")\b")
 # a subtotal carried from one page to the next ('Subtotal c/f'): no item, the table goes on
 CARRIED = re.compile(
     r"(?<![a-z])(ubertrag|uebertrag|carried forward|brought forward|c/f|b/f|a reporter|"
@@ -403,6 +405,8 @@ CONTINUED_ROLES = ("description", "code")
 # an article code set under a position column's number ('TB100A4', 'ARNR2'): letters and digits
 ARTICLE_CODE = re.compile(r"(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9][\w./-]*")
 BARE_IDENTIFIER = re.compile(r"\d{8,14}")  # a GTIN/EAN alone on its line
+# a price term under an item ('Bruttopreis : 9,9000'): a label, then a figure with its cents
+PRICE_NOTE = re.compile(r"[^\d:]{2,30}:\s*[-+]?\d[\d.,]*[.,]\d{2,}\s*(?:[€$£]|[A-Z]{3})?")
 ANNOUNCED = re.compile(r"\b(?:gtin|ean|gln)\W*$", re.IGNORECASE)  # '... GTIN' over the number
 
 
@@ -428,6 +432,8 @@ def _continues(
     text = " ".join(cells["description"]).strip()
     if BARE_IDENTIFIER.fullmatch(text) and not ANNOUNCED.search(description):
         return None  # a GTIN printed under the item's text is its identifier, not its name
+    if PRICE_NOTE.fullmatch(text):
+        return None  # 'Bruttopreis : 9,9000': the item's price terms
     return text or None
 
 
@@ -517,4 +523,4 @@ def find_line_items(
 
 
 def _is_description(text: str | None) -> bool:
-    return bool(text and WORDS.search(CURRENCY.sub("", text)))
+    return bool(text and WORDS.search(CURRENCY_CODE.sub("", text)))

@@ -307,3 +307,32 @@ def test_an_items_own_discount_terms_do_not_end_the_table(
         ("Gelierzucker Extra 250g", 72.5),
         ("Bierbrau Pils 20/0500", 180.0),
     ]
+
+
+def test_a_three_letter_service_code_is_a_description_and_price_terms_are_not(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'TGA' (a trade's code) names the service although it looks like a currency code to a
+    pattern of three capitals; 'Bruttopreis : 43,20' under a description states its price terms
+    and is not part of it. '37,44 EUR' alone is still no description."""
+    table = _table(
+        ["Pos", "Beschreibung", "Nettopreis", "Menge", "Steuer", "Entgelt"],
+        [
+            [
+                "1",
+                "TGA<br>Obermonteur/Monteur<br>Bruttopreis : 43,20",
+                "43,20",
+                "3 Std",
+                "19 %",
+                "129,60",
+            ],
+            ["2", "Haftpflicht<br>Bruttopreis :0,0000", "0,00", "1", "19 %", "0,00"],
+            ["", "37,44 EUR", "", "", "", "37,44"],
+        ],
+        numeric_from=2,
+    )
+    items = _items(tmp_path, invoice, f"<h1>Rechnung 42389</h1>{table}")
+    assert [(item["description"], item["amount"]) for item in items] == [
+        ("TGA Obermonteur/Monteur", 129.6),
+        ("Haftpflicht", 0.0),
+    ]
