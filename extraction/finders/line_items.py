@@ -467,7 +467,7 @@ def find_line_items(
         if paused:
             continue
         first = fold(line.segments[0].text)
-        if CARRIED.search(first) or CARRIED_ALONE.match(first):
+        if CARRIED.search(" ".join(fold(line.text).split())) or CARRIED_ALONE.match(first):
             # carried to the next page under the page's items (the footer follows), or brought
             # forward at its top
             paused = bool(items) and items[-1][1].page == line.page

@@ -336,3 +336,48 @@ def test_a_three_letter_service_code_is_a_description_and_price_terms_are_not(
         ("TGA Obermonteur/Monteur", 129.6),
         ("Haftpflicht", 0.0),
     ]
+
+
+def test_a_brought_forward_line_split_over_two_columns_does_not_end_the_table(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Subtotal brought' under the description and 'forward' further right: two segments of
+    one line, the first starting with a totals word. The whole line says it is carried."""
+
+    def page(*cells: str) -> str:
+        inner = "".join(cells)
+        return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
+
+    head = [
+        _at(0, 20, "#"),
+        _at(10, 20, "Description"),
+        _at(100, 20, "Qty"),
+        _at(150, 20, "Amount"),
+    ]
+    first = page(
+        _at(0, 5, "Invoice 7731"),
+        *head,
+        _at(0, 30, "1"),
+        _at(10, 30, "Drainage survey"),
+        _at(100, 30, "1"),
+        _at(150, 30, "420.00"),
+        _at(0, 42, "Subtotal carried forward"),
+        _at(150, 42, "420.00"),
+    )
+    second = page(
+        *head,
+        _at(0, 30, "Subtotal brought"),
+        _at(70, 30, "forward"),
+        _at(150, 30, "420.00"),
+        _at(0, 36, "2"),
+        _at(10, 36, "CCTV inspection"),
+        _at(100, 36, "2"),
+        _at(150, 36, "250.00"),
+        _at(100, 50, "Total"),
+        _at(150, 50, "670.00"),
+    )
+    items = _items(tmp_path, invoice, first + second)
+    assert [(row["description"], row["amount"]) for row in items] == [
+        ("Drainage survey", 420.0),
+        ("CCTV inspection", 250.0),
+    ]
