@@ -314,6 +314,7 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "client",
             "buyer",
             "customer name",
+            "guest name",
             "buyer name",
             "client name",
             "recipient",

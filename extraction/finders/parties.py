@@ -29,7 +29,9 @@ NOT_A_NAME = re.compile(
     # slogans and notices printed at a receipt's top or bottom
     r"goods\s+sold|.*\b(?:returnable|refundable|exchangeable)\b|have\s+a\s+(?:nice|good|great)|"
     r"see\s+you|come\s+again|visit\s+us|follow\s+us|like\s+us|customer\s+copy|merchant\s+copy|"
-    r"store\s+(?:copy|hours)|open\s+(?:daily|\d)|served\s+by|your\s+(?:receipt|order))\b",
+    r"store\s+(?:copy|hours)|open\s+(?:daily|\d)|served\s+by|your\s+(?:receipt|order)|"
+    # a section's heading ('Hotel Details', 'Contact Information'), over the block it names
+    r".*\b(?:details|information)(?=\W*$))\b",
     re.IGNORECASE,
 )
 # opening hours ('Open 7 Days', 'OPEN DAILY 7AM-10PM'): printed beside an address, no part of it

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extraction import TemplateSpec, extract_file
+from extraction.finders.parties import is_name_like
 
 
 def _extract(tmp_path: Path, text: str, template: TemplateSpec) -> dict:
@@ -54,3 +55,26 @@ def test_reference_to_an_earlier_invoice_is_not_the_number(
     )
     assert v["invoice_number"] == "INV-1000"
     assert v["seller_name"] == "Harbor Tools Ltd"
+
+
+def test_a_hotels_guest_is_the_buyer_and_a_section_heading_is_no_name(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A hotel's payment receipt: the guest is named after 'Guest Name:'; 'Hotel Details' heads
+    the hotel's address block and names nobody."""
+    guest = "Guest Name: Priya Raman                                   Date: 14/02/2024\n\n"
+    body = (
+        " Hotel Details                                  Check In        Check Out\n"
+        " Lakeview Residency Kodaikanal,                 14/02/2024      15/02/2024\n"
+        " 12, Observatory Road, Kodaikanal\n\n"
+        "  DESCRIPTION                                            RATE      AMOUNT\n"
+        "  Room Charges                          Rs 2450 x 1 Night         Rs 2450\n\n"
+        "  Grand Total                                                     Rs 2450\n"
+    )
+    v = _extract(tmp_path, "          PAYMENT RECEIPT\n\n" + guest + body, invoice)
+    assert v["buyer_name"] == "Priya Raman"
+    assert v["grand_total"] == 2450
+    # on the receipt this came from, the heading over the hotel's address block came out as
+    # the buyer: a section heading is no name
+    assert not is_name_like("Hotel Details") and not is_name_like("Contact information:")
+    assert is_name_like("Lakeview Residency") and is_name_like("Details Auto Spa")
