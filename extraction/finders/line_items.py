@@ -76,19 +76,17 @@ ROLE_OF_PROPERTY = [
     ("amount", re.compile(r"amount|total|sum|betrag|net", re.I)),
     ("description", re.compile(r"desc|name|item|product|article|text|label|service", re.I)),
 ]
+# a discount's first word: a totals-area line when it carries an amount, else an item's terms
+DISCOUNT_WORDS = r"\w*rabatt|allowances?|discount|remise|korting|sconto|descuento"
+DISCOUNT = re.compile(rf"^\W*({DISCOUNT_WORDS})\b", re.IGNORECASE)
 # the first words of a totals, tax or payment line: the item table ends there
 STOP = re.compile(
     r"^\W*(sub\s?-?total|total|net total|summe|zwischensumme|gesamt|nettobetrag|rechnungssumme|"
     r"positionssumme|belegsummen|montant total|total ht|sous-total|tax|vat|mwst|ust|tva|gst|"
     r"amount due|balance|umsatzsteuer|steuer|base|payment|zahlbar|bank|iban|"
     r"totaal|subtotaal|btw|totale|imponibile|iva|importe total|base imponible|summa|netto|"
-    r"moms|mva|alv|yhteensa|warenwert|\w*rabatt|zu- und abschlage|"
-    r"allowances?|discount|remise|korting|sconto|descuento)\b",
+    rf"moms|mva|alv|yhteensa|warenwert|zu- und abschlage|{DISCOUNT_WORDS})\b",
     re.IGNORECASE,
-)
-# a discount's first word: a totals-area line when it carries an amount, else an item's terms
-DISCOUNT = re.compile(
-    r"^\W*(\w*rabatt|allowances?|discount|remise|korting|sconto|descuento)\b", re.IGNORECASE
 )
 # a tax breakdown's heading ('Détail TVA', 'BTW-specificatie', 'Steuerübersicht')
 TAX_HEADING = re.compile(
