@@ -163,3 +163,19 @@ def test_compare_tool_confirms_on_receipts_the_scan_did_not_see(tmp_path: Path) 
     scanned, confirmed = tool.receipts(tmp_path, 4), tool.receipts(tmp_path, 5, skip=4)
     assert confirmed == ordered[4:9] and not set(scanned) & set(confirmed)
     assert tool.receipts(tmp_path, skip=4, shard=(1, 2)) == ordered[4:][1::2]
+
+
+def test_compare_tool_reports_the_childs_own_peak_memory_not_its_parents() -> None:
+    """Linux carries ``ru_maxrss`` over ``exec``: a child started by a large process (``make
+    bench`` after loading three engines) reported the parent's size for every engine."""
+    ballast = bytearray(300 * 1024 * 1024)
+    ballast[::4096] = b"\1" * len(ballast[::4096])  # touch every page: resident
+    tool = str(REPO / "tools" / "ocr_compare.py")
+    code = (
+        "import importlib.util, sys; "
+        f"spec = importlib.util.spec_from_file_location('t', {tool!r}); "
+        "t = importlib.util.module_from_spec(spec); spec.loader.exec_module(t); "
+        "print(t.peak_rss_mb())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert len(ballast) and float(out.stdout.split()[-1]) < 250
