@@ -51,6 +51,16 @@ def _at(x: float, y: float, text: str) -> str:
     return f'<div class="a" style="left:{x}mm; top:{y}mm">{text}</div>'
 
 
+def _page(*cells: str) -> str:
+    """One A4 page of text placed with ``_at``."""
+    inner = "".join(cells)
+    return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
+
+
+# the heading row of the two-page tables below
+_HEAD = [_at(0, 20, "#"), _at(10, 20, "Description"), _at(100, 20, "Qty"), _at(150, 20, "Amount")]
+
+
 def test_an_italian_table_with_position_and_article_columns_and_a_vat_summary(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
@@ -177,19 +187,9 @@ def test_a_heading_on_two_lines_and_an_amount_under_its_row(
 def test_carried_forward_lines_and_the_footer_between_two_pages(
     tmp_path: Path, invoice: TemplateSpec
 ) -> None:
-    def page(*cells: str) -> str:
-        inner = "".join(cells)
-        return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
-
-    head = [
-        _at(0, 20, "#"),
-        _at(10, 20, "Description"),
-        _at(100, 20, "Qty"),
-        _at(150, 20, "Amount"),
-    ]
-    first = page(
+    first = _page(
         _at(0, 5, "Invoice 7731"),
-        *head,
+        *_HEAD,
         _at(0, 30, "1"),
         _at(10, 30, "Drainage survey"),
         _at(100, 30, "1"),
@@ -205,8 +205,8 @@ def test_carried_forward_lines_and_the_footer_between_two_pages(
         _at(0, 225, "14 Quay Street"),
         _at(60, 225, "VAT IE 9988776 B"),
     )
-    second = page(
-        *head,
+    second = _page(
+        *_HEAD,
         _at(10, 30, "Brought forward"),
         _at(150, 30, "600.00"),
         _at(0, 36, "3"),
@@ -344,19 +344,9 @@ def test_a_brought_forward_line_split_over_two_columns_does_not_end_the_table(
     """'Subtotal brought' under the description and 'forward' further right: two segments of
     one line, the first starting with a totals word. The whole line says it is carried."""
 
-    def page(*cells: str) -> str:
-        inner = "".join(cells)
-        return f'<div style="position: relative; height: 240mm; break-after: page">{inner}</div>'
-
-    head = [
-        _at(0, 20, "#"),
-        _at(10, 20, "Description"),
-        _at(100, 20, "Qty"),
-        _at(150, 20, "Amount"),
-    ]
-    first = page(
+    first = _page(
         _at(0, 5, "Invoice 7731"),
-        *head,
+        *_HEAD,
         _at(0, 30, "1"),
         _at(10, 30, "Drainage survey"),
         _at(100, 30, "1"),
@@ -364,8 +354,8 @@ def test_a_brought_forward_line_split_over_two_columns_does_not_end_the_table(
         _at(0, 42, "Subtotal carried forward"),
         _at(150, 42, "420.00"),
     )
-    second = page(
-        *head,
+    second = _page(
+        *_HEAD,
         _at(0, 30, "Subtotal brought"),
         _at(70, 30, "forward"),
         _at(150, 30, "420.00"),
