@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from statistics import median
 
 
@@ -142,21 +141,47 @@ MIN_SKEW = 0.004  # slope (about 0.25 degrees) below which a page is taken as le
 
 def page_skew(words: list[Word]) -> float:
     """How much a photographed page's lines lean (dy per dx), from the OCR's own words: words
-    come one detected line after another, each at its height on that line, so neighbours that
-    move right along one line give its slope. 0.0 for a level page or too little evidence."""
+    come one detected line after another, each at its height on that line, so a run of
+    neighbours moving right along one line gives its slope, fitted over the whole run (short
+    words such as 'SUB TOTAL' or '$1.86' are too close together for one pair to tell a slope
+    from the rounding of their boxes). 0.0 for a level page or too little evidence."""
     slopes = []
-    for a, b in pairwise(words):
-        h = min(a.height, b.height)
-        dx = (b.x0 + b.x1 - a.x0 - a.x1) / 2
-        if h <= 0 or not (-0.2 * h <= b.x0 - a.x1 < 2 * h) or dx < 2 * h:
-            continue
-        if abs(a.height - b.height) > 0.2 * h or abs(b.yc - a.yc) > 0.5 * h:
-            continue
-        slopes.append((b.yc - a.yc) / dx)
+    run: list[Word] = []
+    for word in words:
+        if run and not _along(run[-1], word):
+            slopes.extend(_run_slope(run))
+            run = []
+        run.append(word)
+    slopes.extend(_run_slope(run))
     if len(slopes) < 8:
         return 0.0
     skew = median(slopes)
     return skew if abs(skew) >= MIN_SKEW else 0.0
+
+
+def _along(a: Word, b: Word) -> bool:
+    """``b`` follows ``a`` on the same detected line: just right of it, at its height."""
+    h = min(a.height, b.height)
+    return (
+        h > 0
+        and -0.2 * h <= b.x0 - a.x1 < 2 * h
+        and abs(a.height - b.height) <= 0.2 * h
+        and abs(b.yc - a.yc) <= 0.5 * h
+    )
+
+
+def _run_slope(run: list[Word]) -> list[float]:
+    """The least-squares slope of a run's word centres, once for each pair of neighbours in it
+    (a long line is more evidence than a short one), when the run spans two heights or more."""
+    if len(run) < 2:
+        return []
+    xs = [(w.x0 + w.x1) / 2 for w in run]
+    if xs[-1] - xs[0] < 2 * min(w.height for w in run):
+        return []
+    mx, my = sum(xs) / len(xs), sum(w.yc for w in run) / len(run)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (w.yc - my) for x, w in zip(xs, run, strict=True)) / sxx
+    return [slope] * (len(run) - 1)
 
 
 def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[Line]:

@@ -763,3 +763,60 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     assert settled_company(slogan, values, features) == name
     legal = [*values, "JR HOLDINGS SDN BHD"]
     assert settled_company(len(values), legal, [*features, features[slogan]]) == len(values)
+
+
+def _photographed_at_an_angle(rows: list[tuple[str, str]], lean: float) -> Document:
+    """A till receipt photographed at an angle: 20 px high words in a narrow font (7 px a
+    letter), lines 16 px apart, each ``lean`` px lower per px right; the right column's amounts
+    end at x = 360, so on a tight pitch they sit nearer the line above their label than it."""
+    words = []
+    for i, (left, right) in enumerate(rows):
+        y = 40.0 + 16 * i
+        x = 30.0
+        for token in left.split():
+            words.append(Word(token, x, y + lean * x, x + 7 * len(token), y + 20 + lean * x))
+            x += 7 * len(token) + 8
+        if right:
+            x = 360.0 - 7 * len(right)
+            words.append(Word(right, x, y + lean * x, 360.0, y + 20 + lean * x))
+    page = Page(1, 400.0, 40.0 + 16 * len(rows) + 40, words, source="ocr")
+    page.build_lines()
+    return Document([page], "image")
+
+
+def test_a_photo_taken_at_an_angle_keeps_short_labels_with_their_amounts(
+    receipt: TemplateSpec,
+) -> None:
+    rows = [
+        ("The Wheel & Stone", ""),
+        ("7502 FLOURBUCK AVE", ""),
+        ("LATBURG WA 6285", ""),
+        ("T. 0461 991 193", ""),
+        ("ABN 81 223 425 556", ""),
+        ("30-Dec-16 12:55:41", ""),
+        ("Sauce", "21.50"),
+        ("RICE BOWL", "12.78"),
+        ("SUB TOTAL", "$34.28"),
+        ("SALES TAX", "$4.83"),
+        ("Total Due", "$39.11"),
+        ("CASH", "$59.00"),
+        ("CHANGE DUE", "$19.89"),
+    ]
+    # no two neighbouring words are far enough apart to tell the page's slope on their own:
+    # each printed line's words together do
+    doc = _photographed_at_an_angle(rows, lean=-0.04)
+    assert [ln.text.replace("   ", " ") for ln in doc.pages[0].lines] == [
+        f"{left} {right}".strip() for left, right in rows
+    ]
+    assert find_fields(doc, receipt)["total"].value == 39.11
+
+
+def test_stars_and_rules_printed_around_a_shops_name_are_no_part_of_it() -> None:
+    assert clean_name("*** HIXFLYCK MART ***") == "HIXFLYCK MART"
+    assert clean_name("***GLUED MART***") == "GLUED MART"
+    assert clean_name("== CORNER CAFE ==") == "CORNER CAFE"
+    assert clean_name("~ Cafe Nero ~") == "Cafe Nero"
+    # a number sign or marks inside the name stay
+    assert clean_name("#1 Pizza") == "#1 Pizza"
+    assert clean_name("*STAR* MART") == "*STAR* MART"
+    assert clean_name("C++ Books") == "C++ Books"
