@@ -154,9 +154,17 @@ TRADING_NAME_OF = re.compile(
 )
 
 
+# stars or rules a till prints around its name ('*** HIXFLYCK MART ***', '== CAFE =='): a run of
+# two or more marks, or one set apart by a space; '#1 Pizza' keeps its number sign
+_MARKS = r"[*=~_+<>•·#]"
+DECORATION = re.compile(
+    rf"^(?:{_MARKS}{{2,}}|{_MARKS}(?=\s))\s*|\s*(?:{_MARKS}{{2,}}|(?<=\s){_MARKS})$"
+)
+
+
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
-    s = fix_legal_form(LOGO_WORD.sub("", clean_text(text)))
+    s = fix_legal_form(LOGO_WORD.sub("", DECORATION.sub("", clean_text(text))))
     s = TRADING_NAME_OF.sub("", s)
     owner = OWNER_LABEL.match(s)
     if owner and STRONG_FORM.search(s[owner.end() :]):
