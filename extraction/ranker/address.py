@@ -217,6 +217,7 @@ def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line]
             and not phone_line(after)
             and not ADDRESS_STOP.search(after)
             and not any(a[3] for a in find_amounts(after))
+            and not find_dates(after)  # 'TRANS# 89092 THU May 13, 2021': no town line
         ):
             lines[i], lines[i + 1] = lines[i + 1], lines[i]
             texts[i], texts[i + 1] = texts[i + 1], texts[i]
@@ -629,6 +630,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
             if (
                 any(
                     s["amount"]
+                    or s["date"]
                     or ESTABLISHED.match(s["text"])
                     or REGISTER_LINE.search(s["text"])
                     or STORE_LINE.match(s["text"])
@@ -647,7 +649,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     if k
                 )
             ):
-                break  # an amount, founding-year, register, store-number or phone line, a
+                break  # an amount, date, founding-year, register, store-number or phone line, a
                 # phone or tax part or a line ending in a country inside the run: it ended
             parts = [span[0]["first"]] + texts[start + 1 : end]
             variants = [(parts, {"cut_tail": 0.0, "label_tail": 0.0})]

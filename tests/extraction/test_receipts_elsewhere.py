@@ -99,6 +99,21 @@ def test_a_phone_line_after_the_town_line_ends_the_address() -> None:
     assert not any("897-4655" in c for c in cands)
 
 
+def test_a_dated_line_is_never_part_of_an_address() -> None:
+    # the town line's postcode cut off by the paper's edge, a transaction line under the phone
+    lines = [
+        "G&R Outfitters",
+        "STORE 2697",
+        "47 SYCHOAS BOULEVARD, CHOUCLON PARK TX 656",
+        "PHONE 918.628.8558",
+        "TRANS# 89092 THU May 13, 2021 20:28:00",
+        "CARD 26.07",
+    ]
+    cands = _candidates(lines, "address")
+    assert "47 SYCHOAS BOULEVARD, CHOUCLON PARK TX 656" in cands
+    assert not any("TRANS" in c or "2021" in c for c in cands)
+
+
 def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled() -> None:
     assert tail_cut("CHULLPORT NM 92814-9319") is None
     assert tail_cut("Springfield, IL 62704 (217) 555-0199") == "Springfield, IL 62704"
