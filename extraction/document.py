@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from statistics import median
+from typing import NamedTuple
 
 
 @dataclass
@@ -137,26 +138,79 @@ def _union(words: list[Word]) -> list[float]:
 
 
 MIN_SKEW = 0.004  # slope (about 0.25 degrees) below which a page is taken as level
+SPREAD = 4  # line heights the measured lines must span before the lean may change down the page
 
 
-def page_skew(words: list[Word]) -> float:
-    """How much a photographed page's lines lean (dy per dx), from the OCR's own words: words
-    come one detected line after another, each at its height on that line, so a run of
-    neighbours moving right along one line gives its slope, fitted over the whole run (short
-    words such as 'SUB TOTAL' or '$1.86' are too close together for one pair to tell a slope
-    from the rounding of their boxes). 0.0 for a level page or too little evidence."""
-    slopes = []
+@dataclass(frozen=True)
+class Skew:
+    """How much a photographed page's lines lean (dy per dx) at each height on it: a photo taken
+    at an angle leans more at one end than at the other, so the lean is a straight line in the
+    height, held at the first and last lines measured. Level by default."""
+
+    at_top: float = 0.0  # the lean at height ``top``
+    per_px: float = 0.0  # how it changes per pixel down the page
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def at(self, y: float) -> float:
+        return self.at_top + self.per_px * (min(max(y, self.top), self.bottom) - self.top)
+
+
+LEVEL = Skew()
+
+
+class Run(NamedTuple):
+    """One detected line's words: how far down the page they sit, the slope fitted through their
+    centres, how many neighbour pairs they make and how tall they are."""
+
+    y: float
+    slope: float
+    pairs: int
+    height: float
+
+
+def page_skew(words: list[Word]) -> Skew:
+    """A page's lean, from the OCR's own words: words come one detected line after another, each
+    at its height on that line, so a run of neighbours moving right along one line gives its
+    slope, fitted over the whole run (short words such as 'SUB TOTAL' or '$1.86' are too close
+    together for one pair to tell a slope from the rounding of their boxes). The runs' slopes
+    are fitted as a straight line in the height (weighted least squares, once more without the
+    runs far off it); level for a level page or too little evidence."""
+    runs: list[Run] = []
     run: list[Word] = []
-    for word in words:
-        if run and not _along(run[-1], word):
-            slopes.extend(_run_slope(run))
+    for word in [*words, None]:
+        if run and (word is None or not _along(run[-1], word)):
+            measured = _run_slope(run)
+            if measured is not None:
+                runs.append(measured)
             run = []
-        run.append(word)
-    slopes.extend(_run_slope(run))
-    if len(slopes) < 8:
-        return 0.0
-    skew = median(slopes)
-    return skew if abs(skew) >= MIN_SKEW else 0.0
+        if word is not None:
+            run.append(word)
+    if sum(r.pairs for r in runs) < 8:
+        return LEVEL
+    fit = _fit_lean(runs)
+    off = [abs(r.slope - fit.at(r.y)) for r in runs]
+    near = [r for r, d in zip(runs, off, strict=True) if d <= max(0.01, 3 * median(off))]
+    if len(near) >= 2 and sum(r.pairs for r in near) >= 8:
+        fit = _fit_lean(near)
+    if max(abs(fit.at(fit.top)), abs(fit.at(fit.bottom))) < MIN_SKEW:
+        return LEVEL
+    return fit
+
+
+def _fit_lean(runs: list[Run]) -> Skew:
+    """Weighted least squares of slope on height (each run weighs its neighbour pairs: a long
+    line is more evidence than a short one); one lean for the page when the runs lie within a
+    few line heights of each other, too close together to tell a change."""
+    total = sum(r.pairs for r in runs)
+    my = sum(r.y * r.pairs for r in runs) / total
+    ms = sum(r.slope * r.pairs for r in runs) / total
+    syy = sum(r.pairs * (r.y - my) ** 2 for r in runs)
+    top, bottom = min(r.y for r in runs), max(r.y for r in runs)
+    if bottom - top < SPREAD * median(r.height for r in runs) or syy == 0:
+        return Skew(median([r.slope for r in runs for _ in range(r.pairs)]), 0.0, top, bottom)
+    per_px = sum(r.pairs * (r.y - my) * (r.slope - ms) for r in runs) / syy
+    return Skew(ms + per_px * (top - my), per_px, top, bottom)
 
 
 def _along(a: Word, b: Word) -> bool:
@@ -170,18 +224,18 @@ def _along(a: Word, b: Word) -> bool:
     )
 
 
-def _run_slope(run: list[Word]) -> list[float]:
-    """The least-squares slope of a run's word centres, once for each pair of neighbours in it
-    (a long line is more evidence than a short one), when the run spans two heights or more."""
+def _run_slope(run: list[Word]) -> Run | None:
+    """The least-squares slope of a run's word centres, when the run spans two heights or more."""
     if len(run) < 2:
-        return []
+        return None
     xs = [(w.x0 + w.x1) / 2 for w in run]
-    if xs[-1] - xs[0] < 2 * min(w.height for w in run):
-        return []
+    height = min(w.height for w in run)
+    if xs[-1] - xs[0] < 2 * height:
+        return None
     mx, my = sum(xs) / len(xs), sum(w.yc for w in run) / len(run)
     sxx = sum((x - mx) ** 2 for x in xs)
     slope = sum((x - mx) * (w.yc - my) for x, w in zip(xs, run, strict=True)) / sxx
-    return [slope] * (len(run) - 1)
+    return Run(my, slope, len(run) - 1, height)
 
 
 def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[Line]:
@@ -193,7 +247,7 @@ def group_lines(words: list[Word], page: int, gap_factor: float = 1.2) -> list[L
     skew = page_skew(words)
 
     def level(w: Word) -> float:
-        return w.yc - skew * (w.x0 + w.x1) / 2
+        return w.yc - skew.at(w.yc) * (w.x0 + w.x1) / 2
 
     ordered = sorted(words, key=lambda w: (level(w), w.x0))
     rows: list[list[Word]] = []

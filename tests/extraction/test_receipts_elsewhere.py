@@ -780,20 +780,26 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     assert settled_company(len(values), legal, [*features, features[slogan]]) == len(values)
 
 
-def _photographed_at_an_angle(rows: list[tuple[str, str]], lean: float) -> Document:
+def _photographed_at_an_angle(
+    rows: list[tuple[str, str]], lean: float, lean_last: float | None = None
+) -> Document:
     """A till receipt photographed at an angle: 20 px high words in a narrow font (7 px a
-    letter), lines 16 px apart, each ``lean`` px lower per px right; the right column's amounts
-    end at x = 360, so on a tight pitch they sit nearer the line above their label than it."""
+    letter), lines 16 px apart, each ``lean`` px lower per px right (changing evenly down the
+    page to ``lean_last`` on the last line: the photo taken from nearer one end); the right
+    column's amounts end at x = 360, so on a tight pitch they sit nearer the line above or
+    below their label than it."""
     words = []
     for i, (left, right) in enumerate(rows):
         y = 40.0 + 16 * i
+        end = lean if lean_last is None else lean_last
+        tilt = lean + (end - lean) * i / (len(rows) - 1)
         x = 30.0
         for token in left.split():
-            words.append(Word(token, x, y + lean * x, x + 7 * len(token), y + 20 + lean * x))
+            words.append(Word(token, x, y + tilt * x, x + 7 * len(token), y + 20 + tilt * x))
             x += 7 * len(token) + 8
         if right:
             x = 360.0 - 7 * len(right)
-            words.append(Word(right, x, y + lean * x, 360.0, y + 20 + lean * x))
+            words.append(Word(right, x, y + tilt * x, 360.0, y + 20 + tilt * x))
     page = Page(1, 400.0, 40.0 + 16 * len(rows) + 40, words, source="ocr")
     page.build_lines()
     return Document([page], "image")
@@ -824,6 +830,33 @@ def test_a_photo_taken_at_an_angle_keeps_short_labels_with_their_amounts(
         f"{left} {right}".strip() for left, right in rows
     ]
     assert find_fields(doc, receipt)["total"].value == 39.11
+
+
+def test_a_photo_leaning_more_at_the_top_than_at_the_bottom_keeps_amounts_on_their_lines(
+    receipt: TemplateSpec,
+) -> None:
+    rows = [
+        ("CHYLLMONT TEA HOUSE", ""),
+        ("Where Quality Comes First", ""),
+        ("338 KROXGRULVIS DRIVE", ""),
+        ("SINGAPORE 145148", ""),
+        ("SUN 17/02/2019 6:25p", ""),
+        ("Shampoo", "10.24"),
+        ("GUM", "23.79"),
+        ("Light Bulb", "36.57"),
+        ("TOMATOES", "20.42"),
+        ("DOG FOOD", "26.85"),
+        ("Cheddar cheese", "149.34"),
+        ("TOTAL", "267.21"),
+        ("GST INCL.", "24.29"),
+        ("NO REFUNDS ON SALE ITEMS", ""),
+    ]
+    # the header leans by 0.07, the last line not at all: no one lean fits the whole page
+    doc = _photographed_at_an_angle(rows, lean=0.07, lean_last=0.0)
+    assert [ln.text.replace("   ", " ") for ln in doc.pages[0].lines] == [
+        f"{left} {right}".strip() for left, right in rows
+    ]
+    assert find_fields(doc, receipt)["total"].value == 267.21
 
 
 def test_stars_and_rules_printed_around_a_shops_name_are_no_part_of_it() -> None:
