@@ -154,11 +154,12 @@ TRADING_NAME_OF = re.compile(
 )
 
 
-# stars or rules a till prints around its name ('*** HIXFLYCK MART ***', '== CAFE =='): a run of
-# two or more marks, or one set apart by a space; '#1 Pizza' keeps its number sign
-_MARKS = r"[*=~_+<>•·#]"
+# stars or rules a till prints around its name ('*** HIXFLYCK MART ***', '== CAFE ==', and
+# dashes that OCR read as the CJK sign for one: '一 Y&C Liquors 一'): a run of two or more marks,
+# or one set apart by a space; '#1 Pizza' keeps its number sign, '一品香' its first sign
+NAME_MARKS = r"[*=~_+<>•·#一ー—–]"
 DECORATION = re.compile(
-    rf"^(?:{_MARKS}{{2,}}|{_MARKS}(?=\s))\s*|\s*(?:{_MARKS}{{2,}}|(?<=\s){_MARKS})$"
+    rf"^(?:{NAME_MARKS}{{2,}}|{NAME_MARKS}(?=\s))\s*|\s*(?:{NAME_MARKS}{{2,}}|(?<=\s){NAME_MARKS})$"
 )
 
 

@@ -22,6 +22,7 @@ from extraction.finders.parties import (
     COUNTRY_END,
     HOURS_LINE,
     LEGAL_FORM,
+    NAME_MARKS,
     PHONE_ONLY,
     REG_NO_ONLY,
     is_name_like,
@@ -139,9 +140,10 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 
 # a line that is only a phone number, maybe after a short label ('Ph 597.552.3246',
 # 'T. (462) 224-3273', '(522) 620-6357'): no part of an address, which ends before it
-# (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY')
+# (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY'); 'Telt +34 ...',
+# 'Teli: 03-...': the label's colon read as a letter
 PHONE_LINE = re.compile(
-    r"^\s*(?:(?:tel|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
+    r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
     r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
     r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
@@ -883,18 +885,29 @@ def street_above(value: str, values: list[str], name: str) -> int | None:
     longer = [
         (len(text), i)
         for i, text in enumerate(values)
-        if text.endswith(" " + value) and not (name and text.startswith(name))
+        if text.endswith(" " + value) and _after_name(text, name) is None
     ]
     return min(longer)[1] if longer else None
 
 
 def without_name(value: str, values: list[str], name: str) -> int | None:
     """The candidate that is ``value`` without the shop's name printed above it ('E&R HOME CENTER
-    9149 Taickfourt Avenue, ...': a name with a street word)."""
-    if not name or not value.startswith(name + " "):
+    9149 Taickfourt Avenue, ...': a name with a street word), also where the line prints marks
+    around the name ('*** E&R HOME CENTER ***')."""
+    start = _after_name(value, name)
+    if start is None:
         return None
-    rest = value[len(name) + 1 :]
-    return next((i for i, text in enumerate(values) if text == rest), None)
+    return next((i for i, text in enumerate(values) if text == value[start:]), None)
+
+
+def _after_name(text: str, name: str) -> int | None:
+    """Where ``text`` goes on after the shop's name it starts with, as printed: maybe between
+    marks ('*** E&R HOME CENTER ***'); None when it does not start with the name."""
+    if not name:
+        return None
+    marks = rf"{NAME_MARKS}+"
+    printed = re.match(rf"(?:{marks}\s*)?{re.escape(name)}(?:\s*{marks})?(?: |$)", text)
+    return printed.end() if printed else None
 
 
 def settled_address(best: int, values: list[str], company: str) -> int:

@@ -13,7 +13,13 @@ from extraction.finders.parties import clean_name
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import document_candidates
-from extraction.ranker.address import address_value, fix_address_words, settled_address, tail_cut
+from extraction.ranker.address import (
+    address_value,
+    fix_address_words,
+    settled_address,
+    tail_cut,
+    without_name,
+)
 from extraction.ranker.candidates import settled_company
 from extraction.ranker.model import load_model
 from extraction.ranker.totals import dollar_read_as_digit
@@ -112,6 +118,24 @@ def test_a_dated_line_is_never_part_of_an_address() -> None:
     cands = _candidates(lines, "address")
     assert "47 SYCHOAS BOULEVARD, CHOUCLON PARK TX 656" in cands
     assert not any("TRANS" in c or "2021" in c for c in cands)
+
+
+def test_a_phone_line_whose_labels_colon_was_read_as_a_letter_is_no_part_of_the_address(
+    receipt: TemplateSpec,
+) -> None:
+    doc = ocr_page(
+        [
+            "HOUCLAISFIELD COFFEE CO",
+            "Calle Flockdzoussa 79",
+            "Telt +34 19 3404 0386",
+            "28788 Whasquirdhaven",
+            "TRANS# 90680 25.05.2017 8:21 PM",
+            "YOGURT 44,94",
+            "TOTAL 44,94",
+        ]
+    )
+    address = find_fields(doc, receipt)["address"].value
+    assert address == "Calle Flockdzoussa 79 28788 Whasquirdhaven"
 
 
 def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled() -> None:
@@ -863,8 +887,16 @@ def test_stars_and_rules_printed_around_a_shops_name_are_no_part_of_it() -> None
     assert clean_name("*** HIXFLYCK MART ***") == "HIXFLYCK MART"
     assert clean_name("***GLUED MART***") == "GLUED MART"
     assert clean_name("== CORNER CAFE ==") == "CORNER CAFE"
+    assert clean_name("一 Y&C Liquors 一") == "Y&C Liquors"  # dashes read as the CJK sign for one
+    assert clean_name("一品香") == "一品香"
     assert clean_name("~ Cafe Nero ~") == "Cafe Nero"
     # a number sign or marks inside the name stay
     assert clean_name("#1 Pizza") == "#1 Pizza"
     assert clean_name("*STAR* MART") == "*STAR* MART"
     assert clean_name("C++ Books") == "C++ Books"
+
+
+def test_an_address_starts_under_a_name_printed_between_marks() -> None:
+    values = ["*** E&R HOME CENTER *** 9149 Taickfourt Avenue", "9149 Taickfourt Avenue"]
+    assert without_name(values[0], values, "E&R HOME CENTER") == 1
+    assert without_name(values[0], values, "E&R HOME") is None  # not the whole name
