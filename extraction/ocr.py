@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-9"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-10"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -763,10 +763,28 @@ _DATE_TIME = re.compile(
 )
 
 
+# signs of other scripts the recogniser returns for a Latin letter inside a Latin word ('⊂&T'
+# for 'C&T', a Cyrillic 'С' in 'СAFE'); a word of those scripts alone keeps them
+_LATIN_LOOKALIKES = str.maketrans(
+    {
+        "⊂": "C",
+        **dict(zip("АВЕКМНОРСТХ", "ABEKMHOPCTX", strict=True)),
+        **dict(zip("аеорсх", "aeopcx", strict=True)),
+    }
+)
+# an e-mail address whose '@' was read as 'ß' ('infoßtullyshardware.com')
+_EMAIL_ESZETT = re.compile(r"^[\w.+-]{3,}ß[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}$")
+
+
 def normalise_token(token: str) -> str:
-    """NFKC with ASCII look-alikes ('：' -> ':', '×' -> 'x'); a date glued to a time gets its
-    space back ('2016-07-3113:48:37' -> '2016-07-31 13:48:37')."""
+    """NFKC with ASCII look-alikes ('：' -> ':', '×' -> 'x', '⊂&T' -> 'C&T', an e-mail's '@'
+    read as 'ß'); a date glued to a time gets its space back ('2016-07-3113:48:37' ->
+    '2016-07-31 13:48:37')."""
     token = unicodedata.normalize("NFKC", token).translate(_LOOKALIKES)
+    if re.search(r"[A-Za-z]", token):
+        token = token.translate(_LATIN_LOOKALIKES)
+    if _EMAIL_ESZETT.match(token):
+        token = token.replace("ß", "@")
     m = _DATE_TIME.match(token)
     return f"{m.group(1)} {m.group(2)}" if m else token
 

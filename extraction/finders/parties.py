@@ -89,7 +89,7 @@ OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNOREC
 # ...', 'Family Owned'): receipts label the trading name printed above, never the owner
 OWNER_LINE = re.compile(
     r"^\W*(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
-    r"(?:\s*(?:&|and)\s*operated)?(?:\s+by\b|\W*$)"
+    r"(?:\s*(?:&|and)\s*operated)?(?:\s+[bh]y\b|\W*$)"  # 'Operated hy': 'by' misread
     r"|^\W*[a-z]+\s*(?:&|and)\s*[a-z0]perated\s+by\b"  # 'Owmed & operated by', 'Ouned &
     # aperated by': OCR's slips
     r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
@@ -163,9 +163,14 @@ DECORATION = re.compile(
 )
 
 
+# a possessive with the OCR's spaces around its apostrophe ("Zimmer' s Gas", "Tully ' s")
+SPACED_POSSESSIVE = re.compile(r"(?<=[A-Za-z])(?: ' ?|' )([sS])\b")
+
+
 def clean_name(text: str) -> str:
     """Drop a logo placeholder, registration numbers and trailing address parts on the same line."""
     s = fix_legal_form(LOGO_WORD.sub("", DECORATION.sub("", clean_text(text))))
+    s = SPACED_POSSESSIVE.sub(r"'\1", s)
     s = TRADING_NAME_OF.sub("", s)
     owner = OWNER_LABEL.match(s)
     if owner and STRONG_FORM.search(s[owner.end() :]):

@@ -22,6 +22,7 @@ from extraction.ocr import (
     _respace,
     _split_parens,
     fix_confusables,
+    normalise_token,
 )
 from extraction.ocr_gaps import gap_lines
 
@@ -40,6 +41,14 @@ def test_confusables_in_words_and_numbers() -> None:
     kept = ("SS21/39", "UPTOWN3", "10.00", "RM0.02", "A1", "RM13.50", "SR06.00", "0.00%", "100%")
     for keep in (*kept, "RH-008#", "A--16-1"):
         assert fix_confusables(keep) == keep
+
+
+def test_signs_of_other_scripts_read_for_latin_letters() -> None:
+    assert normalise_token("⊂&T") == "C&T"  # a math sign for the C
+    assert normalise_token("СAFE") == "CAFE"  # a Cyrillic С among Latin letters
+    assert normalise_token("Москва") == "Москва"  # a Cyrillic word keeps its letters
+    assert normalise_token("infoßtullyshardware.com") == "info@tullyshardware.com"
+    assert normalise_token("Straße") == "Straße"
 
 
 def test_glued_words_are_split() -> None:

@@ -9,7 +9,7 @@ from extraction.document import Document, Page, Word
 from extraction.finders import find_fields
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
-from extraction.finders.parties import clean_name
+from extraction.finders.parties import OWNER_LINE, clean_name
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import document_candidates
@@ -894,6 +894,18 @@ def test_stars_and_rules_printed_around_a_shops_name_are_no_part_of_it() -> None
     assert clean_name("#1 Pizza") == "#1 Pizza"
     assert clean_name("*STAR* MART") == "*STAR* MART"
     assert clean_name("C++ Books") == "C++ Books"
+
+
+def test_a_possessive_keeps_its_apostrophe_and_s_together() -> None:
+    assert clean_name("Zimmer' s Gas") == "Zimmer's Gas"
+    assert clean_name("MOREAU' S APPAREL") == "MOREAU'S APPAREL"
+    assert clean_name("Tully ' s Hardware") == "Tully's Hardware"
+    assert clean_name("Rock' n Roll Diner") == "Rock' n Roll Diner"
+
+
+def test_the_operator_named_under_a_shop_is_no_shop_name_also_misread() -> None:
+    assert OWNER_LINE.match("Operated hy Halvorsen Enterprises LLC")
+    assert OWNER_LINE.match("Operated by Halvorsen Enterprises LLC")
 
 
 def test_an_address_starts_under_a_name_printed_between_marks() -> None:
