@@ -226,11 +226,15 @@ def pick_ok(models: dict[str, Trees], doc: dict, name: str) -> bool:
         return False
     if name == "address":
         from extraction.ranker.address import settled_address
+        from extraction.ranker.candidates import settled_company
 
         company = ""
         if "company" in models and "company" in doc["fields"]:
+            names = doc["fields"]["company"]
             pick = best_index(models["company"], doc, "company")
-            company = doc["fields"]["company"]["values"][pick] if pick is not None else ""
+            if pick is not None:
+                pick = settled_company(pick, names["values"], [r[0] for r in names["rows"]])
+                company = names["values"][pick]
         best = settled_address(best, field["values"], company)
     if name == "company":
         from extraction.ranker.candidates import settled_company

@@ -79,14 +79,14 @@ def document_candidates(finder: Finder) -> dict[str, list[Ranked]]:
 
 def _address(best: Ranked, cands: dict[str, list[Ranked]], model: RankerModel) -> Ranked:
     """The ranker's address pick settled by ``settled_address`` (its town line, its house
-    number, no shop name)."""
+    number, no shop name: the company as the engine reports it, ``settled_company``)."""
     found = cands.get("address", [])
     names = cands.get("company", [])
-    company = (
-        str(max(names, key=lambda c: model.fields["company"].score(c.features)).value)
-        if names and "company" in model.fields
-        else ""
-    )
+    company = ""
+    if names and "company" in model.fields:
+        top = max(range(len(names)), key=lambda i: model.fields["company"].score(names[i].features))
+        values = [str(c.value) for c in names]
+        company = values[settled_company(top, values, [c.features for c in names])]
     index = next((i for i, c in enumerate(found) if c is best), None)
     if index is None:
         return best

@@ -84,6 +84,8 @@ STATE_ZIP = re.compile(
     r"(?<![A-Za-z])" + US_STATE + r"\.?,?\s+\d{5}(?:-\d{4})?(?!\d)"
     r"|(?<![A-Za-z])" + CA_PROVINCE + r"\.?,?\s+" + CA_CODE + r"\b"
 )
+# a North American town line's end: state or province and ZIP or postal code, nothing after
+STATE_ZIP_END = re.compile(f"(?:{STATE_ZIP.pattern})" + r"\W*$")
 # the names that end an address: countries (``parties.COUNTRIES``) and the states or provinces
 # of several countries, spelled out (a line after one is usually a branch name, a phone or a
 # tax line)
@@ -645,8 +647,14 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 )
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
-                or any(  # '#142' under 'Wolfbrook PA 18176': the store's number, no suite
-                    STORE_NO_ONLY.fullmatch(s["text"]) and STATE_ZIP.search(span[k - 1]["text"])
+                or any(  # '#142' under 'Wolfbrook PA 18176' or 'Fernbury, DE20 4UR': the
+                    # store's number, no suite
+                    STORE_NO_ONLY.fullmatch(s["text"]) and TOWN_END.search(span[k - 1]["text"])
+                    for k, s in enumerate(span)
+                    if k
+                )
+                or any(  # a line under 'ASHHAVEN IN 46814' other than a country ('Lane 13')
+                    STATE_ZIP_END.search(span[k - 1]["text"]) and not COUNTRY_END.search(s["text"])
                     for k, s in enumerate(span)
                     if k
                 )
@@ -893,11 +901,15 @@ def street_above(value: str, values: list[str], name: str) -> int | None:
 def without_name(value: str, values: list[str], name: str) -> int | None:
     """The candidate that is ``value`` without the shop's name printed above it ('E&R HOME CENTER
     9149 Taickfourt Avenue, ...': a name with a street word), also where the line prints marks
-    around the name ('*** E&R HOME CENTER ***')."""
-    start = _after_name(value, name)
-    if start is None:
-        return None
-    return next((i for i, text in enumerate(values) if text == value[start:]), None)
+    around the name ('*** E&R HOME CENTER ***') or holds the end of a name wrapped over two."""
+    words = name.split()
+    # the whole name, or the last two words or more of one printed over two lines ('HUMBLE
+    # BISON' over 'TRAVEL CENTER', the address picked from the second)
+    for part in [name] + [" ".join(words[k:]) for k in range(1, len(words) - 1)]:
+        start = _after_name(value, part)
+        if start is not None:
+            return next((i for i, text in enumerate(values) if text == value[start:]), None)
+    return None
 
 
 def _after_name(text: str, name: str) -> int | None:

@@ -664,6 +664,22 @@ TRADE_WORDS = frozenset(
         "shop",
         "outlet",
         "depot",
+        "stop",
+        "travel",
+        "plaza",
+        "wellness",
+        "apparel",
+        "clothing",
+        "lumber",
+        "nursery",
+        "florist",
+        "bistro",
+        "brewery",
+        "tea",
+        "house",
+        "inn",
+        "motel",
+        "hotel",
     }
 )
 

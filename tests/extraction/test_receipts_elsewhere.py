@@ -906,6 +906,39 @@ def test_a_possessive_keeps_its_apostrophe_and_s_together() -> None:
 def test_the_operator_named_under_a_shop_is_no_shop_name_also_misread() -> None:
     assert OWNER_LINE.match("Operated hy Halvorsen Enterprises LLC")
     assert OWNER_LINE.match("Operated by Halvorsen Enterprises LLC")
+    assert OWNER_LINE.match("b Owned & operated by Wren Holdings Inc")  # a speck before it
+    assert not OWNER_LINE.match("Bob Owned Diner")
+
+
+def test_a_name_printed_over_two_lines_is_the_company_and_no_part_of_the_address(
+    receipt: TemplateSpec,
+) -> None:
+    doc = ocr_page(
+        [
+            "HUMBLE BISON",
+            "TRAVEL CENTER",
+            "2591 Garden Ave",
+            "Stanby IL 62785",
+            "12/12/2017 10:02",
+            "COFFEE 2.50",
+            "TOTAL 2.50",
+        ]
+    )
+    found = find_fields(doc, receipt)
+    assert found["company"].value == "HUMBLE BISON TRAVEL CENTER"
+    assert found["address"].value == "2591 Garden Ave Stanby IL 62785"
+
+
+def test_lines_after_a_town_line_with_its_postcode_are_no_part_of_the_address() -> None:
+    uk = ["C&T Burger", "8 Maple Parade, Fernbury, DE20 4UR", "#346", "DINE IN"]
+    assert not any("#346" in c for c in _candidates(uk, "address"))
+    us = ["Blue Otter Food Store", "3033 E SYCAMORE AVE", "ASHHAVEN IN 46814", "Lane 13"]
+    cands = _candidates(us, "address")
+    assert "3033 E SYCAMORE AVE ASHHAVEN IN 46814" in cands
+    assert not any("Lane" in c for c in cands)
+    # a unit number on its own line inside the address stays
+    unit = ["C&G Supply", "2386 YIETCLYRTHING ST", "#326", "MEESSTEARTTON NM 15555"]
+    assert "2386 YIETCLYRTHING ST #326 MEESSTEARTTON NM 15555" in _candidates(unit, "address")
 
 
 def test_an_address_starts_under_a_name_printed_between_marks() -> None:
