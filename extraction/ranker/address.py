@@ -332,7 +332,19 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = STATE_MISREAD.sub(_state_misread, value)
         value = LETTERS_AND_ZEROS.sub(_zeros_in_word, value)
         value = re.sub(r"(?<=[A-Za-z])['`](?=\d)", " ", value)
+        # the gap lost before a US state or after a house number ('Oakridge' + 'WI 53575',
+        # 'WHITWOOD,IN 46136', '6452POPLAR DR')
+        value = GLUED_STATE.sub(r"\1 \2", value)
+        value = GLUED_HOUSE_NUMBER.sub(r"\1 ", value)
+        value = UK_AREA_ZERO.sub(r"\1O\2", value)
     return value
+
+
+GLUED_STATE = re.compile(r"([a-z,])(" + US_STATE + r")(?=\s\d{5}(?:-\d{4})?\W*$)")
+GLUED_HOUSE_NUMBER = re.compile(r"^(\d{1,5})(?=[A-Z]{3,}\b)")
+# a one-letter UK postcode area followed by three digits: the second letter of its area read
+# as a zero ('S021 9EJ', 'Y011 9NL': SO21, YO11; an outward code holds two digits at most)
+UK_AREA_ZERO = re.compile(r"(?<![A-Za-z0-9])([A-Z])0(\d{2} \d[A-Z]{2})$")
 
 
 # an Irish Eircode ending an address ('Y49 M1A5'): its last four characters are digits and

@@ -929,6 +929,19 @@ def test_a_name_printed_over_two_lines_is_the_company_and_no_part_of_the_address
     assert found["address"].value == "2591 Garden Ave Stanby IL 62785"
 
 
+def test_gaps_ocr_lost_around_a_state_and_a_house_number_and_a_uk_area_read_with_a_zero() -> None:
+    assert address_value(["2716 W Carver Blvd, OakridgeWI 53575"], "ocr").endswith(
+        "Oakridge WI 53575"
+    )
+    assert address_value(["WHITWOOD,IN 46136-7280"], "ocr") == "WHITWOOD, IN 46136-7280"
+    assert address_value(["6452POPLAR DR"], "ocr") == "6452 POPLAR DR"
+    assert address_value(["Whitview S021 9EJ"], "ocr") == "Whitview SO21 9EJ"
+    assert address_value(["NORDALE Y011 9NL"], "ocr") == "NORDALE YO11 9NL"
+    # a unit, an ordinal and a Malaysian postcode glued to its comma stay as printed
+    assert address_value(["12A JALAN", "2ND FLOOR"], "ocr") == "12A JALAN 2ND FLOOR"
+    assert address_value(["JALAN BESAR,45600 BATANG"], "ocr") == "JALAN BESAR,45600 BATANG"
+
+
 def test_lines_after_a_town_line_with_its_postcode_are_no_part_of_the_address() -> None:
     uk = ["C&T Burger", "8 Maple Parade, Fernbury, DE20 4UR", "#346", "DINE IN"]
     assert not any("#346" in c for c in _candidates(uk, "address"))
