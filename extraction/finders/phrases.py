@@ -17,7 +17,8 @@ from wordfreq import zipf_frequency
 
 COMMON = 3.0  # Zipf frequency every word of a phrase reaches in English (names have rarer words)
 # closed word classes of English that address the reader or make a clause: pronouns,
-# auxiliaries and modals, question words (grammar, not the words of any shop)
+# auxiliaries and modals, question words, adverbs of frequency (grammar, not the words of any
+# shop)
 FUNCTION_WORDS = frozenset(
     {
         *("i", "me", "my", "we", "us", "our", "ours", "you", "your", "yours"),
@@ -25,6 +26,7 @@ FUNCTION_WORDS = frozenset(
         *("is", "are", "am", "was", "were", "be", "been"),
         *("can", "could", "will", "would", "shall", "should", "must"),
         *("where", "when", "what", "who", "how", "why"),
+        *("always", "never", "ever", "every"),  # adverbs of frequency: a claim, not a name
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")

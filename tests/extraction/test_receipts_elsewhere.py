@@ -787,10 +787,11 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     values, features = [str(c.value) for c in found], [c.features for c in found]
     assert settled_company(values.index("FERNVILLE"), values, features) == values.index("FERNVILLE")
     # a slogan picked under the name the web address spells: the name; a registered name stays
+    # ('Great Value Every Day' reads as a phrase, no candidate at all: a slogan without grammar)
     lines = [
         "WELCOME TO",
         "J&R FOODS",
-        "Great Value Every Day",
+        "Great Value Low Prices",
         "8083 MONROE DRIVE",
         "KELBURY, IL 61566",
         "www.jrfoods.com",
@@ -798,7 +799,7 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     ]
     found = document_candidates(Finder(ocr_page(lines), specs))["company"]
     values, features = [str(c.value) for c in found], [c.features for c in found]
-    slogan, name = values.index("Great Value Every Day"), values.index("J&R FOODS")
+    slogan, name = values.index("Great Value Low Prices"), values.index("J&R FOODS")
     assert settled_company(slogan, values, features) == name
     legal = [*values, "JR HOLDINGS SDN BHD"]
     assert settled_company(len(values), legal, [*features, features[slogan]]) == len(values)
@@ -901,6 +902,12 @@ def test_a_possessive_keeps_its_apostrophe_and_s_together() -> None:
     assert clean_name("MOREAU' S APPAREL") == "MOREAU'S APPAREL"
     assert clean_name("Tully ' s Hardware") == "Tully's Hardware"
     assert clean_name("Rock' n Roll Diner") == "Rock' n Roll Diner"
+
+
+def test_a_claim_of_always_or_every_day_is_a_slogan() -> None:
+    assert reads_as_phrase("Always Low Prices")
+    assert reads_as_phrase("Every Day Low Prices")
+    assert not reads_as_phrase("Garden Fresh Market")
 
 
 def test_the_operator_named_under_a_shop_is_no_shop_name_also_misread() -> None:
