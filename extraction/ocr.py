@@ -107,7 +107,7 @@ class Setup:
         False  # recognise at a second scale too and keep each line's more confident reading
     )
     deskew: bool = False  # straighten pages whose lines lean more than 1 degree, then read again
-    rotate: bool = True  # pages turned by 90 degrees are turned upright (ocr_upright only)
+    rotate: bool = True  # pages turned by 90 or 180 degrees are turned upright (ocr_upright only)
     classify: bool = False  # PP-OCR's per-line 0/180-degree classifier
     rec_batch: int = 3  # text lines recognised per model call (6: more memory, 1: fewer exact)
     rec_width: int = 160  # narrowest recogniser input: shorter lines are padded up to it
@@ -669,6 +669,16 @@ def _quality(lines: list[Line]) -> float:
     return sum(line.score * sum(len(w.text) for w in line.words) for line in lines)
 
 
+# Mean line confidence below which a page is also read turned by 180 degrees. Measured on 250
+# corpus receipts and 120 generated ones (PP-OCR mobile models): upright pages 0.905-0.99,
+# the same pages upside down 0.64-0.77.
+UPSIDE_DOWN_BELOW = 0.85
+
+
+def _mean_score(lines: list[Line]) -> float:
+    return sum(line.score for line in lines) / len(lines)
+
+
 def ocr_upright(
     image: Image.Image, setup: Setup = DEFAULT
 ) -> tuple[Image.Image, list[Word], float]:
@@ -677,7 +687,8 @@ def ocr_upright(
     degrees that made it from the input (PIL's ``rotate(degrees, expand=True)``).
 
     Costs nothing extra on upright pages: only when most detected lines are taller than wide is
-    the page turned both ways and read again, keeping the more confident reading.
+    the page turned both ways and read again, keeping the more confident reading; only when the
+    reading is unsure overall (an upside-down page) is it read turned by 180 degrees too.
     """
     lines = ocr_lines(image, setup)
     if setup.rotate and len(lines) >= 2 and _tall_share(lines) > 0.5:
@@ -695,6 +706,13 @@ def ocr_upright(
         image, lines, total = best
     else:
         total = 0.0
+    if setup.rotate and lines and _mean_score(lines) < UPSIDE_DOWN_BELOW:
+        # an upside-down page reads as confident-looking nonsense: its lines are as wide as
+        # upright ones, only the recogniser's confidence tells (keep the clearer reading)
+        turned = image.transpose(Image.Transpose.ROTATE_180)
+        candidate = ocr_lines(turned, setup)
+        if _quality(candidate) > _quality(lines):
+            image, lines, total = turned, candidate, (total + 180.0) % 360.0
     if setup.deskew:
         lean = _lean_degrees(lines)
         if abs(lean) > 1.0:

@@ -150,7 +150,7 @@ def _attachment_indexes(pdf: pypdfium2.PdfDocument) -> list[int]:
 
 
 def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None = None) -> Document:
-    from extraction.ocr import ocr_words
+    from extraction.ocr import ocr_upright, ocr_words
 
     ocr_seconds = 0.0
     with PDFIUM_LOCK:
@@ -193,13 +193,16 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
             if sum(len(w.text) for w in words) > 2 * visible:
                 source = "ocr"  # mostly read from a picture: the finders allow for OCR's errors
             if image is not None:
-                sx = width / image.width
                 started = time.perf_counter()
-                ocr = ocr_words(image)
+                # a page fed into the scanner sideways or upside down is read upright
+                frame, ocr, turn = ocr_upright(image)
                 ocr_seconds += time.perf_counter() - started
-                for w in ocr:
-                    w.x0, w.x1, w.y0, w.y1 = w.x0 * sx, w.x1 * sx, w.y0 * sx, w.y1 * sx
                 if sum(len(w.text) for w in ocr) > visible:
+                    if turn % 180:  # the page as read is the scan turned a quarter
+                        width, height = height, width
+                    sx = width / frame.width
+                    for w in ocr:
+                        w.x0, w.x1, w.y0, w.y1 = w.x0 * sx, w.x1 * sx, w.y0 * sx, w.y1 * sx
                     words, source = ocr, "ocr"
             p = Page(i + 1, float(width), float(height), words, source=source)
             p.build_lines()

@@ -42,6 +42,18 @@ def test_receipt_photographed_sideways_is_read_upright(
     assert text.index("SUNRISE MART") < text.index("16.80")
 
 
+def test_receipt_photographed_upside_down_is_read_upright(fixtures: Path, tmp_path: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        im.convert("RGB").transpose(Image.Transpose.ROTATE_180).save(tmp_path / "upside.png")
+    doc = read_document(tmp_path / "upside.png", EngineOptions())
+    text = doc.text.upper()
+    assert "SUNRISE MART SDN BHD" in text
+    assert text.index("SUNRISE MART") < text.index("16.80")
+    with Image.open(tmp_path / "upside.png") as im:
+        _, _, degrees = ocr_upright(im.convert("RGB"))
+    assert degrees == 180.0
+
+
 def test_upright_page_is_not_turned(fixtures: Path) -> None:
     with Image.open(fixtures / "receipt.png") as im:
         image = im.convert("RGB")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PIL import Image
+
 from extraction import TemplateSpec, extract_file
 
 
@@ -277,3 +280,23 @@ def test_a_scanned_invoices_total_is_the_one_before_its_rounding(
     values = _scan(tmp_path, ROUNDED_TOTAL, invoice)
     assert values["grand_total"] == 7317.69
     assert values["net_total"] == 6795.86
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_90])
+def test_a_page_fed_into_the_scanner_turned_is_read_upright(
+    tmp_path: Path, invoice: TemplateSpec, turn: Image.Transpose
+) -> None:
+    """An image-only PDF whose page was scanned upside down or sideways."""
+    import pypdfium2
+    from weasyprint import HTML
+
+    pdf = tmp_path / "invoice.pdf"
+    HTML(string=INVOICE).write_pdf(pdf)
+    page = pypdfium2.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil()
+    scan = tmp_path / "scan.pdf"
+    page.transpose(turn).save(scan, "PDF", resolution=200)
+    result = extract_file(scan, invoice)
+    values = result.values()
+    assert values["seller_name"] == "Brannock & Vale Ltd"
+    assert values["grand_total"] == 311.44
+    assert values["invoice_number"] == "INV20240871"
