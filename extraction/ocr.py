@@ -107,6 +107,9 @@ class Setup:
         False  # recognise at a second scale too and keep each line's more confident reading
     )
     deskew: bool = False  # straighten pages whose lines lean more than 1 degree, then read again
+    # pages leaning more than this are straightened and read again all the same: the line
+    # grouping follows a lean of a few degrees, not a photo taken at a slant
+    straighten_above: float = 6.0
     rotate: bool = True  # pages turned by 90 or 180 degrees are turned upright (ocr_upright only)
     classify: bool = False  # PP-OCR's per-line 0/180-degree classifier
     rec_batch: int = 3  # text lines recognised per model call (6: more memory, 1: fewer exact)
@@ -655,12 +658,14 @@ def _tall_share(lines: list[Line]) -> float:
 
 
 def _lean_degrees(lines: list[Line]) -> float:
-    """Median slope of the longer lines' top edges, in degrees (positive: falling to the right)."""
+    """Median slope of the longer lines' top edges, in degrees (positive: falling to the right).
+
+    A line is long when its top edge is over three times its left edge: its upright bounding box
+    would not do, as a leaning line's box grows taller with its lean."""
     angles = []
     for line in lines:
-        (ax, ay), (bx, by) = line.quad[0], line.quad[1]
-        _x0, y0, _x1, y1 = _box(line.quad)
-        if bx - ax > 3 * max(1.0, y1 - y0):
+        (ax, ay), (bx, by), _, (dx, dy) = line.quad[:4]
+        if math.hypot(bx - ax, by - ay) > 3 * max(1.0, math.hypot(dx - ax, dy - ay)) and bx > ax:
             angles.append(math.degrees(math.atan2(by - ay, bx - ax)))
     return float(np.median(angles)) if len(angles) >= 3 else 0.0
 
@@ -713,13 +718,12 @@ def ocr_upright(
         candidate = ocr_lines(turned, setup)
         if _quality(candidate) > _quality(lines):
             image, lines, total = turned, candidate, (total + 180.0) % 360.0
-    if setup.deskew:
-        lean = _lean_degrees(lines)
-        if abs(lean) > 1.0:
-            straight = image.convert("RGB").rotate(
-                lean, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
-            )
-            image, lines, total = straight, ocr_lines(straight, setup), total + lean
+    lean = _lean_degrees(lines) if lines else 0.0
+    if abs(lean) > (1.0 if setup.deskew else setup.straighten_above):
+        straight = image.convert("RGB").rotate(
+            lean, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+        )
+        image, lines, total = straight, ocr_lines(straight, setup), total + lean
     return image, _finish(lines, setup), total
 
 

@@ -198,9 +198,9 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
                 frame, ocr, turn = ocr_upright(image)
                 ocr_seconds += time.perf_counter() - started
                 if sum(len(w.text) for w in ocr) > visible:
-                    if turn % 180:  # the page as read is the scan turned a quarter
-                        width, height = height, width
-                    sx = width / frame.width
+                    # the page as read is the scan turned (a quarter turn swaps its sides)
+                    sx = width / image.width
+                    width, height = frame.width * sx, frame.height * sx
                     for w in ocr:
                         w.x0, w.x1, w.y0, w.y1 = w.x0 * sx, w.x1 * sx, w.y0 * sx, w.y1 * sx
                     words, source = ocr, "ocr"

@@ -73,6 +73,32 @@ def test_deskew_straightens_a_leaning_page(fixtures: Path) -> None:
     assert "SUNRISE" in " ".join(w.text for w in words).upper()
 
 
+@pytest.mark.parametrize("lean", [-15, 25])
+def test_receipt_photographed_at_a_slant_is_straightened(
+    fixtures: Path, tmp_path: Path, receipt: TemplateSpec, lean: int
+) -> None:
+    """Past a few degrees the lines are no longer grouped right from a slanted reading: the
+    page is straightened and read again (without ``deskew``, which straightens any lean)."""
+    with Image.open(fixtures / "receipt.png") as im:
+        upright = extract_file(fixtures / "receipt.png", receipt).values()
+        im.convert("RGB").rotate(lean, expand=True, fillcolor=(255, 255, 255)).save(
+            tmp_path / "slanted.png"
+        )
+    with Image.open(tmp_path / "slanted.png") as im:
+        _, _, degrees = ocr_upright(im.convert("RGB"))
+    assert abs(degrees + lean) < 2
+    values = extract_file(tmp_path / "slanted.png", receipt).values()
+    for field in ("company", "address", "date", "total"):
+        assert values[field] == upright[field], field
+
+
+def test_a_small_lean_is_left_to_the_line_grouping(fixtures: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        leaning = im.convert("RGB").rotate(-3, expand=True, fillcolor=(255, 255, 255))
+    same, _, degrees = ocr_upright(leaning)
+    assert same is leaning and degrees == 0.0  # read once
+
+
 def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
     with Image.open(fixtures / "receipt.png") as im:
         image = im.convert("RGB")

@@ -9,6 +9,7 @@ over an attention line is the buyer on a scan too, and a party's heading read in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -282,11 +283,18 @@ def test_a_scanned_invoices_total_is_the_one_before_its_rounding(
     assert values["net_total"] == 6795.86
 
 
-@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_90])
+TURNS: dict[str, Callable[[Image.Image], Image.Image]] = {
+    "upside down": lambda page: page.transpose(Image.Transpose.ROTATE_180),
+    "sideways": lambda page: page.transpose(Image.Transpose.ROTATE_90),
+    "at a slant": lambda page: page.rotate(-20, expand=True, fillcolor=255),
+}
+
+
+@pytest.mark.parametrize("turn", TURNS.values(), ids=TURNS.keys())
 def test_a_page_fed_into_the_scanner_turned_is_read_upright(
-    tmp_path: Path, invoice: TemplateSpec, turn: Image.Transpose
+    tmp_path: Path, invoice: TemplateSpec, turn: Callable[[Image.Image], Image.Image]
 ) -> None:
-    """An image-only PDF whose page was scanned upside down or sideways."""
+    """An image-only PDF whose page was scanned upside down, sideways or at a slant."""
     import pypdfium2
     from weasyprint import HTML
 
@@ -294,7 +302,7 @@ def test_a_page_fed_into_the_scanner_turned_is_read_upright(
     HTML(string=INVOICE).write_pdf(pdf)
     page = pypdfium2.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil()
     scan = tmp_path / "scan.pdf"
-    page.transpose(turn).save(scan, "PDF", resolution=200)
+    turn(page).save(scan, "PDF", resolution=200)
     result = extract_file(scan, invoice)
     values = result.values()
     assert values["seller_name"] == "Brannock & Vale Ltd"
