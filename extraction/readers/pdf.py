@@ -194,8 +194,8 @@ def read_pdf(data: bytes, options: EngineOptions, on_page: PageCallback | None =
                 source = "ocr"  # mostly read from a picture: the finders allow for OCR's errors
             if image is not None:
                 started = time.perf_counter()
-                # a page fed into the scanner sideways or upside down is read upright
-                frame, ocr, turn = ocr_upright(image)
+                # a page fed into the scanner sideways, upside down or at a slant is read upright
+                frame, ocr, _turn = ocr_upright(image)
                 ocr_seconds += time.perf_counter() - started
                 if sum(len(w.text) for w in ocr) > visible:
                     # the page as read is the scan turned (a quarter turn swaps its sides)
