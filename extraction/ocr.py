@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-10"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-tall-12"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -93,6 +93,13 @@ class Setup:
     det_limit: int = 1280  # detection input size (PP-OCR's limit_side_len)
     det_limit_type: str = "max"  # "max": long side at most det_limit; "min": short side at least
     max_side: int = 2000  # larger scans are downscaled first
+    # A till roll (a page at least tall_aspect times as long as wide) is not reduced below a
+    # short side of keep_short, and is detected with its short side at least tall_det_short
+    # (its input up to tall_det_pixels): at max_side and det_limit its text is too small to read
+    tall_aspect: float = 3.0
+    keep_short: int = 800
+    tall_det_short: int = 480
+    tall_det_pixels: int = 1_600_000
     upscale_small: bool = False  # upscale scans narrower than 800 px (what the previous engine did)
     respace: bool = True  # put back spaces where the line image shows a wide blank column run
     blank_band: float = 0.15  # respace: share of a line box's height left out at top and bottom
@@ -150,6 +157,7 @@ def get_engine(setup: Setup = DEFAULT) -> Any:
         setup.det_limit,
         setup.det_limit_type,
         setup.max_side,
+        setup.keep_short,
         setup.respace,
         setup.classify,
         setup.rec_batch,
@@ -168,6 +176,9 @@ def get_engine(setup: Setup = DEFAULT) -> Any:
         setup.rec_dynconv,
         setup.det_model,
         setup.rec_model,
+        setup.tall_aspect,
+        setup.tall_det_short,
+        setup.tall_det_pixels,
         _threads(),
     )
     engine = _engines.get(key)
@@ -190,7 +201,8 @@ def _build(setup: Setup) -> Any:
         "Global.log_level": "warning",
         "Global.return_word_box": True,
         "Global.return_single_char_box": setup.respace,
-        "Global.max_side_len": setup.max_side,
+        # prepare() reduces large pages itself (not below keep_short): rapidocr must not again
+        "Global.max_side_len": setup.max_side if not setup.keep_short else 1_000_000,
         "Det.limit_side_len": setup.det_limit,
         "Det.limit_type": setup.det_limit_type,
         "Det.box_thresh": setup.box_thresh,
@@ -223,22 +235,33 @@ def _build(setup: Setup) -> Any:
             path = _model_path(engine, cfg, task, setup)
             cfg.session = _onnxruntime_session(path, setup, threads)
             load()
-    _float32_det_input(engine.text_det)
+    _float32_det_input(engine.text_det, setup)
     if setup.fast_boxes:  # the same crops and character boxes as rapidocr's, at less cost
         engine.crop_text_regions = crop_lines
         engine.cal_rec_boxes = FastRecBoxes()
     return engine
 
 
-def _float32_det_input(detector: Any) -> None:
+def _float32_det_input(detector: Any, setup: Setup) -> None:
     """rapidocr normalises the detector's input in float64 (its mean and std are float64 arrays)
-    and then converts it to float32: the same in float32 from the start costs a fraction."""
+    and then converts it to float32: the same in float32 from the start costs a fraction.
+    A long, narrow page is detected at a larger size (``Setup.tall_det_short``)."""
+    import cv2
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     mean = np.asarray(detector.mean if detector.mean is not None else [0.5] * 3, np.float32)
     std = np.asarray(detector.std if detector.std is not None else [0.5] * 3, np.float32)
 
     class Float32DetPreProcess(DetPreProcess):
+        def resize(self, img: np.ndarray) -> np.ndarray | None:
+            h, w = img.shape[:2]
+            limit = tall_detection_limit(w, h, self.limit_side_len, setup)
+            if self.limit_type != "max" or limit == self.limit_side_len:
+                return super().resize(img)
+            ratio = limit / max(h, w)
+            size = (max(32, round(w * ratio / 32) * 32), max(32, round(h * ratio / 32) * 32))
+            return cv2.resize(img, size)
+
         def normalize(self, img: np.ndarray) -> np.ndarray:
             out = img.astype(np.float32)
             out *= np.float32(1 / 255.0)
@@ -249,6 +272,24 @@ def _float32_det_input(detector: Any) -> None:
     detector.get_preprocess = lambda: Float32DetPreProcess(
         detector.limit_side_len, detector.limit_type, detector.mean, detector.std
     )
+
+
+def tall_detection_limit(width: int, height: int, limit: int, setup: Setup) -> int:
+    """The detector's long-side limit for a page: ``limit``, or more for a page so long and
+    narrow (a till roll, ``setup.tall_aspect``) that at ``limit`` its short side, and so its
+    text, would be too small to find; the detector's input stays under
+    ``setup.tall_det_pixels``."""
+    long, short = max(width, height), min(width, height)
+    if (
+        not setup.tall_det_short
+        or long <= limit
+        or long < setup.tall_aspect * short
+        or short * limit / long >= setup.tall_det_short
+    ):
+        return limit
+    wanted = min(short, setup.tall_det_short) * long / short
+    cap = (setup.tall_det_pixels * long / short) ** 0.5
+    return max(limit, int(min(wanted, cap, long)))
 
 
 def _openvino_requests(model: Any, setup: Setup, threads: int) -> Any:
@@ -352,8 +393,10 @@ def prepare(image: Image.Image, setup: Setup = DEFAULT) -> tuple[np.ndarray, flo
         image = image.convert("RGB")
     scale = 1.0
     side = max(image.size)
-    if side > setup.max_side:  # e.g. a 600 dpi A4 scan: same text, a fraction of the memory
-        factor = math.ceil(side / setup.max_side)
+    factor = math.ceil(side / setup.max_side)
+    if setup.keep_short and side >= setup.tall_aspect * min(image.size):
+        factor = min(factor, max(1, min(image.size) // setup.keep_short))
+    if factor > 1:  # e.g. a 600 dpi A4 scan: same text, a fraction of the memory
         image = image.reduce(factor)
         scale = 1 / factor
     elif setup.upscale_small and min(image.size) < 800 and max(image.size) < setup.max_side:

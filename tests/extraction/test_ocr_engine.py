@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from extraction import EngineOptions, TemplateSpec, extract_file
-from extraction.ocr import Setup, ocr_upright, ocr_words
+from extraction.ocr import DEFAULT, Setup, ocr_upright, ocr_words, prepare, tall_detection_limit
 from extraction.readers import read_document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,6 +97,34 @@ def test_a_small_lean_is_left_to_the_line_grouping(fixtures: Path) -> None:
         leaning = im.convert("RGB").rotate(-3, expand=True, fillcolor=(255, 255, 255))
     same, _, degrees = ocr_upright(leaning)
     assert same is leaning and degrees == 0.0  # read once
+
+
+def test_a_long_till_roll_is_read_at_its_own_resolution(
+    fixtures: Path, tmp_path: Path, receipt: TemplateSpec
+) -> None:
+    """A page seven times as long as wide is neither reduced to the usual long side (its text
+    would shrink to a few pixels) nor detected at the usual size; an ordinary receipt and a
+    large photo are, as before."""
+    with Image.open(fixtures / "receipt.png") as im:
+        page = im.convert("RGB").resize((868, 1008), Image.Resampling.LANCZOS)
+    head, items, tail = (page.crop((0, a, 868, b)) for a, b in ((0, 462), (462, 647), (647, 1008)))
+    roll = Image.new("RGB", (868, head.height + 30 * items.height + tail.height), "white")
+    roll.paste(head, (0, 0))
+    for i in range(30):
+        roll.paste(items, (0, head.height + i * items.height))
+    roll.paste(tail, (0, head.height + 30 * items.height))
+    assert roll.height > 7 * roll.width
+    rgb, scale = prepare(roll)
+    assert scale == 1.0 and rgb.shape[:2] == (roll.height, roll.width)
+    limit = tall_detection_limit(roll.width, roll.height, DEFAULT.det_limit, DEFAULT)
+    assert limit > 2 * DEFAULT.det_limit
+    assert limit * limit * roll.width / roll.height <= DEFAULT.tall_det_pixels
+    assert tall_detection_limit(932, 1656, DEFAULT.det_limit, DEFAULT) == DEFAULT.det_limit
+    assert prepare(Image.new("RGB", (3024, 4032), "white"))[1] == 1 / 3  # as before
+    roll.save(tmp_path / "roll.jpg", quality=80)
+    values = extract_file(tmp_path / "roll.jpg", receipt).values()
+    assert values["company"] == "SUNRISE MART SDN BHD"
+    assert values["total"] == 16.80
 
 
 def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
