@@ -761,7 +761,7 @@ def ocr_upright(
         candidate = ocr_lines(turned, setup)
         if _quality(candidate) > _quality(lines):
             image, lines, total = turned, candidate, (total + 180.0) % 360.0
-    lean = _lean_degrees(lines) if lines else 0.0
+    lean = _lean_degrees(lines)
     if abs(lean) > (1.0 if setup.deskew else setup.straighten_above):
         straight = image.convert("RGB").rotate(
             lean, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
