@@ -598,7 +598,14 @@ DAY_FIRST_PLACE = re.compile(
     r"|\b(?i:singapore)\s+\d{6}\b|\bGST\s+Reg|\bVAT\b|(?<![A-Za-z])(?:S|A|NZ|HK)\$"
     # prices that include GST (Australia, New Zealand, Singapore); Canada adds it on top
     r"|(?i:\bGST\s+incl|\bincl(?:\.|udes?|uding|usive)?\s+(?:of\s+)?GST\b)"
-    r"|€|\bEUR\b|\b(?:MwSt|USt|TVA|IVA|BTW|Moms|MVA|ALV)\b",
+    r"|€|\bEUR\b|\b(?:MwSt|USt|TVA|IVA|BTW|Moms|MVA|ALV)\b"
+    # a phone number with a trunk prefix ('(03) 363 9870', '(020) 7946 0000'): North American
+    # area codes never start with 0
+    r"|\(0\d{1,4}\)\s?\d{3,4}[\s-]?\d{3,4}\b"
+    # a web or mail domain under the code of a country that writes day-first
+    # ('orlafoodcoop.co.nz', 'shop.com.au')
+    r"|(?i:[a-z0-9-]\.(?:co|com|net|org)\.(?:nz|au|uk|sg|my|hk|za|in)\b"
+    r"|(?:www\.|@)[a-z0-9.-]+\.(?:nz|au|uk|ie|sg|my|hk|za|in|de|fr|it|es|nl|be|at|ch)\b)",
     re.M,
 )
 

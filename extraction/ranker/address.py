@@ -657,6 +657,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 or any(
                     ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
                 )
+                or any(s["phone_line"] for s in span[1:])
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
                 or any(  # '#142' under 'Wolfbrook PA 18176' or 'Fernbury, DE20 4UR': the

@@ -63,6 +63,39 @@ def test_month_first_from_a_north_american_phone_number() -> None:
     assert day_first_document(ocr_page(["SHOP", "Tel 03-5523 5454", "09/05/14", "TOTAL 5.00"]))
 
 
+def test_a_trunk_prefix_or_a_country_domain_keeps_a_dollar_receipts_dates_day_first() -> None:
+    # New Zealand and Australia write dollars and day-first dates; their phone numbers start
+    # with a 0 in brackets (no North American area code does), their shops' sites end in .nz/.au
+    slip = ["ORLA FOOD CO-OP", "331 HICKORY RD, PEMLEY, MARMORE 9426", "07/09/2017 12:32"]
+    assert not day_first_document(ocr_page([*slip, "AMOUNT $249.01"]))
+    assert day_first_document(ocr_page([*slip, "(03) 363 9870", "AMOUNT $249.01"]))
+    assert day_first_document(ocr_page([*slip, "www.orlafoodcoop.co.nz", "AMOUNT $249.01"]))
+    assert day_first_document(ocr_page([*slip, "orders@orlafood.com.au", "AMOUNT $249.01"]))
+    # an item's quantity in brackets and a .com site say nothing
+    assert not day_first_document(ocr_page([*slip, "(01) 5.00", "AMOUNT $249.01"]))
+    assert not day_first_document(ocr_page([*slip, "www.orlafood.com", "AMOUNT $249.01"]))
+
+
+def test_a_labelled_phone_line_under_a_town_without_a_state_is_no_part_of_the_address(
+    receipt: TemplateSpec,
+) -> None:
+    for phone in ("T: (04) 222 9549", "PH 07-512 3562"):
+        lines = [
+            "TANSY FUEL STOP",
+            "Store #2349",
+            "64 UNION RD, OAKBURY, PINEVIEW 6982",
+            phone,
+            "GST No: 693-128-157",
+            "03.03.20 16:32",
+            "FUEL SALE 127.19",
+            "Total to Pay $127.19",
+        ]
+        assert not any(phone in c for c in _candidates(lines, "address")), phone
+        assert find_fields(ocr_page(lines), receipt)["address"].value == (
+            "64 UNION RD, OAKBURY, PINEVIEW 6982"
+        )
+
+
 def test_a_dollar_sign_read_as_s_before_an_amount(receipt: TemplateSpec) -> None:
     assert [a[0] for a in find_amounts("AMOUNT DUE S187.92")] == [find_amounts("187.92")[0][0]]
     assert find_amounts("SR 5") == [(find_amounts("5")[0][0], 3, 4, False)]  # a tax code stays
