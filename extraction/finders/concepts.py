@@ -65,6 +65,7 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "numéro d'avoir",
             "factuurnummer",
             "factuur nr",
+            "factuurnr",
             "número de factura",
             "n.º de factura",
             "nº de factura",

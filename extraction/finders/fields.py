@@ -149,8 +149,15 @@ class Finder:
         if OTHER_DOCUMENT_BEFORE.search(before):
             return True
         wrapped = self.wrapped_above(hit, 0.6)  # 'as per quotation' over 'AN-88671 dated …'
-        return bool(wrapped) and bool(
-            OTHER_DOCUMENT_BEFORE.search(f"{fold(wrapped[-1].text)} {before}")
+        if not wrapped:
+            return False
+        # also only the words over the hit's cell: a quantity printed close after the wrapped
+        # text ('… as per quotation 1766 pcs') shares its segment but is the next column's
+        right = hit.segment.box[2]
+        over = " ".join(w.text for w in wrapped[-1].words if w.x0 < right)
+        return any(
+            OTHER_DOCUMENT_BEFORE.search(f"{fold(text)} {before}")
+            for text in (wrapped[-1].text, over)
         )
 
     def wrapped_above(self, hit: LabelHit, reach: float) -> list[Segment]:
@@ -203,6 +210,8 @@ class Finder:
         cands = self.labelled(spec)
         if spec.concept in ("invoice_number", "issue_date"):
             cands = [c for c in cands if not self.about_earlier_invoice(c)]
+        if spec.concept == "invoice_number":
+            cands = [c for c in cands if not inside_amount(str(c.value), c.text)]
         if spec.concept == "issue_date":
             cands = [c for c in cands if not self.about_other_document(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
@@ -610,6 +619,14 @@ DAY_FIRST_PLACE = re.compile(
 )
 
 
+def inside_amount(value: str, text: str) -> bool:
+    """A number found only inside an amount with cents in its text ('67' of 'Totaal creditnota
+    EUR -438,67', where a document-type word was taken for a number's label)."""
+    spans = [(s, e) for _a, s, e, cents in find_amounts(text) if cents]
+    starts = [m.start() for m in re.finditer(re.escape(value), text)] if value else []
+    return bool(starts) and all(any(s <= i < e for s, e in spans) for i in starts)
+
+
 def day_first_document(doc: Document) -> bool:
     """Numeric dates are day-first unless the document shows month-first: a date such as
     11/17/2017, or, when its dates do not tell, a US address (state and ZIP code), US dollars or
@@ -669,7 +686,7 @@ REFERENCE_BEFORE = re.compile(
 )
 REFERENCE_AFTER = re.compile(
     r"(?:zur?|to|for|of|on|per|against|relating to|relatif a|concernant|de la|a la|sur|gemaß|"
-    r"gemass|gem\.|"
+    r"gemass|gem\.|storno|"
     r"laut|bezuglich)\s+(?:der\s+|the\s+|la\s+)?(?:[a-z]*rechnung|invoice|facture|factuur|"
     r"fattura|factura)"
 )

@@ -321,6 +321,23 @@ def _column_sum_row(
     return None
 
 
+def _split_value(
+    seg: Segment, text: str, nxt: Segment, parse: Parser
+) -> tuple[tuple[Any, int, int] | None, list[float]]:
+    """A value split over two segments of its line, read across them ('12.' and 'März 2016': a
+    right-aligned date whose words line up with a column edge of the rows around it). Only a
+    value that starts in the first segment and ends in the second, the two a word space apart."""
+    h = max(1e-6, seg.box[3] - seg.box[1])
+    if nxt.box[0] - seg.box[2] > h:
+        return None, seg.box
+    joined = f"{SEP.sub('', text)} {nxt.text}"
+    got = parse(joined)
+    cut = len(SEP.sub("", text))
+    if not got or got[1] >= cut or got[2] <= cut + 1:
+        return None, seg.box
+    return got, [seg.box[0], min(seg.box[1], nxt.box[1]), nxt.box[2], max(seg.box[3], nxt.box[3])]
+
+
 def _year_below(seg: Segment, next_lines: list[Line]) -> str | None:
     """A year alone right under ``seg`` in its cell ('22 de julio de' over '2026')."""
     h = max(1e-6, seg.box[3] - seg.box[1])
@@ -368,7 +385,8 @@ def values_near(
                 same = None
     # segments to the right on the same line; amounts take the rightmost of a run of values
     found: Candidate | None = None
-    for k, right in enumerate(hit.line.segments[hit.seg_index + 1 :]):
+    rights = hit.line.segments[hit.seg_index + 1 :]
+    for k, right in enumerate(rights):
         rtext = right.text
         if stop:
             end = stop(id(right), 0)
@@ -376,8 +394,11 @@ def values_near(
                 break  # the next segment is another label: the value is not on this line
             rtext = rtext[:end]
         got = parse(SEP.sub("", rtext)) if rtext.strip() else None
+        box = right.box
+        if not got and rtext.strip() and k + 1 < len(rights):
+            got, box = _split_value(right, rtext, rights[k + 1], parse)
         if got:
-            found = Candidate(got[0], 0.92 - 0.1 * k, hit.line.page, right.box, rtext, "right")
+            found = Candidate(got[0], 0.92 - 0.1 * k, hit.line.page, box, rtext, "right")
             if not rightmost:
                 break
         elif found is not None:

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from extraction import TemplateSpec, extract_file
+from extraction.document import Document, Page, Word
+from extraction.finders import find_fields
 from extraction.finders.parties import LEGAL_FORM
 
 STYLE = """
@@ -1936,3 +1938,97 @@ def test_danish_crowns_by_an_eight_digit_vat_id_and_an_austrian_e_u(
         *_rows(80, 270, ["USt-IdNr. ATU49119164", "IBAN AT72 9033 4156 3688 5348"]),
     )
     assert v["seller_name"] == "Korwald Bau e.U."
+
+
+def test_a_right_aligned_date_split_at_a_column_edge_is_read_across_it(
+    invoice: TemplateSpec,
+) -> None:
+    """'12.' and 'März 2016' become two segments where the month lines up with a column that the
+    rows above and below start ('20163180', 'E-Preis (EUR)'): the date is read across them, not
+    taken from the payment terms. Word boxes as pdfium reads them from a WeasyPrint invoice
+    whose meta table is right-aligned (9 pt)."""
+    rows = [
+        [("Lukas", 66, 53, 120, 77), ("Tannner", 124, 53, 195, 77)],
+        [("Rechnungsnummer:", 170, 194, 251, 204.5), ("20163180", 353, 194, 398, 204.5)],
+        [
+            ("Rechnungsdatum:", 177.5, 207, 251, 217.5),
+            ("12.", 333.6, 207, 348, 217.5),
+            ("März", 350.8, 207, 373, 217.5),
+            ("2016", 375.9, 207, 398.4, 217.5),
+        ],
+        [("Bezeichnung", 69, 247, 127, 257.5), ("E-Preis", 352, 247, 383, 257.5)],
+        [("Wartungspauschale", 69, 263, 160, 274), ("142,05", 510, 263, 538, 274)],
+        [("Gesamtsumme", 422, 319, 490, 329.5), ("142,05", 494, 319, 526, 329.5)],
+        [
+            (word, 66 + 40 * k, 361, 100 + 40 * k, 371.5)
+            for k, word in enumerate(["Zahlbar", "bis", "11.", "April", "2016."])
+        ],
+    ]
+    words = [Word(t, x0, y0, x1, y1) for row in rows for t, x0, y0, x1, y1 in row]
+    page = Page(1, 595.0, 842.0, words, source="text")
+    page.build_lines()
+    date_line = page.lines[2]
+    assert [s.text for s in date_line.segments] == ["Rechnungsdatum:", "12.", "März 2016"]
+    fields = find_fields(Document([page], "pdf"), invoice)
+    assert fields["issue_date"].value == "2016-03-12"
+
+
+def test_a_quotation_wrapped_over_a_quantity_column_still_dates_the_quotation(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'… as per quotation' runs close into the quantity ('1766 pcs') on its line, and
+    'AN-35008 dated 22 March 2018' under it is the quotation's date."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 40, "Invoice Date"),
+        _at(20, 44.5, "12 June 2018"),
+        _at(60, 40, "Invoice Number"),
+        _at(60, 44.5, "INV-2018-31726"),
+        _at(20, 60, "A5 leaflets, full colour, 150gsm – as per quotation"),
+        _at(103, 60, "1766 pcs"),
+        _at(150, 60, "0.03"),
+        _at(175, 60, "52.98"),
+        _at(20, 64.5, "AN-35008 dated 22 March 2018, including"),
+        _at(130, 80, "Invoice Total €52.98"),
+    )
+    assert v["issue_date"] == "2018-06-12"
+
+
+def test_a_document_type_word_before_an_amount_labels_no_invoice_number(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Totaal creditnota EUR -438,67': 'creditnota' names the document, and 67 is cents."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Berger ICT B.V."),
+        _at(120, 30, "Factuurnr."),
+        _at(145, 30, "F2016-2651"),
+        _at(120, 35, "Factuurdatum 28 januari 2016"),
+        _at(20, 60, "Montage op locatie"),
+        _at(175, 60, "-438,67"),
+        _at(120, 80, "Totaal creditnota EUR -438,67"),
+    )
+    assert v["invoice_number"] == "F2016-2651"
+
+
+def test_the_date_of_the_invoice_a_storno_cancels_is_no_issue_date(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Storno der Rechnung RE-2024-02901 vom 31.07.2024' dates the cancelled invoice."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Guthofer Software GmbH"),
+        _at(20, 40, "Stornorechnung"),
+        _at(120, 40, "Rechnungs-Nr."),
+        _at(150, 40, "RE-2024-02910"),
+        _at(120, 45, "Datum"),
+        _at(150, 45, "27.09.2024"),
+        _at(20, 60, "Storno der Rechnung RE-2024-02901 vom 31.07.2024"),
+        _at(20, 70, "Büroschrank Stahl, lichtgrau"),
+        _at(175, 70, "-562,18"),
+        _at(120, 80, "Gutschriftsbetrag € -562,18"),
+    )
+    assert v["issue_date"] == "2024-09-27"
