@@ -32,7 +32,6 @@ from extraction.finders.regions import (
     AU_STATE,
     CA_CODE,
     CA_PROVINCE,
-    NANP_PHONE,
     US_STATE,
 )
 from extraction.normalise import find_amounts, find_dates, tidy_text
@@ -190,14 +189,6 @@ REGION_TOWN = re.compile(
 
 def phone_line(text: str) -> bool:
     return bool(PHONE_LINE.match(text)) and sum(ch.isdigit() for ch in text) >= 7
-
-
-def ends_address(line: dict, before: dict | None) -> bool:
-    """A phone line that closes an address: a North American number, or any number after a town
-    line with its region and postcode."""
-    return line["phone_line"] and (
-        bool(NANP_PHONE.search(line["text"])) or bool(before and REGION_TOWN.search(before["text"]))
-    )
 
 
 def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line], list[str]]:
@@ -654,9 +645,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     or LONG_NUMBER.search(s["first"] if k == 0 else s["text"])
                     for k, s in enumerate(span)
                 )
-                or any(
-                    ends_address(s, info[start + k - 1] if k else None) for k, s in enumerate(span)
-                )
+                # a phone line closes an address (one printed between the street and the town
+                # line was moved after the town line by phone_after_address)
                 or any(s["phone_line"] for s in span[1:])
                 or any(e is not None for e in ends[:-1])
                 or any(COUNTRY_END.search(s["text"]) for s in span[:-1])
