@@ -210,8 +210,6 @@ class Finder:
         cands = self.labelled(spec)
         if spec.concept in ("invoice_number", "issue_date"):
             cands = [c for c in cands if not self.about_earlier_invoice(c)]
-        if spec.concept == "invoice_number":
-            cands = [c for c in cands if not inside_amount(str(c.value), c.text)]
         if spec.concept == "issue_date":
             cands = [c for c in cands if not self.about_other_document(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
@@ -617,14 +615,6 @@ DAY_FIRST_PLACE = re.compile(
     r"|(?:www\.|@)[a-z0-9.-]+\.(?:nz|au|uk|ie|sg|my|hk|za|in|de|fr|it|es|nl|be|at|ch)\b)",
     re.M,
 )
-
-
-def inside_amount(value: str, text: str) -> bool:
-    """A number found only inside an amount with cents in its text ('67' of 'Totaal creditnota
-    EUR -438,67', where a document-type word was taken for a number's label)."""
-    spans = [(s, e) for _a, s, e, cents in find_amounts(text) if cents]
-    starts = [m.start() for m in re.finditer(re.escape(value), text)] if value else []
-    return bool(starts) and all(any(s <= i < e for s, e in spans) for i in starts)
 
 
 def day_first_document(doc: Document) -> bool:

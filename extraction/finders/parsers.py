@@ -88,9 +88,10 @@ def parse_id(text: str):
             return None
         if (
             re.match(r"[.,]\d", text[m.start() + len(tok) : m.start() + len(tok) + 2])
+            or re.search(r"\d[.,]$", text[: m.start()])
             or "%" in text[m.end() : m.end() + 2]
         ):
-            continue  # an amount or a rate, not an identifier
+            continue  # an amount (its units or its cents: '-438,67') or a rate, not an identifier
         if re.search(r"\d", tok) and len(tok) >= 2 and not re.fullmatch(r"\d{1,2}[.,]\d{2}", tok):
             return tok, m.start(), m.start() + len(tok)
         if (
