@@ -56,7 +56,7 @@ import os
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-tall-12"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-tall-crop-12"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -119,6 +119,10 @@ class Setup:
     straighten_above: float = 6.0
     rotate: bool = True  # pages turned by 90 or 180 degrees are turned upright (ocr_upright only)
     classify: bool = False  # PP-OCR's per-line 0/180-degree classifier
+    # a page whose text fills only a part of the frame (a receipt photographed on a table) is read
+    # again cropped to its text when that shows the detector or the recogniser the text at least
+    # this many times larger; 0: never
+    crop_gain: float = 1.25
     rec_batch: int = 3  # text lines recognised per model call (6: more memory, 1: fewer exact)
     rec_width: int = 160  # narrowest recogniser input: shorter lines are padded up to it
     ov_cache: int = 64  # OpenVINO: compiled shapes kept (its default, 5000, grows without bound)
@@ -386,16 +390,23 @@ def _onnxruntime_session(path: str, setup: Setup, threads: int) -> Any:
     return ort.InferenceSession(path, sess_options=opts, providers=["CPUExecutionProvider"])
 
 
+def reduction(width: int, height: int, setup: Setup = DEFAULT) -> int:
+    """The whole factor a page is reduced by before it is read: 1, or enough to bring its long
+    side to ``setup.max_side``, but a till roll not below a short side of ``setup.keep_short``."""
+    side = max(width, height)
+    factor = math.ceil(side / setup.max_side)
+    if setup.keep_short and side >= setup.tall_aspect * min(width, height):
+        factor = min(factor, max(1, min(width, height) // setup.keep_short))
+    return max(1, factor)
+
+
 def prepare(image: Image.Image, setup: Setup = DEFAULT) -> tuple[np.ndarray, float]:
     """RGB array, reduced when huge and upscaled when narrow (if the set-up asks); returns the
     scale applied, to map boxes back."""
     if image.mode != "RGB":
         image = image.convert("RGB")
     scale = 1.0
-    side = max(image.size)
-    factor = math.ceil(side / setup.max_side)
-    if setup.keep_short and side >= setup.tall_aspect * min(image.size):
-        factor = min(factor, max(1, min(image.size) // setup.keep_short))
+    factor = reduction(image.width, image.height, setup)
     if factor > 1:  # e.g. a 600 dpi A4 scan: same text, a fraction of the memory
         image = image.reduce(factor)
         scale = 1 / factor
@@ -421,11 +432,66 @@ def ocr_lines(image: Image.Image, setup: Setup = DEFAULT) -> list[Line]:
     """Detected lines with their words, in the image's own pixel coordinates."""
     rgb, scale = prepare(image, setup)
     lines = _read(rgb, scale, setup)
+    region = text_region(lines, image.size, setup)
+    if region is not None:
+        x0, y0 = region[0], region[1]
+        inner = ocr_lines(image.crop(region), replace(setup, crop_gain=0.0))
+        return [_shifted(line, x0, y0) for line in inner]
     if setup.vote:  # the same page at 1.5 x: the recogniser sees each line at another scale
         h, w = rgb.shape[:2]
         bigger = Image.fromarray(rgb).resize((int(w * 1.5), int(h * 1.5)), Image.Resampling.BICUBIC)
         lines = _vote(lines, _read(np.asarray(bigger), scale * 1.5, setup))
     return lines
+
+
+def _reading_scales(width: int, height: int, setup: Setup) -> tuple[float, float]:
+    """How much smaller than in the image the recogniser and the detector see a page's text
+    (``prepare``'s reduction, then the detector's long-side limit)."""
+    factor = reduction(width, height, setup)
+    w, h = width // factor, height // factor
+    limit = tall_detection_limit(w, h, setup.det_limit, setup)
+    return 1 / factor, min(1.0, limit / max(w, h)) / factor
+
+
+CROP_AREA = 0.5  # text_region: largest share of the image the text may cover
+
+
+def text_region(
+    lines: list[Line], size: tuple[int, int], setup: Setup
+) -> tuple[int, int, int, int] | None:
+    """The part of the image holding the lines found, with a margin, when it is at most half the
+    image and reading only that part shows the recogniser or the detector the text at least
+    ``setup.crop_gain`` times larger (a receipt photographed on a table, the photo reduced for
+    its size); else None.
+
+    On scans and on photos the receipt fills, the text spans most of the frame or the image is
+    read at full size anyway: nothing is read twice."""
+    if not setup.crop_gain or len(lines) < 3:
+        return None
+    width, height = size
+    boxes = [_box(line.quad) for line in lines]
+    line_height = float(np.median([b[3] - b[1] for b in boxes]))
+    margin = 3 * line_height
+    x0 = max(0, int(min(b[0] for b in boxes) - margin))
+    y0 = max(0, int(min(b[1] for b in boxes) - margin))
+    x1 = min(width, int(max(b[2] for b in boxes) + margin + 1))
+    y1 = min(height, int(max(b[3] for b in boxes) + margin + 1))
+    if (x1 - x0) * (y1 - y0) > CROP_AREA * width * height:
+        return None
+    whole = _reading_scales(width, height, setup)
+    part = _reading_scales(x1 - x0, y1 - y0, setup)
+    if max(part[0] / whole[0], part[1] / whole[1]) < setup.crop_gain:
+        return None
+    return x0, y0, x1, y1
+
+
+def _shifted(line: Line, dx: float, dy: float) -> Line:
+    """A line read from a crop, in the coordinates of the image it was cropped from."""
+    return Line(
+        [[x + dx, y + dy] for x, y in line.quad],
+        line.score,
+        [Word(w.text, w.x0 + dx, w.y0 + dy, w.x1 + dx, w.y1 + dy, w.conf) for w in line.words],
+    )
 
 
 def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:

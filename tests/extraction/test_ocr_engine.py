@@ -8,11 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from extraction import EngineOptions, TemplateSpec, extract_file
-from extraction.ocr import DEFAULT, Setup, ocr_upright, ocr_words, prepare, tall_detection_limit
+from extraction.ocr import (
+    DEFAULT,
+    Setup,
+    ocr_lines,
+    ocr_upright,
+    ocr_words,
+    prepare,
+    tall_detection_limit,
+    text_region,
+)
 from extraction.readers import read_document
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,6 +135,47 @@ def test_a_long_till_roll_is_read_at_its_own_resolution(
     values = extract_file(tmp_path / "roll.jpg", receipt).values()
     assert values["company"] == "SUNRISE MART SDN BHD"
     assert values["total"] == 16.80
+
+
+def _on_a_table(receipt: Image.Image, at: tuple[int, int]) -> Image.Image:
+    """A 7-megapixel photo (2268 x 3024) of a textured brown table with the receipt lying on it."""
+    rng = np.random.default_rng(7)
+    table = np.clip(rng.normal((120, 85, 55), 10, (3024, 2268, 3)), 0, 255).astype(np.uint8)
+    photo = Image.fromarray(table)
+    photo.paste(receipt, at)
+    return photo
+
+
+def test_a_receipt_small_in_a_large_photo_is_read_from_its_own_part(
+    fixtures: Path, tmp_path: Path, receipt: TemplateSpec
+) -> None:
+    """Reduced as a whole for its size, a photo whose receipt fills a seventh of its width shows
+    the text at half its size: the part holding the text is read again at full size, and its
+    words come back in the photo's coordinates."""
+    with Image.open(fixtures / "receipt.png") as im:
+        upright = extract_file(fixtures / "receipt.png", receipt).values()
+        small = im.convert("RGB").resize((310, 360), Image.Resampling.LANCZOS)
+    photo = _on_a_table(small, (1100, 900))
+    region = text_region(ocr_lines(photo, Setup(crop_gain=0.0)), photo.size, DEFAULT)
+    assert region is not None
+    x0, y0, x1, y1 = region
+    assert 1000 < x0 <= 1110 and 800 < y0 <= 910 and 1400 <= x1 < 1510 and 1250 <= y1 < 1360
+    words = ocr_words(photo)
+    assert "SUNRISE MART SDN BHD" in " ".join(w.text for w in words).upper()
+    assert all(1100 <= w.x0 < w.x1 <= 1410 and 900 <= w.y0 < w.y1 <= 1260 for w in words)
+    photo.save(tmp_path / "photo.jpg", quality=90)
+    values = extract_file(tmp_path / "photo.jpg", receipt).values()
+    for field in ("company", "address", "date", "total"):
+        assert values[field] == upright[field], field
+
+
+def test_a_page_whose_text_spans_it_is_read_once(fixtures: Path) -> None:
+    with Image.open(fixtures / "receipt.png") as im:
+        page = im.convert("RGB")
+    lines = ocr_lines(page)
+    assert text_region(lines, page.size, DEFAULT) is None  # read at full size already
+    scan = page.resize((page.width * 4, page.height * 4))  # reduced, but the text spans it
+    assert text_region(ocr_lines(scan), scan.size, DEFAULT) is None
 
 
 def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
