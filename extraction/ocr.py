@@ -70,7 +70,7 @@ from extraction.ocr_gaps import gap_lines
 # names the words this module produces: caches of OCR output (tools/corpus_docs.py) key on it;
 # change it whenever a default below or a fix changes what is read
 OCR_VERSION = (
-    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-tall-crop-12"
+    "rapidocr3-ppocrv6s-int8-det1280max-box35-rec160b3-respace-accents3-gaps-tall-crop24-12"
     + ocr_models.wanted_recogniser_tag()  # the 8-bit recogniser asked for, if not the default
     + f"-det{ocr_models.detector_weights()}"  # the detector's 8-bit kind depends on the CPU
 )
@@ -123,6 +123,9 @@ class Setup:
     # again cropped to its text when that shows the detector or the recogniser the text at least
     # this many times larger; 0: never
     crop_gain: float = 1.25
+    # ... and only when its detected lines are less than this many pixels high as read: taller
+    # ones are read well enough already (a receipt on an A4 flatbed scan: 25-32 px, no gain)
+    crop_below: float = 24.0
     rec_batch: int = 3  # text lines recognised per model call (6: more memory, 1: fewer exact)
     rec_width: int = 160  # narrowest recogniser input: shorter lines are padded up to it
     ov_cache: int = 64  # OpenVINO: compiled shapes kept (its default, 5000, grows without bound)
@@ -240,6 +243,7 @@ def _build(setup: Setup) -> Any:
             cfg.session = _onnxruntime_session(path, setup, threads)
             load()
     _float32_det_input(engine.text_det, setup)
+    engine.detect_and_crop = _checked_detection(engine)
     if setup.fast_boxes:  # the same crops and character boxes as rapidocr's, at less cost
         engine.crop_text_regions = crop_lines
         engine.cal_rec_boxes = FastRecBoxes()
@@ -431,12 +435,14 @@ class Line:
 def ocr_lines(image: Image.Image, setup: Setup = DEFAULT) -> list[Line]:
     """Detected lines with their words, in the image's own pixel coordinates."""
     rgb, scale = prepare(image, setup)
-    lines = _read(rgb, scale, setup)
-    region = text_region(lines, image.size, setup)
+    try:
+        lines = _read(rgb, scale, setup, image.size)
+        region = text_region(line_boxes(lines), image.size, setup)
+    except _ReadPart as part:  # found from the detected boxes: nothing recognised in vain
+        region = part.region
     if region is not None:
-        x0, y0 = region[0], region[1]
         inner = ocr_lines(image.crop(region), replace(setup, crop_gain=0.0))
-        return [_shifted(line, x0, y0) for line in inner]
+        return [_shifted(line, region[0], region[1]) for line in inner]
     if setup.vote:  # the same page at 1.5 x: the recogniser sees each line at another scale
         h, w = rgb.shape[:2]
         bigger = Image.fromarray(rgb).resize((int(w * 1.5), int(h * 1.5)), Image.Resampling.BICUBIC)
@@ -457,19 +463,18 @@ CROP_AREA = 0.5  # text_region: largest share of the image the text may cover
 
 
 def text_region(
-    lines: list[Line], size: tuple[int, int], setup: Setup
+    boxes: list[tuple[float, float, float, float]], size: tuple[int, int], setup: Setup
 ) -> tuple[int, int, int, int] | None:
-    """The part of the image holding the lines found, with a margin, when it is at most half the
-    image and reading only that part shows the recogniser or the detector the text at least
-    ``setup.crop_gain`` times larger (a receipt photographed on a table, the photo reduced for
-    its size); else None.
+    """The part of the image holding the text boxes found, with a margin, when it is at most half
+    the image, its lines are read less than ``setup.crop_below`` pixels high, and reading only
+    that part shows the recogniser or the detector the text at least ``setup.crop_gain`` times
+    larger (a receipt photographed on a table, the photo reduced for its size); else None.
 
-    On scans and on photos the receipt fills, the text spans most of the frame or the image is
-    read at full size anyway: nothing is read twice."""
-    if not setup.crop_gain or len(lines) < 3:
+    On scans and on photos the receipt fills, the text spans most of the frame, is read large
+    enough or is read at full size anyway: nothing is read twice."""
+    if not setup.crop_gain or len(boxes) < 3:
         return None
     width, height = size
-    boxes = [_box(line.quad) for line in lines]
     line_height = float(np.median([b[3] - b[1] for b in boxes]))
     margin = 3 * line_height
     x0 = max(0, int(min(b[0] for b in boxes) - margin))
@@ -479,10 +484,17 @@ def text_region(
     if (x1 - x0) * (y1 - y0) > CROP_AREA * width * height:
         return None
     whole = _reading_scales(width, height, setup)
+    if line_height * whole[0] >= setup.crop_below:
+        return None
     part = _reading_scales(x1 - x0, y1 - y0, setup)
     if max(part[0] / whole[0], part[1] / whole[1]) < setup.crop_gain:
         return None
     return x0, y0, x1, y1
+
+
+def line_boxes(lines: list[Line]) -> list[tuple[float, float, float, float]]:
+    """Each line's upright bounding box (x0, y0, x1, y1)."""
+    return [_box(line.quad) for line in lines]
 
 
 def _shifted(line: Line, dx: float, dy: float) -> Line:
@@ -494,8 +506,55 @@ def _shifted(line: Line, dx: float, dy: float) -> Line:
     )
 
 
-def _read(rgb: np.ndarray, scale: float, setup: Setup) -> list[Line]:
-    out = get_engine(setup)(rgb[:, :, ::-1].copy())  # the engine expects BGR
+class _ReadPart(Exception):
+    """Raised from the engine's detection step when only a part of the page is worth reading."""
+
+    def __init__(self, region: tuple[int, int, int, int]) -> None:
+        super().__init__(region)
+        self.region = region
+
+
+_detection = threading.local()  # .check: called with each page's detected boxes (this thread)
+
+
+def _checked_detection(engine: Any) -> Any:
+    """The engine's detection step, then this thread's check of the boxes it found (which may
+    end the call before any line is recognised)."""
+    detect = engine.detect_and_crop
+
+    def detect_and_check(img: np.ndarray, op_record: dict[str, Any]) -> Any:
+        crops, found = detect(img, op_record)
+        check = getattr(_detection, "check", None)
+        if check is not None and found.boxes is not None and len(found.boxes):
+            check(found.boxes, op_record)
+        return crops, found
+
+    return detect_and_check
+
+
+def _read(
+    rgb: np.ndarray, scale: float, setup: Setup, size: tuple[int, int] | None = None
+) -> list[Line]:
+    """The page's lines; with ``size`` (the image's, before ``prepare``), raises ``_ReadPart``
+    right after detection when the boxes found ask for the page to be read cropped."""
+    engine = get_engine(setup)
+    if size is not None and setup.crop_gain:
+
+        def check(found: np.ndarray, op_record: dict[str, Any]) -> None:
+            from rapidocr.utils.process_img import map_boxes_to_original
+
+            # the detector's boxes are in its own input's pixels: in the page's, as rapidocr does
+            quads = map_boxes_to_original(np.array(found, np.float32), op_record, *rgb.shape[:2])
+            boxes = [_box([[x / scale, y / scale] for x, y in quad]) for quad in quads]
+            region = text_region(boxes, size, setup)
+            if region is not None:
+                raise _ReadPart(region)
+
+        _detection.check = check
+    try:
+        out = engine(rgb[:, :, ::-1].copy())  # the engine expects BGR
+    finally:
+        _detection.check = None
     if out is None or not getattr(out, "txts", None):
         return []
     # three times the grey level, in integers: the blank-column test only compares levels

@@ -286,6 +286,11 @@ CONFIGS: dict[str, tuple[str, Callable[[], OcrFn]]] = {
         "lines' ink reaching into it hid spaces)",
         lambda: _engine(blank_band=0.0),
     ),
+    "v6-nocrop": (
+        "current without reading a page again cropped to its text (a receipt lying in a larger "
+        "scan or photo is read only in the reduced whole)",
+        lambda: _engine(crop_gain=0.0),
+    ),
     "v6-nogaps": (
         "current without reading the ink in its rows' gaps (the lone ':' and '1' the detector "
         "passes over)",

@@ -16,6 +16,7 @@ from extraction import EngineOptions, TemplateSpec, extract_file
 from extraction.ocr import (
     DEFAULT,
     Setup,
+    line_boxes,
     ocr_lines,
     ocr_upright,
     ocr_words,
@@ -156,7 +157,7 @@ def test_a_receipt_small_in_a_large_photo_is_read_from_its_own_part(
         upright = extract_file(fixtures / "receipt.png", receipt).values()
         small = im.convert("RGB").resize((310, 360), Image.Resampling.LANCZOS)
     photo = _on_a_table(small, (1100, 900))
-    region = text_region(ocr_lines(photo, Setup(crop_gain=0.0)), photo.size, DEFAULT)
+    region = text_region(line_boxes(ocr_lines(photo, Setup(crop_gain=0.0))), photo.size, DEFAULT)
     assert region is not None
     x0, y0, x1, y1 = region
     assert 1000 < x0 <= 1110 and 800 < y0 <= 910 and 1400 <= x1 < 1510 and 1250 <= y1 < 1360
@@ -173,9 +174,15 @@ def test_a_page_whose_text_spans_it_is_read_once(fixtures: Path) -> None:
     with Image.open(fixtures / "receipt.png") as im:
         page = im.convert("RGB")
     lines = ocr_lines(page)
-    assert text_region(lines, page.size, DEFAULT) is None  # read at full size already
+    assert text_region(line_boxes(lines), page.size, DEFAULT) is None  # read at full size already
     scan = page.resize((page.width * 4, page.height * 4))  # reduced, but the text spans it
-    assert text_region(ocr_lines(scan), scan.size, DEFAULT) is None
+    assert text_region(line_boxes(ocr_lines(scan)), scan.size, DEFAULT) is None
+    # a receipt on an A4 flatbed scan (300 dpi) whose print is large enough as read once
+    a4 = Image.new("RGB", (2480, 3508), "white")
+    a4.paste(page.resize((page.width * 2, page.height * 2)), (600, 500))
+    boxes = line_boxes(ocr_lines(a4, Setup(crop_gain=0.0)))
+    assert text_region(boxes, a4.size, Setup(crop_below=1000.0)) is not None  # it could be cropped
+    assert text_region(boxes, a4.size, DEFAULT) is None  # but is not: no gain
 
 
 def test_two_scale_voting_reads_the_same_receipt(fixtures: Path) -> None:
