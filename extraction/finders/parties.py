@@ -98,8 +98,11 @@ OWNER_LINE = re.compile(
 )
 
 
-# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', 'SIN BHD', '5/B'
-SDN_BHD_READ = re.compile(r"(?<![A-Za-z0-9])[S5$][D0OBI]N(\.?\s?)[B83D][HN][D0O](?![A-Za-z0-9])")
+# legal forms as OCR misreads them: 'SDN DHD', 'SDN BND', '5DN BHD', 'SBN 3HD', 'SIN BHD', '5/B';
+# a stroke glued to the end of a line's 'BHD' ('SDN BHDI') is the edge of a border or bracket
+SDN_BHD_READ = re.compile(
+    r"(?<![A-Za-z0-9])[S5$][D0OBI]N(\.?\s?)[B83D][HN][D0O](?:[I1l|](?=\s*$))?(?![A-Za-z0-9])"
+)
 # 'PRINTSDN BHD': the legal form glued to the word before it (no word ends in 'sdn')
 GLUED_SDN_BHD = re.compile(r"(?<=[A-Za-z]{3})(?=[S5$][D0O]N\.?\s?[B83][HN][D0O](?![A-Za-z0-9]))")
 LETTER_ZERO = re.compile(r"(?<=[A-Z]-)0(?=\s|$)|(?<=[A-Z])0(?=[A-Z])")  # 'KEDAI-0 MAJU', 'C0MPANY'

@@ -144,7 +144,8 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 # (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY'); 'Telt +34 ...',
 # 'Teli: 03-...': the label's colon read as a letter
 PHONE_LINE = re.compile(
-    r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*)?"
+    # a 'T' or 'P' label glued to its number: 'TEL: 012-...' read without its 'EL:'
+    r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|[tp](?=0))?"
     r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
     r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
@@ -312,11 +313,16 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = _unaccent(value)
     if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
         value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
+        # and a comma printed with no gap after it between two parts ('PETALING.57000',
+        # 'RAWANG.SELANGOR', 'SS21/60.Damansara')
+        value = COMMA_READ_AS_STOP.sub(r"\1, ", value)
         # and loses the gap between a postcode and the town ('47400Petaling')
         value = GLUED_POSTCODE.sub(r"\1 ", value)
         # a letter O among the digits of a number ('G3O' for 'G30') and a stray mark between a
         # word and its number ("Level'6")
         value = DIGIT_O.sub("0", value)
+        if not FIVE_DIGITS.search(value):  # a postcode's last zero read as a D ('4600D PETALING')
+            value = POSTCODE_D.sub(r"\g<1>0", value)
         value = CA_POSTCODE.sub(_ca_postcode, value)
         value = UK_POSTCODE_END.sub(_uk_postcode, value)
         value = EIRCODE_END.sub(_eircode, value)
@@ -331,6 +337,13 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
     return value
 
 
+# a full stop glued between a postcode, a place name of five letters or more or a street number
+# with a slash and the next word or postcode: a comma read as a stop (abbreviations such as
+# 'INDS.PARK', 'NO.15' or 'P.RAMLEE' are shorter; web addresses have stops on both sides)
+COMMA_READ_AS_STOP = re.compile(
+    r"((?<![\w.@/])\d{5}|(?<![\w.@])[A-Za-z]{5,}|(?<![\w.@])[A-Za-z]+\d*/\d{1,3}[A-Za-z]?)"
+    r"\.(?=(?:[A-Za-z]{3,}|\d{5})(?![\w.@]))"
+)
 GLUED_STATE = re.compile(r"([a-z,])(" + US_STATE + r")(?=\s\d{5}(?:-\d{4})?\W*$)")
 GLUED_HOUSE_NUMBER = re.compile(r"^(\d{1,5})(?=[A-Z]{3,}\b)")
 # a one-letter UK postcode area followed by three digits: the second letter of its area read
@@ -416,6 +429,8 @@ def _uk_postcode(m: re.Match[str]) -> str:
     return f"{area}{digit.translate(_TO_DIGIT)}{rest} {inward.translate(_TO_DIGIT)}{unit}"
 
 
+FIVE_DIGITS = re.compile(r"(?<![\w-])\d{5}(?![\w-])")
+POSTCODE_D = re.compile(r"(?<![\w-])(\d{4})D(?=,?\s+[A-Za-z]{3})")
 DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")
 GLUED_POSTCODE = re.compile(r"(?<![\dA-Za-z-])(\d{5})(?=[A-Za-z]{3})")
 # a line that ends with punctuation of its own; others may have lost a small comma to OCR
@@ -642,6 +657,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                     or REGISTER_LINE.search(s["text"])
                     or STORE_LINE.match(s["text"])
                     or HOURS_LINE.match(s["text"])
+                    or RATE_OR_RULE.search(s["text"])
                     or LONG_NUMBER.search(s["first"] if k == 0 else s["text"])
                     for k, s in enumerate(span)
                 )
@@ -691,6 +707,8 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
     return out
 
 
+# a tax rate ('S 6.00%39.09...' of a tax summary) or a rule of stars or dashes: never in an address
+RATE_OR_RULE = re.compile(r"\d\s?%|([*=~_-])\1{3}")
 WORD_DOT = re.compile(r"(?<=[A-Za-z]{4})\.(?=\s+\S)")
 
 
@@ -740,8 +758,8 @@ def _address_readings(
     respelt = 0
     if page.source == "ocr":
         value, respelt = respell_address(value)
-    if len(value) < 8:
-        return []
+    if len(value) < 8 or _letters(value) < 4:
+        return []  # too short, or figures and marks only ('S 6.00%39.092.3441.43 *****')
     med_h = ctx["med_h"]
     company_line = ctx["company_line"]
     rule_key = ctx["rule_key"]

@@ -113,6 +113,53 @@ def test_a_postcode_glued_to_the_town_is_parted_on_ocr_pages() -> None:
     assert address_value(["UNIT A12345BCD, JALAN 2"], "ocr") == "UNIT A12345BCD, JALAN 2"
 
 
+def test_a_comma_read_as_a_full_stop_between_two_parts_is_put_back() -> None:
+    assert address_value(["41-1, JLN RADIN ANUM 2, SRI PETALING.57000 KUALA LUMPUR."], "ocr") == (
+        "41-1, JLN RADIN ANUM 2, SRI PETALING, 57000 KUALA LUMPUR."
+    )
+    assert address_value(["48000 RAWANG.SELANGOR"], "ocr") == "48000 RAWANG, SELANGOR"
+    assert address_value(["JLN SS21/60.Damansara Utama"], "ocr") == "JLN SS21/60, Damansara Utama"
+    assert address_value(["BANDAR BARU PERMAS JAYA, 81750.MASAI"], "ocr") == (
+        "BANDAR BARU PERMAS JAYA, 81750, MASAI"
+    )
+    # abbreviations and web addresses keep their stops; a text layer is taken as printed
+    for printed in ["NO.15.JLN TSJ2.TMN", "LOT 5, INDS.PARK", "TAMAN P.RAMLEE", "www.kedai.com.my"]:
+        assert address_value([printed], "ocr") == printed
+    assert address_value(["SRI PETALING.57000"], "text") == "SRI PETALING.57000"
+
+
+def test_a_postcodes_last_zero_read_as_a_d_is_a_zero() -> None:
+    read = ["LOT 1504, JALAN KLANG LAMA, 4600D PETALING JAYA, SELANGOR."]
+    assert (
+        address_value(read, "ocr") == "LOT 1504, JALAN KLANG LAMA, 46000 PETALING JAYA, SELANGOR."
+    )
+    # with a postcode elsewhere in the address, a number ending in D is a lot or unit number
+    assert address_value(["LOT 1234D JALAN BESAR, 46000 PJ"], "ocr") == (
+        "LOT 1234D JALAN BESAR, 46000 PJ"
+    )
+
+
+def test_a_phone_line_read_without_its_labels_letters_ends_the_address() -> None:
+    lines = [
+        "YONG CEN ENTERPRISE",
+        "9. JALAN SUBANG JASA 3,",
+        "40150 SHAH ALAM, SELANGOR.",
+        "T012-9719498",
+    ]  # 'TEL: 012-9719498'
+    values = _values(_page(lines))
+    assert "9, JALAN SUBANG JASA 3, 40150 SHAH ALAM, SELANGOR." in values
+    assert not any("9719498" in v for v in values)
+
+
+def test_a_run_of_figures_and_marks_is_no_address() -> None:
+    # a tax summary's rate line and the rules of stars under it (the words under a rule end
+    # no address either)
+    lines = ["WATSONS", "USJ Summit, Subang (SS)", "S 6.00%39.092.3441.43", "*" * 30, "STATEMENT"]
+    values = _values(_page(lines))
+    assert "USJ Summit, Subang (SS)" in values
+    assert not any("6.00%" in v or "***" in v for v in values)
+
+
 def test_a_leaning_receipt_keeps_each_printed_line_in_reading_order() -> None:
     lines = ["LIGHT GALLERY SDN BHD", "NO 28, JALAN ASTANA 1C,", "BANDAR BUKIT RAJA, 41050 KLANG"]
     doc = _page(lines, lean=0.06)

@@ -105,6 +105,9 @@ def test_legal_forms_read_with_ocr_confusions() -> None:
     assert clean_name("99 SPEED MART 5/B (519537-X)") == "99 SPEED MART S/B"
     assert fix_legal_form("SDN. BHD.") == "SDN. BHD."  # as printed when read right
     assert fix_legal_form("ESDN BHDX") == "ESDN BHDX"  # inside a word: no legal form
+    # a stroke glued to a line's last 'BHD' is a border's or bracket's edge, not a letter
+    assert fix_legal_form("GREEN LANE PHARMACY SDN BHDI") == "GREEN LANE PHARMACY SDN BHD"
+    assert fix_legal_form("SDN BHDI (123-X)") == "SDN BHDI (123-X)"
     assert clean_name("CASH & CARRY SDN 3HD 28-05") == "CASH & CARRY SDN BHD"
     assert fix_legal_form("HARDWARE SDNBHD") == "HARDWARE SDN BHD"
     assert (
