@@ -312,7 +312,8 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
     if plain:
         value = _unaccent(value)
     if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
-        value = re.sub(r"(?<=\d)\.(?=\s[A-Za-z]{3})", ",", value)
+        # (also before a postcode, and after a street number ending in a letter: 'U3/G.')
+        value = re.sub(r"(?:(?<=\d)|(?<=/[A-Z]))\.(?=\s(?:[A-Za-z]{3}|\d{5}(?!\d)))", ",", value)
         # and a comma printed with no gap after it between two parts ('PETALING.57000',
         # 'RAWANG.SELANGOR', 'SS21/60.Damansara')
         value = COMMA_READ_AS_STOP.sub(r"\1, ", value)

@@ -16,6 +16,7 @@ from itertools import combinations, product
 from extraction.ranker.respell import UNKNOWN, zipf
 
 KNOWN = 3.0  # Zipf frequency a respelling must reach: a common word, not a rare look-alike
+PAIR_KNOWN = 4.0  # how common a word two two-letter halves make must be to join them
 JOIN_GAIN = 2.0  # how much more common a joined word must be than the rarer of its parts
 LONGEST = 24  # longer tokens are no word to respell (and two swaps in them would cost quadratic)
 # what OCR reads a printed letter as (read -> printed), for print fonts
@@ -75,14 +76,21 @@ def respell_address(text: str) -> tuple[str, int]:
 
 def _join_broken(tokens: list[str]) -> list[str]:
     """'PE TALING' -> 'PETALING': two neighbours of which one is a rare word at best while
-    together they are a common one, far more common than the rarer part."""
+    together they are a common one, far more common than the rarer part; 'JA YA' -> 'JAYA'."""
     out: list[str] = []
     for tok in tokens:
         prev = out[-1] if out else ""
+        word = tok.rstrip(".,")  # the second half may end the address or one of its parts
+        joined = zipf(prev + word)
         if (
             prev.isalpha()
-            and tok.isalpha()
-            and zipf(prev + tok) >= max(KNOWN, min(zipf(prev), zipf(tok)) + JOIN_GAIN)
+            and word.isalpha()
+            and (
+                joined >= max(KNOWN, min(zipf(prev), zipf(word)) + JOIN_GAIN)
+                # two halves of two letters ('JA YA'): short words of their own, but an
+                # address holds few such pairs, and together they are a common word
+                or (len(prev) == len(word) == 2 and joined >= PAIR_KNOWN)
+            )
         ):
             out[-1] = prev + tok
         else:

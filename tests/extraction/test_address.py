@@ -122,6 +122,13 @@ def test_a_comma_read_as_a_full_stop_between_two_parts_is_put_back() -> None:
     assert address_value(["BANDAR BARU PERMAS JAYA, 81750.MASAI"], "ocr") == (
         "BANDAR BARU PERMAS JAYA, 81750, MASAI"
     )
+    # with its gap: after a number (also before a postcode) or a street number ending in a letter
+    assert address_value(["Jalan Ipoh Batu 5. 51200 Kuala Lumpur"], "ocr") == (
+        "Jalan Ipoh Batu 5, 51200 Kuala Lumpur"
+    )
+    assert address_value(["Jalan Dinar G U3/G. Subang Perdana"], "ocr") == (
+        "Jalan Dinar G U3/G, Subang Perdana"
+    )
     # abbreviations and web addresses keep their stops; a text layer is taken as printed
     for printed in ["NO.15.JLN TSJ2.TMN", "LOT 5, INDS.PARK", "TAMAN P.RAMLEE", "www.kedai.com.my"]:
         assert address_value([printed], "ocr") == printed
@@ -206,6 +213,10 @@ def test_misread_words_are_respelled_as_the_common_word_and_rare_names_stay() ->
     # a number glued to the word, and a word broken in two
     assert respell_address("Damansara Uptowin3") == ("Damansara Uptown3", 1)
     assert respell_address("47800 PE TALING JAYA.") == ("47800 PETALING JAYA.", 1)
+    assert respell_address("47800 PETALING JA YA.") == ("47800 PETALING JAYA.", 1)
+    assert respell_address("JALAN BE SAR, 45600") == ("JALAN BESAR, 45600", 1)
+    # initials and abbreviations of one or two letters stay apart
+    assert respell_address("SELANGOR D E, 47400 PJ KL") == ("SELANGOR D E, 47400 PJ KL", 0)
     # names no word model knows, and common words, are left as printed
     kept = "BATANG BERJUNTAI, AEON MALL TEBRAU CITY, KUALA LUMPUR, BANDAR BARU, SS21/39"
     assert respell_address(kept) == (kept, 0)
