@@ -63,7 +63,8 @@ _STREET_EN = (
     "street st road rd avenue ave av boulevard blvd lane ln drive dr highway hwy freeway fwy "
     "parkway pkwy place pl court ct circle cir square sq terrace ter trail trl way route rte "
     "suite ste unit apt building bldg floor flr fl level lvl block blk center centre ctr plaza "
-    "mall tower lot po box north south east west"
+    "mall tower lot po box north south east west parade pde crescent cres gardens gdns grove mews "
+    "esplanade"
 )
 _STREET_MS = (
     "jalan jln lorong lrg taman tmn lebuh persiaran kawasan bandar kampung kg batu tingkat "
@@ -198,7 +199,8 @@ def phone_after_address(lines: list[Line], texts: list[str]) -> tuple[list[Line]
     line, where receipts usually print it; the address is then a run of lines."""
     lines, texts = list(lines), list(texts)
     for i in range(1, len(lines) - 1):
-        before, after = texts[i - 1], texts[i + 1]
+        # a UK postcode is recognised also as OCR reads it ('KIB 4UY' for 'K1B 4UY')
+        before, after = texts[i - 1], UK_POSTCODE_END.sub(_uk_postcode, texts[i + 1])
         if (
             phone_line(texts[i])
             and (_is_address_line(before) or _town_after_street(texts, i - 1))
@@ -370,22 +372,26 @@ def _eircode(m: re.Match[str]) -> str:
 
 
 # a US state code misread before the ZIP code: a zero for its O ('Cleberg, 0K 34096'), an I for
-# its T ('Harwell, IX 77911'); fixed only when one code of a state is one such swap away
-STATE_MISREAD = re.compile(r"(?<![A-Za-z0-9])([A-Z0-9]{2})(?=\.?,?\s+\d{5}(?:-\d{4})?\W*$)")
+# its T ('Harwell, IX 77911'), and a Canadian province's before its postcode ('5K B7C 3J6');
+# fixed only when one code of a state or province is one such swap away
+STATE_MISREAD = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z0-9]{2})(?=\.?,?\s+(?:\d{5}(?:-\d{4})?|(" + CA_CODE + r"))\W*$)"
+)
 STATE_LOOK_ALIKES = {"0": "O", "1": "IL", "I": "TL", "5": "S", "8": "B"}
 
 
 def _state_misread(m: re.Match[str]) -> str:
     code = m.group(1)
-    if re.fullmatch(US_STATE, code):
+    states = CA_PROVINCE if m.group(2) else US_STATE  # before a Canadian postcode: a province
+    if re.fullmatch(states, code):
         return code
     fixes = {
         code[:k] + letter + code[k + 1 :]
         for k, ch in enumerate(code)
         for letter in STATE_LOOK_ALIKES.get(ch, "")
     }
-    states = [f for f in fixes if re.fullmatch(US_STATE, f)]
-    return states[0] if len(states) == 1 else code
+    found = [f for f in fixes if re.fullmatch(states, f)]
+    return found[0] if len(found) == 1 else code
 
 
 # zeros between the letters of a word ('FEANW00D'): the letter O (a word of at least five

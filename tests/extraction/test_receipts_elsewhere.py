@@ -261,6 +261,28 @@ def test_a_uk_postcode_read_with_the_letter_o_ends_the_address() -> None:
 def test_a_phone_line_between_the_post_town_and_the_postcode(receipt: TemplateSpec) -> None:
     lines = ["CORNER BUTCHER", "1190 HIGH ROAD", "GOAVILLE", "T. 07574 245380", "CB10 2NJ"]
     assert "1190 HIGH ROAD GOAVILLE CB10 2NJ" in _candidates(lines, "address")
+    # UK street types ('Parade', 'Gardens'), a manager after the phone number, and a postcode
+    # read with a letter for its digit ('KIB 4UY')
+    lines = [
+        "N&X MART",
+        "1219 Troackzeack Parade",
+        "Quoundpoanville",
+        "T. 07482 849331 Mgr: FAND",
+        "Zeengsybrook CR2D 4KK",
+        "TRANS# 5131 MON 23/12/19 21:11:16",
+    ]
+    assert "1219 Troackzeack Parade Quoundpoanville Zeengsybrook CR2D 4KK" in _candidates(
+        lines, "address"
+    )
+    lines = [
+        "YEANKO'S",
+        "6835 TROURTDRUTHCLEE GARDENS",
+        "KIRTBURG",
+        "Tel: 0235 203 9677",
+        "KIB 4UY",
+        "VAT No: DE263298492",
+    ]
+    assert "6835 TROURTDRUTHCLEE GARDENS KIRTBURG K1B 4UY" in _candidates(lines, "address")
     # a name line over a town is no street: nothing is moved
     lines = ["CORNER BUTCHER", "GOAVILLE", "T. 07574 245380", "CB10 2NJ"]
     assert not any("CORNER BUTCHER GOAVILLE CB10" in c for c in _candidates(lines, "address"))
@@ -453,6 +475,9 @@ def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     assert address_value(["Dover, IA 19901"], "ocr") == "Dover, IA 19901"  # a state as read
     assert address_value(["12 Elm St FEANW00D, IN 85933"], "ocr") == "12 Elm St FEANWOOD, IN 85933"
     assert address_value(["Ottawa, ON K0A 1B0"], "ocr") == "Ottawa, ON K0A 1B0"
+    # a Canadian province before its postcode, with the same confusions ('0N' stays for a ZIP)
+    assert address_value(["GOTHCOARDBY, 5K B7C 3J6"], "ocr") == "GOTHCOARDBY, SK B7C 3J6"
+    assert address_value(["Ottawa, 0N K0A 1B0"], "ocr") == "Ottawa, ON K0A 1B0"
     # an Eircode's last four characters hold no I, L, O, S, B, G or Z
     assert address_value(["Feahaven, Co. Triet X94 VIF6"], "ocr") == "Feahaven, Co. Triet X94 V1F6"
     assert address_value(["Naas D22 F5JO"], "ocr") == "Naas D22 F5J0"
