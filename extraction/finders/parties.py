@@ -86,14 +86,14 @@ LOGO_WORD = re.compile(r"^\s*(?:\[?\s*logo\s*\]?\s*[:\-]?\s+)", re.IGNORECASE)
 # 'OWNED BY: CHEF LEE SDN BHD', 'Operated by: ...': a label naming the owner, no part of the name
 OWNER_LABEL = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}by\s*:\s*(?=\S)", re.IGNORECASE)
 # the shop's owner or operator ('Operated by Juniper Retail Inc', 'OWNED BY :', 'A division of
-# ...', 'Family Owned'; a speck read as a letter before it: 'b Owned & operated by'): receipts
-# label the trading name printed above, never the owner
+# ...', 'Licensee of ...', 'Family Owned'; a speck read as a letter before it: 'b Owned &
+# operated by'): receipts label the trading name printed above, never the owner
 OWNER_LINE = re.compile(
     r"^\W*(?:[a-z]\s)?(?:(?:family|locally|independently|proudly)\s+)?(?:owned|operated)"
     r"(?:\s*(?:&|and)\s*operated)?(?:\s+[bh]y\b|\W*$)"  # 'Operated hy': 'by' misread
     r"|^\W*[a-z]+\s*(?:&|and)\s*[a-z0]perated\s+by\b"  # 'Owmed & operated by', 'Ouned &
     # aperated by': OCR's slips
-    r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*franchisee\b",
+    r"|^\W*an?\s+(?:division|member|subsidiary)\s+of\b|^\W*(?:franchisee|licensee)\b",
     re.IGNORECASE,
 )
 

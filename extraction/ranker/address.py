@@ -23,6 +23,7 @@ from extraction.finders.parties import (
     HOURS_LINE,
     LEGAL_FORM,
     NAME_MARKS,
+    OWNER_LINE,
     PHONE_ONLY,
     REG_NO_ONLY,
     is_name_like,
@@ -146,7 +147,9 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 # 'Teli: 03-...': the label's colon read as a letter
 PHONE_LINE = re.compile(
     # a 'T' or 'P' label glued to its number: 'TEL: 012-...' read without its 'EL:'
-    r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|[tp](?=0))?"
+    # any one-word label with a colon: 'myNEWScareline : 1800 88 1231'
+    r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|[tp](?=0)"
+    r"|[A-Za-z]{3,}\s?:\s*)?"
     r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
     r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
@@ -311,6 +314,7 @@ def fix_address_words(text: str) -> tuple[str, int]:
 
 def address_value(texts: list[str], source: str, plain: bool = False) -> str:
     value = tidy_text(" ".join(texts))
+    value = STOP_BEFORE_COMMA.sub(",", value)  # 'UTARA SELATAN.,': the comma is what parts them
     if plain:
         value = _unaccent(value)
     if source == "ocr":  # OCR reads the comma after a house or lot number as a full stop
@@ -347,6 +351,7 @@ COMMA_READ_AS_STOP = re.compile(
     r"((?<![\w.@/])\d{5}|(?<![\w.@])[A-Za-z]{5,}|(?<![\w.@])[A-Za-z]+\d*/\d{1,3}[A-Za-z]?)"
     r"\.(?=(?:[A-Za-z]{3,}|\d{5})(?![\w.@]))"
 )
+STOP_BEFORE_COMMA = re.compile(r"(?<=[A-Za-z]{4})\.,")  # not after an abbreviation ('D.E.,')
 GLUED_STATE = re.compile(r"([a-z,])(" + US_STATE + r")(?=\s\d{5}(?:-\d{4})?\W*$)")
 GLUED_HOUSE_NUMBER = re.compile(r"^(\d{1,5})(?=[A-Z]{3,}\b)")
 # a one-letter UK postcode area followed by three digits: the second letter of its area read
@@ -647,6 +652,7 @@ def address_candidates(doc: Document, company_line: int, rule_value: str | None)
                 or info[start]["date"]
                 or info[start]["amount"]
                 or reads_as_phrase(info[start]["text"])  # a slogan ('Save money. Live better.')
+                or OWNER_LINE.match(info[start]["text"])  # 'Licensee of McDonald's'
             ):
                 continue
             plain_start = True
@@ -940,6 +946,24 @@ def without_name(value: str, values: list[str], name: str) -> int | None:
     return None
 
 
+def without_branch_line(value: str, values: list[str], name: str) -> int | None:
+    """The candidate that is ``value`` without a branch line over the street that starts with the
+    shop's brand, the first word of its name ('MPH One Utama Phase 2' over 'Lot S319, 2nd Floor,'
+    for 'MPH BOOKSTORES SDN BHD'): the shop's name for that branch, not where it is."""
+    brand = name.split()[0] if name.split() else ""
+    if len(brand) < 3 or not brand.isalpha() or LEGAL_FORM.search(brand):
+        return None
+    found = [
+        i
+        for i, text in enumerate(values)
+        if value.endswith(" " + text)
+        and value.lower().startswith(brand.lower() + " ")
+        and len(value[: -len(text)].split()) <= 6
+        and _is_address_line(text)
+    ]
+    return max(found, key=lambda i: len(values[i]), default=None)
+
+
 def _after_name(text: str, name: str) -> int | None:
     """Where ``text`` goes on after the shop's name it starts with, as printed: maybe between
     marks ('*** E&R HOME CENTER ***'); None when it does not start with the name."""
@@ -960,6 +984,7 @@ def settled_address(best: int, values: list[str], company: str) -> int:
         lambda v: house_number_above(v, values),
         lambda v: street_above(v, values, company),
         lambda v: without_name(v, values, company),
+        lambda v: without_branch_line(v, values, company),
     ):
         found = step(values[best])
         if found is not None:

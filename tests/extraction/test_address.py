@@ -158,6 +158,40 @@ def test_a_phone_line_read_without_its_labels_letters_ends_the_address() -> None
     assert not any("9719498" in v for v in values)
 
 
+def test_a_careline_under_the_address_ends_it_and_a_stop_before_a_comma_is_dropped() -> None:
+    lines = [
+        "PAGOH REST AND SERVICE AREA",
+        "LOT R1, KWS REHAT & RAWAT PAGOH ARAH UTARA,",
+        "SIMPANG AMPAT PAGOH, LEBUHRAYA UTARA SELATAN.,",
+        "84600,PAGOH,JOHOR",
+        "myNEWScarellne: 1800 88 1231",  # any one-word label and a colon before a phone number
+    ]
+    values = _values(_page(lines))
+    assert (
+        "LOT R1, KWS REHAT & RAWAT PAGOH ARAH UTARA, SIMPANG AMPAT PAGOH, LEBUHRAYA UTARA "
+        "SELATAN, 84600,PAGOH,JOHOR"
+    ) in values
+    assert not any("1231" in v for v in values)
+    # after an abbreviation the stop is its own: 'D.E.,'
+    assert address_value(["47500 SUBANG JAYA, SELANGOR D.E., MALAYSIA"], "ocr") == (
+        "47500 SUBANG JAYA, SELANGOR D.E., MALAYSIA"
+    )
+
+
+def test_an_address_never_starts_at_a_licence_or_owner_line() -> None:
+    lines = [
+        "GERBANG ALAF RESTAURANTS SDN BHD",
+        "Licensee of McDonald's",
+        "Level 6, Bangunan TH, Damansara Uptown3",
+        "No.3, Jalan SS21/39,47400 Petaling Jaya",
+    ]
+    values = _values(_page(lines))
+    assert (
+        "Level 6, Bangunan TH, Damansara Uptown3 No.3, Jalan SS21/39,47400 Petaling Jaya" in values
+    )
+    assert not any(v.startswith("Licensee") for v in values)
+
+
 def test_a_run_of_figures_and_marks_is_no_address() -> None:
     # a tax summary's rate line and the rules of stars under it (the words under a rule end
     # no address either)

@@ -1023,3 +1023,13 @@ def test_an_address_starts_under_a_name_printed_between_marks() -> None:
     values = ["*** E&R HOME CENTER *** 9149 Taickfourt Avenue", "9149 Taickfourt Avenue"]
     assert without_name(values[0], values, "E&R HOME CENTER") == 1
     assert without_name(values[0], values, "E&R HOME") is None  # not the whole name
+
+
+def test_an_address_starts_under_a_branch_line_that_names_the_shops_brand() -> None:
+    street = "Lot S319, 2nd Floor, 1 Utama Shopping Centre, 47800 P.Jaya"
+    values = [f"MPH One Utama Phase 2 {street}", street, "1 Utama Shopping Centre, 47800 P.Jaya"]
+    assert settled_address(0, values, "MPH BOOKSTORES SDN BHD") == 1
+    # a line that does not start with the brand, or a name whose first word is a legal form,
+    # leaves the pick as it is
+    assert settled_address(0, values, "POPULAR BOOK CO. SDN BHD") == 0
+    assert settled_address(0, values, "PT MPH INDONESIA") == 0
