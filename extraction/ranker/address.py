@@ -331,6 +331,7 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         if not FIVE_DIGITS.search(value):  # a postcode's last zero read as a D ('4600D PETALING')
             value = POSTCODE_D.sub(r"\g<1>0", value)
         value = CA_POSTCODE.sub(_ca_postcode, value)
+        value = UNIT_STAR.sub("#", value)  # '*08-191': a unit's '#' read as a star
         value = UK_POSTCODE_END.sub(_uk_postcode, value)
         value = EIRCODE_END.sub(_eircode, value)
         value = STATE_MISREAD.sub(_state_misread, value)
@@ -413,10 +414,12 @@ def _zeros_in_word(m: re.Match[str]) -> str:
 # O/0, I/1 and L/1 confusions are put back by position
 CA_POSTCODE = re.compile(
     r"(?<![A-Za-z])(" + CA_PROVINCE + r"\.?,?\s+)"
-    r"([A-Z0-9][0-9OIL][A-Z0-9])(\s?)([0-9OIL][A-Z0-9][0-9OIL])(?![A-Za-z0-9])"
+    r"([A-Z0-9][0-9OILSBZG][A-Z0-9])(\s?)([0-9OILSBZG][A-Z0-9][0-9OILSBZG])(?![A-Za-z0-9])"
 )
-_TO_DIGIT = str.maketrans("OIL", "011")
-_TO_LETTER = str.maketrans("01", "OI")
+# letters and digits OCR mistakes for one another, put back by their place in the postcode
+# (letter, digit, letter, digit, letter, digit: 'Y3K 758' -> 'Y3K 7S8')
+_TO_DIGIT = str.maketrans("OILSBZG", "0115826")
+_TO_LETTER = str.maketrans("015826", "OISBZG")
 
 
 def _ca_postcode(m: re.Match[str]) -> str:
@@ -441,6 +444,8 @@ def _uk_postcode(m: re.Match[str]) -> str:
     return f"{area}{digit.translate(_TO_DIGIT)}{rest} {inward.translate(_TO_DIGIT)}{unit}"
 
 
+# a unit number's '#' read as a star: floor and unit ('*08-191', Singapore's '#08-191')
+UNIT_STAR = re.compile(r"(?<![\w*#])\*(?=\d{1,3}-\d{1,5}\b)")
 FIVE_DIGITS = re.compile(r"(?<![\w-])\d{5}(?![\w-])")
 POSTCODE_D = re.compile(r"(?<![\w-])(\d{4})D(?=,?\s+[A-Za-z]{3})")
 DIGIT_O = re.compile(r"(?<=\d)O(?=\d*(?![A-Za-z0-9]))")

@@ -231,14 +231,20 @@ def _marked_total(rest: Decimal, lines: list[Line]) -> bool:
 
 
 def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> bool:
-    """A subtotal line and a tax line add up to ``rest`` when each loses a first digit that is
-    a misread currency mark (an amount printed with its mark keeps its digits), and do not add
-    up to ``value`` as printed ('Subtotal 515.60', 'Sales Tax 50.94', 'Total 516.54':
-    15.60 + 0.94 = 16.54, while 515.60 + 50.94 is no 516.54)."""
+    """A subtotal line and a tax line add up to ``rest``, each as printed or without a first
+    digit that is a misread currency mark (an amount printed with its mark keeps its digits),
+    and do not add up to ``value`` as printed ('Subtotal 515.60', 'Sales Tax 50.94', 'Total
+    516.54': 15.60 + 0.94 = 16.54, while 515.60 + 50.94 is no 516.54; 'Sub-Total 13.95', 'Tax
+    1.81', 'TOTAL 515.76'). When the subtotal lost a mark too, so that the amounts as printed
+    add up as well ('SUB TOTAL 541.71', 'SALES TAX $2.92', 'TOTAL 544.63'), the item amounts
+    above the subtotal line must add up to it without its mark (18.97 + 22.74 = 41.71)."""
+    per_line = line_amounts(lines)
 
-    def amounts(word: re.Pattern[str], other: re.Pattern[str]) -> list[tuple[Decimal, Decimal]]:
-        found = []  # (as printed, without a misread mark)
-        for line in lines:
+    def amounts(
+        word: re.Pattern[str], other: re.Pattern[str]
+    ) -> list[tuple[Decimal, Decimal, int]]:
+        found = []  # (as printed, as printed or without a misread mark, line index)
+        for k, line in enumerate(lines):
             if not word.search(line.text) or other.search(line.text):
                 continue
             text = ocr_digits(S_FOR_DOLLAR.sub("$", line.text))
@@ -246,10 +252,10 @@ def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> b
             if not with_cents:
                 continue
             amount, start, _e, _c = with_cents[-1]
-            shown = text[:start].rstrip().endswith(("$", "£", "€"))
-            bare = amount if shown else _without_mark(amount)
-            if bare is not None:
-                found.append((amount, bare))
+            found.append((amount, amount, k))
+            bare = _without_mark(amount)
+            if not text[:start].rstrip().endswith(("$", "£", "€")) and bare is not None:
+                found.append((amount, bare, k))
         return found
 
     subtotals, taxes = amounts(SUB_WORD, TAX_WORD), amounts(TAX_WORD, SUB_WORD)
@@ -258,12 +264,17 @@ def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> b
         (sum(t[0] for t in combo), sum(t[1] for t in combo))
         for n in (1, 2)
         for combo in combinations(taxes, n)
+        if len({t[2] for t in combo}) == n
     ]
-    return any(
-        abs(s_bare + t_bare - rest) < CENT and abs(s_printed + t_printed - value) >= CENT
-        for s_printed, s_bare in subtotals
-        for t_printed, t_bare in tax_sums
-    )
+    for s_printed, s_bare, k in subtotals:
+        for t_printed, t_bare in tax_sums:
+            if abs(s_bare + t_bare - rest) >= CENT:
+                continue
+            if abs(s_printed + t_printed - value) >= CENT:
+                return True
+            if s_bare != s_printed and sum_above(s_bare, k, per_line):
+                return True
+    return False
 
 
 def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None) -> Decimal:

@@ -464,6 +464,17 @@ def test_dollar_signs_read_as_fives_are_told_by_subtotal_and_tax(receipt: Templa
     # a '$' read as an 's' glued to the tax: 144.39 + 0.94 = 145.33
     lines = head + ["Sub-total $144.39", "Sales Tax s0.94", "Amount Due 5145.33"]
     assert find_fields(ocr_page(lines), receipt)["total"].value == 145.33
+    # only the total's '$' read as a 5: subtotal and tax as printed make 15.76
+    lines = head + ["Sub-Total 13.95", "Tax 1.81", "TOTAL 515.76", "Visa 515.76"]
+    assert find_fields(ocr_page(lines), receipt)["total"].value == 15.76
+    # the subtotal's and the total's '$' read as 5s, the tax's kept: the printed amounts add up
+    # as well (541.71 + 2.92 = 544.63), the items above the subtotal tell (18.97 + 22.74 = 41.71)
+    items = ["SALAD 18.97", "COFFEE 22.74"]
+    summary = ["SUB TOTAL 541.71", "SALES TAX $2.92", "TOTAL 544.63", "Visa Sale 544.63"]
+    assert find_fields(ocr_page(head[:4] + items + summary), receipt)["total"].value == 44.63
+    # ... and items that make the printed subtotal keep the printed total
+    items = ["TV 400.00", "CABLE 141.71"]
+    assert find_fields(ocr_page(head[:4] + items + summary), receipt)["total"].value == 544.63
 
 
 def test_codes_of_an_address_read_with_letters_for_digits() -> None:
@@ -478,6 +489,10 @@ def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     # a Canadian province before its postcode, with the same confusions ('0N' stays for a ZIP)
     assert address_value(["GOTHCOARDBY, 5K B7C 3J6"], "ocr") == "GOTHCOARDBY, SK B7C 3J6"
     assert address_value(["Ottawa, 0N K0A 1B0"], "ocr") == "Ottawa, ON K0A 1B0"
+    # a Canadian postcode's letters and digits by their place (letter, digit, letter, ...)
+    assert address_value(["KRENGBERG, ON Y3K 758"], "ocr") == "KRENGBERG, ON Y3K 7S8"
+    assert address_value(["Fyhurst, PE T6X 6W4"], "ocr") == "Fyhurst, PE T6X 6W4"
+    assert address_value(["Regina, SK 54P 2B6"], "ocr") == "Regina, SK S4P 2B6"
     # an Eircode's last four characters hold no I, L, O, S, B, G or Z
     assert address_value(["Feahaven, Co. Triet X94 VIF6"], "ocr") == "Feahaven, Co. Triet X94 V1F6"
     assert address_value(["Naas D22 F5JO"], "ocr") == "Naas D22 F5J0"
@@ -485,6 +500,13 @@ def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     # a UK outward code with a 1 read as L, which is no Malaysian block ('BLK') either
     assert address_value(["6708 HIGH STREET BLK 4LC"], "ocr") == "6708 HIGH STREET B1K 4LC"
     assert address_value(["NEW HALL LIT"], "ocr") == "NEW HALL LIT"
+
+
+def test_a_units_hash_read_as_a_star() -> None:
+    value = "646 WEA ROAD *08-191 LEACKVIER CENTRE SINGAPORE 274607"
+    assert address_value([value], "ocr") == value.replace("*", "#")
+    assert address_value(["12 MAIN ST **08-191"], "ocr") == "12 MAIN ST **08-191"
+    assert address_value(["LOT 5*2-3 JALAN"], "ocr") == "LOT 5*2-3 JALAN"  # no unit: glued
 
 
 def test_an_eircode_line_ends_an_irish_address() -> None:
