@@ -14,7 +14,15 @@ from extraction.document import Document, Line, Segment
 from extraction.finders import footer, parties
 from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
-from extraction.finders.locate import WORD, Candidate, LabelHit, find_labels, fold, values_near
+from extraction.finders.locate import (
+    BARE_NUMBER_WORDS,
+    WORD,
+    Candidate,
+    LabelHit,
+    find_labels,
+    fold,
+    values_near,
+)
 from extraction.finders.parsers import PARSERS, parse_date, with_pattern
 from extraction.finders.regions import AU_STATE, NANP_PHONE, US_STATE
 from extraction.normalise import (
@@ -138,6 +146,15 @@ class Finder:
             or REFERENCE_NAMED.match(after)
         )
 
+    @staticmethod
+    def numbers_other_document(cand: Candidate) -> bool:
+        """A bare number label after another document's name ('Angebot Nr. Q-70766', 'Order
+        No. 4471'): that document's number, not the invoice's."""
+        hit = cand.hit
+        if hit is None or hit.label not in BARE_NUMBER_WORDS:
+            return False
+        return bool(OTHER_DOCUMENT_NAMED.search(fold(hit.segment.text)[: hit.start]))
+
     def about_other_document(self, cand: Candidate) -> bool:
         """A date after another document's number ('gemäß Angebot Nr. 97831 vom 03.06.25',
         'order 4471 of 2 May'), also wrapped onto the next line ('as per quotation Q-31746' over
@@ -210,6 +227,8 @@ class Finder:
         cands = self.labelled(spec)
         if spec.concept in ("invoice_number", "issue_date"):
             cands = [c for c in cands if not self.about_earlier_invoice(c)]
+        if spec.concept == "invoice_number":
+            cands = [c for c in cands if not self.numbers_other_document(c)]
         if spec.concept == "issue_date":
             cands = [c for c in cands if not self.about_other_document(c)]
         if self.title and spec.concept in ("invoice_number", "issue_date"):
@@ -544,7 +563,7 @@ class Finder:
         described = any(
             s.box[2] <= left
             and len(WORD.findall(s.text)) >= 2
-            and not re.search(r"\d", s.text)
+            and _mostly_letters(s.text)  # 'Cat6 network cable, grey', not '7,5 h'
             and not self.is_label(s)
             for s in line.segments
         )
@@ -577,6 +596,11 @@ class Finder:
 
 
 @lru_cache(maxsize=32)
+def _mostly_letters(text: str) -> bool:
+    """A description's text: more than three letters for each digit."""
+    return sum(c.isalpha() for c in text) > 3 * sum(c.isdigit() for c in text)
+
+
 def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(lab) for lab in labels)
 
@@ -690,11 +714,15 @@ REFERENCE_NAMED = re.compile(
     r"referenced)\b"
 )
 # another document's number just before a date label (on folded text)
-OTHER_DOCUMENT_BEFORE = re.compile(
+OTHER_DOCUMENTS = (
     r"(?<![a-z])(?:angebot\w*|auftrag\w*|bestellung|lieferschein\w*|offer|quot\w*|order|devis|"
     r"commande|pedido|presupuesto|albaran|ordine|preventivo|offerte|bestelling)"
-    r"\W{0,3}(?:nr|no|n°|no\.|#|num\w*)?\.?\s*:?\s*[\w/.-]*\d[\w/.-]*\s*,?\s*$"
 )
+OTHER_DOCUMENT_BEFORE = re.compile(
+    OTHER_DOCUMENTS + r"\W{0,3}(?:nr|no|n°|no\.|#|num\w*)?\.?\s*:?\s*[\w/.-]*\d[\w/.-]*\s*,?\s*$"
+)
+# ... just before a bare number label ('gemäß Angebot Nr. Q-70766'): the offer's number
+OTHER_DOCUMENT_NAMED = re.compile(OTHER_DOCUMENTS + r"\W{0,3}$")
 REFERENCE_COMPOUND = re.compile(r"^\W*(?:ursprungs|bezugs|referenz|vor|original|storno)rechnung")
 
 
@@ -710,6 +738,45 @@ def _title_match(folded: str) -> re.Match[str] | None:
         before = folded[: m.start()]
         if m.group("rest") and not REFERENCE_BEFORE.search(before):
             return m
+    return None
+
+
+# a number label alone at the start of a line ('Nummer: RE20/0684')
+BARE_NUMBER_LINE = re.compile(
+    r"^\W*(?:nr|no|n°|number|nummer|num(?:ero|éro))\.?\s*:\s*(?P<rest>\S.*)$"
+)
+
+
+def _number_under_title(lines: list[Line], title: Line, box: list[float]) -> Candidate | None:
+    """The document's number printed under a title that stands alone ('Stornorechnung' over
+    'Nummer: RE20/0684'; 'Gutschrift' over '(Rechnungskorrektur)' over 'Nummer: R1600833'):
+    a bare number label there numbers the document, as it would beside the title."""
+    from extraction.finders.parsers import parse_id
+
+    for line in lines[title.index + 1 : title.index + 3]:
+        below = [sg for sg in line.segments if sg.box[0] < box[2] and sg.box[2] > box[0]]
+        if not below:
+            return None
+        seg = below[0]
+        folded = fold(seg.text)
+        if folded.strip().startswith("(") and folded.strip().endswith(")"):
+            box = [min(box[0], seg.box[0]), box[1], max(box[2], seg.box[2]), box[3]]
+            continue  # the title's own qualifier: the number may sit under either
+        m = BARE_NUMBER_LINE.match(folded)
+        got = parse_id(seg.text[m.start("rest") :]) if m else None
+        if got and re.search(r"\d", got[0]):
+            return Candidate(got[0], 0.9, line.page, seg.box, seg.text, "title")
+        return None
+    return None
+
+
+def _standalone_title_number(lines: list[Line]) -> Candidate | None:
+    """The number under the first title printed alone in a segment of its own."""
+    for line in lines[:25]:
+        for seg in line.segments:
+            m = TITLE.match(fold(seg.text))  # a title alone names no other document's number
+            if m and not m.group("nr") and not m.group("rest").strip():
+                return _number_under_title(lines, line, seg.box)
     return None
 
 
@@ -742,6 +809,10 @@ def title_line(doc: Document, day_first: bool) -> dict[str, Candidate]:
         if dates:
             out["issue_date"] = Candidate(dates[0][0], 0.9, line.page, seg.box, tail, "title")
         break
+    if "invoice_number" not in out:
+        found = _standalone_title_number(doc.pages[0].lines)
+        if found is not None:
+            out["invoice_number"] = found
     return out
 
 

@@ -2032,3 +2032,72 @@ def test_the_date_of_the_invoice_a_storno_cancels_is_no_issue_date(
         _at(120, 80, "Gutschriftsbetrag € -562,18"),
     )
     assert v["issue_date"] == "2024-09-27"
+
+
+def test_a_number_under_a_title_alone_and_an_offers_number_in_an_item_row(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    right = '<div class="a" style="right:20mm; top:{}mm; text-align:right">{}</div>'
+    items = [
+        _at(15, 80, "Bezeichnung"),
+        _at(150, 80, "Gesamt"),
+        _at(15, 86, "Anfahrtspauschale – Ausführung gemäß"),
+        _at(15, 90.5, "Angebot Nr. Q-70766 vom 01.11.2015, inkl. Material"),
+        _at(150, 90.5, "-30,79"),
+        *_rows(110, 100, ["Nettobetrag", "Umsatzsteuer 19%", "Gutschriftsbetrag"]),
+        *_rows(150, 100, ["-30,79 EUR", "-5,85 EUR", "-36,64 EUR"]),
+    ]
+    head = [*_rows(15, 15, ["Caltec", "Elektrotechnik"])]
+    # the title and its qualifier right-aligned, the number under them, set off to the left
+    v = _extract(
+        tmp_path,
+        invoice,
+        *head,
+        right.format(15, "Gutschrift"),
+        right.format(20, "(Rechnungskorrektur)"),
+        _at(140, 26, "Nummer: R1600833"),
+        _at(140, 31, "Belegdatum: 28.01.2016"),
+        *_rows(15, 45, ["Solmeion Medizintechnik GmbH", "Am Tannmeierhof 103", "82392 Tannmeier"]),
+        _at(15, 70, "Korrektur zu Rechnung Nr. R1600830 vom 16.01.2016"),
+        *items,
+    )
+    assert (v["invoice_number"], v["grand_total"]) == ("R1600833", 36.64)
+    # without it, an offer's number in an item row is not the invoice's
+    v = _extract(tmp_path, invoice, *head, right.format(15, "Gutschrift"), *items)
+    assert v.get("invoice_number") is None
+
+
+def test_a_net_amount_column_over_items_whose_description_holds_digits(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    # no VAT: the one total is the net total too, not the first row under 'Net Amount'
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(15, 15, ["Oliver Thornford", "108 Wickwell Road", "Wickwellwick NG15 8TW"]),
+        _at(70, 80, "Invoice No.: SI-001982"),
+        _at(70, 85, "Date of issue: 15-Mar-2019"),
+        _at(24, 97, "Item / Description"),
+        _at(105, 97, "Qty Unit"),
+        _at(143, 97, "Price"),
+        _at(166, 97, "Net Amount"),
+        *_rows(24, 104, ["Cat6 network cable, grey"]),
+        _at(105, 104, "165.4 m"),
+        _at(143, 104, "£0.80"),
+        _at(175, 104, "£132.32"),
+        *_rows(
+            24,
+            110,
+            ["Stainless steel bolts M8 x 40 – as per", "quotation 70338 dated 07-Jan-2019,"],
+        ),
+        _at(105, 110, "812 pcs"),
+        _at(143, 110, "£1.46"),
+        _at(172, 110, "£1,185.52"),
+        _at(24, 125, "Annual boiler service"),
+        _at(105, 125, "1 each"),
+        _at(139, 125, "£227.95"),
+        _at(175, 125, "£227.95"),
+        _at(157, 134, "Total £1,545.79"),
+        _at(15, 142, "Not registered for VAT – no VAT charged."),
+    )
+    assert (v["net_total"], v["grand_total"]) == (1545.79, 1545.79)
