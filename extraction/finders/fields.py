@@ -741,9 +741,9 @@ def _title_match(folded: str) -> re.Match[str] | None:
     return None
 
 
-# a number label alone at the start of a line ('Nummer: RE20/0684')
+# a number label alone at the start of a line ('Nummer: RE20/0684', 'Nummer RE16/0303')
 BARE_NUMBER_LINE = re.compile(
-    r"^\W*(?:nr|no|n°|number|nummer|num(?:ero|éro))\.?\s*:\s*(?P<rest>\S.*)$"
+    r"^\W*(?:nr|no|n°|number|nummer|num(?:ero|éro))\.?(?:\s*:\s*|\s+)(?P<rest>\S.*)$"
 )
 
 
@@ -753,10 +753,10 @@ def _number_under_title(lines: list[Line], title: Line, box: list[float]) -> Can
     a bare number label there numbers the document, as it would beside the title."""
     from extraction.finders.parsers import parse_id
 
-    for line in lines[title.index + 1 : title.index + 3]:
+    for line in lines[title.index + 1 : title.index + 4]:
         below = [sg for sg in line.segments if sg.box[0] < box[2] and sg.box[2] > box[0]]
         if not below:
-            return None
+            continue  # the letterhead's lines beside the title's block
         seg = below[0]
         folded = fold(seg.text)
         if folded.strip().startswith("(") and folded.strip().endswith(")"):

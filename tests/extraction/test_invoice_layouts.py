@@ -2062,6 +2062,19 @@ def test_a_number_under_a_title_alone_and_an_offers_number_in_an_item_row(
         *items,
     )
     assert (v["invoice_number"], v["grand_total"]) == ("R1600833", 36.64)
+    # a grid cell without a colon, a letterhead line between it and the title's block
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Solvaent"),
+        right.format(15, "Gutschrift"),
+        right.format(20, "(Rechnungskorrektur)"),
+        _at(15, 25, "Solvaent UG · Bremlergasse 46 · 16113 Bremlerau"),
+        _at(140, 30, "Nummer RE16/0303"),
+        _at(140, 35, "Rechnungsdatum 11.08.2016"),
+        *items,
+    )
+    assert v["invoice_number"] == "RE16/0303"
     # without it, an offer's number in an item row is not the invoice's
     v = _extract(tmp_path, invoice, *head, right.format(15, "Gutschrift"), *items)
     assert v.get("invoice_number") is None
