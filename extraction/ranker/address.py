@@ -330,6 +330,8 @@ def address_value(texts: list[str], source: str, plain: bool = False) -> str:
         value = DIGIT_O.sub("0", value)
         if not FIVE_DIGITS.search(value):  # a postcode's last zero read as a D ('4600D PETALING')
             value = POSTCODE_D.sub(r"\g<1>0", value)
+        # one comma read twice where two boxes of a line touch ('Gouthquiengberg, , TN')
+        value = re.sub(r",\s+,(?=\s)", ",", value)
         value = CA_POSTCODE.sub(_ca_postcode, value)
         value = UNIT_STAR.sub("#", value)  # '*08-191': a unit's '#' read as a star
         value = UK_POSTCODE_END.sub(_uk_postcode, value)
@@ -547,7 +549,8 @@ def reading_lines(page: Page) -> list[Line]:
         if rows:
             last = rows[-1]
             last_yc = median(w.yc for r in last for w in r)
-            overlaps = any(min(r[-1].x1, run[-1].x1) - max(r[0].x0, run[0].x0) > 0 for r in last)
+            # runs that overlap across are two printed lines, or a stamp over one
+            overlaps = any(_across(r, run, h) for r in last)
             if abs(yc - last_yc) < 0.5 * h and not overlaps:
                 last.append(run)
                 continue
@@ -557,6 +560,17 @@ def reading_lines(page: Page) -> list[Line]:
         row.sort(key=lambda r: r[0].x0)
         lines.append(Line([Segment(r, page.number) for r in row], page.number, idx))
     return lines
+
+
+def _across(run: list[Word], other: list[Word], h: float) -> bool:
+    """Two runs of about one height overlap across: not only end to end, by less than half a
+    line height (``h``), as two boxes of one printed line of a photo at a slant do."""
+    overlap = min(run[-1].x1, other[-1].x1) - max(run[0].x0, other[0].x0)
+    if overlap <= 0:
+        return False
+    heights = median(w.height for w in run) / max(1e-6, median(w.height for w in other))
+    end_to_end = other[0].x0 >= run[-1].x1 - 0.5 * h or other[-1].x1 <= run[0].x0 + 0.5 * h
+    return not (end_to_end and 2 / 3 < heights < 3 / 2)
 
 
 def _same_line(lines: list[Line], box: list[float]) -> int:

@@ -340,3 +340,27 @@ def test_the_rules_address_ends_before_a_label_and_its_value() -> None:
     name = Candidate("ACME TRADING SDN BHD", 0.6, 1, name_line.box, "", "legal-form")
     found = address_after(doc, name)
     assert found is not None and found.value == "LOT 2407, JALAN DUA 52100 KEPONG BARU, KL"
+
+
+def test_two_touching_boxes_of_one_leaning_line_are_one_line() -> None:
+    # a photo at a slant: the detector split the line, and its right box, higher on the page,
+    # came first; the boxes touch (the comma read in both), the next printed line lies apart
+    h = 28.0
+    words = [
+        Word("Vy Hills Bistro", 196, 95, 444, 95 + h),
+        Word(",", 448, 130, 460, 158),
+        Word("TN", 466, 130, 490, 157),
+        Word("27324", 498, 129, 550, 156),
+        Word("1766 W Ly Avenue,", 91, 142, 270, 171),
+        Word("Gouthquiengberg,", 284, 134, 455, 163),
+        Word("JUL 18, 2017", 99, 195, 227, 224),
+    ]
+    page = Page(1, 650.0, 400.0, words, source="ocr")
+    page.build_lines()
+    texts = [ln.text for ln in reading_lines(page)]
+    assert texts[1].startswith("1766 W Ly Avenue, Gouthquiengberg,") and texts[1].endswith(
+        "TN 27324"
+    )
+    assert address_value([texts[1]], "ocr") == "1766 W Ly Avenue, Gouthquiengberg, TN 27324"
+    # a comma printed twice with no gap stays as printed
+    assert address_value(["NO.9, JALAN 16/11,,46350,PETALING JAYA"], "ocr").count(",,") == 1
