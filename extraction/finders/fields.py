@@ -595,12 +595,12 @@ class Finder:
         return choose_totals(self)
 
 
-@lru_cache(maxsize=32)
 def _mostly_letters(text: str) -> bool:
     """A description's text: more than three letters for each digit."""
     return sum(c.isalpha() for c in text) > 3 * sum(c.isdigit() for c in text)
 
 
+@lru_cache(maxsize=32)
 def _folded_labels(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(lab) for lab in labels)
 
