@@ -595,6 +595,7 @@ def settled_company(
     best = _with_trade_words(best, values)
     if not features:
         return best
+    best = _whole_name_line(best, values, features)
     return _name_below_slogan(_started_above(best, values, features), values, features)
 
 
@@ -708,6 +709,36 @@ def _with_trade_words(best: int, values: list[str]) -> int:
         if len(rest.split()) <= 3 and _trade_only(rest) != trade_pick:
             joins.append((len(rest.split()), i))
     return min(joins)[1] if joins else best  # the nearest join: no line beyond the name's
+
+
+def _whole_name_line(best: int, values: list[str], features: list[dict[str, float]]) -> int:
+    """A pick that is the first of two boxes of one line, the other a name-like part in the same
+    case and type ('THE OLD' beside 'EMBER': the detector split a widely spaced name): the
+    whole line."""
+    picked, own = values[best], features[best]
+    if own.get("joined") or own.get("n_segments", 1.0) < 2 or LEGAL_FORM.search(picked):
+        return best
+    rests = {
+        value: feats
+        for value, feats in zip(values, features)
+        if feats.get("idx") == own.get("idx")
+        and not feats.get("joined")
+        and feats.get("name_like")
+        and not feats.get("not_name")
+        and not re.search(r"\d", value)
+        and abs(feats.get("upper_ratio", 0.0) - own.get("upper_ratio", 0.0)) < 0.2
+        and abs(feats.get("h_rel", 0.0) - own.get("h_rel", 0.0)) < 0.2 * own.get("h_rel", 1.0)
+    }
+    for i, (value, feats) in enumerate(zip(values, features)):
+        if (
+            feats.get("idx") == own.get("idx")
+            and not feats.get("joined")
+            and value.startswith(picked + " ")
+            and value[len(picked) + 1 :] in rests
+            and len(value.split()) <= 5
+        ):
+            return i
+    return best
 
 
 def _spelled_by_domain(best: int, values: list[str], features: list[dict[str, float]]) -> int:

@@ -502,6 +502,17 @@ def test_codes_of_an_address_read_with_letters_for_digits() -> None:
     assert address_value(["NEW HALL LIT"], "ocr") == "NEW HALL LIT"
 
 
+def test_a_widely_spaced_name_read_as_two_boxes_is_one_name(receipt: TemplateSpec) -> None:
+    tail = ["T: (667) 964-4869", "3597 E WHITMORE DRIVE", "PEMLEY, WA 99477", "TOTAL $12.00"]
+    found = find_fields(ocr_page(["THE OLD\tEMBER", *tail]), receipt)
+    assert found["company"].value == "THE OLD EMBER"
+    # a name beside a word of another case, or a number, stays alone
+    found = find_fields(ocr_page(["THE OLD EMBER\tReceipt", *tail]), receipt)
+    assert found["company"].value == "THE OLD EMBER"
+    found = find_fields(ocr_page(["THE OLD EMBER\t#4887", *tail]), receipt)
+    assert found["company"].value == "THE OLD EMBER"
+
+
 def test_a_units_hash_read_as_a_star() -> None:
     value = "646 WEA ROAD *08-191 LEACKVIER CENTRE SINGAPORE 274607"
     assert address_value([value], "ocr") == value.replace("*", "#")
@@ -844,7 +855,8 @@ def test_a_name_read_apart_from_the_words_of_its_trade() -> None:
 def test_a_name_spelled_by_the_shops_web_address() -> None:
     """'FERNVILLE   TACOS' printed wide, read as two segments, beside 'www.fernvilletacos.com':
     a pick of either part gives way to the whole name the address spells; without the web
-    address the pick stays."""
+    address, a pick of the first part too (two boxes of one line in one type, the other part
+    name-like: ``_whole_name_line``)."""
 
     def page(with_web: bool) -> Document:
         web = ["www.fernvilletacos.com"] if with_web else []
@@ -865,7 +877,8 @@ def test_a_name_spelled_by_the_shops_web_address() -> None:
     assert settled_company(other, values, features) == whole
     found = document_candidates(Finder(page(False), specs))["company"]
     values, features = [str(c.value) for c in found], [c.features for c in found]
-    assert settled_company(values.index("FERNVILLE"), values, features) == values.index("FERNVILLE")
+    whole = values.index("FERNVILLE TACOS")
+    assert settled_company(values.index("FERNVILLE"), values, features) == whole
     # a slogan picked under the name the web address spells: the name; a registered name stays
     # ('Great Value Every Day' reads as a phrase, no candidate at all: a slogan without grammar)
     lines = [
