@@ -719,7 +719,7 @@ def _whole_name_line(best: int, values: list[str], features: list[dict[str, floa
     if own.get("joined") or own.get("n_segments", 1.0) < 2 or LEGAL_FORM.search(picked):
         return best
     rests = {
-        value: feats
+        value
         for value, feats in zip(values, features)
         if feats.get("idx") == own.get("idx")
         and not feats.get("joined")
