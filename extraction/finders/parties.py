@@ -319,7 +319,7 @@ NAME_LABEL = re.compile(
     re.IGNORECASE,
 )
 STRONG_FORM = re.compile(
-    r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc|\bllp\b|sdn|bhd|"
+    r"gmbh|\bag\b|s[aà]rl|\bsagl\b|\bsas\b|\be\.\s?k\.|\bdac\b|ltd|limited|\binc\b|llc\b|\bllp\b|sdn|bhd|"
     r"s/b|plc|b\.?v\b|n\.v\.|srl|s\.r\.l\b|spa\b|s\.p\.a\b|(?<![.\w])s\.a\.|(?<![.\w])s\.l\.|"
     r"\bkg\b|\bv\.?o\.?f\b|"
     # Swedish and Finnish forms, in capitals, right after a word: not a Canadian province before

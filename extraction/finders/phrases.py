@@ -4,7 +4,8 @@ A shop prints a motto in the size of its name ('Where quality comes first', 'Qua
 trust', 'Fresh food, friendly faces'). What tells it from a name is the language, not the words
 of any one shop: a phrase is made of common words only (``wordfreq``) and carries grammar a name
 has no use for: an English pronoun, an auxiliary or question word, sentence punctuation, or several
-inflected verbs ('Family owned & operated'). A name has a rare or invented word, a legal form,
+inflected verbs ('Family owned & operated'), or a word said twice ('Good food, good mood': a
+figure of speech that names have no use for). A name has a rare or invented word, a legal form,
 a possessive ('Joe's'), initials ('G&R'), or digits.
 """
 
@@ -45,6 +46,14 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
+def _said_twice(words: list[str]) -> bool:
+    """A word of three letters or more said again after another word ('Good Food Good Mood',
+    'Eat Well Live Well'): a slogan's parallel halves. A word doubled in place ('Chop Chop') is
+    a name's reduplication, not this."""
+    low = [w.lower() for w in words]
+    return any(len(w) >= 3 and w in low[i + 2 :] for i, w in enumerate(low))
+
+
 def _inflected(word: str) -> bool:
     """A common word made from another common word by '-ed' or '-ly' ('owned', 'proudly')."""
     w = word.lower()
@@ -67,5 +76,7 @@ def reads_as_phrase(text: str) -> bool:
     if any(_zipf(w) < COMMON for w in words):
         return False  # a rare or invented word: a name
     if any(w.lower() in FUNCTION_WORDS for w in words) or SENTENCE_MARK.search(t):
+        return True
+    if _said_twice(words):
         return True
     return sum(_inflected(w) for w in words) >= 2

@@ -57,7 +57,7 @@ CURRENCY_MARK = re.compile(
 # a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Restaurant #12345'): it
 # continues no name
 STORE_NUMBER_LINE = re.compile(
-    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:#|no\.?|nr\.?)?"
+    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:#|no\s?\.?|nr\s?\.?)?"
     r"\s*:?\s*#?\d+\s*$",
     re.I,
 )

@@ -130,6 +130,14 @@ def test_nordic_legal_forms_are_no_province_or_code() -> None:
         assert not STRONG_FORM.search(text), text
 
 
+def test_llc_inside_a_word_is_no_legal_form() -> None:
+    """'LLC' ends a name ('ACME LLC', glued 'ACMELLC'); inside a word ('NELLCLOUTNAN STREET',
+    'WELLCOME') it is no form, or a street line reads as a company."""
+    assert STRONG_FORM.search("Harwick Supply LLC") and STRONG_FORM.search("HARWICKLLC")
+    for text in ("NELLCLOUTNAN STREET, LULLTREERTVIEW, AZ", "WELLCOME PHARMACY"):
+        assert not STRONG_FORM.search(text), text
+
+
 def test_a_dotted_legal_form_keeps_its_letters_and_dot_before_a_phone_number() -> None:
     """'S.L.U.', 'S.A.U.' and 'S.A.S.' are forms of their own, not 'S.L' or 'S.A' followed by
     stray letters; cut before a number, a dotted form keeps its last dot."""

@@ -182,10 +182,12 @@ def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled()
 
 
 def test_store_number_and_town_lines_are_no_shop_name() -> None:
-    lines = ["MAPLE RIVER SUPPLY", "Store #3582", "2626 Oak Road", "CHIRTPORT, NV 89101"]
-    cands = _candidates(lines, "company")
-    assert "MAPLE RIVER SUPPLY" in cands
-    assert not any(c.startswith("MAPLE RIVER SUPPLY S") or "CHIRTPORT" in c for c in cands)
+    # the last as OCR reads 'Store No. 185' with a space before its dot
+    for store in ("Store #3582", "Store No. 185", "Store No . 185"):
+        lines = ["MAPLE RIVER SUPPLY", store, "2626 Oak Road", "CHIRTPORT, NV 89101"]
+        cands = _candidates(lines, "company")
+        assert "MAPLE RIVER SUPPLY" in cands
+        assert not any(c.startswith("MAPLE RIVER SUPPLY S") or "CHIRTPORT" in c for c in cands)
     assert not any(
         "KROUR" in c for c in _candidates(["THE OWL", "PRILGREACKWOOD, CO. KROUR"], "company")
     )
@@ -416,6 +418,7 @@ def test_a_slogan_beside_the_name_is_no_company(receipt: TemplateSpec) -> None:
     for top, name, slogan in (
         (["Where Neighbours Meet", "Quorbelt Outfitters"], "Quorbelt Outfitters", "Neighbours"),
         (["GRENVALE HOME SUPPLY", "Your Friendly Local Store"], "GRENVALE HOME SUPPLY", "Friendly"),
+        (["Welcome to", "Good Food Good Mood", "** K&H Grill **"], "K&H Grill", "Mood"),
     ):
         lines = [*top, "STORE 1787", "18 Elm St", "Pasadena, CA 91101", "05/18/2018 14:02"]
         lines += ["Rope 12.00", "TOTAL 12.00"]
@@ -1068,3 +1071,10 @@ def test_an_address_starts_under_a_branch_line_that_names_the_shops_brand() -> N
     # leaves the pick as it is
     assert settled_address(0, values, "POPULAR BOOK CO. SDN BHD") == 0
     assert settled_address(0, values, "PT MPH INDONESIA") == 0
+
+
+def test_a_word_said_again_after_another_is_a_slogan_and_a_doubled_name_is_not() -> None:
+    assert reads_as_phrase("Good Food Good Mood")
+    assert reads_as_phrase("Eat Well Live Well")
+    assert not reads_as_phrase("Chop Chop")  # reduplication names a place
+    assert not reads_as_phrase("Good Food Company")
