@@ -4,9 +4,10 @@ A shop prints a motto in the size of its name ('Where quality comes first', 'Qua
 trust', 'Fresh food, friendly faces'). What tells it from a name is the language, not the words
 of any one shop: a phrase is made of common words only (``wordfreq``) and carries grammar a name
 has no use for: an English pronoun, an auxiliary or question word, sentence punctuation, or several
-inflected verbs ('Family owned & operated'), or a word said twice ('Good food, good mood': a
-figure of speech that names have no use for). A name has a rare or invented word, a legal form,
-a possessive ('Joe's'), initials ('G&R'), or digits.
+inflected verbs ('Family owned & operated'), a word said twice ('Good food, good mood': a
+figure of speech that names have no use for), or two bids to the reader ('Come hungry, leave
+happy'). A name has a rare or invented word, a legal form, a possessive ('Joe's'), initials
+('G&R'), or digits.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ FUNCTION_WORDS = frozenset(
         *("can", "could", "will", "would", "shall", "should", "must"),
         *("where", "when", "what", "who", "how", "why"),
         *("always", "never", "ever", "every"),  # adverbs of frequency: a claim, not a name
+    }
+)
+# verbs a shop bids the reader with; two of them make a clause of commands ('Come hungry, leave
+# happy', 'Eat, drink, relax'), which no name is
+BIDDING_VERBS = frozenset(
+    {
+        *("come", "leave", "eat", "drink", "save", "taste", "enjoy", "visit", "try", "buy"),
+        *("stay", "share", "smile", "relax", "discover", "feel", "live", "love", "laugh"),
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -77,6 +86,6 @@ def reads_as_phrase(text: str) -> bool:
         return False  # a rare or invented word: a name
     if any(w.lower() in FUNCTION_WORDS for w in words) or SENTENCE_MARK.search(t):
         return True
-    if _said_twice(words):
+    if _said_twice(words) or sum(w.lower() in BIDDING_VERBS for w in words) >= 2:
         return True
     return sum(_inflected(w) for w in words) >= 2

@@ -65,7 +65,7 @@ _STREET_EN = (
     "parkway pkwy place pl court ct circle cir square sq terrace ter trail trl way route rte "
     "suite ste unit apt building bldg floor flr fl level lvl block blk center centre ctr plaza "
     "mall tower lot po box north south east west parade pde crescent cres gardens gdns grove mews "
-    "esplanade"
+    "esplanade pike turnpike tpke expressway expy alley aly"
 )
 _STREET_MS = (
     "jalan jln lorong lrg taman tmn lebuh persiaran kawasan bandar kampung kg batu tingkat "
@@ -144,12 +144,13 @@ PHONE_TAIL = re.compile(r"\s+(?:\+?\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\
 # a line that is only a phone number, maybe after a short label ('Ph 597.552.3246',
 # 'T. (462) 224-3273', '(522) 620-6357'): no part of an address, which ends before it
 # (US stores print the manager's name after it: '(634) 537-7159 Store Mgr BRY'); 'Telt +34 ...',
-# 'Teli: 03-...': the label's colon read as a letter
+# 'Teli: 03-...': the label's colon read as a letter; a one-letter label with its colon, whatever
+# letter OCR made of it ('I: 1300 562 330' for 'T:')
 PHONE_LINE = re.compile(
     # a 'T' or 'P' label glued to its number: 'TEL: 012-...' read without its 'EL:'
     # any one-word label with a colon: 'myNEWScareline : 1800 88 1231'
     r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|[tp](?=0)"
-    r"|[A-Za-z]{3,}\s?:\s*)?"
+    r"|[A-Za-z]{3,}\s?:\s*|[A-Za-z]\s?:\s*)?"
     r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
     r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
     re.I,
@@ -526,20 +527,17 @@ def reading_lines(page: Page) -> list[Line]:
     moves right at about the same height is one printed line. Runs side by side (cells of one
     row) are joined into a line; a page whose words give no such runs keeps its lines."""
     runs: list[list[Word]] = []
+    strays: list[int] = []  # runs begun by a word at the height of the run before, off its slope
     for w in page.words:
-        prev = runs[-1][-1] if runs else None
-        h = max(1e-6, min(w.height, prev.height)) if prev else 1.0
-        if (
-            prev is not None
-            and w.x0 >= prev.x1 - 0.5 * h
-            and w.x0 - prev.x1 < 3 * h
-            and abs(w.yc - prev.yc) < 0.6 * h
-        ):
-            runs[-1].append(w)
-        else:
-            runs.append([w])
+        if runs and _next_to(runs[-1][-1], w):
+            if _on_slope(runs[-1], w):
+                runs[-1].append(w)
+                continue
+            strays.append(len(runs))
+        runs.append([w])
     if not runs or len(runs) >= len(page.words):
         return page.lines
+    runs = _strays_joined(runs, strays)
     # a row: runs whose centres (at their own middle) are within half a line height
     runs.sort(key=lambda r: median(w.yc for w in r))
     rows: list[list[list[Word]]] = []
@@ -560,6 +558,46 @@ def reading_lines(page: Page) -> list[Line]:
         row.sort(key=lambda r: r[0].x0)
         lines.append(Line([Segment(r, page.number) for r in row], page.number, idx))
     return lines
+
+
+def _next_to(prev: Word, w: Word) -> bool:
+    """A word just right of another at about its height."""
+    h = max(1e-6, min(w.height, prev.height))
+    return w.x0 >= prev.x1 - 0.5 * h and w.x0 - prev.x1 < 3 * h and abs(w.yc - prev.yc) < 0.6 * h
+
+
+def _on_slope(run: list[Word], w: Word) -> bool:
+    """Whether a word is at the height a run's words lead to. On a photo at a slant a line's
+    last box may sit as high as the end of the line above ('98967-5306' after 'WA' climbs to
+    the height of 'Proudly Independent' over it) but not on that line's own slope."""
+    first, prev = run[0], run[-1]
+    h = max(1e-6, w.height, prev.height)
+    span = (prev.x0 + prev.x1) / 2 - (first.x0 + first.x1) / 2
+    if len(run) < 2 or span < 2 * h:  # words too close together to tell a slope
+        return True
+    slope = (prev.yc - first.yc) / span
+    expected = prev.yc + slope * ((w.x0 + w.x1) / 2 - (prev.x0 + prev.x1) / 2)
+    return abs(w.yc - expected) < 0.6 * h
+
+
+def _strays_joined(runs: list[list[Word]], strays: list[int]) -> list[list[Word]]:
+    """Each stray run joined to the run it goes on, wherever the OCR listed that run (a line's
+    last box that climbed above the line's start is listed before the line)."""
+    out: list[list[Word] | None] = [list(r) for r in runs]
+    for k in strays:
+        stray = out[k]
+        if stray is None:
+            continue
+        for i, run in enumerate(out):
+            if (
+                i not in (k, k - 1)
+                and run
+                and _next_to(run[-1], stray[0])
+                and _on_slope(run, stray[0])
+            ):
+                out[i], out[k] = run + stray, None
+                break
+    return [r for r in out if r]
 
 
 def _across(run: list[Word], other: list[Word], h: float) -> bool:

@@ -1078,3 +1078,10 @@ def test_a_word_said_again_after_another_is_a_slogan_and_a_doubled_name_is_not()
     assert reads_as_phrase("Eat Well Live Well")
     assert not reads_as_phrase("Chop Chop")  # reduplication names a place
     assert not reads_as_phrase("Good Food Company")
+
+
+def test_two_bids_to_the_reader_are_a_slogan() -> None:
+    assert reads_as_phrase("Come Hungry Leave Happy")
+    assert reads_as_phrase("Eat Drink Relax")
+    assert not reads_as_phrase("Live Bait Shop")  # one verb, and a shop
+    assert not reads_as_phrase("Taste of India")
