@@ -999,7 +999,21 @@ def without_name(value: str, values: list[str], name: str) -> int | None:
     for part in [name] + [" ".join(words[k:]) for k in range(1, len(words) - 1)]:
         start = _after_name(value, part)
         if start is not None:
-            return next((i for i, text in enumerate(values) if text == value[start:]), None)
+            rest = value[start:]
+            # no address starts at the line after the name (a slogan under it: 'Great Value
+            # Every Day'): the longest that ends the rest, what it leaves holding no street
+            # word or number ('TAMAN UNIVERSITI' over the street is part of the address)
+            found = [
+                i
+                for i, text in enumerate(values)
+                if text == rest
+                or (
+                    rest.endswith(" " + text)
+                    and not STREET_WORD.search(rest[: -len(text)])
+                    and not re.search(r"\d", rest[: -len(text)])
+                )
+            ]
+            return max(found, key=lambda i: len(values[i]), default=None)
     return None
 
 

@@ -26,6 +26,8 @@ DIGIT_AS_LETTER = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B"})
 TOKEN = re.compile(r"\S+")
 ARTICLE_COLON = re.compile(r"(?:the|an):", re.IGNORECASE)
 TITLE_GLUED = re.compile(r"^((?:mr|mrs|dr)\.)(?=[a-z])", re.IGNORECASE)
+# two initials joined by an ampersand the recogniser read as a 4 ('G4B Supply' for 'G&B')
+INITIALS_FOUR = re.compile(r"^([A-Z])4([A-Z])$")
 
 
 @lru_cache(maxsize=65536)
@@ -83,7 +85,8 @@ def repair(value: str) -> tuple[str, list[str]]:
     """``value`` with the repairs made outright and their kinds: 'join' (a word OCR broke in two,
     'GA RDENIA' -> 'GARDENIA'), 'digits' (digits among a word's letters read as the letters
     they resemble, 'F00DICIOUS' -> 'FOODICIOUS'), 'mark' (a colon after an article, 'THE:
-    TOAST'; no space after a title, 'MR.D.I.Y.') and 'spaces' (a run of 16 letters or more that
+    TOAST'; no space after a title, 'MR.D.I.Y.'; an ampersand between initials read as a 4,
+    'G4B') and 'spaces' (a run of 16 letters or more that
     no language knows and that parts into three words or more, 'TANLIBOOKSTATIONERY' -> 'TANLI
     BOOK STATIONERY': a letterhead in a tight display font whose spaces the recogniser lost;
     names glue two words on purpose, 'ARTRANGE', seldom three, and invented ones are shorter).
@@ -95,7 +98,7 @@ def repair(value: str) -> tuple[str, list[str]]:
     # 'THE: TOAST F&B': no label ends in an article, the colon is a mark misread; 'MR.D.I.Y.':
     # a title's full stop is followed by a space
     unmarked = [
-        p
+        INITIALS_FOUR.sub(r"\1&\2", p)
         for w in words
         for p in ([w.rstrip(":")] if ARTICLE_COLON.fullmatch(w) else TITLE_GLUED.split(w))
         if p

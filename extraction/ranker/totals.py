@@ -93,6 +93,8 @@ class Payment:
     """What the payment block of a receipt says: tendered, change, their difference."""
 
     paid: Decimal | None = None
+    tendered: Decimal | None = None
+    change: Decimal | None = None
     tender_line: int = -1
     change_line: int = -1
     rounding: list[Decimal] = field(default_factory=list)
@@ -123,6 +125,7 @@ def payment(lines: list[Line], amounts: list[list[Decimal]]) -> Payment:
             tendered = abs(amounts[j][-1])
             if tendered > change:
                 out.paid, out.tender_line, out.change_line = tendered - change, j, k
+                out.tendered, out.change = tendered, change
                 break
         if out.paid is not None:
             break
@@ -230,6 +233,20 @@ def _marked_total(rest: Decimal, lines: list[Line]) -> bool:
     return False
 
 
+def paid_without_marks(rest: Decimal, value: Decimal, lines: list[Line]) -> bool:
+    """Cash tendered minus change make ``rest`` once a first digit that is a misread currency
+    mark is dropped from either or both ('Cash 5203.00', 'CHANGE DUE 519.52' under 'Total Due
+    5183.48': 203.00 - 19.52 = 183.48), and not ``value`` as printed."""
+    pay = payment(lines, line_amounts(lines))
+    if pay.tendered is None or pay.change is None or abs(pay.tendered - pay.change - value) < CENT:
+        return False
+    return any(
+        t is not None and c is not None and abs(t - c - rest) < CENT
+        for t in (pay.tendered, _without_mark(pay.tendered))
+        for c in (pay.change, _without_mark(pay.change))
+    )
+
+
 def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> bool:
     """A subtotal line and a tax line add up to ``rest``, each as printed or without a first
     digit that is a misread currency mark (an amount printed with its mark keeps its digits),
@@ -279,8 +296,9 @@ def subtotal_and_tax_make(rest: Decimal, value: Decimal, lines: list[Line]) -> b
 
 def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None) -> Decimal:
     """The total without a first digit that is a currency mark OCR read as a digit ('$493.37'
-    read '8493.37' or '5 335.36'), when the rest is confirmed: it is cash minus change, or
-    another line prints it (also behind a misread mark of its own); else ``value``. A total
+    read '8493.37' or '5 335.36'), when the rest is confirmed: it is cash minus change (also
+    with their marks misread), or another line prints it (also behind a misread mark of its
+    own); else ``value``. A total
     under 1000 needs the stronger proofs: cash minus change, a subtotal and tax that add up to
     the rest, or a total line printing the rest behind its '$' (an item line may well print
     it without)."""
@@ -291,7 +309,7 @@ def dollar_read_as_digit(value: Decimal, lines: list[Line], cash: Decimal | None
         return value
     if cash is not None and abs(cash - rest) < CENT:
         return rest
-    if subtotal_and_tax_make(rest, value, lines):
+    if paid_without_marks(rest, value, lines) or subtotal_and_tax_make(rest, value, lines):
         return rest
     if value < 1000:
         return rest if _marked_total(rest, lines) else value

@@ -135,3 +135,9 @@ def test_long_run_of_three_words_is_parted_outright() -> None:
     specs = [field_spec("company", {"type": "string"})]
     values = [c.value for c in document_candidates(Finder(doc, specs))["company"]]
     assert "TANLI BOOK STATIONERY" in values and "TANLIBOOKSTATIONERY" not in values
+
+
+def test_an_ampersand_between_initials_read_as_a_four_is_put_back() -> None:
+    assert repair("G4B Supply") == ("G&B Supply", ["mark"])
+    assert repair("A4 PAPER STORE") == ("A4 PAPER STORE", [])  # a paper size, no initials
+    assert repair("4X4 TYRES") == ("4X4 TYRES", [])

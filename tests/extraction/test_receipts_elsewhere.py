@@ -370,6 +370,15 @@ def test_a_dollar_sign_read_as_a_digit_before_the_total(receipt: TemplateSpec) -
     assert dollar_read_as_digit(Decimal("543.97"), ocr_page(grill[:3] + grill[4:]).lines, None) == (
         Decimal("543.97")
     )
+    # cash and change with their marks misread too: without them they make the rest
+    tacos = ["TACO STOP", "SCREWS 113.79 N", "Total Due 5183.48", "Cash 5203.00",
+             "CHANGE DUE 519.52"]  # fmt: skip
+    assert dollar_read_as_digit(Decimal("5183.48"), ocr_page(tacos).lines, None) == Decimal(
+        "183.48"
+    )
+    # ... but not when cash and change as printed make the total as printed
+    paid = ["TACO STOP", "Total Due 583.48", "Cash 600.00", "CHANGE DUE 16.52"]
+    assert dollar_read_as_digit(Decimal("583.48"), ocr_page(paid).lines, None) == Decimal("583.48")
 
 
 def test_the_shop_name_is_no_part_of_its_address() -> None:
@@ -385,6 +394,14 @@ def test_the_shop_name_is_no_part_of_its_address() -> None:
     assert settled_address(0, values, str(company.value)) == 1
     assert settled_address(1, values, str(company.value)) == 1
     assert settled_address(0, values, "CORNER MARKET") == 0
+    # a slogan between the name and the street starts no address: the street's candidate is it
+    town = "7026 Quarry Drive Clayley, AZ 85768"
+    values = [f"Little Compass Building Supply Great Value Every Day {town}", town]
+    assert settled_address(0, values, "Little Compass Building Supply") == 1
+    # a branch's area printed between them is part of the address as printed
+    street = "30, Jln Kebudayaan 7, Tmn Universiti 81300 Skudai, Johor"
+    values = [f"KEDAI ROTI MAJU TAMAN UNIVERSITI {street}", street]
+    assert without_name(values[0], values, "KEDAI ROTI MAJU") is None
 
 
 def test_a_phone_line_after_a_singapore_postcode_ends_the_address() -> None:
