@@ -152,7 +152,7 @@ PHONE_LINE = re.compile(
     r"^\s*(?:(?:tel[ilt]?|phone|ph|t|p|fax|mobile|h/?p)\b\.?\s*(?:no\.?)?\s*[:.]?\s*|[tp](?=0)"
     r"|[A-Za-z]{3,}\s?:\s*|[A-Za-z]\s?:\s*)?"
     r"[+(]*\s?\d[\d\s()\-/+.]{6,}"  # also spaced out: '( 479 ) 273 - 0023'
-    r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z .'-]*)?$",
+    r"(?:\s+(?:store\s+)?(?:mgr|manager)\b\.?:?\s*[A-Za-z0-9 .'-]*)?$",
     re.I,
 )
 # a till's register line: store, operator, terminal and transaction numbers
@@ -164,9 +164,12 @@ REGISTER_LINE = re.compile(
 ZIP4_END = re.compile(r"(?<![A-Za-z0-9])[A-Z0]{2}\.?,?\s+\d{5}-\d{4}$")  # '0R' read for 'OR'
 # a long run of digits ('SHELL OIL 57442653802'): a site, tax or card number, in no address
 LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
-# a store-number line ('Store #1310', 'BRANCH NO. 12'): printed above or below the address, never
-# part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an Australian address's first part)
-STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)\s*(?:#|no\.?|nr\.?)?\s*:?\s*#?\d+\s*$", re.I)
+# a store-number line ('Store #1310', 'BRANCH NO. 12', the '#' read as '$'): printed above or
+# below the address, never part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an
+# Australian address's first part)
+STORE_LINE = re.compile(
+    r"^\s*(?:store|branch|outlet)\s*(?:[#$]|no\s?\.?|nr\s?\.?)?\s*:?\s*#?\d+\s*$", re.I
+)
 # a store number alone on a line above the street ('#1420'; below it, '#466' is a suite)
 STORE_NO_ONLY = re.compile(r"\s*#\s?\d+\s*")
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',

@@ -54,10 +54,18 @@ CURRENCY_MARK = re.compile(
     r"(?:^|\s)(?:[A-Z]{3}|RM|Rs\.?|[$€£¥₹])\s?\d|\d\s?(?:[$€£¥₹]|[A-Z]{3})\b"
 )
 
-# a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Restaurant #12345'): it
-# continues no name
+# a name that ends in its company's legal form ('Halvorsen Foods Corp.') goes on over no line
+# of an address ('STATION PLAZA' under it)
+CORPORATE_END = re.compile(
+    r"(?:" + STRONG_FORM.pattern + r"|\bcorp(?:oration)?\b|\bco\b)\W*$", re.IGNORECASE
+)
+# the building or centre an address may start with, besides ``ADDRESS_WORD``
+BUILDING_WORD = re.compile(r"\b(?:plaza|centre|center|tower)\b", re.IGNORECASE)
+
+# a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Restaurant #12345'; the
+# '#' read as '$'): it continues no name
 STORE_NUMBER_LINE = re.compile(
-    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:#|no\s?\.?|nr\s?\.?)?"
+    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:[#$]|no\s?\.?|nr\s?\.?)?"
     r"\s*:?\s*#?\d+\s*$",
     re.I,
 )
@@ -272,6 +280,10 @@ def company_candidates(doc: Document, rule_values: dict[str, str]) -> list[Ranke
                 or i + extra in owners
                 or nxt.box[1] - last.box[3] >= 1.2 * max(1e-6, last.box[3] - last.box[1])
                 or any(rx.match(_line_text(nxt)) for rx in (STORE_NUMBER_LINE, ESTABLISHED))
+                or (
+                    CORPORATE_END.search(joined_text)
+                    and any(rx.search(_line_text(nxt)) for rx in (ADDRESS_WORD, BUILDING_WORD))
+                )
             ):
                 break
             joined_text, joined_segs, last = (

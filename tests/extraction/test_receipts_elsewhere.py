@@ -71,9 +71,14 @@ def test_a_trunk_prefix_or_a_country_domain_keeps_a_dollar_receipts_dates_day_fi
     assert day_first_document(ocr_page([*slip, "(03) 363 9870", "AMOUNT $249.01"]))
     assert day_first_document(ocr_page([*slip, "www.orlafoodcoop.co.nz", "AMOUNT $249.01"]))
     assert day_first_document(ocr_page([*slip, "orders@orlafood.com.au", "AMOUNT $249.01"]))
+    # their currency's code, a New Zealand GST number, a date written with full stops
+    assert day_first_document(ocr_page([*slip, "PURCHASE NZD $249.01"]))
+    assert day_first_document(ocr_page([*slip, "GST No: 781-769-517", "AMOUNT $249.01"]))
+    assert day_first_document(ocr_page([*slip[:2], "Date: 09.01.17", "AMOUNT $249.01"]))
     # an item's quantity in brackets and a .com site say nothing
     assert not day_first_document(ocr_page([*slip, "(01) 5.00", "AMOUNT $249.01"]))
     assert not day_first_document(ocr_page([*slip, "www.orlafood.com", "AMOUNT $249.01"]))
+    assert not day_first_document(ocr_page([*slip, "PURCHASE USD $249.01", "v1.2.3"]))
 
 
 def test_a_labelled_phone_line_under_a_town_without_a_state_is_no_part_of_the_address(
@@ -183,7 +188,7 @@ def test_zip_plus_four_is_no_phone_number_and_canadian_postcodes_are_respelled()
 
 def test_store_number_and_town_lines_are_no_shop_name() -> None:
     # the last as OCR reads 'Store No. 185' with a space before its dot
-    for store in ("Store #3582", "Store No. 185", "Store No . 185"):
+    for store in ("Store #3582", "Store No. 185", "Store No . 185", "store $3998"):
         lines = ["MAPLE RIVER SUPPLY", store, "2626 Oak Road", "CHIRTPORT, NV 89101"]
         cands = _candidates(lines, "company")
         assert "MAPLE RIVER SUPPLY" in cands
@@ -237,6 +242,8 @@ def test_a_founding_year_after_a_few_words_is_no_name() -> None:
 
 
 def test_a_store_number_line_is_no_part_of_the_address() -> None:
+    lines = ["CORNER DELI", "store $1310", "3157 Quarry Parade", "Leeford AS56 0MH"]  # '#' as '$'
+    assert not any("1310" in c for c in _candidates(lines, "address"))
     lines = ["CORNER DELI", "Store #1310", "3157 Quarry Parade", "Leeford AS56 0MH"]
     cands = _candidates(lines, "address")
     assert "3157 Quarry Parade Leeford AS56 0MH" in cands
@@ -303,6 +310,11 @@ def test_manager_on_the_phone_line_and_the_register_line_end_the_address() -> No
     assert "555 Ferttrout Street Springfield, IL 62704" in cands
     assert not any("ST# 2740" in c or "Mgr" in c for c in cands)
     assert not any("537-7159" in c for c in _candidates(lines, "company"))
+    # the manager's name with a letter read as a digit ('2ITH' for 'ZITH')
+    lines[2] = "Ph 757-336-5119 Mgr: 2ITH"
+    cands = _candidates(lines, "address")
+    assert "555 Ferttrout Street Springfield, IL 62704" in cands
+    assert not any("2ITH" in c for c in cands)
 
 
 def test_an_address_runs_to_its_town_line() -> None:
@@ -1102,3 +1114,14 @@ def test_two_bids_to_the_reader_are_a_slogan() -> None:
     assert reads_as_phrase("Eat Drink Relax")
     assert not reads_as_phrase("Live Bait Shop")  # one verb, and a shop
     assert not reads_as_phrase("Taste of India")
+
+
+def test_a_name_ending_in_its_legal_form_goes_on_over_no_address_line() -> None:
+    lines = ["Halvorsen Foods Corp.", "STATION PLAZA", "4032 N MEADOW LN", "PINEVILLE CA 93881"]
+    cands = _candidates([*lines, "TOTAL 5.00"], "company")
+    assert "Halvorsen Foods Corp." in cands
+    assert not any(c.startswith("Halvorsen") and "PLAZA" in c for c in cands), cands
+    # a name without its form may go on over a second line
+    assert "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD" in _candidates(
+        ["AIK HUAT HARDWARE ENTERPRISE", "(SETIA ALAM) SDN BHD", "NO. 17, JALAN SETIA"], "company"
+    )
