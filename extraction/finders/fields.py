@@ -630,8 +630,6 @@ DAY_FIRST_PLACE = re.compile(
     # their currencies' codes ('PURCHASE NZD $71.91'), and a New Zealand GST number (8 or 9
     # digits in three groups, 'GST No: 781-769-517'; Canada's is a business number and 'RT')
     r"|\b(?:NZD|AUD|SGD|HKD|MYR|GBP|ZAR|INR)\b|\bGST\s+No\.?:?\s*\d{2,3}-\d{3}-\d{3}\b"
-    # a date written with full stops ('09.01.17'): the way of day-first countries
-    r"|(?<![\d.])\d{1,2}\.\d{1,2}\.(?:19|20)?\d{2}(?![\d.])"
     # prices that include GST (Australia, New Zealand, Singapore); Canada adds it on top
     r"|(?i:\bGST\s+incl|\bincl(?:\.|udes?|uding|usive)?\s+(?:of\s+)?GST\b)"
     r"|€|\bEUR\b|\b(?:MwSt|USt|TVA|IVA|BTW|Moms|MVA|ALV)\b"
