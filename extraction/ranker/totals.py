@@ -92,13 +92,19 @@ def total_word(text: str) -> tuple[bool, bool]:
 class Payment:
     """What the payment block of a receipt says: tendered, change, their difference."""
 
-    paid: Decimal | None = None
     tendered: Decimal | None = None
     change: Decimal | None = None
     tender_line: int = -1
     change_line: int = -1
     rounding: list[Decimal] = field(default_factory=list)
     last_total_line: int = -1  # the last line with a total word and an amount (before payment)
+
+    @property
+    def paid(self) -> Decimal | None:
+        """Tendered minus change: what the customer paid."""
+        if self.tendered is None or self.change is None:
+            return None
+        return self.tendered - self.change
 
 
 def payment(lines: list[Line], amounts: list[list[Decimal]]) -> Payment:
@@ -124,8 +130,7 @@ def payment(lines: list[Line], amounts: list[list[Decimal]]) -> Payment:
         for j in labelled + above:
             tendered = abs(amounts[j][-1])
             if tendered > change:
-                out.paid, out.tender_line, out.change_line = tendered - change, j, k
-                out.tendered, out.change = tendered, change
+                out.tendered, out.change, out.tender_line, out.change_line = tendered, change, j, k
                 break
         if out.paid is not None:
             break
@@ -238,7 +243,7 @@ def paid_without_marks(rest: Decimal, value: Decimal, lines: list[Line]) -> bool
     mark is dropped from either or both ('Cash 5203.00', 'CHANGE DUE 519.52' under 'Total Due
     5183.48': 203.00 - 19.52 = 183.48), and not ``value`` as printed."""
     pay = payment(lines, line_amounts(lines))
-    if pay.tendered is None or pay.change is None or abs(pay.tendered - pay.change - value) < CENT:
+    if pay.tendered is None or pay.change is None or pay.paid == value:
         return False
     return any(
         t is not None and c is not None and abs(t - c - rest) < CENT
