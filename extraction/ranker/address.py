@@ -41,6 +41,7 @@ from extraction.ranker.candidates import (
     ESTABLISHED,
     PHONE,
     POSTCODE,
+    STORE_NUMBER,
     TOWN_LINE,
     Ranked,
     _geometry,
@@ -167,9 +168,7 @@ LONG_NUMBER = re.compile(r"(?<![\d-])\d{9,}(?![\d-])")
 # a store-number line ('Store #1310', 'BRANCH NO. 12', the '#' read as '$'): printed above or
 # below the address, never part of it (candidates.STORE_NUMBER_LINE without 'Shop 12', an
 # Australian address's first part)
-STORE_LINE = re.compile(
-    r"^\s*(?:store|branch|outlet)\s*(?:[#$]|no\s?\.?|nr\s?\.?)?\s*:?\s*#?\d+\s*$", re.I
-)
+STORE_LINE = re.compile(r"^\s*(?:store|branch|outlet)" + STORE_NUMBER, re.I)
 # a store number alone on a line above the street ('#1420'; below it, '#466' is a suite)
 STORE_NO_ONLY = re.compile(r"\s*#\s?\d+\s*")
 # a UK postcode, also with one of its two digits read as the letter O by OCR ('WPO 8YB',

@@ -64,10 +64,9 @@ BUILDING_WORD = re.compile(r"\b(?:plaza|centre|center|tower)\b", re.IGNORECASE)
 
 # a store-number line under a shop's name ('Store #3582', 'STORE 0417', 'Restaurant #12345'; the
 # '#' read as '$'): it continues no name
+STORE_NUMBER = r"\s*(?:[#$]|no\s?\.?|nr\s?\.?)?\s*:?\s*#?\d+\s*$"  # after the word, to the end
 STORE_NUMBER_LINE = re.compile(
-    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)\s*(?:[#$]|no\s?\.?|nr\s?\.?)?"
-    r"\s*:?\s*#?\d+\s*$",
-    re.I,
+    r"^\s*(?:store|str|shop|branch|location|loc|outlet|restaurant|site)" + STORE_NUMBER, re.I
 )
 # a town line ending with a state or province and its postcode ('CHIRTPORT, NV 89101',
 # 'PERTH WA 6000', 'Toronto, ON M5V 2T6'): an address, whatever legal form its state code spells
