@@ -138,6 +138,16 @@ def test_llc_inside_a_word_is_no_legal_form() -> None:
         assert not STRONG_FORM.search(text), text
 
 
+def test_malaysian_sb_is_a_legal_form_only_where_a_name_ends() -> None:
+    """'SB' (Sdn Bhd) ends a name, at the line's end or before its registration number; an item
+    code ('SB/01-3'), a word ('Sb') or a count ('3 SB') is no form."""
+    for text in ("RESTORAN CAHAYA MAJU SB", "KEDAI RUNCIT LIM SB(306295-X) FKA TOKO LIM SB"):
+        assert STRONG_FORM.search(text), text
+    assert clean_name("KEDAI RUNCIT LIM SB(306295-X) FKA TOKO LIM SB") == "KEDAI RUNCIT LIM SB"
+    for text in ("SB/01-3", "Gloss Sb", "TOTAL 3 SB", "SB 12 PCS"):
+        assert not STRONG_FORM.search(text), text
+
+
 def test_a_dotted_legal_form_keeps_its_letters_and_dot_before_a_phone_number() -> None:
     """'S.L.U.', 'S.A.U.' and 'S.A.S.' are forms of their own, not 'S.L' or 'S.A' followed by
     stray letters; cut before a number, a dotted form keeps its last dot."""
