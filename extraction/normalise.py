@@ -211,9 +211,9 @@ ISO_CODES = {
 
 # An amount: optional sign/currency, digits with thousands separators and 0-3 decimals.
 # a currency before the number: a code, a symbol, or a dollar sign OCR read as 'S' (glued to an
-# amount with cents: 'TOTAL S187.92')
+# amount with cents: 'TOTAL S187.92', also after its country's letter: 'AS21.71' for 'A$21.71')
 AMOUNT_RE = re.compile(
-    r"(?<![\w.,/-])(?P<neg>[-−(])?\s?(?:[A-Z]{3}|[€$£¥₹]|RM|Rs\.?|S(?=\d+[.,]\d\d(?!\d)))?\s?"
+    r"(?<![\w.,/-])(?P<neg>[-−(])?\s?(?:[A-Z]{3}|[€$£¥₹]|RM|Rs\.?|[AC]?S(?=\d+[.,]\d\d(?!\d)))?\s?"
     r"(?P<num>\d{1,3}(?:[.,' \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,3})?)"
     r"(?!\d)(?![.,]\d)(?P<trail>-)?(?!\w*%)"
 )

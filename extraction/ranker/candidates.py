@@ -84,8 +84,9 @@ ESTABLISHED = re.compile(
     r"(?:19|20)\d\d\W*$",
     re.I,
 )
-# a possessive's apostrophe read as a full stop or comma ('ULRICH.S SUBS')
-POSSESSIVE_MARK = re.compile(r"(?<=[A-Za-z]{2})[.,`](?=[Ss]\b)")
+# a possessive's apostrophe read as a full stop or comma ('ULRICH.S SUBS'), or as a gap before
+# a lone S with more of the name after it ("WHITFIELD S MARKETPLACE"; 'MART S/B' is a legal form)
+POSSESSIVE_MARK = re.compile(r"(?<=[A-Za-z]{2})[.,`](?=[Ss]\b)|(?<=[A-Za-z]{3}) (?=S [A-Za-z])")
 # 'WELCOME TO L&K PROVISIONS': the name follows the greeting
 GREETING = re.compile(r"^\W*welcome\s+to\s+(?=\S)", re.I)
 # an Irish county after the town ('BALLINA, CO. MAYO'): 'Co.' there is no legal form

@@ -103,6 +103,10 @@ def test_a_labelled_phone_line_under_a_town_without_a_state_is_no_part_of_the_ad
 def test_a_dollar_sign_read_as_s_before_an_amount(receipt: TemplateSpec) -> None:
     assert [a[0] for a in find_amounts("AMOUNT DUE S187.92")] == [find_amounts("187.92")[0][0]]
     assert find_amounts("SR 5") == [(find_amounts("5")[0][0], 3, 4, False)]  # a tax code stays
+    # an Australian or Canadian dollar's '$' read as 'S' after its letter ('A$21.71' -> 'AS21.71')
+    for text in ("Grand Total AS21.71", "TOTAL CS21.71"):
+        assert [a[0] for a in find_amounts(text)] == [find_amounts("21.71")[0][0]], text
+    assert find_amounts("CLASS21.71") == find_amounts("BS21.71") == []  # a word's end, a code
     doc = ocr_page(
         [
             "CORNER MARKET",
@@ -665,6 +669,10 @@ def test_the_shops_owner_is_no_company_and_a_greeting_is_no_part_of_it(
     assert not any("Penberton" in c for c in _candidates(slipped, "company"))
     possessive = ["ULRICH.S SUBS", "12 Elm St", "Cedarby, IN 47250", "TOTAL $3.00"]
     assert "ULRICH'S SUBS" in _candidates(possessive, "company")
+    # the apostrophe read as a gap (a name printed light on a dark band); 'S/B' is a legal form
+    possessive[0] = "ULRICH S SUBS"
+    assert "ULRICH'S SUBS" in _candidates(possessive, "company")
+    assert "NINE SPEED MART S/B" in _candidates(["NINE SPEED MART S/B", *possessive[1:]], "company")
     assert find_fields(ocr_page(operated), receipt)["company"].value == "OSTRANDER'S FOODS"
     # the label alone on its line: the name below it is the owner's
     owned = ["WREN STATIONERY SHOP", "TAX INVOICE", "OWNED BY :", "WREN SUPPLY SDN BHD"]
