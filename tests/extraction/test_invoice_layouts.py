@@ -2114,3 +2114,32 @@ def test_a_net_amount_column_over_items_whose_description_holds_digits(
         _at(15, 142, "Not registered for VAT – no VAT charged."),
     )
     assert (v["net_total"], v["grand_total"]) == (1545.79, 1545.79)
+
+
+def test_a_vat_total_named_tax_first_beside_a_vat_summary(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'BTW totaal' (the tax word first, as 'VAT total') is the tax total, not a 'totaal': else
+    the two rates' VAT and their sum pass for net, tax and total (5 311,94 + 14,79 = 5 326,73)."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        *_rows(23, 36, ["Van Delden Installatie B.V.", "Delderstraat 15", "8683 ZL Delden"]),
+        _at(141, 29, "Factuurnummer 2023.4072"),
+        _at(141, 34, "Datum 08-03-2023"),
+        _at(24, 137.5, "BTW overzicht"),
+        _at(24, 144, "Tarief Grondslag"),
+        _at(68, 144, "Btw"),
+        _at(85, 144, "Totaal"),
+        _at(24, 150.4, "21% € 25.294,96 € 5.311,94 € 30.606,90"),
+        *(_at(x, 156.4, t) for x, t in ((24, "9%"), (42, "€ 164,35"), (63, "€ 14,79"))),
+        _at(82, 156.4, "€ 179,14"),
+        _at(24, 162.4, "Σ € 25.459,31 € 5.326,73 € 30.786,04"),
+        _at(149.6, 136.3, "Subtotaal € 25.459,31"),
+        *(_at(149.6, y, t) for y, t in ((141.9, "BTW 21%"), (147.6, "BTW 9%"))),
+        *(_at(x, y, t) for x, y, t in ((172.4, 141.9, "€ 5.311,94"), (177.3, 147.6, "€ 14,79"))),
+        _at(149.6, 153.2, "BTW totaal € 5.326,73"),
+        _at(149.6, 159.1, "Totaal"),
+        _at(170.2, 159.1, "€ 30.786,04"),
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (25459.31, 5326.73, 30786.04)
