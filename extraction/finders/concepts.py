@@ -505,7 +505,6 @@ CONCEPTS: dict[str, tuple[str, list[str]]] = {
             "montant total tva",
             "total btw",
             "totaal btw",
-            "btw totaal",
             "total iva",
             "total tax amount",
             "btw bedrag",

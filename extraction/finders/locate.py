@@ -51,6 +51,8 @@ GENERIC_LABELS = {
 
 COMPOUND_HEADS = {"grand_total", "net_total"}
 COMPOUND_TAILS = {"tax_total", "_other_amount"}
+# a total's one word, which after a tax's name totals the tax ('BTW totaal', 'GST Total')
+TOTAL_WORDS = frozenset({"total", "totaal", "totale", "totalt", "gesamt", "yhteensä"})
 
 
 def fold(text: str) -> str:
@@ -191,6 +193,15 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                         previous.end = (
                             m.end()
                         )  # "Total incl. GST": one label, not a total then a tax
+                        continue
+                    if (
+                        previous is not None
+                        and "tax_total" in previous.owners
+                        and "grand_total" in found[1]
+                        and found[0] in TOTAL_WORDS
+                        and not text[previous.end : m.start()].strip(" .:")
+                    ):
+                        previous.end = m.end()  # 'BTW totaal', 'GST Total': the tax's total
                         continue
                     previous = LabelHit(found[0], found[1], line, si, m.start(), m.end())
                     hits.append(previous)

@@ -1132,3 +1132,11 @@ def test_a_name_ending_in_its_legal_form_goes_on_over_no_address_line() -> None:
     assert "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD" in _candidates(
         ["AIK HUAT HARDWARE ENTERPRISE", "(SETIA ALAM) SDN BHD", "NO. 17, JALAN SETIA"], "company"
     )
+
+
+def test_a_tax_named_before_total_is_the_tax_total(receipt: TemplateSpec) -> None:
+    """'GST Total' under the receipt's total totals the tax (as 'BTW totaal' on an invoice): the
+    'Total' in it is no second, later grand total."""
+    lines = ["KESTREL SUBS", "391 RIDGE TCE", "CEDARMORE QLD 4296", "1 WRAP 5.74", "1 SODA 1.79"]
+    for tail in (["TOTAL 7.53", "GST Total 0.68"], ["GST TOTAL 0.68", "TOTAL 7.53"]):
+        assert find_fields(ocr_page([*lines, *tail]), receipt)["total"].value == 7.53, tail
