@@ -10,11 +10,16 @@ from extraction.finders.locate import Candidate, LabelHit, fold
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import clean_text, find_dates
 
+# Malaysia's 'SB' (Sdn Bhd) after a word, at the line's end or before a registration number
+# ('MAJU SB', 'RETAIL SB(306295-X)'); not an item code ('SB/01-3') or a count ('3 SB')
+SB_FORM = r"(?-i:(?<=[^\W\d_]\s)SB)(?=\s*\(|\s*$)"
 LEGAL_FORM = re.compile(
     r"(?<![A-Za-z])(gmbh|ag|a\.\s?g|e\.\s?v|kgaa|se|(?<!\d)(?<!\d[\s-])kg|ohg|e\.\s?k|ug|gbr|s[aà]rl|s\.a\.r\.l|sagl|sas|sasu|sa|s\.a\.s\.u|s\.a\.s|s\.a\.u|(?<!\.)s\.a|eurl|sprl|bv|b\.v|nv|n\.v|v\.o\.f|vof|c\.v|commv|comm\.\s?v|(?-i:e\.\s?U\.)|snc|s\.n\.c|s\.a\.s|og|"
     r"ges\.?\s?m\.?\s?b\.?\s?h|"
     r"ltd|limited|dac|llc|l\.l\.c|inc|incorporated|corp|corporation|co\.|company|plc|llp|lp|srl|s\.r\.l|spa|"
-    r"s\.p\.a|s\.l\.u|slu|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|(?<!\d)hb|sdn\.?\s?bhd|bhd|berhad|s/b|(?-i:(?<=[^\W\d_]\s)SB)(?=\s*\(|\s*$)|pte|pty|enterprise|enterprises|"
+    r"s\.p\.a|s\.l\.u|slu|s\.l|sl|oy|oyj|ab|as|asa|a/s|aps|i/s|k/s|(?<!\d)hb|sdn\.?\s?bhd|bhd|berhad|s/b|"
+    + SB_FORM
+    + r"|pte|pty|enterprise|enterprises|"
     r"trading|traders|restaurant|restoran|hardware|mart|store|stores|supermarket|bakery|cafe|café|"
     r"pharmacy|holdings|group|industries|services|solutions|gesellschaft|verlag|werke|ventures)"
     r"(?![A-Za-z])",
@@ -324,9 +329,7 @@ STRONG_FORM = re.compile(
     r"\bkg\b|\bv\.?o\.?f\b|"
     # Swedish and Finnish forms, in capitals, right after a word: not a Canadian province before
     # its postcode ('Red Deer, AB T4N 1A1') nor a code in brackets ('(KB)')
-    r"(?-i:(?<=[^\W\d_]\s)(?:AB|HB|KB|Oy)\b(?!\s*[A-Z][\dO][A-Z]))|"
-    # Malaysia's 'SB' (Sdn Bhd) after a word, at the line's end or before a registration number
-    r"(?-i:(?<=[^\W\d_]\s)SB(?=\s*\(|\s*$))|"
+    r"(?-i:(?<=[^\W\d_]\s)(?:AB|HB|KB|Oy)\b(?!\s*[A-Z][\dO][A-Z]))|" + SB_FORM + r"|"
     r"\bs\.?n\.?c\b|\bog\b|\bcommv\b|\bcomm\.\s?v\b|(?<![\w.])(?-i:e\.\s?U\.)|ges\.?\s?m\.?\s?b\.?\s?h|\baps\b|\ba/s\b|\basa\b|\boyj\b|\bi/s\b",
     re.IGNORECASE,
 )
