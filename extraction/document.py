@@ -329,7 +329,8 @@ def split_at_columns(lines: list[Line]) -> None:
                 w, prev = seg.words[k], seg.words[k - 1]
                 if (
                     w.x0 - prev.x1 > 0.2 * h
-                    and not (prev.text.isdigit() and w.text[:1].isdigit())  # '4 273,06 €'
+                    # '4 273,06 €', '-1 898,40 €': the thousands of one amount
+                    and not (prev.text.lstrip("-−(").isdigit() and w.text[:1].isdigit())
                     and any(abs(w.x0 - x) < 0.3 * h for x in above)
                     and any(abs(w.x0 - x) < 0.3 * h for x in below)
                 ):
