@@ -162,6 +162,10 @@ OF_ANOTHER = re.compile(
 )
 
 
+# a tax's name that begins the document's title ('Tax Invoice', 'GST Receipt')
+DOCUMENT_TITLE_AFTER = re.compile(r"\s*(?:invoice|receipt|credit note)\b")
+
+
 def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
     """Every label occurrence; overlapping labels resolve to the longest (``total incl`` beats
     ``total``)."""
@@ -176,11 +180,11 @@ def find_labels(doc: Document, labels: dict[str, set[str]]) -> list[LabelHit]:
                 for m in rx.finditer(text):
                     found = canon.get(m.lastgroup or "")
                     if found is None or (
-                        found[0] in BARE_NUMBER_WORDS
-                        and (
-                            GLUED_BEFORE.search(text[: m.start()])
-                            or OF_ANOTHER.match(text, m.end())
-                        )
+                        "tax_total" in found[1] and DOCUMENT_TITLE_AFTER.match(text, m.end())
+                    ):
+                        continue  # 'Tax Invoice', 'VAT Receipt': the document's title, no tax
+                    if found[0] in BARE_NUMBER_WORDS and (
+                        GLUED_BEFORE.search(text[: m.start()]) or OF_ANOTHER.match(text, m.end())
                     ):
                         continue  # 'UID-Nr.', 'Lief-Nr', 'Nº de cliente': another thing's number
                     if (
