@@ -672,8 +672,8 @@ def day_first_document(doc: Document) -> bool:
 TITLE = re.compile(
     r"^\W*(?:[a-z]*rechnung(?!s?(?:betrag|total|summe|datum|periode|zeitraum))[a-z]*|"
     r"[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
-    r"facture|"
-    r"avoir|factuur|fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
+    r"facture|avoir|factuur|credit\s?nota|creditfactuur|"
+    r"fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
 
@@ -691,9 +691,11 @@ TITLE_INSIDE = re.compile(
 # words that make an invoice title a reference to an earlier invoice (matched on folded text:
 # no accents)
 REFERENCE_BEFORE = re.compile(
-    r"(?<![a-z])(?:zur?|to|for|of|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
+    r"(?<![a-z])(?:zur?|to|for|of|van|from|per|see|gemaß|gemass|laut|original|preceding|previous|"
     r"corrected|related|referenced|ursprungliche[nr]?|vorherige[nr]?|korrigierte[nr]?|"
-    r"de la|a la|d'origine|initiale|rectifiee|reference|sur|rif\.?|riferimento|betreft|"
+    # 'Référence : facture n° FA2100913', 'Creditering van factuur INV-01891'
+    r"de la|a la|d'origine|initiale|rectifiee|reference\s*:?|referentie\s*:?|sur|rif\.?|"
+    r"riferimento|betreft|"
     r"storno(?:\s+(?:parziale|totale|partiel|total))?(?:\s+(?:der|della|de la|du))?|"
     # a verb of correction ('Rectifica la factura nº', 'annule et remplace la facture')
     r"(?:rectifica|anula|sustituye(?:\s+a)?|corrige|annule(?:\s+et\s+remplace)?|remplace|"

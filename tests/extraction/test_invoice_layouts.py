@@ -2143,3 +2143,83 @@ def test_a_vat_total_named_tax_first_beside_a_vat_summary(
         _at(170.2, 159.1, "€ 30.786,04"),
     )
     assert (v["net_total"], v["tax_total"], v["grand_total"]) == (25459.31, 5326.73, 30786.04)
+
+
+def test_a_negative_amount_with_spaced_thousands_stays_one_cell() -> None:
+    """'-1 898,40 €' in a credit note's totals, its '898,40' starting where the columns above and
+    below start: the thousands of one amount, not a new column (as '4 273,06 €')."""
+
+    def row(y: float, *cells: tuple[str, float, float]) -> list[Word]:
+        return [Word(t, x0, y, x1, y + 10.5) for t, x0, x1 in cells]
+
+    page = Page(
+        1,
+        595,
+        842,
+        [
+            *row(180, ("Désignation", 92, 150), ("Total", 497.5, 520), ("HT", 523, 538)),
+            *row(205, ("Module", 92, 130), ("-1", 486.4, 495.1), ("898,40", 498, 529.5)),
+            *row(229, ("Total", 357, 379), ("hors", 382, 402), ("taxes", 405, 429)),
+            *row(229, ("-1", 485.6, 494.4), ("898,40", 497.3, 528.7), ("€", 531.6, 537.3)),
+            *row(243, ("TVA", 357, 375), ("20", 378, 389), ("%", 392, 401)),
+            *row(243, ("-379,68", 494.2, 528.7), ("€", 531.6, 537.3)),
+        ],
+    )
+    page.build_lines()
+    assert [s.text for s in page.lines[2].segments] == ["Total hors taxes", "-1 898,40 €"]
+
+
+def test_a_tax_invoice_title_is_no_tax_label(tmp_path: Path, invoice: TemplateSpec) -> None:
+    """'Tax Invoice' titles the document: the '2' of the date beside it is no tax, so a seller
+    not registered for VAT has its total as the net amount."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(23, 18, "Daniel Thornley"),
+        *_rows(23, 50, ["Fenford Trading Ltd", "144 Culmore Street", "NG5 8AT"]),
+        _at(71, 75, "Invoice Number: INV-01662"),
+        _at(23, 80, "Tax Invoice"),
+        _at(88, 80, "Date: 2 December 2022"),
+        _at(24, 92, "Item"),
+        _at(125, 92, "VAT %"),
+        _at(165, 92, "Line Total (GBP)"),
+        _at(24, 98, "Consultancy services"),
+        _at(151, 98, "0%"),
+        _at(180, 98, "1,300.49"),
+        _at(146, 126, "Invoice Total 1,300.49 GBP"),
+        _at(23, 134, "Not registered for VAT – no VAT charged."),
+    )
+    assert v["grand_total"] == v["net_total"] == 1300.49
+    assert "tax_total" not in v
+
+
+def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """'Creditnota' (or 'Creditfactuur') alone over 'Nummer INV-01912' numbers the credit note;
+    'Creditering van factuur INV-01891' and 'Référence : facture n° FA2100913' name the invoice
+    it credits."""
+    dutch = _extract(
+        tmp_path,
+        invoice,
+        _at(23, 19, "Boschhof Installatietechniek"),
+        _at(158, 19, "Creditnota"),
+        _at(148, 29, "Nummer INV-01912"),
+        _at(140, 34, "Factuurdatum 2019-02-11"),
+        *_rows(23, 39, ["Graafema & Graafhof V.O.F.", "Graafinkstraat 2", "8293 TJ Graafinkhoven"]),
+        _at(144, 38.5, "Debiteurnr."),
+        _at(170, 38.5, "579418"),
+        _at(23, 61.5, "Creditering van factuur INV-01891 d.d. 2019-01-27"),
+        _at(143, 95, "Totaal creditnota € -8.780,37"),
+    )
+    assert dutch["invoice_number"] == "INV-01912"
+    french = _extract(
+        tmp_path,
+        invoice,
+        _at(23, 19, "Zerano Plomberie"),
+        _at(140, 19, "Facture d'avoir"),
+        _at(120, 29, "Numéro de facture: FA2100948"),
+        _at(23, 50, "Référence : facture n° FA2100913 du 23 septembre 2021"),
+        _at(120, 95, "Montant de l'avoir TTC -584,06 €"),
+    )
+    assert french["invoice_number"] == "FA2100948"
