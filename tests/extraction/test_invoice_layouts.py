@@ -2198,7 +2198,7 @@ def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
 ) -> None:
     """'Creditnota' (or 'Creditfactuur') alone over 'Nummer INV-01912' numbers the credit note;
     'Creditering van factuur INV-01891' and 'Référence : facture n° FA2100913' name the invoice
-    it credits."""
+    it credits; a 'Facture d'avoir' states its total unsigned."""
     dutch = _extract(
         tmp_path,
         invoice,
@@ -2220,6 +2220,9 @@ def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
         _at(140, 19, "Facture d'avoir"),
         _at(120, 29, "Numéro de facture: FA2100948"),
         _at(23, 50, "Référence : facture n° FA2100913 du 23 septembre 2021"),
+        *_rows(120, 86, ["Total HT -486,72 €", "TVA 20 % -97,34 €"]),
         _at(120, 95, "Montant de l'avoir TTC -584,06 €"),
     )
     assert french["invoice_number"] == "FA2100948"
+    # a 'Facture d'avoir' is a credit note: its amounts are stated unsigned, as e-invoices do
+    assert french["grand_total"] == 584.06
