@@ -372,8 +372,7 @@ def _join_name_lines(
     )
     if below is not None:
         nxt = clean_name(below.text)
-        only_form = nxt and not LEGAL_FORM.sub("", nxt).strip(" .&()") and STRONG_FORM.search(nxt)
-        if (name.rstrip().endswith("&") or only_form) and not re.search(r"\d", nxt):
+        if (name.rstrip().endswith("&") or only_legal_form(nxt)) and not re.search(r"\d", nxt):
             return f"{name} {nxt}"
         if form_rest(name, below.text.strip()):  # 'UG' over '(haftungsbeschränkt)'
             return f"{name} {below.text.strip()}"
@@ -562,16 +561,25 @@ def _wrapped_value(
     """A value cell wrapped over lines, e.g. 'MVM Musterhafter' above 'Name: Versicherungsverein
     ...' (never the block's heading line itself: 'Verkäufer' over 'Name: ...')."""
     h = max(1e-6, vseg.box[3] - vseg.box[1])
+
+    def in_column(other: Line) -> list[Segment]:
+        return [s for s in other.segments if abs(s.box[0] - vseg.box[0]) <= h]
+
+    # below, a line with nothing in the value's column is passed over: the key of the column
+    # beside it, set between the value's two lines ('Firmenname (BT-27)' between
+    # 'Hesneys Haustechnik UG' and '(haftungsbeschränkt)')
+    after = next((ln for ln in lines[line.index + 1 : line.index + 3] if in_column(ln)), None)
     for other, before in (
         (lines[line.index - 1] if line.index - 1 > heading_index else None, True),
-        (lines[line.index + 1] if line.index + 1 < len(lines) else None, False),
+        (after, False),
     ):
-        column = [s for s in other.segments if abs(s.box[0] - vseg.box[0]) <= h] if other else []
+        column = in_column(other) if other else []
         if not column or (before and len(other.segments) != 1):
             continue
         seg = column[0]
         gap = (vseg.box[1] - seg.box[3]) if before else (seg.box[1] - vseg.box[3])
-        if abs(seg.box[0] - vseg.box[0]) > h or gap > 0.8 * h or not is_name_like(seg.text):
+        name_part = is_name_like(seg.text) or (not before and only_legal_form(seg.text))
+        if gap > 0.8 * h or not name_part:
             continue
         if (
             re.match(r"[\w .\-/]{0,30}:", seg.text)
@@ -590,6 +598,11 @@ def _wrapped_value(
 # '& Co. KG' of a GmbH & Co. KG, and the 'KG' under 'GmbH & Co.'
 FORM_REST = re.compile(r"^(?:\(haftungsbeschr[äa]nkt\)|&\s?co\.?(?:\s?(?:kg|ohg|kgaa))?)$", re.I)
 CO_FORM_END = re.compile(r"(?:kg|ohg|kgaa)\.?", re.IGNORECASE)
+
+
+def only_legal_form(text: str) -> bool:
+    """A line that holds nothing but a legal form ('GmbH', 'e.K.'): a name's end wrapped."""
+    return not LEGAL_FORM.sub("", text).strip(" .&()") and bool(STRONG_FORM.search(text))
 
 
 def form_rest(name: str, nxt: str) -> bool:
@@ -648,7 +661,7 @@ def _continue_name(seg: Segment, next_lines: list[Line]) -> str:
         return f"{text} {nxt}"
     if (
         name_goes_on(text, nxt)
-        and (is_name_like(nxt) or CO_FORM_END.fullmatch(nxt))
+        and (is_name_like(nxt) or CO_FORM_END.fullmatch(nxt) or only_legal_form(nxt))
         and not POSTCODE_CITY.search(nxt)
         and not STREET.search(nxt)
     ):

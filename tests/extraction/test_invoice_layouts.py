@@ -2226,3 +2226,29 @@ def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
     assert french["invoice_number"] == "FA2100948"
     # a 'Facture d'avoir' is a credit note: its amounts are stated unsigned, as e-invoices do
     assert french["grand_total"] == 584.06
+
+
+def test_party_grid_keys_on_a_row_of_their_own_between_a_names_lines(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """The standard visualisation's party grid with its key ('Firmenname (BT-27)') half a line
+    below the names, a row of its own: the names still take their wrapped legal forms ('e.K.'
+    under 'Hesfordmann Elektrotechnik', '(haftungsbeschränkt)' under 'UG')."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(15, 15, "Rechnungsnummer (BT-1) R0001965"),
+        _at(15, 50, "Informationen zum Verkäufer (BG-4)"),
+        _at(110, 50, "Informationen zum Käufer (BG-7)"),
+        _at(55, 56, "Hesfordmann Elektrotechnik"),
+        _at(15, 58.3, "Firmenname (BT-27)"),
+        _at(55, 60.6, "e.K."),
+        _at(110, 56, "Firmenname"),
+        _at(110, 60.6, "(BT-44)"),
+        _at(150, 56, "Hesneys Haustechnik UG"),
+        _at(150, 60.6, "(haftungsbeschränkt)"),
+        _at(55, 66, "Ranströmring 72, 43585 Torholfeld"),
+        _at(150, 66, "Aldricweg 53, 27713 Kelmerhausen"),
+    )
+    assert v["seller_name"] == "Hesfordmann Elektrotechnik e.K."
+    assert v["buyer_name"] == "Hesneys Haustechnik UG (haftungsbeschränkt)"
