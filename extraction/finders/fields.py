@@ -673,7 +673,8 @@ TITLE = re.compile(
     r"^\W*(?:[a-z]*rechnung(?!s?(?:betrag|total|summe|datum|periode|zeitraum))[a-z]*|"
     r"[a-z]*-?korrektur|gutschrift|invoice|tax invoice|credit note|"
     r"facture|avoir|factuur|credit\s?nota|creditfactuur|"
-    r"fattura|factura)(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
+    r"fattura|factura|(?:kredit)?faktura|kreditnota|(?:hyvitys)?lasku"
+    r")(?![\w])(?:\s+(?:des|der|du|de la)\s+\w+)?\s*(?:\(\d+\))?\s*"
     r"(?P<nr>nr\.?|no\.?|#|n°|number|nummer|num(?:ero|éro)?\.?)?\s*:?\s*(?P<rest>.*)$"
 )
 
@@ -837,7 +838,8 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
 # (EN 16931, type 381) state its amounts unsigned, the document type says they are owed back
 CREDIT_TITLE = re.compile(
     r"^\W*(?:credit\s*note|credit\s+memo|gutschrift|(?:facture\s+d['’])?avoir|note\s+de\s+credit|"
-    r"nota\s+di\s+credito|nota\s+de\s+credito|abono|creditnota|creditfactuur)\b(?!\s*(?:betrag|amount|total|summe))",
+    r"nota\s+di\s+credito|nota\s+de\s+credito|abono|creditnota|creditfactuur|kreditfaktura|"
+    r"kreditnota|hyvityslasku)\b(?!\s*(?:betrag|amount|total|summe))",
 )
 
 

@@ -2198,7 +2198,8 @@ def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
 ) -> None:
     """'Creditnota' (or 'Creditfactuur') alone over 'Nummer INV-01912' numbers the credit note;
     'Creditering van factuur INV-01891' and 'Référence : facture n° FA2100913' name the invoice
-    it credits; a 'Facture d'avoir' states its total unsigned."""
+    it credits; a 'Facture d'avoir' states its total unsigned; 'Kreditfaktura RINV/2026/03571'
+    numbers a Swedish one."""
     dutch = _extract(
         tmp_path,
         invoice,
@@ -2226,6 +2227,17 @@ def test_credit_notes_number_under_their_title_not_the_invoice_they_credit(
     assert french["invoice_number"] == "FA2100948"
     # a 'Facture d'avoir' is a credit note: its amounts are stated unsigned, as e-invoices do
     assert french["grand_total"] == 584.06
+    swedish = _extract(
+        tmp_path,
+        invoice,
+        _at(18, 16, "Tormarktec AB"),
+        *_rows(119, 37, ["Ranwaldson Teknik AB", "Dundenvägen 65", "310 74 Aldlintorp"]),
+        _at(18, 56, "Kreditfaktura RINV/2026/03571"),
+        _at(106, 64.6, "Avser faktura"),
+        _at(106, 68, "2026/02955"),
+        _at(119, 119, "Att betala -9 471,00 kr"),
+    )
+    assert swedish["invoice_number"] == "RINV/2026/03571" and swedish["grand_total"] == 9471
 
 
 def test_party_grid_keys_on_a_row_of_their_own_between_a_names_lines(
