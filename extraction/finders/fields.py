@@ -837,7 +837,7 @@ def _to_json(spec: FieldSpec, value: Any) -> Any:
 # a credit note's title ('Gutschrift', 'CREDIT NOTE No. 12', 'Nota di credito'): e-invoices
 # (EN 16931, type 381) state its amounts unsigned, the document type says they are owed back
 CREDIT_TITLE = re.compile(
-    r"^\W*(?:credit\s*note|credit\s+memo|gutschrift|(?:facture\s+d['’])?avoir|note\s+de\s+credit|"
+    r"^\W*(?:credit\s*note|credit\s+memo|gutschrift|stornorechnung|(?:facture\s+d['’])?avoir|note\s+de\s+credit|"
     r"nota\s+di\s+credito|nota\s+de\s+credito|abono|creditnota|creditfactuur|kreditfaktura|"
     r"kreditnota|hyvityslasku)\b(?!\s*(?:betrag|amount|total|summe))",
 )
