@@ -310,16 +310,23 @@ def _stacked(word: Word, row: list[Word], level: Callable[[Word], float]) -> boo
     return False
 
 
+WIDE_GAP = 0.4  # a gap between words, in line heights, wider than a space (about 0.25-0.3)
+
+
 def split_at_columns(lines: list[Line]) -> None:
     """Split a segment where one of its words starts a column that the lines right above and
     right below also start a segment at ('Tel … · accounts@stanfieldmarfo.com' run into the
     town line of the block beside it). Text layers only: a long left column's text can come
-    closer to the next column than the gap that splits segments."""
+    closer to the next column than the gap that splits segments. A word after a gap wider
+    than a space that starts where a heading of the line right above starts is split off too
+    (a grid's last value row: '24 de febrero de 2018 FV 036077' under 'Fecha de operación' and
+    'Número de factura')."""
     for i, line in enumerate(lines):
         near = [ln for ln in lines[max(0, i - 2) : i + 3] if ln is not line]
         above = [s.box[0] for ln in near if ln.index < line.index for s in ln.segments[1:]]
         below = [s.box[0] for ln in near if ln.index > line.index for s in ln.segments[1:]]
-        if not above or not below:
+        heads = [s.box[0] for s in lines[i - 1].segments[1:]] if i else []
+        if not heads and (not above or not below):
             continue
         out: list[Segment] = []
         for seg in line.segments:
@@ -327,12 +334,18 @@ def split_at_columns(lines: list[Line]) -> None:
             start = 0
             for k in range(1, len(seg.words)):
                 w, prev = seg.words[k], seg.words[k - 1]
+                gap = w.x0 - prev.x1
                 if (
-                    w.x0 - prev.x1 > 0.2 * h
+                    gap > 0.2 * h
                     # '4 273,06 €', '-1 898,40 €': the thousands of one amount
                     and not (prev.text.lstrip("-−(").isdigit() and w.text[:1].isdigit())
-                    and any(abs(w.x0 - x) < 0.3 * h for x in above)
-                    and any(abs(w.x0 - x) < 0.3 * h for x in below)
+                    and (
+                        (
+                            any(abs(w.x0 - x) < 0.3 * h for x in above)
+                            and any(abs(w.x0 - x) < 0.3 * h for x in below)
+                        )
+                        or (gap > WIDE_GAP * h and any(abs(w.x0 - x) < 0.1 * h for x in heads))
+                    )
                 ):
                     out.append(Segment(seg.words[start:k], seg.page))
                     start = k

@@ -159,6 +159,9 @@ OF_ANOTHER = re.compile(
     r"\.?\s*(?:de|du|del|des|di|della|der)\s+"
     r"(?!(?:la\s+|l')?(?:factura|facture|fattura|rechnung|invoice|avoir|abono|nota\b|"
     r"rectificativ|rettific|correct|gutschrift|storno|credit))[a-z]"
+    # ... or by another document's name itself ('Nº albarán', 'No. pedido', 'Nr. Auftrag')
+    r"|\.?\s*:?\s*(?:albaran|pedido|presupuesto|order|commande|devis|auftrag|bestellung|"
+    r"lieferschein|angebot|ordine|preventivo|offerte|bestelling)\b"
 )
 
 

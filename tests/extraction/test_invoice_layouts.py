@@ -15,6 +15,7 @@ import pytest
 from extraction import TemplateSpec, extract_file
 from extraction.document import Document, Page, Word
 from extraction.finders import find_fields
+from extraction.finders.locate import OF_ANOTHER
 from extraction.finders.parties import LEGAL_FORM
 
 STYLE = """
@@ -2264,3 +2265,57 @@ def test_party_grid_keys_on_a_row_of_their_own_between_a_names_lines(
     )
     assert v["seller_name"] == "Hesfordmann Elektrotechnik e.K."
     assert v["buyer_name"] == "Hesneys Haustechnik UG (haftungsbeschränkt)"
+
+
+def test_a_stornorechnung_states_its_amounts_unsigned(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A 'Stornorechnung' cancels an invoice: a credit note, whose amounts e-invoices state
+    unsigned (a 'Rechnungskorrektur', type 384, keeps its signs)."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(20, 15, "Calis Handels GmbH"),
+        _at(20, 40, "Stornorechnung"),
+        _at(20, 45, "Beleg-Nr.: GS-2021-3604"),
+        _at(20, 55, "Korrektur zu Rechnung Nr. 2021-3552 vom 20. August 2021"),
+        *_rows(
+            120, 80, ["Nettobetrag -1.101,43 €", "USt. 20 % -220,29 €", "Gesamtbetrag -1.321,72 €"]
+        ),
+    )
+    assert (v["net_total"], v["tax_total"], v["grand_total"]) == (1101.43, 220.29, 1321.72)
+
+
+def test_a_grids_value_row_run_together_and_a_delivery_notes_number(
+    tmp_path: Path, invoice: TemplateSpec
+) -> None:
+    """A header grid whose value row runs two cells into one ('24 de febrero de 2018 FV 036077'
+    under 'Fecha de operación' and 'Número de factura'): the value starting where its heading
+    starts, after a gap wider than a space, is a cell of its own; 'Nº albarán ALB 036086' is the
+    delivery note's number, not the invoice's."""
+    v = _extract(
+        tmp_path,
+        invoice,
+        _at(23, 18, "Ardvasys S.A. · Calle Casado, 16, 35174 San Casadoilla"),
+        *_rows(23, 24, ["Rixloora S.L.U.", "Paseo de Ourillo, 5", "34802 San Ourilloejo"]),
+        _at(23, 44, "Factura"),
+        *(_at(x, 59.5, t) for x, t in ((23.5, "Fecha pedido"), (65.4, "Nº cliente"))),
+        *(
+            _at(x, 59.5, t)
+            for x, t in ((107.3, "Fecha de operación"), (149.2, "Número de factura"))
+        ),
+        _at(23.5, 63, "10 de febrero de 2018"),
+        _at(65.4, 63, "103187"),
+        _at(107.3, 63, "24 de febrero de 2018"),
+        _at(149.2, 63, "FV 036077"),
+        *(_at(x, 69.3, t) for x, t in ((23.5, "Fecha de factura"), (65.4, "Ref. pedido"))),
+        _at(107.3, 69.3, "Nº albarán"),
+        *(_at(x, 73, t) for x, t in ((23.5, "8 de marzo de 2018"), (65.4, "PD 036040"))),
+        _at(107.3, 73, "ALB 036086"),
+        _at(23, 81, "Ref. pedido PD 036040 / 10 de febrero de 2018 – Nº albarán ALB 036086"),
+    )
+    assert v["invoice_number"] == "FV 036077"
+    # a bare number word followed by another document's name numbers that document
+    for text in ("nº albaran alb 036086", "no. pedido 4471", "nr. auftrag 81"):
+        assert OF_ANOTHER.match(text, 2), text  # after 'nº', 'no', 'nr'
+    assert not OF_ANOTHER.match("nº 036077", 2)
