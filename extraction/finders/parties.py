@@ -43,7 +43,7 @@ NOT_A_NAME = re.compile(
 HOURS = r"^\W*(?:open\s+(?:\d|daily|every|seven|late|till|until|from|mon|sun)|(?:store\s+)?hours\b)"
 HOURS_LINE = re.compile(HOURS, re.IGNORECASE)
 ADDRESS_STOP = re.compile(
-    r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
+    r"(\btel\b|\btel[.:]|phone|\bfax\b|\bgst\b|\bsst\b|\babn\b|\bacn\b|\bnzbn\b|\breg\b|\broc\b|\bbr\s?no|co\.?\s?reg|company\s?no|\btax\b|invoice|receipt|"
     r"\bdate\b|e-?mail|www\.|http|@|cashier|\bmanager\b|\bmgr\b|counter|\btable\b|\border\b|\bbill\b|\bvat\b|"
     r"ust-?id|steuer|iban|\bbic\b|\bdoc\b|\bcheck\b|\bterminal\b|\bhp\b|\bh/p\b|careline|hotline|"
     + HOURS

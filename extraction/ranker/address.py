@@ -63,7 +63,7 @@ READING_ORDER = True
 # OCR misread with its usual confusions ('JIn' for 'JLN', 'Ma11' for 'MALL')
 _STREET_EN = (
     "street st road rd avenue ave av boulevard blvd lane ln drive dr highway hwy freeway fwy "
-    "parkway pkwy place pl court ct circle cir square sq terrace ter trail trl way route rte "
+    "parkway pkwy place pl court ct circle cir square sq terrace ter tce trail trl way route rte "
     "suite ste unit apt building bldg floor flr fl level lvl block blk center centre ctr plaza "
     "mall tower lot po box north south east west parade pde crescent cres gardens gdns grove mews "
     "esplanade pike turnpike tpke expressway expy alley aly"
@@ -130,7 +130,7 @@ LEADING_TAX_NO = re.compile(
 )
 # where a phone, fax, tax or web part starts inside an address line ('JOHOR, TEL NO.: 07-387 3322')
 TAIL_STOP = re.compile(
-    r"\s(?:tel\b|tel[.:]|phone|ph\b|fax\b|h/?p\b|mobile|whats\s?app|gst\b|sst\b|reg\b|co\.?\s?reg|"
+    r"\s(?:tel\b|tel[.:]|phone|ph\b|fax\b|h/?p\b|mobile|whats\s?app|gst\b|sst\b|abn\b|reg\b|co\.?\s?reg|"
     r"e-?mail|www\.|http|\S+@)",
     re.I,
 )

@@ -9,11 +9,12 @@ from extraction.document import Document, Page, Word
 from extraction.finders import find_fields
 from extraction.finders.concepts import field_spec
 from extraction.finders.fields import Finder, day_first_document
-from extraction.finders.parties import OWNER_LINE, clean_name
+from extraction.finders.parties import ADDRESS_STOP, OWNER_LINE, clean_name
 from extraction.finders.phrases import reads_as_phrase
 from extraction.normalise import find_amounts, find_dates
 from extraction.ranker import document_candidates
 from extraction.ranker.address import (
+    STREET_WORD,
     address_value,
     fix_address_words,
     settled_address,
@@ -1140,3 +1141,22 @@ def test_a_tax_named_before_total_is_the_tax_total(receipt: TemplateSpec) -> Non
     lines = ["KESTREL SUBS", "391 RIDGE TCE", "CEDARMORE QLD 4296", "1 WRAP 5.74", "1 SODA 1.79"]
     for tail in (["TOTAL 7.53", "GST Total 0.68"], ["GST TOTAL 0.68", "TOTAL 7.53"]):
         assert find_fields(ocr_page([*lines, *tail]), receipt)["total"].value == 7.53, tail
+
+
+def test_an_abn_line_ends_the_address_and_tce_is_a_street_word(receipt: TemplateSpec) -> None:
+    """'ABN 38 959 143 047' under the town is Australia's business number, no part of the
+    address; 'TCE' (terrace) makes the line above it the street."""
+    lines = [
+        "YARDLEY ENTERPRISES PTY. LTD.",
+        "T: (03) 4257 5176",
+        "SHOP 31, 48 LARKIN TCE",
+        "LANGCREST VIC 3257",
+        "ABN 38 959 143 047",
+        "DATE: 15-05-2023",
+        "CAT FOOD 3.69",
+        "TOTAL 3.69",
+    ]
+    assert ADDRESS_STOP.search(lines[4]) and STREET_WORD.search(lines[2])  # stop line, street
+    assert find_fields(ocr_page(lines), receipt)["address"].value == (
+        "SHOP 31, 48 LARKIN TCE LANGCREST VIC 3257"
+    )
