@@ -16,6 +16,7 @@ from extraction.finders.concepts import CONCEPTS, FieldSpec, field_spec
 from extraction.finders.line_items import find_line_items
 from extraction.finders.locate import (
     BARE_NUMBER_WORDS,
+    OTHER_DOCUMENTS,
     WORD,
     Candidate,
     LabelHit,
@@ -720,10 +721,6 @@ REFERENCE_NAMED = re.compile(
     r"referenced)\b"
 )
 # another document's number just before a date label (on folded text)
-OTHER_DOCUMENTS = (
-    r"(?<![a-z])(?:angebot\w*|auftrag\w*|bestellung|lieferschein\w*|offer|quot\w*|order|devis|"
-    r"commande|pedido|presupuesto|albaran|ordine|preventivo|offerte|bestelling)"
-)
 OTHER_DOCUMENT_BEFORE = re.compile(
     OTHER_DOCUMENTS + r"\W{0,3}(?:nr|no|n°|no\.|#|num\w*)?\.?\s*:?\s*[\w/.-]*\d[\w/.-]*\s*,?\s*$"
 )

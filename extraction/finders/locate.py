@@ -150,6 +150,11 @@ def _compile(
     return rx, canon
 
 
+# the names of documents other than the invoice (on folded text)
+OTHER_DOCUMENTS = (
+    r"(?<![a-z])(?:angebot\w*|auftrag\w*|bestellung|lieferschein\w*|offer|quot\w*|order|devis|"
+    r"commande|pedido|presupuesto|albaran|ordine|preventivo|offerte|bestelling)"
+)
 # a bare number word glued to the word it numbers ('UID-Nr.', 'Kunden-Nr'): no label of its own
 BARE_NUMBER_WORDS = frozenset({"nr", "no", "n°", "number", "nummer"})
 GLUED_BEFORE = re.compile(r"[a-z]-$")
@@ -160,8 +165,7 @@ OF_ANOTHER = re.compile(
     r"(?!(?:la\s+|l')?(?:factura|facture|fattura|rechnung|invoice|avoir|abono|nota\b|"
     r"rectificativ|rettific|correct|gutschrift|storno|credit))[a-z]"
     # ... or by another document's name itself ('Nº albarán', 'No. pedido', 'Nr. Auftrag')
-    r"|\.?\s*:?\s*(?:albaran|pedido|presupuesto|order|commande|devis|auftrag|bestellung|"
-    r"lieferschein|angebot|ordine|preventivo|offerte|bestelling)\b"
+    r"|\.?\s*:?\s*" + OTHER_DOCUMENTS + r"\b"
 )
 
 
